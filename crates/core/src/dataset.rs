@@ -1,0 +1,261 @@
+//! All of one workspace's data, with the record-by-record merge that lets two copies
+//! (two browser tabs, later a sync server) combine without losing either side's edits.
+
+use crate::model::*;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub customers: Vec<Customer>,
+    pub orders: Vec<Order>,
+    pub events: Vec<Event>,
+    pub activities: Vec<Activity>,
+    pub tombstones: Vec<Tombstone>,
+}
+
+impl Dataset {
+    pub fn is_empty(&self) -> bool {
+        self.customers.is_empty()
+            && self.orders.is_empty()
+            && self.events.is_empty()
+            && self.activities.is_empty()
+    }
+
+    pub fn customer(&self, id: Uuid) -> Option<&Customer> {
+        self.customers.iter().find(|c| c.id == id)
+    }
+
+    /// Adds a customer or replaces the one with the same id.
+    pub fn upsert_customer(&mut self, customer: Customer) {
+        match self.customers.iter_mut().find(|c| c.id == customer.id) {
+            Some(slot) => *slot = customer,
+            None => self.customers.push(customer),
+        }
+    }
+
+    /// Deletes a customer with everything that belongs to them, leaving tombstones so that a
+    /// merge with an older copy does not bring them back.
+    pub fn delete_customer(&mut self, id: Uuid, now: Timestamp) -> bool {
+        let before = self.customers.len();
+        self.customers.retain(|c| c.id != id);
+        if self.customers.len() == before {
+            return false;
+        }
+        self.add_tombstone(RecordKind::Customer, RecordKey::Id(id), now);
+        // Dependent records go with the customer; the customer's tombstone covers them in a
+        // merge (see `drop_orphans`), so they need no tombstones of their own.
+        self.orders.retain(|o| o.customer_id != id);
+        self.events.retain(|e| e.customer_id != id);
+        self.activities.retain(|a| a.customer_id != id);
+        true
+    }
+
+    pub fn add_tombstone(&mut self, kind: RecordKind, key: RecordKey, deleted_at: Timestamp) {
+        match self
+            .tombstones
+            .iter_mut()
+            .find(|t| t.kind == kind && t.key == key)
+        {
+            Some(t) => t.deleted_at = t.deleted_at.max(deleted_at),
+            None => self.tombstones.push(Tombstone {
+                kind,
+                key,
+                deleted_at,
+            }),
+        }
+    }
+
+    /// Combines another copy into this one: for each record the newer `updated_at` wins, and a
+    /// tombstone wins over any version of its record that is not newer than the deletion.
+    pub fn merge(&mut self, other: Dataset) {
+        self.tombstones = merge_tombstones(std::mem::take(&mut self.tombstones), other.tombstones);
+        let dead = tombstone_index(&self.tombstones);
+        self.customers = merge_records(std::mem::take(&mut self.customers), other.customers, &dead);
+        self.orders = merge_records(std::mem::take(&mut self.orders), other.orders, &dead);
+        self.events = merge_records(std::mem::take(&mut self.events), other.events, &dead);
+        self.activities =
+            merge_records(std::mem::take(&mut self.activities), other.activities, &dead);
+        self.drop_orphans();
+    }
+
+    /// Removes orders, events and activities whose customer was deleted.
+    pub fn drop_orphans(&mut self) {
+        let deleted: HashSet<Uuid> = self
+            .tombstones
+            .iter()
+            .filter_map(|t| match (t.kind, &t.key) {
+                (RecordKind::Customer, RecordKey::Id(id)) => Some(*id),
+                _ => None,
+            })
+            .filter(|id| self.customers.iter().all(|c| c.id != *id))
+            .collect();
+        if deleted.is_empty() {
+            return;
+        }
+        self.orders.retain(|o| !deleted.contains(&o.customer_id));
+        self.events.retain(|e| !deleted.contains(&e.customer_id));
+        self.activities.retain(|a| !deleted.contains(&a.customer_id));
+    }
+
+    /// The canonical order of records, which loading restores: customers as they were
+    /// added, the rest by time.
+    pub fn normalize(&mut self) {
+        self.orders.sort_by_key(|o| (o.ordered_at, o.id));
+        self.events.sort_by(|a, b| {
+            (a.occurred_at, a.customer_id, &a.kind).cmp(&(b.occurred_at, b.customer_id, &b.kind))
+        });
+        self.activities.sort_by_key(|a| (a.at, a.id));
+        self.tombstones
+            .sort_by(|a, b| (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at)));
+    }
+
+    /// Number of records of every kind, for labels and the storage manifest.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            customers: self.customers.len(),
+            orders: self.orders.len(),
+            events: self.events.len(),
+            activities: self.activities.len(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub customers: usize,
+    pub orders: usize,
+    pub events: usize,
+    pub activities: usize,
+}
+
+type TombstoneIndex = HashMap<(RecordKind, RecordKey), Timestamp>;
+
+fn tombstone_index(tombstones: &[Tombstone]) -> TombstoneIndex {
+    tombstones
+        .iter()
+        .map(|t| ((t.kind, t.key.clone()), t.deleted_at))
+        .collect()
+}
+
+/// Union of two tombstone lists, keeping the later deletion time of each key.
+pub fn merge_tombstones(ours: Vec<Tombstone>, theirs: Vec<Tombstone>) -> Vec<Tombstone> {
+    let mut index: HashMap<(RecordKind, RecordKey), usize> = HashMap::new();
+    let mut out: Vec<Tombstone> = Vec::with_capacity(ours.len() + theirs.len());
+    for t in ours.into_iter().chain(theirs) {
+        let k = (t.kind, t.key.clone());
+        match index.get(&k) {
+            Some(&i) => out[i].deleted_at = out[i].deleted_at.max(t.deleted_at),
+            None => {
+                index.insert(k, out.len());
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Last-writer-wins merge of one collection. Our order is kept; records only they have
+/// follow in their order.
+pub fn merge_records<R: Record>(ours: Vec<R>, theirs: Vec<R>, dead: &TombstoneIndex) -> Vec<R> {
+    let mut position: HashMap<RecordKey, usize> = HashMap::with_capacity(ours.len());
+    let mut out: Vec<R> = Vec::with_capacity(ours.len().max(theirs.len()));
+    for record in ours.into_iter().chain(theirs) {
+        let key = record.key();
+        match position.get(&key) {
+            Some(&i) => {
+                if record.updated_at() > out[i].updated_at() {
+                    out[i] = record;
+                }
+            }
+            None => {
+                position.insert(key, out.len());
+                out.push(record);
+            }
+        }
+    }
+    out.retain(|r| match dead.get(&(R::KIND, r.key())) {
+        Some(&deleted_at) => r.updated_at() > deleted_at,
+        None => true,
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> Uuid {
+        Uuid::from_bytes([n; 16])
+    }
+
+    fn customer(n: u8, name: &str, updated: i64) -> Customer {
+        let mut c = Customer::new(id(n), name, Timestamp(0));
+        c.updated_at = Timestamp(updated);
+        c
+    }
+
+    #[test]
+    fn newer_edit_wins_and_edits_of_different_customers_both_survive() {
+        let base = Dataset {
+            customers: vec![customer(1, "张三", 10), customer(2, "李四", 10)],
+            ..Dataset::default()
+        };
+        let mut tab_a = base.clone();
+        let mut tab_b = base;
+        tab_a.upsert_customer(customer(1, "张三丰", 20));
+        tab_b.upsert_customer(customer(2, "李四光", 30));
+        tab_a.merge(tab_b.clone());
+        tab_b.merge(tab_a.clone());
+        let names: Vec<_> = tab_a.customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["张三丰", "李四光"]);
+        assert_eq!(tab_a, tab_b);
+    }
+
+    #[test]
+    fn deletion_survives_merge_with_older_copy_but_not_a_newer_edit() {
+        let mut ours = Dataset {
+            customers: vec![customer(1, "张三", 10), customer(2, "李四", 10)],
+            orders: vec![Order {
+                id: id(9),
+                customer_id: id(1),
+                source_order_id: "A1".into(),
+                ordered_at: Timestamp(5),
+                amount_cents: 100,
+                item_count: 1,
+                channel: "tmall".into(),
+                status: OrderStatus::Paid,
+                updated_at: Timestamp(5),
+            }],
+            ..Dataset::default()
+        };
+        let old_copy = ours.clone();
+        assert!(ours.delete_customer(id(1), Timestamp(50)));
+        assert!(ours.delete_customer(id(2), Timestamp(50)));
+        let mut newer_edit = old_copy.clone();
+        newer_edit.upsert_customer(customer(2, "李四(新)", 60));
+
+        ours.merge(old_copy);
+        ours.merge(newer_edit);
+        let names: Vec<_> = ours.customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["李四(新)"]);
+        assert!(ours.orders.is_empty(), "orders of a deleted customer are gone");
+        assert_eq!(ours.tombstones.len(), 2);
+    }
+
+    #[test]
+    fn tombstones_keep_the_later_time() {
+        let a = vec![Tombstone {
+            kind: RecordKind::Customer,
+            key: RecordKey::Id(id(1)),
+            deleted_at: Timestamp(5),
+        }];
+        let mut b = a.clone();
+        b[0].deleted_at = Timestamp(7);
+        let merged = merge_tombstones(a, b);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].deleted_at, Timestamp(7));
+    }
+}

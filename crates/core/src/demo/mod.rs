@@ -1,0 +1,577 @@
+//! Deterministic demo data for Chinese e-commerce: the same [`DemoConfig`] always gives the
+//! same [`Dataset`], on every platform (ChaCha8 is value-stable).
+//!
+//! Customers follow archetypes (prospects without orders, one-time buyers, repeat buyers,
+//! loyal customers, lapsed customers, a few business buyers); orders follow the shopping
+//! calendar (春节, 618, 双11, 双12) and the hours people shop; every order has a preceding
+//! funnel path of behaviour events (visit → view → add_to_cart → checkout → pay), and most
+//! visits do not convert.
+
+mod tables;
+
+use crate::dataset::Dataset;
+use crate::model::{event_type as et, *};
+use crate::time::{MS_PER_DAY, MS_PER_MINUTE, MS_PER_SECOND, Timestamp, china_offset};
+use chrono::{Datelike, Duration, NaiveDate, Timelike};
+use rand::distributions::{Distribution, WeightedIndex};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::HashSet;
+use tables::*;
+use uuid::Uuid;
+
+/// The sizes offered in Settings; the first is the default.
+pub const DEMO_SIZES: [usize; 3] = [5_000, 20_000, 100_000];
+pub const DEFAULT_SEED: u64 = 20_261_111;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DemoConfig {
+    pub seed: u64,
+    pub customers: usize,
+    /// The last day of the generated history (China time); the history covers three years.
+    pub end_date: NaiveDate,
+}
+
+impl DemoConfig {
+    pub fn new(customers: usize, end_date: NaiveDate) -> Self {
+        DemoConfig {
+            seed: DEFAULT_SEED,
+            customers,
+            end_date,
+        }
+    }
+}
+
+/// What a customer's history looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Archetype {
+    Prospect,
+    OneTime,
+    Repeat,
+    Loyal,
+    Lapsed,
+    Business,
+}
+
+const ARCHETYPES: [(Archetype, u32); 6] = [
+    (Archetype::Prospect, 22),
+    (Archetype::OneTime, 33),
+    (Archetype::Repeat, 26),
+    (Archetype::Loyal, 9),
+    (Archetype::Lapsed, 8),
+    (Archetype::Business, 2),
+];
+
+const HISTORY_DAYS: i64 = 3 * 365;
+
+pub fn generate(config: &DemoConfig) -> Dataset {
+    Generator::new(config).run()
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    count: usize,
+    start: Timestamp,
+    end: Timestamp,
+    /// When the data was written; `updated_at` of every generated record.
+    written_at: Timestamp,
+    owners: Vec<&'static str>,
+    surnames: WeightedIndex<u32>,
+    provinces: WeightedIndex<u32>,
+    channels: WeightedIndex<u32>,
+    archetypes: WeightedIndex<u32>,
+    hours: WeightedIndex<u32>,
+    domains: WeightedIndex<u32>,
+    phones: HashSet<u64>,
+    order_seq: u64,
+    data: Dataset,
+}
+
+/// Weights are constants above, all positive, so building the index cannot fail.
+fn weighted<T>(table: &[(T, u32)]) -> WeightedIndex<u32> {
+    WeightedIndex::new(table.iter().map(|(_, w)| *w)).expect("positive constant weights")
+}
+
+impl Generator {
+    fn new(config: &DemoConfig) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let offset = china_offset();
+        let end_day = config.end_date + Duration::days(1);
+        let end = Timestamp::start_of_day(end_day, offset).unwrap_or_default();
+        let start = end.plus_millis(-HISTORY_DAYS * MS_PER_DAY);
+        let owner_count = rng.gen_range(5..=OWNERS.len());
+        let provinces: Vec<(&str, u32)> = PROVINCES.iter().map(|(p, w, _)| (*p, *w)).collect();
+        Generator {
+            count: config.customers,
+            start,
+            end,
+            written_at: end,
+            owners: OWNERS[..owner_count].to_vec(),
+            surnames: weighted(&SURNAMES),
+            provinces: weighted(&provinces),
+            channels: weighted(&CHANNEL_WEIGHTS),
+            archetypes: weighted(&ARCHETYPES),
+            hours: WeightedIndex::new(HOUR_WEIGHTS).expect("positive constant weights"),
+            domains: weighted(&MAIL_DOMAINS),
+            phones: HashSet::with_capacity(config.customers),
+            order_seq: 0,
+            data: Dataset::default(),
+            rng,
+        }
+    }
+
+    fn run(mut self) -> Dataset {
+        for _ in 0..self.count {
+            self.customer();
+        }
+        self.data
+            .customers
+            .sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        self.data.normalize();
+        // An event's identity is (customer, type, time); drop the rare exact repeats.
+        let mut seen = HashSet::with_capacity(self.data.events.len());
+        self.data
+            .events
+            .retain(|e| seen.insert((e.customer_id, e.kind.clone(), e.occurred_at)));
+        self.data
+    }
+
+    fn uuid(&mut self) -> Uuid {
+        uuid::Builder::from_random_bytes(self.rng.r#gen()).into_uuid()
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.gen_range(0..items.len())]
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.gen_bool(p.clamp(0.0, 1.0))
+    }
+
+    /// A standard normal variate (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u1: f64 = self.rng.gen_range(f64::EPSILON..1.0);
+        let u2: f64 = self.rng.r#gen();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+
+    fn customer(&mut self) {
+        let id = self.uuid();
+        let archetype = ARCHETYPES[self.archetypes.sample(&mut self.rng)].0;
+        let gender = if self.chance(0.55) {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        let name = self.name(gender);
+        let (province, city) = self.place();
+        let channel = CHANNEL_WEIGHTS[self.channels.sample(&mut self.rng)].0;
+        // More customers arrived recently: the square root skews towards the end.
+        let span = (self.end.0 - self.start.0) as f64;
+        let offset_s = (span * self.rng.r#gen::<f64>().sqrt()) as i64 / MS_PER_SECOND;
+        let created_at = self.start.plus_millis(offset_s * MS_PER_SECOND);
+        let phone = self.phone();
+        let email = if self.chance(0.55) {
+            Some(self.email())
+        } else {
+            None
+        };
+        let birthday = if self.chance(0.8) {
+            let year = 2026 - self.rng.gen_range(18..66);
+            NaiveDate::from_ymd_opt(year, self.rng.gen_range(1..=12), self.rng.gen_range(1..=28))
+        } else {
+            None
+        };
+        let owner = if archetype == Archetype::Business || self.chance(0.75) {
+            Some(self.pick(&self.owners.clone()).to_string())
+        } else {
+            None
+        };
+        let mut customer = Customer {
+            id,
+            external_id: Some(format!("C{:07}", self.data.customers.len() + 1)),
+            name,
+            phone: Some(phone),
+            email,
+            gender,
+            birthday,
+            province: Some(province.to_string()),
+            city: Some(city.to_string()),
+            channel: Some(channel.to_string()),
+            member_level: None,
+            points: 0,
+            tags: Vec::new(),
+            owner,
+            notes: String::new(),
+            created_at,
+            updated_at: self.written_at,
+        };
+        let bought = self.orders_for(&customer, archetype);
+        self.label(&mut customer, archetype, &bought);
+        self.sessions_for(&customer, archetype, &bought);
+        self.activities_for(&customer, bought.len());
+        self.data.orders.extend(bought.into_iter().map(|(order, _)| order));
+        self.data.customers.push(customer);
+    }
+
+    fn name(&mut self, gender: Gender) -> String {
+        let surname = SURNAMES[self.surnames.sample(&mut self.rng)].0;
+        let given = match gender {
+            Gender::Female => *self.pick(&GIVEN_FEMALE),
+            _ => *self.pick(&GIVEN_MALE),
+        };
+        format!("{surname}{given}")
+    }
+
+    fn place(&mut self) -> (&'static str, &'static str) {
+        let (province, _, cities) = PROVINCES[self.provinces.sample(&mut self.rng)];
+        // The capital (listed first) has about half of a province's online shoppers.
+        let city = if cities.len() == 1 || self.chance(0.5) {
+            cities[0]
+        } else {
+            cities[self.rng.gen_range(1..cities.len())]
+        };
+        (province, city)
+    }
+
+    /// A unique mainland mobile number.
+    fn phone(&mut self) -> String {
+        const PREFIXES: [u64; 14] = [
+            130, 131, 132, 135, 136, 137, 138, 139, 150, 152, 158, 177, 186, 199,
+        ];
+        loop {
+            let number = PREFIXES[self.rng.gen_range(0..PREFIXES.len())] * 100_000_000
+                + self.rng.gen_range(0..100_000_000);
+            if self.phones.insert(number) {
+                return number.to_string();
+            }
+        }
+    }
+
+    fn email(&mut self) -> String {
+        let domain = MAIL_DOMAINS[self.domains.sample(&mut self.rng)].0;
+        if domain == "qq.com" {
+            format!("{}@qq.com", self.rng.gen_range(10_000_000u64..3_000_000_000))
+        } else {
+            let a = *self.pick(&SYLLABLES);
+            let b = *self.pick(&SYLLABLES);
+            format!("{a}{b}{}@{domain}", self.rng.gen_range(1..10_000))
+        }
+    }
+
+    /// Relative order volume on a local calendar day: the shopping festivals and the
+    /// Spring Festival pre-holiday peak and holiday dip.
+    fn season_weight(date: NaiveDate) -> f64 {
+        let (m, d) = (date.month(), date.day());
+        for (y, fm, fd) in SPRING_FESTIVALS {
+            if let Some(festival) = NaiveDate::from_ymd_opt(y, fm, fd) {
+                let days = (date - festival).num_days();
+                if (-20..0).contains(&days) {
+                    return 1.8;
+                }
+                if (0..7).contains(&days) {
+                    return 0.4;
+                }
+            }
+        }
+        match (m, d) {
+            (11, 11) => 8.0,
+            (11, 1..=10) => 3.0,
+            (6, 18) => 5.0,
+            (6, 1..=17) => 2.2,
+            (12, 12) => 3.0,
+            _ => 1.0,
+        }
+    }
+
+    /// A time in [from, to) following the shopping calendar and the hours of the day.
+    fn shopping_time(&mut self, from: Timestamp, to: Timestamp) -> Timestamp {
+        let offset = china_offset();
+        let from_day = from.0.div_euclid(MS_PER_DAY);
+        let to_day = to.0.div_euclid(MS_PER_DAY).max(from_day + 1);
+        let mut day_ms = from.0;
+        for _ in 0..64 {
+            let day = self.rng.gen_range(from_day..to_day);
+            let candidate = day * MS_PER_DAY;
+            let date = Timestamp(candidate)
+                .to_offset(offset)
+                .map(|t| t.date_naive())
+                .unwrap_or_default();
+            day_ms = candidate;
+            if self.rng.gen_range(0.0..8.0) < Self::season_weight(date) {
+                break;
+            }
+        }
+        let local_midnight = Timestamp(day_ms)
+            .to_offset(offset)
+            .and_then(|t| t.with_hour(0))
+            .and_then(|t| t.with_minute(0))
+            .and_then(|t| t.with_second(0))
+            .map(|t| t.timestamp_millis())
+            .unwrap_or(day_ms);
+        let hour = self.hours.sample(&mut self.rng) as i64;
+        let t = local_midnight
+            + hour * 60 * MS_PER_MINUTE
+            + self.rng.gen_range(0..60 * MS_PER_MINUTE) / MS_PER_SECOND * MS_PER_SECOND;
+        Timestamp(t.clamp(from.0, (to.0 - MS_PER_MINUTE).max(from.0)))
+    }
+
+    /// The customer's orders, each with the index of its main category in [`CATEGORIES`].
+    fn orders_for(&mut self, customer: &Customer, archetype: Archetype) -> Vec<(Order, usize)> {
+        // Leave room after the last order for its pay event.
+        let last = self.end.plus_millis(-2 * 60 * MS_PER_MINUTE);
+        let first = customer.created_at;
+        let (count, until) = match archetype {
+            Archetype::Prospect => (0, last),
+            Archetype::OneTime => (1, last),
+            Archetype::Repeat => (self.rng.gen_range(2..=5), last),
+            Archetype::Loyal => (self.rng.gen_range(6..=20), last),
+            Archetype::Business => (self.rng.gen_range(4..=14), last),
+            Archetype::Lapsed => {
+                // They bought for a while, then stopped at least 200 days ago.
+                let stop = last.plus_millis(-self.rng.gen_range(200..500) * MS_PER_DAY);
+                (self.rng.gen_range(2..=6), stop)
+            }
+        };
+        if count == 0 || until <= first {
+            return Vec::new();
+        }
+        let favourite = self.rng.gen_range(0..CATEGORIES.len());
+        let mut times: Vec<Timestamp> = (0..count)
+            .map(|_| self.shopping_time(first, until))
+            .collect();
+        times.sort();
+        let home_channel = customer.channel.clone().unwrap_or_else(|| "tmall".into());
+        times
+            .into_iter()
+            .map(|ordered_at| {
+                let category = if self.chance(0.6) {
+                    favourite
+                } else {
+                    self.rng.gen_range(0..CATEGORIES.len())
+                };
+                let median_yuan = f64::from(CATEGORIES[category].1);
+                let scale = if archetype == Archetype::Business { 12.0 } else { 1.0 };
+                let yuan = median_yuan * scale * (0.6 * self.normal()).exp();
+                // Prices end in .00, .90 or .99 as shops set them.
+                let cents = ((yuan.max(9.9) as i64) * 100)
+                    + [0, 90, 99][self.rng.gen_range(0..3)];
+                let channel = if self.chance(0.7) {
+                    home_channel.clone()
+                } else {
+                    CHANNEL_WEIGHTS[self.channels.sample(&mut self.rng)].0.to_string()
+                };
+                self.order_seq += 1;
+                let date = ordered_at.format_date(china_offset()).replace('-', "");
+                let order = Order {
+                    id: self.uuid(),
+                    customer_id: customer.id,
+                    source_order_id: format!(
+                        "{}{}{:07}",
+                        order_prefix(&channel),
+                        date,
+                        self.order_seq
+                    ),
+                    ordered_at,
+                    amount_cents: cents,
+                    item_count: 1 + (self.rng.r#gen::<f64>().powi(3) * 5.0) as u32,
+                    channel,
+                    status: if self.chance(0.04) {
+                        OrderStatus::Refunded
+                    } else {
+                        OrderStatus::Paid
+                    },
+                    updated_at: self.written_at,
+                };
+                (order, category)
+            })
+            .collect()
+    }
+
+    /// Member level, points and tags follow from what the customer bought.
+    fn label(&mut self, customer: &mut Customer, archetype: Archetype, orders: &[(Order, usize)]) {
+        let spent: i64 = orders
+            .iter()
+            .map(|(o, _)| o)
+            .filter(|o| o.status == OrderStatus::Paid)
+            .map(|o| o.amount_cents)
+            .sum();
+        let level = match spent {
+            s if s >= 2_000_000 => "diamond",
+            s if s >= 500_000 => "gold",
+            s if s >= 100_000 => "silver",
+            _ => "normal",
+        };
+        customer.member_level = Some(level.to_string());
+        let earned = spent / 100;
+        customer.points = earned - (earned as f64 * self.rng.gen_range(0.0..0.6)) as i64;
+        let mut tags: Vec<String> = Vec::new();
+        // The category bought most often becomes an interest tag.
+        let mut per_category = [0usize; CATEGORIES.len()];
+        for (_, cat) in orders {
+            per_category[*cat] += 1;
+        }
+        if let Some((cat, _)) = per_category
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+        {
+            tags.push(CATEGORIES[cat].2.to_string());
+        }
+        if archetype == Archetype::Business {
+            tags.push("企业客户".into());
+        }
+        if self.chance(0.15) {
+            tags.push(self.pick(&TAGS_EXTRA[..2]).to_string());
+        }
+        if archetype == Archetype::Loyal && self.chance(0.5) {
+            tags.push("高潜力".into());
+        }
+        tags.dedup();
+        customer.tags = tags;
+    }
+
+    fn event(&self, customer: Uuid, kind: &str, at: Timestamp, props: EventProps) -> Event {
+        Event {
+            customer_id: customer,
+            kind: kind.to_string(),
+            occurred_at: at,
+            props,
+            updated_at: self.written_at,
+        }
+    }
+
+    /// The funnel path before each order, and browsing sessions that did not convert.
+    fn sessions_for(
+        &mut self,
+        customer: &Customer,
+        archetype: Archetype,
+        orders: &[(Order, usize)],
+    ) {
+        for (order, cat) in orders {
+            let (t, cat) = (order.ordered_at, *cat);
+            let item = Some(format!("SKU{}{:04}", cat + 1, self.rng.gen_range(0..400)));
+            let category = Some(CATEGORIES[cat].0.to_string());
+            let to_cart = self.rng.gen_range(1..20) * MS_PER_MINUTE;
+            let to_view = to_cart + self.rng.gen_range(1..10) * MS_PER_MINUTE;
+            let to_visit = to_view + self.rng.gen_range(10..300) * MS_PER_SECOND;
+            let pay_after = self.rng.gen_range(5..600) * MS_PER_SECOND;
+            let id = customer.id;
+            let path = [
+                (et::VISIT, t.plus_millis(-to_visit)),
+                (et::VIEW, t.plus_millis(-to_view)),
+                (et::ADD_TO_CART, t.plus_millis(-to_cart)),
+                (et::CHECKOUT, t),
+                (et::PAY, t.plus_millis(pay_after)),
+            ];
+            for (kind, at) in path {
+                let props = match kind {
+                    et::VISIT => EventProps {
+                        channel: Some(order.channel.clone()),
+                        ..EventProps::default()
+                    },
+                    et::VIEW | et::ADD_TO_CART => EventProps {
+                        channel: None,
+                        item: item.clone(),
+                        category: category.clone(),
+                    },
+                    _ => EventProps::default(),
+                };
+                let e = self.event(id, kind, at, props);
+                self.data.events.push(e);
+            }
+        }
+        // Browsing that did not lead to an order: most visits end on the first page.
+        let extra = match archetype {
+            Archetype::Prospect => self.rng.gen_range(1..=6),
+            Archetype::Lapsed => self.rng.gen_range(1..=4),
+            _ => orders.len() * self.rng.gen_range(1..=3) + self.rng.gen_range(0..=3),
+        };
+        let until = match (archetype, orders.last()) {
+            (Archetype::Lapsed, Some((o, _))) => o.ordered_at.plus_millis(60 * MS_PER_DAY),
+            _ => self.end.plus_millis(-MS_PER_MINUTE * 60),
+        }
+        .min(self.end.plus_millis(-MS_PER_MINUTE * 60));
+        for _ in 0..extra {
+            if until <= customer.created_at {
+                break;
+            }
+            let start = self.shopping_time(customer.created_at, until);
+            let depth = match self.rng.gen_range(0..100) {
+                0..=54 => 1,
+                55..=84 => 2,
+                85..=95 => 3,
+                _ => 4,
+            };
+            let cat = self.rng.gen_range(0..CATEGORIES.len());
+            let item = Some(format!("SKU{}{:04}", cat + 1, self.rng.gen_range(0..400)));
+            let channel = customer.channel.clone();
+            let mut at = start;
+            for kind in &et::FUNNEL[..depth] {
+                let props = match *kind {
+                    et::VISIT => EventProps {
+                        channel: channel.clone(),
+                        ..EventProps::default()
+                    },
+                    et::VIEW | et::ADD_TO_CART => EventProps {
+                        channel: None,
+                        item: item.clone(),
+                        category: Some(CATEGORIES[cat].0.to_string()),
+                    },
+                    _ => EventProps::default(),
+                };
+                let e = self.event(customer.id, kind, at, props);
+                self.data.events.push(e);
+                at = at.plus_millis(self.rng.gen_range(20..900) * MS_PER_SECOND);
+            }
+        }
+    }
+
+    fn activities_for(&mut self, customer: &Customer, order_count: usize) {
+        let Some(owner) = customer.owner.clone() else {
+            return;
+        };
+        let count = match order_count {
+            0 => self.rng.gen_range(0..=1),
+            1..=3 => self.rng.gen_range(0..=2),
+            _ => self.rng.gen_range(1..=4),
+        };
+        for _ in 0..count {
+            let (kind_code, texts) = *self.pick(&ACTIVITY_TEXTS);
+            let kind = ActivityKind::ALL
+                .into_iter()
+                .find(|k| activity_code(*k) == kind_code)
+                .unwrap_or(ActivityKind::Note);
+            let at = self.shopping_time(customer.created_at, self.end);
+            let next_follow_up = if self.chance(0.4) {
+                at.to_offset(china_offset())
+                    .map(|t| t.date_naive() + Duration::days(self.rng.gen_range(3..45)))
+            } else {
+                None
+            };
+            let activity = Activity {
+                id: self.uuid(),
+                customer_id: customer.id,
+                kind,
+                at,
+                text: self.pick(texts).to_string(),
+                owner: Some(owner.clone()),
+                next_follow_up,
+                updated_at: self.written_at,
+            };
+            self.data.activities.push(activity);
+        }
+    }
+}
+
+fn activity_code(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::Call => "call",
+        ActivityKind::Visit => "visit",
+        ActivityKind::Message => "message",
+        ActivityKind::Care => "care",
+        ActivityKind::Complaint => "complaint",
+        ActivityKind::Note => "note",
+    }
+}

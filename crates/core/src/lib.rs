@@ -1,0 +1,16 @@
+//! kezhi's pure domain core: the model, the demo data generator, the dataset with its
+//! record-by-record merge, and the storage encoding with its repository logic.
+//!
+//! Nothing here depends on the web: it compiles and is tested natively, and the browser
+//! adapters (localStorage, later sync) plug in through [`store::KeyValueStore`].
+
+pub mod channel;
+pub mod dataset;
+pub mod demo;
+pub mod model;
+pub mod store;
+pub mod time;
+
+pub use dataset::Dataset;
+pub use model::*;
+pub use time::Timestamp;

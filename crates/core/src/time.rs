@@ -1,0 +1,78 @@
+//! Time: stored as UTC milliseconds since the Unix epoch, shown in the user's time zone.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A point in time, UTC, millisecond precision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+pub const MS_PER_SECOND: i64 = 1_000;
+pub const MS_PER_MINUTE: i64 = 60 * MS_PER_SECOND;
+pub const MS_PER_HOUR: i64 = 60 * MS_PER_MINUTE;
+pub const MS_PER_DAY: i64 = 24 * MS_PER_HOUR;
+
+/// China Standard Time, the zone the demo data's shop hours follow.
+pub fn china_offset() -> FixedOffset {
+    // 8 h is always a valid offset; the fallback is never taken.
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+impl Timestamp {
+    pub fn from_millis(ms: i64) -> Self {
+        Timestamp(ms)
+    }
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+    pub fn to_utc(self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp_millis(self.0)
+    }
+    /// The local wall-clock time at a given UTC offset.
+    pub fn to_offset(self, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+        self.to_utc().map(|t| t.with_timezone(&offset))
+    }
+    /// A wall-clock time at a given offset, converted to UTC.
+    pub fn from_local(local: NaiveDateTime, offset: FixedOffset) -> Option<Self> {
+        offset
+            .from_local_datetime(&local)
+            .single()
+            .map(|t| Timestamp(t.timestamp_millis()))
+    }
+    /// Midnight at the start of a date at a given offset.
+    pub fn start_of_day(date: NaiveDate, offset: FixedOffset) -> Option<Self> {
+        date.and_hms_opt(0, 0, 0)
+            .and_then(|local| Self::from_local(local, offset))
+    }
+    /// `YYYY-MM-DD HH:MM` at a given offset, or an empty string for an impossible time.
+    pub fn format_local(self, offset: FixedOffset) -> String {
+        self.to_offset(offset)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    }
+    /// `YYYY-MM-DD` at a given offset.
+    pub fn format_date(self, offset: FixedOffset) -> String {
+        self.to_offset(offset)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    }
+    pub fn plus_millis(self, ms: i64) -> Self {
+        Timestamp(self.0.saturating_add(ms))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_round_trip_in_china_time() {
+        let date = NaiveDate::from_ymd_opt(2025, 11, 11).expect("date");
+        let t = Timestamp::start_of_day(date, china_offset()).expect("time");
+        // Midnight in Beijing is 16:00 UTC the day before.
+        assert_eq!(t.0, 1_762_790_400_000);
+        assert_eq!(t.format_local(china_offset()), "2025-11-11 00:00");
+        assert_eq!(t.format_date(FixedOffset::east_opt(0).expect("utc")), "2025-11-10");
+    }
+}

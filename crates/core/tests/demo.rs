@@ -1,0 +1,138 @@
+//! The demo generator: deterministic, realistic in shape, and consistent between orders and
+//! events.
+
+use chrono::NaiveDate;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::model::event_type as et;
+use kezhi_core::{Dataset, OrderStatus};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+fn end() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 10, 31).expect("date")
+}
+
+/// The default demo size, generated once for all tests here.
+fn default_demo() -> &'static Dataset {
+    static DATA: OnceLock<Dataset> = OnceLock::new();
+    DATA.get_or_init(|| generate(&DemoConfig::new(5_000, end())))
+}
+
+#[test]
+fn same_seed_same_data_other_seed_other_data() {
+    let a = generate(&DemoConfig::new(300, end()));
+    let b = generate(&DemoConfig::new(300, end()));
+    assert_eq!(a, b);
+    let mut other = DemoConfig::new(300, end());
+    other.seed += 1;
+    assert_ne!(a.customers, generate(&other).customers);
+}
+
+#[test]
+fn default_demo_has_the_expected_volume() {
+    let d = default_demo();
+    assert_eq!(d.customers.len(), 5_000);
+    let c = d.counts();
+    assert!((10_000..20_000).contains(&c.orders), "{c:?}");
+    assert!((80_000..160_000).contains(&c.events), "{c:?}");
+    assert!(c.activities > 2_000, "{c:?}");
+}
+
+#[test]
+fn ids_and_phones_are_unique_and_well_formed() {
+    let d = default_demo();
+    let ids: HashSet<_> = d.customers.iter().map(|c| c.id).collect();
+    assert_eq!(ids.len(), d.customers.len());
+    let phones: HashSet<_> = d.customers.iter().filter_map(|c| c.phone.clone()).collect();
+    assert_eq!(phones.len(), d.customers.len());
+    for p in &phones {
+        assert_eq!(p.len(), 11, "{p}");
+        assert!(p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()), "{p}");
+    }
+    for c in &d.customers {
+        assert!(!c.name.is_empty() && c.name.chars().count() <= 4, "{}", c.name);
+        if let Some(e) = &c.email {
+            assert!(e.contains('@'), "{e}");
+        }
+    }
+}
+
+#[test]
+fn a_believable_mix_of_prospects_one_time_and_repeat_buyers() {
+    let d = default_demo();
+    let mut orders_per: HashMap<_, usize> = HashMap::new();
+    for o in &d.orders {
+        *orders_per.entry(o.customer_id).or_default() += 1;
+    }
+    let n = d.customers.len() as f64;
+    let prospects = d.customers.iter().filter(|c| !orders_per.contains_key(&c.id)).count();
+    let one_time = orders_per.values().filter(|&&k| k == 1).count();
+    let repeat = orders_per.values().filter(|&&k| k >= 2).count();
+    assert!((0.15..0.30).contains(&(prospects as f64 / n)), "{prospects}");
+    assert!((0.25..0.40).contains(&(one_time as f64 / n)), "{one_time}");
+    assert!((0.35..0.55).contains(&(repeat as f64 / n)), "{repeat}");
+    let refunded = d.orders.iter().filter(|o| o.status == OrderStatus::Refunded).count();
+    assert!(refunded > 0 && (refunded as f64) < 0.1 * d.orders.len() as f64);
+    // Channels, owners and places are spread, not constant.
+    let channels: HashSet<_> = d.customers.iter().filter_map(|c| c.channel.clone()).collect();
+    assert_eq!(channels.len(), 6);
+    let owners: HashSet<_> = d.customers.iter().filter_map(|c| c.owner.clone()).collect();
+    assert!((5..=10).contains(&owners.len()), "{owners:?}");
+    let cities: HashSet<_> = d.customers.iter().filter_map(|c| c.city.clone()).collect();
+    assert!(cities.len() > 30);
+}
+
+#[test]
+fn orders_follow_the_shopping_calendar() {
+    let d = default_demo();
+    let per_day = |m: u32, day: u32| {
+        d.orders
+            .iter()
+            .filter(|o| {
+                let local = o.ordered_at.format_date(kezhi_core::time::china_offset());
+                local.ends_with(&format!("-{m:02}-{day:02}"))
+            })
+            .count()
+    };
+    // Compare with ordinary days of the same weeks, so the same years are counted.
+    let after_11 = (per_day(11, 13) + per_day(11, 14) + per_day(11, 15)) as f64 / 3.0;
+    assert!(per_day(11, 11) as f64 > 4.0 * after_11, "双11 {} vs {after_11}", per_day(11, 11));
+    let after_618 = (per_day(6, 20) + per_day(6, 21) + per_day(6, 22)) as f64 / 3.0;
+    assert!(per_day(6, 18) as f64 > 3.0 * after_618, "618 {} vs {after_618}", per_day(6, 18));
+}
+
+#[test]
+fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
+    let d = default_demo();
+    let mut by_customer: HashMap<_, Vec<_>> = HashMap::new();
+    for e in &d.events {
+        by_customer.entry(e.customer_id).or_default().push(e);
+    }
+    for o in &d.orders {
+        let events = &by_customer[&o.customer_id];
+        let at = |kind: &str| {
+            events
+                .iter()
+                .filter(|e| e.kind == kind)
+                .map(|e| e.occurred_at)
+                .collect::<Vec<_>>()
+        };
+        assert!(at(et::CHECKOUT).contains(&o.ordered_at), "order {} has no checkout", o.id);
+        let before = |kind: &str| at(kind).iter().any(|t| *t < o.ordered_at);
+        assert!(before(et::VISIT) && before(et::VIEW) && before(et::ADD_TO_CART));
+        assert!(at(et::PAY).iter().any(|t| *t > o.ordered_at));
+    }
+    let visits = d.events.iter().filter(|e| e.kind == et::VISIT).count();
+    let pays = d.events.iter().filter(|e| e.kind == et::PAY).count();
+    assert_eq!(pays, d.orders.len());
+    assert!(pays * 2 < visits, "most visits do not convert: {pays} pays, {visits} visits");
+    let last_day = kezhi_core::Timestamp::start_of_day(
+        end().succ_opt().expect("date"),
+        kezhi_core::time::china_offset(),
+    )
+    .expect("time");
+    assert!(d.events.iter().all(|e| e.occurred_at < last_day));
+    let customers: HashSet<_> = d.customers.iter().map(|c| c.id).collect();
+    assert!(d.orders.iter().all(|o| customers.contains(&o.customer_id)));
+    assert!(d.activities.iter().all(|a| customers.contains(&a.customer_id)));
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs whatever kezhi needs that is missing, from package registries only.
+# Idempotent and quiet when everything is already there.
+#   scripts/setup.sh          build tools (wasm target, trunk, wasm-bindgen-cli, wasm-opt)
+#   scripts/setup.sh --test   also the test tools (chromium, chromedriver, npm test deps)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,"",$0); print; exit}' Cargo.lock 2>/dev/null || true)
+BINDGEN_VERSION=${BINDGEN_VERSION:-0.2.130}
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown >/dev/null
+fi
+
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (a few minutes, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked --quiet
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $BINDGEN_VERSION (a few minutes, once)"
+  # --locked fails for this version; the unlocked build is known to work.
+  cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --quiet --force
+fi
+
+need_npm=0
+[ -x node_modules/.bin/wasm-opt ] || need_npm=1
+if [ "${1:-}" = "--test" ] && [ ! -d node_modules/playwright-core ]; then need_npm=1; fi
+if [ "$need_npm" = 1 ]; then
+  say "installing npm packages (binaryen's wasm-opt, playwright-core)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing chromium and chromium-driver from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
