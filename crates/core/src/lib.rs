@@ -9,7 +9,9 @@ pub mod dataset;
 pub mod demo;
 pub mod model;
 pub mod store;
+pub mod summary;
 pub mod time;
+pub mod validate;
 
 pub use dataset::Dataset;
 pub use model::*;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::store::{
-    KeyValueStore, LoadOutcome, MANIFEST_KEY, MemoryStore, Repository, SaveError, Section,
+    KeyValueStore, LoadOutcome, MANIFEST_KEY, MemoryStore, Refresh, Repository, SaveError, Section,
     Unreadable, codec, v1,
 };
 use kezhi_core::{Customer, Dataset, Timestamp};
@@ -209,7 +209,7 @@ fn two_tabs_editing_different_customers_lose_neither_edit() {
 
     // Tab A hears of B's save (the storage event) and refreshes.
     *tab_a.store_mut() = tab_b.store().clone();
-    assert!(tab_a.refresh(&mut data_a).expect("refresh"));
+    assert_eq!(tab_a.refresh(&mut data_a), Ok(Refresh::Merged));
     for data in [&data_a, &data_b] {
         assert_eq!(data.customer(id_a).map(|c| c.name.as_str()), Some("甲改"));
         assert_eq!(data.customer(id_b).map(|c| c.name.as_str()), Some("乙改"));
@@ -259,4 +259,38 @@ fn truncated_or_foreign_sections_are_errors_not_panics() {
         let mut into = Dataset::default();
         assert!(codec::decode_section(bad, Section::Events, &mut into).is_err(), "{bad:.20}");
     }
+}
+
+#[test]
+fn replacing_the_data_replaces_it_in_other_tabs_instead_of_merging() {
+    let mut tab_a = Repository::new(MemoryStore::default(), "a");
+    let mut old = demo(10);
+    tab_a.replace_all(&mut old, "first", Timestamp(1)).expect("saved");
+    let mut tab_b = Repository::new(tab_a.store().clone(), "b");
+    let mut data_b = loaded(tab_b.load(Timestamp(2)));
+
+    let mut new = demo(3);
+    new.customers.truncate(3);
+    tab_a.replace_all(&mut new, "second", Timestamp(3)).expect("saved");
+    assert_eq!(tab_a.store().map.len(), 1 + Section::ALL.len(), "old keys are gone");
+    *tab_b.store_mut() = tab_a.store().clone();
+    assert_eq!(tab_b.refresh(&mut data_b), Ok(Refresh::Replaced));
+    assert_same(&data_b, &new);
+
+    tab_a.clear().expect("clear");
+    *tab_b.store_mut() = tab_a.store().clone();
+    assert_eq!(tab_b.refresh(&mut data_b), Ok(Refresh::Cleared));
+    assert!(data_b.is_empty());
+}
+
+#[test]
+fn a_known_capacity_fails_a_save_before_anything_is_written() {
+    let mut repo = Repository::new(MemoryStore::default(), "a");
+    repo.capacity = Some(10_000);
+    let mut big = demo(200);
+    assert_eq!(
+        repo.replace_all(&mut big, "x", Timestamp(1)),
+        Err(SaveError::QuotaExceeded)
+    );
+    assert!(repo.store().map.is_empty());
 }

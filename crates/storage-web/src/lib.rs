@@ -1,1 +1,95 @@
+//! The browser adapter of kezhi's storage: `window.localStorage` behind
+//! [`kezhi_core::store::KeyValueStore`].
+//!
+//! Values are stored raw (not JSON-wrapped as `gloo_storage::Storage::set` would), because
+//! the core's payload is already a compact ASCII string. A full quota is recognised by the
+//! `QuotaExceededError` DOMException (or Firefox's legacy name) and reported as
+//! [`StoreError::QuotaExceeded`], so the repository can keep what was stored intact.
 
+use gloo_storage::{LocalStorage, Storage};
+use kezhi_core::store::{KeyValueStore, StoreError};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `window.localStorage`. Cheap to create; holds no state of its own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserStore;
+
+fn storage() -> Result<web_sys::Storage, StoreError> {
+    // `raw()` panics where localStorage is unavailable (e.g. blocked cookies); ask first.
+    let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+    match window.local_storage() {
+        Ok(Some(_)) => Ok(LocalStorage::raw()),
+        Ok(None) => Err(StoreError::Unavailable("localStorage is switched off".into())),
+        Err(e) => Err(StoreError::Unavailable(describe(&e))),
+    }
+}
+
+fn describe(e: &JsValue) -> String {
+    if let Some(ex) = e.dyn_ref::<web_sys::DomException>() {
+        return format!("{}: {}", ex.name(), ex.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Whether a failed `setItem` was for lack of room.
+pub fn is_quota_error(e: &JsValue) -> bool {
+    e.dyn_ref::<web_sys::DomException>().is_some_and(|ex| {
+        let name = ex.name();
+        // Code 22 is the standard one; Firefox once used its own name and code 1014.
+        name == "QuotaExceededError"
+            || name == "NS_ERROR_DOM_QUOTA_REACHED"
+            || ex.code() == 22
+            || ex.code() == 1014
+    })
+}
+
+impl KeyValueStore for BrowserStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        storage()?
+            .get_item(key)
+            .map_err(|e| StoreError::Unavailable(describe(&e)))
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        storage()?.set_item(key, value).map_err(|e| {
+            if is_quota_error(&e) {
+                StoreError::QuotaExceeded
+            } else {
+                StoreError::Unavailable(describe(&e))
+            }
+        })
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        storage()?
+            .remove_item(key)
+            .map_err(|e| StoreError::Unavailable(describe(&e)))
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let s = storage()?;
+        let n = s.length().map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        let mut keys = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            if let Ok(Some(k)) = s.key(i) {
+                keys.push(k);
+            }
+        }
+        Ok(keys)
+    }
+}
+
+/// Small preferences (language, settings) as JSON under their own keys. A value that does
+/// not parse reads as absent rather than failing the app.
+pub fn get_pref<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    LocalStorage::get(key).ok()
+}
+
+pub fn set_pref<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
+    LocalStorage::set(key, value).map_err(|e| match e {
+        gloo_storage::errors::StorageError::JsError(js) if js.name == "QuotaExceededError" => {
+            StoreError::QuotaExceeded
+        }
+        other => StoreError::Unavailable(other.to_string()),
+    })
+}

@@ -13,7 +13,7 @@ pub mod v1;
 
 pub use memory::MemoryStore;
 pub use repository::{
-    KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Manifest, Repository, SaveError, SaveReport,
+    KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Manifest, Refresh, Repository, SaveError, SaveReport,
     SectionEntry, Unreadable,
 };
 

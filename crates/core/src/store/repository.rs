@@ -34,7 +34,23 @@ pub struct Manifest {
     /// Incremented by every save, whichever tab makes it.
     pub generation: u64,
     pub saved_at: Timestamp,
+    /// Changes when the data is replaced as a whole (demo loaded, data reset): another tab
+    /// then takes the new data instead of merging it with what it had.
+    #[serde(default)]
+    pub dataset: String,
     pub sections: BTreeMap<String, SectionEntry>,
+}
+
+/// What [`Repository::refresh`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refresh {
+    Unchanged,
+    /// Another tab's edits were merged into ours.
+    Merged,
+    /// Another tab replaced the data as a whole; ours was replaced by it.
+    Replaced,
+    /// Another tab deleted all data; ours is now empty.
+    Cleared,
 }
 
 /// Why stored data could not be read. Such data is never overwritten.
@@ -103,6 +119,9 @@ pub struct Repository<S: KeyValueStore> {
     writer: String,
     /// Set when stored data could not be read: saving would destroy it.
     blocked: Option<Unreadable>,
+    /// The most the store can hold, if known (localStorage: 5 MiB code units). A save that
+    /// cannot fit fails before writing anything, which spares the browser huge writes.
+    pub capacity: Option<usize>,
 }
 
 impl<S: KeyValueStore> Repository<S> {
@@ -112,6 +131,7 @@ impl<S: KeyValueStore> Repository<S> {
             known: None,
             writer: writer.into(),
             blocked: None,
+            capacity: None,
         }
     }
 
@@ -216,17 +236,29 @@ impl<S: KeyValueStore> Repository<S> {
         Ok(data)
     }
 
-    /// Merges into `data` whatever another tab saved since our last load or save.
-    /// Returns whether anything was merged.
-    pub fn refresh(&mut self, data: &mut Dataset) -> Result<bool, Unreadable> {
+    /// Brings into `data` whatever another tab saved since our last load or save: its edits
+    /// are merged record by record; a wholesale replacement or a reset replaces ours.
+    pub fn refresh(&mut self, data: &mut Dataset) -> Result<Refresh, Unreadable> {
         if let Some(why) = &self.blocked {
             return Err(why.clone());
         }
         let Some(current) = self.read_manifest()? else {
-            return Ok(false);
+            if self.known.take().is_some() {
+                *data = Dataset::default();
+                return Ok(Refresh::Cleared);
+            }
+            return Ok(Refresh::Unchanged);
         };
         if self.known.as_ref() == Some(&current) {
-            return Ok(false);
+            return Ok(Refresh::Unchanged);
+        }
+        let same_dataset = self.known.as_ref().is_some_and(|m| m.dataset == current.dataset);
+        if !same_dataset {
+            let mut theirs = self.read_sections(&current, &Section::ALL)?;
+            codec::normalize(&mut theirs);
+            *data = theirs;
+            self.known = Some(current);
+            return Ok(Refresh::Replaced);
         }
         let changed: Vec<Section> = Section::ALL
             .into_iter()
@@ -240,7 +272,41 @@ impl<S: KeyValueStore> Repository<S> {
         data.merge(theirs);
         codec::normalize(data);
         self.known = Some(current);
-        Ok(!changed.is_empty())
+        Ok(if changed.is_empty() {
+            Refresh::Unchanged
+        } else {
+            Refresh::Merged
+        })
+    }
+
+    /// Replaces everything stored with `data` (a demo, a restore), under a new dataset id so
+    /// that other tabs replace rather than merge. On error what was stored stays as it was.
+    pub fn replace_all(
+        &mut self,
+        data: &mut Dataset,
+        dataset: impl Into<String>,
+        now: Timestamp,
+    ) -> Result<SaveReport, SaveError> {
+        if let Some(why) = &self.blocked {
+            return Err(SaveError::Blocked(why.clone()));
+        }
+        let base = Manifest {
+            format: FORMAT,
+            generation: self.read_manifest().ok().flatten().map_or(0, |m| m.generation),
+            saved_at: now,
+            dataset: dataset.into(),
+            sections: BTreeMap::new(),
+        };
+        let old_keys: Vec<String> = self
+            .store
+            .keys()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| k.starts_with(SECTION_KEY_PREFIX))
+            .collect();
+        let report = self.write(data, &Section::ALL, base, false)?;
+        self.discard(&old_keys);
+        Ok(report)
     }
 
     /// Saves the given sections of `data`. What another tab saved meanwhile is merged into
@@ -254,21 +320,43 @@ impl<S: KeyValueStore> Repository<S> {
         if let Some(why) = &self.blocked {
             return Err(SaveError::Blocked(why.clone()));
         }
-        let merged_from_elsewhere = self.refresh(data).map_err(|why| {
+        let refreshed = self.refresh(data).map_err(|why| {
             self.blocked = Some(why.clone());
             SaveError::Blocked(why)
         })?;
-        let mut manifest = self.known.clone().unwrap_or(Manifest {
+        let mut base = self.known.clone().unwrap_or(Manifest {
             format: FORMAT,
             ..Manifest::default()
         });
+        base.saved_at = now;
+        self.write(data, sections, base, refreshed != Refresh::Unchanged)
+    }
+
+    /// Writes the sections under new keys, then the manifest that points to them, then drops
+    /// the keys they replace. Any failure removes what this call wrote.
+    fn write(
+        &mut self,
+        data: &Dataset,
+        sections: &[Section],
+        mut manifest: Manifest,
+        merged_from_elsewhere: bool,
+    ) -> Result<SaveReport, SaveError> {
         manifest.generation += 1;
-        manifest.saved_at = now;
+        // Encode everything first: a save that cannot fit fails before touching the store.
+        let mut texts: Vec<(Section, String)> = Vec::with_capacity(sections.len());
+        let mut total = 0usize;
+        for section in sections {
+            let text = codec::encode_section(data, *section);
+            total += text.len();
+            if self.capacity.is_some_and(|cap| total > cap) {
+                return Err(SaveError::QuotaExceeded);
+            }
+            texts.push((*section, text));
+        }
         let mut written: Vec<String> = Vec::new();
         let mut replaced: Vec<String> = Vec::new();
         let mut chars_written = 0;
-        for section in sections {
-            let text = codec::encode_section(data, *section);
+        for (section, text) in texts {
             let key = format!(
                 "{SECTION_KEY_PREFIX}{}:{}-{}",
                 section.name(),
@@ -283,7 +371,7 @@ impl<S: KeyValueStore> Repository<S> {
             written.push(key.clone());
             let entry = SectionEntry {
                 key,
-                count: count_of(data, *section),
+                count: count_of(data, section),
                 chars: text.len(),
                 crc32: crc32fast::hash(text.as_bytes()),
             };

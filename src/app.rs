@@ -1,0 +1,123 @@
+//! The shell: navigation, language switch, status badges, and the page for the route.
+
+use crate::components::{BusyOverlay, ConfirmDialog, Toasts, UnreadableBanner};
+use crate::i18n::{Lang, Msg};
+use crate::pages::{ComingSoon, CustomersPage, DashboardPage, SettingsPage};
+use crate::platform;
+use crate::route::{Route, View};
+use crate::state::{AppState, Persistence};
+use leptos::ev;
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    platform::set_document_lang(state.lang.get_untracked().code());
+    state.load();
+
+    // The listeners live as long as the page; the app never unmounts.
+    let hash = window_event_listener(ev::hashchange, move |_| {
+        state.route.set(Route::parse(&platform::location_hash()));
+    });
+    let storage = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
+        state.on_storage_event(e.key());
+    });
+    on_cleanup(move || {
+        hash.remove();
+        storage.remove();
+    });
+    Effect::new(move |_| platform::set_body_attr("data-ready", "true"));
+
+    // Only the view decides which page is mounted: typing in a search box changes the route's
+    // parameters and must not re-create the page under the cursor.
+    let view = Memo::new(move |_| state.route.with(|r| r.view));
+    view! {
+        <div class="app">
+            <Header/>
+            <UnreadableBanner/>
+            <main class="main" id="main">
+                {move || match view.get() {
+                    View::Dashboard => view! { <DashboardPage/> }.into_any(),
+                    View::Customers => view! { <CustomersPage/> }.into_any(),
+                    View::Segments => view! { <ComingSoon body=Msg::ComingSegments/> }.into_any(),
+                    View::Funnels => view! { <ComingSoon body=Msg::ComingFunnels/> }.into_any(),
+                    View::Import => view! { <ComingSoon body=Msg::ComingImport/> }.into_any(),
+                    View::Settings => view! { <SettingsPage/> }.into_any(),
+                }}
+            </main>
+            <Toasts/>
+            <ConfirmDialog/>
+            <BusyOverlay/>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let state = crate::state::use_app();
+    let current = Memo::new(move |_| state.route.with(|r| r.view));
+    let link = move |view: View, msg: Msg| {
+        let testid = format!("nav-{}", view.slug());
+        view! {
+            <a
+                href=format!("#/{}", view.slug())
+                data-testid=testid
+                class="nav-link"
+                class:active=move || current.get() == view
+                aria-current=move || (current.get() == view).then_some("page")
+            >
+                {move || state.tr(msg)}
+            </a>
+        }
+    };
+    let not_saved = move || match state.persistence.get() {
+        Persistence::Saved => None,
+        Persistence::NotSaved(why) | Persistence::Unreadable(why) => Some(why),
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="#/dashboard">
+                <span class="brand-mark" aria-hidden="true">"客"</span>
+                <span class="brand-name">{move || state.tr(Msg::AppName)}</span>
+                <span class="brand-tagline">{move || state.tr(Msg::Tagline)}</span>
+            </a>
+            <nav class="nav" aria-label="main">
+                {link(View::Dashboard, Msg::NavDashboard)}
+                {link(View::Customers, Msg::NavCustomers)}
+                {link(View::Segments, Msg::NavSegments)}
+                {link(View::Funnels, Msg::NavFunnels)}
+                {link(View::Import, Msg::NavImport)}
+                {link(View::Settings, Msg::NavSettings)}
+            </nav>
+            <div class="topbar-end">
+                {move || {
+                    not_saved()
+                        .map(|why| {
+                            let title = format!("{} — {why}", state.tr(Msg::NotSavedHint));
+                            view! {
+                                <span class="badge badge-warn" data-testid="not-saved" title=title>
+                                    {state.tr(Msg::NotSaved)}
+                                </span>
+                            }
+                        })
+                }}
+                <label class="lang">
+                    <span class="visually-hidden">{move || state.tr(Msg::Language)}</span>
+                    <select
+                        data-testid="lang-switch"
+                        prop:value=move || state.lang.get().code()
+                        on:change=move |ev| {
+                            if let Some(lang) = Lang::from_code(&event_target_value(&ev)) {
+                                state.set_lang(lang);
+                            }
+                        }
+                    >
+                        <option value="zh-CN">"简体中文"</option>
+                        <option value="en">"English"</option>
+                    </select>
+                </label>
+            </div>
+        </header>
+    }
+}

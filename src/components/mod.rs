@@ -1,0 +1,163 @@
+//! Pieces shared by the pages: toasts, the confirmation dialog, the busy overlay, the
+//! unreadable-data banner and the empty state.
+
+use crate::i18n::Msg;
+use crate::state::{Persistence, ToastKind, use_app};
+use leptos::prelude::*;
+
+#[component]
+pub fn Toasts() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <div class="toasts" role="status" aria-live="polite">
+            <For each=move || state.toasts.get() key=|t| t.id let:toast>
+                <div
+                    class="toast"
+                    class:toast-error=toast.kind == ToastKind::Error
+                    data-testid="toast"
+                >
+                    <span>{toast.text.clone()}</span>
+                    <button
+                        class="toast-close"
+                        aria-label=move || state.tr(Msg::Dismiss)
+                        on:click=move |_| state.dismiss_toast(toast.id)
+                    >
+                        "×"
+                    </button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConfirmDialog() -> impl IntoView {
+    let state = use_app();
+    let close = move || state.confirm.set(None);
+    view! {
+        {move || {
+            state
+                .confirm
+                .get()
+                .map(|c| {
+                    let yes = c.on_yes;
+                    view! {
+                        <div class="modal-backdrop" on:click=move |_| close()>
+                            <div
+                                class="modal"
+                                role="alertdialog"
+                                aria-modal="true"
+                                on:click=|e| e.stop_propagation()
+                                on:keydown=move |e| {
+                                    if e.key() == "Escape" {
+                                        close();
+                                    }
+                                }
+                            >
+                                <p class="modal-text">{state.tr(c.message)}</p>
+                                <div class="modal-actions">
+                                    <button
+                                        class="btn"
+                                        data-testid="confirm-no"
+                                        autofocus
+                                        on:click=move |_| close()
+                                    >
+                                        {state.tr(Msg::No)}
+                                    </button>
+                                    <button
+                                        class="btn btn-danger"
+                                        data-testid="confirm-yes"
+                                        on:click=move |_| {
+                                            close();
+                                            yes.run(());
+                                        }
+                                    >
+                                        {state.tr(Msg::Yes)}
+                                    </button>
+                                </div>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+pub fn BusyOverlay() -> impl IntoView {
+    let state = use_app();
+    view! {
+        {move || {
+            state
+                .busy
+                .get()
+                .map(|msg| {
+                    view! {
+                        <div class="busy" data-testid="busy" role="status" aria-live="assertive">
+                            <div class="spinner" aria-hidden="true"></div>
+                            <span>{state.tr(msg)}</span>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+pub fn UnreadableBanner() -> impl IntoView {
+    let state = use_app();
+    view! {
+        {move || match state.persistence.get() {
+            Persistence::Unreadable(why) => {
+                Some(
+                    view! {
+                        <section class="banner banner-error" data-testid="unreadable" role="alert">
+                            <div>
+                                <strong>{state.tr(Msg::UnreadableTitle)}</strong>
+                                <p>{state.tr(Msg::UnreadableBody)}</p>
+                                <p class="muted small">{why}</p>
+                            </div>
+                            <div class="banner-actions">
+                                <button
+                                    class="btn btn-primary"
+                                    data-testid="download-raw"
+                                    on:click=move |_| state.download_raw()
+                                >
+                                    {state.tr(Msg::DownloadRaw)}
+                                </button>
+                                <button
+                                    class="btn btn-danger"
+                                    data-testid="start-fresh"
+                                    on:click=move |_| state.ask(Msg::ConfirmStartFresh, move || state.reset())
+                                >
+                                    {state.tr(Msg::StartFresh)}
+                                </button>
+                            </div>
+                        </section>
+                    },
+                )
+            }
+            _ => None,
+        }}
+    }
+}
+
+/// Shown where there is no data yet: one click to the demo.
+#[component]
+pub fn EmptyState() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <section class="empty" data-testid="empty-state">
+            <div class="empty-mark" aria-hidden="true">"客"</div>
+            <h2>{move || state.tr(Msg::EmptyTitle)}</h2>
+            <p>{move || state.tr(Msg::EmptyBody)}</p>
+            <button
+                class="btn btn-primary btn-lg"
+                data-testid="load-demo"
+                on:click=move |_| state.load_demo(kezhi_core::demo::DEMO_SIZES[0])
+            >
+                {move || state.tr(Msg::LoadDemo)}
+            </button>
+        </section>
+    }
+}

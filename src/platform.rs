@@ -1,0 +1,130 @@
+//! Thin wrappers over browser APIs the pages need.
+
+use chrono::FixedOffset;
+use kezhi_core::Timestamp;
+use wasm_bindgen::JsCast;
+
+pub fn now() -> Timestamp {
+    Timestamp(js_sys::Date::now() as i64)
+}
+
+/// The user's current UTC offset, from the browser.
+pub fn local_offset() -> FixedOffset {
+    // getTimezoneOffset is minutes *behind* UTC (UTC+8 gives -480).
+    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    FixedOffset::east_opt(minutes * 60)
+        .or_else(|| FixedOffset::east_opt(0))
+        .expect("UTC is a valid offset")
+}
+
+pub fn today() -> chrono::NaiveDate {
+    now()
+        .to_offset(local_offset())
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+/// Random bytes from the browser's CSPRNG (for new record ids and the tab's writer id).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
+
+pub fn new_id() -> uuid::Uuid {
+    uuid::Builder::from_random_bytes(random_bytes::<16>()).into_uuid()
+}
+
+/// The browser's preferred language.
+pub fn browser_language() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default()
+}
+
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL's hash without a new history entry (for typing in a search box).
+pub fn replace_hash(hash: &str) {
+    if let Some(w) = web_sys::window()
+        && let Ok(history) = w.history()
+    {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
+pub fn push_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(hash);
+    }
+}
+
+pub fn set_body_attr(name: &str, value: &str) {
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute(name, value);
+    }
+}
+
+pub fn set_document_lang(code: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", code);
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(err)?
+        .dyn_into()
+        .map_err(|_| "not an anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// `¥1,234.56` from cents.
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}¥{}.{:02}", group(abs / 100), abs % 100)
+}
+
+/// `12,345`.
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,340 @@
+//! The app's state and the only place that talks to the repository: pages call
+//! [`AppState::change`] and friends, which update the data signal and persist it, and turn
+//! every storage outcome into something the user sees (a toast, the "not saved" badge, the
+//! unreadable-data banner).
+
+use crate::i18n::{Lang, Msg, t};
+use crate::platform;
+use crate::route::Route;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::store::{
+    KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
+};
+use kezhi_core::Dataset;
+use kezhi_storage_web::BrowserStore;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// localStorage holds about 5 Mi UTF-16 code units per origin in Chromium and Firefox.
+pub const QUOTA: usize = 5 * 1024 * 1024;
+const LANG_KEY: &str = "kezhi:lang";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Persistence {
+    /// Everything in memory is stored.
+    Saved,
+    /// The last save failed; the data is only in this page.
+    NotSaved(String),
+    /// The stored data could not be read and is kept untouched; nothing is saved.
+    Unreadable(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToastKind {
+    Info,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toast {
+    pub id: u64,
+    pub kind: ToastKind,
+    pub text: String,
+}
+
+/// A question for the confirmation dialog; `on_yes` runs if the user agrees.
+#[derive(Clone)]
+pub struct Confirm {
+    pub message: Msg,
+    pub on_yes: Callback<()>,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub data: RwSignal<Dataset>,
+    pub lang: RwSignal<Lang>,
+    pub route: RwSignal<Route>,
+    pub persistence: RwSignal<Persistence>,
+    /// Bytes of the app's stored data.
+    pub usage: RwSignal<usize>,
+    pub toasts: RwSignal<Vec<Toast>>,
+    pub confirm: RwSignal<Option<Confirm>>,
+    /// A long task is running (e.g. generating a large demo).
+    pub busy: RwSignal<Option<Msg>>,
+    /// The data was too big for storage: no further save is attempted until it is replaced.
+    memory_only: RwSignal<bool>,
+    repo: StoredValue<Repository<BrowserStore>>,
+    next_toast: StoredValue<u64>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let lang = kezhi_storage_web::get_pref::<Lang>(LANG_KEY)
+            .or_else(|| Lang::from_code(&platform::browser_language()))
+            .unwrap_or(Lang::En);
+        let writer: String = platform::random_bytes::<4>()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut repo = Repository::new(BrowserStore, writer);
+        repo.capacity = Some(QUOTA);
+        AppState {
+            data: RwSignal::new(Dataset::default()),
+            lang: RwSignal::new(lang),
+            route: RwSignal::new(Route::parse(&platform::location_hash())),
+            persistence: RwSignal::new(Persistence::Saved),
+            usage: RwSignal::new(0),
+            toasts: RwSignal::new(Vec::new()),
+            confirm: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            memory_only: RwSignal::new(false),
+            repo: StoredValue::new(repo),
+            next_toast: StoredValue::new(0),
+        }
+    }
+
+    pub fn tr(&self, msg: Msg) -> &'static str {
+        t(self.lang.get(), msg)
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+        platform::set_document_lang(lang.code());
+        // Losing the preference is harmless; the browser's language applies next time.
+        let _ = kezhi_storage_web::set_pref(LANG_KEY, &lang);
+    }
+
+    /// Reads the stored data at start-up.
+    pub fn load(&self) {
+        let now = platform::now();
+        let outcome = self.repo.try_update_value(|r| r.load(now));
+        match outcome {
+            None | Some(LoadOutcome::Empty) => {}
+            Some(LoadOutcome::Loaded(data)) => self.data.set(data),
+            Some(LoadOutcome::Migrated { data, saved, .. }) => {
+                self.data.set(data);
+                match saved {
+                    Ok(()) => self.toast(ToastKind::Info, self.tr(Msg::Migrated)),
+                    Err(e) => {
+                        self.persistence.set(Persistence::NotSaved(e.to_string()));
+                        self.toast(ToastKind::Error, self.tr(Msg::MigratedNotSaved));
+                    }
+                }
+            }
+            Some(LoadOutcome::Unreadable(why)) => {
+                self.persistence.set(Persistence::Unreadable(why.to_string()));
+            }
+        }
+        self.repo.update_value(|r| r.collect_garbage());
+        self.refresh_usage();
+    }
+
+    pub fn refresh_usage(&self) {
+        let used = self.repo.with_value(|r| r.usage());
+        self.usage.set(used);
+    }
+
+    /// Applies an edit to the data and saves the sections it touched.
+    pub fn change(&self, sections: &[Section], edit: impl FnOnce(&mut Dataset)) {
+        self.data.update(edit);
+        self.save(sections);
+    }
+
+    fn save(&self, sections: &[Section]) {
+        if self.memory_only.get_untracked()
+            || matches!(self.persistence.get_untracked(), Persistence::Unreadable(_))
+        {
+            return;
+        }
+        let now = platform::now();
+        let mut result = None;
+        self.data.update_untracked(|data| {
+            result = self.repo.try_update_value(|r| r.save(data, sections, now));
+        });
+        match result {
+            Some(Ok(report)) => {
+                if report.merged_from_elsewhere {
+                    self.data.notify();
+                }
+                self.persistence.set(Persistence::Saved);
+            }
+            Some(Err(e)) => self.save_failed(e),
+            None => {}
+        }
+        self.refresh_usage();
+    }
+
+    fn save_failed(&self, e: SaveError) {
+        let text = match &e {
+            SaveError::QuotaExceeded => self.tr(Msg::QuotaFull).to_string(),
+            other => format!("{}: {other}", self.tr(Msg::SaveFailed)),
+        };
+        if let SaveError::Blocked(why) = &e {
+            self.persistence.set(Persistence::Unreadable(why.to_string()));
+        } else {
+            self.persistence.set(Persistence::NotSaved(text.clone()));
+        }
+        self.toast(ToastKind::Error, text);
+    }
+
+    /// Generates the demo of the given size and makes it the data, saving it if it fits.
+    pub fn load_demo(&self, customers: usize) {
+        if self.busy.get_untracked().is_some() {
+            return;
+        }
+        self.busy.set(Some(Msg::Generating));
+        let state = *self;
+        // Let the browser paint the "generating" state before the work blocks the thread.
+        set_timeout(
+            move || {
+                // The history ends yesterday (China time), so every generated record is older
+                // than any edit the user makes from now on.
+                let end = platform::now()
+                    .to_offset(kezhi_core::time::china_offset())
+                    .map(|t| t.date_naive())
+                    .unwrap_or_default()
+                    .pred_opt()
+                    .unwrap_or_default();
+                let mut data = generate(&DemoConfig::new(customers, end));
+                state.replace_data(&mut data);
+                state.data.set(data);
+                state.busy.set(None);
+                state.toast(ToastKind::Info, state.tr(Msg::DemoLoaded));
+            },
+            Duration::from_millis(30),
+        );
+    }
+
+    /// Stores `data` as the new whole dataset (other tabs replace theirs with it).
+    fn replace_data(&self, data: &mut Dataset) {
+        if matches!(self.persistence.get_untracked(), Persistence::Unreadable(_)) {
+            return;
+        }
+        let id: String = platform::random_bytes::<6>()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let now = platform::now();
+        let result = self.repo.try_update_value(|r| r.replace_all(data, id, now));
+        match result {
+            Some(Ok(_)) => {
+                self.memory_only.set(false);
+                self.persistence.set(Persistence::Saved);
+            }
+            Some(Err(SaveError::QuotaExceeded)) => {
+                self.memory_only.set(true);
+                let text = format!("{} — {}", self.tr(Msg::InMemoryOnly), self.tr(Msg::QuotaFull));
+                self.persistence.set(Persistence::NotSaved(text.clone()));
+                self.toast(ToastKind::Error, text);
+            }
+            Some(Err(e)) => self.save_failed(e),
+            None => {}
+        }
+        self.refresh_usage();
+    }
+
+    /// Deletes all stored data (also lifts an unreadable-data block).
+    pub fn reset(&self) {
+        let result = self.repo.try_update_value(|r| r.clear());
+        match result {
+            Some(Err(e)) => self.toast(ToastKind::Error, format!("{}: {e}", self.tr(Msg::SaveFailed))),
+            _ => {
+                self.data.set(Dataset::default());
+                self.memory_only.set(false);
+                self.persistence.set(Persistence::Saved);
+                self.toast(ToastKind::Info, self.tr(Msg::DataReset));
+            }
+        }
+        self.refresh_usage();
+    }
+
+    /// Offers every stored key of the app as one JSON file (the rescue for unreadable data).
+    pub fn download_raw(&self) {
+        let dump = self.repo.with_value(|r| r.raw_dump());
+        let json = serde_json::to_string_pretty(&dump).unwrap_or_default();
+        let name = format!("kezhi-raw-{}.json", platform::today());
+        if let Err(e) = platform::download(&name, "application/json", &json) {
+            self.toast(ToastKind::Error, e);
+        }
+    }
+
+    /// Another tab wrote to localStorage.
+    pub fn on_storage_event(&self, key: Option<String>) {
+        match key.as_deref() {
+            Some(LANG_KEY) => {
+                if let Some(lang) = kezhi_storage_web::get_pref::<Lang>(LANG_KEY) {
+                    self.lang.set(lang);
+                }
+                return;
+            }
+            // `None` is localStorage.clear() in the other tab.
+            Some(MANIFEST_KEY) | None => {}
+            Some(k) if !k.starts_with(KEY_PREFIX) => return,
+            Some(_) => return, // section keys: the manifest write that follows is what counts
+        }
+        if self.memory_only.get_untracked() {
+            return; // this tab shows data that is deliberately not the stored one
+        }
+        let mut outcome = None;
+        self.data.update_untracked(|data| {
+            outcome = self.repo.try_update_value(|r| r.refresh(data));
+        });
+        match outcome {
+            Some(Ok(Refresh::Unchanged)) | None => {}
+            Some(Ok(_)) => {
+                self.data.notify();
+                self.persistence.set(Persistence::Saved);
+            }
+            Some(Err(why)) => self.persistence.set(Persistence::Unreadable(why.to_string())),
+        }
+        self.refresh_usage();
+    }
+
+    pub fn toast(&self, kind: ToastKind, text: impl Into<String>) {
+        let id = self.next_toast.get_value();
+        self.next_toast.set_value(id + 1);
+        self.toasts.update(|list| {
+            list.push(Toast {
+                id,
+                kind,
+                text: text.into(),
+            })
+        });
+        let toasts = self.toasts;
+        // Errors stay longer: they explain something the user has to act on.
+        let ms = if kind == ToastKind::Error { 12_000 } else { 4_000 };
+        set_timeout(
+            move || toasts.update(|list| list.retain(|t| t.id != id)),
+            Duration::from_millis(ms),
+        );
+    }
+
+    pub fn dismiss_toast(&self, id: u64) {
+        self.toasts.update(|list| list.retain(|t| t.id != id));
+    }
+
+    pub fn ask(&self, message: Msg, on_yes: impl Fn() + Send + Sync + 'static) {
+        self.confirm.set(Some(Confirm {
+            message,
+            on_yes: Callback::new(move |_| on_yes()),
+        }));
+    }
+
+    /// Moves to another route, as a new history entry.
+    pub fn navigate(&self, route: Route) {
+        let hash = route.to_hash();
+        self.route.set(route);
+        platform::push_hash(&hash);
+    }
+
+    /// Changes the current route's state without a history entry (search typing, selection).
+    pub fn replace_route(&self, route: Route) {
+        let hash = route.to_hash();
+        self.route.set(route);
+        platform::replace_hash(&hash);
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}

@@ -1,0 +1,115 @@
+// Shared set-up of the end-to-end tests: a static server for dist/ (at / and under a
+// sub-path, as a CDN would serve it) and Debian's Chromium driven by playwright-core.
+import { createServer } from 'node:http';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, extname, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const dist = process.env.KEZHI_DIST ?? join(root, 'dist');
+export const SUB_PATH = '/tools/kezhi/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** Serves dist/ at `/` and at SUB_PATH; anything else is a 404, as on a plain static host. */
+export async function startServer() {
+  assert.ok(existsSync(join(dist, 'index.html')), `no build in ${dist}: run scripts/build.sh`);
+  const server = createServer(async (req, res) => {
+    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (path.startsWith(SUB_PATH)) path = '/' + path.slice(SUB_PATH.length);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(dist, path));
+    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, subUrl: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close() };
+}
+
+const FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** A fresh Chromium with its own empty profile (so localStorage starts empty). */
+export async function launch() {
+  const profile = await mkdtemp(join(tmpdir(), 'kezhi-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1400, height: 900 },
+    locale: 'zh-CN',
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens a page and waits until the app says it is ready. Every page records its errors;
+ * `checkNoErrors` fails the test on any, so a broken build can never pass.
+ */
+export async function open(context, url) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  await page.goto(url);
+  await ready(page);
+  return page;
+}
+
+export async function ready(page) {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  checkNoErrors(page);
+}
+
+export function checkNoErrors(page) {
+  assert.deepEqual(page.errors, [], `page errors: ${page.errors.join('\n')}`);
+}
+
+export const byId = (id) => `[data-testid="${id}"]`;
+
+export async function count(page) {
+  return Number(await page.getAttribute(byId('customer-count'), 'data-count'));
+}
+
+export async function loadDemo(page) {
+  await page.click(byId('load-demo'));
+  await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+}
+
+/** Waits until `fn` returns a truthy value (polling inside the test, not the page). */
+export async function until(fn, what, timeout = 15_000) {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
