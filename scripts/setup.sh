@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,"",$0); print; exit}' Cargo.lock 2>/dev/null || true)
 BINDGEN_VERSION=${BINDGEN_VERSION:-0.2.130}
-export PATH="$HOME/.cargo/bin:$PATH"
+source "$(dirname "$0")/env.sh"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -190,7 +190,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             StorageUsed => "已使用",
             StorageWarn => "本地存储已用超过 80%，继续增加数据可能无法保存。",
             DemoData => "演示数据",
-            DemoSizeHint => "选择演示数据规模。较大的数据集超出浏览器存储空间时只在内存中运行，并标记为“未保存”。",
+            DemoSizeHint => {
+                "选择演示数据规模。较大的数据集超出浏览器存储空间时只在内存中运行，并标记为“未保存”。"
+            }
             DemoLarge => "位客户",
             ResetData => "清除全部数据",
             ConfirmReset => "确定清除本浏览器中的全部客户数据吗？此操作无法撤销。",
@@ -201,7 +203,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             QuotaFull => "浏览器存储空间已满：数据保留在本页面中但未保存，之前保存的数据没有改变。",
             SaveFailed => "保存失败",
             UnreadableTitle => "无法读取已保存的数据",
-            UnreadableBody => "已保存的数据无法读取，客知不会覆盖它。你可以先下载原始数据备份，再重新开始。",
+            UnreadableBody => {
+                "已保存的数据无法读取，客知不会覆盖它。你可以先下载原始数据备份，再重新开始。"
+            }
             DownloadRaw => "下载原始数据",
             StartFresh => "重新开始",
             ConfirmStartFresh => "重新开始会删除无法读取的已保存数据。确定已下载备份了吗？",
@@ -225,7 +229,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             NotSaved => "Not saved",
             NotSavedHint => "This data lives only in this page's memory and is lost on reload",
             EmptyTitle => "No customers yet",
-            EmptyBody => "Load the demo data to try the customer list, analytics and segments. Data stays in this browser.",
+            EmptyBody => {
+                "Load the demo data to try the customer list, analytics and segments. Data stays in this browser."
+            }
             LoadDemo => "Load demo data",
             Generating => "Generating demo data…",
             Customers => "Customers",
@@ -253,9 +259,13 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Saved => "Saved",
             Deleted => "Deleted",
             CustomerCreated => "Customer created",
-            ConfirmDeleteCustomer => "Delete this customer with their orders, events and activities?",
+            ConfirmDeleteCustomer => {
+                "Delete this customer with their orders, events and activities?"
+            }
             ErrNameRequired => "Name is required",
-            ErrPhone => "A mobile number has 11 digits starting with 1; start international numbers with +",
+            ErrPhone => {
+                "A mobile number has 11 digits starting with 1; start international numbers with +"
+            }
             ErrEmail => "This is not a valid e-mail address",
             NoOrders => "No orders yet",
             NoActivities => "No activities yet",
@@ -269,14 +279,22 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             RecentEvents => "Recent behaviour",
             NoMatch => "No customers match",
             ComingTitle => "Not available yet",
-            ComingSegments => "The segment builder (nested rules, live counts, dynamic and static segments) is being built.",
-            ComingFunnels => "Funnel analysis (ordered steps, conversion windows, drop-off, time to convert) is being built.",
-            ComingImport => "Importing customers, orders and events from CSV and Excel is being built.",
+            ComingSegments => {
+                "The segment builder (nested rules, live counts, dynamic and static segments) is being built."
+            }
+            ComingFunnels => {
+                "Funnel analysis (ordered steps, conversion windows, drop-off, time to convert) is being built."
+            }
+            ComingImport => {
+                "Importing customers, orders and events from CSV and Excel is being built."
+            }
             Storage => "Local storage",
             StorageUsed => "Used",
             StorageWarn => "Local storage is over 80% full; more data may not be saved.",
             DemoData => "Demo data",
-            DemoSizeHint => "Choose the size of the demo. Sets too large for the browser's storage run in memory and are labelled “Not saved”.",
+            DemoSizeHint => {
+                "Choose the size of the demo. Sets too large for the browser's storage run in memory and are labelled “Not saved”."
+            }
             DemoLarge => "customers",
             ResetData => "Delete all data",
             ConfirmReset => "Delete all customer data in this browser? This cannot be undone.",
@@ -284,18 +302,28 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Yes => "Yes",
             No => "No",
             DemoLoaded => "Demo data loaded",
-            QuotaFull => "The browser's storage is full: the data is kept in this page but not saved; what was saved before is unchanged.",
+            QuotaFull => {
+                "The browser's storage is full: the data is kept in this page but not saved; what was saved before is unchanged."
+            }
             SaveFailed => "Saving failed",
             UnreadableTitle => "Stored data cannot be read",
-            UnreadableBody => "The data stored in this browser cannot be read, and kezhi will not overwrite it. Download the raw data first, then start fresh.",
+            UnreadableBody => {
+                "The data stored in this browser cannot be read, and kezhi will not overwrite it. Download the raw data first, then start fresh."
+            }
             DownloadRaw => "Download raw data",
             StartFresh => "Start fresh",
-            ConfirmStartFresh => "Starting fresh deletes the unreadable stored data. Have you downloaded it?",
+            ConfirmStartFresh => {
+                "Starting fresh deletes the unreadable stored data. Have you downloaded it?"
+            }
             Migrated => "Data saved by an older version was upgraded to the new format",
-            MigratedNotSaved => "Data from an older version was read but there is no room to save it in the new format; the old data is unchanged.",
+            MigratedNotSaved => {
+                "Data from an older version was read but there is no room to save it in the new format; the old data is unchanged."
+            }
             InMemoryOnly => "Too large for the browser's local storage: running in memory only",
             Dashboard => "Dashboard",
-            DashboardHint => "An overview of all data. Analytics (RFM, lifecycle, repurchase rate) are coming next.",
+            DashboardHint => {
+                "An overview of all data. Analytics (RFM, lifecycle, repurchase rate) are coming next."
+            }
             Dismiss => "Dismiss",
         },
     }

@@ -6,11 +6,11 @@
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::route::Route;
+use kezhi_core::Dataset;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
 };
-use kezhi_core::Dataset;
 use kezhi_storage_web::BrowserStore;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -107,7 +107,7 @@ impl AppState {
     /// Reads the stored data at start-up.
     pub fn load(&self) {
         let now = platform::now();
-        let outcome = self.repo.try_update_value(|r| r.load(now));
+        let outcome = platform::timed("kezhi:load", || self.repo.try_update_value(|r| r.load(now)));
         match outcome {
             None | Some(LoadOutcome::Empty) => {}
             Some(LoadOutcome::Loaded(data)) => self.data.set(data),
@@ -122,7 +122,8 @@ impl AppState {
                 }
             }
             Some(LoadOutcome::Unreadable(why)) => {
-                self.persistence.set(Persistence::Unreadable(why.to_string()));
+                self.persistence
+                    .set(Persistence::Unreadable(why.to_string()));
             }
         }
         self.repo.update_value(|r| r.collect_garbage());
@@ -170,7 +171,8 @@ impl AppState {
             other => format!("{}: {other}", self.tr(Msg::SaveFailed)),
         };
         if let SaveError::Blocked(why) = &e {
-            self.persistence.set(Persistence::Unreadable(why.to_string()));
+            self.persistence
+                .set(Persistence::Unreadable(why.to_string()));
         } else {
             self.persistence.set(Persistence::NotSaved(text.clone()));
         }
@@ -195,8 +197,10 @@ impl AppState {
                     .unwrap_or_default()
                     .pred_opt()
                     .unwrap_or_default();
-                let mut data = generate(&DemoConfig::new(customers, end));
-                state.replace_data(&mut data);
+                let mut data = platform::timed("kezhi:generate", || {
+                    generate(&DemoConfig::new(customers, end))
+                });
+                platform::timed("kezhi:save", || state.replace_data(&mut data));
                 state.data.set(data);
                 state.busy.set(None);
                 state.toast(ToastKind::Info, state.tr(Msg::DemoLoaded));
@@ -223,7 +227,11 @@ impl AppState {
             }
             Some(Err(SaveError::QuotaExceeded)) => {
                 self.memory_only.set(true);
-                let text = format!("{} — {}", self.tr(Msg::InMemoryOnly), self.tr(Msg::QuotaFull));
+                let text = format!(
+                    "{} — {}",
+                    self.tr(Msg::InMemoryOnly),
+                    self.tr(Msg::QuotaFull)
+                );
                 self.persistence.set(Persistence::NotSaved(text.clone()));
                 self.toast(ToastKind::Error, text);
             }
@@ -237,7 +245,10 @@ impl AppState {
     pub fn reset(&self) {
         let result = self.repo.try_update_value(|r| r.clear());
         match result {
-            Some(Err(e)) => self.toast(ToastKind::Error, format!("{}: {e}", self.tr(Msg::SaveFailed))),
+            Some(Err(e)) => self.toast(
+                ToastKind::Error,
+                format!("{}: {e}", self.tr(Msg::SaveFailed)),
+            ),
             _ => {
                 self.data.set(Dataset::default());
                 self.memory_only.set(false);
@@ -285,7 +296,9 @@ impl AppState {
                 self.data.notify();
                 self.persistence.set(Persistence::Saved);
             }
-            Some(Err(why)) => self.persistence.set(Persistence::Unreadable(why.to_string())),
+            Some(Err(why)) => self
+                .persistence
+                .set(Persistence::Unreadable(why.to_string())),
         }
         self.refresh_usage();
     }
@@ -302,7 +315,11 @@ impl AppState {
         });
         let toasts = self.toasts;
         // Errors stay longer: they explain something the user has to act on.
-        let ms = if kind == ToastKind::Error { 12_000 } else { 4_000 };
+        let ms = if kind == ToastKind::Error {
+            12_000
+        } else {
+            4_000
+        };
         set_timeout(
             move || toasts.update(|list| list.retain(|t| t.id != id)),
             Duration::from_millis(ms),

@@ -36,7 +36,9 @@ fn mask_phone(phone: &str) -> String {
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let state = use_app();
-    let initial = state.route.with_untracked(|r| r.param("q").unwrap_or("").to_string());
+    let initial = state
+        .route
+        .with_untracked(|r| r.param("q").unwrap_or("").to_string());
     let typed = RwSignal::new(initial.clone());
     let query = RwSignal::new(initial);
     let debounce = StoredValue::new(0u64);
@@ -72,7 +74,11 @@ pub fn CustomersPage() -> impl IntoView {
     let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
 
     let open_new = move |_| {
-        let route = state.route.get_untracked().with("id", None).with("new", Some("1".into()));
+        let route = state
+            .route
+            .get_untracked()
+            .with("id", None)
+            .with("new", Some("1".into()));
         state.navigate(route);
     };
 
@@ -263,8 +269,11 @@ fn field_message(e: FieldError) -> Msg {
 #[component]
 fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let state = use_app();
-    let existing: Option<Customer> = id.and_then(|id| state.data.with_untracked(|d| d.customer(id).cloned()));
-    let start = existing.clone().unwrap_or_else(|| Customer::new(Uuid::nil(), "", platform::now()));
+    let existing: Option<Customer> =
+        id.and_then(|id| state.data.with_untracked(|d| d.customer(id).cloned()));
+    let start = existing
+        .clone()
+        .unwrap_or_else(|| Customer::new(Uuid::nil(), "", platform::now()));
     let name = RwSignal::new(start.name.clone());
     let phone = RwSignal::new(start.phone.clone().unwrap_or_default());
     let email = RwSignal::new(start.email.clone().unwrap_or_default());
@@ -275,7 +284,11 @@ fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let missing = id.is_some() && existing.is_none();
 
     let close = move || {
-        let route = state.route.get_untracked().with("id", None).with("new", None);
+        let route = state
+            .route
+            .get_untracked()
+            .with("id", None)
+            .with("new", None);
         state.replace_route(route);
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -334,19 +347,20 @@ fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         }
     };
 
-    let input = move |label: Msg, testid: &'static str, value: RwSignal<String>, kind: &'static str| {
-        view! {
-            <label class="field">
-                <span class="field-label">{move || state.tr(label)}</span>
-                <input
-                    type=kind
-                    data-testid=testid
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            </label>
-        }
-    };
+    let input =
+        move |label: Msg, testid: &'static str, value: RwSignal<String>, kind: &'static str| {
+            view! {
+                <label class="field">
+                    <span class="field-label">{move || state.tr(label)}</span>
+                    <input
+                        type=kind
+                        data-testid=testid
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                    />
+                </label>
+            }
+        };
 
     view! {
         <aside class="detail card" data-testid="customer-detail" aria-label=move || state.tr(Msg::Profile)>
@@ -404,28 +418,48 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
     let offset = platform::local_offset();
     let orders = Memo::new(move |_| {
         state.data.with(|d| {
-            let mut list: Vec<_> = d.orders.iter().filter(|o| o.customer_id == id).cloned().collect();
-            list.sort_by(|a, b| b.ordered_at.cmp(&a.ordered_at));
+            let mut list: Vec<_> = d
+                .orders
+                .iter()
+                .filter(|o| o.customer_id == id)
+                .cloned()
+                .collect();
+            list.sort_by_key(|o| std::cmp::Reverse(o.ordered_at));
             list
         })
     });
     let activities = Memo::new(move |_| {
         state.data.with(|d| {
-            let mut list: Vec<_> = d.activities.iter().filter(|a| a.customer_id == id).cloned().collect();
-            list.sort_by(|a, b| b.at.cmp(&a.at));
+            let mut list: Vec<_> = d
+                .activities
+                .iter()
+                .filter(|a| a.customer_id == id)
+                .cloned()
+                .collect();
+            list.sort_by_key(|a| std::cmp::Reverse(a.at));
             list
         })
     });
     let events = Memo::new(move |_| {
         state.data.with(|d| {
-            let mut list: Vec<_> = d.events.iter().filter(|e| e.customer_id == id).cloned().collect();
-            list.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at));
+            let mut list: Vec<_> = d
+                .events
+                .iter()
+                .filter(|e| e.customer_id == id)
+                .cloned()
+                .collect();
+            list.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
             list.truncate(20);
             list
         })
     });
     let total = move || {
-        orders.with(|os| os.iter().filter(|o| o.status == OrderStatus::Paid).map(|o| o.amount_cents).sum::<i64>())
+        orders.with(|os| {
+            os.iter()
+                .filter(|o| o.status == OrderStatus::Paid)
+                .map(|o| o.amount_cents)
+                .sum::<i64>()
+        })
     };
     view! {
         <section class="history" data-testid="customer-orders">

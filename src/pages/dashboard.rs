@@ -20,14 +20,15 @@ pub fn DashboardPage() -> impl IntoView {
             (d.counts(), gmv)
         })
     });
-    let card = move |label: Msg, value: Signal<String>, testid: &'static str, attr: Signal<String>| {
-        view! {
-            <div class="kpi card" data-testid=testid data-count=attr>
-                <div class="kpi-label">{move || state.tr(label)}</div>
-                <div class="kpi-value">{value}</div>
-            </div>
-        }
-    };
+    let card =
+        move |label: Msg, value: Signal<String>, testid: &'static str, attr: Signal<String>| {
+            view! {
+                <div class="kpi card" data-testid=testid data-count=attr>
+                    <div class="kpi-label">{move || state.tr(label)}</div>
+                    <div class="kpi-value">{value}</div>
+                </div>
+            }
+        };
     view! {
         <section class="page">
             <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>

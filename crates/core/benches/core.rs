@@ -1,1 +1,63 @@
-fn main() {}
+//! Benchmarks of the core: generating the demo, encoding it for storage and loading it back.
+//! `cargo bench -p kezhi-core`; results are recorded in docs/benchmarks.md.
+
+use chrono::NaiveDate;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use kezhi_core::Timestamp;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::store::{LoadOutcome, MemoryStore, Repository, Section, codec};
+use std::hint::black_box;
+
+fn end() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 10, 31).expect("date")
+}
+
+fn demo(c: &mut Criterion) {
+    let mut group = c.benchmark_group("demo");
+    group.sample_size(10);
+    for size in [5_000usize, 20_000] {
+        group.bench_with_input(BenchmarkId::new("generate", size), &size, |b, &size| {
+            b.iter(|| generate(black_box(&DemoConfig::new(size, end()))))
+        });
+    }
+    group.finish();
+}
+
+fn storage(c: &mut Criterion) {
+    let data = generate(&DemoConfig::new(5_000, end()));
+    let mut group = c.benchmark_group("storage 5000");
+    group.sample_size(10);
+    group.bench_function("encode all sections", |b| {
+        b.iter(|| {
+            Section::ALL
+                .iter()
+                .map(|s| codec::encode_section(black_box(&data), *s).len())
+                .sum::<usize>()
+        })
+    });
+    let mut repo = Repository::new(MemoryStore::default(), "bench");
+    let mut copy = data.clone();
+    repo.save(&mut copy, &Section::ALL, Timestamp(1))
+        .expect("saved");
+    let store = repo.store().clone();
+    group.bench_function("load (decode all sections)", |b| {
+        b.iter(|| {
+            let mut reader = Repository::new(store.clone(), "r");
+            match reader.load(Timestamp(2)) {
+                LoadOutcome::Loaded(d) => d.customers.len(),
+                _ => 0,
+            }
+        })
+    });
+    group.bench_function("save one customer edit", |b| {
+        b.iter(|| {
+            copy.customers[0].updated_at.0 += 1;
+            repo.save(&mut copy, &[Section::Customers], Timestamp(3))
+                .expect("saved")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, demo, storage);
+criterion_main!(benches);

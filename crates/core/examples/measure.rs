@@ -1,7 +1,7 @@
 //! Prints how big and how fast the demo data is: `cargo run --release -p kezhi-core --example measure`.
+use kezhi_core::Timestamp;
 use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
 use kezhi_core::store::{MemoryStore, Repository, Section, codec};
-use kezhi_core::Timestamp;
 use std::time::Instant;
 
 fn main() {

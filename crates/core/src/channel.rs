@@ -19,7 +19,11 @@ pub const MEMBER_LEVELS: [(&str, &str, &str); 4] = [
 ];
 
 /// The display name of a code in one of the tables above; unknown codes show as they are.
-pub fn display<'a>(table: &'a [(&'a str, &'a str, &'a str)], code: &'a str, chinese: bool) -> &'a str {
+pub fn display<'a>(
+    table: &'a [(&'a str, &'a str, &'a str)],
+    code: &'a str,
+    chinese: bool,
+) -> &'a str {
     table
         .iter()
         .find(|(c, _, _)| *c == code)

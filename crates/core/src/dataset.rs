@@ -76,8 +76,11 @@ impl Dataset {
         self.customers = merge_records(std::mem::take(&mut self.customers), other.customers, &dead);
         self.orders = merge_records(std::mem::take(&mut self.orders), other.orders, &dead);
         self.events = merge_records(std::mem::take(&mut self.events), other.events, &dead);
-        self.activities =
-            merge_records(std::mem::take(&mut self.activities), other.activities, &dead);
+        self.activities = merge_records(
+            std::mem::take(&mut self.activities),
+            other.activities,
+            &dead,
+        );
         self.drop_orphans();
     }
 
@@ -97,7 +100,8 @@ impl Dataset {
         }
         self.orders.retain(|o| !deleted.contains(&o.customer_id));
         self.events.retain(|e| !deleted.contains(&e.customer_id));
-        self.activities.retain(|a| !deleted.contains(&a.customer_id));
+        self.activities
+            .retain(|a| !deleted.contains(&a.customer_id));
     }
 
     /// The canonical order of records, which loading restores: customers as they were
@@ -241,7 +245,10 @@ mod tests {
         ours.merge(newer_edit);
         let names: Vec<_> = ours.customers.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["李四(新)"]);
-        assert!(ours.orders.is_empty(), "orders of a deleted customer are gone");
+        assert!(
+            ours.orders.is_empty(),
+            "orders of a deleted customer are gone"
+        );
         assert_eq!(ours.tombstones.len(), 2);
     }
 

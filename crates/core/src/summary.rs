@@ -86,7 +86,14 @@ mod tests {
             ..Dataset::default()
         };
         let s = order_summaries(&data)[&a];
-        assert_eq!(s, OrderSummary { orders: 2, total_spent: 12_550, last_order: Some(Timestamp(9)) });
+        assert_eq!(
+            s,
+            OrderSummary {
+                orders: 2,
+                total_spent: 12_550,
+                last_order: Some(Timestamp(9))
+            }
+        );
     }
 
     #[test]
@@ -96,7 +103,10 @@ mod tests {
         let mut li = Customer::new(Uuid::from_bytes([2; 16]), "Li Si", Timestamp(0));
         li.email = Some("li.si@Example.com".into());
         li.external_id = Some("C0000042".into());
-        let data = Dataset { customers: vec![zhang, li], ..Dataset::default() };
+        let data = Dataset {
+            customers: vec![zhang, li],
+            ..Dataset::default()
+        };
         assert_eq!(search(&data, "张"), [0]);
         assert_eq!(search(&data, "1234"), [0]);
         assert_eq!(search(&data, "EXAMPLE"), [1]);

@@ -4,7 +4,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A point in time, UTC, millisecond precision.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
@@ -73,6 +75,9 @@ mod tests {
         // Midnight in Beijing is 16:00 UTC the day before.
         assert_eq!(t.0, 1_762_790_400_000);
         assert_eq!(t.format_local(china_offset()), "2025-11-11 00:00");
-        assert_eq!(t.format_date(FixedOffset::east_opt(0).expect("utc")), "2025-11-10");
+        assert_eq!(
+            t.format_date(FixedOffset::east_opt(0).expect("utc")),
+            "2025-11-10"
+        );
     }
 }

@@ -19,7 +19,8 @@ pub fn phone(input: &str) -> Result<Option<String>, FieldError> {
     if compact.is_empty() {
         return Ok(None);
     }
-    let mainland = |d: &str| d.len() == 11 && d.starts_with('1') && d.bytes().all(|b| b.is_ascii_digit());
+    let mainland =
+        |d: &str| d.len() == 11 && d.starts_with('1') && d.bytes().all(|b| b.is_ascii_digit());
     if mainland(&compact) {
         return Ok(Some(compact));
     }
@@ -53,18 +54,30 @@ pub fn email(input: &str) -> Result<Option<String>, FieldError> {
         }
         None => false,
     };
-    if ok { Ok(Some(s.to_lowercase())) } else { Err(FieldError::Email) }
+    if ok {
+        Ok(Some(s.to_lowercase()))
+    } else {
+        Err(FieldError::Email)
+    }
 }
 
 pub fn name(input: &str) -> Result<String, FieldError> {
     let s = input.trim();
-    if s.is_empty() { Err(FieldError::NameRequired) } else { Ok(s.to_string()) }
+    if s.is_empty() {
+        Err(FieldError::NameRequired)
+    } else {
+        Ok(s.to_string())
+    }
 }
 
 /// Splits a comma-separated tag list (ASCII or Chinese commas), trimmed, without repeats.
 pub fn tags(input: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in input.split([',', '，', '、']).map(str::trim).filter(|t| !t.is_empty()) {
+    for t in input
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         if !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
@@ -91,7 +104,15 @@ mod tests {
     fn emails() {
         assert_eq!(email(" Li@Example.com "), Ok(Some("li@example.com".into())));
         assert_eq!(email(""), Ok(None));
-        for bad in ["a@b", "@b.com", "a@@b.com", "a b@c.com", "a@.com", "a@b..com", "ab.com"] {
+        for bad in [
+            "a@b",
+            "@b.com",
+            "a@@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b..com",
+            "ab.com",
+        ] {
             assert_eq!(email(bad), Err(FieldError::Email), "{bad}");
         }
     }

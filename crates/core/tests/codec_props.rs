@@ -7,12 +7,23 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof!["[a-z0-9 ]{0,12}", "[\u{4e00}-\u{4e20}]{1,4}", Just(String::new())]
+    prop_oneof![
+        "[a-z0-9 ]{0,12}",
+        "[\u{4e00}-\u{4e20}]{1,4}",
+        Just(String::new())
+    ]
 }
 
 fn customer() -> impl Strategy<Value = Customer> {
-    (any::<[u8; 16]>(), text(), proptest::option::of(text()), any::<i64>(), any::<i64>(),
-     proptest::collection::vec(text(), 0..3), -100_000i32..800_000)
+    (
+        any::<[u8; 16]>(),
+        text(),
+        proptest::option::of(text()),
+        any::<i64>(),
+        any::<i64>(),
+        proptest::collection::vec(text(), 0..3),
+        -100_000i32..800_000,
+    )
         .prop_map(|(id, name, phone, created, updated, tags, day)| {
             let mut c = Customer::new(Uuid::from_bytes(id), name, Timestamp(created));
             c.phone = phone;
@@ -25,53 +36,85 @@ fn customer() -> impl Strategy<Value = Customer> {
 }
 
 fn event(customers: Vec<Uuid>) -> impl Strategy<Value = Event> {
-    (0..customers.len(), text(), any::<i64>(), any::<i64>(), proptest::option::of(text()))
+    (
+        0..customers.len(),
+        text(),
+        any::<i64>(),
+        any::<i64>(),
+        proptest::option::of(text()),
+    )
         .prop_map(move |(i, kind, at, updated, item)| Event {
             customer_id: customers[i],
             kind,
             occurred_at: Timestamp(at),
-            props: EventProps { channel: None, item, category: None },
+            props: EventProps {
+                channel: None,
+                item,
+                category: None,
+            },
             updated_at: Timestamp(updated),
         })
 }
 
 fn dataset() -> impl Strategy<Value = Dataset> {
-    proptest::collection::vec(customer(), 1..6).prop_flat_map(|customers| {
-        let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
-        let orders = proptest::collection::vec(
-            (0..ids.len(), any::<[u8; 16]>(), any::<i64>(), any::<i64>(), any::<bool>(), text()),
-            0..8,
-        )
-        .prop_map({
-            let ids = ids.clone();
-            move |rows| {
-                rows.into_iter()
-                    .map(|(i, id, at, cents, refunded, channel)| Order {
-                        id: Uuid::from_bytes(id),
-                        customer_id: ids[i],
-                        source_order_id: format!("S{cents}"),
-                        ordered_at: Timestamp(at),
-                        amount_cents: cents,
-                        item_count: 1,
-                        channel,
-                        status: if refunded { OrderStatus::Refunded } else { OrderStatus::Paid },
-                        updated_at: Timestamp(at / 2),
-                    })
-                    .collect::<Vec<_>>()
-            }
-        });
-        (Just(customers), orders, proptest::collection::vec(event(ids), 0..12))
-    })
-    .prop_map(|(customers, orders, events)| {
-        let mut d = Dataset { customers, orders, events, ..Dataset::default() };
-        // Identities are unique in a real dataset.
-        let mut seen = std::collections::HashSet::new();
-        d.customers.retain(|c| seen.insert(c.id));
-        let mut seen = std::collections::HashSet::new();
-        d.events.retain(|e| seen.insert((e.customer_id, e.kind.clone(), e.occurred_at)));
-        codec::normalize(&mut d);
-        d
-    })
+    proptest::collection::vec(customer(), 1..6)
+        .prop_flat_map(|customers| {
+            let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
+            let orders = proptest::collection::vec(
+                (
+                    0..ids.len(),
+                    any::<[u8; 16]>(),
+                    any::<i64>(),
+                    any::<i64>(),
+                    any::<bool>(),
+                    text(),
+                ),
+                0..8,
+            )
+            .prop_map({
+                let ids = ids.clone();
+                move |rows| {
+                    rows.into_iter()
+                        .map(|(i, id, at, cents, refunded, channel)| Order {
+                            id: Uuid::from_bytes(id),
+                            customer_id: ids[i],
+                            source_order_id: format!("S{cents}"),
+                            ordered_at: Timestamp(at),
+                            amount_cents: cents,
+                            item_count: 1,
+                            channel,
+                            status: if refunded {
+                                OrderStatus::Refunded
+                            } else {
+                                OrderStatus::Paid
+                            },
+                            updated_at: Timestamp(at / 2),
+                        })
+                        .collect::<Vec<_>>()
+                }
+            });
+            (
+                Just(customers),
+                orders,
+                proptest::collection::vec(event(ids), 0..12),
+            )
+        })
+        .prop_map(|(customers, orders, events)| {
+            let mut d = Dataset {
+                customers,
+                orders,
+                events,
+                ..Dataset::default()
+            };
+            // Identities are unique in a real dataset.
+            let mut seen = std::collections::HashSet::new();
+            d.customers.retain(|c| seen.insert(c.id));
+            let mut seen = std::collections::HashSet::new();
+            d.events
+                .retain(|e| seen.insert((e.customer_id, e.kind.clone(), e.occurred_at)));
+            codec::normalize(&mut d);
+            d
+        })
 }
 
 proptest! {

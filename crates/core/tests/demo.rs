@@ -47,10 +47,17 @@ fn ids_and_phones_are_unique_and_well_formed() {
     assert_eq!(phones.len(), d.customers.len());
     for p in &phones {
         assert_eq!(p.len(), 11, "{p}");
-        assert!(p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()), "{p}");
+        assert!(
+            p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()),
+            "{p}"
+        );
     }
     for c in &d.customers {
-        assert!(!c.name.is_empty() && c.name.chars().count() <= 4, "{}", c.name);
+        assert!(
+            !c.name.is_empty() && c.name.chars().count() <= 4,
+            "{}",
+            c.name
+        );
         if let Some(e) = &c.email {
             assert!(e.contains('@'), "{e}");
         }
@@ -65,16 +72,31 @@ fn a_believable_mix_of_prospects_one_time_and_repeat_buyers() {
         *orders_per.entry(o.customer_id).or_default() += 1;
     }
     let n = d.customers.len() as f64;
-    let prospects = d.customers.iter().filter(|c| !orders_per.contains_key(&c.id)).count();
+    let prospects = d
+        .customers
+        .iter()
+        .filter(|c| !orders_per.contains_key(&c.id))
+        .count();
     let one_time = orders_per.values().filter(|&&k| k == 1).count();
     let repeat = orders_per.values().filter(|&&k| k >= 2).count();
-    assert!((0.15..0.30).contains(&(prospects as f64 / n)), "{prospects}");
+    assert!(
+        (0.15..0.30).contains(&(prospects as f64 / n)),
+        "{prospects}"
+    );
     assert!((0.25..0.40).contains(&(one_time as f64 / n)), "{one_time}");
     assert!((0.35..0.55).contains(&(repeat as f64 / n)), "{repeat}");
-    let refunded = d.orders.iter().filter(|o| o.status == OrderStatus::Refunded).count();
+    let refunded = d
+        .orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Refunded)
+        .count();
     assert!(refunded > 0 && (refunded as f64) < 0.1 * d.orders.len() as f64);
     // Channels, owners and places are spread, not constant.
-    let channels: HashSet<_> = d.customers.iter().filter_map(|c| c.channel.clone()).collect();
+    let channels: HashSet<_> = d
+        .customers
+        .iter()
+        .filter_map(|c| c.channel.clone())
+        .collect();
     assert_eq!(channels.len(), 6);
     let owners: HashSet<_> = d.customers.iter().filter_map(|c| c.owner.clone()).collect();
     assert!((5..=10).contains(&owners.len()), "{owners:?}");
@@ -96,9 +118,17 @@ fn orders_follow_the_shopping_calendar() {
     };
     // Compare with ordinary days of the same weeks, so the same years are counted.
     let after_11 = (per_day(11, 13) + per_day(11, 14) + per_day(11, 15)) as f64 / 3.0;
-    assert!(per_day(11, 11) as f64 > 4.0 * after_11, "双11 {} vs {after_11}", per_day(11, 11));
+    assert!(
+        per_day(11, 11) as f64 > 4.0 * after_11,
+        "双11 {} vs {after_11}",
+        per_day(11, 11)
+    );
     let after_618 = (per_day(6, 20) + per_day(6, 21) + per_day(6, 22)) as f64 / 3.0;
-    assert!(per_day(6, 18) as f64 > 3.0 * after_618, "618 {} vs {after_618}", per_day(6, 18));
+    assert!(
+        per_day(6, 18) as f64 > 3.0 * after_618,
+        "618 {} vs {after_618}",
+        per_day(6, 18)
+    );
 }
 
 #[test]
@@ -117,7 +147,11 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
                 .map(|e| e.occurred_at)
                 .collect::<Vec<_>>()
         };
-        assert!(at(et::CHECKOUT).contains(&o.ordered_at), "order {} has no checkout", o.id);
+        assert!(
+            at(et::CHECKOUT).contains(&o.ordered_at),
+            "order {} has no checkout",
+            o.id
+        );
         let before = |kind: &str| at(kind).iter().any(|t| *t < o.ordered_at);
         assert!(before(et::VISIT) && before(et::VIEW) && before(et::ADD_TO_CART));
         assert!(at(et::PAY).iter().any(|t| *t > o.ordered_at));
@@ -125,7 +159,10 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
     let visits = d.events.iter().filter(|e| e.kind == et::VISIT).count();
     let pays = d.events.iter().filter(|e| e.kind == et::PAY).count();
     assert_eq!(pays, d.orders.len());
-    assert!(pays * 2 < visits, "most visits do not convert: {pays} pays, {visits} visits");
+    assert!(
+        pays * 2 < visits,
+        "most visits do not convert: {pays} pays, {visits} visits"
+    );
     let last_day = kezhi_core::Timestamp::start_of_day(
         end().succ_opt().expect("date"),
         kezhi_core::time::china_offset(),
@@ -134,5 +171,9 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
     assert!(d.events.iter().all(|e| e.occurred_at < last_day));
     let customers: HashSet<_> = d.customers.iter().map(|c| c.id).collect();
     assert!(d.orders.iter().all(|o| customers.contains(&o.customer_id)));
-    assert!(d.activities.iter().all(|a| customers.contains(&a.customer_id)));
+    assert!(
+        d.activities
+            .iter()
+            .all(|a| customers.contains(&a.customer_id))
+    );
 }

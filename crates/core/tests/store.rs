@@ -26,7 +26,10 @@ use uuid::Uuid;
 const BROWSER_QUOTA: usize = 5 * 1024 * 1024;
 
 fn demo(n: usize) -> Dataset {
-    generate(&DemoConfig::new(n, NaiveDate::from_ymd_opt(2026, 10, 31).expect("date")))
+    generate(&DemoConfig::new(
+        n,
+        NaiveDate::from_ymd_opt(2026, 10, 31).expect("date"),
+    ))
 }
 
 fn loaded(outcome: LoadOutcome) -> Dataset {
@@ -41,9 +44,13 @@ fn the_default_demo_round_trips_and_fits_in_half_the_quota() {
     let original = demo(5_000);
     let mut repo = Repository::new(MemoryStore::with_quota(BROWSER_QUOTA), "a");
     let mut data = original.clone();
-    repo.save(&mut data, &Section::ALL, Timestamp(1)).expect("saved");
+    repo.save(&mut data, &Section::ALL, Timestamp(1))
+        .expect("saved");
     let used = repo.store().used();
-    assert!(used * 2 <= BROWSER_QUOTA, "{used} code units is over half the quota");
+    assert!(
+        used * 2 <= BROWSER_QUOTA,
+        "{used} code units is over half the quota"
+    );
     assert_eq!(repo.usage(), used, "ASCII payload: bytes = code units");
     let mut fresh = Repository::new(repo.store().clone(), "b");
     assert_same(&loaded(fresh.load(Timestamp(2))), &original);
@@ -54,14 +61,25 @@ fn a_full_quota_fails_cleanly_and_keeps_what_was_stored() {
     let small = demo(50);
     let mut repo = Repository::new(MemoryStore::with_quota(BROWSER_QUOTA / 8), "a");
     let mut data = small.clone();
-    repo.save(&mut data, &Section::ALL, Timestamp(1)).expect("small data fits");
+    repo.save(&mut data, &Section::ALL, Timestamp(1))
+        .expect("small data fits");
     let before = repo.store().map.clone();
 
     let mut big = demo(2_000);
-    let err = repo.save(&mut big, &Section::ALL, Timestamp(2)).expect_err("too big");
+    let err = repo
+        .save(&mut big, &Section::ALL, Timestamp(2))
+        .expect_err("too big");
     assert_eq!(err, SaveError::QuotaExceeded);
-    assert_eq!(repo.store().map, before, "nothing stored changed, no temporary key left");
-    assert_eq!(big.customers.len(), 2_000, "the in-memory data is untouched");
+    assert_eq!(
+        repo.store().map,
+        before,
+        "nothing stored changed, no temporary key left"
+    );
+    assert_eq!(
+        big.customers.len(),
+        2_000,
+        "the in-memory data is untouched"
+    );
 
     let mut reader = Repository::new(repo.store().clone(), "b");
     assert_same(&loaded(reader.load(Timestamp(3))), &small);
@@ -71,10 +89,14 @@ fn a_full_quota_fails_cleanly_and_keeps_what_was_stored() {
 fn a_damaged_section_is_reported_and_never_overwritten() {
     let mut repo = Repository::new(MemoryStore::default(), "a");
     let mut data = demo(30);
-    repo.save(&mut data, &Section::ALL, Timestamp(1)).expect("saved");
+    repo.save(&mut data, &Section::ALL, Timestamp(1))
+        .expect("saved");
     let manifest: serde_json::Value =
         serde_json::from_str(&repo.store().map[MANIFEST_KEY]).expect("json");
-    let key = manifest["sections"]["customers"]["key"].as_str().expect("key").to_string();
+    let key = manifest["sections"]["customers"]["key"]
+        .as_str()
+        .expect("key")
+        .to_string();
     let damaged = repo.store().map[&key].replacen('A', "B", 1);
     repo.store_mut().set(&key, &damaged).expect("set");
     let before = repo.store().map.clone();
@@ -85,9 +107,15 @@ fn a_damaged_section_is_reported_and_never_overwritten() {
         other => panic!("expected an unreadable section, got {other:?}"),
     }
     let mut other = demo(5);
-    let err = reader.save(&mut other, &Section::ALL, Timestamp(3)).expect_err("blocked");
+    let err = reader
+        .save(&mut other, &Section::ALL, Timestamp(3))
+        .expect_err("blocked");
     assert!(matches!(err, SaveError::Blocked(_)));
-    assert_eq!(reader.store().map, before, "the damaged payload is intact for download");
+    assert_eq!(
+        reader.store().map,
+        before,
+        "the damaged payload is intact for download"
+    );
     assert_eq!(reader.raw_dump().len(), before.len());
 
     reader.clear().expect("start fresh");
@@ -154,7 +182,10 @@ fn a_format_1_payload_is_migrated_and_then_removed() {
     assert_eq!(data.orders[0].amount_cents, 12_990);
     assert_eq!(data.orders[0].item_count, 1);
     assert_eq!(data.events[0].kind, "visit");
-    assert!(repo.store().get(v1::KEY).expect("get").is_none(), "format 1 removed");
+    assert!(
+        repo.store().get(v1::KEY).expect("get").is_none(),
+        "format 1 removed"
+    );
     let mut reader = Repository::new(repo.store().clone(), "b");
     assert_same(&loaded(reader.load(Timestamp(6))), &data);
 }
@@ -172,7 +203,10 @@ fn a_migration_without_room_keeps_the_format_1_payload() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(repo.store().get(v1::KEY).expect("get").as_deref(), Some(json));
+    assert_eq!(
+        repo.store().get(v1::KEY).expect("get").as_deref(),
+        Some(json)
+    );
 }
 
 /// Edits happen after the demo was written (its records carry the demo's end date).
@@ -189,7 +223,9 @@ fn rename(data: &mut Dataset, index: usize, name: &str, at: i64) -> Uuid {
 fn two_tabs_editing_different_customers_lose_neither_edit() {
     let mut first = Repository::new(MemoryStore::default(), "setup");
     let mut base = demo(20);
-    first.save(&mut base, &Section::ALL, Timestamp(1)).expect("saved");
+    first
+        .save(&mut base, &Section::ALL, Timestamp(1))
+        .expect("saved");
     let shared = first.store().clone();
 
     // Both tabs load the same data. They share one store: simulate by handing it over.
@@ -199,12 +235,16 @@ fn two_tabs_editing_different_customers_lose_neither_edit() {
     let mut data_b = loaded(tab_b.load(Timestamp(2)));
 
     let id_a = rename(&mut data_a, 0, "甲改", 10);
-    tab_a.save(&mut data_a, &[Section::Customers], Timestamp(10)).expect("a saves");
+    tab_a
+        .save(&mut data_a, &[Section::Customers], Timestamp(10))
+        .expect("a saves");
 
     // Tab B has not seen A's save, edits another customer and saves.
     *tab_b.store_mut() = tab_a.store().clone();
     let id_b = rename(&mut data_b, 1, "乙改", 11);
-    let report = tab_b.save(&mut data_b, &[Section::Customers], Timestamp(11)).expect("b saves");
+    let report = tab_b
+        .save(&mut data_b, &[Section::Customers], Timestamp(11))
+        .expect("b saves");
     assert!(report.merged_from_elsewhere);
 
     // Tab A hears of B's save (the storage event) and refreshes.
@@ -225,12 +265,16 @@ fn two_tabs_editing_different_customers_lose_neither_edit() {
 fn a_deletion_in_one_tab_reaches_the_other() {
     let mut tab_a = Repository::new(MemoryStore::default(), "a");
     let mut data_a = demo(10);
-    tab_a.save(&mut data_a, &Section::ALL, Timestamp(1)).expect("saved");
+    tab_a
+        .save(&mut data_a, &Section::ALL, Timestamp(1))
+        .expect("saved");
     let mut tab_b = Repository::new(tab_a.store().clone(), "b");
     let mut data_b = loaded(tab_b.load(Timestamp(2)));
     let gone = data_a.customers[3].id;
     assert!(data_a.delete_customer(gone, Timestamp(LATER)));
-    tab_a.save(&mut data_a, &Section::ALL, Timestamp(5)).expect("saved");
+    tab_a
+        .save(&mut data_a, &Section::ALL, Timestamp(5))
+        .expect("saved");
     *tab_b.store_mut() = tab_a.store().clone();
     tab_b.refresh(&mut data_b).expect("refresh");
     assert!(data_b.customer(gone).is_none());
@@ -257,7 +301,10 @@ fn truncated_or_foreign_sections_are_errors_not_panics() {
     let text = codec::encode_section(&data, Section::Events);
     for bad in [&text[..text.len() / 2], "k2:", "k2:!!!!", "hello", ""] {
         let mut into = Dataset::default();
-        assert!(codec::decode_section(bad, Section::Events, &mut into).is_err(), "{bad:.20}");
+        assert!(
+            codec::decode_section(bad, Section::Events, &mut into).is_err(),
+            "{bad:.20}"
+        );
     }
 }
 
@@ -265,14 +312,22 @@ fn truncated_or_foreign_sections_are_errors_not_panics() {
 fn replacing_the_data_replaces_it_in_other_tabs_instead_of_merging() {
     let mut tab_a = Repository::new(MemoryStore::default(), "a");
     let mut old = demo(10);
-    tab_a.replace_all(&mut old, "first", Timestamp(1)).expect("saved");
+    tab_a
+        .replace_all(&mut old, "first", Timestamp(1))
+        .expect("saved");
     let mut tab_b = Repository::new(tab_a.store().clone(), "b");
     let mut data_b = loaded(tab_b.load(Timestamp(2)));
 
     let mut new = demo(3);
     new.customers.truncate(3);
-    tab_a.replace_all(&mut new, "second", Timestamp(3)).expect("saved");
-    assert_eq!(tab_a.store().map.len(), 1 + Section::ALL.len(), "old keys are gone");
+    tab_a
+        .replace_all(&mut new, "second", Timestamp(3))
+        .expect("saved");
+    assert_eq!(
+        tab_a.store().map.len(),
+        1 + Section::ALL.len(),
+        "old keys are gone"
+    );
     *tab_b.store_mut() = tab_a.store().clone();
     assert_eq!(tab_b.refresh(&mut data_b), Ok(Refresh::Replaced));
     assert_same(&data_b, &new);

@@ -19,7 +19,9 @@ fn storage() -> Result<web_sys::Storage, StoreError> {
     let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
     match window.local_storage() {
         Ok(Some(_)) => Ok(LocalStorage::raw()),
-        Ok(None) => Err(StoreError::Unavailable("localStorage is switched off".into())),
+        Ok(None) => Err(StoreError::Unavailable(
+            "localStorage is switched off".into(),
+        )),
         Err(e) => Err(StoreError::Unavailable(describe(&e))),
     }
 }
@@ -68,7 +70,9 @@ impl KeyValueStore for BrowserStore {
 
     fn keys(&self) -> Result<Vec<String>, StoreError> {
         let s = storage()?;
-        let n = s.length().map_err(|e| StoreError::Unavailable(describe(&e)))?;
+        let n = s
+            .length()
+            .map_err(|e| StoreError::Unavailable(describe(&e)))?;
         let mut keys = Vec::with_capacity(n as usize);
         for i in 0..n {
             if let Ok(Some(k)) = s.key(i) {

@@ -1,9 +1,9 @@
 //! In-browser tests of the localStorage adapter, with the real quota of the browser.
 //! Run by `scripts/test.sh` through wasm-bindgen-test-runner in headless Chromium.
 
+use kezhi_core::Timestamp;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::store::{KeyValueStore, LoadOutcome, Repository, SaveError, Section};
-use kezhi_core::Timestamp;
 use kezhi_storage_web::BrowserStore;
 use wasm_bindgen_test::*;
 
@@ -24,8 +24,16 @@ fn raw_values_round_trip() {
     clear_all();
     let mut store = BrowserStore;
     store.set("kezhi:test", "k2:值").expect("set");
-    assert_eq!(store.get("kezhi:test").expect("get").as_deref(), Some("k2:值"));
-    assert!(store.keys().expect("keys").contains(&"kezhi:test".to_string()));
+    assert_eq!(
+        store.get("kezhi:test").expect("get").as_deref(),
+        Some("k2:值")
+    );
+    assert!(
+        store
+            .keys()
+            .expect("keys")
+            .contains(&"kezhi:test".to_string())
+    );
     store.remove("kezhi:test").expect("remove");
     assert_eq!(store.get("kezhi:test").expect("get"), None);
 }
@@ -36,9 +44,13 @@ fn the_default_demo_is_saved_and_loaded_back_in_local_storage() {
     let original = generate(&DemoConfig::new(5_000, end()));
     let mut repo = Repository::new(BrowserStore, "t");
     let mut data = original.clone();
-    repo.save(&mut data, &Section::ALL, Timestamp(1)).expect("the default demo fits");
+    repo.save(&mut data, &Section::ALL, Timestamp(1))
+        .expect("the default demo fits");
     let used = repo.usage();
-    assert!(used <= 5 * 1024 * 1024 / 2, "{used} bytes is more than half the quota");
+    assert!(
+        used <= 5 * 1024 * 1024 / 2,
+        "{used} bytes is more than half the quota"
+    );
     let mut reader = Repository::new(BrowserStore, "r");
     match reader.load(Timestamp(2)) {
         LoadOutcome::Loaded(back) => {
@@ -56,11 +68,14 @@ fn the_real_quota_error_is_recognised_and_nothing_is_lost() {
     let small = generate(&DemoConfig::new(20, end()));
     let mut repo = Repository::new(BrowserStore, "q");
     let mut data = small.clone();
-    repo.save(&mut data, &Section::ALL, Timestamp(1)).expect("saved");
+    repo.save(&mut data, &Section::ALL, Timestamp(1))
+        .expect("saved");
     let before = repo.raw_dump();
 
     // Fill the rest of the quota with a filler of another app.
-    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).expect("ls");
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("ls");
     let mut chunk = "x".repeat(1 << 20);
     let mut n = 0;
     while chunk.len() >= 16 {
@@ -71,7 +86,9 @@ fn the_real_quota_error_is_recognised_and_nothing_is_lost() {
         }
     }
     let mut big = generate(&DemoConfig::new(500, end()));
-    let err = repo.save(&mut big, &Section::ALL, Timestamp(2)).expect_err("no room");
+    let err = repo
+        .save(&mut big, &Section::ALL, Timestamp(2))
+        .expect_err("no room");
     assert_eq!(err, SaveError::QuotaExceeded);
     assert_eq!(repo.raw_dump(), before, "what was stored is intact");
     clear_all();

@@ -210,7 +210,9 @@ impl Generator {
         self.label(&mut customer, archetype, &bought);
         self.sessions_for(&customer, archetype, &bought);
         self.activities_for(&customer, bought.len());
-        self.data.orders.extend(bought.into_iter().map(|(order, _)| order));
+        self.data
+            .orders
+            .extend(bought.into_iter().map(|(order, _)| order));
         self.data.customers.push(customer);
     }
 
@@ -251,7 +253,10 @@ impl Generator {
     fn email(&mut self) -> String {
         let domain = MAIL_DOMAINS[self.domains.sample(&mut self.rng)].0;
         if domain == "qq.com" {
-            format!("{}@qq.com", self.rng.gen_range(10_000_000u64..3_000_000_000))
+            format!(
+                "{}@qq.com",
+                self.rng.gen_range(10_000_000u64..3_000_000_000)
+            )
         } else {
             let a = *self.pick(&SYLLABLES);
             let b = *self.pick(&SYLLABLES);
@@ -351,15 +356,20 @@ impl Generator {
                     self.rng.gen_range(0..CATEGORIES.len())
                 };
                 let median_yuan = f64::from(CATEGORIES[category].1);
-                let scale = if archetype == Archetype::Business { 12.0 } else { 1.0 };
+                let scale = if archetype == Archetype::Business {
+                    12.0
+                } else {
+                    1.0
+                };
                 let yuan = median_yuan * scale * (0.6 * self.normal()).exp();
                 // Prices end in .00, .90 or .99 as shops set them.
-                let cents = ((yuan.max(9.9) as i64) * 100)
-                    + [0, 90, 99][self.rng.gen_range(0..3)];
+                let cents = ((yuan.max(9.9) as i64) * 100) + [0, 90, 99][self.rng.gen_range(0..3)];
                 let channel = if self.chance(0.7) {
                     home_channel.clone()
                 } else {
-                    CHANNEL_WEIGHTS[self.channels.sample(&mut self.rng)].0.to_string()
+                    CHANNEL_WEIGHTS[self.channels.sample(&mut self.rng)]
+                        .0
+                        .to_string()
                 };
                 self.order_seq += 1;
                 let date = ordered_at.format_date(china_offset()).replace('-', "");

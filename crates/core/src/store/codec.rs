@@ -62,7 +62,9 @@ pub fn encode_section(data: &Dataset, section: Section) -> String {
 
 /// Decodes one section into `into` (its records and tombstones are appended).
 pub fn decode_section(text: &str, section: Section, into: &mut Dataset) -> Result<(), DecodeError> {
-    let body = text.strip_prefix(SECTION_PREFIX).ok_or(DecodeError::Prefix)?;
+    let body = text
+        .strip_prefix(SECTION_PREFIX)
+        .ok_or(DecodeError::Prefix)?;
     let compressed = STANDARD_NO_PAD
         .decode(body.trim_end())
         .map_err(|_| DecodeError::Base64)?;
@@ -177,10 +179,7 @@ fn from_day_number(n: Option<i32>) -> Option<NaiveDate> {
 }
 
 /// Groups records by customer, keeping the first-seen order of customers and of records.
-fn group_by_customer<'a, R>(
-    records: &'a [R],
-    customer: impl Fn(&R) -> Uuid,
-) -> Vec<(Uuid, Vec<&'a R>)> {
+fn group_by_customer<R>(records: &[R], customer: impl Fn(&R) -> Uuid) -> Vec<(Uuid, Vec<&R>)> {
     let mut position: HashMap<Uuid, usize> = HashMap::new();
     let mut groups: Vec<(Uuid, Vec<&R>)> = Vec::new();
     for r in records {

@@ -33,7 +33,11 @@ impl KeyValueStore for MemoryStore {
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         if let Some(quota) = self.quota {
-            let old = self.map.get(key).map(|v| units(key) + units(v)).unwrap_or(0);
+            let old = self
+                .map
+                .get(key)
+                .map(|v| units(key) + units(v))
+                .unwrap_or(0);
             if self.used() - old + units(key) + units(value) > quota {
                 return Err(StoreError::QuotaExceeded);
             }

@@ -207,7 +207,10 @@ impl<S: KeyValueStore> Repository<S> {
         let manifest: Manifest =
             serde_json::from_value(probe).map_err(|e| Unreadable::Manifest(e.to_string()))?;
         if manifest.format != FORMAT {
-            return Err(Unreadable::Manifest(format!("unknown format {}", manifest.format)));
+            return Err(Unreadable::Manifest(format!(
+                "unknown format {}",
+                manifest.format
+            )));
         }
         Ok(Some(manifest))
     }
@@ -252,7 +255,10 @@ impl<S: KeyValueStore> Repository<S> {
         if self.known.as_ref() == Some(&current) {
             return Ok(Refresh::Unchanged);
         }
-        let same_dataset = self.known.as_ref().is_some_and(|m| m.dataset == current.dataset);
+        let same_dataset = self
+            .known
+            .as_ref()
+            .is_some_and(|m| m.dataset == current.dataset);
         if !same_dataset {
             let mut theirs = self.read_sections(&current, &Section::ALL)?;
             codec::normalize(&mut theirs);
@@ -292,7 +298,11 @@ impl<S: KeyValueStore> Repository<S> {
         }
         let base = Manifest {
             format: FORMAT,
-            generation: self.read_manifest().ok().flatten().map_or(0, |m| m.generation),
+            generation: self
+                .read_manifest()
+                .ok()
+                .flatten()
+                .map_or(0, |m| m.generation),
             saved_at: now,
             dataset: dataset.into(),
             sections: BTreeMap::new(),

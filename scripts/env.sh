@@ -1,0 +1,5 @@
+# Sourced by the other scripts: the PATH every build and test uses.
+# binaryen's wasm-opt from npm comes first: Debian's binaryen 108 silently corrupts the wasm
+# that Rust 1.95 emits, so it must never be the wasm-opt Trunk finds.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"

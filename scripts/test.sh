@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check and test: formatting, lints, native unit
+# and property tests of the core, in-browser storage tests, and end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh --test
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --quiet -p kezhi-core --all-targets -- -D warnings
+cargo clippy --quiet --workspace --target wasm32-unknown-unknown -- -D warnings
+
+step "core: native unit and property tests"
+cargo test --quiet -p kezhi-core
+
+step "storage: tests in headless Chromium"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+(cd crates/storage-web && cargo test --target wasm32-unknown-unknown --tests)
+
+step "build dist/"
+scripts/build.sh
+
+step "end to end in headless Chromium"
+node --test --test-concurrency=1 tests/e2e/
