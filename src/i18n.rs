@@ -103,6 +103,7 @@ pub enum Msg {
     DemoSizeHint,
     DemoLarge,
     ResetData,
+    ConfirmReplaceDemo,
     ConfirmReset,
     DataReset,
     Yes,
@@ -195,6 +196,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             DemoLarge => "位客户",
             ResetData => "清除全部数据",
+            ConfirmReplaceDemo => "加载演示数据会替换当前的全部数据。确定继续吗？",
             ConfirmReset => "确定清除本浏览器中的全部客户数据吗？此操作无法撤销。",
             DataReset => "数据已清除",
             Yes => "确定",
@@ -297,6 +299,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             DemoLarge => "customers",
             ResetData => "Delete all data",
+            ConfirmReplaceDemo => "Loading the demo replaces all current data. Continue?",
             ConfirmReset => "Delete all customer data in this browser? This cannot be undone.",
             DataReset => "All data deleted",
             Yes => "Yes",

@@ -179,8 +179,18 @@ impl AppState {
         self.toast(ToastKind::Error, text);
     }
 
+    /// Loads the demo; asks first when that would replace data the user has.
+    pub fn offer_demo(&self, customers: usize) {
+        if self.data.with_untracked(|d| d.is_empty()) {
+            self.load_demo(customers);
+        } else {
+            let state = *self;
+            self.ask(Msg::ConfirmReplaceDemo, move || state.load_demo(customers));
+        }
+    }
+
     /// Generates the demo of the given size and makes it the data, saving it if it fits.
-    pub fn load_demo(&self, customers: usize) {
+    fn load_demo(&self, customers: usize) {
         if self.busy.get_untracked().is_some() {
             return;
         }

@@ -154,7 +154,7 @@ pub fn EmptyState() -> impl IntoView {
             <button
                 class="btn btn-primary btn-lg"
                 data-testid="load-demo"
-                on:click=move |_| state.load_demo(kezhi_core::demo::DEMO_SIZES[0])
+                on:click=move |_| state.offer_demo(kezhi_core::demo::DEMO_SIZES[0])
             >
                 {move || state.tr(Msg::LoadDemo)}
             </button>

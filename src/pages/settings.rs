@@ -53,7 +53,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <button
                         class="btn btn-primary"
                         data-testid="load-demo"
-                        on:click=move |_| state.load_demo(DEMO_SIZES[0])
+                        on:click=move |_| state.offer_demo(DEMO_SIZES[0])
                     >
                         {move || state.tr(Msg::LoadDemo)}
                         {format!(" · {}", group(DEMO_SIZES[0] as u64))}
@@ -65,7 +65,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <button
                                     class="btn"
                                     data-testid=format!("load-demo-{size}")
-                                    on:click=move |_| state.load_demo(size)
+                                    on:click=move |_| state.offer_demo(size)
                                 >
                                     {group(size as u64)}
                                     " "

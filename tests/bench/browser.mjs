@@ -2,7 +2,15 @@
 // headless Chromium, and how many bytes it stores. Run after scripts/build.sh:
 //   node tests/bench/browser.mjs
 // Figures go into docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
 import { startServer, launch, open, ready, byId } from '../e2e/harness.mjs';
+
+/** Resident memory of the largest Chromium renderer (the tab, including its wasm memory). */
+function rendererMb() {
+  const out = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' });
+  const sizes = out.split('\n').filter((l) => l.includes('--type=renderer')).map((l) => parseInt(l, 10));
+  return sizes.length ? Math.round(Math.max(...sizes) / 1024) : null;
+}
 
 const measures = (page) => page.evaluate(() =>
   Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.duration)])));
@@ -26,8 +34,7 @@ try {
         await ready(page);
         load = (await measures(page))['kezhi:load'];
       }
-      const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
-      rows.push({ customers: size, generate_ms: m['kezhi:generate'], save_ms: m['kezhi:save'], saved, bytes, load_ms: load, js_heap_mb: heap && Math.round(heap / 1e6) });
+      rows.push({ customers: size, generate_ms: m['kezhi:generate'], save_ms: m['kezhi:save'], saved, bytes, load_ms: load, renderer_rss_mb: rendererMb() });
     } finally {
       await browser.close();
     }

@@ -97,11 +97,14 @@ test('served under a sub-path, a deep link with view state survives a reload', a
   }
 });
 
-test('reset asks first, then deletes all data', async () => {
+test('replacing or deleting data asks first; reset deletes all data', async () => {
   const browser = await launch();
   try {
     const page = await open(browser.context, server.url + '#/settings');
     await loadDemo(page);
+    await page.click(byId('load-demo'));
+    await page.waitForSelector(byId('confirm-yes'));
+    await page.click(byId('confirm-no'));
     await page.click(byId('reset-data'));
     await page.click(byId('confirm-no'));
     await page.click(byId('nav-dashboard'));
