@@ -122,6 +122,12 @@ pub enum Msg {
     Dashboard,
     DashboardHint,
     Dismiss,
+    AllValues,
+    Filters,
+    ClearFilters,
+    Columns,
+    RevealPhones,
+    HidePhones,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -217,6 +223,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Dashboard => "概览",
             DashboardHint => "全部数据的概况。分析指标（RFM、生命周期、复购率）即将上线。",
             Dismiss => "关闭",
+            AllValues => "全部",
+            Filters => "筛选",
+            ClearFilters => "清除筛选",
+            Columns => "显示列",
+            RevealPhones => "显示手机号",
+            HidePhones => "隐藏手机号",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -328,6 +340,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
                 "An overview of all data. Analytics (RFM, lifecycle, repurchase rate) are coming next."
             }
             Dismiss => "Dismiss",
+            AllValues => "All",
+            Filters => "Filters",
+            ClearFilters => "Clear filters",
+            Columns => "Columns",
+            RevealPhones => "Show phone numbers",
+            HidePhones => "Mask phone numbers",
         },
     }
 }

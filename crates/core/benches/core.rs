@@ -59,5 +59,44 @@ fn storage(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, demo, storage);
+fn customer_list(c: &mut Criterion) {
+    use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
+    let data = generate(&DemoConfig::new(100_000, end()));
+    let mut group = c.benchmark_group("customer list 100000");
+    group.sample_size(10);
+    group.bench_function("build index", |b| {
+        b.iter(|| CustomerIndex::build(black_box(&data)))
+    });
+    let index = CustomerIndex::build(&data);
+    for text in ["王", "138", "zs", "zhangwei"] {
+        group.bench_with_input(
+            BenchmarkId::new("search keystroke", text),
+            &text,
+            |b, text| {
+                let q = CustomerQuery {
+                    text: text.to_string(),
+                    ..CustomerQuery::default()
+                };
+                b.iter(|| index.query(&data, black_box(&q)).len())
+            },
+        );
+    }
+    for key in [SortKey::Name, SortKey::TotalSpent, SortKey::City] {
+        group.bench_with_input(
+            BenchmarkId::new("sort all", key.as_str()),
+            &key,
+            |b, key| {
+                let q = CustomerQuery {
+                    sort: *key,
+                    descending: true,
+                    ..CustomerQuery::default()
+                };
+                b.iter(|| index.query(&data, black_box(&q)).len())
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, demo, storage, customer_list);
 criterion_main!(benches);

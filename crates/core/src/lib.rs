@@ -5,6 +5,7 @@
 //! adapters (localStorage, later sync) plug in through [`store::KeyValueStore`].
 
 pub mod channel;
+pub mod customer_query;
 pub mod dataset;
 pub mod demo;
 pub mod model;

@@ -33,28 +33,6 @@ pub fn order_summaries(data: &Dataset) -> HashMap<Uuid, OrderSummary> {
     out
 }
 
-/// Indices of the customers whose name, phone, e-mail, external id or id contains `query`
-/// (case-insensitive); all of them for a blank query.
-pub fn search(data: &Dataset, query: &str) -> Vec<usize> {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return (0..data.customers.len()).collect();
-    }
-    let has = |s: &str| s.to_lowercase().contains(&q);
-    data.customers
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| {
-            has(&c.name)
-                || c.phone.as_deref().is_some_and(has)
-                || c.email.as_deref().is_some_and(has)
-                || c.external_id.as_deref().is_some_and(has)
-                || c.id.to_string().contains(&q)
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,26 +72,5 @@ mod tests {
                 last_order: Some(Timestamp(9))
             }
         );
-    }
-
-    #[test]
-    fn search_matches_name_phone_email_and_ids() {
-        let mut zhang = Customer::new(Uuid::from_bytes([1; 16]), "张三", Timestamp(0));
-        zhang.phone = Some("13812345678".into());
-        let mut li = Customer::new(Uuid::from_bytes([2; 16]), "Li Si", Timestamp(0));
-        li.email = Some("li.si@Example.com".into());
-        li.external_id = Some("C0000042".into());
-        let data = Dataset {
-            customers: vec![zhang, li],
-            ..Dataset::default()
-        };
-        assert_eq!(search(&data, "张"), [0]);
-        assert_eq!(search(&data, "1234"), [0]);
-        assert_eq!(search(&data, "EXAMPLE"), [1]);
-        assert_eq!(search(&data, "li si"), [1]);
-        assert_eq!(search(&data, "c00000"), [1]);
-        assert_eq!(search(&data, "02020202"), [1]);
-        assert_eq!(search(&data, "  "), [0, 1]);
-        assert!(search(&data, "王").is_empty());
     }
 }

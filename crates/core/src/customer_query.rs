@@ -1,0 +1,291 @@
+//! The customer list's search, filters and sort, over an index built once per data change so
+//! that a keystroke only scans prepared lowercase strings.
+//!
+//! Search is a case-insensitive substring match over name, phone, e-mail, external id and id;
+//! for Chinese names also over the full pinyin (`zhangsan`) and the initials (`zs`).
+
+use crate::dataset::Dataset;
+use crate::summary::{OrderSummary, order_summaries};
+use pinyin::ToPinyin;
+use std::cmp::Ordering;
+
+/// Columns the list can be sorted by (also its URL names).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Phone,
+    City,
+    Channel,
+    Level,
+    Tags,
+    Owner,
+    Orders,
+    TotalSpent,
+    LastOrder,
+    Created,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 11] = [
+        SortKey::Name,
+        SortKey::Phone,
+        SortKey::City,
+        SortKey::Channel,
+        SortKey::Level,
+        SortKey::Tags,
+        SortKey::Owner,
+        SortKey::Orders,
+        SortKey::TotalSpent,
+        SortKey::LastOrder,
+        SortKey::Created,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Phone => "phone",
+            SortKey::City => "city",
+            SortKey::Channel => "channel",
+            SortKey::Level => "level",
+            SortKey::Tags => "tags",
+            SortKey::Owner => "owner",
+            SortKey::Orders => "orders",
+            SortKey::TotalSpent => "spent",
+            SortKey::LastOrder => "last_order",
+            SortKey::Created => "created",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SortKey> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Exact-match filters; `None` means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub channel: Option<String>,
+    pub city: Option<String>,
+    pub level: Option<String>,
+    /// The customer has this tag.
+    pub tag: Option<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerQuery {
+    pub text: String,
+    pub filters: Filters,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+/// Surnames whose reading differs from the character's most common one.
+const SURNAME_READINGS: [(char, &str); 10] = [
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('仇', "qiu"),
+    ('解', "xie"),
+    ('查', "zha"),
+    ('区', "ou"),
+    ('朴', "piao"),
+    ('盖', "ge"),
+    ('乐', "yue"),
+    ('覃', "qin"),
+];
+
+/// The pinyin syllables of a name (ü written `v`, as people type it); other characters
+/// (Latin letters, digits) are kept as they are, lowercased.
+pub fn pinyin_syllables(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (ch, py)) in name.chars().zip(name.to_pinyin()).enumerate() {
+        let reading = SURNAME_READINGS
+            .iter()
+            .find(|(c, _)| i == 0 && *c == ch)
+            .map(|(_, r)| r.to_string());
+        match (reading, py) {
+            (Some(r), _) => out.push(r),
+            (None, Some(p)) => out.push(p.plain().replace('ü', "v")),
+            (None, None) if ch.is_alphanumeric() => out.push(ch.to_lowercase().collect()),
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    /// name, phone, e-mail, external id, id — lowercase, separated by `\u{1}`.
+    haystack: String,
+    /// `zhangsan` for 张三; empty for names without Chinese characters.
+    pinyin: String,
+    /// `zs` for 张三.
+    initials: String,
+    /// Sort key of the name: pinyin (so 张 sorts among the z's), then the name itself.
+    name_key: String,
+    summary: OrderSummary,
+}
+
+/// What the list needs of every customer, prepared once per data change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CustomerIndex {
+    entries: Vec<Entry>,
+}
+
+impl CustomerIndex {
+    pub fn build(data: &Dataset) -> Self {
+        let summaries = order_summaries(data);
+        let entries = data
+            .customers
+            .iter()
+            .map(|c| {
+                let mut haystack = c.name.to_lowercase();
+                for part in [&c.phone, &c.email, &c.external_id].into_iter().flatten() {
+                    haystack.push('\u{1}');
+                    haystack.push_str(&part.to_lowercase());
+                }
+                haystack.push('\u{1}');
+                haystack.push_str(&c.id.to_string());
+                let syllables = if !c.name.is_ascii() {
+                    pinyin_syllables(&c.name)
+                } else {
+                    Vec::new()
+                };
+                let pinyin: String = syllables.concat();
+                let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+                let name_key = format!(
+                    "{}\u{1}{}",
+                    if pinyin.is_empty() {
+                        c.name.to_lowercase()
+                    } else {
+                        pinyin.clone()
+                    },
+                    c.name
+                );
+                Entry {
+                    haystack,
+                    pinyin,
+                    initials,
+                    name_key,
+                    summary: summaries.get(&c.id).copied().unwrap_or_default(),
+                }
+            })
+            .collect();
+        CustomerIndex { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The order figures of the customer at `index`.
+    pub fn summary(&self, index: usize) -> OrderSummary {
+        self.entries
+            .get(index)
+            .map(|e| e.summary)
+            .unwrap_or_default()
+    }
+
+    /// Indices into `data.customers` of the matching customers, in the requested order.
+    /// `data` must be the dataset the index was built from.
+    pub fn query(&self, data: &Dataset, q: &CustomerQuery) -> Vec<usize> {
+        let text = q.text.trim().to_lowercase();
+        // Pinyin is typed without spaces; "zhang san" should find 张三 too.
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let latin = !compact.is_empty() && compact.chars().all(|c| c.is_ascii_alphabetic());
+        let f = &q.filters;
+        let same = |v: &Option<String>, want: &Option<String>| match want {
+            None => true,
+            Some(w) => v.as_deref() == Some(w.as_str()),
+        };
+        let mut out: Vec<usize> = data
+            .customers
+            .iter()
+            .zip(&self.entries)
+            .enumerate()
+            .filter(|(_, (c, e))| {
+                same(&c.channel, &f.channel)
+                    && same(&c.city, &f.city)
+                    && same(&c.member_level, &f.level)
+                    && same(&c.owner, &f.owner)
+                    && f.tag.as_ref().is_none_or(|t| c.tags.iter().any(|x| x == t))
+                    && (text.is_empty()
+                        || e.haystack.contains(&text)
+                        || (latin
+                            && (e.pinyin.contains(&compact) || e.initials.contains(&compact))))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.sort(data, &mut out, q.sort, q.descending);
+        out
+    }
+
+    /// Stable sort by one column; ties are broken by name (pinyin order), then by id, so
+    /// the order is the same on every run. Empty values sort last in both directions.
+    pub fn sort(&self, data: &Dataset, rows: &mut [usize], key: SortKey, descending: bool) {
+        let cs = &data.customers;
+        let es = &self.entries;
+        let by_name = |a: usize, b: usize| {
+            es[a]
+                .name_key
+                .cmp(&es[b].name_key)
+                .then_with(|| cs[a].id.cmp(&cs[b].id))
+        };
+        let dir = |o: Ordering| if descending { o.reverse() } else { o };
+        // Present values in the chosen direction, absent ones after them.
+        fn opt<T: Ord>(a: Option<T>, b: Option<T>, dir: impl Fn(Ordering) -> Ordering) -> Ordering {
+            match (a, b) {
+                (Some(x), Some(y)) => dir(x.cmp(&y)),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            }
+        }
+        let level_rank = |l: &Option<String>| {
+            l.as_deref().map(|l| {
+                crate::channel::MEMBER_LEVELS
+                    .iter()
+                    .position(|(code, _, _)| *code == l)
+                    .unwrap_or(usize::MAX)
+            })
+        };
+        rows.sort_by(|&a, &b| {
+            let primary = match key {
+                SortKey::Name => dir(by_name(a, b)),
+                SortKey::Phone => opt(cs[a].phone.as_ref(), cs[b].phone.as_ref(), dir),
+                SortKey::City => opt(cs[a].city.as_ref(), cs[b].city.as_ref(), dir),
+                SortKey::Channel => opt(cs[a].channel.as_ref(), cs[b].channel.as_ref(), dir),
+                SortKey::Level => opt(
+                    level_rank(&cs[a].member_level),
+                    level_rank(&cs[b].member_level),
+                    dir,
+                ),
+                SortKey::Tags => opt(cs[a].tags.first(), cs[b].tags.first(), dir),
+                SortKey::Owner => opt(cs[a].owner.as_ref(), cs[b].owner.as_ref(), dir),
+                SortKey::Orders => dir(es[a].summary.orders.cmp(&es[b].summary.orders)),
+                SortKey::TotalSpent => {
+                    dir(es[a].summary.total_spent.cmp(&es[b].summary.total_spent))
+                }
+                SortKey::LastOrder => opt(es[a].summary.last_order, es[b].summary.last_order, dir),
+                SortKey::Created => dir(cs[a].created_at.cmp(&cs[b].created_at)),
+            };
+            primary.then_with(|| by_name(a, b))
+        });
+    }
+
+    /// The distinct values of a field, most frequent first, for the filter menus.
+    pub fn values(data: &Dataset, field: impl Fn(&crate::Customer) -> Vec<&str>) -> Vec<String> {
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for c in &data.customers {
+            for v in field(c) {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let mut values: Vec<(&str, usize)> = counts.into_iter().collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        values.into_iter().map(|(v, _)| v.to_string()).collect()
+    }
+}

@@ -1,0 +1,411 @@
+//! The virtualised customer table: only the rows in view (plus a margin) are in the DOM.
+//! Columns can be chosen (remembered in this browser) and each header sorts.
+
+use crate::i18n::Msg;
+use crate::platform::{self, money};
+use crate::state::use_app;
+use kezhi_core::Customer;
+use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
+use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
+use kezhi_core::summary::OrderSummary;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Row height in pixels; must match `--row-height` in style/main.css.
+const ROW_HEIGHT: i32 = 44;
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
+const OVERSCAN: i32 = 8;
+const COLUMNS_KEY: &str = "kezhi:columns";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    Name,
+    Phone,
+    City,
+    Channel,
+    Level,
+    Tags,
+    Owner,
+    Orders,
+    TotalSpent,
+    LastOrder,
+}
+
+impl Column {
+    const ALL: [Column; 10] = [
+        Column::Name,
+        Column::Phone,
+        Column::City,
+        Column::Channel,
+        Column::Level,
+        Column::Tags,
+        Column::Owner,
+        Column::Orders,
+        Column::TotalSpent,
+        Column::LastOrder,
+    ];
+    fn label(self) -> Msg {
+        match self {
+            Column::Name => Msg::Name,
+            Column::Phone => Msg::Phone,
+            Column::City => Msg::City,
+            Column::Channel => Msg::Channel,
+            Column::Level => Msg::MemberLevel,
+            Column::Tags => Msg::Tags,
+            Column::Owner => Msg::Owner,
+            Column::Orders => Msg::Orders,
+            Column::TotalSpent => Msg::TotalSpent,
+            Column::LastOrder => Msg::LastOrder,
+        }
+    }
+    fn sort_key(self) -> SortKey {
+        match self {
+            Column::Name => SortKey::Name,
+            Column::Phone => SortKey::Phone,
+            Column::City => SortKey::City,
+            Column::Channel => SortKey::Channel,
+            Column::Level => SortKey::Level,
+            Column::Tags => SortKey::Tags,
+            Column::Owner => SortKey::Owner,
+            Column::Orders => SortKey::Orders,
+            Column::TotalSpent => SortKey::TotalSpent,
+            Column::LastOrder => SortKey::LastOrder,
+        }
+    }
+    /// Its track in the row grid.
+    fn width(self) -> &'static str {
+        match self {
+            Column::Name => "minmax(6em, 1.2fr)",
+            Column::Phone => "8.5em",
+            Column::City => "5em",
+            Column::Channel => "7em",
+            Column::Level => "6em",
+            Column::Tags => "minmax(6em, 1.5fr)",
+            Column::Owner => "5em",
+            Column::Orders => "3.5em",
+            Column::TotalSpent => "8em",
+            Column::LastOrder => "6.5em",
+        }
+    }
+    fn numeric(self) -> bool {
+        matches!(self, Column::Orders | Column::TotalSpent)
+    }
+    fn slug(self) -> &'static str {
+        self.sort_key().as_str()
+    }
+}
+
+/// The visible columns, shared by the chooser and the table, remembered per browser.
+fn columns_signal() -> RwSignal<Vec<Column>> {
+    if let Some(existing) = use_context::<RwSignal<Vec<Column>>>() {
+        return existing;
+    }
+    let stored: Option<Vec<Column>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
+    let mut cols = stored.unwrap_or_else(|| Column::ALL.to_vec());
+    if !cols.contains(&Column::Name) {
+        cols.insert(0, Column::Name);
+    }
+    let signal = RwSignal::new(cols);
+    provide_context(signal);
+    signal
+}
+
+#[component]
+pub fn ColumnChooser() -> impl IntoView {
+    let state = use_app();
+    let columns = columns_signal();
+    let open = RwSignal::new(false);
+    let toggle = move |c: Column| {
+        columns.update(|cols| {
+            if cols.contains(&c) {
+                cols.retain(|x| *x != c);
+            } else {
+                // Keep the table's order, whatever order the boxes were ticked in.
+                cols.push(c);
+                cols.sort_by_key(|x| Column::ALL.iter().position(|y| y == x));
+            }
+        });
+        // Losing the preference is harmless: all columns show next time.
+        let _ = kezhi_storage_web::set_pref(COLUMNS_KEY, &columns.get_untracked());
+    };
+    view! {
+        <span class="chooser">
+            <button
+                class="btn"
+                data-testid="column-chooser"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {move || state.tr(Msg::Columns)}
+            </button>
+            <Show when=move || open.get()>
+                <div class="chooser-menu card" role="menu">
+                    {Column::ALL[1..]
+                        .iter()
+                        .map(|&c| {
+                            view! {
+                                <label class="chooser-item">
+                                    <input
+                                        type="checkbox"
+                                        data-testid=format!("column-{}", c.slug())
+                                        prop:checked=move || columns.with(|cols| cols.contains(&c))
+                                        on:change=move |_| toggle(c)
+                                    />
+                                    {move || state.tr(c.label())}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </Show>
+        </span>
+    }
+}
+
+/// `138****5678`: phone numbers are personal data, masked unless the user reveals them.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return phone.to_string();
+    }
+    let (head, tail) = (3, 4);
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - head - tail));
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+fn cell(
+    column: Column,
+    c: &Customer,
+    s: &OrderSummary,
+    zh: bool,
+    reveal: bool,
+    offset: chrono::FixedOffset,
+) -> AnyView {
+    let text = |v: Option<String>| view! { {v} }.into_any();
+    match column {
+        Column::Name => text(Some(c.name.clone())),
+        Column::Phone => text(
+            c.phone
+                .as_deref()
+                .map(|p| if reveal { p.to_string() } else { mask_phone(p) }),
+        ),
+        Column::City => text(c.city.clone()),
+        Column::Channel => text(
+            c.channel
+                .as_deref()
+                .map(|ch| display(&CHANNELS, ch, zh).to_string()),
+        ),
+        Column::Level => text(
+            c.member_level
+                .as_deref()
+                .map(|l| display(&MEMBER_LEVELS, l, zh).to_string()),
+        ),
+        Column::Tags => c
+            .tags
+            .iter()
+            .map(|t| view! { <span class="tag">{t.clone()}</span> })
+            .collect_view()
+            .into_any(),
+        Column::Owner => text(c.owner.clone()),
+        Column::Orders => text(Some(s.orders.to_string())),
+        Column::TotalSpent => text(Some(money(s.total_spent))),
+        Column::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),
+    }
+}
+
+#[component]
+pub fn CustomerList(
+    matches: Memo<Vec<usize>>,
+    index: Memo<CustomerIndex>,
+    selected: Memo<Option<Uuid>>,
+    reveal: RwSignal<bool>,
+    query: Memo<CustomerQuery>,
+) -> impl IntoView {
+    let state = use_app();
+    let columns = columns_signal();
+    let template = Memo::new(move |_| {
+        columns.with(|cols| cols.iter().map(|c| c.width()).collect::<Vec<_>>().join(" "))
+    });
+    let scroll_top = RwSignal::new(0i32);
+    let viewport = RwSignal::new(600i32);
+    let on_scroll = move |ev: leptos::ev::Event| {
+        let el: web_sys::Element = event_target(&ev);
+        scroll_top.set(el.scroll_top());
+        viewport.set(el.client_height());
+    };
+    // Back to the top when the result set changes (a new search, filter or sort).
+    let list_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        matches.track();
+        if let Some(el) = list_ref.get_untracked() {
+            el.set_scroll_top(0);
+            viewport.set(el.client_height().max(200));
+        }
+        scroll_top.set(0);
+    });
+    let range = Memo::new(move |_| {
+        let total = matches.with(|m| m.len()) as i32;
+        let first = (scroll_top.get() / ROW_HEIGHT - OVERSCAN).max(0);
+        let last = ((scroll_top.get() + viewport.get()) / ROW_HEIGHT + OVERSCAN).min(total);
+        (first as usize, last.max(first) as usize)
+    });
+    let select = move |id: Uuid| {
+        let route = state
+            .route
+            .get_untracked()
+            .with("new", None)
+            .with("id", Some(id.to_string()));
+        state.replace_route(route);
+    };
+    // The rows in view as plain values: the table re-renders only when they change.
+    let visible = Memo::new(move |_| {
+        let (first, last) = range.get();
+        let slice: Vec<usize> = matches.with(|m| m[first.min(m.len())..last.min(m.len())].to_vec());
+        let summaries: Vec<OrderSummary> =
+            index.with(|ix| slice.iter().map(|&i| ix.summary(i)).collect());
+        state.data.with(|d| {
+            slice
+                .iter()
+                .zip(summaries)
+                .enumerate()
+                .filter_map(|(k, (&i, s))| d.customers.get(i).map(|c| (first + k, c.clone(), s)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let offset = platform::local_offset();
+    let rows = move || {
+        let chosen = selected.get();
+        let zh = state.lang.get().is_zh();
+        let reveal = reveal.get();
+        let cols = columns.get();
+        visible
+            .get()
+            .into_iter()
+            .map(|(pos, c, s)| {
+                let id = c.id;
+                let cells = cols
+                    .iter()
+                    .map(|&col| {
+                        view! {
+                            <span class="cell" class:cell-num=col.numeric() role="cell">
+                                {cell(col, &c, &s, zh, reveal, offset)}
+                            </span>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div
+                        class="row"
+                        class:row-selected=chosen == Some(id)
+                        role="row"
+                        tabindex="0"
+                        data-testid="customer-row"
+                        data-id=id.to_string()
+                        data-index=pos.to_string()
+                        aria-rowindex=(pos + 2).to_string()
+                        on:click=move |_| select(id)
+                        on:keydown=move |e| {
+                            if e.key() == "Enter" {
+                                select(id);
+                            }
+                        }
+                    >
+                        {cells}
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let sort_by = move |key: SortKey| {
+        let q = query.get_untracked();
+        // A click on the sorted column flips the direction; another column starts ascending
+        // (numbers and dates descending: the biggest and newest first is what people want).
+        let descending = if q.sort == key {
+            !q.descending
+        } else {
+            matches!(
+                key,
+                SortKey::Orders | SortKey::TotalSpent | SortKey::LastOrder
+            )
+        };
+        let route = state
+            .route
+            .get_untracked()
+            .with("sort", Some(key.as_str().to_string()))
+            .with("dir", descending.then(|| "desc".to_string()));
+        state.replace_route(route);
+    };
+    let headers = move || {
+        columns
+            .get()
+            .into_iter()
+            .map(|col| {
+                let key = col.sort_key();
+                let aria = move || {
+                    let q = query.get();
+                    if q.sort != key {
+                        "none"
+                    } else if q.descending {
+                        "descending"
+                    } else {
+                        "ascending"
+                    }
+                };
+                let arrow = move || match aria() {
+                    "ascending" => " ▲",
+                    "descending" => " ▼",
+                    _ => "",
+                };
+                view! {
+                    <button
+                        class="cell head-cell"
+                        class:cell-num=col.numeric()
+                        role="columnheader"
+                        aria-sort=aria
+                        data-testid=format!("sort-{}", key.as_str())
+                        on:click=move |_| sort_by(key)
+                    >
+                        {move || state.tr(col.label())}
+                        {arrow}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div
+            class="table"
+            role="table"
+            aria-rowcount=move || matches.with(|m| m.len()).to_string()
+            style:--columns=move || template.get()
+        >
+            <div class="row row-head" role="row">
+                {headers}
+            </div>
+            <div class="rows" node_ref=list_ref on:scroll=on_scroll data-testid="customer-list">
+                <div
+                    class="rows-spacer"
+                    style:height=move || {
+                        format!("{}px", matches.with(|m| m.len()) as i32 * ROW_HEIGHT)
+                    }
+                >
+                    <div
+                        class="rows-window"
+                        style:transform=move || {
+                            format!("translateY({}px)", range.get().0 as i32 * ROW_HEIGHT)
+                        }
+                    >
+                        {rows}
+                    </div>
+                </div>
+                <Show when=move || matches.with(|m| m.is_empty())>
+                    <p class="muted no-match">{move || state.tr(Msg::NoMatch)}</p>
+                </Show>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,251 @@
+//! Customers: search (with pinyin), filters, sort and the visible columns — all of it in the
+//! URL — over a virtualised list, and the detail panel of the selected customer.
+
+mod detail;
+mod list;
+
+use crate::i18n::Msg;
+use crate::platform;
+use crate::state::use_app;
+use detail::CustomerDetail;
+use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
+use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
+use leptos::prelude::*;
+use list::CustomerList;
+use std::time::Duration;
+use uuid::Uuid;
+
+const SEARCH_DEBOUNCE_MS: u64 = 120;
+
+/// The URL parameter of each filter.
+const FILTER_PARAMS: [&str; 5] = ["channel", "city", "level", "tag", "owner"];
+
+/// The list's query as the URL states it.
+fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
+    let get = |k: &str| route.param(k).map(str::to_string);
+    CustomerQuery {
+        text: get("q").unwrap_or_default(),
+        filters: Filters {
+            channel: get("channel"),
+            city: get("city"),
+            level: get("level"),
+            tag: get("tag"),
+            owner: get("owner"),
+        },
+        sort: route
+            .param("sort")
+            .and_then(SortKey::parse)
+            .unwrap_or_default(),
+        descending: route.param("dir") == Some("desc"),
+    }
+}
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let state = use_app();
+    let initial = state
+        .route
+        .with_untracked(|r| r.param("q").unwrap_or("").to_string());
+    let typed = RwSignal::new(initial);
+    let debounce = StoredValue::new(0u64);
+
+    // Typing updates the box at once; the list follows when typing pauses.
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        typed.set(value.clone());
+        let ticket = debounce.get_value() + 1;
+        debounce.set_value(ticket);
+        set_timeout(
+            move || {
+                if debounce.get_value() == ticket {
+                    let route = state.route.get_untracked().with("q", Some(value));
+                    state.replace_route(route);
+                }
+            },
+            Duration::from_millis(SEARCH_DEBOUNCE_MS),
+        );
+    };
+
+    // The index is rebuilt only when the data changes; its comparison would cost more than
+    // the rebuild, so every rebuild counts as a change.
+    let index = Memo::new_with_compare(move |_| state.data.with(CustomerIndex::build), |_, _| true);
+    let query = Memo::new(move |_| state.route.with(query_from_route));
+    let matches = Memo::new(move |_| {
+        let q = query.get();
+        index.with(|ix| state.data.with(|d| ix.query(d, &q)))
+    });
+    let selected = Memo::new(move |_| {
+        state
+            .route
+            .with(|r| r.param("id").and_then(|id| Uuid::parse_str(id).ok()))
+    });
+    let creating = Memo::new(move |_| state.route.with(|r| r.param("new").is_some()));
+    let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
+    let reveal = RwSignal::new(false);
+
+    let open_new = move |_| {
+        let route = state
+            .route
+            .get_untracked()
+            .with("id", None)
+            .with("new", Some("1".into()));
+        state.navigate(route);
+    };
+
+    view! {
+        <section class="page customers">
+            <header class="page-head toolbar">
+                <h1>{move || state.tr(Msg::Customers)}</h1>
+                <input
+                    type="search"
+                    class="search"
+                    data-testid="customer-search"
+                    placeholder=move || state.tr(Msg::SearchPlaceholder)
+                    aria-label=move || state.tr(Msg::SearchPlaceholder)
+                    prop:value=move || typed.get()
+                    on:input=on_input
+                />
+                <span
+                    class="count"
+                    data-testid="customer-count"
+                    data-count=move || matches.with(|m| m.len()).to_string()
+                >
+                    <strong>{move || platform::group(matches.with(|m| m.len()) as u64)}</strong>
+                    " "
+                    {move || state.tr(Msg::MatchingCustomers)}
+                </span>
+                <button class="btn btn-primary" data-testid="customer-new" on:click=open_new>
+                    "+ "
+                    {move || state.tr(Msg::NewCustomer)}
+                </button>
+            </header>
+            <Show
+                when=move || !empty.get() || creating.get()
+                fallback=|| view! { <crate::components::EmptyState/> }
+            >
+                <FilterBar reveal/>
+                <div
+                    class="split"
+                    class:split-open=move || selected.get().is_some() || creating.get()
+                >
+                    <CustomerList matches index selected reveal query/>
+                    {move || {
+                        if creating.get() {
+                            Some(view! { <CustomerDetail id=None/> }.into_any())
+                        } else {
+                            selected
+                                .get()
+                                .map(|id| view! { <CustomerDetail id=Some(id)/> }.into_any())
+                        }
+                    }}
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// One `<select>` per filter, with the values present in the data (most frequent first).
+#[component]
+fn FilterBar(reveal: RwSignal<bool>) -> impl IntoView {
+    let state = use_app();
+    let options = Memo::new(move |_| {
+        state.data.with(|d| {
+            let one = |f: fn(&kezhi_core::Customer) -> Option<&String>| {
+                CustomerIndex::values(d, |c| f(c).map(String::as_str).into_iter().collect())
+            };
+            [
+                one(|c| c.channel.as_ref()),
+                one(|c| c.city.as_ref()),
+                one(|c| c.member_level.as_ref()),
+                CustomerIndex::values(d, |c| c.tags.iter().map(String::as_str).collect()),
+                one(|c| c.owner.as_ref()),
+            ]
+        })
+    });
+    let labels = [
+        Msg::Channel,
+        Msg::City,
+        Msg::MemberLevel,
+        Msg::Tags,
+        Msg::Owner,
+    ];
+    let any_filter = Memo::new(move |_| {
+        state
+            .route
+            .with(|r| FILTER_PARAMS.iter().any(|p| r.param(p).is_some()))
+    });
+    let clear = move |_| {
+        let mut route = state.route.get_untracked();
+        for p in FILTER_PARAMS {
+            route = route.with(p, None);
+        }
+        state.replace_route(route);
+    };
+    let selects = FILTER_PARAMS
+        .iter()
+        .enumerate()
+        .map(|(i, &param)| {
+            let label = labels[i];
+            let current = Memo::new(move |_| {
+                state
+                    .route
+                    .with(|r| r.param(param).unwrap_or("").to_string())
+            });
+            let name = move |v: &str| -> String {
+                let zh = state.lang.get().is_zh();
+                match param {
+                    "channel" => display(&CHANNELS, v, zh).to_string(),
+                    "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
+                    _ => v.to_string(),
+                }
+            };
+            view! {
+                <label class="filter">
+                    <span class="field-label">{move || state.tr(label)}</span>
+                    <select
+                        data-testid=format!("filter-{param}")
+                        prop:value=move || current.get()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            let route = state.route.get_untracked().with(param, Some(v));
+                            state.replace_route(route);
+                        }
+                    >
+                        <option value="">{move || state.tr(Msg::AllValues)}</option>
+                        {move || {
+                            options
+                                .with(|o| o[i].clone())
+                                .into_iter()
+                                .map(|v| {
+                                    let text = name(&v);
+                                    view! { <option value=v>{text}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="filters" role="group" aria-label=move || state.tr(Msg::Filters)>
+            {selects}
+            <Show when=move || any_filter.get()>
+                <button class="btn btn-link" data-testid="filters-clear" on:click=clear>
+                    {move || state.tr(Msg::ClearFilters)}
+                </button>
+            </Show>
+            <span class="filters-end">
+                <list::ColumnChooser/>
+                <button
+                    class="btn"
+                    data-testid="reveal-phones"
+                    aria-pressed=move || reveal.get().to_string()
+                    on:click=move |_| reveal.update(|r| *r = !*r)
+                >
+                    {move || state.tr(if reveal.get() { Msg::HidePhones } else { Msg::RevealPhones })}
+                </button>
+            </span>
+        </div>
+    }
+}

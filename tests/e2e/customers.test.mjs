@@ -1,0 +1,169 @@
+// End-to-end: the customer list — search (with pinyin), filters, sort, columns — and the
+// create → edit → delete cycle with validation, through the UI contract's hooks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  page = await open(browser.context, server.url + '#/customers');
+  await loadDemo(page);
+  await page.waitForSelector(byId('customer-row'));
+});
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+const rowNames = () => page.$$eval(`${byId('customer-row')} .cell:first-child`, (cells) => cells.map((c) => c.textContent.trim()));
+
+test('search narrows the count as you type, also by pinyin initials and full pinyin', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  assert.equal(await count(page), 5000);
+  await page.fill(byId('customer-search'), '张');
+  await until(async () => (await count(page)) < 5000, 'the list to narrow');
+  const zhang = await count(page);
+  assert.ok(zhang > 50, `${zhang} customers named 张…`);
+  for (const name of await rowNames()) assert.ok(name.includes('张'), name);
+
+  await page.fill(byId('customer-search'), 'zhang');
+  await until(async () => (await count(page)) >= zhang, 'full pinyin to match at least every 张');
+  const first = (await rowNames())[0];
+  await page.fill(byId('customer-search'), first);
+  await until(async () => (await count(page)) >= 1 && (await rowNames()).includes(first), 'exact name');
+  await page.fill(byId('customer-search'), 'zzzzqqqq');
+  await until(async () => (await count(page)) === 0, 'no match');
+  await page.fill(byId('customer-search'), '');
+  await until(async () => (await count(page)) === 5000, 'everyone back');
+  checkNoErrors(page);
+});
+
+test('pinyin initials find a Chinese name', async () => {
+  await page.click(byId('customer-new'));
+  await page.fill(byId('field-name'), '诸葛亮');
+  await page.fill(byId('field-phone'), '13900001111');
+  await page.click(byId('customer-save'));
+  await page.fill(byId('customer-search'), 'zgl');
+  await until(async () => (await rowNames()).includes('诸葛亮'), 'zgl finds 诸葛亮');
+  await page.fill(byId('customer-search'), 'zhugeliang');
+  await until(async () => (await rowNames()).includes('诸葛亮'), 'zhugeliang finds 诸葛亮');
+  await page.click(`${byId('customer-row')}:has-text("诸葛亮")`);
+  await page.click(byId('customer-delete'));
+  await page.click(byId('confirm-yes'));
+  await until(async () => (await count(page)) === 0, 'deleted');
+  await page.fill(byId('customer-search'), '');
+  await until(async () => (await count(page)) === 5000, 'everyone back');
+});
+
+test('sort changes the first row; a second click reverses it', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  const before = await page.getAttribute(byId('customer-row'), 'data-id');
+  await page.click(byId('sort-spent'));
+
+  await until(async () => (await page.getAttribute(byId('customer-row'), 'data-id')) !== before, 'a new first row');
+  assert.ok(page.url().includes('sort=spent') && page.url().includes('dir=desc'), page.url());
+  const money = async () => Number((await page.textContent(`${byId('customer-row')} .cell-num >> nth=1`)).replace(/[¥,]/g, ''));
+  const top = await money();
+  await page.click(byId('sort-spent'));
+  await until(async () => (await money()) < top, 'ascending order');
+  assert.ok(!page.url().includes('dir=desc'));
+  checkNoErrors(page);
+});
+
+test('filters combine with search and live in the URL', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.selectOption(byId('filter-channel'), 'tmall');
+  await until(async () => (await count(page)) < 5000, 'channel filter');
+  const tmall = await count(page);
+  await page.selectOption(byId('filter-level'), 'gold');
+  await until(async () => (await count(page)) < tmall, 'level filter too');
+  const both = await count(page);
+  assert.ok(both > 0);
+  assert.ok(page.url().includes('channel=tmall') && page.url().includes('level=gold'));
+  await page.reload();
+  await ready(page);
+  await until(async () => (await count(page)) === both, 'filters restored from the URL');
+  assert.equal(await page.inputValue(byId('filter-channel')), 'tmall');
+  await page.click(byId('filters-clear'));
+  await until(async () => (await count(page)) === 5000, 'filters cleared');
+  checkNoErrors(page);
+});
+
+test('columns can be hidden and stay hidden; phones are masked until revealed', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  const phoneCell = `${byId('customer-row')} .cell >> nth=1`;
+  assert.match(await page.textContent(phoneCell), /^1\d\d\*{4}\d{4}$/);
+  await page.click(byId('reveal-phones'));
+  assert.match(await page.textContent(phoneCell), /^1\d{10}$/);
+  await page.click(byId('column-chooser'));
+  await page.uncheck(byId('column-city'));
+  assert.equal(await page.locator(byId('sort-city')).count(), 0);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator(byId('sort-city')).count(), 0, 'remembered');
+  assert.match(await page.textContent(phoneCell), /\*{4}/, 'masked again after a reload');
+  await page.click(byId('column-chooser'));
+  await page.check(byId('column-city'));
+  assert.equal(await page.locator(byId('sort-city')).count(), 1);
+  checkNoErrors(page);
+});
+
+test('create → validation → edit → delete a customer; the detail shows orders and activities', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.click(byId('customer-new'));
+  await page.click(byId('customer-save'));
+  await page.waitForSelector(byId('form-error'));
+  await page.fill(byId('field-name'), '测试客户');
+  await page.fill(byId('field-phone'), '12345');
+  await page.click(byId('customer-save'));
+  assert.match(await page.textContent(byId('form-error')), /11/);
+  await page.fill(byId('field-phone'), '139 0000 2222');
+  await page.fill(byId('field-email'), 'not-an-email');
+  await page.click(byId('customer-save'));
+  assert.match(await page.textContent(byId('form-error')), /邮箱/);
+  await page.fill(byId('field-email'), 'ceshi@example.com');
+  await page.fill(byId('field-city'), '杭州');
+  await page.fill(byId('field-tags'), '新客, 测试');
+  await page.fill(byId('field-owner'), '王丽娜');
+  await page.click(byId('customer-save'));
+  await until(async () => (await count(page)) === 5001, 'the new customer');
+  await page.fill(byId('customer-search'), '测试客户');
+  await until(async () => (await count(page)) === 1, 'found');
+  assert.match(await page.textContent(byId('customer-row')), /杭州/);
+
+  await page.click(byId('customer-row'));
+  await page.fill(byId('field-name'), '测试客户改');
+  await page.click(byId('customer-save'));
+  await page.reload();
+  await ready(page);
+  await page.fill(byId('customer-search'), '测试客户改');
+  await until(async () => (await count(page)) === 1, 'the edit survived a reload');
+  await page.click(byId('customer-row'));
+  assert.equal(await page.inputValue(byId('field-phone')), '13900002222');
+  await page.click(byId('customer-delete'));
+  await page.click(byId('confirm-yes'));
+  await until(async () => (await count(page)) === 0, 'deleted');
+  await page.fill(byId('customer-search'), '');
+  await until(async () => (await count(page)) === 5000, 'back to the demo');
+
+  // Demo customers with many orders; at least one of the first has follow-up activities.
+  await page.click(byId('sort-orders'));
+  let withActivities = 0;
+  for (let i = 0; i < 10 && withActivities === 0; i += 1) {
+    await page.click(`${byId('customer-row')} >> nth=${i}`);
+    await page.waitForSelector(byId('customer-detail'));
+    assert.ok((await page.locator(byId('order-row')).count()) >= 2, 'orders in the detail view');
+    withActivities = await page.locator(byId('activity-item')).count();
+  }
+  assert.ok(withActivities > 0, 'activities in the detail view');
+  checkNoErrors(page);
+});
