@@ -40,7 +40,11 @@ pub struct Toast {
     pub id: u64,
     pub kind: ToastKind,
     pub text: String,
+    /// The toast offers to undo what it reports.
+    pub undoable: bool,
 }
+
+type UndoFn = Box<dyn FnOnce() + Send + Sync>;
 
 /// A question for the confirmation dialog; `on_yes` runs if the user agrees.
 #[derive(Clone)]
@@ -65,6 +69,9 @@ pub struct AppState {
     memory_only: RwSignal<bool>,
     repo: StoredValue<Repository<BrowserStore>>,
     next_toast: StoredValue<u64>,
+    /// The undo of the latest undoable action, with the id of its toast. Only the latest
+    /// can be undone: an older undo could clobber what came after it.
+    pending_undo: StoredValue<Option<(u64, UndoFn)>>,
 }
 
 impl AppState {
@@ -90,6 +97,7 @@ impl AppState {
             memory_only: RwSignal::new(false),
             repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
+            pending_undo: StoredValue::new(None),
         }
     }
 
@@ -314,26 +322,59 @@ impl AppState {
     }
 
     pub fn toast(&self, kind: ToastKind, text: impl Into<String>) {
+        self.push_toast(kind, text.into(), false);
+    }
+
+    /// A confirmation with an Undo button that runs `undo` (once, and only while it is the
+    /// latest undoable action: an older undo could clobber what came after it).
+    pub fn toast_with_undo(
+        &self,
+        text: impl Into<String>,
+        undo: impl FnOnce() + Send + Sync + 'static,
+    ) {
+        // Only the latest action can be undone, so older offers go away.
+        self.toasts.update(|list| list.retain(|t| !t.undoable));
+        let id = self.push_toast(ToastKind::Info, text.into(), true);
+        self.pending_undo.set_value(Some((id, Box::new(undo))));
+    }
+
+    pub fn run_undo(&self, toast: u64) {
+        let mut pending = None;
+        self.pending_undo.update_value(|p| pending = p.take());
+        match pending {
+            Some((id, undo)) if id == toast => {
+                undo();
+                self.toast(ToastKind::Info, self.tr(Msg::Undone));
+            }
+            other => self.pending_undo.set_value(other),
+        }
+        self.dismiss_toast(toast);
+    }
+
+    fn push_toast(&self, kind: ToastKind, text: String, undoable: bool) -> u64 {
         let id = self.next_toast.get_value();
         self.next_toast.set_value(id + 1);
         self.toasts.update(|list| {
             list.push(Toast {
                 id,
                 kind,
-                text: text.into(),
+                text,
+                undoable,
             })
         });
         let toasts = self.toasts;
-        // Errors stay longer: they explain something the user has to act on.
-        let ms = if kind == ToastKind::Error {
-            12_000
-        } else {
-            4_000
+        // Errors stay longer: they explain something the user has to act on; an undo offer
+        // stays long enough to notice a mistake.
+        let ms = match (kind, undoable) {
+            (ToastKind::Error, _) => 12_000,
+            (_, true) => 10_000,
+            _ => 4_000,
         };
         set_timeout(
             move || toasts.update(|list| list.retain(|t| t.id != id)),
             Duration::from_millis(ms),
         );
+        id
     }
 
     pub fn dismiss_toast(&self, id: u64) {

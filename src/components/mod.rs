@@ -17,6 +17,19 @@ pub fn Toasts() -> impl IntoView {
                     data-testid="toast"
                 >
                     <span>{toast.text.clone()}</span>
+                    {toast
+                        .undoable
+                        .then(|| {
+                            view! {
+                                <button
+                                    class="toast-undo"
+                                    data-testid="undo"
+                                    on:click=move |_| state.run_undo(toast.id)
+                                >
+                                    {move || state.tr(Msg::Undo)}
+                                </button>
+                            }
+                        })}
                     <button
                         class="toast-close"
                         aria-label=move || state.tr(Msg::Dismiss)

@@ -19,7 +19,7 @@ after(async () => {
   server.close();
 });
 
-const rowNames = () => page.$$eval(`${byId('customer-row')} .cell:first-child`, (cells) => cells.map((c) => c.textContent.trim()));
+const rowNames = () => page.$$eval(`${byId('customer-row')} [data-col="name"]`, (cells) => cells.map((c) => c.textContent.trim()));
 
 test('search narrows the count as you type, also by pinyin initials and full pinyin', async () => {
   await page.goto(server.url + '#/customers');
@@ -68,7 +68,7 @@ test('sort changes the first row; a second click reverses it', async () => {
 
   await until(async () => (await page.getAttribute(byId('customer-row'), 'data-id')) !== before, 'a new first row');
   assert.ok(page.url().includes('sort=spent') && page.url().includes('dir=desc'), page.url());
-  const money = async () => Number((await page.textContent(`${byId('customer-row')} .cell-num >> nth=1`)).replace(/[¥,]/g, ''));
+  const money = async () => Number((await page.textContent(`${byId('customer-row')} [data-col="spent"] >> nth=0`)).replace(/[¥,]/g, ''));
   const top = await money();
   await page.click(byId('sort-spent'));
   await until(async () => (await money()) < top, 'ascending order');
@@ -99,7 +99,7 @@ test('filters combine with search and live in the URL', async () => {
 test('columns can be hidden and stay hidden; phones are masked until revealed', async () => {
   await page.goto(server.url + '#/customers');
   await ready(page);
-  const phoneCell = `${byId('customer-row')} .cell >> nth=1`;
+  const phoneCell = `${byId('customer-row')} [data-col="phone"] >> nth=0`;
   assert.match(await page.textContent(phoneCell), /^1\d\d\*{4}\d{4}$/);
   await page.click(byId('reveal-phones'));
   assert.match(await page.textContent(phoneCell), /^1\d{10}$/);
@@ -165,5 +165,49 @@ test('create → validation → edit → delete a customer; the detail shows ord
     withActivities = await page.locator(byId('activity-item')).count();
   }
   assert.ok(withActivities > 0, 'activities in the detail view');
+  checkNoErrors(page);
+});
+
+test('bulk: tag all matching customers, then undo in one step', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.fill(byId('customer-search'), '张');
+  await until(async () => (await count(page)) < 5000, 'the search');
+  const zhang = await count(page);
+  await page.click(`${byId('row-select')} >> nth=0`);
+  assert.equal(await page.getAttribute(byId('bulk-count'), 'data-count'), '1');
+  await page.click(byId('select-all-matching'));
+  assert.equal(Number(await page.getAttribute(byId('bulk-count'), 'data-count')), zhang);
+  await page.fill(byId('bulk-tag'), '批量测试');
+  await page.click(byId('bulk-add-tag'));
+  await page.waitForSelector(byId('undo'));
+  await page.fill(byId('customer-search'), '');
+  await page.selectOption(byId('filter-tag'), '批量测试');
+  await until(async () => (await count(page)) === zhang, 'every 张 tagged');
+  await page.click(byId('undo'));
+  await until(async () => (await count(page)) === 0, 'the tag gone again after undo');
+  await page.click(byId('filters-clear'));
+
+  // Assign a manager to two customers: each gets an owner-history entry; delete them; undo.
+  await until(async () => (await count(page)) === 5000, 'all customers');
+  const ids = await page.$$eval(byId('customer-row'), (rows) => rows.slice(0, 2).map((r) => r.dataset.id));
+  await page.click(`${byId('row-select')} >> nth=0`);
+  await page.click(`${byId('row-select')} >> nth=1`);
+  await page.fill(byId('bulk-owner'), '新经理');
+  await page.click(byId('bulk-assign-owner'));
+  await page.selectOption(byId('filter-owner'), '新经理');
+  await until(async () => (await count(page)) === 2, 'two customers with the new manager');
+  await page.click(`${byId('customer-row')}[data-id="${ids[0]}"]`);
+  await until(async () => (await page.locator(`${byId('activity-item')}:has-text("新经理")`).count()) === 1, 'owner history');
+  await page.click(byId('select-all'));
+  await page.click(byId('bulk-delete'));
+  await page.click(byId('confirm-yes'));
+  await until(async () => (await count(page)) === 0, 'deleted');
+  await page.click(byId('undo'));
+  await until(async () => (await count(page)) === 2, 'restored by undo');
+  await page.reload();
+  await ready(page);
+  await until(async () => (await count(page)) === 2, 'the restoration was saved');
+  await page.click(byId('filters-clear'));
   checkNoErrors(page);
 });

@@ -4,6 +4,7 @@
 //! Nothing here depends on the web: it compiles and is tested natively, and the browser
 //! adapters (localStorage, later sync) plug in through [`store::KeyValueStore`].
 
+pub mod bulk;
 pub mod channel;
 pub mod customer_query;
 pub mod dataset;

@@ -144,10 +144,23 @@ pub enum ActivityKind {
     Care,
     Complaint,
     Note,
+    /// The responsible account manager changed; `owner` is the new one and the text names
+    /// the previous one. These entries are the customer's owner history.
+    OwnerChange,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 6] = [
+    pub const ALL: [ActivityKind; 7] = [
+        ActivityKind::Call,
+        ActivityKind::Visit,
+        ActivityKind::Message,
+        ActivityKind::Care,
+        ActivityKind::Complaint,
+        ActivityKind::Note,
+        ActivityKind::OwnerChange,
+    ];
+    /// The kinds a person records by hand.
+    pub const MANUAL: [ActivityKind; 6] = [
         ActivityKind::Call,
         ActivityKind::Visit,
         ActivityKind::Message,
@@ -163,6 +176,7 @@ impl ActivityKind {
             ActivityKind::Care => 3,
             ActivityKind::Complaint => 4,
             ActivityKind::Note => 5,
+            ActivityKind::OwnerChange => 6,
         }
     }
     pub fn from_code(code: u8) -> Option<Self> {

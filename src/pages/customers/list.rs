@@ -224,12 +224,23 @@ pub fn CustomerList(
     selected: Memo<Option<Uuid>>,
     reveal: RwSignal<bool>,
     query: Memo<CustomerQuery>,
+    selection: super::bulk::Selection,
 ) -> impl IntoView {
     let state = use_app();
     let columns = columns_signal();
     let template = Memo::new(move |_| {
-        columns.with(|cols| cols.iter().map(|c| c.width()).collect::<Vec<_>>().join(" "))
+        let tracks: Vec<&str> = columns.with(|cols| cols.iter().map(|c| c.width()).collect());
+        format!("2.2em {}", tracks.join(" "))
     });
+    let matching_ids = move || -> std::collections::HashSet<Uuid> {
+        matches.with_untracked(|m| {
+            state.data.with_untracked(|d| {
+                m.iter()
+                    .filter_map(|&i| d.customers.get(i).map(|c| c.id))
+                    .collect()
+            })
+        })
+    };
     let scroll_top = RwSignal::new(0i32);
     let viewport = RwSignal::new(600i32);
     let on_scroll = move |ev: leptos::ev::Event| {
@@ -291,12 +302,29 @@ pub fn CustomerList(
                     .iter()
                     .map(|&col| {
                         view! {
-                            <span class="cell" class:cell-num=col.numeric() role="cell">
+                            <span
+                                class="cell"
+                                class:cell-num=col.numeric()
+                                role="cell"
+                                data-col=col.slug()
+                            >
                                 {cell(col, &c, &s, zh, reveal, offset)}
                             </span>
                         }
                     })
                     .collect_view();
+                let check = view! {
+                    <span class="cell cell-check" role="cell">
+                        <input
+                            type="checkbox"
+                            data-testid="row-select"
+                            aria-label=move || state.tr(Msg::SelectRow)
+                            prop:checked=move || selection.contains(id)
+                            on:click=move |e| e.stop_propagation()
+                            on:change=move |_| selection.toggle(id, matching_ids)
+                        />
+                    </span>
+                };
                 view! {
                     <div
                         class="row"
@@ -314,6 +342,7 @@ pub fn CustomerList(
                             }
                         }
                     >
+                        {check}
                         {cells}
                     </div>
                 }
@@ -384,6 +413,22 @@ pub fn CustomerList(
             style:--columns=move || template.get()
         >
             <div class="row row-head" role="row">
+                <span class="cell cell-check" role="columnheader">
+                    <input
+                        type="checkbox"
+                        data-testid="select-all"
+                        aria-label=move || state.tr(Msg::SelectAllMatching)
+                        prop:checked=move || selection.all.get()
+                        on:change=move |_| {
+                            if selection.all.get_untracked() {
+                                selection.clear();
+                            } else {
+                                selection.ids.set(Default::default());
+                                selection.all.set(true);
+                            }
+                        }
+                    />
+                </span>
                 {headers}
             </div>
             <div class="rows" node_ref=list_ref on:scroll=on_scroll data-testid="customer-list">

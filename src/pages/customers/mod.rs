@@ -1,12 +1,14 @@
 //! Customers: search (with pinyin), filters, sort and the visible columns — all of it in the
 //! URL — over a virtualised list, and the detail panel of the selected customer.
 
+mod bulk;
 mod detail;
 mod list;
 
 use crate::i18n::Msg;
 use crate::platform;
 use crate::state::use_app;
+use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
@@ -82,6 +84,14 @@ pub fn CustomersPage() -> impl IntoView {
     let creating = Memo::new(move |_| state.route.with(|r| r.param("new").is_some()));
     let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
     let reveal = RwSignal::new(false);
+    let selection = Selection::new();
+    // A new search or filter starts a new selection: "all matching" meant the old matches.
+    Effect::new(move |previous: Option<()>| {
+        query.track();
+        if previous.is_some() {
+            selection.clear();
+        }
+    });
 
     let open_new = move |_| {
         let route = state
@@ -124,11 +134,12 @@ pub fn CustomersPage() -> impl IntoView {
                 fallback=|| view! { <crate::components::EmptyState/> }
             >
                 <FilterBar reveal/>
+                <BulkBar selection matches/>
                 <div
                     class="split"
                     class:split-open=move || selected.get().is_some() || creating.get()
                 >
-                    <CustomerList matches index selected reveal query/>
+                    <CustomerList matches index selected reveal query selection/>
                     {move || {
                         if creating.get() {
                             Some(view! { <CustomerDetail id=None/> }.into_any())

@@ -583,5 +583,6 @@ fn activity_code(kind: ActivityKind) -> &'static str {
         ActivityKind::Care => "care",
         ActivityKind::Complaint => "complaint",
         ActivityKind::Note => "note",
+        ActivityKind::OwnerChange => "owner_change",
     }
 }

@@ -1,0 +1,170 @@
+//! Selecting customers (some rows, or all that match) and acting on them at once: tag,
+//! untag, assign an account manager, delete. Each action is one undoable step.
+
+use crate::i18n::Msg;
+use crate::platform;
+use crate::state::use_app;
+use kezhi_core::bulk::{self, BulkAction};
+use kezhi_core::store::Section;
+use leptos::prelude::*;
+use std::collections::HashSet;
+use uuid::Uuid;
+
+/// The selection of the customer list: explicit rows, or every customer matching the
+/// current search and filters.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    pub ids: RwSignal<HashSet<Uuid>>,
+    pub all: RwSignal<bool>,
+}
+
+impl Selection {
+    pub fn new() -> Self {
+        Selection {
+            ids: RwSignal::new(HashSet::new()),
+            all: RwSignal::new(false),
+        }
+    }
+
+    pub fn clear(&self) {
+        self.all.set(false);
+        self.ids.set(HashSet::new());
+    }
+
+    pub fn contains(&self, id: Uuid) -> bool {
+        self.all.get() || self.ids.with(|s| s.contains(&id))
+    }
+
+    /// Ticks or unticks one row. Unticking a row of "all matching" turns the selection into
+    /// all the matching rows but that one.
+    pub fn toggle(&self, id: Uuid, matching: impl FnOnce() -> HashSet<Uuid>) {
+        if self.all.get_untracked() {
+            let mut ids = matching();
+            ids.remove(&id);
+            self.all.set(false);
+            self.ids.set(ids);
+        } else {
+            self.ids.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id);
+                }
+            });
+        }
+    }
+}
+
+#[component]
+pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView {
+    let state = use_app();
+    let matching_ids = move || -> HashSet<Uuid> {
+        matches.with_untracked(|m| {
+            state.data.with_untracked(|d| {
+                m.iter()
+                    .filter_map(|&i| d.customers.get(i).map(|c| c.id))
+                    .collect()
+            })
+        })
+    };
+    let count = Memo::new(move |_| {
+        if selection.all.get() {
+            matches.with(|m| m.len())
+        } else {
+            selection.ids.with(|s| s.len())
+        }
+    });
+    let tag = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+
+    let run = move |action: BulkAction| {
+        let ids = if selection.all.get_untracked() {
+            matching_ids()
+        } else {
+            selection.ids.get_untracked()
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let sections: &'static [Section] = if action == BulkAction::Delete {
+            &Section::ALL
+        } else {
+            &[Section::Customers, Section::Activities]
+        };
+        let mut done = None;
+        state.change(sections, |d| {
+            done = Some(bulk::apply(
+                d,
+                &ids,
+                &action,
+                platform::now(),
+                platform::new_id,
+            ));
+        });
+        let Some(undo) = done else { return };
+        selection.clear();
+        let msg = if action == BulkAction::Delete {
+            Msg::BulkDeleted
+        } else {
+            Msg::BulkDone
+        };
+        let text = format!(
+            "{} {} {}",
+            state.tr(msg),
+            platform::group(undo.affected as u64),
+            state.tr(Msg::CustomersUnit)
+        );
+        state.toast_with_undo(text, move || {
+            state.change(sections, |d| bulk::undo(d, undo, platform::now()));
+        });
+    };
+    let tag_value = move || Some(tag.get_untracked().trim().to_string()).filter(|t| !t.is_empty());
+
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <div class="bulkbar" role="toolbar" data-testid="bulk-bar" aria-label=move || state.tr(Msg::Selected)>
+                <span class="bulk-count" data-testid="bulk-count" data-count=move || count.get().to_string()>
+                    {move || state.tr(Msg::Selected)} " "
+                    {move || platform::group(count.get() as u64)} " "
+                    {move || state.tr(Msg::CustomersUnit)}
+                </span>
+                <Show when=move || { !selection.all.get() && count.get() < matches.with(|m| m.len()) }>
+                    <button class="btn btn-link" data-testid="select-all-matching" on:click=move |_| selection.all.set(true)>
+                        {move || state.tr(Msg::SelectAllMatching)}
+                        {move || format!(" ({})", platform::group(matches.with(|m| m.len()) as u64))}
+                    </button>
+                </Show>
+                <input
+                    type="text"
+                    data-testid="bulk-tag"
+                    placeholder=move || state.tr(Msg::TagPlaceholder)
+                    aria-label=move || state.tr(Msg::TagPlaceholder)
+                    prop:value=move || tag.get()
+                    on:input=move |ev| tag.set(event_target_value(&ev))
+                />
+                <button class="btn" data-testid="bulk-add-tag" on:click=move |_| {
+                    if let Some(t) = tag_value() { run(BulkAction::AddTag(t)) }
+                }>{move || state.tr(Msg::AddTag)}</button>
+                <button class="btn" data-testid="bulk-remove-tag" on:click=move |_| {
+                    if let Some(t) = tag_value() { run(BulkAction::RemoveTag(t)) }
+                }>{move || state.tr(Msg::RemoveTag)}</button>
+                <input
+                    type="text"
+                    data-testid="bulk-owner"
+                    placeholder=move || state.tr(Msg::OwnerPlaceholder)
+                    aria-label=move || state.tr(Msg::OwnerPlaceholder)
+                    prop:value=move || owner.get()
+                    on:input=move |ev| owner.set(event_target_value(&ev))
+                />
+                <button class="btn" data-testid="bulk-assign-owner" on:click=move |_| {
+                    let o = Some(owner.get_untracked().trim().to_string()).filter(|o| !o.is_empty());
+                    run(BulkAction::AssignOwner(o))
+                }>{move || state.tr(Msg::AssignOwner)}</button>
+                <button class="btn btn-danger" data-testid="bulk-delete" on:click=move |_| {
+                    state.ask(Msg::ConfirmBulkDelete, move || run(BulkAction::Delete))
+                }>{move || state.tr(Msg::Delete)}</button>
+                <button class="btn btn-link" data-testid="bulk-clear" on:click=move |_| selection.clear()>
+                    {move || state.tr(Msg::ClearSelection)}
+                </button>
+            </div>
+        </Show>
+    }
+}
