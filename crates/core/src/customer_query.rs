@@ -120,9 +120,31 @@ struct Entry {
     pinyin: String,
     /// `zs` for 张三.
     initials: String,
-    /// Sort key of the name: pinyin (so 张 sorts among the z's), then the name itself.
-    name_key: String,
+    /// Position in name order: pinyin (so 张 sorts among the z's), then the name, then id.
+    /// Unique, so it also breaks every tie.
+    name_rank: u32,
+    /// Positions of phone, city, channel, first tag and owner among their sorted distinct
+    /// values: sorting compares integers instead of strings.
+    ranks: [Option<u32>; 5],
     summary: OrderSummary,
+}
+
+/// Which slot of `Entry::ranks` holds a column.
+const PHONE: usize = 0;
+const CITY: usize = 1;
+const CHANNEL: usize = 2;
+const TAG: usize = 3;
+const OWNER: usize = 4;
+
+/// For each value, its position among the sorted distinct values.
+fn ranks_of(values: &[Option<&str>]) -> Vec<Option<u32>> {
+    let mut distinct: Vec<&str> = values.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    values
+        .iter()
+        .map(|v| v.and_then(|v| distinct.binary_search(&v).ok().map(|i| i as u32)))
+        .collect()
 }
 
 /// What the list needs of every customer, prepared once per data change.
@@ -134,7 +156,8 @@ pub struct CustomerIndex {
 impl CustomerIndex {
     pub fn build(data: &Dataset) -> Self {
         let summaries = order_summaries(data);
-        let entries = data
+        let mut name_keys: Vec<String> = Vec::with_capacity(data.customers.len());
+        let mut entries: Vec<Entry> = data
             .customers
             .iter()
             .map(|c| {
@@ -152,7 +175,7 @@ impl CustomerIndex {
                 };
                 let pinyin: String = syllables.concat();
                 let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
-                let name_key = format!(
+                name_keys.push(format!(
                     "{}\u{1}{}",
                     if pinyin.is_empty() {
                         c.name.to_lowercase()
@@ -160,16 +183,40 @@ impl CustomerIndex {
                         pinyin.clone()
                     },
                     c.name
-                );
+                ));
                 Entry {
                     haystack,
                     pinyin,
                     initials,
-                    name_key,
+                    name_rank: 0,
+                    ranks: [None; 5],
                     summary: summaries.get(&c.id).copied().unwrap_or_default(),
                 }
             })
             .collect();
+        let cs = &data.customers;
+        let mut by_name: Vec<usize> = (0..cs.len()).collect();
+        by_name.sort_unstable_by(|&a, &b| {
+            name_keys[a]
+                .cmp(&name_keys[b])
+                .then_with(|| cs[a].id.cmp(&cs[b].id))
+        });
+        for (rank, &i) in by_name.iter().enumerate() {
+            entries[i].name_rank = rank as u32;
+        }
+        let columns: [fn(&crate::Customer) -> Option<&str>; 5] = [
+            |c| c.phone.as_deref(),
+            |c| c.city.as_deref(),
+            |c| c.channel.as_deref(),
+            |c| c.tags.first().map(String::as_str),
+            |c| c.owner.as_deref(),
+        ];
+        for (slot, field) in columns.iter().enumerate() {
+            let values: Vec<Option<&str>> = cs.iter().map(field).collect();
+            for (e, r) in entries.iter_mut().zip(ranks_of(&values)) {
+                e.ranks[slot] = r;
+            }
+        }
         CustomerIndex { entries }
     }
 
@@ -228,12 +275,8 @@ impl CustomerIndex {
     pub fn sort(&self, data: &Dataset, rows: &mut [usize], key: SortKey, descending: bool) {
         let cs = &data.customers;
         let es = &self.entries;
-        let by_name = |a: usize, b: usize| {
-            es[a]
-                .name_key
-                .cmp(&es[b].name_key)
-                .then_with(|| cs[a].id.cmp(&cs[b].id))
-        };
+        let by_name = |a: usize, b: usize| es[a].name_rank.cmp(&es[b].name_rank);
+        let rank = |a: usize, slot: usize| es[a].ranks[slot];
         let dir = |o: Ordering| if descending { o.reverse() } else { o };
         // Present values in the chosen direction, absent ones after them.
         fn opt<T: Ord>(a: Option<T>, b: Option<T>, dir: impl Fn(Ordering) -> Ordering) -> Ordering {
@@ -252,19 +295,20 @@ impl CustomerIndex {
                     .unwrap_or(usize::MAX)
             })
         };
-        rows.sort_by(|&a, &b| {
+        // The name rank is unique, so the order is total and an unstable sort is stable.
+        rows.sort_unstable_by(|&a, &b| {
             let primary = match key {
                 SortKey::Name => dir(by_name(a, b)),
-                SortKey::Phone => opt(cs[a].phone.as_ref(), cs[b].phone.as_ref(), dir),
-                SortKey::City => opt(cs[a].city.as_ref(), cs[b].city.as_ref(), dir),
-                SortKey::Channel => opt(cs[a].channel.as_ref(), cs[b].channel.as_ref(), dir),
+                SortKey::Phone => opt(rank(a, PHONE), rank(b, PHONE), dir),
+                SortKey::City => opt(rank(a, CITY), rank(b, CITY), dir),
+                SortKey::Channel => opt(rank(a, CHANNEL), rank(b, CHANNEL), dir),
                 SortKey::Level => opt(
                     level_rank(&cs[a].member_level),
                     level_rank(&cs[b].member_level),
                     dir,
                 ),
-                SortKey::Tags => opt(cs[a].tags.first(), cs[b].tags.first(), dir),
-                SortKey::Owner => opt(cs[a].owner.as_ref(), cs[b].owner.as_ref(), dir),
+                SortKey::Tags => opt(rank(a, TAG), rank(b, TAG), dir),
+                SortKey::Owner => opt(rank(a, OWNER), rank(b, OWNER), dir),
                 SortKey::Orders => dir(es[a].summary.orders.cmp(&es[b].summary.orders)),
                 SortKey::TotalSpent => {
                     dir(es[a].summary.total_spent.cmp(&es[b].summary.total_spent))

@@ -74,7 +74,11 @@ pub fn CustomersPage() -> impl IntoView {
     let query = Memo::new(move |_| state.route.with(query_from_route));
     let matches = Memo::new(move |_| {
         let q = query.get();
-        index.with(|ix| state.data.with(|d| ix.query(d, &q)))
+        index.with(|ix| {
+            state
+                .data
+                .with(|d| platform::timed("kezhi:query", || ix.query(d, &q)))
+        })
     });
     let selected = Memo::new(move |_| {
         state

@@ -128,11 +128,17 @@ impl Generator {
             .customers
             .sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
         self.data.normalize();
-        // An event's identity is (customer, type, time); drop the rare exact repeats.
-        let mut seen = HashSet::with_capacity(self.data.events.len());
-        self.data
-            .events
-            .retain(|e| seen.insert((e.customer_id, e.kind.clone(), e.occurred_at)));
+        // An event's identity is (customer, type, time); drop the rare exact repeats, which
+        // the normalised order puts next to each other.
+        self.data.events.dedup_by(|a, b| {
+            a.occurred_at == b.occurred_at && a.customer_id == b.customer_id && a.kind == b.kind
+        });
+        // The vectors grew by doubling; give the slack back (wasm memory never shrinks, so
+        // what is held here is held for the life of the tab).
+        self.data.customers.shrink_to_fit();
+        self.data.orders.shrink_to_fit();
+        self.data.events.shrink_to_fit();
+        self.data.activities.shrink_to_fit();
         self.data
     }
 
