@@ -211,3 +211,55 @@ test('bulk: tag all matching customers, then undo in one step', async () => {
   await page.click(byId('filters-clear'));
   checkNoErrors(page);
 });
+
+test('activities: record a follow-up with outcome and next date; newest first; kept after reload', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.click(`${byId('customer-row')} >> nth=4`);
+  await page.waitForSelector(byId('customer-detail'));
+  const id = new URL(page.url().replace('#/', '')).searchParams.get('id');
+  const before = await page.locator(byId('activity-item')).count();
+  await page.click(byId('activity-add'));
+  await page.waitForSelector(`${byId('customer-detail')} .form-error`);
+  await page.selectOption(byId('activity-kind'), { label: '拜访' });
+  await page.fill(byId('activity-text'), '上门拜访，确认年度合同');
+  await page.fill(byId('activity-outcome'), '同意续约');
+  await page.fill(byId('activity-next'), '2030-01-15');
+  await page.click(byId('activity-add'));
+  await until(async () => (await page.locator(byId('activity-item')).count()) === before + 1, 'the new activity');
+  const first = await page.textContent(`${byId('activity-item')} >> nth=0`);
+  assert.match(first, /上门拜访，确认年度合同/);
+  assert.match(first, /同意续约/);
+  assert.match(first, /2030-01-15/);
+  assert.match(first, /拜访/);
+
+  // Changing the manager in the form writes the owner history.
+  await page.fill(byId('field-owner'), '赵经理');
+  await page.click(byId('customer-save'));
+  await until(async () => /赵经理/.test(await page.textContent(`${byId('activity-item')} >> nth=0`)), 'owner history entry');
+
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector(byId('customer-detail'));
+  assert.equal(await page.locator(byId('activity-item')).count(), before + 2);
+  checkNoErrors(page);
+});
+
+test('a duplicate phone warns and offers to open the existing customer', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.click(byId('reveal-phones'));
+  const existing = await page.textContent(`${byId('customer-row')} [data-col="name"] >> nth=0`);
+  const phone = (await page.textContent(`${byId('customer-row')} [data-col="phone"] >> nth=0`)).trim();
+  await page.click(byId('reveal-phones'));
+  await page.click(byId('customer-new'));
+  await page.fill(byId('field-name'), '重复的人');
+  await page.fill(byId('field-phone'), phone);
+  await page.click(byId('customer-save'));
+  await page.waitForSelector(byId('form-duplicate'));
+  assert.match(await page.textContent(byId('form-duplicate')), new RegExp(existing.trim()));
+  assert.equal(await count(page), 5000, 'nothing saved yet');
+  await page.click(byId('open-duplicate'));
+  await until(async () => (await page.inputValue(byId('field-name'))) === existing.trim(), 'the existing customer opened');
+  checkNoErrors(page);
+});

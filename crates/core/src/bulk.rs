@@ -122,6 +122,7 @@ pub fn owner_change(c: &Customer, to: Option<String>, now: Timestamp, id: Uuid) 
         ),
         owner: to,
         next_follow_up: None,
+        outcome: None,
         updated_at: now,
     }
 }

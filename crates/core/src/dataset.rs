@@ -28,6 +28,22 @@ impl Dataset {
         self.customers.iter().find(|c| c.id == id)
     }
 
+    /// Another customer with the same phone or e-mail (compared as stored, normalised),
+    /// so a form can warn before a duplicate is saved.
+    pub fn find_duplicate(
+        &self,
+        phone: Option<&str>,
+        email: Option<&str>,
+        except: Uuid,
+    ) -> Option<&Customer> {
+        self.customers.iter().find(|c| {
+            c.id != except
+                && ((phone.is_some() && c.phone.as_deref() == phone)
+                    || (email.is_some()
+                        && c.email.as_deref().map(str::to_lowercase).as_deref() == email))
+        })
+    }
+
     /// Adds a customer or replaces the one with the same id.
     pub fn upsert_customer(&mut self, customer: Customer) {
         match self.customers.iter_mut().find(|c| c.id == customer.id) {
@@ -250,6 +266,33 @@ mod tests {
             "orders of a deleted customer are gone"
         );
         assert_eq!(ours.tombstones.len(), 2);
+    }
+
+    #[test]
+    fn duplicates_by_phone_or_email_but_not_oneself() {
+        let mut a = customer(1, "张三", 1);
+        a.phone = Some("13812345678".into());
+        a.email = Some("Zhang@Example.com".into());
+        let b = customer(2, "李四", 1);
+        let d = Dataset {
+            customers: vec![a, b],
+            ..Dataset::default()
+        };
+        let found = |p: Option<&str>, e: Option<&str>, except: u8| {
+            d.find_duplicate(p, e, id(except)).map(|c| c.name.clone())
+        };
+        assert_eq!(found(Some("13812345678"), None, 2).as_deref(), Some("张三"));
+        assert_eq!(
+            found(None, Some("zhang@example.com"), 2).as_deref(),
+            Some("张三")
+        );
+        assert_eq!(
+            found(Some("13812345678"), None, 1),
+            None,
+            "oneself is no duplicate"
+        );
+        assert_eq!(found(None, None, 2), None);
+        assert_eq!(found(Some("13900000000"), Some("x@y.cn"), 2), None);
     }
 
     #[test]

@@ -194,6 +194,8 @@ pub struct Activity {
     pub text: String,
     pub owner: Option<String>,
     pub next_follow_up: Option<NaiveDate>,
+    /// What came of it ("agreed to a demo", "no answer").
+    pub outcome: Option<String>,
     pub updated_at: Timestamp,
 }
 

@@ -1,9 +1,11 @@
 //! The customer detail panel: the edit form (with validation) and the customer's orders,
 //! activities and recent behaviour.
 
+use super::activity::{ActivityForm, kind_msg};
 use crate::i18n::Msg;
 use crate::platform::{self, money};
 use crate::state::{ToastKind, use_app};
+use kezhi_core::bulk;
 use kezhi_core::store::Section;
 use kezhi_core::validate::{self, FieldError};
 use kezhi_core::{Customer, OrderStatus};
@@ -34,6 +36,9 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let tags = RwSignal::new(start.tags.join(", "));
     let owner = RwSignal::new(start.owner.clone().unwrap_or_default());
     let error = RwSignal::new(None::<Msg>);
+    // Another customer with the same phone or e-mail: (their id, their name). Saving again
+    // with the same duplicate shown saves anyway.
+    let duplicate = RwSignal::new(None::<(Uuid, String)>);
     let missing = id.is_some() && existing.is_none();
 
     let close = move || {
@@ -61,6 +66,16 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
             }
         };
         error.set(None);
+        let self_id = id.unwrap_or_else(Uuid::nil);
+        let dup = state.data.with_untracked(|d| {
+            d.find_duplicate(valid_phone.as_deref(), valid_email.as_deref(), self_id)
+                .map(|c| (c.id, c.name.clone()))
+        });
+        if dup.is_some() && dup.as_ref().map(|d| d.0) != duplicate.get_untracked().map(|d| d.0) {
+            duplicate.set(dup);
+            return;
+        }
+        duplicate.set(None);
         let now = platform::now();
         let blank = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let mut customer = id
@@ -71,10 +86,17 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         customer.email = valid_email;
         customer.city = blank(city.get_untracked());
         customer.tags = validate::tags(&tags.get_untracked());
-        customer.owner = blank(owner.get_untracked());
+        let new_owner = blank(owner.get_untracked());
+        // A change of account manager is kept as owner history.
+        let history = (id.is_some() && customer.owner != new_owner)
+            .then(|| bulk::owner_change(&customer, new_owner.clone(), now, platform::new_id()));
+        customer.owner = new_owner;
         customer.updated_at = now;
         let new_id = customer.id;
-        state.change(&[Section::Customers], move |d| d.upsert_customer(customer));
+        state.change(&[Section::Customers, Section::Activities], move |d| {
+            d.upsert_customer(customer);
+            d.activities.extend(history);
+        });
         if id.is_none() {
             state.toast(ToastKind::Info, state.tr(Msg::CustomerCreated));
             let route = state
@@ -142,6 +164,31 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                         />
                     </label>
                     {input(Msg::Owner, "field-owner", owner, "text")}
+                    {move || {
+                        duplicate
+                            .get()
+                            .map(|(other, other_name)| {
+                                let open = move |_| {
+                                    let route = state
+                                        .route
+                                        .get_untracked()
+                                        .with("new", None)
+                                        .with("id", Some(other.to_string()));
+                                    state.replace_route(route);
+                                };
+                                view! {
+                                    <div class="form-warning" data-testid="form-duplicate" role="alert">
+                                        <p>
+                                            {state.tr(Msg::DuplicateOf)} " " <strong>{other_name}</strong>
+                                            ". " {state.tr(Msg::SaveAgainToKeep)}
+                                        </p>
+                                        <button type="button" class="btn" data-testid="open-duplicate" on:click=open>
+                                            {state.tr(Msg::OpenExisting)}
+                                        </button>
+                                    </div>
+                                }
+                            })
+                    }}
                     {move || {
                         error
                             .get()
@@ -247,12 +294,20 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
         </section>
         <section class="history" data-testid="customer-activities">
             <h3>{move || state.tr(Msg::Activities)}</h3>
+            <ActivityForm customer=id/>
             <Show when=move || activities.with(|a| !a.is_empty()) fallback=move || view! { <p class="muted">{state.tr(Msg::NoActivities)}</p> }>
                 <ul class="timeline">
                     {move || activities.get().into_iter().map(|a| view! {
-                        <li data-testid="activity-item">
-                            <span class="muted small">{a.at.format_local(offset)} " · " {a.owner.clone()}</span>
+                        <li data-testid="activity-item" data-kind=a.kind.code().to_string()>
+                            <span class="muted small">
+                                {a.at.format_local(offset)} " · " {move || state.tr(kind_msg(a.kind))}
+                                {a.owner.clone().map(|o| format!(" · {o}"))}
+                            </span>
                             <span>{a.text.clone()}</span>
+                            {a.outcome.clone().map(|o| view! { <span class="small">{move || state.tr(Msg::Outcome)} ": " {o.clone()}</span> })}
+                            {a.next_follow_up.map(|d| view! {
+                                <span class="small follow-up">{move || state.tr(Msg::NextFollowUp)} ": " {d.to_string()}</span>
+                            })}
                         </li>
                     }).collect_view()}
                 </ul>

@@ -574,6 +574,7 @@ impl Generator {
                 text: self.pick(texts).to_string(),
                 owner: Some(owner.clone()),
                 next_follow_up,
+                outcome: None,
                 updated_at: self.written_at,
             };
             self.data.activities.push(activity);

@@ -528,6 +528,7 @@ struct ActivityV2 {
     text: String,
     owner: u32,
     next_follow_up: Option<i32>,
+    outcome: Option<String>,
     /// From the previous activity's `updated_at`.
     updated: i64,
 }
@@ -545,6 +546,7 @@ fn activities_v2(activities: &[Activity], tombstones: Vec<TombstoneV2>) -> Activ
             text: a.text.clone(),
             owner: dict.id(a.owner.as_deref()),
             next_follow_up: day_number(a.next_follow_up),
+            outcome: a.outcome.clone(),
             updated: updated.encode(a.updated_at.0),
         })
         .collect();
@@ -571,6 +573,7 @@ impl ActivitiesV2 {
                     text: a.text,
                     owner: lookup(&self.strings, a.owner)?,
                     next_follow_up: from_day_number(a.next_follow_up),
+                    outcome: a.outcome,
                     updated_at: Timestamp(updated.decode(a.updated)),
                 })
             })

@@ -1,0 +1,118 @@
+//! Recording a follow-up (call, visit, message, care, complaint, note) on a customer, and
+//! how each kind is named.
+
+use crate::i18n::Msg;
+use crate::platform;
+use crate::state::{ToastKind, use_app};
+use kezhi_core::store::Section;
+use kezhi_core::{Activity, ActivityKind};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+pub fn kind_msg(kind: ActivityKind) -> Msg {
+    match kind {
+        ActivityKind::Call => Msg::KindCall,
+        ActivityKind::Visit => Msg::KindVisit,
+        ActivityKind::Message => Msg::KindMessage,
+        ActivityKind::Care => Msg::KindCare,
+        ActivityKind::Complaint => Msg::KindComplaint,
+        ActivityKind::Note => Msg::KindNote,
+        ActivityKind::OwnerChange => Msg::KindOwnerChange,
+    }
+}
+
+#[component]
+pub fn ActivityForm(customer: Uuid) -> impl IntoView {
+    let state = use_app();
+    let kind = RwSignal::new(ActivityKind::Call);
+    let text = RwSignal::new(String::new());
+    let outcome = RwSignal::new(String::new());
+    let next = RwSignal::new(String::new());
+    let error = RwSignal::new(false);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = text.get_untracked().trim().to_string();
+        if body.is_empty() {
+            error.set(true);
+            return;
+        }
+        error.set(false);
+        let now = platform::now();
+        let owner = state
+            .data
+            .with_untracked(|d| d.customer(customer).and_then(|c| c.owner.clone()));
+        let activity = Activity {
+            id: platform::new_id(),
+            customer_id: customer,
+            kind: kind.get_untracked(),
+            at: now,
+            text: body,
+            owner,
+            next_follow_up: chrono::NaiveDate::parse_from_str(&next.get_untracked(), "%Y-%m-%d")
+                .ok(),
+            outcome: Some(outcome.get_untracked().trim().to_string()).filter(|o| !o.is_empty()),
+            updated_at: now,
+        };
+        state.change(&[Section::Activities], move |d| d.activities.push(activity));
+        text.set(String::new());
+        outcome.set(String::new());
+        next.set(String::new());
+        state.toast(ToastKind::Info, state.tr(Msg::ActivityAdded));
+    };
+    view! {
+        <form class="form activity-form" on:submit=add novalidate>
+            <h4>{move || state.tr(Msg::AddActivity)}</h4>
+            <label class="field">
+                <span class="field-label">{move || state.tr(Msg::ActivityKindLabel)}</span>
+                <select
+                    data-testid="activity-kind"
+                    prop:value=move || kind.get().code().to_string()
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev).parse::<u8>().unwrap_or(0);
+                        kind.set(ActivityKind::from_code(code).unwrap_or(ActivityKind::Note));
+                    }
+                >
+                    {ActivityKind::MANUAL
+                        .iter()
+                        .map(|&k| view! { <option value=k.code().to_string()>{move || state.tr(kind_msg(k))}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span class="field-label">{move || state.tr(Msg::ActivityText)}</span>
+                <textarea
+                    data-testid="activity-text"
+                    rows="2"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
+            </label>
+            <label class="field">
+                <span class="field-label">{move || state.tr(Msg::Outcome)}</span>
+                <input
+                    type="text"
+                    data-testid="activity-outcome"
+                    prop:value=move || outcome.get()
+                    on:input=move |ev| outcome.set(event_target_value(&ev))
+                />
+            </label>
+            <label class="field">
+                <span class="field-label">{move || state.tr(Msg::NextFollowUp)}</span>
+                <input
+                    type="date"
+                    data-testid="activity-next"
+                    prop:value=move || next.get()
+                    on:input=move |ev| next.set(event_target_value(&ev))
+                />
+            </label>
+            <Show when=move || error.get()>
+                <p class="form-error" role="alert">{move || state.tr(Msg::ErrActivityText)}</p>
+            </Show>
+            <div class="button-row">
+                <button type="submit" class="btn" data-testid="activity-add">
+                    {move || state.tr(Msg::AddActivity)}
+                </button>
+            </div>
+        </form>
+    }
+}
