@@ -5,6 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { startServer, launch, open, ready, byId } from '../e2e/harness.mjs';
 
+/** Memory the app itself holds: its wasm linear memory plus the JS heap, in MB. */
+const appMb = (page) => page.evaluate(() => Math.round(
+  ((window.kezhiWasm?.memory?.buffer?.byteLength ?? 0) + (performance.memory?.usedJSHeapSize ?? 0)) / 1e6));
+
 /** Resident memory of the largest Chromium renderer (the tab, including its wasm memory). */
 function rendererMb() {
   const out = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' });
@@ -34,7 +38,7 @@ try {
         await ready(page);
         load = (await measures(page))['kezhi:load'];
       }
-      rows.push({ customers: size, generate_ms: m['kezhi:generate'], save_ms: m['kezhi:save'], saved, bytes, load_ms: load, renderer_rss_mb: rendererMb() });
+      rows.push({ customers: size, generate_ms: m['kezhi:generate'], save_ms: m['kezhi:save'], saved, bytes, load_ms: load, app_mb: await appMb(page), renderer_rss_mb: rendererMb() });
     } finally {
       await browser.close();
     }
@@ -99,6 +103,7 @@ console.table(rows);
       const p = (q) => Math.round(frames[Math.floor(q * (frames.length - 1))] * 10) / 10;
       return { frames: frames.length, median_ms: p(0.5), p95_ms: p(0.95), max_ms: p(1) };
     });
+    out.app_mb = await appMb(page);
     out.renderer_rss_mb = rendererMb();
     console.log(JSON.stringify(out, null, 2));
   } finally {

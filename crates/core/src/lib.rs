@@ -12,9 +12,11 @@ pub mod demo;
 pub mod model;
 pub mod store;
 pub mod summary;
+pub mod sym;
 pub mod time;
 pub mod validate;
 
 pub use dataset::Dataset;
 pub use model::*;
+pub use sym::Sym;
 pub use time::Timestamp;

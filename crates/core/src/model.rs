@@ -4,6 +4,7 @@
 //! copies of the data (two tabs now, a sync server later) can be merged record by record
 //! without a migration.
 
+use crate::sym::Sym;
 use crate::time::Timestamp;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -118,11 +119,12 @@ pub mod event_type {
     pub const FUNNEL: [&str; 5] = [VISIT, VIEW, ADD_TO_CART, CHECKOUT, PAY];
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Interned: millions of events share a few thousand distinct values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventProps {
-    pub channel: Option<String>,
-    pub item: Option<String>,
-    pub category: Option<String>,
+    pub channel: Option<Sym>,
+    pub item: Option<Sym>,
+    pub category: Option<Sym>,
 }
 
 /// A behaviour event. Events are facts that do not change; their identity is
@@ -130,7 +132,7 @@ pub struct EventProps {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub customer_id: Uuid,
-    pub kind: String,
+    pub kind: Sym,
     pub occurred_at: Timestamp,
     pub props: EventProps,
     pub updated_at: Timestamp,
@@ -213,7 +215,7 @@ pub enum RecordKind {
 pub enum RecordKey {
     Id(Uuid),
     /// Events: (customer, type, time).
-    Event(Uuid, String, Timestamp),
+    Event(Uuid, Sym, Timestamp),
 }
 
 /// A deletion, kept so that a merge with an older copy does not bring the record back.
@@ -254,7 +256,7 @@ impl Record for Order {
 impl Record for Event {
     const KIND: RecordKind = RecordKind::Event;
     fn key(&self) -> RecordKey {
-        RecordKey::Event(self.customer_id, self.kind.clone(), self.occurred_at)
+        RecordKey::Event(self.customer_id, self.kind, self.occurred_at)
     }
     fn updated_at(&self) -> Timestamp {
         self.updated_at

@@ -45,11 +45,11 @@ fn event(customers: Vec<Uuid>) -> impl Strategy<Value = Event> {
     )
         .prop_map(move |(i, kind, at, updated, item)| Event {
             customer_id: customers[i],
-            kind,
+            kind: Sym::new(&kind),
             occurred_at: Timestamp(at),
             props: EventProps {
                 channel: None,
-                item,
+                item: item.as_deref().map(Sym::new),
                 category: None,
             },
             updated_at: Timestamp(updated),
@@ -111,7 +111,7 @@ fn dataset() -> impl Strategy<Value = Dataset> {
             d.customers.retain(|c| seen.insert(c.id));
             let mut seen = std::collections::HashSet::new();
             d.events
-                .retain(|e| seen.insert((e.customer_id, e.kind.clone(), e.occurred_at)));
+                .retain(|e| seen.insert((e.customer_id, e.kind, e.occurred_at)));
             codec::normalize(&mut d);
             d
         })

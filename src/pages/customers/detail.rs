@@ -319,7 +319,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                 {move || events.get().into_iter().map(|e| view! {
                     <li>
                         <span class="muted small">{e.occurred_at.format_local(offset)}</span>
-                        <span>{e.kind.clone()} {e.props.category.clone().map(|c| format!(" · {c}"))}</span>
+                        <span>{e.kind.as_str()} {e.props.category.map(|c| format!(" · {c}"))}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -11,6 +11,7 @@ mod tables;
 
 use crate::dataset::Dataset;
 use crate::model::{event_type as et, *};
+use crate::sym::Sym;
 use crate::time::{MS_PER_DAY, MS_PER_MINUTE, MS_PER_SECOND, Timestamp, china_offset};
 use chrono::{Datelike, Duration, NaiveDate, Timelike};
 use rand::distributions::{Distribution, WeightedIndex};
@@ -115,7 +116,13 @@ impl Generator {
             domains: weighted(&MAIL_DOMAINS),
             phones: HashSet::with_capacity(config.customers),
             order_seq: 0,
-            data: Dataset::default(),
+            // Reserved up front: growing by doubling would peak at twice the final size, and
+            // wasm memory, once grown, is never given back.
+            data: Dataset {
+                events: Vec::with_capacity(config.customers * 26),
+                orders: Vec::with_capacity(config.customers * 3),
+                ..Dataset::default()
+            },
             rng,
         }
     }
@@ -448,10 +455,16 @@ impl Generator {
         customer.tags = tags;
     }
 
+    /// One of the 400 items of a category, as an interned id like `SKU30123`.
+    fn item(&mut self, category: usize) -> Sym {
+        let n = self.rng.gen_range(0..400);
+        Sym::new(&format!("SKU{}{n:04}", category + 1))
+    }
+
     fn event(&self, customer: Uuid, kind: &str, at: Timestamp, props: EventProps) -> Event {
         Event {
             customer_id: customer,
-            kind: kind.to_string(),
+            kind: Sym::new(kind),
             occurred_at: at,
             props,
             updated_at: self.written_at,
@@ -467,8 +480,9 @@ impl Generator {
     ) {
         for (order, cat) in orders {
             let (t, cat) = (order.ordered_at, *cat);
-            let item = Some(format!("SKU{}{:04}", cat + 1, self.rng.gen_range(0..400)));
-            let category = Some(CATEGORIES[cat].0.to_string());
+            let item = Some(self.item(cat));
+            let category = Some(Sym::new(CATEGORIES[cat].0));
+            let channel = Some(Sym::new(&order.channel));
             let to_cart = self.rng.gen_range(1..20) * MS_PER_MINUTE;
             let to_view = to_cart + self.rng.gen_range(1..10) * MS_PER_MINUTE;
             let to_visit = to_view + self.rng.gen_range(10..300) * MS_PER_SECOND;
@@ -484,13 +498,13 @@ impl Generator {
             for (kind, at) in path {
                 let props = match kind {
                     et::VISIT => EventProps {
-                        channel: Some(order.channel.clone()),
+                        channel,
                         ..EventProps::default()
                     },
                     et::VIEW | et::ADD_TO_CART => EventProps {
                         channel: None,
-                        item: item.clone(),
-                        category: category.clone(),
+                        item,
+                        category,
                     },
                     _ => EventProps::default(),
                 };
@@ -521,19 +535,20 @@ impl Generator {
                 _ => 4,
             };
             let cat = self.rng.gen_range(0..CATEGORIES.len());
-            let item = Some(format!("SKU{}{:04}", cat + 1, self.rng.gen_range(0..400)));
-            let channel = customer.channel.clone();
+            let item = Some(self.item(cat));
+            let category = Some(Sym::new(CATEGORIES[cat].0));
+            let channel = customer.channel.as_deref().map(Sym::new);
             let mut at = start;
             for kind in &et::FUNNEL[..depth] {
                 let props = match *kind {
                     et::VISIT => EventProps {
-                        channel: channel.clone(),
+                        channel,
                         ..EventProps::default()
                     },
                     et::VIEW | et::ADD_TO_CART => EventProps {
                         channel: None,
-                        item: item.clone(),
-                        category: Some(CATEGORIES[cat].0.to_string()),
+                        item,
+                        category,
                     },
                     _ => EventProps::default(),
                 };

@@ -10,6 +10,7 @@
 use super::Section;
 use crate::dataset::Dataset;
 use crate::model::*;
+use crate::sym::Sym;
 use crate::time::Timestamp;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
@@ -155,7 +156,7 @@ impl Dictionary {
     }
 }
 
-fn lookup(strings: &[String], id: u32) -> Result<Option<String>, DecodeError> {
+fn lookup<T: Clone>(strings: &[T], id: u32) -> Result<Option<T>, DecodeError> {
     match id {
         0 => Ok(None),
         i => strings
@@ -166,7 +167,7 @@ fn lookup(strings: &[String], id: u32) -> Result<Option<String>, DecodeError> {
     }
 }
 
-fn required(strings: &[String], id: u32) -> Result<String, DecodeError> {
+fn required<T: Clone>(strings: &[T], id: u32) -> Result<T, DecodeError> {
     lookup(strings, id)?.ok_or_else(|| DecodeError::Layout("a required string is missing".into()))
 }
 
@@ -250,7 +251,7 @@ impl From<&Tombstone> for TombstoneV2 {
             },
             key: match &t.key {
                 RecordKey::Id(id) => KeyV2::Id(id.into_bytes()),
-                RecordKey::Event(c, k, at) => KeyV2::Event(c.into_bytes(), k.clone(), at.0),
+                RecordKey::Event(c, k, at) => KeyV2::Event(c.into_bytes(), k.to_string(), at.0),
             },
             deleted_at: t.deleted_at.0,
         }
@@ -269,7 +270,9 @@ impl TryFrom<TombstoneV2> for Tombstone {
         };
         let key = match t.key {
             KeyV2::Id(b) => RecordKey::Id(Uuid::from_bytes(b)),
-            KeyV2::Event(c, k, at) => RecordKey::Event(Uuid::from_bytes(c), k, Timestamp(at)),
+            KeyV2::Event(c, k, at) => {
+                RecordKey::Event(Uuid::from_bytes(c), Sym::new(&k), Timestamp(at))
+            }
         };
         Ok(Tombstone {
             kind,
@@ -466,12 +469,12 @@ fn events_v2(events: &[Event], tombstones: Vec<TombstoneV2>) -> EventsV2 {
             let encoded = list
                 .into_iter()
                 .map(|e| EventV2 {
-                    kind: dict.id(Some(&e.kind)),
+                    kind: dict.id(Some(e.kind.as_str())),
                     at: Millis::split(at.encode(e.occurred_at.0)),
                     updated: updated.encode(e.updated_at.0),
-                    channel: dict.id(e.props.channel.as_deref()),
-                    item: dict.id(e.props.item.as_deref()),
-                    category: dict.id(e.props.category.as_deref()),
+                    channel: dict.id(e.props.channel.map(Sym::as_str)),
+                    item: dict.id(e.props.item.map(Sym::as_str)),
+                    category: dict.id(e.props.category.map(Sym::as_str)),
                 })
                 .collect();
             (customer.into_bytes(), encoded)
@@ -486,7 +489,8 @@ fn events_v2(events: &[Event], tombstones: Vec<TombstoneV2>) -> EventsV2 {
 
 impl EventsV2 {
     fn into_events(self) -> Result<Vec<Event>, DecodeError> {
-        let mut out = Vec::new();
+        let syms: Vec<Sym> = self.strings.iter().map(|s| Sym::new(s)).collect();
+        let mut out = Vec::with_capacity(self.groups.iter().map(|(_, l)| l.len()).sum());
         let mut updated = Delta::default();
         for (customer, list) in self.groups {
             let mut time = Delta::default();
@@ -494,12 +498,12 @@ impl EventsV2 {
                 let at = time.decode(e.at.join());
                 out.push(Event {
                     customer_id: Uuid::from_bytes(customer),
-                    kind: required(&self.strings, e.kind)?,
+                    kind: required(&syms, e.kind)?,
                     occurred_at: Timestamp(at),
                     props: EventProps {
-                        channel: lookup(&self.strings, e.channel)?,
-                        item: lookup(&self.strings, e.item)?,
-                        category: lookup(&self.strings, e.category)?,
+                        channel: lookup(&syms, e.channel)?,
+                        item: lookup(&syms, e.item)?,
+                        category: lookup(&syms, e.category)?,
                     },
                     updated_at: Timestamp(updated.decode(e.updated)),
                 });

@@ -138,7 +138,7 @@ pub fn migrate(json: &str) -> Result<Dataset, String> {
         .into_iter()
         .map(|e| Event {
             customer_id: e.customer,
-            kind: e.kind,
+            kind: crate::sym::Sym::new(&e.kind),
             occurred_at: seconds(e.time),
             props: EventProps::default(),
             updated_at: seconds(e.time),

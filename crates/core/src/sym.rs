@@ -1,0 +1,130 @@
+//! Interned strings for values that repeat across millions of records (event types, item
+//! and category ids, channels): a [`Sym`] is 4 bytes, `Copy`, and compares by number.
+//!
+//! The interner lives for the whole program and never forgets a string: the distinct values
+//! are few (thousands, even for large imports), while the records holding them are many.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::{Mutex, OnceLock};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sym(NonZeroU32);
+
+#[derive(Default)]
+struct Interner {
+    strings: Vec<&'static str>,
+    ids: HashMap<&'static str, NonZeroU32>,
+}
+
+fn interner() -> &'static Mutex<Interner> {
+    static INTERNER: OnceLock<Mutex<Interner>> = OnceLock::new();
+    INTERNER.get_or_init(Default::default)
+}
+
+impl Sym {
+    pub fn new(s: &str) -> Sym {
+        // A poisoned lock still holds a consistent table: every insert is complete.
+        let mut table = interner().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = table.ids.get(s) {
+            return Sym(id);
+        }
+        let leaked: &'static str = Box::leak(s.to_string().into_boxed_str());
+        table.strings.push(leaked);
+        let id = NonZeroU32::new(table.strings.len() as u32).unwrap_or(NonZeroU32::MIN);
+        table.ids.insert(leaked, id);
+        Sym(id)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        let table = interner().lock().unwrap_or_else(|e| e.into_inner());
+        table
+            .strings
+            .get(self.0.get() as usize - 1)
+            .copied()
+            .unwrap_or("")
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Ordered by the text, so sorted output does not depend on the order of interning.
+impl Ord for Sym {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if self == other {
+            Ordering::Equal
+        } else {
+            self.as_str().cmp(other.as_str())
+        }
+    }
+}
+
+impl PartialOrd for Sym {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Sym {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Sym {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Sym::new(&s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_is_by_value_and_ordering_by_text() {
+        let a = Sym::new("view");
+        let b = Sym::new(&String::from("view"));
+        assert_eq!(a, b);
+        assert_eq!(a, "view");
+        assert_eq!(std::mem::size_of::<Option<Sym>>(), 4);
+        let (z, y) = (Sym::new("zzz-late"), Sym::new("aaa-later"));
+        assert!(y < z, "by text, not by interning order");
+        assert_eq!(format!("{z}|{z:?}"), "zzz-late|\"zzz-late\"");
+        let json = serde_json::to_string(&a).expect("json");
+        assert_eq!(json, "\"view\"");
+        assert_eq!(serde_json::from_str::<Sym>(&json).expect("back"), a);
+    }
+}
