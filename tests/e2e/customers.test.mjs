@@ -113,6 +113,24 @@ test('columns can be hidden and stay hidden; phones are masked until revealed', 
   await page.click(byId('column-chooser'));
   await page.check(byId('column-city'));
   assert.equal(await page.locator(byId('sort-city')).count(), 1);
+
+  // Widths: drag the name column's handle 120px to the right; the width is remembered.
+  const width = async () => (await page.locator(byId('sort-name')).boundingBox()).width;
+  const before = await width();
+  const handle = await page.locator(byId('resize-name')).boundingBox();
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + 60, handle.y + handle.height / 2, { steps: 4 });
+  await page.mouse.move(handle.x + 120, handle.y + handle.height / 2, { steps: 4 });
+  await page.mouse.up();
+  const wider = await width();
+  assert.ok(wider > before + 80, `${before} → ${wider}`);
+  await page.reload();
+  await ready(page);
+  assert.ok(Math.abs((await width()) - wider) < 2, 'the width is remembered');
+  const row = await page.locator(`${byId('customer-row')} [data-col="name"] >> nth=0`).boundingBox();
+  assert.ok(Math.abs(row.width - wider) < 24, 'rows follow the header');
+  await page.evaluate(() => localStorage.removeItem('kezhi:column-widths'));
   checkNoErrors(page);
 });
 

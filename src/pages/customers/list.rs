@@ -10,6 +10,7 @@ use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
 use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Row height in pixels; must match `--row-height` in style/main.css.
@@ -18,7 +19,7 @@ const ROW_HEIGHT: i32 = 44;
 const OVERSCAN: i32 = 8;
 const COLUMNS_KEY: &str = "kezhi:columns";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
     Name,
@@ -97,25 +98,64 @@ impl Column {
     }
 }
 
-/// The visible columns, shared by the chooser and the table, remembered per browser.
-fn columns_signal() -> RwSignal<Vec<Column>> {
-    if let Some(existing) = use_context::<RwSignal<Vec<Column>>>() {
-        return existing;
-    }
-    let stored: Option<Vec<Column>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
-    let mut cols = stored.unwrap_or_else(|| Column::ALL.to_vec());
-    if !cols.contains(&Column::Name) {
-        cols.insert(0, Column::Name);
-    }
-    let signal = RwSignal::new(cols);
-    provide_context(signal);
-    signal
+/// The table's layout, remembered per browser: which columns show, and the widths the user
+/// dragged them to (in pixels; others keep their default track).
+#[derive(Clone, Copy)]
+pub struct Columns {
+    pub visible: RwSignal<Vec<Column>>,
+    pub widths: RwSignal<BTreeMap<Column, u32>>,
 }
 
+impl Columns {
+    pub fn load() -> Self {
+        let stored: Option<Vec<Column>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
+        let mut cols = stored.unwrap_or_else(|| Column::ALL.to_vec());
+        if !cols.contains(&Column::Name) {
+            cols.insert(0, Column::Name);
+        }
+        let widths: BTreeMap<Column, u32> =
+            kezhi_storage_web::get_pref(WIDTHS_KEY).unwrap_or_default();
+        Columns {
+            visible: RwSignal::new(cols),
+            widths: RwSignal::new(widths),
+        }
+    }
+
+    /// The CSS grid tracks of a row: the selection box, then every visible column.
+    fn template(&self) -> String {
+        let widths = self.widths.get();
+        let tracks: Vec<String> = self.visible.with(|cols| {
+            cols.iter()
+                .map(|c| match widths.get(c) {
+                    Some(px) => format!("{px}px"),
+                    None => c.width().to_string(),
+                })
+                .collect()
+        });
+        format!("2.2em {}", tracks.join(" "))
+    }
+
+    fn set_width(&self, column: Column, px: f64) {
+        let px = px.clamp(MIN_WIDTH, MAX_WIDTH) as u32;
+        self.widths.update(|w| {
+            w.insert(column, px);
+        });
+    }
+
+    fn remember_widths(&self) {
+        // Losing the preference is harmless: default widths apply next time.
+        let _ = kezhi_storage_web::set_pref(WIDTHS_KEY, &self.widths.get_untracked());
+    }
+}
+
+const WIDTHS_KEY: &str = "kezhi:column-widths";
+const MIN_WIDTH: f64 = 40.0;
+const MAX_WIDTH: f64 = 600.0;
+
 #[component]
-pub fn ColumnChooser() -> impl IntoView {
+pub fn ColumnChooser(columns: Columns) -> impl IntoView {
     let state = use_app();
-    let columns = columns_signal();
+    let columns = columns.visible;
     let open = RwSignal::new(false);
     let toggle = move |c: Column| {
         columns.update(|cols| {
@@ -225,13 +265,11 @@ pub fn CustomerList(
     reveal: RwSignal<bool>,
     query: Memo<CustomerQuery>,
     selection: super::bulk::Selection,
+    layout: Columns,
 ) -> impl IntoView {
     let state = use_app();
-    let columns = columns_signal();
-    let template = Memo::new(move |_| {
-        let tracks: Vec<&str> = columns.with(|cols| cols.iter().map(|c| c.width()).collect());
-        format!("2.2em {}", tracks.join(" "))
-    });
+    let columns = layout.visible;
+    let template = Memo::new(move |_| layout.template());
     let matching_ids = move || -> std::collections::HashSet<Uuid> {
         matches.with_untracked(|m| {
             state.data.with_untracked(|d| {
@@ -389,18 +427,62 @@ pub fn CustomerList(
                     "descending" => " ▼",
                     _ => "",
                 };
+                // Drag the handle (or use the arrow keys on it) to resize the column.
+                let drag = StoredValue::new(None::<(f64, f64)>);
+                let header = NodeRef::<leptos::html::Span>::new();
+                let width_now = move || {
+                    header
+                        .get_untracked()
+                        .map(|h| h.get_bounding_client_rect().width())
+                        .unwrap_or(100.0)
+                };
                 view! {
-                    <button
-                        class="cell head-cell"
-                        class:cell-num=col.numeric()
-                        role="columnheader"
-                        aria-sort=aria
-                        data-testid=format!("sort-{}", key.as_str())
-                        on:click=move |_| sort_by(key)
-                    >
-                        {move || state.tr(col.label())}
-                        {arrow}
-                    </button>
+                    <span class="head-wrap" node_ref=header role="columnheader" aria-sort=aria>
+                        <button
+                            class="cell head-cell"
+                            class:cell-num=col.numeric()
+                            data-testid=format!("sort-{}", key.as_str())
+                            on:click=move |_| sort_by(key)
+                        >
+                            {move || state.tr(col.label())}
+                            {arrow}
+                        </button>
+                        <span
+                            class="resize"
+                            role="separator"
+                            aria-orientation="vertical"
+                            tabindex="0"
+                            aria-label=move || state.tr(col.label())
+                            data-testid=format!("resize-{}", key.as_str())
+                            on:pointerdown=move |e| {
+                                e.prevent_default();
+                                let target: web_sys::Element = event_target(&e);
+                                let _ = target.set_pointer_capture(e.pointer_id());
+                                drag.set_value(Some((f64::from(e.client_x()), width_now())));
+                            }
+                            on:pointermove=move |e| {
+                                if let Some((x0, w0)) = drag.get_value() {
+                                    layout.set_width(col, w0 + f64::from(e.client_x()) - x0);
+                                }
+                            }
+                            on:pointerup=move |_| {
+                                if drag.get_value().is_some() {
+                                    drag.set_value(None);
+                                    layout.remember_widths();
+                                }
+                            }
+                            on:keydown=move |e| {
+                                let step = match e.key().as_str() {
+                                    "ArrowLeft" => -16.0,
+                                    "ArrowRight" => 16.0,
+                                    _ => return,
+                                };
+                                e.prevent_default();
+                                layout.set_width(col, width_now() + step);
+                                layout.remember_widths();
+                            }
+                        ></span>
+                    </span>
                 }
             })
             .collect_view()

@@ -90,6 +90,7 @@ pub fn CustomersPage() -> impl IntoView {
     let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
     let reveal = RwSignal::new(false);
     let selection = Selection::new();
+    let layout = list::Columns::load();
     // A new search or filter starts a new selection: "all matching" meant the old matches.
     Effect::new(move |previous: Option<()>| {
         query.track();
@@ -138,13 +139,13 @@ pub fn CustomersPage() -> impl IntoView {
                 when=move || !empty.get() || creating.get()
                 fallback=|| view! { <crate::components::EmptyState/> }
             >
-                <FilterBar reveal/>
+                <FilterBar reveal layout/>
                 <BulkBar selection matches/>
                 <div
                     class="split"
                     class:split-open=move || selected.get().is_some() || creating.get()
                 >
-                    <CustomerList matches index selected reveal query selection/>
+                    <CustomerList matches index selected reveal query selection layout/>
                     {move || {
                         if creating.get() {
                             Some(view! { <CustomerDetail id=None/> }.into_any())
@@ -162,7 +163,7 @@ pub fn CustomersPage() -> impl IntoView {
 
 /// One `<select>` per filter, with the values present in the data (most frequent first).
 #[component]
-fn FilterBar(reveal: RwSignal<bool>) -> impl IntoView {
+fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
     let state = use_app();
     let options = Memo::new(move |_| {
         state.data.with(|d| {
@@ -252,7 +253,7 @@ fn FilterBar(reveal: RwSignal<bool>) -> impl IntoView {
                 </button>
             </Show>
             <span class="filters-end">
-                <list::ColumnChooser/>
+                <list::ColumnChooser columns=layout/>
                 <button
                     class="btn"
                     data-testid="reveal-phones"
