@@ -10,7 +10,7 @@ use pinyin::ToPinyin;
 use std::cmp::Ordering;
 
 /// Columns the list can be sorted by (also its URL names).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SortKey {
     #[default]
     Name,

@@ -161,15 +161,8 @@ impl ActivityKind {
         ActivityKind::Note,
         ActivityKind::OwnerChange,
     ];
-    /// The kinds a person records by hand.
-    pub const MANUAL: [ActivityKind; 6] = [
-        ActivityKind::Call,
-        ActivityKind::Visit,
-        ActivityKind::Message,
-        ActivityKind::Care,
-        ActivityKind::Complaint,
-        ActivityKind::Note,
-    ];
+    /// The kinds a person records by hand: all but the owner changes.
+    pub const MANUAL: &'static [ActivityKind] = Self::ALL.split_at(6).0;
     pub fn code(self) -> u8 {
         match self {
             ActivityKind::Call => 0,

@@ -9,7 +9,6 @@ use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
 use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -19,82 +18,63 @@ const ROW_HEIGHT: i32 = 44;
 const OVERSCAN: i32 = 8;
 const COLUMNS_KEY: &str = "kezhi:columns";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Column {
-    Name,
-    Phone,
-    City,
-    Channel,
-    Level,
-    Tags,
-    Owner,
-    Orders,
-    TotalSpent,
-    LastOrder,
+/// A column of the table is named by the key it sorts by.
+pub type Column = SortKey;
+
+/// The table's columns in display order (`Created` sorts but is not shown).
+const COLUMNS: [Column; 10] = [
+    SortKey::Name,
+    SortKey::Phone,
+    SortKey::City,
+    SortKey::Channel,
+    SortKey::Level,
+    SortKey::Tags,
+    SortKey::Owner,
+    SortKey::Orders,
+    SortKey::TotalSpent,
+    SortKey::LastOrder,
+];
+
+/// How a column looks in the table.
+trait ColumnLook {
+    fn label(self) -> Msg;
+    /// Its track in the row grid.
+    fn width(self) -> &'static str;
+    fn numeric(self) -> bool;
 }
 
-impl Column {
-    const ALL: [Column; 10] = [
-        Column::Name,
-        Column::Phone,
-        Column::City,
-        Column::Channel,
-        Column::Level,
-        Column::Tags,
-        Column::Owner,
-        Column::Orders,
-        Column::TotalSpent,
-        Column::LastOrder,
-    ];
+impl ColumnLook for Column {
     fn label(self) -> Msg {
         match self {
-            Column::Name => Msg::Name,
-            Column::Phone => Msg::Phone,
-            Column::City => Msg::City,
-            Column::Channel => Msg::Channel,
-            Column::Level => Msg::MemberLevel,
-            Column::Tags => Msg::Tags,
-            Column::Owner => Msg::Owner,
-            Column::Orders => Msg::Orders,
-            Column::TotalSpent => Msg::TotalSpent,
-            Column::LastOrder => Msg::LastOrder,
+            SortKey::Name => Msg::Name,
+            SortKey::Phone => Msg::Phone,
+            SortKey::City => Msg::City,
+            SortKey::Channel => Msg::Channel,
+            SortKey::Level => Msg::MemberLevel,
+            SortKey::Tags => Msg::Tags,
+            SortKey::Owner => Msg::Owner,
+            SortKey::Orders => Msg::Orders,
+            SortKey::TotalSpent => Msg::TotalSpent,
+            SortKey::LastOrder => Msg::LastOrder,
+            SortKey::Created => Msg::CreatedAt,
         }
     }
-    fn sort_key(self) -> SortKey {
-        match self {
-            Column::Name => SortKey::Name,
-            Column::Phone => SortKey::Phone,
-            Column::City => SortKey::City,
-            Column::Channel => SortKey::Channel,
-            Column::Level => SortKey::Level,
-            Column::Tags => SortKey::Tags,
-            Column::Owner => SortKey::Owner,
-            Column::Orders => SortKey::Orders,
-            Column::TotalSpent => SortKey::TotalSpent,
-            Column::LastOrder => SortKey::LastOrder,
-        }
-    }
-    /// Its track in the row grid.
     fn width(self) -> &'static str {
         match self {
-            Column::Name => "minmax(6em, 1.2fr)",
-            Column::Phone => "8.5em",
-            Column::City => "5em",
-            Column::Channel => "7em",
-            Column::Level => "6em",
-            Column::Tags => "minmax(6em, 1.5fr)",
-            Column::Owner => "5em",
-            Column::Orders => "3.5em",
-            Column::TotalSpent => "8em",
-            Column::LastOrder => "6.5em",
+            SortKey::Name => "minmax(6em, 1.2fr)",
+            SortKey::Phone => "8.5em",
+            SortKey::City => "5em",
+            SortKey::Channel => "7em",
+            SortKey::Level => "6em",
+            SortKey::Tags => "minmax(6em, 1.5fr)",
+            SortKey::Owner => "5em",
+            SortKey::Orders => "3.5em",
+            SortKey::TotalSpent => "8em",
+            SortKey::LastOrder | SortKey::Created => "6.5em",
         }
     }
     fn numeric(self) -> bool {
-        matches!(self, Column::Orders | Column::TotalSpent)
-    }
-    fn slug(self) -> &'static str {
-        self.sort_key().as_str()
+        matches!(self, SortKey::Orders | SortKey::TotalSpent)
     }
 }
 
@@ -108,13 +88,21 @@ pub struct Columns {
 
 impl Columns {
     pub fn load() -> Self {
-        let stored: Option<Vec<Column>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
-        let mut cols = stored.unwrap_or_else(|| Column::ALL.to_vec());
-        if !cols.contains(&Column::Name) {
-            cols.insert(0, Column::Name);
+        // Stored by their URL names; names this version does not know are skipped.
+        let stored: Option<Vec<String>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
+        let mut cols: Vec<Column> = match stored {
+            Some(names) => names.iter().filter_map(|n| SortKey::parse(n)).collect(),
+            None => COLUMNS.to_vec(),
+        };
+        if !cols.contains(&SortKey::Name) {
+            cols.insert(0, SortKey::Name);
         }
-        let widths: BTreeMap<Column, u32> =
+        let stored: BTreeMap<String, u32> =
             kezhi_storage_web::get_pref(WIDTHS_KEY).unwrap_or_default();
+        let widths = stored
+            .iter()
+            .filter_map(|(n, w)| SortKey::parse(n).map(|k| (k, *w)))
+            .collect();
         Columns {
             visible: RwSignal::new(cols),
             widths: RwSignal::new(widths),
@@ -144,7 +132,13 @@ impl Columns {
 
     fn remember_widths(&self) {
         // Losing the preference is harmless: default widths apply next time.
-        let _ = kezhi_storage_web::set_pref(WIDTHS_KEY, &self.widths.get_untracked());
+        let named: BTreeMap<&str, u32> = self
+            .widths
+            .get_untracked()
+            .into_iter()
+            .map(|(k, w)| (k.as_str(), w))
+            .collect();
+        let _ = kezhi_storage_web::set_pref(WIDTHS_KEY, &named);
     }
 }
 
@@ -164,11 +158,12 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
             } else {
                 // Keep the table's order, whatever order the boxes were ticked in.
                 cols.push(c);
-                cols.sort_by_key(|x| Column::ALL.iter().position(|y| y == x));
+                cols.sort_by_key(|x| COLUMNS.iter().position(|y| y == x));
             }
         });
         // Losing the preference is harmless: all columns show next time.
-        let _ = kezhi_storage_web::set_pref(COLUMNS_KEY, &columns.get_untracked());
+        let names: Vec<&str> = columns.get_untracked().iter().map(|c| c.as_str()).collect();
+        let _ = kezhi_storage_web::set_pref(COLUMNS_KEY, &names);
     };
     view! {
         <span class="chooser">
@@ -182,14 +177,14 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <div class="chooser-menu card" role="menu">
-                    {Column::ALL[1..]
+                    {COLUMNS[1..]
                         .iter()
                         .map(|&c| {
                             view! {
                                 <label class="chooser-item">
                                     <input
                                         type="checkbox"
-                                        data-testid=format!("column-{}", c.slug())
+                                        data-testid=format!("column-{}", c.as_str())
                                         prop:checked=move || columns.with(|cols| cols.contains(&c))
                                         on:change=move |_| toggle(c)
                                     />
@@ -227,33 +222,34 @@ fn cell(
 ) -> AnyView {
     let text = |v: Option<String>| view! { {v} }.into_any();
     match column {
-        Column::Name => text(Some(c.name.clone())),
-        Column::Phone => text(
+        SortKey::Name => text(Some(c.name.clone())),
+        SortKey::Phone => text(
             c.phone
                 .as_deref()
                 .map(|p| if reveal { p.to_string() } else { mask_phone(p) }),
         ),
-        Column::City => text(c.city.clone()),
-        Column::Channel => text(
+        SortKey::City => text(c.city.clone()),
+        SortKey::Channel => text(
             c.channel
                 .as_deref()
                 .map(|ch| display(&CHANNELS, ch, zh).to_string()),
         ),
-        Column::Level => text(
+        SortKey::Level => text(
             c.member_level
                 .as_deref()
                 .map(|l| display(&MEMBER_LEVELS, l, zh).to_string()),
         ),
-        Column::Tags => c
+        SortKey::Tags => c
             .tags
             .iter()
             .map(|t| view! { <span class="tag">{t.clone()}</span> })
             .collect_view()
             .into_any(),
-        Column::Owner => text(c.owner.clone()),
-        Column::Orders => text(Some(s.orders.to_string())),
-        Column::TotalSpent => text(Some(money(s.total_spent))),
-        Column::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),
+        SortKey::Owner => text(c.owner.clone()),
+        SortKey::Orders => text(Some(s.orders.to_string())),
+        SortKey::TotalSpent => text(Some(money(s.total_spent))),
+        SortKey::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),
+        SortKey::Created => text(Some(c.created_at.format_date(offset))),
     }
 }
 
@@ -344,7 +340,7 @@ pub fn CustomerList(
                                 class="cell"
                                 class:cell-num=col.numeric()
                                 role="cell"
-                                data-col=col.slug()
+                                data-col=col.as_str()
                             >
                                 {cell(col, &c, &s, zh, reveal, offset)}
                             </span>
@@ -411,7 +407,7 @@ pub fn CustomerList(
             .get()
             .into_iter()
             .map(|col| {
-                let key = col.sort_key();
+                let key = col;
                 let aria = move || {
                     let q = query.get();
                     if q.sort != key {
