@@ -8,6 +8,7 @@ use crate::dataset::Dataset;
 use crate::summary::{OrderSummary, order_summaries};
 use pinyin::ToPinyin;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// Columns the list can be sorted by (also its URL names).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,13 +124,10 @@ struct Entry {
     /// Position in name order: pinyin (so 张 sorts among the z's), then the name, then id.
     /// Unique, so it also breaks every tie.
     name_rank: u32,
-    /// Positions of phone, city, channel, first tag and owner among their sorted distinct
-    /// values: sorting compares integers instead of strings.
-    ranks: [Option<u32>; 5],
     summary: OrderSummary,
 }
 
-/// Which slot of `Entry::ranks` holds a column.
+/// Which slot of `CustomerIndex::ranks` holds a column.
 const PHONE: usize = 0;
 const CITY: usize = 1;
 const CHANNEL: usize = 2;
@@ -138,12 +136,24 @@ const OWNER: usize = 4;
 
 /// For each value, its position among the sorted distinct values.
 fn ranks_of(values: &[Option<&str>]) -> Vec<Option<u32>> {
-    let mut distinct: Vec<&str> = values.iter().flatten().copied().collect();
+    // Hashing first keeps this linear for columns with few distinct values (city, channel),
+    // instead of sorting every row's string.
+    let mut distinct: Vec<&str> = values
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<std::collections::HashSet<&str>>()
+        .into_iter()
+        .collect();
     distinct.sort_unstable();
-    distinct.dedup();
+    let rank: std::collections::HashMap<&str, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (*v, i as u32))
+        .collect();
     values
         .iter()
-        .map(|v| v.and_then(|v| distinct.binary_search(&v).ok().map(|i| i as u32)))
+        .map(|v| v.and_then(|v| rank.get(v).copied()))
         .collect()
 }
 
@@ -151,7 +161,20 @@ fn ranks_of(values: &[Option<&str>]) -> Vec<Option<u32>> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerIndex {
     entries: Vec<Entry>,
+    /// Positions of phone, city, channel, first tag and owner among their sorted distinct
+    /// values, so sorting compares integers instead of strings. Each is computed the first
+    /// time the list is sorted by that column.
+    ranks: [OnceLock<Vec<Option<u32>>>; 5],
 }
+
+/// The value of a rank slot's column.
+const RANKED: [fn(&crate::Customer) -> Option<&str>; 5] = [
+    |c| c.phone.as_deref(),
+    |c| c.city.as_deref(),
+    |c| c.channel.as_deref(),
+    |c| c.tags.first().map(String::as_str),
+    |c| c.owner.as_deref(),
+];
 
 impl CustomerIndex {
     pub fn build(data: &Dataset) -> Self {
@@ -189,7 +212,6 @@ impl CustomerIndex {
                     pinyin,
                     initials,
                     name_rank: 0,
-                    ranks: [None; 5],
                     summary: summaries.get(&c.id).copied().unwrap_or_default(),
                 }
             })
@@ -204,20 +226,10 @@ impl CustomerIndex {
         for (rank, &i) in by_name.iter().enumerate() {
             entries[i].name_rank = rank as u32;
         }
-        let columns: [fn(&crate::Customer) -> Option<&str>; 5] = [
-            |c| c.phone.as_deref(),
-            |c| c.city.as_deref(),
-            |c| c.channel.as_deref(),
-            |c| c.tags.first().map(String::as_str),
-            |c| c.owner.as_deref(),
-        ];
-        for (slot, field) in columns.iter().enumerate() {
-            let values: Vec<Option<&str>> = cs.iter().map(field).collect();
-            for (e, r) in entries.iter_mut().zip(ranks_of(&values)) {
-                e.ranks[slot] = r;
-            }
+        CustomerIndex {
+            entries,
+            ranks: Default::default(),
         }
-        CustomerIndex { entries }
     }
 
     pub fn len(&self) -> usize {
@@ -276,7 +288,21 @@ impl CustomerIndex {
         let cs = &data.customers;
         let es = &self.entries;
         let by_name = |a: usize, b: usize| es[a].name_rank.cmp(&es[b].name_rank);
-        let rank = |a: usize, slot: usize| es[a].ranks[slot];
+        let slot_ranks = |slot: usize| {
+            self.ranks[slot].get_or_init(|| {
+                let values: Vec<Option<&str>> = cs.iter().map(RANKED[slot]).collect();
+                ranks_of(&values)
+            })
+        };
+        let column = match key {
+            SortKey::Phone => Some(slot_ranks(PHONE)),
+            SortKey::City => Some(slot_ranks(CITY)),
+            SortKey::Channel => Some(slot_ranks(CHANNEL)),
+            SortKey::Tags => Some(slot_ranks(TAG)),
+            SortKey::Owner => Some(slot_ranks(OWNER)),
+            _ => None,
+        };
+        let rank = |a: usize| column.and_then(|r| r.get(a).copied().flatten());
         let dir = |o: Ordering| if descending { o.reverse() } else { o };
         // Present values in the chosen direction, absent ones after them.
         fn opt<T: Ord>(a: Option<T>, b: Option<T>, dir: impl Fn(Ordering) -> Ordering) -> Ordering {
@@ -299,16 +325,16 @@ impl CustomerIndex {
         rows.sort_unstable_by(|&a, &b| {
             let primary = match key {
                 SortKey::Name => dir(by_name(a, b)),
-                SortKey::Phone => opt(rank(a, PHONE), rank(b, PHONE), dir),
-                SortKey::City => opt(rank(a, CITY), rank(b, CITY), dir),
-                SortKey::Channel => opt(rank(a, CHANNEL), rank(b, CHANNEL), dir),
+                SortKey::Phone
+                | SortKey::City
+                | SortKey::Channel
+                | SortKey::Tags
+                | SortKey::Owner => opt(rank(a), rank(b), dir),
                 SortKey::Level => opt(
                     level_rank(&cs[a].member_level),
                     level_rank(&cs[b].member_level),
                     dir,
                 ),
-                SortKey::Tags => opt(rank(a, TAG), rank(b, TAG), dir),
-                SortKey::Owner => opt(rank(a, OWNER), rank(b, OWNER), dir),
                 SortKey::Orders => dir(es[a].summary.orders.cmp(&es[b].summary.orders)),
                 SortKey::TotalSpent => {
                     dir(es[a].summary.total_spent.cmp(&es[b].summary.total_spent))

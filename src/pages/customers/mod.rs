@@ -71,7 +71,14 @@ pub fn CustomersPage() -> impl IntoView {
 
     // The index is rebuilt only when the data changes; its comparison would cost more than
     // the rebuild, so every rebuild counts as a change.
-    let index = Memo::new_with_compare(move |_| state.data.with(CustomerIndex::build), |_, _| true);
+    let index = Memo::new_with_compare(
+        move |_| {
+            state
+                .data
+                .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d)))
+        },
+        |_, _| true,
+    );
     let query = Memo::new(move |_| state.route.with(query_from_route));
     let matches = Memo::new(move |_| {
         let q = query.get();
