@@ -68,7 +68,7 @@ fn ids_and_phones_are_unique_and_well_formed() {
 fn a_believable_mix_of_prospects_one_time_and_repeat_buyers() {
     let d = default_demo();
     let mut orders_per: HashMap<_, usize> = HashMap::new();
-    for o in &d.orders {
+    for o in d.orders.iter().filter(|o| o.status == OrderStatus::Paid) {
         *orders_per.entry(o.customer_id).or_default() += 1;
     }
     let n = d.customers.len() as f64;
@@ -85,12 +85,23 @@ fn a_believable_mix_of_prospects_one_time_and_repeat_buyers() {
     );
     assert!((0.25..0.40).contains(&(one_time as f64 / n)), "{one_time}");
     assert!((0.35..0.55).contains(&(repeat as f64 / n)), "{repeat}");
-    let refunded = d
+    // Refunds are separate records of an earlier paid order of the same customer.
+    let refunds: Vec<_> = d
         .orders
         .iter()
         .filter(|o| o.status == OrderStatus::Refunded)
-        .count();
-    assert!(refunded > 0 && (refunded as f64) < 0.1 * d.orders.len() as f64);
+        .collect();
+    assert!(!refunds.is_empty() && (refunds.len() as f64) < 0.1 * d.orders.len() as f64);
+    for r in &refunds {
+        let original = r.source_order_id.trim_end_matches("-R");
+        let paid = d
+            .orders
+            .iter()
+            .find(|o| o.source_order_id == original)
+            .expect("the refunded order");
+        assert_eq!(paid.customer_id, r.customer_id);
+        assert!(paid.ordered_at < r.ordered_at && r.amount_cents <= paid.amount_cents);
+    }
     // Channels, owners and places are spread, not constant.
     let channels: HashSet<_> = d
         .customers
@@ -138,7 +149,7 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
     for e in &d.events {
         by_customer.entry(e.customer_id).or_default().push(e);
     }
-    for o in &d.orders {
+    for o in d.orders.iter().filter(|o| o.status == OrderStatus::Paid) {
         let events = &by_customer[&o.customer_id];
         let at = |kind: &str| {
             events
@@ -158,7 +169,12 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
     }
     let visits = d.events.iter().filter(|e| e.kind == et::VISIT).count();
     let pays = d.events.iter().filter(|e| e.kind == et::PAY).count();
-    assert_eq!(pays, d.orders.len());
+    let paid = d
+        .orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Paid)
+        .count();
+    assert_eq!(pays, paid);
     assert!(
         pays * 2 < visits,
         "most visits do not convert: {pays} pays, {visits} visits"

@@ -220,12 +220,14 @@ impl Generator {
             updated_at: self.written_at,
         };
         let bought = self.orders_for(&customer, archetype);
-        self.label(&mut customer, archetype, &bought);
+        let refunds = self.refunds_for(&bought);
+        self.label(&mut customer, archetype, &bought, &refunds);
         self.sessions_for(&customer, archetype, &bought);
         self.activities_for(&customer, bought.len());
         self.data
             .orders
             .extend(bought.into_iter().map(|(order, _)| order));
+        self.data.orders.extend(refunds);
         self.data.customers.push(customer);
     }
 
@@ -399,11 +401,7 @@ impl Generator {
                     amount_cents: cents,
                     item_count: 1 + (self.rng.r#gen::<f64>().powi(3) * 5.0) as u32,
                     channel,
-                    status: if self.chance(0.04) {
-                        OrderStatus::Refunded
-                    } else {
-                        OrderStatus::Paid
-                    },
+                    status: OrderStatus::Paid,
                     updated_at: self.written_at,
                 };
                 (order, category)
@@ -411,14 +409,45 @@ impl Generator {
             .collect()
     }
 
-    /// Member level, points and tags follow from what the customer bought.
-    fn label(&mut self, customer: &mut Customer, archetype: Archetype, orders: &[(Order, usize)]) {
-        let spent: i64 = orders
-            .iter()
-            .map(|(o, _)| o)
-            .filter(|o| o.status == OrderStatus::Paid)
-            .map(|o| o.amount_cents)
-            .sum();
+    /// About one order in 25 is returned, in full or in part, a few days after it was paid.
+    fn refunds_for(&mut self, orders: &[(Order, usize)]) -> Vec<Order> {
+        let latest = self.end.plus_millis(-MS_PER_MINUTE);
+        let mut refunds = Vec::new();
+        for (order, _) in orders {
+            if !self.chance(0.04) {
+                continue;
+            }
+            let full = self.chance(0.7);
+            let days = self.rng.gen_range(1..15) * MS_PER_DAY;
+            refunds.push(Order {
+                id: self.uuid(),
+                customer_id: order.customer_id,
+                source_order_id: format!("{}-R", order.source_order_id),
+                ordered_at: order.ordered_at.plus_millis(days).min(latest),
+                amount_cents: if full {
+                    order.amount_cents
+                } else {
+                    order.amount_cents / 2
+                },
+                item_count: if full { order.item_count } else { 1 },
+                channel: order.channel.clone(),
+                status: OrderStatus::Refunded,
+                updated_at: self.written_at,
+            });
+        }
+        refunds
+    }
+
+    /// Member level, points and tags follow from what the customer bought (net of refunds).
+    fn label(
+        &mut self,
+        customer: &mut Customer,
+        archetype: Archetype,
+        orders: &[(Order, usize)],
+        refunds: &[Order],
+    ) {
+        let paid: i64 = orders.iter().map(|(o, _)| o.amount_cents).sum();
+        let spent = paid - refunds.iter().map(|o| o.amount_cents).sum::<i64>();
         let level = match spent {
             s if s >= 2_000_000 => "diamond",
             s if s >= 500_000 => "gold",
