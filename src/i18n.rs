@@ -122,6 +122,7 @@ pub enum Msg {
     Dashboard,
     DashboardHint,
     Dismiss,
+    Lifecycle,
     CreatedAt,
     DuplicateOf,
     SaveAgainToKeep,
@@ -256,6 +257,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Dashboard => "概览",
             DashboardHint => "全部数据的概况。分析指标（RFM、生命周期、复购率）即将上线。",
             Dismiss => "关闭",
+            Lifecycle => "生命周期",
             CreatedAt => "创建时间",
             DuplicateOf => "手机号或邮箱与已有客户重复：",
             SaveAgainToKeep => "再次点击“保存”仍会保存。",
@@ -406,6 +408,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
                 "An overview of all data. Analytics (RFM, lifecycle, repurchase rate) are coming next."
             }
             Dismiss => "Dismiss",
+            Lifecycle => "Lifecycle",
             CreatedAt => "Created",
             DuplicateOf => "The phone or e-mail is already used by",
             SaveAgainToKeep => "Click Save again to save anyway.",

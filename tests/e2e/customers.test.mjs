@@ -93,6 +93,24 @@ test('filters combine with search and live in the URL', async () => {
   assert.equal(await page.inputValue(byId('filter-channel')), 'tmall');
   await page.click(byId('filters-clear'));
   await until(async () => (await count(page)) === 5000, 'filters cleared');
+
+  // Lifecycle: prospects have no paid orders; the stage column says so.
+  await page.selectOption(byId('filter-stage'), 'prospect');
+  await until(async () => (await count(page)) < 5000, 'stage filter');
+  const prospects = await count(page);
+  assert.ok(prospects > 500 && prospects < 2000, `${prospects} prospects`);
+  for (const text of await page.$$eval(`${byId('customer-row')} [data-col="stage"]`, (c) => c.map((x) => x.textContent))) {
+    assert.equal(text.trim(), '潜在');
+  }
+  for (const text of await page.$$eval(`${byId('customer-row')} [data-col="orders"]`, (c) => c.map((x) => x.textContent))) {
+    assert.equal(text.trim(), '0');
+  }
+  await page.selectOption(byId('filter-stage'), 'mature');
+  await until(async () => (await count(page)) !== prospects, 'mature customers');
+  const orders = await page.$$eval(`${byId('customer-row')} [data-col="orders"]`, (c) => c.map((x) => Number(x.textContent)));
+  assert.ok(orders.length > 0 && orders.every((n) => n >= 4), `mature means ≥ 4 orders: ${orders}`);
+  await page.click(byId('filters-clear'));
+  await until(async () => (await count(page)) === 5000, 'filters cleared');
   checkNoErrors(page);
 });
 

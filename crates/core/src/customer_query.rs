@@ -5,7 +5,8 @@
 //! for Chinese names also over the full pinyin (`zhangsan`) and the initials (`zs`).
 
 use crate::dataset::Dataset;
-use crate::summary::{OrderSummary, order_summaries};
+use crate::metrics::{self, AnalyticsSettings, Stage};
+use crate::summary::OrderSummary;
 use pinyin::ToPinyin;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -25,10 +26,11 @@ pub enum SortKey {
     TotalSpent,
     LastOrder,
     Created,
+    Stage,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 11] = [
+    pub const ALL: [SortKey; 12] = [
         SortKey::Name,
         SortKey::Phone,
         SortKey::City,
@@ -40,6 +42,7 @@ impl SortKey {
         SortKey::TotalSpent,
         SortKey::LastOrder,
         SortKey::Created,
+        SortKey::Stage,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +57,7 @@ impl SortKey {
             SortKey::TotalSpent => "spent",
             SortKey::LastOrder => "last_order",
             SortKey::Created => "created",
+            SortKey::Stage => "stage",
         }
     }
     pub fn parse(s: &str) -> Option<SortKey> {
@@ -70,6 +74,7 @@ pub struct Filters {
     /// The customer has this tag.
     pub tag: Option<String>,
     pub owner: Option<String>,
+    pub stage: Option<Stage>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -125,6 +130,7 @@ struct Entry {
     /// Unique, so it also breaks every tie.
     name_rank: u32,
     summary: OrderSummary,
+    stage: Stage,
 }
 
 /// Which slot of `CustomerIndex::ranks` holds a column.
@@ -177,13 +183,15 @@ const RANKED: [fn(&crate::Customer) -> Option<&str>; 5] = [
 ];
 
 impl CustomerIndex {
-    pub fn build(data: &Dataset) -> Self {
-        let summaries = order_summaries(data);
+    /// Builds the index, with each customer's lifecycle stage computed by `settings`.
+    pub fn build(data: &Dataset, settings: &AnalyticsSettings) -> Self {
+        let analytics = metrics::compute(data, settings);
         let mut name_keys: Vec<String> = Vec::with_capacity(data.customers.len());
         let mut entries: Vec<Entry> = data
             .customers
             .iter()
-            .map(|c| {
+            .zip(&analytics.customers)
+            .map(|(c, m)| {
                 let mut haystack = c.name.to_lowercase();
                 for part in [&c.phone, &c.email, &c.external_id].into_iter().flatten() {
                     haystack.push('\u{1}');
@@ -212,7 +220,12 @@ impl CustomerIndex {
                     pinyin,
                     initials,
                     name_rank: 0,
-                    summary: summaries.get(&c.id).copied().unwrap_or_default(),
+                    summary: OrderSummary {
+                        orders: m.orders,
+                        total_spent: m.total_spent,
+                        last_order: m.last_order,
+                    },
+                    stage: m.stage.unwrap_or(Stage::Prospect),
                 }
             })
             .collect();
@@ -238,6 +251,11 @@ impl CustomerIndex {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The lifecycle stage of the customer at `index`.
+    pub fn stage(&self, index: usize) -> Stage {
+        self.entries.get(index).map_or(Stage::Prospect, |e| e.stage)
     }
 
     /// The order figures of the customer at `index`.
@@ -271,6 +289,7 @@ impl CustomerIndex {
                     && same(&c.member_level, &f.level)
                     && same(&c.owner, &f.owner)
                     && f.tag.as_ref().is_none_or(|t| c.tags.iter().any(|x| x == t))
+                    && f.stage.is_none_or(|s| e.stage == s)
                     && (text.is_empty()
                         || e.haystack.contains(&text)
                         || (latin
@@ -341,6 +360,7 @@ impl CustomerIndex {
                 }
                 SortKey::LastOrder => opt(es[a].summary.last_order, es[b].summary.last_order, dir),
                 SortKey::Created => dir(cs[a].created_at.cmp(&cs[b].created_at)),
+                SortKey::Stage => dir(es[a].stage.cmp(&es[b].stage)),
             };
             primary.then_with(|| by_name(a, b))
         });

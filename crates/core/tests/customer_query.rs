@@ -65,7 +65,7 @@ fn names(data: &Dataset, rows: &[usize]) -> Vec<String> {
 }
 
 fn search(data: &Dataset, text: &str) -> Vec<String> {
-    let index = CustomerIndex::build(data);
+    let index = CustomerIndex::build(data, &Default::default());
     let q = CustomerQuery {
         text: text.into(),
         ..CustomerQuery::default()
@@ -102,7 +102,7 @@ fn search_by_text_phone_email_ids_and_pinyin() {
 #[test]
 fn filters_combine_with_each_other_and_with_search() {
     let d = fixture();
-    let index = CustomerIndex::build(&d);
+    let index = CustomerIndex::build(&d, &Default::default());
     let run = |text: &str, filters: Filters| {
         names(
             &d,
@@ -132,6 +132,11 @@ fn filters_combine_with_each_other_and_with_search() {
         ..Filters::default()
     };
     assert_eq!(run("", baby), ["张三丰"]);
+    let prospects = Filters {
+        stage: Some(kezhi_core::metrics::Stage::Prospect),
+        ..Filters::default()
+    };
+    assert_eq!(run("", prospects), ["Wang Wu", "张三丰"]);
     let owner = Filters {
         owner: Some("王丽娜".into()),
         ..tmall
@@ -142,7 +147,7 @@ fn filters_combine_with_each_other_and_with_search() {
 #[test]
 fn sort_is_stable_with_ties_broken_by_name_and_empties_last() {
     let d = fixture();
-    let index = CustomerIndex::build(&d);
+    let index = CustomerIndex::build(&d, &Default::default());
     let sorted = |sort: SortKey, descending: bool| {
         names(
             &d,
@@ -213,7 +218,7 @@ proptest! {
             }
             data.customers.push(c);
         }
-        let index = CustomerIndex::build(&data);
+        let index = CustomerIndex::build(&data, &Default::default());
         let filters = Filters { channel: want_channel.map(|c| channels[c as usize].to_string()), ..Filters::default() };
         let q = CustomerQuery { filters: filters.clone(), sort: SortKey::TotalSpent, descending, ..CustomerQuery::default() };
         let got = index.query(&data, &q);

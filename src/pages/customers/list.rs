@@ -7,6 +7,7 @@ use crate::state::use_app;
 use kezhi_core::Customer;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
+use kezhi_core::metrics::Stage;
 use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -22,7 +23,7 @@ const COLUMNS_KEY: &str = "kezhi:columns";
 pub type Column = SortKey;
 
 /// The table's columns in display order (`Created` sorts but is not shown).
-const COLUMNS: [Column; 10] = [
+const COLUMNS: [Column; 11] = [
     SortKey::Name,
     SortKey::Phone,
     SortKey::City,
@@ -33,6 +34,7 @@ const COLUMNS: [Column; 10] = [
     SortKey::Orders,
     SortKey::TotalSpent,
     SortKey::LastOrder,
+    SortKey::Stage,
 ];
 
 /// How a column looks in the table.
@@ -57,6 +59,7 @@ impl ColumnLook for Column {
             SortKey::TotalSpent => Msg::TotalSpent,
             SortKey::LastOrder => Msg::LastOrder,
             SortKey::Created => Msg::CreatedAt,
+            SortKey::Stage => Msg::Lifecycle,
         }
     }
     fn width(self) -> &'static str {
@@ -71,6 +74,7 @@ impl ColumnLook for Column {
             SortKey::Orders => "3.5em",
             SortKey::TotalSpent => "8em",
             SortKey::LastOrder | SortKey::Created => "6.5em",
+            SortKey::Stage => "5.5em",
         }
     }
     fn numeric(self) -> bool {
@@ -216,6 +220,7 @@ fn cell(
     column: Column,
     c: &Customer,
     s: &OrderSummary,
+    stage: Stage,
     zh: bool,
     reveal: bool,
     offset: chrono::FixedOffset,
@@ -250,6 +255,10 @@ fn cell(
         SortKey::TotalSpent => text(Some(money(s.total_spent))),
         SortKey::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),
         SortKey::Created => text(Some(c.created_at.format_date(offset))),
+        SortKey::Stage => view! {
+            <span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span>
+        }
+        .into_any(),
     }
 }
 
@@ -310,8 +319,12 @@ pub fn CustomerList(
     let visible = Memo::new(move |_| {
         let (first, last) = range.get();
         let slice: Vec<usize> = matches.with(|m| m[first.min(m.len())..last.min(m.len())].to_vec());
-        let summaries: Vec<OrderSummary> =
-            index.with(|ix| slice.iter().map(|&i| ix.summary(i)).collect());
+        let summaries: Vec<(OrderSummary, Stage)> = index.with(|ix| {
+            slice
+                .iter()
+                .map(|&i| (ix.summary(i), ix.stage(i)))
+                .collect()
+        });
         state.data.with(|d| {
             slice
                 .iter()
@@ -342,7 +355,7 @@ pub fn CustomerList(
                                 role="cell"
                                 data-col=col.as_str()
                             >
-                                {cell(col, &c, &s, zh, reveal, offset)}
+                                {cell(col, &c, &s.0, s.1, zh, reveal, offset)}
                             </span>
                         }
                     })

@@ -13,6 +13,7 @@ use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
+use kezhi_core::metrics::{AnalyticsSettings, Stage};
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -21,7 +22,7 @@ use uuid::Uuid;
 const SEARCH_DEBOUNCE_MS: u64 = 120;
 
 /// The URL parameter of each filter.
-const FILTER_PARAMS: [&str; 5] = ["channel", "city", "level", "tag", "owner"];
+const FILTER_PARAMS: [&str; 6] = ["channel", "city", "level", "tag", "owner", "stage"];
 
 /// The list's query as the URL states it.
 fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
@@ -34,6 +35,9 @@ fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
             level: get("level"),
             tag: get("tag"),
             owner: get("owner"),
+            stage: route
+                .param("stage")
+                .and_then(|s| Stage::ALL.into_iter().find(|x| x.code() == s)),
         },
         sort: route
             .param("sort")
@@ -71,11 +75,16 @@ pub fn CustomersPage() -> impl IntoView {
 
     // The index is rebuilt only when the data changes; its comparison would cost more than
     // the rebuild, so every rebuild counts as a change.
+    // Days are counted in the user's time zone.
+    let settings = AnalyticsSettings {
+        utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
+        ..AnalyticsSettings::default()
+    };
     let index = Memo::new_with_compare(
         move |_| {
             state
                 .data
-                .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d)))
+                .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d, &settings)))
         },
         |_, _| true,
     );
@@ -183,6 +192,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 one(|c| c.member_level.as_ref()),
                 CustomerIndex::values(d, |c| c.tags.iter().map(String::as_str).collect()),
                 one(|c| c.owner.as_ref()),
+                Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
             ]
         })
     });
@@ -192,6 +202,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         Msg::MemberLevel,
         Msg::Tags,
         Msg::Owner,
+        Msg::Lifecycle,
     ];
     let any_filter = Memo::new(move |_| {
         state
@@ -220,6 +231,11 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 match param {
                     "channel" => display(&CHANNELS, v, zh).to_string(),
                     "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
+                    "stage" => Stage::ALL
+                        .into_iter()
+                        .find(|s| s.code() == v)
+                        .map_or(v, |s| s.name(zh))
+                        .to_string(),
                     _ => v.to_string(),
                 }
             };

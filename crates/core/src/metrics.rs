@@ -1,0 +1,383 @@
+//! Customer analytics: per-customer R/F/M and order figures, RFM scores and groups, lifecycle
+//! stages and value tiers, and the dashboard's KPIs. The definitions are the documented ones
+//! (docs/analytics.md); every figure here is computed from paid orders and refunds only.
+//!
+//! - F = paid orders; refunds are not orders. M = net spend (paid − refunded), in cents.
+//! - R = calendar days, in the configured time zone, from the date of the last paid order to
+//!   the reference date (default: the day after the latest paid order in the data).
+//! - Scores 1–5: `1 + floor(5 × c / n)`, `c` = scored customers with a strictly smaller value,
+//!   `n` = customers with at least one paid order; R uses the negated days. Ties share a score.
+
+use crate::dataset::Dataset;
+use crate::model::{Cents, OrderStatus};
+use crate::time::Timestamp;
+use chrono::{FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The thresholds of Settings, with the defaults the product documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalyticsSettings {
+    /// `None`: the day after the latest paid order.
+    pub reference: Option<NaiveDate>,
+    /// The time zone calendar days are counted in, as minutes east of UTC.
+    pub utc_offset_minutes: i32,
+    /// R, F and M count as "high" from this score up (RFM groups).
+    pub rfm_high: u8,
+    /// 开发/新客: first order within this many days.
+    pub new_days: i64,
+    /// 成熟: at least this many paid orders.
+    pub mature_orders: u32,
+    /// 流失预警 for one-time buyers: no order for more than this many days.
+    pub at_risk_days: i64,
+    /// 流失: no order for more than this many days.
+    pub churn_days: i64,
+    /// 优质客户: net spend at least this much.
+    pub premium_cents: Cents,
+    /// 重点客户: in the top this-many percent of customers by spend.
+    pub key_percent: u32,
+}
+
+impl Default for AnalyticsSettings {
+    fn default() -> Self {
+        AnalyticsSettings {
+            reference: None,
+            utc_offset_minutes: 8 * 60,
+            rfm_high: 3,
+            new_days: 30,
+            mature_orders: 4,
+            at_risk_days: 90,
+            churn_days: 180,
+            premium_cents: 5_000_000,
+            key_percent: 20,
+        }
+    }
+}
+
+impl AnalyticsSettings {
+    fn offset(&self) -> FixedOffset {
+        FixedOffset::east_opt(self.utc_offset_minutes * 60)
+            .unwrap_or_else(crate::time::china_offset)
+    }
+}
+
+/// The customer lifecycle (客户生命周期).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Stage {
+    /// 潜在: no paid order.
+    Prospect,
+    /// 开发/新客: one paid order, not at risk (新客 while within `new_days`).
+    Developing,
+    /// 成长: two or more paid orders, fewer than `mature_orders`.
+    Growing,
+    /// 成熟: at least `mature_orders` paid orders and not at risk.
+    Mature,
+    /// 流失预警: quiet for longer than usual (see `AtRisk` rules in docs/analytics.md).
+    AtRisk,
+    /// 流失: no order for more than `churn_days`.
+    Churned,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Prospect,
+        Stage::Developing,
+        Stage::Growing,
+        Stage::Mature,
+        Stage::AtRisk,
+        Stage::Churned,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Stage::Prospect => "prospect",
+            Stage::Developing => "developing",
+            Stage::Growing => "growing",
+            Stage::Mature => "mature",
+            Stage::AtRisk => "at_risk",
+            Stage::Churned => "churned",
+        }
+    }
+    pub fn name(self, chinese: bool) -> &'static str {
+        match (self, chinese) {
+            (Stage::Prospect, true) => "潜在",
+            (Stage::Developing, true) => "开发",
+            (Stage::Growing, true) => "成长",
+            (Stage::Mature, true) => "成熟",
+            (Stage::AtRisk, true) => "流失预警",
+            (Stage::Churned, true) => "流失",
+            (Stage::Prospect, false) => "Prospect",
+            (Stage::Developing, false) => "Developing",
+            (Stage::Growing, false) => "Growing",
+            (Stage::Mature, false) => "Mature",
+            (Stage::AtRisk, false) => "At risk",
+            (Stage::Churned, false) => "Churned",
+        }
+    }
+}
+
+/// The eight-class RFM model (R, F, M each high or low).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RfmGroup {
+    ImportantValue,
+    ImportantDevelop,
+    ImportantRetain,
+    ImportantWinBack,
+    GeneralValue,
+    GeneralDevelop,
+    GeneralRetain,
+    GeneralWinBack,
+}
+
+impl RfmGroup {
+    pub fn of(r_high: bool, f_high: bool, m_high: bool) -> RfmGroup {
+        match (m_high, r_high, f_high) {
+            (true, true, true) => RfmGroup::ImportantValue,
+            (true, true, false) => RfmGroup::ImportantDevelop,
+            (true, false, true) => RfmGroup::ImportantRetain,
+            (true, false, false) => RfmGroup::ImportantWinBack,
+            (false, true, true) => RfmGroup::GeneralValue,
+            (false, true, false) => RfmGroup::GeneralDevelop,
+            (false, false, true) => RfmGroup::GeneralRetain,
+            (false, false, false) => RfmGroup::GeneralWinBack,
+        }
+    }
+    pub fn name(self, chinese: bool) -> &'static str {
+        match (self, chinese) {
+            (RfmGroup::ImportantValue, true) => "重要价值客户",
+            (RfmGroup::ImportantDevelop, true) => "重要发展客户",
+            (RfmGroup::ImportantRetain, true) => "重要保持客户",
+            (RfmGroup::ImportantWinBack, true) => "重要挽留客户",
+            (RfmGroup::GeneralValue, true) => "一般价值客户",
+            (RfmGroup::GeneralDevelop, true) => "一般发展客户",
+            (RfmGroup::GeneralRetain, true) => "一般保持客户",
+            (RfmGroup::GeneralWinBack, true) => "一般挽留客户",
+            (RfmGroup::ImportantValue, false) => "Important value",
+            (RfmGroup::ImportantDevelop, false) => "Important to develop",
+            (RfmGroup::ImportantRetain, false) => "Important to retain",
+            (RfmGroup::ImportantWinBack, false) => "Important to win back",
+            (RfmGroup::GeneralValue, false) => "General value",
+            (RfmGroup::GeneralDevelop, false) => "General to develop",
+            (RfmGroup::GeneralRetain, false) => "General to retain",
+            (RfmGroup::GeneralWinBack, false) => "General to win back",
+        }
+    }
+}
+
+/// Value tiers, highest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Tier {
+    /// 优质客户: net spend ≥ `premium_cents`.
+    Premium,
+    /// 重点客户: in the top `key_percent` % of all customers by net spend (positive spend only).
+    Key,
+    /// 普通客户.
+    Regular,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerMetrics {
+    /// F: paid orders.
+    pub orders: u32,
+    /// M: paid minus refunded, cents.
+    pub total_spent: Cents,
+    /// Net spend ÷ paid orders, rounded half away from zero.
+    pub aov: Option<Cents>,
+    pub first_order: Option<Timestamp>,
+    pub last_order: Option<Timestamp>,
+    /// R: calendar days from the last paid order's date to the reference date.
+    pub recency_days: Option<i64>,
+    /// Median of the calendar days between consecutive paid orders (rounded down).
+    pub median_gap_days: Option<i64>,
+    pub r: Option<u8>,
+    pub f: Option<u8>,
+    pub m: Option<u8>,
+    pub group: Option<RfmGroup>,
+    pub stage: Option<Stage>,
+    pub tier: Option<Tier>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Analytics {
+    pub reference: Option<NaiveDate>,
+    /// Aligned with `Dataset::customers`.
+    pub customers: Vec<CustomerMetrics>,
+}
+
+fn div_round(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        return 0;
+    }
+    let (q, r) = (a / b, a % b);
+    if 2 * r.abs() >= b.abs() {
+        q + if (a < 0) == (b < 0) { 1 } else { -1 }
+    } else {
+        q
+    }
+}
+
+/// `1 + floor(5 × c / n)` for every value, `c` = values strictly smaller.
+pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
+    let n = values.len() as i64;
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    values
+        .iter()
+        .map(|v| {
+            let c = sorted.partition_point(|x| x < v) as i64;
+            (1 + 5 * c / n.max(1)).clamp(1, 5) as u8
+        })
+        .collect()
+}
+
+pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
+    let offset = settings.offset();
+    let day = |t: Timestamp| -> i64 {
+        t.to_offset(offset)
+            .map(|d| d.date_naive())
+            .unwrap_or_default()
+            .signed_duration_since(NaiveDate::default())
+            .num_days()
+    };
+    let index: HashMap<Uuid, usize> = data
+        .customers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let mut out = vec![CustomerMetrics::default(); data.customers.len()];
+    let mut paid_days: Vec<Vec<i64>> = vec![Vec::new(); data.customers.len()];
+    let mut latest: Option<Timestamp> = None;
+    for o in &data.orders {
+        let Some(&i) = index.get(&o.customer_id) else {
+            continue;
+        };
+        let m = &mut out[i];
+        match o.status {
+            OrderStatus::Paid => {
+                m.orders += 1;
+                m.total_spent += o.amount_cents;
+                m.first_order = Some(m.first_order.map_or(o.ordered_at, |t| t.min(o.ordered_at)));
+                m.last_order = Some(m.last_order.map_or(o.ordered_at, |t| t.max(o.ordered_at)));
+                paid_days[i].push(day(o.ordered_at));
+                latest = latest.max(Some(o.ordered_at));
+            }
+            OrderStatus::Refunded => m.total_spent -= o.amount_cents,
+        }
+    }
+    let reference = settings.reference.or_else(|| {
+        latest
+            .and_then(|t| t.to_offset(offset))
+            .and_then(|d| d.date_naive().succ_opt())
+    });
+    let reference_day = reference.map(|d| d.signed_duration_since(NaiveDate::default()).num_days());
+
+    for (m, days) in out.iter_mut().zip(paid_days.iter_mut()) {
+        if m.orders == 0 {
+            continue;
+        }
+        m.aov = Some(div_round(m.total_spent, i64::from(m.orders)));
+        days.sort_unstable();
+        if let (Some(r), Some(&last)) = (reference_day, days.last()) {
+            m.recency_days = Some(r - last);
+        }
+        let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
+        gaps.sort_unstable();
+        m.median_gap_days = match gaps.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(gaps[n / 2]),
+            n => Some((gaps[n / 2 - 1] + gaps[n / 2]).div_euclid(2)),
+        };
+    }
+
+    // RFM scores over customers with a paid order.
+    let scored: Vec<usize> = (0..out.len()).filter(|&i| out[i].orders > 0).collect();
+    let r_values: Vec<i64> = scored
+        .iter()
+        .map(|&i| -out[i].recency_days.unwrap_or(0))
+        .collect();
+    let f_values: Vec<i64> = scored.iter().map(|&i| i64::from(out[i].orders)).collect();
+    let m_values: Vec<i64> = scored.iter().map(|&i| out[i].total_spent).collect();
+    let (rs, fs, ms) = (
+        quintile_scores(&r_values),
+        quintile_scores(&f_values),
+        quintile_scores(&m_values),
+    );
+    let high = settings.rfm_high;
+    for (k, &i) in scored.iter().enumerate() {
+        let m = &mut out[i];
+        m.r = Some(rs[k]);
+        m.f = Some(fs[k]);
+        m.m = Some(ms[k]);
+        m.group = Some(RfmGroup::of(rs[k] >= high, fs[k] >= high, ms[k] >= high));
+    }
+
+    for m in out.iter_mut() {
+        m.stage = Some(stage_of(m, settings));
+    }
+
+    // Value tiers: a customer is in the top share if fewer than that share of all customers
+    // spent strictly more.
+    let n = out.len() as i64;
+    let mut spends: Vec<i64> = out.iter().map(|m| m.total_spent).collect();
+    spends.sort_unstable();
+    for m in out.iter_mut() {
+        let greater = n - spends.partition_point(|&x| x <= m.total_spent) as i64;
+        m.tier = Some(if m.total_spent >= settings.premium_cents {
+            Tier::Premium
+        } else if m.total_spent > 0 && greater * 100 < i64::from(settings.key_percent) * n {
+            Tier::Key
+        } else {
+            Tier::Regular
+        });
+    }
+    Analytics {
+        reference,
+        customers: out,
+    }
+}
+
+/// The lifecycle stage; the first rule that applies wins: no order → 潜在; quiet beyond
+/// `churn_days` → 流失; quiet beyond twice the customer's own median gap (one-time buyers:
+/// beyond `at_risk_days`) → 流失预警; then by paid orders: ≥ `mature_orders` → 成熟, ≥ 2 → 成长,
+/// 1 → 开发.
+fn stage_of(m: &CustomerMetrics, s: &AnalyticsSettings) -> Stage {
+    if m.orders == 0 {
+        return Stage::Prospect;
+    }
+    let recency = m.recency_days.unwrap_or(0);
+    if recency > s.churn_days {
+        return Stage::Churned;
+    }
+    let at_risk = match m.median_gap_days {
+        Some(gap) => recency > 2 * gap.max(1),
+        None => recency > s.at_risk_days,
+    };
+    if at_risk {
+        return Stage::AtRisk;
+    }
+    if m.orders >= s.mature_orders {
+        Stage::Mature
+    } else if m.orders >= 2 {
+        Stage::Growing
+    } else {
+        Stage::Developing
+    }
+}
+
+/// Whether a one-order customer is still "new" (新客): first order within `new_days`.
+pub fn is_new(
+    m: &CustomerMetrics,
+    reference: Option<NaiveDate>,
+    settings: &AnalyticsSettings,
+) -> bool {
+    match (
+        m.first_order.and_then(|t| t.to_offset(settings.offset())),
+        reference,
+    ) {
+        (Some(first), Some(r)) => {
+            m.orders == 1 && (r - first.date_naive()).num_days() <= settings.new_days
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,200 @@
+//! Analytics on a hand-made fixture with exact expected values: refunds, ties, customers
+//! without orders, the reference date, RFM scores and groups, stages and tiers.
+
+use chrono::NaiveDate;
+use kezhi_core::metrics::{AnalyticsSettings, RfmGroup, Stage, Tier, compute, quintile_scores};
+use kezhi_core::time::china_offset;
+use kezhi_core::*;
+use proptest::prelude::*;
+use uuid::Uuid;
+
+fn noon(y: i32, m: u32, d: u32) -> Timestamp {
+    let date = NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    Timestamp::from_local(date.and_hms_opt(12, 0, 0).expect("time"), china_offset()).expect("ts")
+}
+
+fn order(customer: usize, at: Timestamp, yuan: i64, status: OrderStatus) -> Order {
+    Order {
+        id: Uuid::from_u128(((customer as u128) << 64) | at.0 as u128),
+        customer_id: Uuid::from_u128(customer as u128),
+        source_order_id: format!("{customer}-{}", at.0),
+        ordered_at: at,
+        amount_cents: yuan * 100,
+        item_count: 1,
+        channel: "tmall".into(),
+        status,
+        updated_at: at,
+    }
+}
+
+/// Seven customers, reference date 2026-01-11 (the day after the latest paid order):
+/// A three orders and a ¥50 refund; B one recent big order; C one order 224 days ago; D none;
+/// E four monthly ¥20,000 orders; F one order 102 days ago; G two orders 10 days apart, 61 days ago.
+fn fixture() -> Dataset {
+    let names = ["A", "B", "C", "D", "E", "F", "G"];
+    let customers = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Customer::new(Uuid::from_u128(i as u128), *n, Timestamp(0)))
+        .collect();
+    use OrderStatus::{Paid, Refunded};
+    let orders = vec![
+        order(0, noon(2026, 1, 1), 100, Paid),
+        order(0, noon(2026, 1, 5), 300, Paid),
+        order(0, noon(2026, 1, 10), 200, Paid),
+        order(0, noon(2026, 1, 10).plus_millis(3_600_000), 50, Refunded),
+        order(1, noon(2025, 12, 1), 1_000, Paid),
+        order(2, noon(2025, 6, 1), 50, Paid),
+        order(4, noon(2025, 9, 1), 20_000, Paid),
+        order(4, noon(2025, 10, 1), 20_000, Paid),
+        order(4, noon(2025, 11, 1), 20_000, Paid),
+        order(4, noon(2025, 12, 1), 20_000, Paid),
+        order(5, noon(2025, 10, 1), 100, Paid),
+        order(6, noon(2025, 11, 1), 100, Paid),
+        order(6, noon(2025, 11, 11), 100, Paid),
+    ];
+    Dataset {
+        customers,
+        orders,
+        ..Dataset::default()
+    }
+}
+
+#[test]
+fn per_customer_figures_scores_groups_stages_and_tiers() {
+    let d = fixture();
+    let a = compute(&d, &AnalyticsSettings::default());
+    assert_eq!(
+        a.reference,
+        NaiveDate::from_ymd_opt(2026, 1, 11),
+        "day after the latest paid order"
+    );
+    let m = &a.customers;
+
+    // A: three paid orders, one refund of ¥50.
+    assert_eq!(m[0].orders, 3);
+    assert_eq!(m[0].total_spent, 55_000);
+    assert_eq!(m[0].aov, Some(18_333));
+    assert_eq!(m[0].recency_days, Some(1));
+    assert_eq!(
+        m[0].median_gap_days,
+        Some(4),
+        "gaps 4 and 5: mean rounded down"
+    );
+    assert_eq!(m[3].orders, 0, "D has no orders");
+    assert_eq!((m[3].r, m[3].f, m[3].m, m[3].aov), (None, None, None, None));
+
+    let scores: Vec<_> = m.iter().map(|c| (c.r, c.f, c.m)).collect();
+    assert_eq!(
+        scores,
+        [
+            (Some(5), Some(4), Some(3)),
+            (Some(3), Some(1), Some(4)),
+            (Some(1), Some(1), Some(1)),
+            (None, None, None),
+            (Some(3), Some(5), Some(5)),
+            (Some(1), Some(1), Some(1)),
+            (Some(2), Some(3), Some(2)),
+        ]
+    );
+    let groups: Vec<_> = m.iter().map(|c| c.group).collect();
+    assert_eq!(
+        groups,
+        [
+            Some(RfmGroup::ImportantValue),
+            Some(RfmGroup::ImportantDevelop),
+            Some(RfmGroup::GeneralWinBack),
+            None,
+            Some(RfmGroup::ImportantValue),
+            Some(RfmGroup::GeneralWinBack),
+            Some(RfmGroup::GeneralRetain),
+        ]
+    );
+    let stages: Vec<_> = m.iter().map(|c| c.stage).collect();
+    use Stage::*;
+    assert_eq!(
+        stages,
+        [
+            Some(Growing),
+            Some(Developing),
+            Some(Churned),
+            Some(Prospect),
+            Some(Mature),
+            Some(AtRisk),
+            Some(AtRisk)
+        ]
+    );
+    let tiers: Vec<_> = m.iter().map(|c| c.tier).collect();
+    use Tier::*;
+    assert_eq!(
+        tiers,
+        [
+            Some(Regular),
+            Some(Key),
+            Some(Regular),
+            Some(Regular),
+            Some(Premium),
+            Some(Regular),
+            Some(Regular)
+        ]
+    );
+}
+
+#[test]
+fn an_explicit_reference_date_moves_recency_and_stages() {
+    let d = fixture();
+    let settings = AnalyticsSettings {
+        reference: NaiveDate::from_ymd_opt(2026, 3, 1),
+        ..AnalyticsSettings::default()
+    };
+    let m = compute(&d, &settings).customers;
+    assert_eq!(m[0].recency_days, Some(50));
+    assert_eq!(m[1].recency_days, Some(90));
+    assert_eq!(
+        m[1].stage,
+        Some(Stage::Developing),
+        "90 days is not beyond 90"
+    );
+    assert_eq!(m[4].stage, Some(Stage::AtRisk), "E: 90 days > 2 × 30");
+}
+
+#[test]
+fn ties_share_a_score() {
+    assert_eq!(quintile_scores(&[10, 10, 10, 10]), [1, 1, 1, 1]);
+    assert_eq!(quintile_scores(&[1, 2, 3, 4, 5]), [1, 2, 3, 4, 5]);
+    assert_eq!(quintile_scores(&[5, 1, 5, 1, 3]), [4, 1, 4, 1, 3]);
+    assert_eq!(quintile_scores(&[7]), [1]);
+}
+
+proptest! {
+    /// Scores are always 1–5; every customer gets exactly one stage and one tier.
+    #[test]
+    fn scores_in_range_and_every_customer_classified(
+        rows in proptest::collection::vec((0usize..12, 0i64..400, 1i64..5_000, any::<bool>()), 0..60),
+    ) {
+        let customers = (0..12)
+            .map(|i| Customer::new(Uuid::from_u128(i as u128), format!("c{i}"), Timestamp(0)))
+            .collect();
+        let orders = rows
+            .iter()
+            .enumerate()
+            .map(|(k, (c, day, yuan, refund))| {
+                let mut o = order(*c, noon(2025, 1, 1).plus_millis(day * 86_400_000 + k as i64), *yuan,
+                    if *refund { OrderStatus::Refunded } else { OrderStatus::Paid });
+                o.id = Uuid::from_u128(k as u128 + 1000);
+                o
+            })
+            .collect();
+        let d = Dataset { customers, orders, ..Dataset::default() };
+        let a = compute(&d, &AnalyticsSettings::default());
+        prop_assert_eq!(a.customers.len(), 12);
+        for m in &a.customers {
+            prop_assert!(m.stage.is_some() && m.tier.is_some());
+            for s in [m.r, m.f, m.m].into_iter().flatten() {
+                prop_assert!((1..=5).contains(&s));
+            }
+            prop_assert_eq!(m.r.is_some(), m.orders > 0);
+            prop_assert_eq!(m.stage == Some(Stage::Prospect), m.orders == 0);
+        }
+    }
+}
