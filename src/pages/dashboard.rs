@@ -1,70 +1,115 @@
+//! The dashboard: headline KPIs over all data (UI contract: `kpi-customers`, `kpi-aov`,
+//! `kpi-repeat-rate`) and the lifecycle distribution, all computed by the core.
+
 use crate::components::EmptyState;
 use crate::i18n::Msg;
-use crate::platform::{group, money};
+use crate::platform::{self, group, money};
 use crate::state::use_app;
-use kezhi_core::OrderStatus;
+use kezhi_core::metrics::{self, AnalyticsSettings, Stage};
 use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = use_app();
     let empty = Memo::new(move |_| state.data.with(|d| d.is_empty()));
-    let figures = Memo::new(move |_| {
-        state.data.with(|d| {
-            let gmv: i64 = d
-                .orders
+    let settings = AnalyticsSettings {
+        utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
+        ..AnalyticsSettings::default()
+    };
+    let analytics = Memo::new_with_compare(
+        move |_| {
+            state
+                .data
+                .with(|d| platform::timed("kezhi:analytics", || metrics::compute(d, &settings)))
+        },
+        |_, _| true,
+    );
+    let kpis = Memo::new(move |_| analytics.with(metrics::kpis));
+    let counts = Memo::new(move |_| state.data.with(|d| d.counts()));
+    let stages = Memo::new(move |_| {
+        analytics.with(|a| {
+            Stage::ALL
                 .iter()
-                .filter(|o| o.status == OrderStatus::Paid)
-                .map(|o| o.amount_cents)
-                .sum();
-            (d.counts(), gmv)
+                .map(|s| {
+                    (
+                        *s,
+                        a.customers.iter().filter(|m| m.stage == Some(*s)).count(),
+                    )
+                })
+                .collect::<Vec<_>>()
         })
     });
-    let card =
-        move |label: Msg, value: Signal<String>, testid: &'static str, attr: Signal<String>| {
-            view! {
-                <div class="kpi card" data-testid=testid data-count=attr>
-                    <div class="kpi-label">{move || state.tr(label)}</div>
-                    <div class="kpi-value">{value}</div>
-                </div>
-            }
-        };
+    let percent = |r: f64| format!("{:.2}%", r * 100.0);
     view! {
         <section class="page">
             <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
                 <header class="page-head">
                     <h1>{move || state.tr(Msg::Dashboard)}</h1>
-                    <p class="muted">{move || state.tr(Msg::DashboardHint)}</p>
                 </header>
                 <div class="kpis">
-                    {card(
-                        Msg::Customers,
-                        Signal::derive(move || group(figures.get().0.customers as u64)),
-                        "kpi-customers",
-                        Signal::derive(move || figures.get().0.customers.to_string()),
-                    )}
-                    {card(
-                        Msg::Orders,
-                        Signal::derive(move || group(figures.get().0.orders as u64)),
-                        "kpi-orders",
-                        Signal::derive(move || figures.get().0.orders.to_string()),
-                    )}
-                    <div class="kpi card" data-testid="kpi-gmv" data-cents=move || figures.get().1.to_string()>
-                        <div class="kpi-label">{move || state.tr(Msg::Gmv)}</div>
-                        <div class="kpi-value">{move || money(figures.get().1)}</div>
+                    <div class="kpi card" data-testid="kpi-customers" data-count=move || kpis.get().customers.to_string()>
+                        <div class="kpi-label">{move || state.tr(Msg::Customers)}</div>
+                        <div class="kpi-value">{move || group(kpis.get().customers as u64)}</div>
+                        <div class="kpi-sub muted small">
+                            {move || state.tr(Msg::Buyers)} " " {move || group(kpis.get().buyers as u64)}
+                        </div>
                     </div>
-                    {card(
-                        Msg::Events,
-                        Signal::derive(move || group(figures.get().0.events as u64)),
-                        "kpi-events",
-                        Signal::derive(move || figures.get().0.events.to_string()),
-                    )}
-                    {card(
-                        Msg::Activities,
-                        Signal::derive(move || group(figures.get().0.activities as u64)),
-                        "kpi-activities",
-                        Signal::derive(move || figures.get().0.activities.to_string()),
-                    )}
+                    <div class="kpi card" data-testid="kpi-aov" data-cents=move || kpis.get().aov.unwrap_or(0).to_string()>
+                        <div class="kpi-label">{move || state.tr(Msg::Aov)}</div>
+                        <div class="kpi-value">{move || kpis.get().aov.map(money).unwrap_or_else(|| "—".into())}</div>
+                        <div class="kpi-sub muted small">{move || state.tr(Msg::AovHint)}</div>
+                    </div>
+                    <div
+                        class="kpi card"
+                        data-testid="kpi-repeat-rate"
+                        data-rate=move || format!("{:.6}", kpis.get().repeat_rate.unwrap_or(0.0))
+                    >
+                        <div class="kpi-label">{move || state.tr(Msg::RepeatRate)}</div>
+                        <div class="kpi-value">{move || kpis.get().repeat_rate.map(percent).unwrap_or_else(|| "—".into())}</div>
+                        <div class="kpi-sub muted small">{move || state.tr(Msg::RepeatHint)}</div>
+                    </div>
+                    <div class="kpi card" data-testid="kpi-net-sales" data-cents=move || kpis.get().net_spend.to_string()>
+                        <div class="kpi-label">{move || state.tr(Msg::NetSales)}</div>
+                        <div class="kpi-value">{move || money(kpis.get().net_spend)}</div>
+                        <div class="kpi-sub muted small">
+                            {move || state.tr(Msg::Orders)} " " {move || group(kpis.get().paid_orders)}
+                        </div>
+                    </div>
+                    <div class="kpi card" data-testid="kpi-events" data-count=move || counts.get().events.to_string()>
+                        <div class="kpi-label">{move || state.tr(Msg::Events)}</div>
+                        <div class="kpi-value">{move || group(counts.get().events as u64)}</div>
+                        <div class="kpi-sub muted small">
+                            {move || state.tr(Msg::Activities)} " " {move || group(counts.get().activities as u64)}
+                        </div>
+                    </div>
+                </div>
+                <div class="card">
+                    <h2>{move || state.tr(Msg::LifecycleMix)}</h2>
+                    <table class="mini stage-table">
+                        <tbody>
+                            {move || {
+                                let zh = state.lang.get().is_zh();
+                                let total = kpis.get().customers.max(1) as f64;
+                                stages
+                                    .get()
+                                    .into_iter()
+                                    .map(|(stage, n)| {
+                                        let share = n as f64 / total;
+                                        view! {
+                                            <tr data-testid="stage-count" data-stage=stage.code() data-count=n.to_string()>
+                                                <td><span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span></td>
+                                                <td class="num">{group(n as u64)}</td>
+                                                <td class="bar-cell">
+                                                    <span class="bar" style:width=format!("{:.1}%", share * 100.0)></span>
+                                                </td>
+                                                <td class="num">{percent(share)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </tbody>
+                    </table>
                 </div>
             </Show>
         </section>

@@ -381,3 +381,37 @@ pub fn is_new(
         _ => false,
     }
 }
+
+/// The dashboard's headline figures over all data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Kpis {
+    pub customers: usize,
+    /// Customers with at least one paid order.
+    pub buyers: usize,
+    /// Customers with at least two paid orders.
+    pub repeat_buyers: usize,
+    pub paid_orders: u64,
+    /// Net spend of all customers (paid − refunded), cents.
+    pub net_spend: Cents,
+    /// 客单价: net spend ÷ paid orders, rounded half away from zero.
+    pub aov: Option<Cents>,
+    /// 复购率: repeat buyers ÷ buyers.
+    pub repeat_rate: Option<f64>,
+}
+
+pub fn kpis(analytics: &Analytics) -> Kpis {
+    let cs = &analytics.customers;
+    let buyers = cs.iter().filter(|m| m.orders >= 1).count();
+    let repeat_buyers = cs.iter().filter(|m| m.orders >= 2).count();
+    let paid_orders: u64 = cs.iter().map(|m| u64::from(m.orders)).sum();
+    let net_spend: Cents = cs.iter().map(|m| m.total_spent).sum();
+    Kpis {
+        customers: cs.len(),
+        buyers,
+        repeat_buyers,
+        paid_orders,
+        net_spend,
+        aov: (paid_orders > 0).then(|| div_round(net_spend, paid_orders as i64)),
+        repeat_rate: (buyers > 0).then(|| repeat_buyers as f64 / buyers as f64),
+    }
+}

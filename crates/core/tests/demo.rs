@@ -193,3 +193,14 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
             .all(|a| customers.contains(&a.customer_id))
     );
 }
+
+/// The browser test `the_demo_is_the_same_in_the_browser` asserts the same value: the demo
+/// must not depend on the platform (pointer width, libm). Update both when the generator
+/// changes on purpose.
+pub const FINGERPRINT_300: u32 = 3_729_914_674;
+
+#[test]
+fn the_demo_fingerprint_is_stable() {
+    let d = generate(&DemoConfig::new(300, end()));
+    assert_eq!(kezhi_core::demo::fingerprint(&d), FINGERPRINT_300);
+}

@@ -159,6 +159,19 @@ fn an_explicit_reference_date_moves_recency_and_stages() {
 }
 
 #[test]
+fn kpis_over_the_fixture() {
+    let k = kezhi_core::metrics::kpis(&compute(&fixture(), &AnalyticsSettings::default()));
+    assert_eq!(
+        (k.customers, k.buyers, k.repeat_buyers, k.paid_orders),
+        (7, 6, 3, 12)
+    );
+    // ¥600 − ¥50 + ¥1,000 + ¥50 + ¥80,000 + ¥100 + ¥200 = ¥81,900 over 12 paid orders.
+    assert_eq!(k.net_spend, 8_190_000);
+    assert_eq!(k.aov, Some(682_500));
+    assert_eq!(k.repeat_rate, Some(0.5));
+}
+
+#[test]
 fn ties_share_a_score() {
     assert_eq!(quintile_scores(&[10, 10, 10, 10]), [1, 1, 1, 1]);
     assert_eq!(quintile_scores(&[1, 2, 3, 4, 5]), [1, 2, 3, 4, 5]);

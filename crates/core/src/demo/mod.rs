@@ -100,7 +100,7 @@ impl Generator {
         let end_day = config.end_date + Duration::days(1);
         let end = Timestamp::start_of_day(end_day, offset).unwrap_or_default();
         let start = end.plus_millis(-HISTORY_DAYS * MS_PER_DAY);
-        let owner_count = rng.gen_range(5..=OWNERS.len());
+        let owner_count = rng.gen_range(5..=OWNERS.len() as u32) as usize;
         let provinces: Vec<(&str, u32)> = PROVINCES.iter().map(|(p, w, _)| (*p, *w)).collect();
         Generator {
             count: config.customers,
@@ -153,19 +153,25 @@ impl Generator {
         uuid::Builder::from_random_bytes(self.rng.r#gen()).into_uuid()
     }
 
+    /// A uniform index below `n`. Drawn as u32: `usize` ranges draw differently on 32-bit
+    /// wasm and 64-bit native targets, and the demo must be the same everywhere.
+    fn below(&mut self, n: usize) -> usize {
+        self.rng.gen_range(0..n as u32) as usize
+    }
+
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.rng.gen_range(0..items.len())]
+        &items[self.below(items.len())]
     }
 
     fn chance(&mut self, p: f64) -> bool {
         self.rng.gen_bool(p.clamp(0.0, 1.0))
     }
 
-    /// A standard normal variate (Box–Muller).
+    /// An approximately standard normal variate: the sum of twelve uniforms minus six
+    /// (Irwin–Hall). Only additions, so every platform computes the same bits, unlike `ln`
+    /// and `cos`, whose last bit differs between libms.
     fn normal(&mut self) -> f64 {
-        let u1: f64 = self.rng.gen_range(f64::EPSILON..1.0);
-        let u2: f64 = self.rng.r#gen();
-        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+        (0..12).map(|_| self.rng.r#gen::<f64>()).sum::<f64>() - 6.0
     }
 
     fn customer(&mut self) {
@@ -246,7 +252,7 @@ impl Generator {
         let city = if cities.len() == 1 || self.chance(0.5) {
             cities[0]
         } else {
-            cities[self.rng.gen_range(1..cities.len())]
+            cities[1 + self.below(cities.len() - 1)]
         };
         (province, city)
     }
@@ -257,7 +263,7 @@ impl Generator {
             130, 131, 132, 135, 136, 137, 138, 139, 150, 152, 158, 177, 186, 199,
         ];
         loop {
-            let number = PREFIXES[self.rng.gen_range(0..PREFIXES.len())] * 100_000_000
+            let number = PREFIXES[self.below(PREFIXES.len())] * 100_000_000
                 + self.rng.gen_range(0..100_000_000);
             if self.phones.insert(number) {
                 return number.to_string();
@@ -356,7 +362,7 @@ impl Generator {
         if count == 0 || until <= first {
             return Vec::new();
         }
-        let favourite = self.rng.gen_range(0..CATEGORIES.len());
+        let favourite = self.below(CATEGORIES.len());
         let mut times: Vec<Timestamp> = (0..count)
             .map(|_| self.shopping_time(first, until))
             .collect();
@@ -368,7 +374,7 @@ impl Generator {
                 let category = if self.chance(0.6) {
                     favourite
                 } else {
-                    self.rng.gen_range(0..CATEGORIES.len())
+                    self.below(CATEGORIES.len())
                 };
                 let median_yuan = f64::from(CATEGORIES[category].1);
                 let scale = if archetype == Archetype::Business {
@@ -378,7 +384,7 @@ impl Generator {
                 };
                 let yuan = median_yuan * scale * (0.6 * self.normal()).exp();
                 // Prices end in .00, .90 or .99 as shops set them.
-                let cents = ((yuan.max(9.9) as i64) * 100) + [0, 90, 99][self.rng.gen_range(0..3)];
+                let cents = ((yuan.max(9.9) as i64) * 100) + [0, 90, 99][self.below(3)];
                 let channel = if self.chance(0.7) {
                     home_channel.clone()
                 } else {
@@ -543,9 +549,9 @@ impl Generator {
         }
         // Browsing that did not lead to an order: most visits end on the first page.
         let extra = match archetype {
-            Archetype::Prospect => self.rng.gen_range(1..=6),
-            Archetype::Lapsed => self.rng.gen_range(1..=4),
-            _ => orders.len() * self.rng.gen_range(1..=3) + self.rng.gen_range(0..=3),
+            Archetype::Prospect => 1 + self.below(6),
+            Archetype::Lapsed => 1 + self.below(4),
+            _ => orders.len() * (1 + self.below(3)) + self.below(4),
         };
         let until = match (archetype, orders.last()) {
             (Archetype::Lapsed, Some((o, _))) => o.ordered_at.plus_millis(60 * MS_PER_DAY),
@@ -563,7 +569,7 @@ impl Generator {
                 85..=95 => 3,
                 _ => 4,
             };
-            let cat = self.rng.gen_range(0..CATEGORIES.len());
+            let cat = self.below(CATEGORIES.len());
             let item = Some(self.item(cat));
             let category = Some(Sym::new(CATEGORIES[cat].0));
             let channel = customer.channel.as_deref().map(Sym::new);
@@ -636,4 +642,10 @@ fn activity_code(kind: ActivityKind) -> &'static str {
         ActivityKind::Note => "note",
         ActivityKind::OwnerChange => "owner_change",
     }
+}
+
+/// A fingerprint of the data a config generates, for checking that every platform (native,
+/// wasm) generates exactly the same demo.
+pub fn fingerprint(data: &Dataset) -> u32 {
+    crc32fast::hash(format!("{data:?}").as_bytes())
 }

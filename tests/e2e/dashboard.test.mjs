@@ -1,0 +1,40 @@
+// End-to-end: the dashboard's KPI hooks agree to the cent with what the core computes for
+// the same demo seed and end date (printed by the core's `demo_kpis` example).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, launch, open, checkNoErrors, byId, loadDemo } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server.close());
+
+/** The demo ends yesterday, China time (as the app generates it). */
+function demoEndDate() {
+  const chinaNow = new Date(Date.now() + 8 * 3600 * 1000);
+  chinaNow.setUTCDate(chinaNow.getUTCDate() - 1);
+  return chinaNow.toISOString().slice(0, 10);
+}
+
+test('KPIs of the demo match the core to the cent', async () => {
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/dashboard');
+    await loadDemo(page);
+    const end = demoEndDate();
+    const expected = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'kezhi-core', '--example', 'demo_kpis', '--', end], { encoding: 'utf8' }));
+    assert.equal(Number(await page.getAttribute(byId('kpi-customers'), 'data-count')), expected.customers);
+    assert.equal(Number(await page.getAttribute(byId('kpi-aov'), 'data-cents')), expected.aov_cents);
+    const rate = Number(await page.getAttribute(byId('kpi-repeat-rate'), 'data-rate'));
+    assert.ok(Math.abs(rate - expected.repeat_rate) < 1e-6, `${rate} vs ${expected.repeat_rate}`);
+    assert.match(await page.getAttribute(byId('kpi-repeat-rate'), 'data-rate'), /^0\.\d{4,}$/);
+    assert.equal(Number(await page.getAttribute(byId('kpi-net-sales'), 'data-cents')), expected.net_spend_cents);
+    // The lifecycle distribution covers every customer exactly once.
+    const stages = await page.$$eval(byId('stage-count'), (rows) => rows.map((r) => Number(r.dataset.count)));
+    assert.equal(stages.length, 6);
+    assert.equal(stages.reduce((a, b) => a + b, 0), expected.customers);
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});
