@@ -120,6 +120,8 @@ pub enum Msg {
     InMemoryOnly,
     Dashboard,
     Dismiss,
+    RfGrid,
+    RfGridHint,
     Aov,
     RepeatRate,
     Buyers,
@@ -260,6 +262,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             InMemoryOnly => "数据过大，无法存入浏览器本地存储，仅在内存中运行",
             Dashboard => "概览",
             Dismiss => "关闭",
+            RfGrid => "R×F 客户分布",
+            RfGridHint => "每格：客户数与平均消费（M）。R 越高越近期，F 越高越频繁。",
             Aov => "客单价",
             RepeatRate => "复购率",
             Buyers => "成交客户",
@@ -414,6 +418,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             InMemoryOnly => "Too large for the browser's local storage: running in memory only",
             Dashboard => "Dashboard",
             Dismiss => "Dismiss",
+            RfGrid => "R × F grid",
+            RfGridHint => {
+                "Each cell: customers and their average spend (M). Higher R is more recent, higher F more frequent."
+            }
             Aov => "Average order value",
             RepeatRate => "Repurchase rate",
             Buyers => "Buyers",

@@ -39,6 +39,7 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let grid = Memo::new(move |_| analytics.with(metrics::rf_grid));
     let percent = |r: f64| format!("{:.2}%", r * 100.0);
     view! {
         <section class="page">
@@ -82,6 +83,58 @@ pub fn DashboardPage() -> impl IntoView {
                             {move || state.tr(Msg::Activities)} " " {move || group(counts.get().activities as u64)}
                         </div>
                     </div>
+                </div>
+                <div class="card">
+                    <h2>{move || state.tr(Msg::RfGrid)}</h2>
+                    <p class="muted small">{move || state.tr(Msg::RfGridHint)}</p>
+                    <table class="rf-grid">
+                        <thead>
+                            <tr>
+                                <th>"R ↓  F →"</th>
+                                {(1..=5).map(|f| view! { <th>{f}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || {
+                                let g = grid.get();
+                                let max = g.iter().flatten().map(|c| c.customers).max().unwrap_or(0).max(1);
+                                (1..=5u8)
+                                    .rev()
+                                    .map(|r| {
+                                        let cells = (1..=5u8)
+                                            .map(|f| {
+                                                let cell = g[usize::from(r) - 1][usize::from(f) - 1];
+                                                let alpha = cell.customers as f64 / max as f64;
+                                                let title = format!(
+                                                    "R{r} F{f}: {} · {} · {}",
+                                                    cell.customers,
+                                                    money(cell.revenue),
+                                                    cell.average().map(money).unwrap_or_default(),
+                                                );
+                                                view! {
+                                                    <td
+                                                        class="rf-cell"
+                                                        data-testid="rfm-cell"
+                                                        data-r=r.to_string()
+                                                        data-f=f.to_string()
+                                                        data-count=cell.customers.to_string()
+                                                        data-cents=cell.revenue.to_string()
+                                                        title=title
+                                                        style:background=format!("rgba(31, 94, 255, {:.3})", 0.08 + 0.8 * alpha)
+                                                        style:color={ if alpha > 0.5 { "#fff" } else { "inherit" } }
+                                                    >
+                                                        <strong>{group(cell.customers as u64)}</strong>
+                                                        <span class="small">{cell.average().map(money)}</span>
+                                                    </td>
+                                                }
+                                            })
+                                            .collect_view();
+                                        view! { <tr><th>{r}</th>{cells}</tr> }
+                                    })
+                                    .collect_view()
+                            }}
+                        </tbody>
+                    </table>
                 </div>
                 <div class="card">
                     <h2>{move || state.tr(Msg::LifecycleMix)}</h2>

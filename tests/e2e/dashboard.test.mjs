@@ -29,6 +29,12 @@ test('KPIs of the demo match the core to the cent', async () => {
     assert.ok(Math.abs(rate - expected.repeat_rate) < 1e-6, `${rate} vs ${expected.repeat_rate}`);
     assert.match(await page.getAttribute(byId('kpi-repeat-rate'), 'data-rate'), /^0\.\d{4,}$/);
     assert.equal(Number(await page.getAttribute(byId('kpi-net-sales'), 'data-cents')), expected.net_spend_cents);
+    // The R×F grid: 25 cells holding every buyer once.
+    const cells = await page.$$eval(byId('rfm-cell'), (c) => c.map((x) => [Number(x.dataset.r), Number(x.dataset.f), Number(x.dataset.count)]));
+    assert.equal(cells.length, 25);
+    assert.equal(new Set(cells.map(([r, f]) => `${r}${f}`)).size, 25);
+    assert.ok(cells.every(([r, f]) => r >= 1 && r <= 5 && f >= 1 && f <= 5));
+    assert.equal(cells.reduce((a, [, , n]) => a + n, 0), expected.buyers);
     // The lifecycle distribution covers every customer exactly once.
     const stages = await page.$$eval(byId('stage-count'), (rows) => rows.map((r) => Number(r.dataset.count)));
     assert.equal(stages.length, 6);

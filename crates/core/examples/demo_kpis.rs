@@ -15,8 +15,9 @@ fn main() {
     let data = generate(&DemoConfig::new(DEMO_SIZES[0], end));
     let k = kpis(&compute(&data, &AnalyticsSettings::default()));
     println!(
-        "{{\"customers\":{},\"aov_cents\":{},\"repeat_rate\":{:.6},\"net_spend_cents\":{}}}",
+        "{{\"customers\":{},\"buyers\":{},\"aov_cents\":{},\"repeat_rate\":{:.6},\"net_spend_cents\":{}}}",
         k.customers,
+        k.buyers,
         k.aov.unwrap_or(0),
         k.repeat_rate.unwrap_or(0.0),
         k.net_spend

@@ -415,3 +415,31 @@ pub fn kpis(analytics: &Analytics) -> Kpis {
         repeat_rate: (buyers > 0).then(|| repeat_buyers as f64 / buyers as f64),
     }
 }
+
+/// One cell of the R×F grid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RfmCell {
+    pub customers: usize,
+    /// Net spend of the cell's customers, cents.
+    pub revenue: Cents,
+}
+
+impl RfmCell {
+    /// Average M of the cell, rounded half away from zero.
+    pub fn average(&self) -> Option<Cents> {
+        (self.customers > 0).then(|| div_round(self.revenue, self.customers as i64))
+    }
+}
+
+/// The 5×5 R×F grid: `grid[r - 1][f - 1]`.
+pub fn rf_grid(analytics: &Analytics) -> [[RfmCell; 5]; 5] {
+    let mut grid = [[RfmCell::default(); 5]; 5];
+    for m in &analytics.customers {
+        if let (Some(r), Some(f)) = (m.r, m.f) {
+            let cell = &mut grid[usize::from(r) - 1][usize::from(f) - 1];
+            cell.customers += 1;
+            cell.revenue += m.total_spent;
+        }
+    }
+    grid
+}

@@ -172,6 +172,19 @@ fn kpis_over_the_fixture() {
 }
 
 #[test]
+fn the_rf_grid_counts_and_sums_each_cell() {
+    let grid = kezhi_core::metrics::rf_grid(&compute(&fixture(), &AnalyticsSettings::default()));
+    // (R, F): A (5,4), B (3,1), C (1,1), E (3,5), F (1,1), G (2,3).
+    assert_eq!(grid[4][3].customers, 1);
+    assert_eq!(grid[0][0].customers, 2);
+    assert_eq!(grid[0][0].revenue, 5_000 + 10_000);
+    assert_eq!(grid[0][0].average(), Some(7_500));
+    assert_eq!(grid[2][4].revenue, 8_000_000);
+    let total: usize = grid.iter().flatten().map(|c| c.customers).sum();
+    assert_eq!(total, 6, "prospects are not in the grid");
+}
+
+#[test]
 fn ties_share_a_score() {
     assert_eq!(quintile_scores(&[10, 10, 10, 10]), [1, 1, 1, 1]);
     assert_eq!(quintile_scores(&[1, 2, 3, 4, 5]), [1, 2, 3, 4, 5]);
