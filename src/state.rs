@@ -8,6 +8,7 @@ use crate::platform;
 use crate::route::Route;
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::metrics::AnalyticsSettings;
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
 };
@@ -98,6 +99,14 @@ impl AppState {
             repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
             pending_undo: StoredValue::new(None),
+        }
+    }
+
+    /// The thresholds of the analytics, with days counted in the user's time zone.
+    pub fn analytics_settings(&self) -> AnalyticsSettings {
+        AnalyticsSettings {
+            utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
+            ..AnalyticsSettings::default()
         }
     }
 

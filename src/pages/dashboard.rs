@@ -5,17 +5,14 @@ use crate::components::EmptyState;
 use crate::i18n::Msg;
 use crate::platform::{self, group, money};
 use crate::state::use_app;
-use kezhi_core::metrics::{self, AnalyticsSettings, Stage};
+use kezhi_core::metrics::{self, Stage};
 use leptos::prelude::*;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = use_app();
     let empty = Memo::new(move |_| state.data.with(|d| d.is_empty()));
-    let settings = AnalyticsSettings {
-        utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
-        ..AnalyticsSettings::default()
-    };
+    let settings = state.analytics_settings();
     let analytics = Memo::new_with_compare(
         move |_| {
             state

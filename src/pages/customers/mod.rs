@@ -13,7 +13,7 @@ use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
-use kezhi_core::metrics::{AnalyticsSettings, Stage};
+use kezhi_core::metrics::Stage;
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -75,11 +75,7 @@ pub fn CustomersPage() -> impl IntoView {
 
     // The index is rebuilt only when the data changes; its comparison would cost more than
     // the rebuild, so every rebuild counts as a change.
-    // Days are counted in the user's time zone.
-    let settings = AnalyticsSettings {
-        utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
-        ..AnalyticsSettings::default()
-    };
+    let settings = state.analytics_settings();
     let index = Memo::new_with_compare(
         move |_| {
             state
