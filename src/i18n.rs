@@ -120,6 +120,8 @@ pub enum Msg {
     InMemoryOnly,
     Dashboard,
     Dismiss,
+    ExportCsv,
+    MaskOnExport,
     RfGrid,
     RfGridHint,
     Aov,
@@ -262,6 +264,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             InMemoryOnly => "数据过大，无法存入浏览器本地存储，仅在内存中运行",
             Dashboard => "概览",
             Dismiss => "关闭",
+            ExportCsv => "导出 CSV",
+            MaskOnExport => "隐藏手机号和邮箱",
             RfGrid => "R×F 客户分布",
             RfGridHint => "每格：客户数与平均消费（M）。R 越高越近期，F 越高越频繁。",
             Aov => "客单价",
@@ -418,6 +422,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             InMemoryOnly => "Too large for the browser's local storage: running in memory only",
             Dashboard => "Dashboard",
             Dismiss => "Dismiss",
+            ExportCsv => "Export CSV",
+            MaskOnExport => "Mask phones and e-mails",
             RfGrid => "R × F grid",
             RfGridHint => {
                 "Each cell: customers and their average spend (M). Higher R is more recent, higher F more frequent."

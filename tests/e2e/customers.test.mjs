@@ -299,3 +299,32 @@ test('a duplicate phone warns and offers to open the existing customer', async (
   await until(async () => (await page.inputValue(byId('field-name'))) === existing.trim(), 'the existing customer opened');
   checkNoErrors(page);
 });
+
+test('export-csv downloads the current view with the contract columns', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.selectOption(byId('filter-channel'), 'jd');
+  await until(async () => (await count(page)) < 5000, 'the channel filter');
+  const n = await count(page);
+  const read = async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('export-csv'))]);
+    assert.match(download.suggestedFilename(), /^kezhi-customers-\d{4}-\d{2}-\d{2}\.csv$/);
+    const chunks = await (await download.createReadStream()).toArray();
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  const text = await read();
+  assert.equal(text.charCodeAt(0), 0xfeff, 'UTF-8 with a BOM for Excel');
+  const lines = text.slice(1).trimEnd().split('\n');
+  assert.ok(lines[0].startsWith('id,name,phone,email,city,tags,owner,lifecycle,orders,total_spent,last_order_at,r,f,m,rfm_group'));
+  assert.equal(lines.length - 1, n, 'one line per matching customer');
+  const firstId = await page.getAttribute(byId('customer-row'), 'data-id');
+  assert.ok(lines[1].startsWith(firstId + ','), 'in the order of the list');
+  assert.ok(lines.slice(1).every((l) => /,\-?\d+\.\d{2},(\d{4}-\d{2}-\d{2})?,/.test(l)), 'total_spent in yuan, date or empty');
+  assert.ok(/,1\d{10},/.test(lines[1]) || /,,/.test(lines[1]), 'phones in full by default');
+  await page.check(byId('export-mask'));
+  const masked = await read();
+  assert.ok(!/,1\d{10},/.test(masked), 'no full phone number when masked');
+  assert.ok(/1\d\d\*{4}\d{4}/.test(masked));
+  await page.click(byId('filters-clear'));
+  checkNoErrors(page);
+});

@@ -9,6 +9,7 @@ pub mod channel;
 pub mod customer_query;
 pub mod dataset;
 pub mod demo;
+pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod store;

@@ -13,7 +13,8 @@ use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
-use kezhi_core::metrics::Stage;
+use kezhi_core::export::{ExportOptions, customers_csv};
+use kezhi_core::metrics::{self, Stage};
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -111,6 +112,23 @@ pub fn CustomersPage() -> impl IntoView {
         }
     });
 
+    let mask = RwSignal::new(false);
+    let export = move |_| {
+        let rows = matches.get_untracked();
+        let options = ExportOptions {
+            mask: mask.get_untracked(),
+            chinese: state.lang.get_untracked().is_zh(),
+            offset: platform::local_offset(),
+        };
+        let csv = state.data.with_untracked(|d| {
+            let analytics = metrics::compute(d, &state.analytics_settings());
+            customers_csv(d, &analytics, &rows, &options)
+        });
+        let name = format!("kezhi-customers-{}.csv", platform::today());
+        if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
+            state.toast(crate::state::ToastKind::Error, e);
+        }
+    };
     let open_new = move |_| {
         let route = state
             .route
@@ -141,6 +159,20 @@ pub fn CustomersPage() -> impl IntoView {
                     <strong>{move || platform::group(matches.with(|m| m.len()) as u64)}</strong>
                     " "
                     {move || state.tr(Msg::MatchingCustomers)}
+                </span>
+                <span class="export">
+                    <label class="mask-toggle">
+                        <input
+                            type="checkbox"
+                            data-testid="export-mask"
+                            prop:checked=move || mask.get()
+                            on:change=move |_| mask.update(|m| *m = !*m)
+                        />
+                        {move || state.tr(Msg::MaskOnExport)}
+                    </label>
+                    <button class="btn" data-testid="export-csv" on:click=export>
+                        {move || state.tr(Msg::ExportCsv)}
+                    </button>
                 </span>
                 <button class="btn btn-primary" data-testid="customer-new" on:click=open_new>
                     "+ "

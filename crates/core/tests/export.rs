@@ -1,0 +1,109 @@
+//! The customer CSV export: the UI contract's columns in order, exact values, quoting,
+//! masking and formula neutralisation.
+
+use kezhi_core::export::{CUSTOMER_COLUMNS, ExportOptions, customers_csv};
+use kezhi_core::metrics::{AnalyticsSettings, compute};
+use kezhi_core::time::china_offset;
+use kezhi_core::*;
+use uuid::Uuid;
+
+fn data() -> Dataset {
+    let mut a = Customer::new(Uuid::from_u128(1), "张三", Timestamp(0));
+    a.phone = Some("13812345678".into());
+    a.email = Some("zhang@example.com".into());
+    a.city = Some("深圳".into());
+    a.tags = vec!["高价值".into(), "母婴".into()];
+    a.owner = Some("王丽娜".into());
+    a.external_id = Some("C0000001".into());
+    let b = Customer::new(Uuid::from_u128(2), "=HYPERLINK(\"x\")", Timestamp(0));
+    let at = Timestamp::from_local(
+        chrono::NaiveDate::from_ymd_opt(2026, 5, 20)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .expect("time"),
+        china_offset(),
+    )
+    .expect("ts");
+    let order = Order {
+        id: Uuid::from_u128(10),
+        customer_id: a.id,
+        source_order_id: "TM1".into(),
+        ordered_at: at,
+        amount_cents: 123_450,
+        item_count: 2,
+        channel: "tmall".into(),
+        status: OrderStatus::Paid,
+        updated_at: at,
+    };
+    Dataset {
+        customers: vec![a, b],
+        orders: vec![order],
+        ..Dataset::default()
+    }
+}
+
+fn rows(csv_text: &str) -> Vec<Vec<String>> {
+    let body = csv_text.strip_prefix('\u{feff}').expect("BOM");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.expect("record").iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn contract_columns_and_exact_values() {
+    let d = data();
+    let a = compute(&d, &AnalyticsSettings::default());
+    let options = ExportOptions {
+        mask: false,
+        chinese: true,
+        offset: china_offset(),
+    };
+    let table = rows(&customers_csv(&d, &a, &[0, 1], &options));
+    assert_eq!(table[0][..15], CUSTOMER_COLUMNS[..15]);
+    assert_eq!(
+        table[0][..15].join(","),
+        "id,name,phone,email,city,tags,owner,lifecycle,orders,total_spent,last_order_at,r,f,m,rfm_group"
+    );
+    assert_eq!(
+        table[1],
+        [
+            "00000000-0000-0000-0000-000000000001",
+            "张三",
+            "13812345678",
+            "zhang@example.com",
+            "深圳",
+            "高价值,母婴",
+            "王丽娜",
+            "开发",
+            "1",
+            "1234.50",
+            "2026-05-20",
+            "1",
+            "1",
+            "1",
+            "一般挽留客户",
+            "C0000001",
+        ]
+    );
+    // No orders: empty scores and date; a formula-like name is neutralised.
+    assert_eq!(table[2][1], "'=HYPERLINK(\"x\")");
+    assert_eq!(table[2][7], "潜在");
+    assert_eq!(&table[2][8..15], ["0", "0.00", "", "", "", "", ""]);
+}
+
+#[test]
+fn masking_hides_phone_and_email() {
+    let d = data();
+    let a = compute(&d, &AnalyticsSettings::default());
+    let options = ExportOptions {
+        mask: true,
+        chinese: false,
+        offset: china_offset(),
+    };
+    let table = rows(&customers_csv(&d, &a, &[0], &options));
+    assert_eq!(table[1][2], "138****5678");
+    assert_eq!(table[1][3], "z***@example.com");
+    assert_eq!(table[1][7], "Developing");
+}
