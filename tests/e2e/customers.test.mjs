@@ -111,6 +111,23 @@ test('filters combine with search and live in the URL', async () => {
   assert.ok(orders.length > 0 && orders.every((n) => n >= 4), `mature means ≥ 4 orders: ${orders}`);
   await page.click(byId('filters-clear'));
   await until(async () => (await count(page)) === 5000, 'filters cleared');
+
+  // Value tiers and RFM groups are columns and filters too.
+  await page.selectOption(byId('filter-tier'), 'premium');
+  await until(async () => (await count(page)) < 5000, 'tier filter');
+  const spent = await page.$$eval(`${byId('customer-row')} [data-col="spent"]`, (c) => c.map((x) => Number(x.textContent.replace(/[¥,]/g, ''))));
+  assert.ok(spent.length > 0 && spent.every((y) => y >= 50000), `优质客户 spent ≥ ¥50,000: ${spent}`);
+  for (const t of await page.$$eval(`${byId('customer-row')} [data-col="tier"]`, (c) => c.map((x) => x.textContent.trim()))) {
+    assert.equal(t, '优质客户');
+  }
+  await page.click(byId('filters-clear'));
+  await page.selectOption(byId('filter-rfm_group'), 'important_value');
+  await until(async () => (await count(page)) < 5000, 'RFM group filter');
+  for (const g of await page.$$eval(`${byId('customer-row')} [data-col="rfm_group"]`, (c) => c.map((x) => x.textContent.trim()))) {
+    assert.equal(g, '重要价值客户');
+  }
+  await page.click(byId('filters-clear'));
+  await until(async () => (await count(page)) === 5000, 'filters cleared');
   checkNoErrors(page);
 });
 

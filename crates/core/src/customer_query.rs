@@ -5,7 +5,7 @@
 //! for Chinese names also over the full pinyin (`zhangsan`) and the initials (`zs`).
 
 use crate::dataset::Dataset;
-use crate::metrics::{self, AnalyticsSettings, Stage};
+use crate::metrics::{self, AnalyticsSettings, RfmGroup, Stage, Tier};
 use crate::summary::OrderSummary;
 use pinyin::ToPinyin;
 use std::cmp::Ordering;
@@ -27,10 +27,15 @@ pub enum SortKey {
     LastOrder,
     Created,
     Stage,
+    Tier,
+    R,
+    F,
+    M,
+    Group,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 12] = [
+    pub const ALL: [SortKey; 17] = [
         SortKey::Name,
         SortKey::Phone,
         SortKey::City,
@@ -43,6 +48,11 @@ impl SortKey {
         SortKey::LastOrder,
         SortKey::Created,
         SortKey::Stage,
+        SortKey::Tier,
+        SortKey::R,
+        SortKey::F,
+        SortKey::M,
+        SortKey::Group,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +68,11 @@ impl SortKey {
             SortKey::LastOrder => "last_order",
             SortKey::Created => "created",
             SortKey::Stage => "stage",
+            SortKey::Tier => "tier",
+            SortKey::R => "r",
+            SortKey::F => "f",
+            SortKey::M => "m",
+            SortKey::Group => "rfm_group",
         }
     }
     pub fn parse(s: &str) -> Option<SortKey> {
@@ -75,6 +90,8 @@ pub struct Filters {
     pub tag: Option<String>,
     pub owner: Option<String>,
     pub stage: Option<Stage>,
+    pub tier: Option<Tier>,
+    pub group: Option<RfmGroup>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -130,7 +147,32 @@ struct Entry {
     /// Unique, so it also breaks every tie.
     name_rank: u32,
     summary: OrderSummary,
-    stage: Stage,
+    /// The analytics of the customer: stage, tier, scores and RFM group.
+    labels: Labels,
+}
+
+/// What the analytics say about one customer, as the list shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Labels {
+    pub stage: Stage,
+    pub tier: Tier,
+    pub r: Option<u8>,
+    pub f: Option<u8>,
+    pub m: Option<u8>,
+    pub group: Option<RfmGroup>,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            stage: Stage::Prospect,
+            tier: Tier::Regular,
+            r: None,
+            f: None,
+            m: None,
+            group: None,
+        }
+    }
 }
 
 /// Which slot of `CustomerIndex::ranks` holds a column.
@@ -225,7 +267,14 @@ impl CustomerIndex {
                         total_spent: m.total_spent,
                         last_order: m.last_order,
                     },
-                    stage: m.stage.unwrap_or(Stage::Prospect),
+                    labels: Labels {
+                        stage: m.stage.unwrap_or(Stage::Prospect),
+                        tier: m.tier.unwrap_or(Tier::Regular),
+                        r: m.r,
+                        f: m.f,
+                        m: m.m,
+                        group: m.group,
+                    },
                 }
             })
             .collect();
@@ -253,9 +302,12 @@ impl CustomerIndex {
         self.entries.is_empty()
     }
 
-    /// The lifecycle stage of the customer at `index`.
-    pub fn stage(&self, index: usize) -> Stage {
-        self.entries.get(index).map_or(Stage::Prospect, |e| e.stage)
+    /// The analytics labels of the customer at `index`.
+    pub fn labels(&self, index: usize) -> Labels {
+        self.entries
+            .get(index)
+            .map(|e| e.labels)
+            .unwrap_or_default()
     }
 
     /// The order figures of the customer at `index`.
@@ -289,7 +341,9 @@ impl CustomerIndex {
                     && same(&c.member_level, &f.level)
                     && same(&c.owner, &f.owner)
                     && f.tag.as_ref().is_none_or(|t| c.tags.iter().any(|x| x == t))
-                    && f.stage.is_none_or(|s| e.stage == s)
+                    && f.stage.is_none_or(|s| e.labels.stage == s)
+                    && f.tier.is_none_or(|t| e.labels.tier == t)
+                    && f.group.is_none_or(|g| e.labels.group == Some(g))
                     && (text.is_empty()
                         || e.haystack.contains(&text)
                         || (latin
@@ -360,7 +414,12 @@ impl CustomerIndex {
                 }
                 SortKey::LastOrder => opt(es[a].summary.last_order, es[b].summary.last_order, dir),
                 SortKey::Created => dir(cs[a].created_at.cmp(&cs[b].created_at)),
-                SortKey::Stage => dir(es[a].stage.cmp(&es[b].stage)),
+                SortKey::Stage => dir(es[a].labels.stage.cmp(&es[b].labels.stage)),
+                SortKey::Tier => dir(es[a].labels.tier.cmp(&es[b].labels.tier)),
+                SortKey::R => opt(es[a].labels.r, es[b].labels.r, dir),
+                SortKey::F => opt(es[a].labels.f, es[b].labels.f, dir),
+                SortKey::M => opt(es[a].labels.m, es[b].labels.m, dir),
+                SortKey::Group => opt(es[a].labels.group, es[b].labels.group, dir),
             };
             primary.then_with(|| by_name(a, b))
         });

@@ -116,8 +116,8 @@ impl Stage {
     }
 }
 
-/// The eight-class RFM model (R, F, M each high or low).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The eight-class RFM model (R, F, M each high or low), most valuable first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RfmGroup {
     ImportantValue,
     ImportantDevelop,
@@ -130,6 +130,28 @@ pub enum RfmGroup {
 }
 
 impl RfmGroup {
+    pub const ALL: [RfmGroup; 8] = [
+        RfmGroup::ImportantValue,
+        RfmGroup::ImportantDevelop,
+        RfmGroup::ImportantRetain,
+        RfmGroup::ImportantWinBack,
+        RfmGroup::GeneralValue,
+        RfmGroup::GeneralDevelop,
+        RfmGroup::GeneralRetain,
+        RfmGroup::GeneralWinBack,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            RfmGroup::ImportantValue => "important_value",
+            RfmGroup::ImportantDevelop => "important_develop",
+            RfmGroup::ImportantRetain => "important_retain",
+            RfmGroup::ImportantWinBack => "important_win_back",
+            RfmGroup::GeneralValue => "general_value",
+            RfmGroup::GeneralDevelop => "general_develop",
+            RfmGroup::GeneralRetain => "general_retain",
+            RfmGroup::GeneralWinBack => "general_win_back",
+        }
+    }
     pub fn of(r_high: bool, f_high: bool, m_high: bool) -> RfmGroup {
         match (m_high, r_high, f_high) {
             (true, true, true) => RfmGroup::ImportantValue,
@@ -173,6 +195,27 @@ pub enum Tier {
     Key,
     /// 普通客户.
     Regular,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Premium, Tier::Key, Tier::Regular];
+    pub fn code(self) -> &'static str {
+        match self {
+            Tier::Premium => "premium",
+            Tier::Key => "key",
+            Tier::Regular => "regular",
+        }
+    }
+    pub fn name(self, chinese: bool) -> &'static str {
+        match (self, chinese) {
+            (Tier::Premium, true) => "优质客户",
+            (Tier::Key, true) => "重点客户",
+            (Tier::Regular, true) => "普通客户",
+            (Tier::Premium, false) => "Premium",
+            (Tier::Key, false) => "Key",
+            (Tier::Regular, false) => "Regular",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

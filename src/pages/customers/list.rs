@@ -6,8 +6,8 @@ use crate::platform::{self, money};
 use crate::state::use_app;
 use kezhi_core::Customer;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
+use kezhi_core::customer_query::Labels;
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
-use kezhi_core::metrics::Stage;
 use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ const COLUMNS_KEY: &str = "kezhi:columns";
 pub type Column = SortKey;
 
 /// The table's columns in display order (`Created` sorts but is not shown).
-const COLUMNS: [Column; 11] = [
+const COLUMNS: [Column; 16] = [
     SortKey::Name,
     SortKey::Phone,
     SortKey::City,
@@ -35,7 +35,15 @@ const COLUMNS: [Column; 11] = [
     SortKey::TotalSpent,
     SortKey::LastOrder,
     SortKey::Stage,
+    SortKey::Tier,
+    SortKey::Group,
+    SortKey::R,
+    SortKey::F,
+    SortKey::M,
 ];
+
+/// Shown until the user chooses: the scores are one click away in the column chooser.
+const DEFAULT_HIDDEN: [Column; 3] = [SortKey::R, SortKey::F, SortKey::M];
 
 /// How a column looks in the table.
 trait ColumnLook {
@@ -60,6 +68,11 @@ impl ColumnLook for Column {
             SortKey::LastOrder => Msg::LastOrder,
             SortKey::Created => Msg::CreatedAt,
             SortKey::Stage => Msg::Lifecycle,
+            SortKey::Tier => Msg::Tier,
+            SortKey::Group => Msg::RfmGroupLabel,
+            SortKey::R => Msg::ScoreR,
+            SortKey::F => Msg::ScoreF,
+            SortKey::M => Msg::ScoreM,
         }
     }
     fn width(self) -> &'static str {
@@ -75,10 +88,16 @@ impl ColumnLook for Column {
             SortKey::TotalSpent => "8em",
             SortKey::LastOrder | SortKey::Created => "6.5em",
             SortKey::Stage => "5.5em",
+            SortKey::Tier => "5.5em",
+            SortKey::Group => "7.5em",
+            SortKey::R | SortKey::F | SortKey::M => "2.5em",
         }
     }
     fn numeric(self) -> bool {
-        matches!(self, SortKey::Orders | SortKey::TotalSpent)
+        matches!(
+            self,
+            SortKey::Orders | SortKey::TotalSpent | SortKey::R | SortKey::F | SortKey::M
+        )
     }
 }
 
@@ -96,7 +115,10 @@ impl Columns {
         let stored: Option<Vec<String>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
         let mut cols: Vec<Column> = match stored {
             Some(names) => names.iter().filter_map(|n| SortKey::parse(n)).collect(),
-            None => COLUMNS.to_vec(),
+            None => COLUMNS
+                .into_iter()
+                .filter(|c| !DEFAULT_HIDDEN.contains(c))
+                .collect(),
         };
         if !cols.contains(&SortKey::Name) {
             cols.insert(0, SortKey::Name);
@@ -220,7 +242,7 @@ fn cell(
     column: Column,
     c: &Customer,
     s: &OrderSummary,
-    stage: Stage,
+    labels: Labels,
     zh: bool,
     reveal: bool,
     offset: chrono::FixedOffset,
@@ -255,10 +277,20 @@ fn cell(
         SortKey::TotalSpent => text(Some(money(s.total_spent))),
         SortKey::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),
         SortKey::Created => text(Some(c.created_at.format_date(offset))),
-        SortKey::Stage => view! {
-            <span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span>
+        SortKey::Stage => {
+            let stage = labels.stage;
+            view! { <span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span> }
+                .into_any()
         }
-        .into_any(),
+        SortKey::Tier => {
+            let tier = labels.tier;
+            view! { <span class=format!("tier tier-{}", tier.code())>{tier.name(zh)}</span> }
+                .into_any()
+        }
+        SortKey::Group => text(labels.group.map(|g| g.name(zh).to_string())),
+        SortKey::R => text(labels.r.map(|v| v.to_string())),
+        SortKey::F => text(labels.f.map(|v| v.to_string())),
+        SortKey::M => text(labels.m.map(|v| v.to_string())),
     }
 }
 
@@ -319,10 +351,10 @@ pub fn CustomerList(
     let visible = Memo::new(move |_| {
         let (first, last) = range.get();
         let slice: Vec<usize> = matches.with(|m| m[first.min(m.len())..last.min(m.len())].to_vec());
-        let summaries: Vec<(OrderSummary, Stage)> = index.with(|ix| {
+        let summaries: Vec<(OrderSummary, Labels)> = index.with(|ix| {
             slice
                 .iter()
-                .map(|&i| (ix.summary(i), ix.stage(i)))
+                .map(|&i| (ix.summary(i), ix.labels(i)))
                 .collect()
         });
         state.data.with(|d| {

@@ -14,7 +14,7 @@ use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
 use kezhi_core::export::{ExportOptions, customers_csv};
-use kezhi_core::metrics::{self, Stage};
+use kezhi_core::metrics::{self, RfmGroup, Stage, Tier};
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -23,7 +23,16 @@ use uuid::Uuid;
 const SEARCH_DEBOUNCE_MS: u64 = 120;
 
 /// The URL parameter of each filter.
-const FILTER_PARAMS: [&str; 6] = ["channel", "city", "level", "tag", "owner", "stage"];
+const FILTER_PARAMS: [&str; 8] = [
+    "channel",
+    "city",
+    "level",
+    "tag",
+    "owner",
+    "stage",
+    "tier",
+    "rfm_group",
+];
 
 /// The list's query as the URL states it.
 fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
@@ -39,6 +48,12 @@ fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
             stage: route
                 .param("stage")
                 .and_then(|s| Stage::ALL.into_iter().find(|x| x.code() == s)),
+            tier: route
+                .param("tier")
+                .and_then(|s| Tier::ALL.into_iter().find(|x| x.code() == s)),
+            group: route
+                .param("rfm_group")
+                .and_then(|s| RfmGroup::ALL.into_iter().find(|x| x.code() == s)),
         },
         sort: route
             .param("sort")
@@ -221,6 +236,8 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 CustomerIndex::values(d, |c| c.tags.iter().map(String::as_str).collect()),
                 one(|c| c.owner.as_ref()),
                 Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
+                Tier::ALL.iter().map(|s| s.code().to_string()).collect(),
+                RfmGroup::ALL.iter().map(|s| s.code().to_string()).collect(),
             ]
         })
     });
@@ -231,6 +248,8 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         Msg::Tags,
         Msg::Owner,
         Msg::Lifecycle,
+        Msg::Tier,
+        Msg::RfmGroupLabel,
     ];
     let any_filter = Memo::new(move |_| {
         state
@@ -260,6 +279,16 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                     "channel" => display(&CHANNELS, v, zh).to_string(),
                     "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
                     "stage" => Stage::ALL
+                        .into_iter()
+                        .find(|s| s.code() == v)
+                        .map_or(v, |s| s.name(zh))
+                        .to_string(),
+                    "tier" => Tier::ALL
+                        .into_iter()
+                        .find(|s| s.code() == v)
+                        .map_or(v, |s| s.name(zh))
+                        .to_string(),
+                    "rfm_group" => RfmGroup::ALL
                         .into_iter()
                         .find(|s| s.code() == v)
                         .map_or(v, |s| s.name(zh))
