@@ -19,6 +19,7 @@ use std::time::Duration;
 /// localStorage holds about 5 Mi UTF-16 code units per origin in Chromium and Firefox.
 pub const QUOTA: usize = 5 * 1024 * 1024;
 const LANG_KEY: &str = "kezhi:lang";
+const ANALYTICS_KEY: &str = "kezhi:analytics";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Persistence {
@@ -66,6 +67,8 @@ pub struct AppState {
     pub confirm: RwSignal<Option<Confirm>>,
     /// A long task is running (e.g. generating a large demo).
     pub busy: RwSignal<Option<Msg>>,
+    /// Analytics thresholds and reference date (Settings), remembered in this browser.
+    pub analytics: RwSignal<AnalyticsSettings>,
     /// The data was too big for storage: no further save is attempted until it is replaced.
     memory_only: RwSignal<bool>,
     repo: StoredValue<Repository<BrowserStore>>,
@@ -95,6 +98,9 @@ impl AppState {
             toasts: RwSignal::new(Vec::new()),
             confirm: RwSignal::new(None),
             busy: RwSignal::new(None),
+            analytics: RwSignal::new(
+                kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default(),
+            ),
             memory_only: RwSignal::new(false),
             repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
@@ -102,11 +108,21 @@ impl AppState {
         }
     }
 
-    /// The thresholds of the analytics, with days counted in the user's time zone.
+    /// The thresholds of the analytics (tracked: pages recompute when they change), with days
+    /// counted in the user's time zone.
     pub fn analytics_settings(&self) -> AnalyticsSettings {
-        AnalyticsSettings {
-            utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
-            ..AnalyticsSettings::default()
+        in_local_time(self.analytics.get())
+    }
+
+    pub fn analytics_settings_untracked(&self) -> AnalyticsSettings {
+        in_local_time(self.analytics.get_untracked())
+    }
+
+    /// Changes and remembers the analytics thresholds.
+    pub fn set_analytics(&self, edit: impl FnOnce(&mut AnalyticsSettings)) {
+        self.analytics.update(edit);
+        if kezhi_storage_web::set_pref(ANALYTICS_KEY, &self.analytics.get_untracked()).is_err() {
+            self.toast(ToastKind::Error, self.tr(Msg::QuotaFull));
         }
     }
 
@@ -409,6 +425,14 @@ impl AppState {
         let hash = route.to_hash();
         self.route.set(route);
         platform::replace_hash(&hash);
+    }
+}
+
+/// Days are counted in the user's time zone, whatever zone the settings were saved in.
+fn in_local_time(settings: AnalyticsSettings) -> AnalyticsSettings {
+    AnalyticsSettings {
+        utc_offset_minutes: platform::local_offset().local_minus_utc() / 60,
+        ..settings
     }
 }
 

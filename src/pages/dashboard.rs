@@ -12,9 +12,9 @@ use leptos::prelude::*;
 pub fn DashboardPage() -> impl IntoView {
     let state = use_app();
     let empty = Memo::new(move |_| state.data.with(|d| d.is_empty()));
-    let settings = state.analytics_settings();
     let analytics = Memo::new_with_compare(
         move |_| {
+            let settings = state.analytics_settings();
             state
                 .data
                 .with(|d| platform::timed("kezhi:analytics", || metrics::compute(d, &settings)))

@@ -2,6 +2,7 @@ use crate::i18n::Msg;
 use crate::platform::group;
 use crate::state::{QUOTA, use_app};
 use kezhi_core::demo::DEMO_SIZES;
+use kezhi_core::metrics::AnalyticsSettings;
 use leptos::prelude::*;
 
 #[component]
@@ -76,6 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
                         .collect_view()}
                 </div>
             </div>
+            <AnalyticsCard/>
             <div class="card danger-zone">
                 <h2>{move || state.tr(Msg::ResetData)}</h2>
                 <button
@@ -87,5 +89,72 @@ pub fn SettingsPage() -> impl IntoView {
                 </button>
             </div>
         </section>
+    }
+}
+
+/// The thresholds of the analytics (docs/analytics.md), applied at once everywhere.
+#[component]
+fn AnalyticsCard() -> impl IntoView {
+    let state = use_app();
+    let a = state.analytics;
+    // A number field that writes a valid value into the settings and ignores anything else.
+    let number = move |label: Msg,
+                       testid: &'static str,
+                       get: fn(&AnalyticsSettings) -> i64,
+                       set: fn(&mut AnalyticsSettings, i64),
+                       min: i64,
+                       max: i64| {
+        view! {
+            <label class="field">
+                <span class="field-label">{move || state.tr(label)}</span>
+                <input
+                    type="number"
+                    min=min
+                    max=max
+                    data-testid=testid
+                    prop:value=move || a.with(get).to_string()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).trim().parse::<i64>()
+                            && (min..=max).contains(&v)
+                        {
+                            state.set_analytics(|s| set(s, v));
+                        }
+                    }
+                />
+            </label>
+        }
+    };
+    view! {
+        <div class="card">
+            <h2>{move || state.tr(Msg::AnalyticsSettingsTitle)}</h2>
+            <p class="muted">{move || state.tr(Msg::AnalyticsSettingsHint)}</p>
+            <div class="settings-grid">
+                <label class="field">
+                    <span class="field-label">{move || state.tr(Msg::ReferenceDate)}</span>
+                    <input
+                        type="date"
+                        data-testid="analytics-reference"
+                        prop:value=move || a.with(|s| s.reference.map(|d| d.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            let date = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
+                            state.set_analytics(|s| s.reference = date);
+                        }
+                    />
+                </label>
+                {number(Msg::NewDays, "analytics-new-days", |s| s.new_days, |s, v| s.new_days = v, 1, 3650)}
+                {number(Msg::MatureOrders, "analytics-mature-orders", |s| i64::from(s.mature_orders), |s, v| s.mature_orders = v as u32, 2, 1000)}
+                {number(Msg::AtRiskDays, "analytics-at-risk-days", |s| s.at_risk_days, |s, v| s.at_risk_days = v, 1, 3650)}
+                {number(Msg::ChurnDays, "analytics-churn-days", |s| s.churn_days, |s, v| s.churn_days = v, 1, 3650)}
+                {number(Msg::RfmHigh, "analytics-rfm-high", |s| i64::from(s.rfm_high), |s, v| s.rfm_high = v as u8, 1, 5)}
+                {number(Msg::PremiumYuan, "analytics-premium", |s| s.premium_cents / 100, |s, v| s.premium_cents = v * 100, 0, 100_000_000)}
+                {number(Msg::KeyPercent, "analytics-key-percent", |s| i64::from(s.key_percent), |s, v| s.key_percent = v as u32, 0, 100)}
+            </div>
+            <div class="button-row">
+                <button class="btn" data-testid="analytics-defaults" on:click=move |_| state.set_analytics(|s| *s = AnalyticsSettings::default())>
+                    {move || state.tr(Msg::RestoreDefaults)}
+                </button>
+            </div>
+        </div>
     }
 }

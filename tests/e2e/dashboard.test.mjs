@@ -39,6 +39,22 @@ test('KPIs of the demo match the core to the cent', async () => {
     const stages = await page.$$eval(byId('stage-count'), (rows) => rows.map((r) => Number(r.dataset.count)));
     assert.equal(stages.length, 6);
     assert.equal(stages.reduce((a, b) => a + b, 0), expected.customers);
+
+    // Thresholds in Settings apply at once and are remembered.
+    const churned = async () => Number(await page.getAttribute(`${byId('stage-count')}[data-stage="churned"]`, 'data-count'));
+    assert.ok((await churned()) > 0);
+    await page.click(byId('nav-settings'));
+    await page.fill(byId('analytics-churn-days'), '3650');
+    await page.press(byId('analytics-churn-days'), 'Enter');
+    await page.click(byId('nav-dashboard'));
+    assert.equal(await churned(), 0, 'nobody is quiet for ten years in a three-year history');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await churned(), 0, 'remembered');
+    await page.click(byId('nav-settings'));
+    await page.click(byId('analytics-defaults'));
+    await page.click(byId('nav-dashboard'));
+    assert.ok((await churned()) > 0);
     checkNoErrors(page);
   } finally {
     await browser.close();

@@ -91,9 +91,9 @@ pub fn CustomersPage() -> impl IntoView {
 
     // The index is rebuilt only when the data changes; its comparison would cost more than
     // the rebuild, so every rebuild counts as a change.
-    let settings = state.analytics_settings();
     let index = Memo::new_with_compare(
         move |_| {
+            let settings = state.analytics_settings();
             state
                 .data
                 .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d, &settings)))
@@ -136,7 +136,7 @@ pub fn CustomersPage() -> impl IntoView {
             offset: platform::local_offset(),
         };
         let csv = state.data.with_untracked(|d| {
-            let analytics = metrics::compute(d, &state.analytics_settings());
+            let analytics = metrics::compute(d, &state.analytics_settings_untracked());
             customers_csv(d, &analytics, &rows, &options)
         });
         let name = format!("kezhi-customers-{}.csv", platform::today());
