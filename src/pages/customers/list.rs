@@ -7,7 +7,9 @@ use crate::state::use_app;
 use kezhi_core::Customer;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::Labels;
+// Phone numbers are personal data: masked (`138****5678`) unless the user reveals them.
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
+use kezhi_core::export::mask_phone;
 use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -223,19 +225,6 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
             </Show>
         </span>
     }
-}
-
-/// `138****5678`: phone numbers are personal data, masked unless the user reveals them.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 7 {
-        return phone.to_string();
-    }
-    let (head, tail) = (3, 4);
-    let mut out: String = chars[..head].iter().collect();
-    out.push_str(&"*".repeat(chars.len() - head - tail));
-    out.extend(&chars[chars.len() - tail..]);
-    out
 }
 
 fn cell(
