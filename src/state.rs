@@ -321,6 +321,12 @@ impl AppState {
                 }
                 return;
             }
+            Some(ANALYTICS_KEY) => {
+                if let Some(settings) = kezhi_storage_web::get_pref(ANALYTICS_KEY) {
+                    self.analytics.set(settings);
+                }
+                return;
+            }
             // `None` is localStorage.clear() in the other tab.
             Some(MANIFEST_KEY) | None => {}
             Some(k) if !k.starts_with(KEY_PREFIX) => return,
