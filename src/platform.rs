@@ -39,6 +39,14 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
+/// `n` random bytes as lowercase hex (ids of a tab's writes, of a dataset).
+pub fn random_hex<const N: usize>() -> String {
+    random_bytes::<N>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub fn new_id() -> uuid::Uuid {
     uuid::Builder::from_random_bytes(random_bytes::<16>()).into_uuid()
 }

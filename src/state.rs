@@ -83,10 +83,7 @@ impl AppState {
         let lang = kezhi_storage_web::get_pref::<Lang>(LANG_KEY)
             .or_else(|| Lang::from_code(&platform::browser_language()))
             .unwrap_or(Lang::En);
-        let writer: String = platform::random_bytes::<4>()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let writer = platform::random_hex::<4>();
         let mut repo = Repository::new(BrowserStore, writer);
         repo.capacity = Some(QUOTA);
         AppState {
@@ -257,10 +254,7 @@ impl AppState {
         if matches!(self.persistence.get_untracked(), Persistence::Unreadable(_)) {
             return;
         }
-        let id: String = platform::random_bytes::<6>()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let id = platform::random_hex::<6>();
         let now = platform::now();
         let result = self.repo.try_update_value(|r| r.replace_all(data, id, now));
         match result {

@@ -62,6 +62,11 @@ impl AnalyticsSettings {
     }
 }
 
+/// The value of `all` whose `code` is `code` (labels travel in URLs and settings as codes).
+fn by_code<T: Copy>(all: &[T], code: fn(T) -> &'static str, wanted: &str) -> Option<T> {
+    all.iter().copied().find(|x| code(*x) == wanted)
+}
+
 /// The customer lifecycle (客户生命周期).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Stage {
@@ -97,6 +102,9 @@ impl Stage {
             Stage::AtRisk => "at_risk",
             Stage::Churned => "churned",
         }
+    }
+    pub fn from_code(code: &str) -> Option<Stage> {
+        by_code(&Self::ALL, Self::code, code)
     }
     pub fn name(self, chinese: bool) -> &'static str {
         match (self, chinese) {
@@ -152,6 +160,9 @@ impl RfmGroup {
             RfmGroup::GeneralWinBack => "general_win_back",
         }
     }
+    pub fn from_code(code: &str) -> Option<RfmGroup> {
+        by_code(&Self::ALL, Self::code, code)
+    }
     pub fn of(r_high: bool, f_high: bool, m_high: bool) -> RfmGroup {
         match (m_high, r_high, f_high) {
             (true, true, true) => RfmGroup::ImportantValue,
@@ -205,6 +216,9 @@ impl Tier {
             Tier::Key => "key",
             Tier::Regular => "regular",
         }
+    }
+    pub fn from_code(code: &str) -> Option<Tier> {
+        by_code(&Self::ALL, Self::code, code)
     }
     pub fn name(self, chinese: bool) -> &'static str {
         match (self, chinese) {

@@ -224,3 +224,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn labels_round_trip_through_their_codes() {
+    for s in Stage::ALL {
+        assert_eq!(Stage::from_code(s.code()), Some(s));
+    }
+    for t in Tier::ALL {
+        assert_eq!(Tier::from_code(t.code()), Some(t));
+    }
+    for g in RfmGroup::ALL {
+        assert_eq!(RfmGroup::from_code(g.code()), Some(g));
+    }
+    assert_eq!(Stage::from_code("nonsense"), None);
+}

@@ -45,15 +45,9 @@ fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
             level: get("level"),
             tag: get("tag"),
             owner: get("owner"),
-            stage: route
-                .param("stage")
-                .and_then(|s| Stage::ALL.into_iter().find(|x| x.code() == s)),
-            tier: route
-                .param("tier")
-                .and_then(|s| Tier::ALL.into_iter().find(|x| x.code() == s)),
-            group: route
-                .param("rfm_group")
-                .and_then(|s| RfmGroup::ALL.into_iter().find(|x| x.code() == s)),
+            stage: route.param("stage").and_then(Stage::from_code),
+            tier: route.param("tier").and_then(Tier::from_code),
+            group: route.param("rfm_group").and_then(RfmGroup::from_code),
         },
         sort: route
             .param("sort")
@@ -278,21 +272,9 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 match param {
                     "channel" => display(&CHANNELS, v, zh).to_string(),
                     "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
-                    "stage" => Stage::ALL
-                        .into_iter()
-                        .find(|s| s.code() == v)
-                        .map_or(v, |s| s.name(zh))
-                        .to_string(),
-                    "tier" => Tier::ALL
-                        .into_iter()
-                        .find(|s| s.code() == v)
-                        .map_or(v, |s| s.name(zh))
-                        .to_string(),
-                    "rfm_group" => RfmGroup::ALL
-                        .into_iter()
-                        .find(|s| s.code() == v)
-                        .map_or(v, |s| s.name(zh))
-                        .to_string(),
+                    "stage" => Stage::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    "tier" => Tier::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    "rfm_group" => RfmGroup::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
                     _ => v.to_string(),
                 }
             };
