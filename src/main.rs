@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod heap;
 mod i18n;
 mod pages;
 mod platform;

@@ -7,13 +7,14 @@ use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::route::Route;
 use kezhi_core::Dataset;
-use kezhi_core::demo::{DemoConfig, generate};
-use kezhi_core::metrics::AnalyticsSettings;
+use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
+use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
 };
 use kezhi_storage_web::BrowserStore;
 use leptos::prelude::*;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// localStorage holds about 5 Mi UTF-16 code units per origin in Chromium and Firefox.
@@ -69,6 +70,9 @@ pub struct AppState {
     pub busy: RwSignal<Option<Msg>>,
     /// Analytics thresholds and reference date (Settings), remembered in this browser.
     pub analytics: RwSignal<AnalyticsSettings>,
+    /// Every customer's metrics and labels, computed once per change of the data or of the
+    /// settings and shared by the dashboard, the list, the exports and the segments.
+    pub metrics: Memo<Arc<Analytics>>,
     /// The data was too big for storage: no further save is attempted until it is replaced.
     memory_only: RwSignal<bool>,
     repo: StoredValue<Repository<BrowserStore>>,
@@ -86,8 +90,23 @@ impl AppState {
         let writer = platform::random_hex::<4>();
         let mut repo = Repository::new(BrowserStore, writer);
         repo.capacity = Some(QUOTA);
+        let data = RwSignal::new(Dataset::default());
+        let analytics =
+            RwSignal::new(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
+        // Compared as never equal: comparing would cost as much as computing.
+        let metrics = Memo::new_with_compare(
+            move |_| {
+                let settings = in_local_time(analytics.get());
+                data.with(|d| {
+                    Arc::new(platform::timed("kezhi:analytics", || {
+                        metrics::compute(d, &settings)
+                    }))
+                })
+            },
+            |_, _| true,
+        );
         AppState {
-            data: RwSignal::new(Dataset::default()),
+            data,
             lang: RwSignal::new(lang),
             route: RwSignal::new(Route::parse(&platform::location_hash())),
             persistence: RwSignal::new(Persistence::Saved),
@@ -95,24 +114,13 @@ impl AppState {
             toasts: RwSignal::new(Vec::new()),
             confirm: RwSignal::new(None),
             busy: RwSignal::new(None),
-            analytics: RwSignal::new(
-                kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default(),
-            ),
+            analytics,
+            metrics,
             memory_only: RwSignal::new(false),
             repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
             pending_undo: StoredValue::new(None),
         }
-    }
-
-    /// The thresholds of the analytics (tracked: pages recompute when they change), with days
-    /// counted in the user's time zone.
-    pub fn analytics_settings(&self) -> AnalyticsSettings {
-        in_local_time(self.analytics.get())
-    }
-
-    pub fn analytics_settings_untracked(&self) -> AnalyticsSettings {
-        in_local_time(self.analytics.get_untracked())
     }
 
     /// Changes and remembers the analytics thresholds.
@@ -240,7 +248,14 @@ impl AppState {
                 let mut data = platform::timed("kezhi:generate", || {
                     generate(&DemoConfig::new(customers, end))
                 });
-                platform::timed("kezhi:save", || state.replace_data(&mut data));
+                if customers > DEMO_SIZES[0] {
+                    // The larger demos are tens of megabytes stored, far beyond any browser's
+                    // local storage: trying would only encode them (a memory peak the tab then
+                    // keeps, as wasm memory never shrinks) to learn that they do not fit.
+                    state.keep_in_memory_only();
+                } else {
+                    platform::timed("kezhi:save", || state.replace_data(&mut data));
+                }
                 state.data.set(data);
                 state.busy.set(None);
                 state.toast(ToastKind::Info, state.tr(Msg::DemoLoaded));
@@ -262,20 +277,24 @@ impl AppState {
                 self.memory_only.set(false);
                 self.persistence.set(Persistence::Saved);
             }
-            Some(Err(SaveError::QuotaExceeded)) => {
-                self.memory_only.set(true);
-                let text = format!(
-                    "{} — {}",
-                    self.tr(Msg::InMemoryOnly),
-                    self.tr(Msg::QuotaFull)
-                );
-                self.persistence.set(Persistence::NotSaved(text.clone()));
-                self.toast(ToastKind::Error, text);
-            }
+            Some(Err(SaveError::QuotaExceeded)) => self.keep_in_memory_only(),
             Some(Err(e)) => self.save_failed(e),
             None => {}
         }
         self.refresh_usage();
+    }
+
+    /// The data is too large to store: it stays in this page only, labelled "not saved", and
+    /// what was stored before is left as it was.
+    fn keep_in_memory_only(&self) {
+        self.memory_only.set(true);
+        let text = format!(
+            "{} — {}",
+            self.tr(Msg::InMemoryOnly),
+            self.tr(Msg::QuotaFull)
+        );
+        self.persistence.set(Persistence::NotSaved(text.clone()));
+        self.toast(ToastKind::Error, text);
     }
 
     /// Deletes all stored data (also lifts an unreadable-data block).

@@ -3,7 +3,7 @@
 
 use crate::components::EmptyState;
 use crate::i18n::Msg;
-use crate::platform::{self, group, money};
+use crate::platform::{group, money};
 use crate::state::use_app;
 use kezhi_core::metrics::{self, Stage};
 use leptos::prelude::*;
@@ -12,16 +12,8 @@ use leptos::prelude::*;
 pub fn DashboardPage() -> impl IntoView {
     let state = use_app();
     let empty = Memo::new(move |_| state.data.with(|d| d.is_empty()));
-    let analytics = Memo::new_with_compare(
-        move |_| {
-            let settings = state.analytics_settings();
-            state
-                .data
-                .with(|d| platform::timed("kezhi:analytics", || metrics::compute(d, &settings)))
-        },
-        |_, _| true,
-    );
-    let kpis = Memo::new(move |_| analytics.with(metrics::kpis));
+    let analytics = state.metrics;
+    let kpis = Memo::new(move |_| analytics.with(|a| metrics::kpis(a)));
     let counts = Memo::new(move |_| state.data.with(|d| d.counts()));
     let stages = Memo::new(move |_| {
         analytics.with(|a| {
@@ -36,7 +28,7 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let grid = Memo::new(move |_| analytics.with(metrics::rf_grid));
+    let grid = Memo::new(move |_| analytics.with(|a| metrics::rf_grid(a)));
     let percent = |r: f64| format!("{:.2}%", r * 100.0);
     view! {
         <section class="page">

@@ -65,9 +65,17 @@ fn customer_list(c: &mut Criterion) {
     let mut group = c.benchmark_group("customer list 100000");
     group.sample_size(10);
     group.bench_function("build index", |b| {
-        b.iter(|| CustomerIndex::build(black_box(&data), &Default::default()))
+        b.iter(|| {
+            CustomerIndex::build(
+                black_box(&data),
+                &kezhi_core::metrics::compute(&data, &Default::default()),
+            )
+        })
     });
-    let index = CustomerIndex::build(&data, &Default::default());
+    let index = CustomerIndex::build(
+        &data,
+        &kezhi_core::metrics::compute(&data, &Default::default()),
+    );
     for text in ["王", "138", "zs", "zhangwei"] {
         group.bench_with_input(
             BenchmarkId::new("search keystroke", text),

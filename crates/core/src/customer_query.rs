@@ -5,7 +5,7 @@
 //! for Chinese names also over the full pinyin (`zhangsan`) and the initials (`zs`).
 
 use crate::dataset::Dataset;
-use crate::metrics::{self, AnalyticsSettings, RfmGroup, Stage, Tier};
+use crate::metrics::{Analytics, CustomerMetrics, RfmGroup, Stage, Tier};
 use crate::summary::OrderSummary;
 use pinyin::ToPinyin;
 use std::cmp::Ordering;
@@ -137,12 +137,11 @@ pub fn pinyin_syllables(name: &str) -> Vec<String> {
 
 #[derive(Clone, Debug, PartialEq)]
 struct Entry {
-    /// name, phone, e-mail, external id, id — lowercase, separated by `\u{1}`.
+    /// Name, phone, e-mail and external id, lowercase, separated by `\u{1}`; then for names
+    /// with Chinese characters [`PINYIN`], the full pinyin and the initials (`zhangsan`, `zs`
+    /// for 张三). One string instead of three: a hundred thousand customers are indexed. The
+    /// id is not in it (36 more bytes each); [`id_matches`] checks it when asked.
     haystack: String,
-    /// `zhangsan` for 张三; empty for names without Chinese characters.
-    pinyin: String,
-    /// `zs` for 张三.
-    initials: String,
     /// Position in name order: pinyin (so 张 sorts among the z's), then the name, then id.
     /// Unique, so it also breaks every tie.
     name_rank: u32,
@@ -152,7 +151,7 @@ struct Entry {
 }
 
 /// What the analytics say about one customer, as the list shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Labels {
     pub stage: Stage,
     pub tier: Tier,
@@ -224,30 +223,48 @@ const RANKED: [fn(&crate::Customer) -> Option<&str>; 5] = [
     |c| c.owner.as_deref(),
 ];
 
+/// Starts the pinyin part of a haystack. Typed text never contains it, so no match can run
+/// from the name and contact part into the pinyin part.
+const PINYIN: char = '\u{2}';
+
+/// Whether the customer id, written as usual (`8-4-4-4-12` lowercase hex), contains `text`.
+fn id_matches(id: uuid::Uuid, text: &str) -> bool {
+    let mut buffer = uuid::Uuid::encode_buffer();
+    id.hyphenated().encode_lower(&mut buffer).contains(text)
+}
+
 impl CustomerIndex {
-    /// Builds the index, with each customer's lifecycle stage computed by `settings`.
-    pub fn build(data: &Dataset, settings: &AnalyticsSettings) -> Self {
-        let analytics = metrics::compute(data, settings);
+    /// Builds the index from the data and its analytics (aligned with `data.customers`).
+    pub fn build(data: &Dataset, analytics: &Analytics) -> Self {
+        let no_metrics = CustomerMetrics::default();
         let mut name_keys: Vec<String> = Vec::with_capacity(data.customers.len());
         let mut entries: Vec<Entry> = data
             .customers
             .iter()
-            .zip(&analytics.customers)
-            .map(|(c, m)| {
+            .enumerate()
+            .map(|(i, c)| {
+                // Analytics of other data (a caller's slip) leave labels blank, not rows out.
+                let m = analytics.customers.get(i).unwrap_or(&no_metrics);
                 let mut haystack = c.name.to_lowercase();
                 for part in [&c.phone, &c.email, &c.external_id].into_iter().flatten() {
                     haystack.push('\u{1}');
                     haystack.push_str(&part.to_lowercase());
                 }
-                haystack.push('\u{1}');
-                haystack.push_str(&c.id.to_string());
                 let syllables = if !c.name.is_ascii() {
                     pinyin_syllables(&c.name)
                 } else {
                     Vec::new()
                 };
                 let pinyin: String = syllables.concat();
-                let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+                if !pinyin.is_empty() {
+                    haystack.push(PINYIN);
+                    haystack.push_str(&pinyin);
+                    haystack.push('\u{1}');
+                    haystack.extend(syllables.iter().filter_map(|s| s.chars().next()));
+                }
+                // Built by pushing, so up to twice the length was reserved; a hundred thousand
+                // of these are kept for as long as the list is open.
+                haystack.shrink_to_fit();
                 name_keys.push(format!(
                     "{}\u{1}{}",
                     if pinyin.is_empty() {
@@ -259,8 +276,6 @@ impl CustomerIndex {
                 ));
                 Entry {
                     haystack,
-                    pinyin,
-                    initials,
                     name_rank: 0,
                     summary: OrderSummary {
                         orders: m.orders,
@@ -325,6 +340,8 @@ impl CustomerIndex {
         // Pinyin is typed without spaces; "zhang san" should find 张三 too.
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let latin = !compact.is_empty() && compact.chars().all(|c| c.is_ascii_alphabetic());
+        // Ids are long hex strings; shorter fragments would match nearly everyone.
+        let hex = text.len() >= 4 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
         let f = &q.filters;
         let same = |v: &Option<String>, want: &Option<String>| match want {
             None => true,
@@ -346,8 +363,8 @@ impl CustomerIndex {
                     && f.group.is_none_or(|g| e.labels.group == Some(g))
                     && (text.is_empty()
                         || e.haystack.contains(&text)
-                        || (latin
-                            && (e.pinyin.contains(&compact) || e.initials.contains(&compact))))
+                        || (latin && e.haystack.contains(&compact))
+                        || (hex && id_matches(c.id, &text)))
             })
             .map(|(i, _)| i)
             .collect();

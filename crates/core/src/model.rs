@@ -103,7 +103,7 @@ pub struct Order {
     pub ordered_at: Timestamp,
     pub amount_cents: Cents,
     pub item_count: u32,
-    pub channel: String,
+    pub channel: Sym,
     pub status: OrderStatus,
     pub updated_at: Timestamp,
 }
@@ -120,7 +120,7 @@ pub mod event_type {
 }
 
 /// Interned: millions of events share a few thousand distinct values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EventProps {
     pub channel: Option<Sym>,
     pub item: Option<Sym>,

@@ -5,7 +5,7 @@
 use crate::model::Cents;
 use crate::time::Timestamp;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct OrderSummary {
     /// Paid orders.
     pub orders: u32,

@@ -82,7 +82,7 @@ fn dataset() -> impl Strategy<Value = Dataset> {
                             ordered_at: Timestamp(at),
                             amount_cents: cents,
                             item_count: 1,
-                            channel,
+                            channel: kezhi_core::Sym::new(&channel),
                             status: if refunded {
                                 OrderStatus::Refunded
                             } else {

@@ -65,7 +65,10 @@ fn names(data: &Dataset, rows: &[usize]) -> Vec<String> {
 }
 
 fn search(data: &Dataset, text: &str) -> Vec<String> {
-    let index = CustomerIndex::build(data, &Default::default());
+    let index = CustomerIndex::build(
+        data,
+        &kezhi_core::metrics::compute(data, &Default::default()),
+    );
     let q = CustomerQuery {
         text: text.into(),
         ..CustomerQuery::default()
@@ -102,7 +105,7 @@ fn search_by_text_phone_email_ids_and_pinyin() {
 #[test]
 fn filters_combine_with_each_other_and_with_search() {
     let d = fixture();
-    let index = CustomerIndex::build(&d, &Default::default());
+    let index = CustomerIndex::build(&d, &kezhi_core::metrics::compute(&d, &Default::default()));
     let run = |text: &str, filters: Filters| {
         names(
             &d,
@@ -147,7 +150,7 @@ fn filters_combine_with_each_other_and_with_search() {
 #[test]
 fn sort_is_stable_with_ties_broken_by_name_and_empties_last() {
     let d = fixture();
-    let index = CustomerIndex::build(&d, &Default::default());
+    let index = CustomerIndex::build(&d, &kezhi_core::metrics::compute(&d, &Default::default()));
     let sorted = |sort: SortKey, descending: bool| {
         names(
             &d,
@@ -218,7 +221,7 @@ proptest! {
             }
             data.customers.push(c);
         }
-        let index = CustomerIndex::build(&data, &Default::default());
+        let index = CustomerIndex::build(&data, &kezhi_core::metrics::compute(&data, &Default::default()));
         let filters = Filters { channel: want_channel.map(|c| channels[c as usize].to_string()), ..Filters::default() };
         let q = CustomerQuery { filters: filters.clone(), sort: SortKey::TotalSpent, descending, ..CustomerQuery::default() };
         let got = index.query(&data, &q);

@@ -13,7 +13,22 @@ use kezhi_core::export::mask_phone;
 use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use uuid::Uuid;
+
+/// One rendered row: its key (a hash of all it shows), position, customer, order summary and
+/// labels, and the view settings it was drawn with (selected customer, Chinese, phones
+/// revealed, columns).
+type RowItem = (
+    u64,
+    usize,
+    Customer,
+    (OrderSummary, Labels),
+    Option<Uuid>,
+    bool,
+    bool,
+    Vec<Column>,
+);
 
 /// Row height in pixels; must match `--row-height` in style/main.css.
 const ROW_HEIGHT: i32 = 44;
@@ -356,6 +371,9 @@ pub fn CustomerList(
         })
     });
     let offset = platform::local_offset();
+    // Rows are keyed by everything they show, so while scrolling only the rows coming into
+    // view are built and those still in view keep their elements: rebuilding all of them on
+    // every frame left tens of megabytes of detached elements for the garbage collector.
     let rows = move || {
         let chosen = selected.get();
         let zh = state.lang.get().is_zh();
@@ -365,57 +383,66 @@ pub fn CustomerList(
             .get()
             .into_iter()
             .map(|(pos, c, s)| {
-                let id = c.id;
-                let cells = cols
-                    .iter()
-                    .map(|&col| {
-                        view! {
-                            <span
-                                class="cell"
-                                class:cell-num=col.numeric()
-                                role="cell"
-                                data-col=col.as_str()
-                            >
-                                {cell(col, &c, &s.0, s.1, zh, reveal, offset)}
-                            </span>
-                        }
-                    })
-                    .collect_view();
-                let check = view! {
-                    <span class="cell cell-check" role="cell">
-                        <input
-                            type="checkbox"
-                            data-testid="row-select"
-                            aria-label=move || state.tr(Msg::SelectRow)
-                            prop:checked=move || selection.contains(id)
-                            on:click=move |e| e.stop_propagation()
-                            on:change=move |_| selection.toggle(id, matching_ids)
-                        />
-                    </span>
+                let key = {
+                    let mut h = DefaultHasher::new();
+                    (pos, c.id, c.updated_at, s, chosen == Some(c.id)).hash(&mut h);
+                    (zh, reveal, &cols).hash(&mut h);
+                    h.finish()
                 };
+                (key, pos, c, s, chosen, zh, reveal, cols.clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    let row = move |(_, pos, c, s, chosen, zh, reveal, cols): RowItem| {
+        let id = c.id;
+        let cells = cols
+            .iter()
+            .map(|&col| {
                 view! {
-                    <div
-                        class="row"
-                        class:row-selected=chosen == Some(id)
-                        role="row"
-                        tabindex="0"
-                        data-testid="customer-row"
-                        data-id=id.to_string()
-                        data-index=pos.to_string()
-                        aria-rowindex=(pos + 2).to_string()
-                        on:click=move |_| select(id)
-                        on:keydown=move |e| {
-                            if e.key() == "Enter" {
-                                select(id);
-                            }
-                        }
+                    <span
+                        class="cell"
+                        class:cell-num=col.numeric()
+                        role="cell"
+                        data-col=col.as_str()
                     >
-                        {check}
-                        {cells}
-                    </div>
+                        {cell(col, &c, &s.0, s.1, zh, reveal, offset)}
+                    </span>
                 }
             })
-            .collect_view()
+            .collect_view();
+        let check = view! {
+            <span class="cell cell-check" role="cell">
+                <input
+                    type="checkbox"
+                    data-testid="row-select"
+                    aria-label=move || state.tr(Msg::SelectRow)
+                    prop:checked=move || selection.contains(id)
+                    on:click=move |e| e.stop_propagation()
+                    on:change=move |_| selection.toggle(id, matching_ids)
+                />
+            </span>
+        };
+        view! {
+            <div
+                class="row"
+                class:row-selected=chosen == Some(id)
+                role="row"
+                tabindex="0"
+                data-testid="customer-row"
+                data-id=id.to_string()
+                data-index=pos.to_string()
+                aria-rowindex=(pos + 2).to_string()
+                on:click=move |_| select(id)
+                on:keydown=move |e| {
+                    if e.key() == "Enter" {
+                        select(id);
+                    }
+                }
+            >
+                {check}
+                {cells}
+            </div>
+        }
     };
     let sort_by = move |key: SortKey| {
         let q = query.get_untracked();
@@ -556,7 +583,7 @@ pub fn CustomerList(
                             format!("translateY({}px)", range.get().0 as i32 * ROW_HEIGHT)
                         }
                     >
-                        {rows}
+                        <For each=rows key=|item: &RowItem| item.0 children=row/>
                     </div>
                 </div>
                 <Show when=move || matches.with(|m| m.is_empty())>

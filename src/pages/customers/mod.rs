@@ -14,7 +14,7 @@ use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
 use kezhi_core::export::{ExportOptions, customers_csv};
-use kezhi_core::metrics::{self, RfmGroup, Stage, Tier};
+use kezhi_core::metrics::{RfmGroup, Stage, Tier};
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -87,10 +87,10 @@ pub fn CustomersPage() -> impl IntoView {
     // the rebuild, so every rebuild counts as a change.
     let index = Memo::new_with_compare(
         move |_| {
-            let settings = state.analytics_settings();
+            let analytics = state.metrics.get();
             state
                 .data
-                .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d, &settings)))
+                .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d, &analytics)))
         },
         |_, _| true,
     );
@@ -129,10 +129,9 @@ pub fn CustomersPage() -> impl IntoView {
             chinese: state.lang.get_untracked().is_zh(),
             offset: platform::local_offset(),
         };
-        let csv = state.data.with_untracked(|d| {
-            let analytics = metrics::compute(d, &state.analytics_settings_untracked());
-            customers_csv(d, &analytics, &rows, &options)
-        });
+        let csv = state
+            .data
+            .with_untracked(|d| customers_csv(d, &state.metrics.get_untracked(), &rows, &options));
         let name = format!("kezhi-customers-{}.csv", platform::today());
         if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
             state.toast(crate::state::ToastKind::Error, e);

@@ -133,7 +133,7 @@ impl Generator {
         }
         self.data
             .customers
-            .sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+            .sort_unstable_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
         self.data.normalize();
         // An event's identity is (customer, type, time); drop the rare exact repeats, which
         // the normalised order puts next to each other.
@@ -406,7 +406,7 @@ impl Generator {
                     ordered_at,
                     amount_cents: cents,
                     item_count: 1 + (self.rng.r#gen::<f64>().powi(3) * 5.0) as u32,
-                    channel,
+                    channel: Sym::new(&channel),
                     status: OrderStatus::Paid,
                     updated_at: self.written_at,
                 };
@@ -436,7 +436,7 @@ impl Generator {
                     order.amount_cents / 2
                 },
                 item_count: if full { order.item_count } else { 1 },
-                channel: order.channel.clone(),
+                channel: order.channel,
                 status: OrderStatus::Refunded,
                 updated_at: self.written_at,
             });
@@ -517,7 +517,7 @@ impl Generator {
             let (t, cat) = (order.ordered_at, *cat);
             let item = Some(self.item(cat));
             let category = Some(Sym::new(CATEGORIES[cat].0));
-            let channel = Some(Sym::new(&order.channel));
+            let channel = Some(order.channel);
             let to_cart = self.rng.gen_range(1..20) * MS_PER_MINUTE;
             let to_view = to_cart + self.rng.gen_range(1..10) * MS_PER_MINUTE;
             let to_visit = to_view + self.rng.gen_range(10..300) * MS_PER_SECOND;

@@ -16,6 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use thiserror::Error;
 use uuid::Uuid;
@@ -283,51 +284,53 @@ impl TryFrom<TombstoneV2> for Tombstone {
 }
 
 #[derive(Serialize, Deserialize)]
-struct CustomersV2 {
-    customers: Vec<CustomerV2>,
+struct CustomersV2<'a> {
+    customers: Vec<CustomerV2<'a>>,
     tombstones: Vec<TombstoneV2>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CustomerV2 {
+/// Text borrows from the records when encoding, so a save (or a save attempt that turns out
+/// not to fit) does not hold a second copy of every customer's strings.
+struct CustomerV2<'a> {
     id: [u8; 16],
-    external_id: Option<String>,
-    name: String,
-    phone: Option<String>,
-    email: Option<String>,
+    external_id: Option<Cow<'a, str>>,
+    name: Cow<'a, str>,
+    phone: Option<Cow<'a, str>>,
+    email: Option<Cow<'a, str>>,
     gender: u8,
     birthday: Option<i32>,
-    province: Option<String>,
-    city: Option<String>,
-    channel: Option<String>,
-    member_level: Option<String>,
+    province: Option<Cow<'a, str>>,
+    city: Option<Cow<'a, str>>,
+    channel: Option<Cow<'a, str>>,
+    member_level: Option<Cow<'a, str>>,
     points: i64,
-    tags: Vec<String>,
-    owner: Option<String>,
-    notes: String,
+    tags: Vec<Cow<'a, str>>,
+    owner: Option<Cow<'a, str>>,
+    notes: Cow<'a, str>,
     created_at: Millis,
     /// From the previous customer's `updated_at`.
     updated: i64,
 }
 
-impl CustomerV2 {
-    fn new(c: &Customer, updated: &mut Delta) -> Self {
+impl<'a> CustomerV2<'a> {
+    fn new(c: &'a Customer, updated: &mut Delta) -> Self {
         CustomerV2 {
             id: c.id.into_bytes(),
-            external_id: c.external_id.clone(),
-            name: c.name.clone(),
-            phone: c.phone.clone(),
-            email: c.email.clone(),
+            external_id: c.external_id.as_deref().map(Cow::Borrowed),
+            name: Cow::Borrowed(&c.name),
+            phone: c.phone.as_deref().map(Cow::Borrowed),
+            email: c.email.as_deref().map(Cow::Borrowed),
             gender: c.gender.code(),
             birthday: day_number(c.birthday),
-            province: c.province.clone(),
-            city: c.city.clone(),
-            channel: c.channel.clone(),
-            member_level: c.member_level.clone(),
+            province: c.province.as_deref().map(Cow::Borrowed),
+            city: c.city.as_deref().map(Cow::Borrowed),
+            channel: c.channel.as_deref().map(Cow::Borrowed),
+            member_level: c.member_level.as_deref().map(Cow::Borrowed),
             points: c.points,
-            tags: c.tags.clone(),
-            owner: c.owner.clone(),
-            notes: c.notes.clone(),
+            tags: c.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
+            owner: c.owner.as_deref().map(Cow::Borrowed),
+            notes: Cow::Borrowed(&c.notes),
             created_at: Millis::split(c.created_at.0),
             updated: updated.encode(c.updated_at.0),
         }
@@ -337,20 +340,20 @@ impl CustomerV2 {
         let c = self;
         Customer {
             id: Uuid::from_bytes(c.id),
-            external_id: c.external_id,
-            name: c.name,
-            phone: c.phone,
-            email: c.email,
+            external_id: c.external_id.map(Cow::into_owned),
+            name: c.name.into_owned(),
+            phone: c.phone.map(Cow::into_owned),
+            email: c.email.map(Cow::into_owned),
             gender: Gender::from_code(c.gender),
             birthday: from_day_number(c.birthday),
-            province: c.province,
-            city: c.city,
-            channel: c.channel,
-            member_level: c.member_level,
+            province: c.province.map(Cow::into_owned),
+            city: c.city.map(Cow::into_owned),
+            channel: c.channel.map(Cow::into_owned),
+            member_level: c.member_level.map(Cow::into_owned),
             points: c.points,
-            tags: c.tags,
-            owner: c.owner,
-            notes: c.notes,
+            tags: c.tags.into_iter().map(Cow::into_owned).collect(),
+            owner: c.owner.map(Cow::into_owned),
+            notes: c.notes.into_owned(),
             created_at: Timestamp(c.created_at.join()),
             updated_at: Timestamp(updated.decode(c.updated)),
         }
@@ -393,7 +396,7 @@ fn orders_v2(orders: &[Order], tombstones: Vec<TombstoneV2>) -> OrdersV2 {
                     at: Millis::split(at.encode(o.ordered_at.0)),
                     amount_cents: o.amount_cents,
                     item_count: o.item_count,
-                    channel: dict.id(Some(&o.channel)),
+                    channel: dict.id(Some(o.channel.as_str())),
                     refunded: o.status == OrderStatus::Refunded,
                     updated: updated.encode(o.updated_at.0),
                 })
@@ -423,7 +426,7 @@ impl OrdersV2 {
                     ordered_at: Timestamp(at),
                     amount_cents: o.amount_cents,
                     item_count: o.item_count,
-                    channel: required(&self.strings, o.channel)?,
+                    channel: Sym::new(&required(&self.strings, o.channel)?),
                     status: if o.refunded {
                         OrderStatus::Refunded
                     } else {

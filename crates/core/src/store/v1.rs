@@ -124,7 +124,7 @@ pub fn migrate(json: &str) -> Result<Dataset, String> {
             ordered_at: seconds(o.time),
             amount_cents: o.amount_cents,
             item_count: o.items,
-            channel: o.channel,
+            channel: crate::Sym::new(&o.channel),
             status: if o.refunded {
                 OrderStatus::Refunded
             } else {

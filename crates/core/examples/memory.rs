@@ -1,0 +1,78 @@
+//! Heap held by the demo data, the analytics and the list index (native, 64-bit: wasm's
+//! pointers are half as wide, so its figures are somewhat smaller):
+//! `cargo run --release -p kezhi-core --example memory -- 100000`.
+use kezhi_core::Timestamp;
+use kezhi_core::customer_query::CustomerIndex;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::metrics::AnalyticsSettings;
+use kezhi_core::store::{MemoryStore, Repository};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+struct Counting;
+static NOW: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = NOW.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(now, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            let now = NOW.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        } else {
+            NOW.fetch_sub(layout.size() - new_size, Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        NOW.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+/// Prints the heap held now and the peak since the last report.
+fn report(what: &str) {
+    println!(
+        "{what:<28} now {:>7.1} MB  peak {:>7.1} MB",
+        NOW.load(Relaxed) as f64 / 1e6,
+        PEAK.load(Relaxed) as f64 / 1e6
+    );
+    PEAK.store(NOW.load(Relaxed), Relaxed);
+}
+
+fn main() {
+    let size: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).expect("date");
+    println!(
+        "sizes: customer {} order {} event {} activity {}",
+        size_of::<kezhi_core::Customer>(),
+        size_of::<kezhi_core::Order>(),
+        size_of::<kezhi_core::Event>(),
+        size_of::<kezhi_core::Activity>()
+    );
+    let data = generate(&DemoConfig::new(size, end));
+    report("demo data");
+    // As the app does with a demo: try to store it (the browser's quota stops it early).
+    let mut data = data;
+    let mut repo = Repository::new(MemoryStore::with_quota(5_242_880), "m");
+    repo.capacity = Some(5_242_880);
+    let saved = repo.replace_all(&mut data, "demo", Timestamp(0)).is_ok();
+    report(&format!("+ save attempt (saved: {saved})"));
+    drop(repo);
+    let settings = AnalyticsSettings::default();
+    let analytics = kezhi_core::metrics::compute(&data, &settings);
+    report("+ analytics");
+    let index = CustomerIndex::build(&data, &analytics);
+    report("+ list index");
+    std::hint::black_box(&index);
+}
