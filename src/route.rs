@@ -49,6 +49,13 @@ pub struct Route {
 }
 
 impl Route {
+    pub fn new(view: View) -> Route {
+        Route {
+            view,
+            params: BTreeMap::new(),
+        }
+    }
+
     /// Parses the part after `#` (with or without the leading `#`).
     pub fn parse(hash: &str) -> Route {
         let hash = hash.trim_start_matches('#').trim_start_matches('/');

@@ -123,6 +123,11 @@ impl AppState {
         }
     }
 
+    /// The analytics settings (tracked), with days counted in the user's time zone.
+    pub fn analytics_settings(&self) -> AnalyticsSettings {
+        in_local_time(self.analytics.get())
+    }
+
     /// Changes and remembers the analytics thresholds.
     pub fn set_analytics(&self, edit: impl FnOnce(&mut AnalyticsSettings)) {
         self.analytics.update(edit);

@@ -1,6 +1,10 @@
 //! Pieces shared by the pages: toasts, the confirmation dialog, the busy overlay, the
 //! unreadable-data banner and the empty state.
 
+mod chart;
+
+pub use chart::{BarChart, ChartData, Series, Unit};
+
 use crate::i18n::Msg;
 use crate::state::{Persistence, ToastKind, use_app};
 use leptos::prelude::*;

@@ -149,6 +149,7 @@ fn AnalyticsCard() -> impl IntoView {
                 {number(Msg::RfmHigh, "analytics-rfm-high", |s| i64::from(s.rfm_high), |s, v| s.rfm_high = v as u8, 1, 5)}
                 {number(Msg::PremiumYuan, "analytics-premium", |s| s.premium_cents / 100, |s, v| s.premium_cents = v * 100, 0, 100_000_000)}
                 {number(Msg::KeyPercent, "analytics-key-percent", |s| i64::from(s.key_percent), |s, v| s.key_percent = v as u32, 0, 100)}
+                {number(Msg::LtvYears, "analytics-ltv-years", |s| i64::from(s.ltv_years), |s, v| s.ltv_years = v as u32, 0, 50)}
             </div>
             <div class="button-row">
                 <button class="btn" data-testid="analytics-defaults" on:click=move |_| state.set_analytics(|s| *s = AnalyticsSettings::default())>

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, open, checkNoErrors, byId, loadDemo } from './harness.mjs';
+import { startServer, launch, open, checkNoErrors, byId, loadDemo, until, count } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -55,6 +55,73 @@ test('KPIs of the demo match the core to the cent', async () => {
     await page.click(byId('analytics-defaults'));
     await page.click(byId('nav-dashboard'));
     assert.ok((await churned()) > 0);
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** The raw values of a chart's table rows: `[[label, [v1, v2, …]], …]`. */
+async function chartRows(page, id) {
+  const toggle = byId(`${id}-table-toggle`);
+  if ((await page.getAttribute(toggle, 'aria-pressed')) !== 'true') await page.click(toggle);
+  return page.$$eval(`${byId(`${id}-table`)} tbody tr`, (rows) =>
+    rows.map((r) => [r.dataset.label, r.dataset.values.split(',').map(Number)]));
+}
+
+test('charts, date range, top customers and churn warnings agree with the core', async () => {
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/dashboard');
+    await loadDemo(page);
+    const expected = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'kezhi-core', '--example', 'demo_kpis', '--', demoEndDate()], { encoding: 'utf8' }));
+    const net = Number(await page.getAttribute(byId('kpi-net-sales'), 'data-cents'));
+
+    // Monthly sales add up to the net sales over all time; the last month is the core's.
+    const months = await chartRows(page, 'chart-gmv');
+    assert.ok(months.length >= 24, `${months.length} months`);
+    assert.equal(months.reduce((a, [, v]) => a + v[0], 0), net);
+    assert.equal(months.at(-1)[1][0], expected.last_month_cents);
+    assert.match(months[0][0], /^\d{4}-\d{2}$/);
+    // New + returning buyers = buyers of the month; the decomposition multiplies out.
+    const buyers = await chartRows(page, 'chart-buyers');
+    buyers.forEach(([, [n, r]], i) => assert.equal(n + r, months[i][1][2]));
+    const decomposition = await chartRows(page, 'chart-decomposition');
+    for (const [, [visitors, permyriad, perBuyer, gmv]] of decomposition) {
+      if (visitors === 0) continue;
+      const product = visitors * (permyriad / 10_000) * perBuyer;
+      assert.ok(Math.abs(product - gmv) <= Math.max(1, gmv) * 0.001 + visitors, `${product} vs ${gmv}`);
+    }
+    // Channels cover all sales too.
+    const channels = await chartRows(page, 'chart-channels');
+    assert.equal(channels.reduce((a, [, v]) => a + v[0], 0), net);
+    // Back to the chart: hovering a bar shows its values.
+    await page.click(byId('chart-gmv-table-toggle'));
+    await page.hover(`${byId('chart-gmv')} .chart-group >> nth=-1`);
+    assert.match(await page.textContent(byId('chart-gmv-tooltip')), new RegExp(months.at(-1)[0]));
+
+    // Top customers: the first is the core's biggest spender.
+    assert.equal(Number(await page.getAttribute(`${byId('top-customer')} >> nth=0`, 'data-cents')), expected.top_customer_cents);
+
+    // A date range limits every report and lives in the URL.
+    await page.click(byId('range-3m'));
+    await until(async () => (await chartRows(page, 'chart-gmv')).length <= 4, 'three months');
+    assert.match(page.url(), /from=\d{4}-\d{2}-\d{2}/);
+    const recent = await chartRows(page, 'chart-gmv');
+    assert.ok(recent.reduce((a, [, v]) => a + v[0], 0) < net);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.ok((await chartRows(page, 'chart-gmv')).length <= 4, 'range kept across reload');
+    await page.click(byId('range-all'));
+    await until(async () => (await chartRows(page, 'chart-gmv')).length === months.length, 'all months again');
+
+    // Churn warnings: the core's count, with reasons; "open as list" shows exactly them.
+    const warned = Number(await page.getAttribute(byId('churn-warnings'), 'data-count'));
+    assert.equal(warned, expected.churn_warnings);
+    assert.match(await page.textContent(`${byId('churn-warning')} >> nth=0`), /天未下单/);
+    await page.click(byId('churn-open-list'));
+    await until(async () => (await count(page)) === warned, 'the warned customers as a list');
+    await page.waitForSelector(byId('filter-newly-at-risk'));
     checkNoErrors(page);
   } finally {
     await browser.close();

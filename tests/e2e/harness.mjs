@@ -59,6 +59,9 @@ export async function launch() {
     args: FLAGS,
     viewport: { width: 1400, height: 900 },
     locale: 'zh-CN',
+    // The app counts days in the browser's time zone; the core's reference figures (and most
+    // users) count them in China's.
+    timezoneId: 'Asia/Shanghai',
   });
   return {
     context,

@@ -92,6 +92,8 @@ pub struct Filters {
     pub stage: Option<Stage>,
     pub tier: Option<Tier>,
     pub group: Option<RfmGroup>,
+    /// Only customers newly at risk (the dashboard's churn warnings).
+    pub newly_at_risk: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -159,6 +161,7 @@ pub struct Labels {
     pub f: Option<u8>,
     pub m: Option<u8>,
     pub group: Option<RfmGroup>,
+    pub newly_at_risk: bool,
 }
 
 impl Default for Labels {
@@ -170,6 +173,7 @@ impl Default for Labels {
             f: None,
             m: None,
             group: None,
+            newly_at_risk: false,
         }
     }
 }
@@ -289,6 +293,7 @@ impl CustomerIndex {
                         f: m.f,
                         m: m.m,
                         group: m.group,
+                        newly_at_risk: m.newly_at_risk(),
                     },
                 }
             })
@@ -361,6 +366,7 @@ impl CustomerIndex {
                     && f.stage.is_none_or(|s| e.labels.stage == s)
                     && f.tier.is_none_or(|t| e.labels.tier == t)
                     && f.group.is_none_or(|g| e.labels.group == Some(g))
+                    && (!f.newly_at_risk || e.labels.newly_at_risk)
                     && (text.is_empty()
                         || e.haystack.contains(&text)
                         || (latin && e.haystack.contains(&compact))

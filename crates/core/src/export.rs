@@ -1,6 +1,6 @@
 //! Customer CSV export with the UI contract's columns:
 //! `id,name,phone,email,city,tags,owner,lifecycle,orders,total_spent,last_order_at,r,f,m,rfm_group`
-//! followed by `external_id`. UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
+//! followed by `external_id,tier,aov,ltv_predicted` (money in yuan). UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
 //! Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) are neutralised
 //! with a leading `'`.
 
@@ -8,7 +8,7 @@ use crate::dataset::Dataset;
 use crate::metrics::Analytics;
 use chrono::FixedOffset;
 
-pub const CUSTOMER_COLUMNS: [&str; 16] = [
+pub const CUSTOMER_COLUMNS: [&str; 19] = [
     "id",
     "name",
     "phone",
@@ -25,6 +25,9 @@ pub const CUSTOMER_COLUMNS: [&str; 16] = [
     "m",
     "rfm_group",
     "external_id",
+    "tier",
+    "aov",
+    "ltv_predicted",
 ];
 
 #[derive(Clone, Copy, Debug)]
@@ -129,6 +132,12 @@ pub fn customers_csv(
                 .unwrap_or("")
                 .to_string(),
             safe_text(c.external_id.as_deref().unwrap_or("")),
+            m.tier
+                .map(|t| t.name(options.chinese))
+                .unwrap_or("")
+                .to_string(),
+            m.aov.map(yuan).unwrap_or_default(),
+            m.ltv.map(yuan).unwrap_or_default(),
         ];
         let _ = writer.write_record(&record);
     }

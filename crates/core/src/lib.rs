@@ -12,6 +12,7 @@ pub mod demo;
 pub mod export;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod store;
 pub mod summary;
 pub mod sym;

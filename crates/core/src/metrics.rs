@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 /// The thresholds of Settings, with the defaults the product documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+// Settings saved by an older version lack newer fields: those take their defaults.
+#[serde(default)]
 pub struct AnalyticsSettings {
     /// `None`: the day after the latest paid order.
     pub reference: Option<NaiveDate>,
@@ -37,6 +39,8 @@ pub struct AnalyticsSettings {
     pub premium_cents: Cents,
     /// 重点客户: in the top this-many percent of customers by spend.
     pub key_percent: u32,
+    /// Predicted lifetime value: years a customer who is still active keeps buying.
+    pub ltv_years: u32,
 }
 
 impl Default for AnalyticsSettings {
@@ -51,12 +55,13 @@ impl Default for AnalyticsSettings {
             churn_days: 180,
             premium_cents: 5_000_000,
             key_percent: 20,
+            ltv_years: 3,
         }
     }
 }
 
 impl AnalyticsSettings {
-    fn offset(&self) -> FixedOffset {
+    pub fn offset(&self) -> FixedOffset {
         FixedOffset::east_opt(self.utc_offset_minutes * 60)
             .unwrap_or_else(crate::time::china_offset)
     }
@@ -252,6 +257,14 @@ pub struct CustomerMetrics {
     pub group: Option<RfmGroup>,
     pub stage: Option<Stage>,
     pub tier: Option<Tier>,
+    /// Predicted lifetime value (cents): net spend so far plus the expected future spend,
+    /// `AOV × paid orders per year × ltv_years × p`, where orders per year are counted from
+    /// the first paid order to the reference date (at least a year) and `p` is 1 for active
+    /// customers, ½ for 流失预警 and 0 for 流失. The historic value is `total_spent`.
+    pub ltv: Option<Cents>,
+    /// 流失预警 only: days without an order beyond which the customer counts as at risk
+    /// (twice the usual gap, or `at_risk_days` for one-time buyers).
+    pub at_risk_after: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -370,7 +383,12 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
     }
 
     for m in out.iter_mut() {
-        m.stage = Some(stage_of(m, settings));
+        let stage = stage_of(m, settings);
+        m.stage = Some(stage);
+        if stage == Stage::AtRisk {
+            m.at_risk_after = Some(at_risk_limit(m, settings));
+        }
+        m.ltv = predicted_ltv(m, settings, reference_day, &day);
     }
 
     // Value tiers: a customer is in the top share if fewer than that share of all customers
@@ -406,11 +424,7 @@ fn stage_of(m: &CustomerMetrics, s: &AnalyticsSettings) -> Stage {
     if recency > s.churn_days {
         return Stage::Churned;
     }
-    let at_risk = match m.median_gap_days {
-        Some(gap) => recency > 2 * gap.max(1),
-        None => recency > s.at_risk_days,
-    };
-    if at_risk {
+    if recency > at_risk_limit(m, s) {
         return Stage::AtRisk;
     }
     if m.orders >= s.mature_orders {
@@ -420,6 +434,40 @@ fn stage_of(m: &CustomerMetrics, s: &AnalyticsSettings) -> Stage {
     } else {
         Stage::Developing
     }
+}
+
+/// Days without an order after which the customer is at risk (流失预警).
+fn at_risk_limit(m: &CustomerMetrics, s: &AnalyticsSettings) -> i64 {
+    match m.median_gap_days {
+        Some(gap) => 2 * gap.max(1),
+        None => s.at_risk_days,
+    }
+}
+
+/// See [`CustomerMetrics::ltv`].
+fn predicted_ltv(
+    m: &CustomerMetrics,
+    s: &AnalyticsSettings,
+    reference_day: Option<i64>,
+    day: &impl Fn(Timestamp) -> i64,
+) -> Option<Cents> {
+    let (aov, first, reference) = (m.aov?, m.first_order?, reference_day?);
+    let weight_halves: i64 = match m.stage {
+        Some(Stage::Churned) => 0,
+        Some(Stage::AtRisk) => 1,
+        _ => 2,
+    };
+    // At least a year: a new customer's single order says little about how often they buy.
+    let tenure_days = (reference - day(first)).max(365);
+    // AOV × (orders × 365 ÷ tenure) × years × (halves ÷ 2), in one rounding.
+    let numerator = i128::from(aov)
+        * i128::from(m.orders)
+        * 365
+        * i128::from(s.ltv_years)
+        * i128::from(weight_halves);
+    let denominator = i128::from(tenure_days) * 2;
+    let future = (numerator + denominator / 2).div_euclid(denominator);
+    Some(m.total_spent + i64::try_from(future).unwrap_or(i64::MAX / 2))
 }
 
 /// Whether a one-order customer is still "new" (新客): first order within `new_days`.
@@ -499,4 +547,56 @@ pub fn rf_grid(analytics: &Analytics) -> [[RfmCell; 5]; 5] {
         }
     }
     grid
+}
+
+/// A customer counts as *newly* at risk for this many days after crossing the limit.
+pub const NEWLY_AT_RISK_DAYS: i64 = 30;
+
+impl CustomerMetrics {
+    /// 流失预警 that began within the last [`NEWLY_AT_RISK_DAYS`] days.
+    pub fn newly_at_risk(&self) -> bool {
+        match (self.at_risk_after, self.recency_days) {
+            (Some(limit), Some(recency)) => recency - limit <= NEWLY_AT_RISK_DAYS,
+            _ => false,
+        }
+    }
+}
+
+/// One entry of the churn warning list, with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChurnWarning {
+    /// Index into `Dataset::customers`.
+    pub index: usize,
+    /// Days since the last paid order.
+    pub recency_days: i64,
+    /// The customer's median gap between orders; `None` for one-time buyers.
+    pub usual_gap_days: Option<i64>,
+    /// The limit that was crossed.
+    pub limit_days: i64,
+    pub total_spent: Cents,
+}
+
+/// Customers newly at risk, the most valuable (net spend) first, ties by position.
+pub fn churn_warnings(analytics: &Analytics) -> Vec<ChurnWarning> {
+    let mut out: Vec<ChurnWarning> = analytics
+        .customers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.newly_at_risk())
+        .filter_map(|(index, m)| {
+            Some(ChurnWarning {
+                index,
+                recency_days: m.recency_days?,
+                usual_gap_days: m.median_gap_days,
+                limit_days: m.at_risk_after?,
+                total_spent: m.total_spent,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.total_spent
+            .cmp(&a.total_spent)
+            .then(a.index.cmp(&b.index))
+    });
+    out
 }

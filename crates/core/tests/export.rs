@@ -85,12 +85,17 @@ fn contract_columns_and_exact_values() {
             "1",
             "一般挽留客户",
             "C0000001",
+            "重点客户",
+            "1234.50",
+            // 1234.50 + 1234.50 × 1 order ÷ 1 year (the minimum) × 3 years.
+            "4938.00",
         ]
     );
     // No orders: empty scores and date; a formula-like name is neutralised.
     assert_eq!(table[2][1], "'=HYPERLINK(\"x\")");
     assert_eq!(table[2][7], "潜在");
     assert_eq!(&table[2][8..15], ["0", "0.00", "", "", "", "", ""]);
+    assert_eq!(&table[2][16..], ["普通客户", "", ""]);
 }
 
 #[test]

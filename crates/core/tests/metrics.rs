@@ -238,3 +238,193 @@ fn labels_round_trip_through_their_codes() {
     }
     assert_eq!(Stage::from_code("nonsense"), None);
 }
+
+#[test]
+fn predicted_lifetime_value_follows_the_documented_formula() {
+    let d = fixture();
+    let a = compute(&d, &AnalyticsSettings::default());
+    let ltv: Vec<Option<i64>> = a.customers.iter().map(|m| m.ltv).collect();
+    assert_eq!(
+        ltv,
+        [
+            // A: 550 + AOV 183.33 × 3 orders per year (tenure under a year counts as one) × 3.
+            Some(55_000 + 18_333 * 9),
+            // B: one order, active.
+            Some(100_000 + 300_000),
+            // C: churned, nothing more expected.
+            Some(5_000),
+            // D: no orders.
+            None,
+            // E: 4 orders in under a year, mature.
+            Some(8_000_000 + 24_000_000),
+            // F and G: at risk, half weight.
+            Some(10_000 + 15_000),
+            Some(20_000 + 30_000),
+        ]
+    );
+    let none = compute(
+        &d,
+        &AnalyticsSettings {
+            ltv_years: 0,
+            ..AnalyticsSettings::default()
+        },
+    );
+    assert_eq!(none.customers[4].ltv, Some(8_000_000));
+}
+
+#[test]
+fn churn_warnings_list_the_newly_at_risk_with_their_reason() {
+    let d = fixture();
+    let a = compute(&d, &AnalyticsSettings::default());
+    // F: one order 102 days ago, limit 90 → 12 days over: new. G: 61 days, usually every
+    // 10 → limit 20, 41 days over: at risk for longer than 30 days, so not new.
+    assert_eq!(a.customers[6].stage, Some(Stage::AtRisk));
+    assert!(!a.customers[6].newly_at_risk());
+    assert_eq!(
+        kezhi_core::metrics::churn_warnings(&a),
+        [kezhi_core::metrics::ChurnWarning {
+            index: 5,
+            recency_days: 102,
+            usual_gap_days: None,
+            limit_days: 90,
+            total_spent: 10_000,
+        }]
+    );
+    // Moving the reference date 20 days back makes G newly at risk too (41 → 21 days over),
+    // with its usual gap as the reason; the more valuable G comes first.
+    let earlier = compute(
+        &d,
+        &AnalyticsSettings {
+            reference: NaiveDate::from_ymd_opt(2025, 12, 22),
+            ..AnalyticsSettings::default()
+        },
+    );
+    let warnings = kezhi_core::metrics::churn_warnings(&earlier);
+    let g = warnings.iter().find(|w| w.index == 6).expect("G warned");
+    assert_eq!(
+        (g.recency_days, g.usual_gap_days, g.limit_days),
+        (41, Some(10), 20)
+    );
+}
+
+mod reports {
+    use super::*;
+    use kezhi_core::report::{DateRange, Month, reports};
+
+    fn event(customer: u128, at: Timestamp) -> Event {
+        Event {
+            customer_id: Uuid::from_u128(customer),
+            kind: Sym::new("visit"),
+            occurred_at: at,
+            props: EventProps::default(),
+            updated_at: at,
+        }
+    }
+
+    fn with_events() -> Dataset {
+        let mut d = fixture();
+        // D visits without buying; A views (already a buyer: one visitor); an event of an
+        // unknown customer is ignored.
+        d.events = vec![
+            event(0, noon(2026, 1, 2)),
+            event(3, noon(2026, 1, 3)),
+            event(3, noon(2026, 1, 4)),
+            event(99, noon(2026, 1, 5)),
+        ];
+        d
+    }
+
+    #[test]
+    fn monthly_trend_new_and_returning_buyers_and_the_decomposition() {
+        let d = with_events();
+        let settings = AnalyticsSettings::default();
+        let a = compute(&d, &settings);
+        let r = reports(&d, &a, &settings, DateRange::default());
+        let months: Vec<(String, i64, u64, u64, u64, u64, u64)> = r
+            .months
+            .iter()
+            .map(|m| {
+                (
+                    m.month.map(Month::label).unwrap_or_default(),
+                    m.gmv,
+                    m.orders,
+                    m.buyers,
+                    m.new_buyers,
+                    m.returning_buyers,
+                    m.visitors,
+                )
+            })
+            .collect();
+        let row = |m: &str, gmv, orders, buyers, new, returning, visitors| {
+            (m.to_string(), gmv, orders, buyers, new, returning, visitors)
+        };
+        assert_eq!(
+            months,
+            [
+                row("2025-06", 5_000, 1, 1, 1, 0, 1),
+                row("2025-07", 0, 0, 0, 0, 0, 0),
+                row("2025-08", 0, 0, 0, 0, 0, 0),
+                row("2025-09", 2_000_000, 1, 1, 1, 0, 1),
+                row("2025-10", 2_010_000, 2, 2, 1, 1, 2),
+                row("2025-11", 2_020_000, 3, 2, 1, 1, 2),
+                row("2025-12", 2_100_000, 2, 2, 1, 1, 2),
+                // A's three orders less the ¥50 refund; D visited without buying.
+                row("2026-01", 55_000, 3, 1, 1, 0, 2),
+            ]
+        );
+        let january = &r.months[7];
+        assert_eq!(january.conversion(), Some(0.5));
+        assert_eq!(january.per_buyer(), Some(55_000));
+        assert_eq!(r.channels.len(), 1);
+        assert_eq!(
+            (
+                r.channels[0].key.as_str(),
+                r.channels[0].gmv,
+                r.channels[0].orders,
+                r.channels[0].buyers
+            ),
+            ("tmall", 8_190_000, 12, 6)
+        );
+        assert_eq!(r.cities.len(), 1);
+        assert_eq!(r.cities[0].key, "");
+        let top: Vec<(usize, i64, u64)> =
+            r.top.iter().map(|t| (t.index, t.gmv, t.orders)).collect();
+        assert_eq!(
+            top,
+            [
+                (4, 8_000_000, 4),
+                (1, 100_000, 1),
+                (0, 55_000, 3),
+                (6, 20_000, 2),
+                (5, 10_000, 1),
+                (2, 5_000, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_date_range_limits_every_report() {
+        let d = with_events();
+        let settings = AnalyticsSettings::default();
+        let a = compute(&d, &settings);
+        let range = DateRange {
+            from: NaiveDate::from_ymd_opt(2025, 11, 1),
+            to: NaiveDate::from_ymd_opt(2025, 12, 31),
+        };
+        let r = reports(&d, &a, &settings, range);
+        let labels: Vec<String> = r
+            .months
+            .iter()
+            .filter_map(|m| m.month.map(Month::label))
+            .collect();
+        assert_eq!(labels, ["2025-11", "2025-12"]);
+        assert_eq!(r.channels[0].gmv, 4_120_000);
+        let top: Vec<(usize, i64)> = r.top.iter().map(|t| (t.index, t.gmv)).collect();
+        assert_eq!(top, [(4, 4_000_000), (1, 100_000), (6, 20_000)]);
+        // Events out of order are still counted once per customer and month.
+        let mut shuffled = with_events();
+        shuffled.events.reverse();
+        let all = reports(&shuffled, &a, &settings, DateRange::default());
+        assert_eq!(all.months[7].visitors, 2);
+    }
+}

@@ -205,9 +205,59 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                         })}
                     </div>
                 </form>
-                {id.map(|id| view! { <CustomerHistory id/> })}
+                {id.map(|id| view! { <CustomerAnalysis id/> <CustomerHistory id/> })}
             </Show>
         </aside>
+    }
+}
+
+/// The customer's computed metrics and labels, as the list, segments and exports use them.
+#[component]
+fn CustomerAnalysis(id: Uuid) -> impl IntoView {
+    let state = use_app();
+    let metrics = Memo::new(move |_| {
+        let index = state
+            .data
+            .with(|d| d.customers.iter().position(|c| c.id == id));
+        index.and_then(|i| state.metrics.with(|a| a.customers.get(i).cloned()))
+    });
+    let item = move |label: Msg, testid: &'static str, value: String| {
+        view! {
+            <div class="stat" data-testid=testid>
+                <dt class="muted small">{move || state.tr(label)}</dt>
+                <dd>{value}</dd>
+            </div>
+        }
+    };
+    let dash = || "—".to_string();
+    view! {
+        <section class="analysis">
+            <h3>{move || state.tr(Msg::Analysis)}</h3>
+            {move || {
+                let zh = state.lang.get().is_zh();
+                metrics.get().map(|m| {
+                    let stage = m.stage.map(|s| s.name(zh).to_string()).unwrap_or_else(dash);
+                    let scores = match (m.r, m.f, m.m) {
+                        (Some(r), Some(f), Some(mm)) => format!("R{r} F{f} M{mm}"),
+                        _ => dash(),
+                    };
+                    let group = m.group.map(|g| g.name(zh).to_string()).unwrap_or_else(dash);
+                    view! {
+                        <dl class="stats">
+                            {item(Msg::Lifecycle, "metric-stage", stage)}
+                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| t.name(zh).to_string()).unwrap_or_else(dash))}
+                            {item(Msg::RfmGroupLabel, "metric-group", format!("{group} · {scores}"))}
+                            {item(Msg::DaysSinceLastOrder, "metric-recency", m.recency_days.map(|d| d.to_string()).unwrap_or_else(dash))}
+                            {item(Msg::UsualGap, "metric-gap", m.median_gap_days.map(|d| d.to_string()).unwrap_or_else(dash))}
+                            {item(Msg::Aov, "metric-aov", m.aov.map(money).unwrap_or_else(dash))}
+                            {item(Msg::LtvHistoric, "metric-ltv-historic", money(m.total_spent))}
+                            {item(Msg::LtvPredicted, "metric-ltv", m.ltv.map(money).unwrap_or_else(dash))}
+                        </dl>
+                        <p class="muted small">{state.tr(Msg::LtvHint)}</p>
+                    }
+                })
+            }}
+        </section>
     }
 }
 

@@ -34,6 +34,9 @@ const FILTER_PARAMS: [&str; 8] = [
     "rfm_group",
 ];
 
+/// `risk=new`: only customers newly at risk (opened from the dashboard's churn warnings).
+const RISK_PARAM: &str = "risk";
+
 /// The list's query as the URL states it.
 fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
     let get = |k: &str| route.param(k).map(str::to_string);
@@ -48,6 +51,7 @@ fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
             stage: route.param("stage").and_then(Stage::from_code),
             tier: route.param("tier").and_then(Tier::from_code),
             group: route.param("rfm_group").and_then(RfmGroup::from_code),
+            newly_at_risk: route.param(RISK_PARAM) == Some("new"),
         },
         sort: route
             .param("sort")
@@ -245,13 +249,16 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         Msg::RfmGroupLabel,
     ];
     let any_filter = Memo::new(move |_| {
-        state
-            .route
-            .with(|r| FILTER_PARAMS.iter().any(|p| r.param(p).is_some()))
+        state.route.with(|r| {
+            FILTER_PARAMS
+                .iter()
+                .chain([&RISK_PARAM])
+                .any(|p| r.param(p).is_some())
+        })
     });
     let clear = move |_| {
         let mut route = state.route.get_untracked();
-        for p in FILTER_PARAMS {
+        for p in FILTER_PARAMS.iter().chain([&RISK_PARAM]) {
             route = route.with(p, None);
         }
         state.replace_route(route);
@@ -308,6 +315,21 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
     view! {
         <div class="filters" role="group" aria-label=move || state.tr(Msg::Filters)>
             {selects}
+            <Show when=move || state.route.with(|r| r.param(RISK_PARAM).is_some())>
+                <span class="chip" data-testid="filter-newly-at-risk">
+                    {move || state.tr(Msg::NewlyAtRisk)}
+                    <button
+                        class="chip-x"
+                        aria-label=move || state.tr(Msg::ClearFilters)
+                        on:click=move |_| {
+                            let route = state.route.get_untracked().with(RISK_PARAM, None);
+                            state.replace_route(route);
+                        }
+                    >
+                        "×"
+                    </button>
+                </span>
+            </Show>
             <Show when=move || any_filter.get()>
                 <button class="btn btn-link" data-testid="filters-clear" on:click=clear>
                     {move || state.tr(Msg::ClearFilters)}

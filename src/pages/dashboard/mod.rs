@@ -8,6 +8,8 @@ use crate::state::use_app;
 use kezhi_core::metrics::{self, Stage};
 use leptos::prelude::*;
 
+mod reports;
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let state = use_app();
@@ -28,6 +30,7 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let reports = reports::use_reports(state);
     let grid = Memo::new(move |_| analytics.with(|a| metrics::rf_grid(a)));
     let percent = |r: f64| format!("{:.2}%", r * 100.0);
     view! {
@@ -73,6 +76,11 @@ pub fn DashboardPage() -> impl IntoView {
                         </div>
                     </div>
                 </div>
+                <reports::ChurnWarnings/>
+                <reports::RangePicker/>
+                <reports::Trends reports=reports/>
+                <reports::Breakdowns reports=reports/>
+                <reports::TopCustomers reports=reports/>
                 <div class="card">
                     <h2>{move || state.tr(Msg::RfGrid)}</h2>
                     <p class="muted small">{move || state.tr(Msg::RfGridHint)}</p>

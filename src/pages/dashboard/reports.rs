@@ -1,0 +1,422 @@
+//! The dashboard's reports over a date range (in the URL as `from`/`to`): monthly trends, the
+//! sales decomposition, channel and city breakdowns, top customers; and the churn warnings.
+
+use crate::components::{BarChart, ChartData, Series, Unit};
+use crate::i18n::Msg;
+use crate::platform::{self, group, money};
+use crate::route::{Route, View};
+use crate::state::{AppState, use_app};
+use chrono::{Months, NaiveDate};
+use kezhi_core::channel::{CHANNELS, display};
+use kezhi_core::metrics::{self, Stage};
+use kezhi_core::report::{self, DateRange, Reports, Share};
+use leptos::prelude::*;
+
+/// Cities shown in the breakdown; the rest are summed as "other".
+const TOP_CITIES: usize = 10;
+/// Churn warnings listed on the dashboard; the whole list opens as a customer list.
+const WARNINGS_SHOWN: usize = 8;
+
+fn date_param(state: AppState, key: &str) -> Option<NaiveDate> {
+    state.route.with(|r| {
+        r.param(key)
+            .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+    })
+}
+
+fn set_range(state: AppState, from: Option<NaiveDate>, to: Option<NaiveDate>) {
+    let fmt = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let route = state
+        .route
+        .get_untracked()
+        .with("from", fmt(from))
+        .with("to", fmt(to));
+    state.replace_route(route);
+}
+
+/// The reports of the current range, recomputed when the data, settings or range change.
+pub fn use_reports(state: AppState) -> Memo<Reports> {
+    Memo::new(move |_| {
+        let analytics = state.metrics.get();
+        let settings = state.analytics_settings();
+        let range = DateRange {
+            from: date_param(state, "from"),
+            to: date_param(state, "to"),
+        };
+        state.data.with(|d| {
+            platform::timed("kezhi:reports", || {
+                report::reports(d, &analytics, &settings, range)
+            })
+        })
+    })
+}
+
+#[component]
+pub fn RangePicker() -> impl IntoView {
+    let state = use_app();
+    let from = move || {
+        date_param(state, "from")
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    let to = move || {
+        date_param(state, "to")
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    // Presets end on the last day with data (the day before the reference date).
+    let last_day = move || {
+        state
+            .metrics
+            .with_untracked(|a| a.reference)
+            .and_then(|r| r.pred_opt())
+            .unwrap_or_else(platform::today)
+    };
+    let preset = move |months: u32| {
+        let end = last_day();
+        let start = end
+            .checked_sub_months(Months::new(months))
+            .and_then(|d| d.succ_opt());
+        set_range(state, start, Some(end));
+    };
+    let parse = |v: String| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
+    view! {
+        <div class="range card" role="group" aria-label=move || state.tr(Msg::DateRange)>
+            <span class="field-label">{move || state.tr(Msg::DateRange)}</span>
+            <input
+                type="date"
+                data-testid="range-from"
+                aria-label=move || state.tr(Msg::From)
+                prop:value=from
+                on:change=move |ev| set_range(state, parse(event_target_value(&ev)), date_param(state, "to"))
+            />
+            "–"
+            <input
+                type="date"
+                data-testid="range-to"
+                aria-label=move || state.tr(Msg::To)
+                prop:value=to
+                on:change=move |ev| set_range(state, date_param(state, "from"), parse(event_target_value(&ev)))
+            />
+            <button class="btn" data-testid="range-3m" on:click=move |_| preset(3)>
+                {move || state.tr(Msg::Last3Months)}
+            </button>
+            <button class="btn" data-testid="range-12m" on:click=move |_| preset(12)>
+                {move || state.tr(Msg::Last12Months)}
+            </button>
+            <button class="btn" data-testid="range-all" on:click=move |_| set_range(state, None, None)>
+                {move || state.tr(Msg::AllTime)}
+            </button>
+        </div>
+    }
+}
+
+fn month_labels(r: &Reports) -> Vec<String> {
+    r.months
+        .iter()
+        .map(|m| m.month.map(|m| m.label()).unwrap_or_default())
+        .collect()
+}
+
+fn permyriad(rate: Option<f64>) -> i64 {
+    rate.map_or(0, |r| (r * 10_000.0).round() as i64)
+}
+
+#[component]
+pub fn Trends(reports: Memo<Reports>) -> impl IntoView {
+    let gmv = Signal::derive(move || {
+        reports.with(|r| ChartData {
+            labels: month_labels(r),
+            series: vec![
+                Series {
+                    name: Msg::Gmv,
+                    unit: Unit::Cents,
+                    plotted: true,
+                },
+                Series {
+                    name: Msg::Orders,
+                    unit: Unit::Count,
+                    plotted: false,
+                },
+                Series {
+                    name: Msg::Buyers,
+                    unit: Unit::Count,
+                    plotted: false,
+                },
+            ],
+            values: r
+                .months
+                .iter()
+                .map(|m| vec![m.gmv, m.orders as i64, m.buyers as i64])
+                .collect(),
+            stacked: false,
+        })
+    });
+    let buyers = Signal::derive(move || {
+        reports.with(|r| ChartData {
+            labels: month_labels(r),
+            series: vec![
+                Series {
+                    name: Msg::NewBuyers,
+                    unit: Unit::Count,
+                    plotted: true,
+                },
+                Series {
+                    name: Msg::ReturningBuyers,
+                    unit: Unit::Count,
+                    plotted: true,
+                },
+            ],
+            values: r
+                .months
+                .iter()
+                .map(|m| vec![m.new_buyers as i64, m.returning_buyers as i64])
+                .collect(),
+            stacked: true,
+        })
+    });
+    let decomposition = Signal::derive(move || {
+        reports.with(|r| ChartData {
+            labels: month_labels(r),
+            series: vec![
+                Series {
+                    name: Msg::Visitors,
+                    unit: Unit::Count,
+                    plotted: true,
+                },
+                Series {
+                    name: Msg::Conversion,
+                    unit: Unit::Permyriad,
+                    plotted: false,
+                },
+                Series {
+                    name: Msg::PerBuyer,
+                    unit: Unit::Cents,
+                    plotted: false,
+                },
+                Series {
+                    name: Msg::Gmv,
+                    unit: Unit::Cents,
+                    plotted: false,
+                },
+            ],
+            values: r
+                .months
+                .iter()
+                .map(|m| {
+                    vec![
+                        m.visitors as i64,
+                        permyriad(m.conversion()),
+                        m.per_buyer().unwrap_or(0),
+                        m.gmv,
+                    ]
+                })
+                .collect(),
+            stacked: false,
+        })
+    });
+    view! {
+        <div class="charts">
+            <BarChart title=Msg::MonthlyGmv testid="chart-gmv" data=gmv/>
+            <BarChart title=Msg::NewVsReturning testid="chart-buyers" data=buyers/>
+            <BarChart
+                title=Msg::SalesDecomposition
+                testid="chart-decomposition"
+                data=decomposition
+                hint=Msg::SalesDecompositionHint
+            />
+        </div>
+    }
+}
+
+fn share_chart(shares: &[Share], label: impl Fn(&str) -> String, other: String) -> ChartData {
+    let mut rows: Vec<(String, Vec<i64>)> = shares
+        .iter()
+        .take(TOP_CITIES)
+        .map(|s| (label(&s.key), vec![s.gmv, s.orders as i64, s.buyers as i64]))
+        .collect();
+    if shares.len() > TOP_CITIES {
+        let rest = &shares[TOP_CITIES..];
+        rows.push((
+            other,
+            vec![
+                rest.iter().map(|s| s.gmv).sum(),
+                rest.iter().map(|s| s.orders as i64).sum(),
+                rest.iter().map(|s| s.buyers as i64).sum(),
+            ],
+        ));
+    }
+    ChartData {
+        labels: rows.iter().map(|(l, _)| l.clone()).collect(),
+        series: vec![
+            Series {
+                name: Msg::Gmv,
+                unit: Unit::Cents,
+                plotted: true,
+            },
+            Series {
+                name: Msg::Orders,
+                unit: Unit::Count,
+                plotted: false,
+            },
+            Series {
+                name: Msg::Buyers,
+                unit: Unit::Count,
+                plotted: false,
+            },
+        ],
+        values: rows.into_iter().map(|(_, v)| v).collect(),
+        stacked: false,
+    }
+}
+
+#[component]
+pub fn Breakdowns(reports: Memo<Reports>) -> impl IntoView {
+    let state = use_app();
+    let channels = Signal::derive(move || {
+        let zh = state.lang.get().is_zh();
+        let other = state.tr(Msg::Other).to_string();
+        reports.with(|r| {
+            share_chart(
+                &r.channels,
+                |k| display(&CHANNELS, k, zh).to_string(),
+                other,
+            )
+        })
+    });
+    let cities = Signal::derive(move || {
+        let none = state.tr(Msg::NoCity).to_string();
+        let other = state.tr(Msg::Other).to_string();
+        reports.with(|r| {
+            share_chart(
+                &r.cities,
+                |k| {
+                    if k.is_empty() {
+                        none.clone()
+                    } else {
+                        k.to_string()
+                    }
+                },
+                other,
+            )
+        })
+    });
+    view! {
+        <div class="charts">
+            <BarChart title=Msg::ByChannel testid="chart-channels" data=channels/>
+            <BarChart title=Msg::ByCity testid="chart-cities" data=cities/>
+        </div>
+    }
+}
+
+fn open_customer(state: AppState, id: uuid::Uuid) {
+    state.navigate(Route::new(View::Customers).with("id", Some(id.to_string())));
+}
+
+#[component]
+pub fn TopCustomers(reports: Memo<Reports>) -> impl IntoView {
+    let state = use_app();
+    let rows = move || {
+        let top = reports.with(|r| r.top.clone());
+        state.data.with(|d| {
+            top.into_iter()
+                .enumerate()
+                .filter_map(|(rank, t)| {
+                    let c = d.customers.get(t.index)?;
+                    let id = c.id;
+                    Some(view! {
+                        <tr data-testid="top-customer" data-id=id.to_string() data-cents=t.gmv.to_string()>
+                            <td class="num">{rank + 1}</td>
+                            <td>
+                                <button class="btn btn-link" on:click=move |_| open_customer(state, id)>
+                                    {c.name.clone()}
+                                </button>
+                            </td>
+                            <td class="num">{money(t.gmv)}</td>
+                            <td class="num">{group(t.orders)}</td>
+                        </tr>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="card">
+            <h2>{move || state.tr(Msg::TopCustomers)}</h2>
+            <table class="mini">
+                <thead>
+                    <tr>
+                        <th class="num">"#"</th>
+                        <th>{move || state.tr(Msg::Name)}</th>
+                        <th class="num">{move || state.tr(Msg::Gmv)}</th>
+                        <th class="num">{move || state.tr(Msg::Orders)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Why a customer is at risk, in words.
+fn reason(state: AppState, w: &metrics::ChurnWarning) -> String {
+    match w.usual_gap_days {
+        Some(gap) => state
+            .tr(Msg::ChurnReasonGap)
+            .replace("{days}", &w.recency_days.to_string())
+            .replace("{gap}", &gap.max(1).to_string()),
+        None => state
+            .tr(Msg::ChurnReasonOnce)
+            .replace("{days}", &w.recency_days.to_string())
+            .replace("{limit}", &w.limit_days.to_string()),
+    }
+}
+
+#[component]
+pub fn ChurnWarnings() -> impl IntoView {
+    let state = use_app();
+    let warnings = Memo::new(move |_| state.metrics.with(|a| metrics::churn_warnings(a)));
+    let open_all = move |_| {
+        state.navigate(
+            Route::new(View::Customers)
+                .with("stage", Some(Stage::AtRisk.code().to_string()))
+                .with("risk", Some("new".to_string())),
+        );
+    };
+    let rows = move || {
+        let list = warnings.get();
+        state.data.with(|d| {
+            list.iter()
+                .take(WARNINGS_SHOWN)
+                .filter_map(|w| {
+                    let c = d.customers.get(w.index)?;
+                    let id = c.id;
+                    Some(view! {
+                        <li data-testid="churn-warning" data-id=id.to_string()>
+                            <button class="btn btn-link" on:click=move |_| open_customer(state, id)>
+                                {c.name.clone()}
+                            </button>
+                            <span class="muted small">{reason(state, w)}</span>
+                            <span class="num small">{money(w.total_spent)}</span>
+                        </li>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="card" data-testid="churn-warnings" data-count=move || warnings.with(|w| w.len()).to_string()>
+            <div class="chart-head">
+                <h2>
+                    {move || state.tr(Msg::ChurnWarnings)} " "
+                    <span class="muted">{move || group(warnings.with(|w| w.len()) as u64)}</span>
+                </h2>
+                <button class="btn" data-testid="churn-open-list" on:click=open_all>
+                    {move || state.tr(Msg::OpenAsList)}
+                </button>
+            </div>
+            <p class="muted small">{move || state.tr(Msg::ChurnWarningsHint)}</p>
+            <ul class="warnings">{rows}</ul>
+        </div>
+    }
+}
