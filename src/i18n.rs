@@ -225,6 +225,7 @@ pub enum Msg {
     Analysis,
     DaysSinceLastOrder,
     UsualGap,
+    Computing,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -427,6 +428,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Analysis => "客户分析",
             DaysSinceLastOrder => "距上次下单（天）",
             UsualGap => "平均下单间隔（中位数，天）",
+            Computing => "正在计算…",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -651,6 +653,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Analysis => "Analysis",
             DaysSinceLastOrder => "Days since last order",
             UsualGap => "Usual gap between orders (median, days)",
+            Computing => "Computing…",
         },
     }
 }

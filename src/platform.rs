@@ -140,6 +140,30 @@ pub fn group(n: u64) -> String {
     out
 }
 
+/// Sets the performance mark that [`end_measure`] measures from.
+pub fn start_measure(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(&format!("{name}:start"));
+    }
+}
+
+/// Records the measure `name` from its [`start_measure`] mark until now.
+pub fn end_measure(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, &format!("{name}:start"));
+    }
+}
+
+/// Lets the browser handle input and paint before the next slice of a long computation.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Runs `f` between two performance marks, so the browser benchmark (and a Performance
 /// trace) can read how long it took as the measure `name`.
 pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {

@@ -61,8 +61,9 @@ test('KPIs of the demo match the core to the cent', async () => {
   }
 });
 
-/** The raw values of a chart's table rows: `[[label, [v1, v2, …]], …]`. */
+/** The raw values of a chart's table rows: `[[label, [v1, v2, …]], …]`, once computed. */
 async function chartRows(page, id) {
+  await until(async () => (await page.textContent(byId('reports-computing'))) === '', 'reports computed');
   const toggle = byId(`${id}-table-toggle`);
   if ((await page.getAttribute(toggle, 'aria-pressed')) !== 'true') await page.click(toggle);
   return page.$$eval(`${byId(`${id}-table`)} tbody tr`, (rows) =>

@@ -106,5 +106,37 @@ fn customer_list(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, demo, storage, customer_list);
+fn analytics(c: &mut Criterion) {
+    use kezhi_core::customer_query::CustomerIndex;
+    use kezhi_core::metrics::{AnalyticsSettings, churn_warnings, compute};
+    use kezhi_core::report::{DateRange, reports};
+    let mut data = generate(&DemoConfig::new(100_000, end()));
+    kezhi_core::demo::extend_order_history(&mut data, 1_000_000);
+    let settings = AnalyticsSettings::default();
+    let mut group = c.benchmark_group("analytics 100000 customers 1000000 orders");
+    group.sample_size(10);
+    group.bench_function("metrics, scores, stages, tiers, LTV", |b| {
+        b.iter(|| compute(black_box(&data), &settings))
+    });
+    let analytics = compute(&data, &settings);
+    group.bench_function("dashboard reports (all time)", |b| {
+        b.iter(|| {
+            reports(
+                black_box(&data),
+                &analytics,
+                &settings,
+                DateRange::default(),
+            )
+        })
+    });
+    group.bench_function("churn warnings", |b| {
+        b.iter(|| churn_warnings(black_box(&analytics)).len())
+    });
+    group.bench_function("list index (given the metrics)", |b| {
+        b.iter(|| CustomerIndex::build(black_box(&data), &analytics))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, demo, storage, customer_list, analytics);
 criterion_main!(benches);

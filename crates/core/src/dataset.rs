@@ -24,6 +24,15 @@ impl Dataset {
             && self.activities.is_empty()
     }
 
+    /// Position of every customer in `customers`, by id.
+    pub fn customer_positions(&self) -> rustc_hash::FxHashMap<Uuid, usize> {
+        self.customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect()
+    }
+
     pub fn customer(&self, id: Uuid) -> Option<&Customer> {
         self.customers.iter().find(|c| c.id == id)
     }

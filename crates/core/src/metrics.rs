@@ -13,8 +13,6 @@ use crate::model::{Cents, OrderStatus};
 use crate::time::Timestamp;
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use uuid::Uuid;
 
 /// The thresholds of Settings, with the defaults the product documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,19 +300,8 @@ pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
 
 pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
     let offset = settings.offset();
-    let day = |t: Timestamp| -> i64 {
-        t.to_offset(offset)
-            .map(|d| d.date_naive())
-            .unwrap_or_default()
-            .signed_duration_since(NaiveDate::default())
-            .num_days()
-    };
-    let index: HashMap<Uuid, usize> = data
-        .customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
+    let day = |t: Timestamp| -> i64 { t.local_day(offset) };
+    let index = data.customer_positions();
     let mut out = vec![CustomerMetrics::default(); data.customers.len()];
     let mut paid_days: Vec<Vec<i64>> = vec![Vec::new(); data.customers.len()];
     let mut latest: Option<Timestamp> = None;
@@ -340,7 +327,7 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
             .and_then(|t| t.to_offset(offset))
             .and_then(|d| d.date_naive().succ_opt())
     });
-    let reference_day = reference.map(|d| d.signed_duration_since(NaiveDate::default()).num_days());
+    let reference_day = reference.map(crate::time::day_number);
 
     for (m, days) in out.iter_mut().zip(paid_days.iter_mut()) {
         if m.orders == 0 {

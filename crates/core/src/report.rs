@@ -10,10 +10,12 @@
 use crate::Cents;
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
-use crate::model::OrderStatus;
-use crate::time::Timestamp;
-use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::model::{Event, Order, OrderStatus};
+use crate::sym::Sym;
+use crate::time::{Timestamp, day_date, day_number};
+use chrono::{Datelike, FixedOffset, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// First and last day of the reports, both included; `None` is open.
@@ -21,12 +23,6 @@ use uuid::Uuid;
 pub struct DateRange {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-}
-
-impl DateRange {
-    pub fn contains(&self, day: NaiveDate) -> bool {
-        self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
-    }
 }
 
 /// A calendar month, ordered by time.
@@ -47,6 +43,11 @@ impl Month {
     /// `2026-03`.
     pub fn label(self) -> String {
         format!("{}-{:02}", self.year, self.month)
+    }
+
+    /// Months since year 0, so that consecutive months differ by one.
+    fn ordinal(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
 
     fn next(self) -> Month {
@@ -142,145 +143,339 @@ fn div_round(a: i64, b: i64) -> i64 {
     }
 }
 
-pub fn reports(
-    data: &Dataset,
-    analytics: &Analytics,
-    settings: &AnalyticsSettings,
-    range: DateRange,
-) -> Reports {
-    let offset = settings.offset();
-    let local_day = |t: Timestamp| t.to_offset(offset).map(|d| d.date_naive());
-    let index: HashMap<Uuid, usize> = data
-        .customers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id, i))
-        .collect();
-    let first_month = |i: usize| {
-        analytics
-            .customers
-            .get(i)
-            .and_then(|m| m.first_order)
-            .and_then(local_day)
-            .map(Month::of)
-    };
+/// Running totals of [`reports`].
+struct Totals {
+    offset: FixedOffset,
+    from: i64,
+    to: i64,
+    months: MonthOfDay,
+    index: FxHashMap<Uuid, usize>,
+    first_month: Vec<Option<Month>>,
+    rows: MonthRows,
+    /// Orders and events in time order: each customer's last month as a buyer and as a
+    /// visitor is enough to count them once a month. Otherwise the sets below are used.
+    in_order: bool,
+    bought_in: Vec<Option<Month>>,
+    seen_in: Vec<Option<Month>>,
+    buyers: FxHashSet<(Month, usize)>,
+    visitors: FxHashSet<(Month, usize)>,
+    /// Per customer: net spend and paid orders in the range.
+    spent: Vec<(Cents, u64)>,
+    channel_pos: HashMap<Sym, usize>,
+    channels: Vec<Share>,
+    channel_buyers: Vec<FxHashSet<usize>>,
+}
 
-    let mut months: BTreeMap<Month, MonthRow> = BTreeMap::new();
-    let mut buyers: HashSet<(Month, usize)> = HashSet::new();
-    // Used only when the events are not in time order.
-    let mut visitors: HashSet<(Month, usize)> = HashSet::new();
-    let mut channels: HashMap<&str, (Share, HashSet<usize>)> = HashMap::new();
-    let mut cities: HashMap<&str, (Share, HashSet<usize>)> = HashMap::new();
-    let mut per_customer: HashMap<usize, (Cents, u64)> = HashMap::new();
+impl Totals {
+    /// The customer's position and the month of `t`, if both count.
+    fn locate(&mut self, customer: &Uuid, t: Timestamp) -> Option<(usize, Month)> {
+        let i = *self.index.get(customer)?;
+        let day = t.local_day(self.offset);
+        (self.from..=self.to)
+            .contains(&day)
+            .then(|| (i, self.months.of(day)))
+    }
 
-    for o in &data.orders {
-        let (Some(&i), Some(day)) = (index.get(&o.customer_id), local_day(o.ordered_at)) else {
-            continue;
+    fn order(&mut self, o: &Order) {
+        let Some((i, month)) = self.locate(&o.customer_id, o.ordered_at) else {
+            return;
         };
-        if !range.contains(day) {
-            continue;
-        }
-        let month = Month::of(day);
-        let row = months.entry(month).or_default();
         let paid = o.status == OrderStatus::Paid;
         let (amount, count) = if paid {
             (o.amount_cents, 1)
         } else {
             (-o.amount_cents, 0)
         };
+        let row = self.rows.get(month);
         row.gmv += amount;
         row.orders += count;
-        let city = data.customers[i].city.as_deref().unwrap_or("");
-        for (map, key) in [(&mut channels, o.channel.as_str()), (&mut cities, city)] {
-            let (share, who) = map.entry(key).or_default();
-            share.gmv += amount;
-            share.orders += count;
-            if paid {
-                who.insert(i);
+        self.spent[i].0 += amount;
+        self.spent[i].1 += count;
+        let c = match self.channel_pos.get(&o.channel) {
+            Some(&c) => c,
+            None => {
+                self.channels.push(Share {
+                    key: o.channel.as_str().to_string(),
+                    ..Share::default()
+                });
+                self.channel_buyers.push(FxHashSet::default());
+                self.channel_pos.insert(o.channel, self.channels.len() - 1);
+                self.channels.len() - 1
             }
+        };
+        self.channels[c].gmv += amount;
+        self.channels[c].orders += count;
+        if !paid {
+            return;
         }
-        let spent = per_customer.entry(i).or_default();
-        spent.0 += amount;
-        spent.1 += count;
-        if paid && buyers.insert((month, i)) {
+        self.channel_buyers[c].insert(i);
+        let first_time = if self.in_order {
+            self.bought_in[i].replace(month) != Some(month)
+        } else {
+            self.buyers.insert((month, i))
+        };
+        if first_time {
+            let row = self.rows.get(month);
             row.buyers += 1;
-            if first_month(i) == Some(month) {
+            row.visitors += 1;
+            if self.first_month[i] == Some(month) {
                 row.new_buyers += 1;
             } else {
                 row.returning_buyers += 1;
             }
         }
     }
-    // Millions of events: when they are in time order (as stored), remembering each
-    // customer's last counted month is enough to count each once per month.
-    let in_order = data.events.is_sorted_by_key(|e| e.occurred_at);
-    let mut last_seen: Vec<Option<Month>> = vec![None; data.customers.len()];
-    let mut event_visitors: BTreeMap<Month, u64> = BTreeMap::new();
-    for e in &data.events {
-        let (Some(&i), Some(day)) = (index.get(&e.customer_id), local_day(e.occurred_at)) else {
-            continue;
+
+    /// In time order, call this after the orders of the event's month.
+    fn event(&mut self, e: &Event) {
+        let Some((i, month)) = self.locate(&e.customer_id, e.occurred_at) else {
+            return;
         };
-        if !range.contains(day) {
-            continue;
-        }
-        let month = Month::of(day);
-        let new = if in_order {
-            last_seen[i].replace(month) != Some(month)
+        let (first_time, bought) = if self.in_order {
+            (
+                self.seen_in[i].replace(month) != Some(month),
+                self.bought_in[i] == Some(month),
+            )
         } else {
-            true
+            (
+                self.visitors.insert((month, i)),
+                self.buyers.contains(&(month, i)),
+            )
         };
-        if new && !buyers.contains(&(month, i)) && (in_order || visitors.insert((month, i))) {
-            *event_visitors.entry(month).or_default() += 1;
+        // Buyers of the month are counted as visitors already.
+        if first_time && !bought {
+            self.rows.get(month).visitors += 1;
         }
     }
-    for row in months.values_mut() {
-        row.visitors = row.buyers;
-    }
-    for (month, n) in event_visitors {
-        months.entry(month).or_default().visitors += n;
-    }
+}
 
-    // A continuous axis: months without data show as zero rather than disappear.
-    let mut rows = Vec::with_capacity(months.len());
-    if let (Some(&first), Some(&last)) = (months.keys().next(), months.keys().next_back()) {
-        let mut m = first;
-        while m <= last {
-            let mut row = months.remove(&m).unwrap_or_default();
-            row.month = Some(m);
-            rows.push(row);
-            m = m.next();
+pub fn reports(
+    data: &Dataset,
+    analytics: &Analytics,
+    settings: &AnalyticsSettings,
+    range: DateRange,
+) -> Reports {
+    let mut builder = ReportBuilder::new(data, analytics, settings, range);
+    while !builder.step(data, usize::MAX) {}
+    builder.finish(data)
+}
+
+/// [`reports`] in steps, so that a page can compute them a slice at a time and stay
+/// responsive: call [`ReportBuilder::step`] until it returns `true`, then
+/// [`ReportBuilder::finish`]. Every call must get the same, unchanged data.
+pub struct ReportBuilder {
+    totals: Totals,
+    /// Orders and events taken so far.
+    next_order: usize,
+    next_event: usize,
+}
+
+impl ReportBuilder {
+    pub fn new(
+        data: &Dataset,
+        analytics: &Analytics,
+        settings: &AnalyticsSettings,
+        range: DateRange,
+    ) -> Self {
+        let offset = settings.offset();
+        let n = data.customers.len();
+        let mut months = MonthOfDay::default();
+        let first_month = analytics
+            .customers
+            .iter()
+            .map(|m| m.first_order.map(|t| months.of(t.local_day(offset))))
+            .collect();
+        let totals = Totals {
+            offset,
+            from: range.from.map_or(i64::MIN, day_number),
+            to: range.to.map_or(i64::MAX, day_number),
+            months,
+            index: data.customer_positions(),
+            first_month,
+            rows: MonthRows::default(),
+            in_order: data.orders.is_sorted_by_key(|o| o.ordered_at)
+                && data.events.is_sorted_by_key(|e| e.occurred_at),
+            bought_in: vec![None; n],
+            seen_in: vec![None; n],
+            buyers: FxHashSet::default(),
+            visitors: FxHashSet::default(),
+            spent: vec![(0, 0); n],
+            channel_pos: HashMap::new(),
+            channels: Vec::new(),
+            channel_buyers: Vec::new(),
+        };
+        ReportBuilder {
+            totals,
+            next_order: 0,
+            next_event: 0,
         }
     }
 
-    let ranked = |map: HashMap<&str, (Share, HashSet<usize>)>| {
-        let mut out: Vec<Share> = map
+    /// Takes up to `budget` more records; `true` when all are taken.
+    pub fn step(&mut self, data: &Dataset, budget: usize) -> bool {
+        let (orders, events) = (&data.orders, &data.events);
+        let t = &mut self.totals;
+        for _ in 0..budget {
+            let (o, e) = (orders.get(self.next_order), events.get(self.next_event));
+            // In time order, month by month: a month's orders, then its events (which need
+            // to know who bought in the month). Otherwise all orders, then all events.
+            let take_event = match (o, e) {
+                (None, None) => return true,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(e)) => {
+                    t.in_order && {
+                        let start = t.months.start_of_month(o.ordered_at.local_day(t.offset));
+                        e.occurred_at.local_day(t.offset) < start
+                    }
+                }
+            };
+            if take_event {
+                if let Some(e) = e {
+                    t.event(e);
+                }
+                self.next_event += 1;
+            } else {
+                if let Some(o) = o {
+                    t.order(o);
+                }
+                self.next_order += 1;
+            }
+        }
+        self.next_order >= orders.len() && self.next_event >= events.len()
+    }
+
+    pub fn finish(self, data: &Dataset) -> Reports {
+        let totals = self.totals;
+        let Totals {
+            rows,
+            spent,
+            mut channels,
+            channel_buyers,
+            ..
+        } = totals;
+        for (c, who) in channel_buyers.into_iter().enumerate() {
+            channels[c].buyers = who.len() as u64;
+        }
+
+        let trend = rows.into_rows();
+
+        let mut cities: HashMap<&str, Share> = HashMap::new();
+        for (i, &(gmv, orders)) in spent.iter().enumerate() {
+            if gmv == 0 && orders == 0 {
+                continue;
+            }
+            let city = data.customers[i].city.as_deref().unwrap_or("");
+            let share = cities.entry(city).or_default();
+            share.gmv += gmv;
+            share.orders += orders;
+            share.buyers += u64::from(orders > 0);
+        }
+        let mut cities: Vec<Share> = cities
             .into_iter()
-            .map(|(key, (mut share, who))| {
-                share.key = key.to_string();
-                share.buyers = who.len() as u64;
-                share
+            .map(|(key, share)| Share {
+                key: key.to_string(),
+                ..share
             })
             .collect();
-        out.sort_by(|a, b| b.gmv.cmp(&a.gmv).then_with(|| a.key.cmp(&b.key)));
-        out
-    };
+        let by_gmv = |a: &Share, b: &Share| b.gmv.cmp(&a.gmv).then_with(|| a.key.cmp(&b.key));
+        cities.sort_by(by_gmv);
+        channels.sort_by(by_gmv);
 
-    let mut top: Vec<TopCustomer> = per_customer
-        .into_iter()
-        .filter(|(_, (gmv, _))| *gmv > 0)
-        .map(|(index, (gmv, orders))| TopCustomer { index, gmv, orders })
-        .collect();
-    top.sort_by(|a, b| {
-        b.gmv
-            .cmp(&a.gmv)
-            .then_with(|| data.customers[a.index].id.cmp(&data.customers[b.index].id))
-    });
-    top.truncate(TOP_CUSTOMERS);
+        let mut top: Vec<TopCustomer> = spent
+            .iter()
+            .enumerate()
+            .filter(|(_, (gmv, _))| *gmv > 0)
+            .map(|(index, &(gmv, orders))| TopCustomer { index, gmv, orders })
+            .collect();
+        top.sort_by(|a, b| {
+            b.gmv
+                .cmp(&a.gmv)
+                .then_with(|| data.customers[a.index].id.cmp(&data.customers[b.index].id))
+        });
+        top.truncate(TOP_CUSTOMERS);
 
-    Reports {
-        months: rows,
-        channels: ranked(channels),
-        cities: ranked(cities),
-        top,
+        Reports {
+            months: trend,
+            channels,
+            cities,
+            top,
+        }
+    }
+}
+
+/// The rows of consecutive months, found by arithmetic rather than a map lookup per record.
+/// Months without data stay as zero rows: a continuous axis.
+#[derive(Default)]
+struct MonthRows {
+    first: Option<Month>,
+    rows: Vec<MonthRow>,
+}
+
+impl MonthRows {
+    fn get(&mut self, month: Month) -> &mut MonthRow {
+        let first = *self.first.get_or_insert(month);
+        let k = month.ordinal() - first.ordinal();
+        if k < 0 {
+            // Earlier than any month so far (records out of time order): prepend.
+            let missing = (-k) as usize;
+            self.rows.splice(
+                0..0,
+                std::iter::repeat_with(MonthRow::default).take(missing),
+            );
+            self.first = Some(month);
+            return &mut self.rows[0];
+        }
+        let k = k as usize;
+        if k >= self.rows.len() {
+            self.rows.resize_with(k + 1, MonthRow::default);
+        }
+        &mut self.rows[k]
+    }
+
+    fn into_rows(self) -> Vec<MonthRow> {
+        let Some(mut month) = self.first else {
+            return Vec::new();
+        };
+        let mut rows = self.rows;
+        for row in &mut rows {
+            row.month = Some(month);
+            month = month.next();
+        }
+        rows
+    }
+}
+
+/// Months of day numbers, remembering the last month looked up: records come in time order,
+/// so nearly every lookup is in the same month as the one before.
+#[derive(Default)]
+struct MonthOfDay {
+    /// First and last day of the cached month, and the month.
+    cached: Option<(i64, i64, Month)>,
+}
+
+impl MonthOfDay {
+    fn of(&mut self, day: i64) -> Month {
+        self.lookup(day).2
+    }
+
+    fn start_of_month(&mut self, day: i64) -> i64 {
+        self.lookup(day).0
+    }
+
+    fn lookup(&mut self, day: i64) -> (i64, i64, Month) {
+        if let Some(c @ (first, last, _)) = self.cached
+            && (first..=last).contains(&day)
+        {
+            return c;
+        }
+        let date = day_date(day).unwrap_or_default();
+        let month = Month::of(date);
+        let first = date.with_day(1).map_or(day, day_number);
+        let next = month.next();
+        let last =
+            NaiveDate::from_ymd_opt(next.year, next.month, 1).map_or(day, |d| day_number(d) - 1);
+        self.cached = Some((first, last, month));
+        (first, last, month)
     }
 }

@@ -309,7 +309,7 @@ fn churn_warnings_list_the_newly_at_risk_with_their_reason() {
 
 mod reports {
     use super::*;
-    use kezhi_core::report::{DateRange, Month, reports};
+    use kezhi_core::report::{DateRange, Month, ReportBuilder, reports};
 
     fn event(customer: u128, at: Timestamp) -> Event {
         Event {
@@ -400,6 +400,51 @@ mod reports {
                 (2, 5_000, 1)
             ]
         );
+    }
+
+    proptest! {
+        /// Records in time order take the fast path (no sets); shuffled ones the general
+        /// path. Both must give the same reports.
+        #[test]
+        fn the_order_of_records_does_not_change_the_reports(
+            orders in proptest::collection::vec((0usize..6, 0i64..400, 1i64..500, any::<bool>()), 0..40),
+            events in proptest::collection::vec((0u128..7, 0i64..400), 0..40),
+            seed in any::<u64>(),
+            from in proptest::option::of(0i64..400),
+        ) {
+            let start = noon(2025, 1, 1);
+            let day = |d: i64| start.plus_millis(d * 86_400_000 + d * 3_600_000 % 86_400_000);
+            let mut d = fixture();
+            d.orders = orders
+                .iter()
+                .map(|&(c, at, yuan, refund)| {
+                    let status = if refund { OrderStatus::Refunded } else { OrderStatus::Paid };
+                    order(c, day(at), yuan, status)
+                })
+                .collect();
+            d.events = events.iter().map(|&(c, at)| event(c, day(at))).collect();
+            d.normalize();
+            let settings = AnalyticsSettings::default();
+            let a = compute(&d, &settings);
+            let range = DateRange {
+                from: from.map(|f| NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + chrono::Days::new(f as u64)),
+                to: None,
+            };
+            let sorted = reports(&d, &a, &settings, range);
+            let mut shuffled = d.clone();
+            // A deterministic shuffle from the seed.
+            let mut x = seed | 1;
+            for i in (1..shuffled.orders.len()).rev() {
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                shuffled.orders.swap(i, (x % (i as u64 + 1)) as usize);
+            }
+            shuffled.events.reverse();
+            prop_assert_eq!(reports(&shuffled, &a, &settings, range), sorted.clone());
+            // A slice at a time (as the dashboard computes them) gives the same.
+            let mut builder = ReportBuilder::new(&d, &a, &settings, range);
+            while !builder.step(&d, 3) {}
+            prop_assert_eq!(builder.finish(&d), sorted);
+        }
     }
 
     #[test]

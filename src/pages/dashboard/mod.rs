@@ -30,7 +30,7 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let reports = reports::use_reports(state);
+    let (reports, computing) = reports::use_reports(state);
     let grid = Memo::new(move |_| analytics.with(|a| metrics::rf_grid(a)));
     let percent = |r: f64| format!("{:.2}%", r * 100.0);
     view! {
@@ -77,7 +77,7 @@ pub fn DashboardPage() -> impl IntoView {
                     </div>
                 </div>
                 <reports::ChurnWarnings/>
-                <reports::RangePicker/>
+                <reports::RangePicker computing/>
                 <reports::Trends reports=reports/>
                 <reports::Breakdowns reports=reports/>
                 <reports::TopCustomers reports=reports/>

@@ -9,7 +9,7 @@ use crate::state::{AppState, use_app};
 use chrono::{Months, NaiveDate};
 use kezhi_core::channel::{CHANNELS, display};
 use kezhi_core::metrics::{self, Stage};
-use kezhi_core::report::{self, DateRange, Reports, Share};
+use kezhi_core::report::{DateRange, ReportBuilder, Reports, Share};
 use leptos::prelude::*;
 
 /// Cities shown in the breakdown; the rest are summed as "other".
@@ -34,25 +34,62 @@ fn set_range(state: AppState, from: Option<NaiveDate>, to: Option<NaiveDate>) {
     state.replace_route(route);
 }
 
-/// The reports of the current range, recomputed when the data, settings or range change.
-pub fn use_reports(state: AppState) -> Memo<Reports> {
-    Memo::new(move |_| {
+/// Records taken per slice of the reports: a few milliseconds of work, then the browser
+/// gets to handle input and paint (a hundred thousand customers have millions of events).
+const SLICE: usize = 150_000;
+
+/// The reports of the current range, recomputed a slice at a time whenever the data, the
+/// settings or the range change; the second signal says a computation is under way.
+pub fn use_reports(state: AppState) -> (Memo<Reports>, ReadSignal<bool>) {
+    let out = RwSignal::new(Reports::default());
+    let computing = RwSignal::new(false);
+    let run = StoredValue::new(0u64);
+    Effect::new(move |_| {
         let analytics = state.metrics.get();
         let settings = state.analytics_settings();
         let range = DateRange {
             from: date_param(state, "from"),
             to: date_param(state, "to"),
         };
-        state.data.with(|d| {
-            platform::timed("kezhi:reports", || {
-                report::reports(d, &analytics, &settings, range)
-            })
-        })
-    })
+        let shape = state
+            .data
+            .with(|d| (d.customers.len(), d.orders.len(), d.events.len()));
+        run.update_value(|r| *r += 1);
+        let this_run = run.get_value();
+        // A newer run (or a change of the data's shape) makes this one stop.
+        let current = move || {
+            run.try_get_value() == Some(this_run)
+                && state
+                    .data
+                    .with_untracked(|d| (d.customers.len(), d.orders.len(), d.events.len()))
+                    == shape
+        };
+        computing.set(true);
+        platform::start_measure("kezhi:reports");
+        let mut builder = state
+            .data
+            .with_untracked(|d| ReportBuilder::new(d, &analytics, &settings, range));
+        leptos::task::spawn_local(async move {
+            loop {
+                if !current() {
+                    return;
+                }
+                if state.data.with_untracked(|d| builder.step(d, SLICE)) {
+                    break;
+                }
+                platform::yield_to_browser().await;
+            }
+            let reports = state.data.with_untracked(|d| builder.finish(d));
+            platform::end_measure("kezhi:reports");
+            out.set(reports);
+            computing.set(false);
+        });
+    });
+    (Memo::new(move |_| out.get()), computing.read_only())
 }
 
 #[component]
-pub fn RangePicker() -> impl IntoView {
+pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
     let state = use_app();
     let from = move || {
         date_param(state, "from")
@@ -107,6 +144,9 @@ pub fn RangePicker() -> impl IntoView {
             <button class="btn" data-testid="range-all" on:click=move |_| set_range(state, None, None)>
                 {move || state.tr(Msg::AllTime)}
             </button>
+            <span class="muted small" data-testid="reports-computing" aria-live="polite">
+                {move || computing.get().then(|| state.tr(Msg::Computing))}
+            </span>
         </div>
     }
 }
