@@ -226,6 +226,10 @@ pub enum Msg {
     DaysSinceLastOrder,
     UsualGap,
     Computing,
+    ManualStage,
+    StageAutomatic,
+    StageSetByHand,
+    ManualMark,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -429,6 +433,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             DaysSinceLastOrder => "距上次下单（天）",
             UsualGap => "平均下单间隔（中位数，天）",
             Computing => "正在计算…",
+            ManualStage => "生命周期（手动设置）",
+            StageAutomatic => "自动（按规则计算）",
+            StageSetByHand => "{stage}（手动；按规则为{computed}）",
+            ManualMark => "手动",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -654,6 +662,10 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             DaysSinceLastOrder => "Days since last order",
             UsualGap => "Usual gap between orders (median, days)",
             Computing => "Computing…",
+            ManualStage => "Lifecycle stage (set by hand)",
+            StageAutomatic => "Automatic (by the rules)",
+            StageSetByHand => "{stage} (set by hand; the rules say {computed})",
+            ManualMark => "manual",
         },
     }
 }

@@ -298,6 +298,36 @@ test('activities: record a follow-up with outcome and next date; newest first; k
   checkNoErrors(page);
 });
 
+test('a lifecycle stage set by hand shows as such, filters as such, and is kept', async () => {
+  await page.goto(server.url + '#/customers?stage=prospect');
+  await ready(page);
+  await page.waitForSelector(byId('customer-row'));
+  const prospects = await count(page);
+  await page.click(`${byId('customer-row')} >> nth=0`);
+  await page.waitForSelector(byId('customer-detail'));
+  const id = await page.getAttribute(`${byId('customer-row')} >> nth=0`, 'data-id');
+  assert.match(await page.textContent(byId('metric-stage')), /潜在/);
+  await page.selectOption(byId('field-stage'), 'mature');
+  await page.click(byId('customer-save'));
+  // No longer a prospect: the filtered list loses it; the detail says set by hand.
+  await until(async () => (await count(page)) === prospects - 1, 'one prospect fewer');
+  assert.match(await page.textContent(byId('metric-stage')), /成熟（手动；按规则为潜在）/);
+  await page.goto(server.url + `#/customers?stage=mature&id=${id}`);
+  await ready(page);
+  await page.waitForSelector(byId('customer-detail'));
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector(byId('customer-detail'));
+  assert.equal(await page.inputValue(byId('field-stage')), 'mature', 'kept after reload');
+  await page.fill(byId('customer-search'), await page.inputValue(byId('field-name')));
+  await until(async () => (await page.locator(`${byId('customer-row')}[data-id="${id}"] ${byId('stage-manual')}`).count()) === 1, 'the manual mark in the list');
+  // Back to automatic.
+  await page.selectOption(byId('field-stage'), '');
+  await page.click(byId('customer-save'));
+  await until(async () => /^潜在$/.test((await page.textContent(byId('metric-stage'))).replace(/生命周期/, '').trim()), 'computed again');
+  checkNoErrors(page);
+});
+
 test('a duplicate phone warns and offers to open the existing customer', async () => {
   await page.goto(server.url + '#/customers');
   await ready(page);

@@ -253,7 +253,10 @@ pub struct CustomerMetrics {
     pub f: Option<u8>,
     pub m: Option<u8>,
     pub group: Option<RfmGroup>,
+    /// The lifecycle stage: the manual one if the customer has one, else `computed_stage`.
     pub stage: Option<Stage>,
+    /// The stage the rules give, whatever was set by hand.
+    pub computed_stage: Option<Stage>,
     pub tier: Option<Tier>,
     /// Predicted lifetime value (cents): net spend so far plus the expected future spend,
     /// `AOV × paid orders per year × ltv_years × p`, where orders per year are counted from
@@ -369,10 +372,13 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
         m.group = Some(RfmGroup::of(rs[k] >= high, fs[k] >= high, ms[k] >= high));
     }
 
-    for m in out.iter_mut() {
-        let stage = stage_of(m, settings);
+    for (m, c) in out.iter_mut().zip(&data.customers) {
+        let computed = stage_of(m, settings);
+        m.computed_stage = Some(computed);
+        let stage = c.stage_override.unwrap_or(computed);
         m.stage = Some(stage);
-        if stage == Stage::AtRisk {
+        // Warnings come from the rules; a stage set by hand (either way) silences them.
+        if stage == Stage::AtRisk && computed == Stage::AtRisk {
             m.at_risk_after = Some(at_risk_limit(m, settings));
         }
         m.ltv = predicted_ltv(m, settings, reference_day, &day);

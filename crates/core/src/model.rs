@@ -59,6 +59,8 @@ pub struct Customer {
     /// The account manager (客户经理) responsible now.
     pub owner: Option<String>,
     pub notes: String,
+    /// A lifecycle stage set by hand; it replaces the computed one (and is shown as such).
+    pub stage_override: Option<crate::metrics::Stage>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -82,6 +84,7 @@ impl Customer {
             tags: Vec::new(),
             owner: None,
             notes: String::new(),
+            stage_override: None,
             created_at: now,
             updated_at: now,
         }

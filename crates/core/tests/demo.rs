@@ -197,7 +197,9 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
 /// The browser test `the_demo_is_the_same_in_the_browser` asserts the same value: the demo
 /// must not depend on the platform (pointer width, libm). Update both when the generator
 /// changes on purpose.
-pub const FINGERPRINT_300: u32 = 3_729_914_674;
+// Changed on 2026-11-23 only because `Customer` gained `stage_override` (in the Debug
+// text the fingerprint hashes); the generated values are the same.
+pub const FINGERPRINT_300: u32 = 2_772_698_877;
 
 #[test]
 fn the_demo_fingerprint_is_stable() {

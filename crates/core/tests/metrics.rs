@@ -473,3 +473,24 @@ mod reports {
         assert_eq!(all.months[7].visitors, 2);
     }
 }
+
+#[test]
+fn a_manual_stage_replaces_the_computed_one_and_keeps_it_visible() {
+    let mut d = fixture();
+    // G is at risk by the rules; the account manager knows better.
+    d.customers[6].stage_override = Some(Stage::Mature);
+    let a = compute(&d, &AnalyticsSettings::default());
+    assert_eq!(a.customers[6].stage, Some(Stage::Mature));
+    assert_eq!(a.customers[6].computed_stage, Some(Stage::AtRisk));
+    assert_eq!(
+        a.customers[6].at_risk_after, None,
+        "no churn warning for it"
+    );
+    // B, active by the rules, set to 流失预警 by hand: not warned about either, as a warning
+    // explains a rule.
+    d.customers[1].stage_override = Some(Stage::AtRisk);
+    let a = compute(&d, &AnalyticsSettings::default());
+    assert_eq!(a.customers[1].stage, Some(Stage::AtRisk));
+    assert!(!a.customers[1].newly_at_risk());
+    assert_eq!(a.customers[0].stage, a.customers[0].computed_stage);
+}

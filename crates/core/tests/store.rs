@@ -126,13 +126,13 @@ fn a_damaged_section_is_reported_and_never_overwritten() {
 fn garbage_and_newer_formats_are_unreadable_not_erased() {
     for (manifest, newer) in [
         ("{not json", false),
-        (r#"{"format":3,"generation":1,"sections":{}}"#, true),
+        (r#"{"format":4,"generation":1,"sections":{}}"#, true),
     ] {
         let mut store = MemoryStore::default();
         store.set(MANIFEST_KEY, manifest).expect("set");
         let mut repo = Repository::new(store, "a");
         match repo.load(Timestamp(1)) {
-            LoadOutcome::Unreadable(Unreadable::NewerFormat(3)) => assert!(newer),
+            LoadOutcome::Unreadable(Unreadable::NewerFormat(4)) => assert!(newer),
             LoadOutcome::Unreadable(Unreadable::Manifest(_)) => assert!(!newer),
             other => panic!("{other:?}"),
         }

@@ -6,6 +6,7 @@ use crate::i18n::Msg;
 use crate::platform::{self, money};
 use crate::state::{ToastKind, use_app};
 use kezhi_core::bulk;
+use kezhi_core::metrics::Stage;
 use kezhi_core::store::Section;
 use kezhi_core::validate::{self, FieldError};
 use kezhi_core::{Customer, OrderStatus};
@@ -35,6 +36,13 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let city = RwSignal::new(start.city.clone().unwrap_or_default());
     let tags = RwSignal::new(start.tags.join(", "));
     let owner = RwSignal::new(start.owner.clone().unwrap_or_default());
+    // Empty: the stage the rules compute.
+    let stage = RwSignal::new(
+        start
+            .stage_override
+            .map(|s| s.code().to_string())
+            .unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<Msg>);
     // Another customer with the same phone or e-mail: (their id, their name). Saving again
     // with the same duplicate shown saves anyway.
@@ -86,6 +94,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         customer.email = valid_email;
         customer.city = blank(city.get_untracked());
         customer.tags = validate::tags(&tags.get_untracked());
+        customer.stage_override = Stage::from_code(&stage.get_untracked());
         let new_owner = blank(owner.get_untracked());
         // A change of account manager is kept as owner history.
         let history = (id.is_some() && customer.owner != new_owner)
@@ -164,6 +173,27 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                         />
                     </label>
                     {input(Msg::Owner, "field-owner", owner, "text")}
+                    <label class="field">
+                        <span class="field-label">{move || state.tr(Msg::ManualStage)}</span>
+                        <select
+                            data-testid="field-stage"
+                            prop:value=move || stage.get()
+                            on:change=move |ev| stage.set(event_target_value(&ev))
+                        >
+                            <option value="">{move || state.tr(Msg::StageAutomatic)}</option>
+                            {Stage::ALL
+                                .iter()
+                                .map(|s| {
+                                    let s = *s;
+                                    view! {
+                                        <option value=s.code()>
+                                            {move || s.name(state.lang.get().is_zh())}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
                     {move || {
                         duplicate
                             .get()
@@ -236,7 +266,14 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
             {move || {
                 let zh = state.lang.get().is_zh();
                 metrics.get().map(|m| {
-                    let stage = m.stage.map(|s| s.name(zh).to_string()).unwrap_or_else(dash);
+                    let stage = match (m.stage, m.computed_stage) {
+                        (Some(s), Some(c)) if s != c => state
+                            .tr(Msg::StageSetByHand)
+                            .replace("{stage}", s.name(zh))
+                            .replace("{computed}", c.name(zh)),
+                        (Some(s), _) => s.name(zh).to_string(),
+                        _ => dash(),
+                    };
                     let scores = match (m.r, m.f, m.m) {
                         (Some(r), Some(f), Some(mm)) => format!("R{r} F{f} M{mm}"),
                         _ => dash(),

@@ -1,7 +1,7 @@
 //! The virtualised customer table: only the rows in view (plus a margin) are in the DOM.
 //! Columns can be chosen (remembered in this browser) and each header sorts.
 
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg, t};
 use crate::platform::{self, money};
 use crate::state::use_app;
 use kezhi_core::Customer;
@@ -283,7 +283,12 @@ fn cell(
         SortKey::Created => text(Some(c.created_at.format_date(offset))),
         SortKey::Stage => {
             let stage = labels.stage;
-            view! { <span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span> }
+            // A stage set by hand says so.
+            let manual = c.stage_override.is_some().then(|| {
+                let lang = if zh { Lang::Zh } else { Lang::En };
+                view! { <span class="manual-mark" data-testid="stage-manual">{format!(" ✎{}", t(lang, Msg::ManualMark))}</span> }
+            });
+            view! { <span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}{manual}</span> }
                 .into_any()
         }
         SortKey::Tier => {

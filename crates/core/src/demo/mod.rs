@@ -242,6 +242,7 @@ impl Generator {
             tags: Vec::new(),
             owner,
             notes: String::new(),
+            stage_override: None,
             created_at,
             updated_at: self.written_at,
         };

@@ -41,16 +41,20 @@ pub enum DecodeError {
 pub fn encode_section(data: &Dataset, section: Section) -> String {
     let tombstones = tombstones_of(data, section);
     let bytes = match section {
-        Section::Customers => to_bytes(&CustomersV2 {
-            customers: {
-                let mut updated = Delta::default();
-                data.customers
-                    .iter()
-                    .map(|c| CustomerV2::new(c, &mut updated))
-                    .collect()
-            },
-            tombstones,
-        }),
+        Section::Customers => {
+            let mut bytes = to_bytes(&CustomersV2 {
+                customers: {
+                    let mut updated = Delta::default();
+                    data.customers
+                        .iter()
+                        .map(|c| CustomerV2::new(c, &mut updated))
+                        .collect()
+                },
+                tombstones,
+            });
+            bytes.extend(to_bytes(&CustomersExtV3::new(&data.customers)));
+            bytes
+        }
         Section::Orders => to_bytes(&orders_v2(&data.orders, tombstones)),
         Section::Events => to_bytes(&events_v2(&data.events, tombstones)),
         Section::Activities => to_bytes(&activities_v2(&data.activities, tombstones)),
@@ -75,13 +79,22 @@ pub fn decode_section(text: &str, section: Section, into: &mut Dataset) -> Resul
     let layout = |e: postcard::Error| DecodeError::Layout(e.to_string());
     let tombstones = match section {
         Section::Customers => {
-            let dto: CustomersV2 = postcard::from_bytes(&bytes).map_err(layout)?;
+            let (dto, rest): (CustomersV2, _) =
+                postcard::take_from_bytes(&bytes).map_err(layout)?;
+            // Format 2 ends here; format 3 appends the extension.
+            let ext: CustomersExtV3 = if rest.is_empty() {
+                CustomersExtV3::default()
+            } else {
+                postcard::from_bytes(rest).map_err(layout)?
+            };
+            let first = into.customers.len();
             let mut updated = Delta::default();
             into.customers.extend(
                 dto.customers
                     .into_iter()
                     .map(|c| c.into_customer(&mut updated)),
             );
+            ext.apply(&mut into.customers[first..]);
             dto.tombstones
         }
         Section::Orders => {
@@ -283,6 +296,34 @@ impl TryFrom<TombstoneV2> for Tombstone {
     }
 }
 
+/// What format 3 adds to a customers section, after the [`CustomersV2`] bytes: the
+/// manual lifecycle stages, by position in the section.
+#[derive(Default, Serialize, Deserialize)]
+struct CustomersExtV3 {
+    stage_overrides: Vec<(u32, String)>,
+}
+
+impl CustomersExtV3 {
+    fn new(customers: &[Customer]) -> Self {
+        CustomersExtV3 {
+            stage_overrides: customers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((i as u32, c.stage_override?.code().to_string())))
+                .collect(),
+        }
+    }
+
+    /// Unknown stage codes (from a newer version) are left out rather than failing the load.
+    fn apply(self, customers: &mut [Customer]) {
+        for (i, code) in self.stage_overrides {
+            if let Some(c) = customers.get_mut(i as usize) {
+                c.stage_override = crate::metrics::Stage::from_code(&code);
+            }
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct CustomersV2<'a> {
     customers: Vec<CustomerV2<'a>>,
@@ -354,6 +395,7 @@ impl<'a> CustomerV2<'a> {
             tags: c.tags.into_iter().map(Cow::into_owned).collect(),
             owner: c.owner.map(Cow::into_owned),
             notes: c.notes.into_owned(),
+            stage_override: None,
             created_at: Timestamp(c.created_at.join()),
             updated_at: Timestamp(updated.decode(c.updated)),
         }

@@ -17,8 +17,10 @@ use thiserror::Error;
 pub const KEY_PREFIX: &str = "kezhi:";
 pub const MANIFEST_KEY: &str = "kezhi:manifest";
 const SECTION_KEY_PREFIX: &str = "kezhi:s:";
-/// The newest format this code writes and reads.
-pub const FORMAT: u32 = 2;
+/// The newest format this code writes and reads. 3 appends an extension to the customers
+/// section (manual lifecycle stages); everything else is as in 2, which is still read.
+pub const FORMAT: u32 = 3;
+const OLDEST_READABLE: u32 = 2;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionEntry {
@@ -206,7 +208,7 @@ impl<S: KeyValueStore> Repository<S> {
         }
         let manifest: Manifest =
             serde_json::from_value(probe).map_err(|e| Unreadable::Manifest(e.to_string()))?;
-        if manifest.format != FORMAT {
+        if !(OLDEST_READABLE..=FORMAT).contains(&manifest.format) {
             return Err(Unreadable::Manifest(format!(
                 "unknown format {}",
                 manifest.format
