@@ -230,6 +230,13 @@ pub enum Msg {
     StageAutomatic,
     StageSetByHand,
     ManualMark,
+    RCuts,
+    FCuts,
+    MCuts,
+    CutsPlaceholder,
+    CutsInvalid,
+    RfmHelpTitle,
+    RfmHelp,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -437,6 +444,15 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             StageAutomatic => "自动（按规则计算）",
             StageSetByHand => "{stage}（手动；按规则为{computed}）",
             ManualMark => "手动",
+            RCuts => "R 分段点（距上次下单天数，留空 = 五等分）",
+            FCuts => "F 分段点（订单数，留空 = 五等分）",
+            MCuts => "M 分段点（元，留空 = 五等分）",
+            CutsPlaceholder => "如 30, 60, 120, 240",
+            CutsInvalid => "请填写 4 个从小到大的整数，用逗号分隔",
+            RfmHelpTitle => "RFM 评分如何计算",
+            RfmHelp => {
+                "只对至少有一笔付款订单的客户评分。F（订单数）和 M（净消费）越高越好：得分 = 1 + ⌊5 × c ÷ n⌋，c 为数值严格更小的客户数，n 为参与评分的客户数，数值相同则得分相同。R 用天数的相反数代入同一公式（越近越好）。也可在设置中为每项指定 4 个分段点代替五等分。R、F、M 各自 ≥ 高分线（默认 3）为“高”，组合成八类 RFM 客户群。"
+            }
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -666,6 +682,15 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             StageAutomatic => "Automatic (by the rules)",
             StageSetByHand => "{stage} (set by hand; the rules say {computed})",
             ManualMark => "manual",
+            RCuts => "R cut points (days since last order; empty = quintiles)",
+            FCuts => "F cut points (orders; empty = quintiles)",
+            MCuts => "M cut points (yuan; empty = quintiles)",
+            CutsPlaceholder => "e.g. 30, 60, 120, 240",
+            CutsInvalid => "Enter four ascending whole numbers, separated by commas",
+            RfmHelpTitle => "How RFM scores are computed",
+            RfmHelp => {
+                "Only customers with at least one paid order are scored. For F (orders) and M (net spend), higher is better: score = 1 + ⌊5 × c ÷ n⌋, where c is the number of scored customers with a strictly smaller value and n the number scored, so ties share a score. R uses the same formula on the negated days (more recent is better). Settings can replace the quintiles by four cut points per metric. R, F and M are each “high” from the high score (default 3) up, which gives the eight RFM groups."
+            }
         },
     }
 }

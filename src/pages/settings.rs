@@ -2,7 +2,7 @@ use crate::i18n::Msg;
 use crate::platform::group;
 use crate::state::{QUOTA, use_app};
 use kezhi_core::demo::DEMO_SIZES;
-use kezhi_core::metrics::AnalyticsSettings;
+use kezhi_core::metrics::{self, AnalyticsSettings};
 use leptos::prelude::*;
 
 #[component]
@@ -124,6 +124,54 @@ fn AnalyticsCard() -> impl IntoView {
             </label>
         }
     };
+    // Cut points of one RFM metric: four ascending numbers, or empty for quintiles. `scale`
+    // turns what is typed into what is stored (yuan → cents for M).
+    let cuts = move |label: Msg,
+                     testid: &'static str,
+                     get: fn(&AnalyticsSettings) -> Option<[i64; 4]>,
+                     set: fn(&mut AnalyticsSettings, Option<[i64; 4]>),
+                     scale: i64| {
+        let invalid = RwSignal::new(false);
+        let shown = move || {
+            a.with(get)
+                .map(|c| {
+                    c.iter()
+                        .map(|v| (v / scale).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        view! {
+            <label class="field">
+                <span class="field-label">{move || state.tr(label)}</span>
+                <input
+                    type="text"
+                    inputmode="numeric"
+                    data-testid=testid
+                    placeholder=move || state.tr(Msg::CutsPlaceholder)
+                    prop:value=shown
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        if text.trim().is_empty() {
+                            invalid.set(false);
+                            state.set_analytics(|s| set(s, None));
+                        } else if let Some(c) = metrics::parse_cuts(&text) {
+                            invalid.set(false);
+                            state.set_analytics(|s| set(s, Some(c.map(|v| v.saturating_mul(scale)))));
+                        } else {
+                            invalid.set(true);
+                        }
+                    }
+                />
+                <Show when=move || invalid.get()>
+                    <span class="form-error small" data-testid=format!("{testid}-error")>
+                        {move || state.tr(Msg::CutsInvalid)}
+                    </span>
+                </Show>
+            </label>
+        }
+    };
     view! {
         <div class="card">
             <h2>{move || state.tr(Msg::AnalyticsSettingsTitle)}</h2>
@@ -150,6 +198,9 @@ fn AnalyticsCard() -> impl IntoView {
                 {number(Msg::PremiumYuan, "analytics-premium", |s| s.premium_cents / 100, |s, v| s.premium_cents = v * 100, 0, 100_000_000)}
                 {number(Msg::KeyPercent, "analytics-key-percent", |s| i64::from(s.key_percent), |s, v| s.key_percent = v as u32, 0, 100)}
                 {number(Msg::LtvYears, "analytics-ltv-years", |s| i64::from(s.ltv_years), |s, v| s.ltv_years = v as u32, 0, 50)}
+                {cuts(Msg::RCuts, "analytics-r-cuts", |s| s.r_cuts, |s, c| s.r_cuts = c, 1)}
+                {cuts(Msg::FCuts, "analytics-f-cuts", |s| s.f_cuts, |s, c| s.f_cuts = c, 1)}
+                {cuts(Msg::MCuts, "analytics-m-cuts", |s| s.m_cuts, |s, c| s.m_cuts = c, 100)}
             </div>
             <div class="button-row">
                 <button class="btn" data-testid="analytics-defaults" on:click=move |_| state.set_analytics(|s| *s = AnalyticsSettings::default())>

@@ -55,6 +55,21 @@ test('KPIs of the demo match the core to the cent', async () => {
     await page.click(byId('analytics-defaults'));
     await page.click(byId('nav-dashboard'));
     assert.ok((await churned()) > 0);
+
+    // Custom F cut points: with 2, 3, 4, 5 orders as the cuts, F = 1 holds exactly the
+    // one-time buyers; a malformed entry is refused with a message.
+    await page.click(byId('nav-settings'));
+    await page.fill(byId('analytics-f-cuts'), '2, 3');
+    await page.press(byId('analytics-f-cuts'), 'Enter');
+    await page.waitForSelector(byId('analytics-f-cuts-error'));
+    await page.fill(byId('analytics-f-cuts'), '2, 3, 4, 5');
+    await page.press(byId('analytics-f-cuts'), 'Enter');
+    await page.click(byId('nav-dashboard'));
+    const f1 = await page.$$eval(`${byId('rfm-cell')}[data-f="1"]`, (c) => c.reduce((a, x) => a + Number(x.dataset.count), 0));
+    assert.equal(f1, Math.round(expected.buyers * (1 - expected.repeat_rate)));
+    await page.click(byId('nav-settings'));
+    await page.click(byId('analytics-defaults'));
+    assert.equal(await page.inputValue(byId('analytics-f-cuts')), '');
     checkNoErrors(page);
   } finally {
     await browser.close();

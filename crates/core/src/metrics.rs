@@ -39,6 +39,11 @@ pub struct AnalyticsSettings {
     pub key_percent: u32,
     /// Predicted lifetime value: years a customer who is still active keeps buying.
     pub ltv_years: u32,
+    /// Custom cut points instead of quintiles, four ascending values per metric (see
+    /// [`cut_score`]): days for R, paid orders for F, cents for M.
+    pub r_cuts: Option<[i64; 4]>,
+    pub f_cuts: Option<[i64; 4]>,
+    pub m_cuts: Option<[i64; 4]>,
 }
 
 impl Default for AnalyticsSettings {
@@ -54,6 +59,9 @@ impl Default for AnalyticsSettings {
             premium_cents: 5_000_000,
             key_percent: 20,
             ltv_years: 3,
+            r_cuts: None,
+            f_cuts: None,
+            m_cuts: None,
         }
     }
 }
@@ -301,6 +309,29 @@ pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
         .collect()
 }
 
+/// A score by cut points `c1 < c2 < c3 < c4`. Higher is better (F, M): 1 + the number of
+/// cut points at or below the value (`≥ c1` → 2 … `≥ c4` → 5). Lower is better (R, in days):
+/// 1 + the number of cut points at or above the value (`≤ c4` → 2 … `≤ c1` → 5).
+pub fn cut_score(value: i64, cuts: [i64; 4], higher_is_better: bool) -> u8 {
+    let n = if higher_is_better {
+        cuts.iter().filter(|&&c| c <= value).count()
+    } else {
+        cuts.iter().filter(|&&c| c >= value).count()
+    };
+    1 + n as u8
+}
+
+/// Parses four ascending cut points written `30, 60, 120, 240` (also with `，` or spaces).
+pub fn parse_cuts(text: &str) -> Option<[i64; 4]> {
+    let values: Vec<i64> = text
+        .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().ok())
+        .collect::<Option<_>>()?;
+    let cuts: [i64; 4] = values.try_into().ok()?;
+    cuts.windows(2).all(|w| w[0] < w[1]).then_some(cuts)
+}
+
 pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
     let offset = settings.offset();
     let day = |t: Timestamp| -> i64 { t.local_day(offset) };
@@ -358,10 +389,23 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
         .collect();
     let f_values: Vec<i64> = scored.iter().map(|&i| i64::from(out[i].orders)).collect();
     let m_values: Vec<i64> = scored.iter().map(|&i| out[i].total_spent).collect();
-    let (rs, fs, ms) = (
-        quintile_scores(&r_values),
-        quintile_scores(&f_values),
-        quintile_scores(&m_values),
+    let scores = |values: &[i64], cuts: Option<[i64; 4]>, negated: bool| match cuts {
+        Some(cuts) => values
+            .iter()
+            .map(|&v| {
+                if negated {
+                    cut_score(-v, cuts, false)
+                } else {
+                    cut_score(v, cuts, true)
+                }
+            })
+            .collect(),
+        None => quintile_scores(values),
+    };
+    let (rs, fs, ms): (Vec<u8>, Vec<u8>, Vec<u8>) = (
+        scores(&r_values, settings.r_cuts, true),
+        scores(&f_values, settings.f_cuts, false),
+        scores(&m_values, settings.m_cuts, false),
     );
     let high = settings.rfm_high;
     for (k, &i) in scored.iter().enumerate() {

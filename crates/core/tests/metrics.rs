@@ -494,3 +494,40 @@ fn a_manual_stage_replaces_the_computed_one_and_keeps_it_visible() {
     assert!(!a.customers[1].newly_at_risk());
     assert_eq!(a.customers[0].stage, a.customers[0].computed_stage);
 }
+
+#[test]
+fn custom_cut_points_replace_quintiles_per_metric() {
+    use kezhi_core::metrics::{cut_score, parse_cuts};
+    let d = fixture();
+    let settings = AnalyticsSettings {
+        r_cuts: parse_cuts("10, 30, 60, 120"),
+        f_cuts: parse_cuts("2，3，4，5"),
+        m_cuts: Some([10_000, 50_000, 100_000, 1_000_000]),
+        ..AnalyticsSettings::default()
+    };
+    let a = compute(&d, &settings);
+    let scores: Vec<Option<(u8, u8, u8)>> = a
+        .customers
+        .iter()
+        .map(|m| Some((m.r?, m.f?, m.m?)))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            Some((5, 3, 3)), // A: 1 day, 3 orders, ¥550
+            Some((3, 1, 4)), // B: 41 days, 1 order, ¥1,000
+            Some((1, 1, 1)), // C: 224 days, ¥50
+            None,            // D: no orders, no scores
+            Some((3, 4, 5)), // E: 41 days, 4 orders, ¥80,000
+            Some((2, 1, 2)), // F: 102 days, ¥100
+            Some((2, 2, 2)), // G: 61 days, 2 orders, ¥200
+        ]
+    );
+    // Edges: a value equal to a cut point reaches it.
+    assert_eq!(cut_score(30, [10, 30, 60, 120], false), 4);
+    assert_eq!(cut_score(31, [10, 30, 60, 120], false), 3);
+    assert_eq!(cut_score(4, [2, 3, 4, 5], true), 4);
+    assert_eq!(parse_cuts("1,2,3"), None, "four values");
+    assert_eq!(parse_cuts("1,3,2,4"), None, "ascending");
+    assert_eq!(parse_cuts("1,x,3,4"), None);
+}

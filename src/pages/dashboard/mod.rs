@@ -84,6 +84,10 @@ pub fn DashboardPage() -> impl IntoView {
                 <div class="card">
                     <h2>{move || state.tr(Msg::RfGrid)}</h2>
                     <p class="muted small">{move || state.tr(Msg::RfGridHint)}</p>
+                    <details class="help" data-testid="rfm-help">
+                        <summary>{move || state.tr(Msg::RfmHelpTitle)}</summary>
+                        <p class="small">{move || state.tr(Msg::RfmHelp)}</p>
+                    </details>
                     <table class="rf-grid">
                         <thead>
                             <tr>
