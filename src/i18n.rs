@@ -128,8 +128,6 @@ pub enum Msg {
     AtRiskDays,
     ChurnDays,
     RfmHigh,
-    PremiumYuan,
-    KeyPercent,
     RestoreDefaults,
     Tier,
     RfmGroupLabel,
@@ -237,6 +235,18 @@ pub enum Msg {
     CutsInvalid,
     RfmHelpTitle,
     RfmHelp,
+    ValueTiers,
+    ValueTiersHint,
+    TierNameZh,
+    TierNameEn,
+    TierRuleLabel,
+    TierMinSpend,
+    TierTopPercent,
+    TierValue,
+    TierAdd,
+    TierOther,
+    MoveUp,
+    MoveDown,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -338,8 +348,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             AtRiskDays => "单次购买流失预警天数 D1",
             ChurnDays => "流失天数 D2",
             RfmHigh => "RFM“高”分数线",
-            PremiumYuan => "优质客户消费额（元）",
-            KeyPercent => "重点客户：消费前 %",
             RestoreDefaults => "恢复默认",
             Tier => "价值分层",
             RfmGroupLabel => "RFM 分组",
@@ -450,6 +458,18 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CutsPlaceholder => "如 30, 60, 120, 240",
             CutsInvalid => "请填写 4 个从小到大的整数，用逗号分隔",
             RfmHelpTitle => "RFM 评分如何计算",
+            ValueTiers => "价值分层",
+            ValueTiersHint => "按顺序匹配：客户归入第一个满足条件的分层，都不满足时归入最后一层。",
+            TierNameZh => "名称（中文）",
+            TierNameEn => "名称（英文）",
+            TierRuleLabel => "条件",
+            TierMinSpend => "累计消费至少（元）",
+            TierTopPercent => "消费排名前（%）",
+            TierValue => "数值",
+            TierAdd => "添加分层",
+            TierOther => "都不满足时",
+            MoveUp => "上移",
+            MoveDown => "下移",
             RfmHelp => {
                 "只对至少有一笔付款订单的客户评分。F（订单数）和 M（净消费）越高越好：得分 = 1 + ⌊5 × c ÷ n⌋，c 为数值严格更小的客户数，n 为参与评分的客户数，数值相同则得分相同。R 用天数的相反数代入同一公式（越近越好）。也可在设置中为每项指定 4 个分段点代替五等分。R、F、M 各自 ≥ 高分线（默认 3）为“高”，组合成八类 RFM 客户群。"
             }
@@ -570,8 +590,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             AtRiskDays => "At risk after D1 days (one-time buyers)",
             ChurnDays => "Churned after D2 days",
             RfmHigh => "RFM \"high\" from score",
-            PremiumYuan => "Premium from spend (yuan)",
-            KeyPercent => "Key customers: top % by spend",
             RestoreDefaults => "Restore defaults",
             Tier => "Value tier",
             RfmGroupLabel => "RFM group",
@@ -688,6 +706,20 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CutsPlaceholder => "e.g. 30, 60, 120, 240",
             CutsInvalid => "Enter four ascending whole numbers, separated by commas",
             RfmHelpTitle => "How RFM scores are computed",
+            ValueTiers => "Value tiers",
+            ValueTiersHint => {
+                "In order: a customer gets the first tier whose rule they meet; customers who meet none get the last tier."
+            }
+            TierNameZh => "Name (Chinese)",
+            TierNameEn => "Name (English)",
+            TierRuleLabel => "Rule",
+            TierMinSpend => "Net spend at least (yuan)",
+            TierTopPercent => "Top % by net spend",
+            TierValue => "Value",
+            TierAdd => "Add a tier",
+            TierOther => "When no rule is met",
+            MoveUp => "Move up",
+            MoveDown => "Move down",
             RfmHelp => {
                 "Only customers with at least one paid order are scored. For F (orders) and M (net spend), higher is better: score = 1 + ⌊5 × c ÷ n⌋, where c is the number of scored customers with a strictly smaller value and n the number scored, so ties share a score. R uses the same formula on the negated days (more recent is better). Settings can replace the quintiles by four cut points per metric. R, F and M are each “high” from the high score (default 3) up, which gives the eight RFM groups."
             }

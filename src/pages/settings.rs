@@ -2,7 +2,9 @@ use crate::i18n::Msg;
 use crate::platform::group;
 use crate::state::{QUOTA, use_app};
 use kezhi_core::demo::DEMO_SIZES;
-use kezhi_core::metrics::{self, AnalyticsSettings};
+use kezhi_core::metrics::{
+    self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -78,6 +80,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
             </div>
             <AnalyticsCard/>
+            <TiersCard/>
             <div class="card danger-zone">
                 <h2>{move || state.tr(Msg::ResetData)}</h2>
                 <button
@@ -195,8 +198,6 @@ fn AnalyticsCard() -> impl IntoView {
                 {number(Msg::AtRiskDays, "analytics-at-risk-days", |s| s.at_risk_days, |s, v| s.at_risk_days = v, 1, 3650)}
                 {number(Msg::ChurnDays, "analytics-churn-days", |s| s.churn_days, |s, v| s.churn_days = v, 1, 3650)}
                 {number(Msg::RfmHigh, "analytics-rfm-high", |s| i64::from(s.rfm_high), |s, v| s.rfm_high = v as u8, 1, 5)}
-                {number(Msg::PremiumYuan, "analytics-premium", |s| s.premium_cents / 100, |s, v| s.premium_cents = v * 100, 0, 100_000_000)}
-                {number(Msg::KeyPercent, "analytics-key-percent", |s| i64::from(s.key_percent), |s, v| s.key_percent = v as u32, 0, 100)}
                 {number(Msg::LtvYears, "analytics-ltv-years", |s| i64::from(s.ltv_years), |s, v| s.ltv_years = v as u32, 0, 50)}
                 {cuts(Msg::RCuts, "analytics-r-cuts", |s| s.r_cuts, |s, c| s.r_cuts = c, 1)}
                 {cuts(Msg::FCuts, "analytics-f-cuts", |s| s.f_cuts, |s, c| s.f_cuts = c, 1)}
@@ -205,6 +206,181 @@ fn AnalyticsCard() -> impl IntoView {
             <div class="button-row">
                 <button class="btn" data-testid="analytics-defaults" on:click=move |_| state.set_analytics(|s| *s = AnalyticsSettings::default())>
                     {move || state.tr(Msg::RestoreDefaults)}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// A change to the list of tier rules.
+type TierEdit = Box<dyn FnOnce(&mut Vec<TierRule>)>;
+
+/// The value tiers: ordered rules, each with a name in both languages, and the tier of
+/// customers who meet none. Every change applies at once.
+#[component]
+fn TiersCard() -> impl IntoView {
+    let state = use_app();
+    let a = state.analytics;
+    let edit = move |f: TierEdit| state.set_analytics(|s| f(&mut s.tiers));
+    let rules = move || {
+        let count = a.with(|s| s.tiers.len());
+        a.with(|s| s.tiers.clone())
+            .into_iter()
+            .enumerate()
+            .map(|(k, rule)| {
+                let (value, kind) = match rule.condition {
+                    TierCondition::MinSpend(c) => (c / 100, "min_spend"),
+                    TierCondition::TopPercent(p) => (i64::from(p), "top_percent"),
+                };
+                let set_name = move |zh: bool, v: String| {
+                    edit(Box::new(move |t| {
+                        if let Some(r) = t.get_mut(k) {
+                            if zh { r.tier.zh = v } else { r.tier.en = v }
+                        }
+                    }))
+                };
+                let set_condition = move |kind: String, value: i64| {
+                    edit(Box::new(move |t| {
+                        if let Some(r) = t.get_mut(k) {
+                            r.condition = if kind == "top_percent" {
+                                TierCondition::TopPercent(value.clamp(0, 100) as u32)
+                            } else {
+                                TierCondition::MinSpend(value.max(0).saturating_mul(100))
+                            };
+                        }
+                    }))
+                };
+                let kind_now = kind.to_string();
+                view! {
+                    <div class="tier-rule" data-testid="tier-rule" data-code=rule.tier.code.clone()>
+                        <span class="tier-pos">{k + 1}</span>
+                        <input
+                            type="text"
+                            data-testid="tier-name-zh"
+                            aria-label=move || state.tr(Msg::TierNameZh)
+                            placeholder=move || state.tr(Msg::TierNameZh)
+                            prop:value=rule.tier.zh.clone()
+                            on:change=move |ev| set_name(true, event_target_value(&ev))
+                        />
+                        <input
+                            type="text"
+                            data-testid="tier-name-en"
+                            aria-label=move || state.tr(Msg::TierNameEn)
+                            placeholder=move || state.tr(Msg::TierNameEn)
+                            prop:value=rule.tier.en.clone()
+                            on:change=move |ev| set_name(false, event_target_value(&ev))
+                        />
+                        <select
+                            data-testid="tier-kind"
+                            aria-label=move || state.tr(Msg::TierRuleLabel)
+                            prop:value=kind
+                            on:change=move |ev| set_condition(event_target_value(&ev), value)
+                        >
+                            <option value="min_spend">{move || state.tr(Msg::TierMinSpend)}</option>
+                            <option value="top_percent">{move || state.tr(Msg::TierTopPercent)}</option>
+                        </select>
+                        <input
+                            type="number"
+                            min="0"
+                            data-testid="tier-value"
+                            aria-label=move || state.tr(Msg::TierValue)
+                            prop:value=value.to_string()
+                            on:change=move |ev| {
+                                if let Ok(v) = event_target_value(&ev).trim().parse::<i64>() {
+                                    set_condition(kind_now.clone(), v);
+                                }
+                            }
+                        />
+                        <button
+                            class="btn btn-ghost"
+                            data-testid="tier-up"
+                            aria-label=move || state.tr(Msg::MoveUp)
+                            disabled={k == 0}
+                            on:click=move |_| edit(Box::new(move |t| t.swap(k, k - 1)))
+                        >
+                            "↑"
+                        </button>
+                        <button
+                            class="btn btn-ghost"
+                            data-testid="tier-down"
+                            aria-label=move || state.tr(Msg::MoveDown)
+                            disabled={k + 1 >= count}
+                            on:click=move |_| edit(Box::new(move |t| t.swap(k, k + 1)))
+                        >
+                            "↓"
+                        </button>
+                        <button
+                            class="btn btn-ghost"
+                            data-testid="tier-delete"
+                            aria-label=move || state.tr(Msg::Delete)
+                            on:click=move |_| edit(Box::new(move |t| { t.remove(k); }))
+                        >
+                            "×"
+                        </button>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    let add = move |_| {
+        edit(Box::new(|t| {
+            if t.len() >= MAX_TIER_RULES {
+                return;
+            }
+            // A code not used yet: codes travel in URLs, names may change.
+            let code = (1..)
+                .map(|n| format!("t{n}"))
+                .find(|c| t.iter().all(|r| &r.tier.code != c))
+                .unwrap_or_default();
+            let n = t.len() + 1;
+            t.push(TierRule {
+                tier: TierName::new(&code, &format!("分层 {n}"), &format!("Tier {n}")),
+                condition: TierCondition::MinSpend(0),
+            });
+        }))
+    };
+    let other = move |zh: bool| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            state.set_analytics(|s| {
+                if zh {
+                    s.other_tier.zh = v
+                } else {
+                    s.other_tier.en = v
+                }
+            });
+        }
+    };
+    view! {
+        <div class="card" data-testid="tiers">
+            <h2>{move || state.tr(Msg::ValueTiers)}</h2>
+            <p class="muted">{move || state.tr(Msg::ValueTiersHint)}</p>
+            <div class="tier-rules">{rules}</div>
+            <div class="tier-rule tier-other">
+                <span class="tier-pos">{move || state.tr(Msg::TierOther)}</span>
+                <input
+                    type="text"
+                    data-testid="tier-other-zh"
+                    aria-label=move || state.tr(Msg::TierNameZh)
+                    prop:value=move || a.with(|s| s.other_tier.zh.clone())
+                    on:change=other(true)
+                />
+                <input
+                    type="text"
+                    data-testid="tier-other-en"
+                    aria-label=move || state.tr(Msg::TierNameEn)
+                    prop:value=move || a.with(|s| s.other_tier.en.clone())
+                    on:change=other(false)
+                />
+            </div>
+            <div class="button-row">
+                <button
+                    class="btn"
+                    data-testid="tier-add"
+                    disabled=move || a.with(|s| s.tiers.len() >= MAX_TIER_RULES)
+                    on:click=add
+                >
+                    {move || state.tr(Msg::TierAdd)}
                 </button>
             </div>
         </div>

@@ -143,3 +143,53 @@ test('charts, date range, top customers and churn warnings agree with the core',
     await browser.close();
   }
 });
+
+test('value tiers are ordered rules edited in Settings', async () => {
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/settings');
+    await loadDemo(page);
+    const tierCount = async (code) => {
+      await page.goto(server.url + `#/customers?tier=${code}`);
+      await page.waitForSelector(byId('customer-count'));
+      await new Promise((r) => setTimeout(r, 300));
+      return count(page);
+    };
+    const total = await tierCount('');
+    const premium = await tierCount('premium');
+    const key = await tierCount('key');
+    const regular = await tierCount('regular');
+    assert.equal(premium + key + regular, total, 'every customer in exactly one tier');
+    assert.ok(premium > 0 && key > 0);
+
+    // Rename the first tier: the list's filter and cells use the new name.
+    await page.goto(server.url + '#/settings');
+    await page.fill(`${byId('tier-rule')} >> nth=0 >> ${byId('tier-name-zh')}`, '金牌客户');
+    await page.press(`${byId('tier-rule')} >> nth=0 >> ${byId('tier-name-zh')}`, 'Enter');
+    await page.goto(server.url + '#/customers?tier=premium');
+    await page.waitForSelector(byId('customer-row'));
+    assert.match(await page.textContent(`${byId('filter-tier')} option[value="premium"]`), /金牌客户/);
+    assert.match(await page.textContent(`${byId('customer-row')} >> nth=0`), /金牌客户/);
+
+    // "Top 20 %" first: it takes customers the spend rule had.
+    await page.goto(server.url + '#/settings');
+    await page.click(`${byId('tier-rule')} >> nth=1 >> ${byId('tier-up')}`);
+    assert.equal(await page.getAttribute(`${byId('tier-rule')} >> nth=0`, 'data-code'), 'key');
+    assert.ok((await tierCount('premium')) < premium);
+    assert.equal(await tierCount('key'), key + premium - (await tierCount('premium')));
+
+    // No rules: everyone is in the remaining tier. Defaults bring the rules back.
+    await page.goto(server.url + '#/settings');
+    await page.click(`${byId('tier-rule')} >> nth=0 >> ${byId('tier-delete')}`);
+    await page.click(`${byId('tier-rule')} >> nth=0 >> ${byId('tier-delete')}`);
+    assert.equal(await page.locator(byId('tier-rule')).count(), 0);
+    assert.equal(await tierCount('regular'), total);
+    await page.goto(server.url + '#/settings');
+    await page.click(byId('analytics-defaults'));
+    assert.equal(await page.locator(byId('tier-rule')).count(), 2);
+    assert.equal(await tierCount('premium'), premium);
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});

@@ -168,7 +168,7 @@ impl Default for Labels {
     fn default() -> Self {
         Labels {
             stage: Stage::Prospect,
-            tier: Tier::Regular,
+            tier: Tier(u8::MAX),
             r: None,
             f: None,
             m: None,
@@ -288,7 +288,7 @@ impl CustomerIndex {
                     },
                     labels: Labels {
                         stage: m.stage.unwrap_or(Stage::Prospect),
-                        tier: m.tier.unwrap_or(Tier::Regular),
+                        tier: m.tier.unwrap_or(Tier(u8::MAX)),
                         r: m.r,
                         f: m.f,
                         m: m.m,

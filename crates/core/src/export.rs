@@ -132,10 +132,11 @@ pub fn customers_csv(
                 .unwrap_or("")
                 .to_string(),
             safe_text(c.external_id.as_deref().unwrap_or("")),
-            m.tier
-                .map(|t| t.name(options.chinese))
-                .unwrap_or("")
-                .to_string(),
+            safe_text(
+                m.tier
+                    .map(|t| analytics.tier_name(t, options.chinese))
+                    .unwrap_or(""),
+            ),
             m.aov.map(yuan).unwrap_or_default(),
             m.ltv.map(yuan).unwrap_or_default(),
         ];

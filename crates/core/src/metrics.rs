@@ -33,10 +33,10 @@ pub struct AnalyticsSettings {
     pub at_risk_days: i64,
     /// 流失: no order for more than this many days.
     pub churn_days: i64,
-    /// 优质客户: net spend at least this much.
-    pub premium_cents: Cents,
-    /// 重点客户: in the top this-many percent of customers by spend.
-    pub key_percent: u32,
+    /// Value tiers in order; the first rule a customer meets gives their tier.
+    pub tiers: Vec<TierRule>,
+    /// The tier of customers who meet no rule.
+    pub other_tier: TierName,
     /// Predicted lifetime value: years a customer who is still active keeps buying.
     pub ltv_years: u32,
     /// Custom cut points instead of quintiles, four ascending values per metric (see
@@ -56,8 +56,8 @@ impl Default for AnalyticsSettings {
             mature_orders: 4,
             at_risk_days: 90,
             churn_days: 180,
-            premium_cents: 5_000_000,
-            key_percent: 20,
+            tiers: default_tier_rules(),
+            other_tier: default_other_tier(),
             ltv_years: 3,
             r_cuts: None,
             f_cuts: None,
@@ -208,39 +208,75 @@ impl RfmGroup {
     }
 }
 
-/// Value tiers, highest first.
+/// A value tier: its position in the ordered rules of the settings (0 is the first rule,
+/// the highest tier); the tier of customers no rule matches comes after the rules. Names and
+/// codes are in [`Analytics::tiers`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Tier {
-    /// 优质客户: net spend ≥ `premium_cents`.
-    Premium,
-    /// 重点客户: in the top `key_percent` % of all customers by net spend (positive spend only).
-    Key,
-    /// 普通客户.
-    Regular,
+pub struct Tier(pub u8);
+
+/// A tier's code (in URLs and settings) and its names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierName {
+    pub code: String,
+    pub zh: String,
+    /// Empty: the Chinese name is used.
+    pub en: String,
 }
 
-impl Tier {
-    pub const ALL: [Tier; 3] = [Tier::Premium, Tier::Key, Tier::Regular];
-    pub fn code(self) -> &'static str {
-        match self {
-            Tier::Premium => "premium",
-            Tier::Key => "key",
-            Tier::Regular => "regular",
+impl TierName {
+    pub fn new(code: &str, zh: &str, en: &str) -> Self {
+        TierName {
+            code: code.into(),
+            zh: zh.into(),
+            en: en.into(),
         }
     }
-    pub fn from_code(code: &str) -> Option<Tier> {
-        by_code(&Self::ALL, Self::code, code)
-    }
-    pub fn name(self, chinese: bool) -> &'static str {
-        match (self, chinese) {
-            (Tier::Premium, true) => "优质客户",
-            (Tier::Key, true) => "重点客户",
-            (Tier::Regular, true) => "普通客户",
-            (Tier::Premium, false) => "Premium",
-            (Tier::Key, false) => "Key",
-            (Tier::Regular, false) => "Regular",
+
+    pub fn name(&self, chinese: bool) -> &str {
+        if chinese || self.en.trim().is_empty() {
+            &self.zh
+        } else {
+            &self.en
         }
     }
+}
+
+/// Who belongs to a tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TierCondition {
+    /// Net spend at least this many cents.
+    MinSpend(Cents),
+    /// Among the top this-many percent of all customers by net spend (positive spend only):
+    /// fewer than that share of all customers spent strictly more.
+    TopPercent(u32),
+}
+
+/// One rule of the value tiers; the first rule a customer meets gives their tier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierRule {
+    pub tier: TierName,
+    pub condition: TierCondition,
+}
+
+/// The most rules (the tier index is a byte, and a list longer than this helps nobody).
+pub const MAX_TIER_RULES: usize = 10;
+
+/// The default tiers: 优质客户 (≥ ¥50,000), 重点客户 (top 20 %), otherwise 普通客户.
+pub fn default_tier_rules() -> Vec<TierRule> {
+    vec![
+        TierRule {
+            tier: TierName::new("premium", "优质客户", "Premium"),
+            condition: TierCondition::MinSpend(5_000_000),
+        },
+        TierRule {
+            tier: TierName::new("key", "重点客户", "Key"),
+            condition: TierCondition::TopPercent(20),
+        },
+    ]
+}
+
+pub fn default_other_tier() -> TierName {
+    TierName::new("regular", "普通客户", "Regular")
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -279,6 +315,8 @@ pub struct CustomerMetrics {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Analytics {
     pub reference: Option<NaiveDate>,
+    /// The tiers' codes and names, highest first: `tiers[t.0]` describes tier `t`.
+    pub tiers: Vec<TierName>,
     /// Aligned with `Dataset::customers`.
     pub customers: Vec<CustomerMetrics>,
 }
@@ -428,23 +466,31 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
         m.ltv = predicted_ltv(m, settings, reference_day, &day);
     }
 
-    // Value tiers: a customer is in the top share if fewer than that share of all customers
-    // spent strictly more.
+    // Value tiers: the first rule met; "top share" counts the customers who spent more.
     let n = out.len() as i64;
     let mut spends: Vec<i64> = out.iter().map(|m| m.total_spent).collect();
     spends.sort_unstable();
+    let rules = &settings.tiers[..settings.tiers.len().min(MAX_TIER_RULES)];
     for m in out.iter_mut() {
         let greater = n - spends.partition_point(|&x| x <= m.total_spent) as i64;
-        m.tier = Some(if m.total_spent >= settings.premium_cents {
-            Tier::Premium
-        } else if m.total_spent > 0 && greater * 100 < i64::from(settings.key_percent) * n {
-            Tier::Key
-        } else {
-            Tier::Regular
-        });
+        let meets = |c: &TierCondition| match *c {
+            TierCondition::MinSpend(cents) => m.total_spent >= cents,
+            TierCondition::TopPercent(p) => m.total_spent > 0 && greater * 100 < i64::from(p) * n,
+        };
+        let k = rules
+            .iter()
+            .position(|r| meets(&r.condition))
+            .unwrap_or(rules.len());
+        m.tier = Some(Tier(k as u8));
     }
+    let tiers = rules
+        .iter()
+        .map(|r| r.tier.clone())
+        .chain([settings.other_tier.clone()])
+        .collect();
     Analytics {
         reference,
+        tiers,
         customers: out,
     }
 }
@@ -588,6 +634,28 @@ pub fn rf_grid(analytics: &Analytics) -> [[RfmCell; 5]; 5] {
 
 /// A customer counts as *newly* at risk for this many days after crossing the limit.
 pub const NEWLY_AT_RISK_DAYS: i64 = 30;
+
+impl Analytics {
+    /// The name of a tier (empty for a tier these analytics do not have).
+    pub fn tier_name(&self, tier: Tier, chinese: bool) -> &str {
+        self.tiers
+            .get(usize::from(tier.0))
+            .map_or("", |t| t.name(chinese))
+    }
+
+    pub fn tier_code(&self, tier: Tier) -> &str {
+        self.tiers
+            .get(usize::from(tier.0))
+            .map_or("", |t| t.code.as_str())
+    }
+
+    pub fn tier_by_code(&self, code: &str) -> Option<Tier> {
+        self.tiers
+            .iter()
+            .position(|t| t.code == code)
+            .map(|k| Tier(k as u8))
+    }
+}
 
 impl CustomerMetrics {
     /// 流失预警 that began within the last [`NEWLY_AT_RISK_DAYS`] days.

@@ -124,20 +124,18 @@ fn per_customer_figures_scores_groups_stages_and_tiers() {
             Some(AtRisk)
         ]
     );
-    let tiers: Vec<_> = m.iter().map(|c| c.tier).collect();
-    use Tier::*;
+    let tiers: Vec<&str> = m
+        .iter()
+        .map(|c| c.tier.map_or("", |t| a.tier_code(t)))
+        .collect();
     assert_eq!(
         tiers,
         [
-            Some(Regular),
-            Some(Key),
-            Some(Regular),
-            Some(Regular),
-            Some(Premium),
-            Some(Regular),
-            Some(Regular)
+            "regular", "key", "regular", "regular", "premium", "regular", "regular"
         ]
     );
+    assert_eq!(a.tier_name(Tier(0), true), "优质客户");
+    assert_eq!(a.tier_name(Tier(2), false), "Regular");
 }
 
 #[test]
@@ -230,9 +228,11 @@ fn labels_round_trip_through_their_codes() {
     for s in Stage::ALL {
         assert_eq!(Stage::from_code(s.code()), Some(s));
     }
-    for t in Tier::ALL {
-        assert_eq!(Tier::from_code(t.code()), Some(t));
+    let a = compute(&fixture(), &AnalyticsSettings::default());
+    for k in 0..3 {
+        assert_eq!(a.tier_by_code(a.tier_code(Tier(k))), Some(Tier(k)));
     }
+    assert_eq!(a.tier_by_code("nonsense"), None);
     for g in RfmGroup::ALL {
         assert_eq!(RfmGroup::from_code(g.code()), Some(g));
     }
@@ -530,4 +530,49 @@ fn custom_cut_points_replace_quintiles_per_metric() {
     assert_eq!(parse_cuts("1,2,3"), None, "four values");
     assert_eq!(parse_cuts("1,3,2,4"), None, "ascending");
     assert_eq!(parse_cuts("1,x,3,4"), None);
+}
+
+#[test]
+fn value_tiers_are_ordered_rules_and_the_first_met_wins() {
+    use kezhi_core::metrics::{TierCondition, TierName, TierRule};
+    let d = fixture();
+    // Spend: A ¥550, B ¥1,000, C ¥50, D —, E ¥80,000, F ¥100, G ¥200.
+    let settings = AnalyticsSettings {
+        tiers: vec![
+            TierRule {
+                tier: TierName::new("vip", "贵宾", ""),
+                // Fewer than 10 % of the 7 customers (0.7) spent more: only E.
+                condition: TierCondition::TopPercent(10),
+            },
+            TierRule {
+                tier: TierName::new("mid", "中坚", "Core"),
+                condition: TierCondition::MinSpend(50_000), // A, B (E is taken already)
+            },
+        ],
+        other_tier: TierName::new("rest", "其他", "Others"),
+        ..AnalyticsSettings::default()
+    };
+    let a = compute(&d, &settings);
+    let codes: Vec<&str> = a
+        .customers
+        .iter()
+        .map(|m| m.tier.map_or("", |t| a.tier_code(t)))
+        .collect();
+    assert_eq!(codes, ["mid", "mid", "rest", "rest", "vip", "rest", "rest"]);
+    assert_eq!(
+        a.tier_name(Tier(0), false),
+        "贵宾",
+        "no English name: the Chinese one"
+    );
+    assert_eq!(a.tier_name(Tier(1), false), "Core");
+    // No rules at all: everyone is in the one remaining tier.
+    let none = compute(
+        &d,
+        &AnalyticsSettings {
+            tiers: vec![],
+            ..settings
+        },
+    );
+    assert!(none.customers.iter().all(|m| m.tier == Some(Tier(0))));
+    assert_eq!(none.tier_code(Tier(0)), "rest");
 }

@@ -282,7 +282,7 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
                     view! {
                         <dl class="stats">
                             {item(Msg::Lifecycle, "metric-stage", stage)}
-                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| t.name(zh).to_string()).unwrap_or_else(dash))}
+                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| state.metrics.with(|a| a.tier_name(t, zh).to_string())).unwrap_or_else(dash))}
                             {item(Msg::RfmGroupLabel, "metric-group", format!("{group} · {scores}"))}
                             {item(Msg::DaysSinceLastOrder, "metric-recency", m.recency_days.map(|d| d.to_string()).unwrap_or_else(dash))}
                             {item(Msg::UsualGap, "metric-gap", m.median_gap_days.map(|d| d.to_string()).unwrap_or_else(dash))}

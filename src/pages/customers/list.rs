@@ -16,19 +16,32 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use uuid::Uuid;
 
-/// One rendered row: its key (a hash of all it shows), position, customer, order summary and
-/// labels, and the view settings it was drawn with (selected customer, Chinese, phones
-/// revealed, columns).
-type RowItem = (
-    u64,
-    usize,
-    Customer,
-    (OrderSummary, Labels),
-    Option<Uuid>,
-    bool,
-    bool,
-    Vec<Column>,
-);
+/// One rendered row: what it shows and the view settings it was drawn with.
+#[derive(Clone)]
+struct RowItem {
+    pos: usize,
+    customer: Customer,
+    summary: OrderSummary,
+    labels: Labels,
+    /// The name of the customer's value tier (tiers are named in Settings).
+    tier: String,
+    /// This row's customer is open in the detail view.
+    chosen: bool,
+    zh: bool,
+    reveal: bool,
+    cols: Vec<Column>,
+}
+
+impl RowItem {
+    /// A hash of everything the row shows: an unchanged row keeps its elements.
+    fn key(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        (self.pos, self.customer.id, self.customer.updated_at).hash(&mut h);
+        (self.summary, self.labels, &self.tier, self.chosen).hash(&mut h);
+        (self.zh, self.reveal, &self.cols).hash(&mut h);
+        h.finish()
+    }
+}
 
 /// Row height in pixels; must match `--row-height` in style/main.css.
 const ROW_HEIGHT: i32 = 44;
@@ -242,15 +255,8 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
     }
 }
 
-fn cell(
-    column: Column,
-    c: &Customer,
-    s: &OrderSummary,
-    labels: Labels,
-    zh: bool,
-    reveal: bool,
-    offset: chrono::FixedOffset,
-) -> AnyView {
+fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
+    let (c, s, labels, zh, reveal) = (&row.customer, &row.summary, row.labels, row.zh, row.reveal);
     let text = |v: Option<String>| view! { {v} }.into_any();
     match column {
         SortKey::Name => text(Some(c.name.clone())),
@@ -292,9 +298,8 @@ fn cell(
                 .into_any()
         }
         SortKey::Tier => {
-            let tier = labels.tier;
-            view! { <span class=format!("tier tier-{}", tier.code())>{tier.name(zh)}</span> }
-                .into_any()
+            let tier = labels.tier.0;
+            view! { <span class=format!("tier tier-{tier}")>{row.tier.clone()}</span> }.into_any()
         }
         SortKey::Group => text(labels.group.map(|g| g.name(zh).to_string())),
         SortKey::R => text(labels.r.map(|v| v.to_string())),
@@ -384,23 +389,32 @@ pub fn CustomerList(
         let zh = state.lang.get().is_zh();
         let reveal = reveal.get();
         let cols = columns.get();
+        let tiers: Vec<String> = state
+            .metrics
+            .with(|a| a.tiers.iter().map(|t| t.name(zh).to_string()).collect());
         visible
             .get()
             .into_iter()
-            .map(|(pos, c, s)| {
-                let key = {
-                    let mut h = DefaultHasher::new();
-                    (pos, c.id, c.updated_at, s, chosen == Some(c.id)).hash(&mut h);
-                    (zh, reveal, &cols).hash(&mut h);
-                    h.finish()
-                };
-                (key, pos, c, s, chosen, zh, reveal, cols.clone())
+            .map(|(pos, customer, (summary, labels))| RowItem {
+                pos,
+                chosen: chosen == Some(customer.id),
+                customer,
+                summary,
+                labels,
+                tier: tiers
+                    .get(usize::from(labels.tier.0))
+                    .cloned()
+                    .unwrap_or_default(),
+                zh,
+                reveal,
+                cols: cols.clone(),
             })
             .collect::<Vec<_>>()
     };
-    let row = move |(_, pos, c, s, chosen, zh, reveal, cols): RowItem| {
-        let id = c.id;
-        let cells = cols
+    let row = move |item: RowItem| {
+        let (id, pos) = (item.customer.id, item.pos);
+        let cells = item
+            .cols
             .iter()
             .map(|&col| {
                 view! {
@@ -410,7 +424,7 @@ pub fn CustomerList(
                         role="cell"
                         data-col=col.as_str()
                     >
-                        {cell(col, &c, &s.0, s.1, zh, reveal, offset)}
+                        {cell(col, &item, offset)}
                     </span>
                 }
             })
@@ -430,7 +444,7 @@ pub fn CustomerList(
         view! {
             <div
                 class="row"
-                class:row-selected=chosen == Some(id)
+                class:row-selected=item.chosen
                 role="row"
                 tabindex="0"
                 data-testid="customer-row"
@@ -588,7 +602,7 @@ pub fn CustomerList(
                             format!("translateY({}px)", range.get().0 as i32 * ROW_HEIGHT)
                         }
                     >
-                        <For each=rows key=|item: &RowItem| item.0 children=row/>
+                        <For each=rows key=RowItem::key children=row/>
                     </div>
                 </div>
                 <Show when=move || matches.with(|m| m.is_empty())>

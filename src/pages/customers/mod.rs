@@ -14,7 +14,7 @@ use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
 use kezhi_core::export::{ExportOptions, customers_csv};
-use kezhi_core::metrics::{RfmGroup, Stage, Tier};
+use kezhi_core::metrics::{Analytics, RfmGroup, Stage, Tier};
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -38,7 +38,7 @@ const FILTER_PARAMS: [&str; 8] = [
 const RISK_PARAM: &str = "risk";
 
 /// The list's query as the URL states it.
-fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
+fn query_from_route(route: &crate::route::Route, analytics: &Analytics) -> CustomerQuery {
     let get = |k: &str| route.param(k).map(str::to_string);
     CustomerQuery {
         text: get("q").unwrap_or_default(),
@@ -49,7 +49,10 @@ fn query_from_route(route: &crate::route::Route) -> CustomerQuery {
             tag: get("tag"),
             owner: get("owner"),
             stage: route.param("stage").and_then(Stage::from_code),
-            tier: route.param("tier").and_then(Tier::from_code),
+            // An unknown tier (renamed in Settings since) matches nobody.
+            tier: route
+                .param("tier")
+                .map(|code| analytics.tier_by_code(code).unwrap_or(Tier(u8::MAX))),
             group: route.param("rfm_group").and_then(RfmGroup::from_code),
             newly_at_risk: route.param(RISK_PARAM) == Some("new"),
         },
@@ -98,7 +101,11 @@ pub fn CustomersPage() -> impl IntoView {
         },
         |_, _| true,
     );
-    let query = Memo::new(move |_| state.route.with(query_from_route));
+    let query = Memo::new(move |_| {
+        state
+            .metrics
+            .with(|a| state.route.with(|r| query_from_route(r, a)))
+    });
     let matches = Memo::new(move |_| {
         let q = query.get();
         index.with(|ix| {
@@ -233,7 +240,9 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 CustomerIndex::values(d, |c| c.tags.iter().map(String::as_str).collect()),
                 one(|c| c.owner.as_ref()),
                 Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
-                Tier::ALL.iter().map(|s| s.code().to_string()).collect(),
+                state
+                    .metrics
+                    .with(|a| a.tiers.iter().map(|t| t.code.clone()).collect()),
                 RfmGroup::ALL.iter().map(|s| s.code().to_string()).collect(),
             ]
         })
@@ -279,7 +288,11 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                     "channel" => display(&CHANNELS, v, zh).to_string(),
                     "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
                     "stage" => Stage::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
-                    "tier" => Tier::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    "tier" => state.metrics.with(|a| {
+                        a.tier_by_code(v)
+                            .map_or(v, |t| a.tier_name(t, zh))
+                            .to_string()
+                    }),
                     "rfm_group" => RfmGroup::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
                     _ => v.to_string(),
                 }
