@@ -2,6 +2,7 @@
 
 use crate::dataset::Dataset;
 use crate::model::*;
+use crate::sym::Sym;
 use crate::time::Timestamp;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -11,7 +12,7 @@ pub enum BulkAction {
     AddTag(String),
     RemoveTag(String),
     /// `None` leaves the customers without an account manager.
-    AssignOwner(Option<String>),
+    AssignOwner(Option<Sym>),
     Delete,
 }
 
@@ -90,8 +91,8 @@ pub fn apply(
             BulkAction::AssignOwner(owner) => {
                 let changed = c.owner != *owner;
                 if changed {
-                    history.push(owner_change(c, owner.clone(), now, new_id()));
-                    c.owner = owner.clone();
+                    history.push(owner_change(c, *owner, now, new_id()));
+                    c.owner = *owner;
                 }
                 changed
             }
@@ -109,7 +110,7 @@ pub fn apply(
 }
 
 /// The owner-history entry for a change of account manager.
-pub fn owner_change(c: &Customer, to: Option<String>, now: Timestamp, id: Uuid) -> Activity {
+pub fn owner_change(c: &Customer, to: Option<Sym>, now: Timestamp, id: Uuid) -> Activity {
     Activity {
         id,
         customer_id: c.id,
@@ -117,10 +118,10 @@ pub fn owner_change(c: &Customer, to: Option<String>, now: Timestamp, id: Uuid) 
         at: now,
         text: format!(
             "{} → {}",
-            c.owner.as_deref().unwrap_or("—"),
-            to.as_deref().unwrap_or("—")
+            c.owner.map(Sym::as_str).unwrap_or("—"),
+            to.map_or("—", Sym::as_str)
         ),
-        owner: to,
+        owner: to.map(|s| s.to_string()),
         next_follow_up: None,
         outcome: None,
         updated_at: now,
@@ -249,7 +250,7 @@ mod tests {
             3,
             "other tabs learn the history entries are gone"
         );
-        assert_eq!(d.customers[0].owner.as_deref(), Some("王丽娜"));
+        assert_eq!(d.customers[0].owner.map(Sym::as_str), Some("王丽娜"));
         assert_eq!(d.customers[1].owner, None);
     }
 

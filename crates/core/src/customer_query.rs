@@ -7,6 +7,7 @@
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, CustomerMetrics, RfmGroup, Stage, Tier};
 use crate::summary::OrderSummary;
+use crate::sym::Sym;
 use pinyin::ToPinyin;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -221,10 +222,10 @@ pub struct CustomerIndex {
 /// The value of a rank slot's column.
 const RANKED: [fn(&crate::Customer) -> Option<&str>; 5] = [
     |c| c.phone.as_deref(),
-    |c| c.city.as_deref(),
-    |c| c.channel.as_deref(),
+    |c| c.city.map(Sym::as_str),
+    |c| c.channel.map(Sym::as_str),
     |c| c.tags.first().map(String::as_str),
-    |c| c.owner.as_deref(),
+    |c| c.owner.map(Sym::as_str),
 ];
 
 /// Starts the pinyin part of a haystack. Typed text never contains it, so no match can run
@@ -348,20 +349,25 @@ impl CustomerIndex {
         // Ids are long hex strings; shorter fragments would match nearly everyone.
         let hex = text.len() >= 4 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
         let f = &q.filters;
-        let same = |v: &Option<String>, want: &Option<String>| match want {
-            None => true,
-            Some(w) => v.as_deref() == Some(w.as_str()),
-        };
+        // Interned once, so each customer is compared by number.
+        let wanted = |w: &Option<String>| w.as_deref().map(Sym::new);
+        let (channel, city, level, owner) = (
+            wanted(&f.channel),
+            wanted(&f.city),
+            wanted(&f.level),
+            wanted(&f.owner),
+        );
+        let same = |v: &Option<Sym>, want: Option<Sym>| want.is_none_or(|w| *v == Some(w));
         let mut out: Vec<usize> = data
             .customers
             .iter()
             .zip(&self.entries)
             .enumerate()
             .filter(|(_, (c, e))| {
-                same(&c.channel, &f.channel)
-                    && same(&c.city, &f.city)
-                    && same(&c.member_level, &f.level)
-                    && same(&c.owner, &f.owner)
+                same(&c.channel, channel)
+                    && same(&c.city, city)
+                    && same(&c.member_level, level)
+                    && same(&c.owner, owner)
                     && f.tag.as_ref().is_none_or(|t| c.tags.iter().any(|x| x == t))
                     && f.stage.is_none_or(|s| e.labels.stage == s)
                     && f.tier.is_none_or(|t| e.labels.tier == t)
@@ -409,8 +415,8 @@ impl CustomerIndex {
                 (None, None) => Ordering::Equal,
             }
         }
-        let level_rank = |l: &Option<String>| {
-            l.as_deref().map(|l| {
+        let level_rank = |l: &Option<Sym>| {
+            l.map(Sym::as_str).map(|l| {
                 crate::channel::MEMBER_LEVELS
                     .iter()
                     .position(|(code, _, _)| *code == l)

@@ -6,6 +6,7 @@
 
 use crate::dataset::Dataset;
 use crate::metrics::Analytics;
+use crate::sym::Sym;
 use chrono::FixedOffset;
 
 pub const CUSTOMER_COLUMNS: [&str; 19] = [
@@ -112,9 +113,9 @@ pub fn customers_csv(
             safe_text(&c.name),
             safe_text(&phone.unwrap_or_default()),
             safe_text(&email.unwrap_or_default()),
-            safe_text(c.city.as_deref().unwrap_or("")),
+            safe_text(c.city.map(Sym::as_str).unwrap_or("")),
             safe_text(&c.tags.join(",")),
-            safe_text(c.owner.as_deref().unwrap_or("")),
+            safe_text(c.owner.map(Sym::as_str).unwrap_or("")),
             m.stage
                 .map(|s| s.name(options.chinese))
                 .unwrap_or("")

@@ -48,16 +48,18 @@ pub struct Customer {
     pub email: Option<String>,
     pub gender: Gender,
     pub birthday: Option<NaiveDate>,
-    pub province: Option<String>,
-    pub city: Option<String>,
+    // Province, city, channel, level and owner repeat across customers: interned, they take
+    // 4 bytes each instead of a heap string per customer.
+    pub province: Option<Sym>,
+    pub city: Option<Sym>,
     /// Channel of acquisition, a code such as `tmall` (see [`crate::channel`]) or free text.
-    pub channel: Option<String>,
+    pub channel: Option<Sym>,
     /// Member level code (`normal`, `silver`, `gold`, `diamond`) or free text.
-    pub member_level: Option<String>,
+    pub member_level: Option<Sym>,
     pub points: i64,
     pub tags: Vec<String>,
     /// The account manager (客户经理) responsible now.
-    pub owner: Option<String>,
+    pub owner: Option<Sym>,
     pub notes: String,
     /// A lifecycle stage set by hand; it replaces the computed one (and is shown as such).
     pub stage_override: Option<crate::metrics::Stage>,

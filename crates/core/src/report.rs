@@ -365,7 +365,7 @@ impl ReportBuilder {
             if gmv == 0 && orders == 0 {
                 continue;
             }
-            let city = data.customers[i].city.as_deref().unwrap_or("");
+            let city = data.customers[i].city.map(Sym::as_str).unwrap_or("");
             let share = cities.entry(city).or_default();
             share.gmv += gmv;
             share.orders += orders;

@@ -214,8 +214,8 @@ proptest! {
         let mut data = Dataset::default();
         for (i, (ch, city, spent)) in rows.iter().enumerate() {
             let mut c = Customer::new(Uuid::from_u128(i as u128 + 1), format!("客户{}", i % 7), Timestamp(0));
-            c.channel = Some(channels[*ch as usize].to_string());
-            c.city = Some(format!("城{city}"));
+            c.channel = Some(Sym::new(channels[*ch as usize]));
+            c.city = Some(Sym::new(&format!("城{city}")));
             if *spent > 0 {
                 data.orders.push(order(c.id, i as u8, *spent * 100, 1));
             }
@@ -226,7 +226,7 @@ proptest! {
         let q = CustomerQuery { filters: filters.clone(), sort: SortKey::TotalSpent, descending, ..CustomerQuery::default() };
         let got = index.query(&data, &q);
         let mut expected: Vec<usize> = (0..data.customers.len())
-            .filter(|&i| filters.channel.is_none() || data.customers[i].channel == filters.channel)
+            .filter(|&i| filters.channel.is_none() || data.customers[i].channel.map(Sym::as_str) == filters.channel.as_deref())
             .collect();
         let mut sorted_got = got.clone();
         sorted_got.sort();

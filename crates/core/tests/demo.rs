@@ -106,12 +106,12 @@ fn a_believable_mix_of_prospects_one_time_and_repeat_buyers() {
     let channels: HashSet<_> = d
         .customers
         .iter()
-        .filter_map(|c| c.channel.clone())
+        .filter_map(|c| c.channel)
         .collect();
     assert_eq!(channels.len(), 6);
-    let owners: HashSet<_> = d.customers.iter().filter_map(|c| c.owner.clone()).collect();
+    let owners: HashSet<_> = d.customers.iter().filter_map(|c| c.owner).collect();
     assert!((5..=10).contains(&owners.len()), "{owners:?}");
-    let cities: HashSet<_> = d.customers.iter().filter_map(|c| c.city.clone()).collect();
+    let cities: HashSet<_> = d.customers.iter().filter_map(|c| c.city).collect();
     assert!(cities.len() > 30);
 }
 

@@ -172,8 +172,8 @@ fn a_format_1_payload_is_migrated_and_then_removed() {
     };
     let zhang = &data.customers[0];
     assert_eq!(zhang.name, "张三");
-    assert_eq!(zhang.province.as_deref(), Some("广东"));
-    assert_eq!(zhang.city.as_deref(), Some("深圳"));
+    assert_eq!(zhang.province.map(kezhi_core::Sym::as_str), Some("广东"));
+    assert_eq!(zhang.city.map(kezhi_core::Sym::as_str), Some("深圳"));
     assert_eq!(zhang.tags, ["高价值", "母婴"]);
     assert_eq!(zhang.created_at, Timestamp(1_700_000_000_000));
     assert_eq!(zhang.updated_at, Timestamp(1_700_000_500_000));

@@ -38,9 +38,10 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
         }
         error.set(false);
         let now = platform::now();
-        let owner = state
-            .data
-            .with_untracked(|d| d.customer(customer).and_then(|c| c.owner.clone()));
+        let owner = state.data.with_untracked(|d| {
+            d.customer(customer)
+                .and_then(|c| c.owner.map(|o| o.to_string()))
+        });
         let activity = Activity {
             id: platform::new_id(),
             customer_id: customer,

@@ -4,6 +4,7 @@
 use crate::i18n::Msg;
 use crate::platform;
 use crate::state::use_app;
+use kezhi_core::Sym;
 use kezhi_core::bulk::{self, BulkAction};
 use kezhi_core::store::Section;
 use leptos::prelude::*;
@@ -155,7 +156,7 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
                     on:input=move |ev| owner.set(event_target_value(&ev))
                 />
                 <button class="btn" data-testid="bulk-assign-owner" on:click=move |_| {
-                    let o = Some(owner.get_untracked().trim().to_string()).filter(|o| !o.is_empty());
+                    let o = Some(owner.get_untracked().trim().to_string()).filter(|o| !o.is_empty()).map(|o| Sym::new(&o));
                     run(BulkAction::AssignOwner(o))
                 }>{move || state.tr(Msg::AssignOwner)}</button>
                 <button class="btn btn-danger" data-testid="bulk-delete" on:click=move |_| {

@@ -9,7 +9,7 @@ use kezhi_core::bulk;
 use kezhi_core::metrics::Stage;
 use kezhi_core::store::Section;
 use kezhi_core::validate::{self, FieldError};
-use kezhi_core::{Customer, OrderStatus};
+use kezhi_core::{Customer, OrderStatus, Sym};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -33,9 +33,9 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let name = RwSignal::new(start.name.clone());
     let phone = RwSignal::new(start.phone.clone().unwrap_or_default());
     let email = RwSignal::new(start.email.clone().unwrap_or_default());
-    let city = RwSignal::new(start.city.clone().unwrap_or_default());
+    let city = RwSignal::new(start.city.map(|s| s.to_string()).unwrap_or_default());
     let tags = RwSignal::new(start.tags.join(", "));
-    let owner = RwSignal::new(start.owner.clone().unwrap_or_default());
+    let owner = RwSignal::new(start.owner.map(|s| s.to_string()).unwrap_or_default());
     // Empty: the stage the rules compute.
     let stage = RwSignal::new(
         start
@@ -92,13 +92,13 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         customer.name = valid_name;
         customer.phone = valid_phone;
         customer.email = valid_email;
-        customer.city = blank(city.get_untracked());
+        customer.city = blank(city.get_untracked()).map(|s| Sym::new(&s));
         customer.tags = validate::tags(&tags.get_untracked());
         customer.stage_override = Stage::from_code(&stage.get_untracked());
-        let new_owner = blank(owner.get_untracked());
+        let new_owner = blank(owner.get_untracked()).map(|s| Sym::new(&s));
         // A change of account manager is kept as owner history.
         let history = (id.is_some() && customer.owner != new_owner)
-            .then(|| bulk::owner_change(&customer, new_owner.clone(), now, platform::new_id()));
+            .then(|| bulk::owner_change(&customer, new_owner, now, platform::new_id()));
         customer.owner = new_owner;
         customer.updated_at = now;
         let new_id = customer.id;

@@ -265,16 +265,14 @@ fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
                 .as_deref()
                 .map(|p| if reveal { p.to_string() } else { mask_phone(p) }),
         ),
-        SortKey::City => text(c.city.clone()),
+        SortKey::City => text(c.city.map(|s| s.to_string())),
         SortKey::Channel => text(
             c.channel
-                .as_deref()
-                .map(|ch| display(&CHANNELS, ch, zh).to_string()),
+                .map(|ch| display(&CHANNELS, ch.as_str(), zh).to_string()),
         ),
         SortKey::Level => text(
             c.member_level
-                .as_deref()
-                .map(|l| display(&MEMBER_LEVELS, l, zh).to_string()),
+                .map(|l| display(&MEMBER_LEVELS, l.as_str(), zh).to_string()),
         ),
         SortKey::Tags => c
             .tags
@@ -282,7 +280,7 @@ fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
             .map(|t| view! { <span class="tag">{t.clone()}</span> })
             .collect_view()
             .into_any(),
-        SortKey::Owner => text(c.owner.clone()),
+        SortKey::Owner => text(c.owner.map(|s| s.to_string())),
         SortKey::Orders => text(Some(s.orders.to_string())),
         SortKey::TotalSpent => text(Some(money(s.total_spent))),
         SortKey::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),

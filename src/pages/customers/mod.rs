@@ -11,6 +11,7 @@ use crate::platform;
 use crate::state::use_app;
 use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
+use kezhi_core::Sym;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
 use kezhi_core::export::{ExportOptions, customers_csv};
@@ -230,15 +231,15 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
     let state = use_app();
     let options = Memo::new(move |_| {
         state.data.with(|d| {
-            let one = |f: fn(&kezhi_core::Customer) -> Option<&String>| {
-                CustomerIndex::values(d, |c| f(c).map(String::as_str).into_iter().collect())
+            let one = |f: fn(&kezhi_core::Customer) -> Option<Sym>| {
+                CustomerIndex::values(d, |c| f(c).map(Sym::as_str).into_iter().collect())
             };
             [
-                one(|c| c.channel.as_ref()),
-                one(|c| c.city.as_ref()),
-                one(|c| c.member_level.as_ref()),
+                one(|c| c.channel),
+                one(|c| c.city),
+                one(|c| c.member_level),
                 CustomerIndex::values(d, |c| c.tags.iter().map(String::as_str).collect()),
-                one(|c| c.owner.as_ref()),
+                one(|c| c.owner),
                 Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
                 state
                     .metrics

@@ -222,7 +222,9 @@ impl Generator {
             None
         };
         let owner = if archetype == Archetype::Business || self.chance(0.75) {
-            Some(self.pick(&self.owners.clone()).to_string())
+            // The same draw as `pick`.
+            let k = self.below(self.owners.len());
+            Some(Sym::new(self.owners[k]))
         } else {
             None
         };
@@ -234,9 +236,9 @@ impl Generator {
             email,
             gender,
             birthday,
-            province: Some(province.to_string()),
-            city: Some(city.to_string()),
-            channel: Some(channel.to_string()),
+            province: Some(Sym::new(province)),
+            city: Some(Sym::new(city)),
+            channel: Some(Sym::new(channel)),
             member_level: None,
             points: 0,
             tags: Vec::new(),
@@ -388,7 +390,9 @@ impl Generator {
             .map(|_| self.shopping_time(first, until))
             .collect();
         times.sort();
-        let home_channel = customer.channel.clone().unwrap_or_else(|| "tmall".into());
+        let home_channel = customer
+            .channel
+            .map_or_else(|| "tmall".to_string(), |c| c.to_string());
         times
             .into_iter()
             .map(|ordered_at| {
@@ -481,7 +485,7 @@ impl Generator {
             s if s >= 100_000 => "silver",
             _ => "normal",
         };
-        customer.member_level = Some(level.to_string());
+        customer.member_level = Some(Sym::new(level));
         let earned = spent / 100;
         customer.points = earned - (earned as f64 * self.rng.gen_range(0.0..0.6)) as i64;
         let mut tags: Vec<String> = Vec::new();
@@ -593,7 +597,7 @@ impl Generator {
             let cat = self.below(CATEGORIES.len());
             let item = Some(self.item(cat));
             let category = Some(Sym::new(CATEGORIES[cat].0));
-            let channel = customer.channel.as_deref().map(Sym::new);
+            let channel = customer.channel.map(Sym::as_str).map(Sym::new);
             let mut at = start;
             for kind in &et::FUNNEL[..depth] {
                 let props = match *kind {
@@ -616,7 +620,7 @@ impl Generator {
     }
 
     fn activities_for(&mut self, customer: &Customer, order_count: usize) {
-        let Some(owner) = customer.owner.clone() else {
+        let Some(owner) = customer.owner else {
             return;
         };
         let count = match order_count {
@@ -643,7 +647,7 @@ impl Generator {
                 kind,
                 at,
                 text: self.pick(texts).to_string(),
-                owner: Some(owner.clone()),
+                owner: Some(owner.to_string()),
                 next_follow_up,
                 outcome: None,
                 updated_at: self.written_at,

@@ -99,9 +99,9 @@ pub fn migrate(json: &str) -> Result<Dataset, String> {
             let mut customer = Customer::new(c.id, c.name, seconds(c.created));
             customer.phone = blank_to_none(c.phone);
             customer.email = blank_to_none(c.email);
-            customer.province = province;
-            customer.city = city;
-            customer.channel = blank_to_none(c.channel);
+            customer.province = province.map(|s: String| crate::Sym::new(&s));
+            customer.city = city.map(|s: String| crate::Sym::new(&s));
+            customer.channel = blank_to_none(c.channel).map(|s| crate::Sym::new(&s));
             customer.tags = c
                 .tags
                 .split([',', '，'])
@@ -109,7 +109,7 @@ pub fn migrate(json: &str) -> Result<Dataset, String> {
                 .filter(|t| !t.is_empty())
                 .map(String::from)
                 .collect();
-            customer.owner = blank_to_none(c.owner);
+            customer.owner = blank_to_none(c.owner).map(|s| crate::Sym::new(&s));
             customer.updated_at = seconds(c.updated);
             customer
         })
