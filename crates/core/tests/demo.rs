@@ -103,11 +103,7 @@ fn a_believable_mix_of_prospects_one_time_and_repeat_buyers() {
         assert!(paid.ordered_at < r.ordered_at && r.amount_cents <= paid.amount_cents);
     }
     // Channels, owners and places are spread, not constant.
-    let channels: HashSet<_> = d
-        .customers
-        .iter()
-        .filter_map(|c| c.channel)
-        .collect();
+    let channels: HashSet<_> = d.customers.iter().filter_map(|c| c.channel).collect();
     assert_eq!(channels.len(), 6);
     let owners: HashSet<_> = d.customers.iter().filter_map(|c| c.owner).collect();
     assert!((5..=10).contains(&owners.len()), "{owners:?}");
