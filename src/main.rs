@@ -2,8 +2,8 @@
 //! core computes and sends user actions through [`state::AppState`].
 
 mod app;
+mod bench_hooks;
 mod components;
-mod heap;
 mod i18n;
 mod pages;
 mod platform;

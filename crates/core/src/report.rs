@@ -268,6 +268,10 @@ pub struct ReportBuilder {
     /// Orders and events taken so far.
     next_order: usize,
     next_event: usize,
+    /// First day of the next order's month: events before it come first. A cache of its own,
+    /// so that looking it up does not evict the month the events are in.
+    order_months: MonthOfDay,
+    next_order_start: Option<(usize, i64)>,
 }
 
 impl ReportBuilder {
@@ -308,6 +312,8 @@ impl ReportBuilder {
             totals,
             next_order: 0,
             next_event: 0,
+            order_months: MonthOfDay::default(),
+            next_order_start: None,
         }
     }
 
@@ -325,7 +331,15 @@ impl ReportBuilder {
                 (Some(_), None) => false,
                 (Some(o), Some(e)) => {
                     t.in_order && {
-                        let start = t.months.start_of_month(o.ordered_at.local_day(t.offset));
+                        let start = match self.next_order_start {
+                            Some((k, start)) if k == self.next_order => start,
+                            _ => {
+                                let day = o.ordered_at.local_day(t.offset);
+                                let start = self.order_months.start_of_month(day);
+                                self.next_order_start = Some((self.next_order, start));
+                                start
+                            }
+                        };
                         e.occurred_at.local_day(t.offset) < start
                     }
                 }

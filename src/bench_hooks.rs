@@ -1,7 +1,7 @@
-//! Counts the bytes the app holds on its heap, for the memory benchmark
-//! (tests/bench/browser.mjs reads `heap_now` and `heap_peak` from the wasm exports). The
-//! browser only shows the size of wasm memory, which never shrinks; this shows what is in
-//! use now and the high-water mark that sized that memory.
+//! What the browser benchmark (tests/bench/browser.mjs) reads through the wasm exports: the
+//! bytes the app holds on its heap (`heap_now`, `heap_peak` — the browser only shows the size
+//! of wasm memory, which never shrinks) and timings of the core at scale (`bench_metrics`).
+//! Nothing in the app calls these.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -54,4 +54,26 @@ pub fn heap_now() -> f64 {
 #[wasm_bindgen]
 pub fn heap_peak() -> f64 {
     PEAK.load(Relaxed) as f64
+}
+
+/// Milliseconds this browser takes to compute every customer's metrics for the demo of
+/// `customers` with its order history lengthened to `orders` (e.g. 100,000 × 1,000,000). The
+/// data is generated first and dropped after; call it on a page of its own.
+#[wasm_bindgen]
+pub fn bench_metrics(customers: u32, orders: u32) -> f64 {
+    use kezhi_core::demo::{DemoConfig, extend_order_history, generate};
+    use kezhi_core::metrics::{AnalyticsSettings, compute};
+    let Some(end) = chrono::NaiveDate::from_ymd_opt(2026, 10, 31) else {
+        return f64::NAN;
+    };
+    let mut data = generate(&DemoConfig::new(customers as usize, end));
+    extend_order_history(&mut data, orders as usize);
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return f64::NAN;
+    };
+    let start = performance.now();
+    let analytics = compute(&data, &AnalyticsSettings::default());
+    let elapsed = performance.now() - start;
+    std::hint::black_box(&analytics);
+    elapsed
 }
