@@ -13,6 +13,7 @@ pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod report;
+pub mod segment;
 pub mod store;
 pub mod summary;
 pub mod sym;
