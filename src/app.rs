@@ -2,7 +2,7 @@
 
 use crate::components::{BusyOverlay, ConfirmDialog, Toasts, UnreadableBanner};
 use crate::i18n::{Lang, Msg};
-use crate::pages::{ComingSoon, CustomersPage, DashboardPage, SettingsPage};
+use crate::pages::{ComingSoon, CustomersPage, DashboardPage, SegmentsPage, SettingsPage};
 use crate::platform;
 use crate::route::{Route, View};
 use crate::state::{AppState, Persistence};
@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
                 {move || match view.get() {
                     View::Dashboard => view! { <DashboardPage/> }.into_any(),
                     View::Customers => view! { <CustomersPage/> }.into_any(),
-                    View::Segments => view! { <ComingSoon body=Msg::ComingSegments/> }.into_any(),
+                    View::Segments => view! { <SegmentsPage/> }.into_any(),
                     View::Funnels => view! { <ComingSoon body=Msg::ComingFunnels/> }.into_any(),
                     View::Import => view! { <ComingSoon body=Msg::ComingImport/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),

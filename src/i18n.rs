@@ -92,7 +92,6 @@ pub enum Msg {
     RecentEvents,
     NoMatch,
     ComingTitle,
-    ComingSegments,
     ComingFunnels,
     ComingImport,
     Storage,
@@ -247,6 +246,22 @@ pub enum Msg {
     TierOther,
     MoveUp,
     MoveDown,
+    SegmentQuery,
+    SegmentQueryHint,
+    SegmentErrorAt,
+    SegmentName,
+    SegmentStatic,
+    SegmentStaticShort,
+    SegmentDynamicShort,
+    SegmentSaved,
+    SegmentFixFirst,
+    SegmentNameNeeded,
+    SegmentPreview,
+    SegmentTemplates,
+    SavedSegments,
+    NoSavedSegments,
+    Duplicate,
+    FilterSegment,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -308,7 +323,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             RecentEvents => "最近行为",
             NoMatch => "没有符合条件的客户",
             ComingTitle => "尚未开放",
-            ComingSegments => "分群构建器（嵌套条件、实时人数、动态与静态分群）正在开发中。",
             ComingFunnels => "漏斗分析（有序转化步骤、转化窗口、流失与转化时长）正在开发中。",
             ComingImport => "导入 CSV / Excel 客户、订单与行为数据的功能正在开发中。",
             Storage => "本地存储",
@@ -470,6 +484,24 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TierOther => "都不满足时",
             MoveUp => "上移",
             MoveDown => "下移",
+            SegmentQuery => "分群条件（查询语言）",
+            SegmentQueryHint => {
+                "例：total_spent > 5000 AND city IN (\"上海\", \"杭州\") AND last_order_at WITHIN 90d。字段可用中文别名（如 累计消费、城市、标签）；金额单位为元。"
+            }
+            SegmentErrorAt => "第",
+            SegmentName => "分群名称",
+            SegmentStatic => "保存为静态快照（固定当前客户）",
+            SegmentStaticShort => "静态",
+            SegmentDynamicShort => "动态",
+            SegmentSaved => "分群已保存",
+            SegmentFixFirst => "请先修正查询中的错误",
+            SegmentNameNeeded => "请填写分群名称",
+            SegmentPreview => "匹配客户预览（前 10 位）",
+            SegmentTemplates => "常用模板",
+            SavedSegments => "已保存的分群",
+            NoSavedSegments => "还没有保存的分群",
+            Duplicate => "复制",
+            FilterSegment => "分群",
             RfmHelp => {
                 "只对至少有一笔付款订单的客户评分。F（订单数）和 M（净消费）越高越好：得分 = 1 + ⌊5 × c ÷ n⌋，c 为数值严格更小的客户数，n 为参与评分的客户数，数值相同则得分相同。R 用天数的相反数代入同一公式（越近越好）。也可在设置中为每项指定 4 个分段点代替五等分。R、F、M 各自 ≥ 高分线（默认 3）为“高”，组合成八类 RFM 客户群。"
             }
@@ -536,9 +568,6 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             RecentEvents => "Recent behaviour",
             NoMatch => "No customers match",
             ComingTitle => "Not available yet",
-            ComingSegments => {
-                "The segment builder (nested rules, live counts, dynamic and static segments) is being built."
-            }
             ComingFunnels => {
                 "Funnel analysis (ordered steps, conversion windows, drop-off, time to convert) is being built."
             }
@@ -720,6 +749,24 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TierOther => "When no rule is met",
             MoveUp => "Move up",
             MoveDown => "Move down",
+            SegmentQuery => "Segment rule (query language)",
+            SegmentQueryHint => {
+                "e.g. total_spent > 5000 AND city IN (\"上海\", \"杭州\") AND last_order_at WITHIN 90d. Fields also have Chinese names (累计消费, 城市, 标签); money is in yuan."
+            }
+            SegmentErrorAt => "At character",
+            SegmentName => "Segment name",
+            SegmentStatic => "Save as a static snapshot (today's customers)",
+            SegmentStaticShort => "static",
+            SegmentDynamicShort => "dynamic",
+            SegmentSaved => "Segment saved",
+            SegmentFixFirst => "Fix the query first",
+            SegmentNameNeeded => "Give the segment a name",
+            SegmentPreview => "Matching customers (first 10)",
+            SegmentTemplates => "Templates",
+            SavedSegments => "Saved segments",
+            NoSavedSegments => "No saved segments yet",
+            Duplicate => "Duplicate",
+            FilterSegment => "Segment",
             RfmHelp => {
                 "Only customers with at least one paid order are scored. For F (orders) and M (net spend), higher is better: score = 1 + ⌊5 × c ÷ n⌋, where c is the number of scored customers with a strictly smaller value and n the number scored, so ties share a score. R uses the same formula on the negated days (more recent is better). Settings can replace the quintiles by four cut points per metric. R, F and M are each “high” from the high score (default 3) up, which gives the eight RFM groups."
             }

@@ -9,6 +9,7 @@ use crate::route::Route;
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
+use kezhi_core::segment::saved::SavedSegment;
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
 };
@@ -21,6 +22,8 @@ use std::time::Duration;
 pub const QUOTA: usize = 5 * 1024 * 1024;
 const LANG_KEY: &str = "kezhi:lang";
 const ANALYTICS_KEY: &str = "kezhi:analytics";
+/// Saved segments (queries, and for static ones their customers), remembered in this browser.
+const SEGMENTS_KEY: &str = "kezhi:segments";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Persistence {
@@ -73,6 +76,7 @@ pub struct AppState {
     /// Every customer's metrics and labels, computed once per change of the data or of the
     /// settings and shared by the dashboard, the list, the exports and the segments.
     pub metrics: Memo<Arc<Analytics>>,
+    pub segments: RwSignal<Vec<SavedSegment>>,
     /// The data was too big for storage: no further save is attempted until it is replaced.
     memory_only: RwSignal<bool>,
     repo: StoredValue<Repository<BrowserStore>>,
@@ -116,6 +120,7 @@ impl AppState {
             busy: RwSignal::new(None),
             analytics,
             metrics,
+            segments: RwSignal::new(kezhi_storage_web::get_pref(SEGMENTS_KEY).unwrap_or_default()),
             memory_only: RwSignal::new(false),
             repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
@@ -126,6 +131,15 @@ impl AppState {
     /// The analytics settings (tracked), with days counted in the user's time zone.
     pub fn analytics_settings(&self) -> AnalyticsSettings {
         in_local_time(self.analytics.get())
+    }
+
+    /// Changes the saved segments and remembers them; a full storage keeps the change in this
+    /// page only and says so.
+    pub fn set_segments(&self, edit: impl FnOnce(&mut Vec<SavedSegment>)) {
+        self.segments.update(edit);
+        if kezhi_storage_web::set_pref(SEGMENTS_KEY, &self.segments.get_untracked()).is_err() {
+            self.toast(ToastKind::Error, self.tr(Msg::QuotaFull));
+        }
     }
 
     /// Changes and remembers the analytics thresholds.
@@ -312,6 +326,8 @@ impl AppState {
             ),
             _ => {
                 self.data.set(Dataset::default());
+                // Segments are customer data too (static ones list customers).
+                self.set_segments(Vec::clear);
                 self.memory_only.set(false);
                 self.persistence.set(Persistence::Saved);
                 self.toast(ToastKind::Info, self.tr(Msg::DataReset));
@@ -342,6 +358,12 @@ impl AppState {
             Some(ANALYTICS_KEY) => {
                 if let Some(settings) = kezhi_storage_web::get_pref(ANALYTICS_KEY) {
                     self.analytics.set(settings);
+                }
+                return;
+            }
+            Some(SEGMENTS_KEY) => {
+                if let Some(list) = kezhi_storage_web::get_pref(SEGMENTS_KEY) {
+                    self.segments.set(list);
                 }
                 return;
             }

@@ -3,9 +3,11 @@
 mod coming_soon;
 mod customers;
 mod dashboard;
+pub mod segments;
 mod settings;
 
 pub use coming_soon::ComingSoon;
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;
+pub use segments::SegmentsPage;
 pub use settings::SettingsPage;

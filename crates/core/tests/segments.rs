@@ -359,3 +359,21 @@ proptest! {
         let _ = parse(&q);
     }
 }
+
+#[test]
+fn every_template_parses_prints_back_and_matches_someone_in_the_demo() {
+    use kezhi_core::demo::{DemoConfig, generate};
+    use kezhi_core::segment::saved::TEMPLATES;
+    let data = generate(&DemoConfig::new(
+        2_000,
+        NaiveDate::from_ymd_opt(2026, 10, 31).expect("date"),
+    ));
+    let settings = AnalyticsSettings::default();
+    let analytics = compute(&data, &settings);
+    for (code, _, _, query) in TEMPLATES {
+        let tree = parse(query).unwrap_or_else(|e| panic!("{code}: {}", e.message(false)));
+        assert_eq!(print(&tree), query, "{code} is written canonically");
+        let n = kezhi_core::segment::count_matches(&data, &analytics, &settings, &tree);
+        assert!(n > 0 && n < data.customers.len(), "{code}: {n}");
+    }
+}

@@ -107,13 +107,21 @@ pub fn CustomersPage() -> impl IntoView {
             .metrics
             .with(|a| state.route.with(|r| query_from_route(r, a)))
     });
+    // A segment (saved, or a query from the segment page) narrows the list further.
+    let segment = Memo::new(move |_| crate::pages::segments::restriction(state));
     let matches = Memo::new(move |_| {
         let q = query.get();
-        index.with(|ix| {
+        let mut rows = index.with(|ix| {
             state
                 .data
                 .with(|d| platform::timed("kezhi:query", || ix.query(d, &q)))
-        })
+        });
+        segment.with(|s| {
+            if let Some((_, only)) = s {
+                rows.retain(|i| only.contains(i));
+            }
+        });
+        rows
     });
     let selected = Memo::new(move |_| {
         state
@@ -329,6 +337,30 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
     view! {
         <div class="filters" role="group" aria-label=move || state.tr(Msg::Filters)>
             {selects}
+            {move || {
+                crate::pages::segments::restriction_name(state)
+                    .map(|name| {
+                        view! {
+                            <span class="chip" data-testid="filter-segment">
+                                {move || state.tr(Msg::FilterSegment)} ": " {name}
+                                <button
+                                    class="chip-x"
+                                    aria-label=move || state.tr(Msg::ClearFilters)
+                                    on:click=move |_| {
+                                        let route = state
+                                            .route
+                                            .get_untracked()
+                                            .with("segment", None)
+                                            .with("sq", None);
+                                        state.replace_route(route);
+                                    }
+                                >
+                                    "×"
+                                </button>
+                            </span>
+                        }
+                    })
+            }}
             <Show when=move || state.route.with(|r| r.param(RISK_PARAM).is_some())>
                 <span class="chip" data-testid="filter-newly-at-risk">
                     {move || state.tr(Msg::NewlyAtRisk)}

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod fields;
 pub mod parse;
 pub mod print;
+pub mod saved;
 
 pub use ast::{Condition, Group, Node, Op, Operator, Value};
 pub use eval::{Matcher, count_matches};

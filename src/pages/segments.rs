@@ -1,0 +1,468 @@
+//! Segments: a query typed in the text language (UI contract: `segment-query`,
+//! `segment-error`, `segment-count`, `segment-share`), templates, a preview of the first
+//! matching customers, saving as dynamic or static (`segment-name`, `segment-static`,
+//! `segment-save`), the saved list (`segment-item`) and export (`segment-export`). The query
+//! lives in the URL (`#/segments?q=…`), so a link reproduces the segment.
+
+use crate::components::EmptyState;
+use crate::i18n::Msg;
+use crate::platform::{self, group, money};
+use crate::route::{Route, View};
+use crate::state::{AppState, ToastKind, use_app};
+use kezhi_core::export::{ExportOptions, customers_csv};
+use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES};
+use kezhi_core::segment::{Matcher, parse};
+use leptos::prelude::*;
+use std::collections::HashSet;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Typing pauses this long before the count is recomputed (the text itself updates at once).
+const DEBOUNCE_MS: u64 = 150;
+/// Customers shown in the preview.
+const PREVIEW: usize = 10;
+
+/// What a query selects now: positions in `data.customers`, or the error.
+#[derive(Clone, Debug, PartialEq)]
+enum Selection {
+    Rows(Vec<usize>),
+    Error { at: usize, message: String },
+}
+
+/// The customers a saved segment holds now: a static one its snapshot (those still present),
+/// a dynamic one whatever its query matches.
+pub fn rows_of(state: AppState, segment: &SavedSegment) -> Vec<usize> {
+    match &segment.snapshot {
+        Some(s) => {
+            let ids: HashSet<Uuid> = s.customers.iter().copied().collect();
+            state.data.with(|d| {
+                d.customers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| ids.contains(&c.id))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+        }
+        None => match select(state, &segment.query) {
+            Selection::Rows(rows) => rows,
+            Selection::Error { .. } => Vec::new(),
+        },
+    }
+}
+
+/// What the customer list's URL restricts it to (a saved segment's name or a query), without
+/// evaluating it.
+pub fn restriction_name(state: AppState) -> Option<String> {
+    let (segment, query) = state.route.with(|r| {
+        (
+            r.param("segment").map(str::to_string),
+            r.param("sq").map(str::to_string),
+        )
+    });
+    match segment {
+        Some(id) => Some(
+            state
+                .segments
+                .with(|list| list.iter().find(|s| s.id == id).map(|s| s.name.clone()))
+                .unwrap_or(id),
+        ),
+        None => query,
+    }
+}
+
+/// The customers a query (`sq`) or a saved segment (`segment`) in the customer list's URL
+/// selects, with what to call it; `None` when the URL names neither.
+pub fn restriction(state: AppState) -> Option<(String, HashSet<usize>)> {
+    let (segment, query) = state.route.with(|r| {
+        (
+            r.param("segment").map(str::to_string),
+            r.param("sq").map(str::to_string),
+        )
+    });
+    if let Some(id) = segment {
+        let saved = state
+            .segments
+            .with(|list| list.iter().find(|s| s.id == id).cloned());
+        // A segment deleted since selects nobody rather than everybody.
+        return Some(match saved {
+            Some(s) => (s.name.clone(), rows_of(state, &s).into_iter().collect()),
+            None => (id, HashSet::new()),
+        });
+    }
+    let query = query?;
+    let rows = match select(state, &query) {
+        Selection::Rows(rows) => rows.into_iter().collect(),
+        Selection::Error { .. } => HashSet::new(),
+    };
+    Some((query, rows))
+}
+
+fn select(state: AppState, query: &str) -> Selection {
+    let zh = state.lang.get().is_zh();
+    match parse(query) {
+        Err(e) => Selection::Error {
+            at: e.at,
+            message: e.message(zh),
+        },
+        Ok(tree) => {
+            let tree = tree.normalize();
+            let settings = state.analytics_settings();
+            let analytics = state.metrics.get();
+            state.data.with(|d| {
+                platform::timed("kezhi:segment", || {
+                    Selection::Rows(Matcher::new(d, &analytics, &settings, &tree).matching())
+                })
+            })
+        }
+    }
+}
+
+fn export(state: AppState, rows: &[usize], name: &str) {
+    let options = ExportOptions {
+        mask: false,
+        chinese: state.lang.get_untracked().is_zh(),
+        offset: platform::local_offset(),
+    };
+    let csv = state
+        .data
+        .with_untracked(|d| customers_csv(d, &state.metrics.get_untracked(), rows, &options));
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let file = format!("kezhi-segment-{safe}-{}.csv", platform::today());
+    if let Err(e) = platform::download(&file, "text/csv;charset=utf-8", &csv) {
+        state.toast(ToastKind::Error, e);
+    }
+}
+
+#[component]
+pub fn SegmentsPage() -> impl IntoView {
+    let state = use_app();
+    let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
+    // The text as typed (never rewritten by the app), and the query last sent to the URL.
+    let text = RwSignal::new(
+        state
+            .route
+            .with_untracked(|r| r.param("q").unwrap_or("").to_string()),
+    );
+    let query = Memo::new(move |_| state.route.with(|r| r.param("q").unwrap_or("").to_string()));
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        text.set(v.clone());
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let route = state.route.get_untracked().with("q", Some(v.clone()));
+                state.replace_route(route);
+            },
+            Duration::from_millis(DEBOUNCE_MS),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+    let use_query = move |q: &str| {
+        text.set(q.to_string());
+        let route = state.route.get_untracked().with("q", Some(q.to_string()));
+        state.replace_route(route);
+    };
+    let selection = Memo::new(move |_| select(state, &query.get()));
+    let rows = move || match selection.get() {
+        Selection::Rows(r) => r,
+        Selection::Error { .. } => Vec::new(),
+    };
+    let count = move || rows().len();
+    let total = move || state.data.with(|d| d.customers.len());
+    let share = move || count() as f64 / total().max(1) as f64;
+
+    let name = RwSignal::new(String::new());
+    let snapshot = RwSignal::new(false);
+    let save = move |_| {
+        let q = text.get_untracked();
+        if let Selection::Error { .. } = select(state, &q) {
+            state.toast(ToastKind::Error, state.tr(Msg::SegmentFixFirst));
+            return;
+        }
+        let n = name.get_untracked().trim().to_string();
+        if n.is_empty() {
+            state.toast(ToastKind::Error, state.tr(Msg::SegmentNameNeeded));
+            return;
+        }
+        let now = platform::now();
+        let snap = snapshot.get_untracked().then(|| Snapshot {
+            taken_at: now,
+            customers: state.data.with_untracked(|d| {
+                rows()
+                    .iter()
+                    .filter_map(|&i| d.customers.get(i).map(|c| c.id))
+                    .collect()
+            }),
+        });
+        let segment = SavedSegment {
+            id: platform::random_hex::<6>(),
+            name: n,
+            query: q,
+            snapshot: snap,
+            updated_at: now,
+        };
+        state.set_segments(|list| list.push(segment));
+        name.set(String::new());
+        state.toast(ToastKind::Info, state.tr(Msg::SegmentSaved));
+    };
+    let open_list = move |_| {
+        state.navigate(Route::new(View::Customers).with("sq", Some(query.get_untracked())));
+    };
+
+    let templates = move || {
+        let zh = state.lang.get().is_zh();
+        TEMPLATES
+            .iter()
+            .map(|(code, name_zh, name_en, q)| {
+                let label = if zh { *name_zh } else { *name_en };
+                view! {
+                    <button
+                        class="btn chip-btn"
+                        data-testid="segment-template"
+                        data-code=*code
+                        title=*q
+                        on:click=move |_| use_query(q)
+                    >
+                        {label}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let preview = move || {
+        let shown: Vec<usize> = rows().into_iter().take(PREVIEW).collect();
+        let analytics = state.metrics.get();
+        let zh = state.lang.get().is_zh();
+        state.data.with(|d| {
+            shown
+                .iter()
+                .filter_map(|&i| {
+                    let c = d.customers.get(i)?;
+                    let m = analytics.customers.get(i)?;
+                    let id = c.id;
+                    Some(view! {
+                        <tr data-testid="segment-preview-row">
+                            <td>
+                                <a href=Route::new(View::Customers).with("id", Some(id.to_string())).to_hash()>
+                                    {c.name.clone()}
+                                </a>
+                            </td>
+                            <td>{c.city.map(|s| s.to_string())}</td>
+                            <td>{m.stage.map(|s| s.name(zh))}</td>
+                            <td class="num">{m.orders}</td>
+                            <td class="num">{money(m.total_spent)}</td>
+                        </tr>
+                    })
+                })
+                .collect_view()
+        })
+    };
+
+    view! {
+        <section class="page">
+            <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
+                <header class="page-head">
+                    <h1>{move || state.tr(Msg::NavSegments)}</h1>
+                </header>
+                <div class="segments-layout">
+                    <div class="segments-main">
+                        <div class="card">
+                            <label class="field">
+                                <span class="field-label">{move || state.tr(Msg::SegmentQuery)}</span>
+                                <textarea
+                                    class="segment-query"
+                                    data-testid="segment-query"
+                                    rows="4"
+                                    spellcheck="false"
+                                    placeholder=r#"total_spent > 5000 AND city IN ("上海", "杭州")"#
+                                    prop:value=move || text.get()
+                                    on:input=on_input
+                                ></textarea>
+                            </label>
+                            <p class="muted small">{move || state.tr(Msg::SegmentQueryHint)}</p>
+                            {move || match selection.get() {
+                                Selection::Error { at, message } => view! {
+                                    <p class="form-error" data-testid="segment-error" data-at=at.to_string() role="alert">
+                                        {format!("{} {}: {message}", state.tr(Msg::SegmentErrorAt), at + 1)}
+                                    </p>
+                                }
+                                .into_any(),
+                                Selection::Rows(_) => ().into_any(),
+                            }}
+                            <div class="segment-figures">
+                                <span data-testid="segment-count" data-count=move || count().to_string()>
+                                    <strong>{move || group(count() as u64)}</strong>
+                                    " " {move || state.tr(Msg::CustomersUnit)}
+                                </span>
+                                <span data-testid="segment-share" data-rate=move || format!("{:.6}", share())>
+                                    {move || format!("{:.2}%", share() * 100.0)}
+                                </span>
+                                <button class="btn" data-testid="segment-open-list" on:click=open_list>
+                                    {move || state.tr(Msg::OpenAsList)}
+                                </button>
+                                <button
+                                    class="btn"
+                                    data-testid="segment-export"
+                                    on:click=move |_| export(state, &rows(), "query")
+                                >
+                                    {move || state.tr(Msg::ExportCsv)}
+                                </button>
+                            </div>
+                            <div class="segment-save">
+                                <input
+                                    type="text"
+                                    data-testid="segment-name"
+                                    placeholder=move || state.tr(Msg::SegmentName)
+                                    aria-label=move || state.tr(Msg::SegmentName)
+                                    prop:value=move || name.get()
+                                    on:input=move |ev| name.set(event_target_value(&ev))
+                                />
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        data-testid="segment-static"
+                                        prop:checked=move || snapshot.get()
+                                        on:change=move |ev| snapshot.set(event_target_checked(&ev))
+                                    />
+                                    {move || state.tr(Msg::SegmentStatic)}
+                                </label>
+                                <button class="btn btn-primary" data-testid="segment-save" on:click=save>
+                                    {move || state.tr(Msg::Save)}
+                                </button>
+                            </div>
+                        </div>
+                        <div class="card">
+                            <h2>{move || state.tr(Msg::SegmentPreview)}</h2>
+                            <table class="mini">
+                                <thead>
+                                    <tr>
+                                        <th>{move || state.tr(Msg::Name)}</th>
+                                        <th>{move || state.tr(Msg::City)}</th>
+                                        <th>{move || state.tr(Msg::Lifecycle)}</th>
+                                        <th class="num">{move || state.tr(Msg::Orders)}</th>
+                                        <th class="num">{move || state.tr(Msg::TotalSpent)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{preview}</tbody>
+                            </table>
+                        </div>
+                    </div>
+                    <aside class="segments-side">
+                        <div class="card">
+                            <h2>{move || state.tr(Msg::SegmentTemplates)}</h2>
+                            <div class="chips">{templates}</div>
+                        </div>
+                        <SavedSegments use_query/>
+                    </aside>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn SavedSegments(use_query: impl Fn(&str) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let state = use_app();
+    let items = move || {
+        state
+            .segments
+            .get()
+            .into_iter()
+            .map(|s| {
+                let rows = rows_of(state, &s);
+                let n = rows.len();
+                let id = s.id.clone();
+                let (id_del, id_dup) = (id.clone(), id.clone());
+                let kind = match &s.snapshot {
+                    Some(snap) => format!(
+                        "{} · {}",
+                        state.tr(Msg::SegmentStaticShort),
+                        snap.taken_at.format_date(platform::local_offset())
+                    ),
+                    None => state.tr(Msg::SegmentDynamicShort).to_string(),
+                };
+                let name = s.name.clone();
+                let id_open = id.clone();
+                let open = move |_| {
+                    state.navigate(Route::new(View::Customers).with("segment", Some(id_open.clone())));
+                };
+                let q_load = s.query.clone();
+                view! {
+                    <li
+                        class="segment-item"
+                        data-testid="segment-item"
+                        data-id=id.clone()
+                        data-name=s.name.clone()
+                        data-count=n.to_string()
+                        data-static=s.snapshot.is_some().to_string()
+                    >
+                        <button class="btn btn-link" data-testid="segment-load" on:click=move |_| use_query(&q_load)>
+                            {s.name.clone()}
+                        </button>
+                        <span class="muted small">{kind}</span>
+                        <strong class="num">{group(n as u64)}</strong>
+                        <span class="segment-actions">
+                            <button class="btn btn-ghost" data-testid="segment-item-open" on:click=open>
+                                {move || state.tr(Msg::OpenAsList)}
+                            </button>
+                            <button
+                                class="btn btn-ghost"
+                                data-testid="segment-item-export"
+                                on:click=move |_| export(state, &rows, &name)
+                            >
+                                "CSV"
+                            </button>
+                            <button
+                                class="btn btn-ghost"
+                                data-testid="segment-duplicate"
+                                on:click=move |_| {
+                                    let id = id_dup.clone();
+                                    state.set_segments(|list| {
+                                        if let Some(copy) = list.iter().find(|x| x.id == id).cloned() {
+                                            list.push(SavedSegment {
+                                                id: platform::random_hex::<6>(),
+                                                name: format!("{} 2", copy.name),
+                                                ..copy
+                                            });
+                                        }
+                                    });
+                                }
+                            >
+                                {move || state.tr(Msg::Duplicate)}
+                            </button>
+                            <button
+                                class="btn btn-ghost"
+                                data-testid="segment-delete"
+                                on:click=move |_| {
+                                    let id = id_del.clone();
+                                    state.set_segments(|list| list.retain(|x| x.id != id));
+                                }
+                            >
+                                {move || state.tr(Msg::Delete)}
+                            </button>
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="card">
+            <h2>{move || state.tr(Msg::SavedSegments)}</h2>
+            <Show
+                when=move || state.segments.with(|s| !s.is_empty())
+                fallback=move || view! { <p class="muted">{move || state.tr(Msg::NoSavedSegments)}</p> }
+            >
+                <ul class="segment-list">{items}</ul>
+            </Show>
+        </div>
+    }
+}

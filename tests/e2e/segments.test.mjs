@@ -1,0 +1,128 @@
+// End-to-end: the segment page through the UI contract's hooks — a typed query's count agrees
+// with the core for the demo seed, errors keep the text, dynamic and static segments, export,
+// the query in the URL, templates and opening a segment as a customer list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  page = await open(browser.context, server.url + '#/segments');
+  await loadDemo(page);
+  await page.waitForSelector(byId('segment-query'));
+});
+after(async () => {
+  await browser.close();
+  server.close();
+});
+
+function demoEndDate() {
+  const chinaNow = new Date(Date.now() + 8 * 3600 * 1000);
+  chinaNow.setUTCDate(chinaNow.getUTCDate() - 1);
+  return chinaNow.toISOString().slice(0, 10);
+}
+
+const coreCount = (query) =>
+  Number(execFileSync('cargo', ['run', '-q', '-p', 'kezhi-core', '--example', 'segment_count', '--', demoEndDate(), query], { encoding: 'utf8' }).trim());
+
+const segmentCount = async () => Number(await page.getAttribute(byId('segment-count'), 'data-count'));
+
+async function typeQuery(q) {
+  await page.fill(byId('segment-query'), q);
+  await until(async () => (await page.url()).includes('q=') && decodeURIComponent(new URL(page.url().replace('#/', '')).searchParams.get('q') ?? '') === q, 'the query in the URL');
+}
+
+test('a typed query counts what the core counts; errors keep the text', async () => {
+  const q = 'total_spent > 2000 AND orders >= 2 AND (city IN ("上海", "北京") OR tags HAS ANY ("VIP"))';
+  await typeQuery(q);
+  const expected = coreCount(q);
+  await until(async () => (await segmentCount()) === expected, `count ${expected}`);
+  assert.ok(expected > 0);
+  const rate = await page.getAttribute(byId('segment-share'), 'data-rate');
+  assert.match(rate, /^0\.\d{4,}$/);
+  assert.ok(Math.abs(Number(rate) - expected / 5000) < 1e-6);
+  assert.equal(await page.locator(byId('segment-preview-row')).count(), Math.min(10, expected));
+
+  // Chinese field names work too.
+  await typeQuery('累计消费 > 2000 AND 订单数 >= 2');
+  await until(async () => (await segmentCount()) === coreCount('total_spent > 2000 AND orders >= 2'), 'alias count');
+
+  // A broken query: the error says where, the text stays as typed.
+  await page.fill(byId('segment-query'), 'total_spent > ');
+  await page.waitForSelector(byId('segment-error'));
+  assert.equal(await page.getAttribute(byId('segment-error'), 'data-at'), '14');
+  assert.equal(await page.inputValue(byId('segment-query')), 'total_spent > ');
+  await page.fill(byId('segment-query'), 'lifecycle = "成熟了"');
+  await until(async () => /成熟了/.test(await page.textContent(byId('segment-error'))), 'unknown value named');
+  checkNoErrors(page);
+});
+
+test('dynamic and static segments: saved, listed with counts; a data change moves only the dynamic one', async () => {
+  const q = 'city = "测试城"';
+  await typeQuery(q);
+  await until(async () => (await segmentCount()) === 0, 'nobody lives there yet');
+  await page.fill(byId('segment-name'), '测试城 动态');
+  await page.click(byId('segment-save'));
+  await page.fill(byId('segment-name'), '测试城 静态');
+  await page.check(byId('segment-static'));
+  await page.click(byId('segment-save'));
+  const item = (name) => `${byId('segment-item')}[data-name="${name}"]`;
+  await page.waitForSelector(item('测试城 静态'));
+  assert.equal(await page.getAttribute(item('测试城 动态'), 'data-count'), '0');
+  assert.equal(await page.getAttribute(item('测试城 静态'), 'data-static'), 'true');
+
+  // Move one customer to 测试城.
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.click(`${byId('customer-row')} >> nth=0`);
+  await page.fill(byId('field-city'), '测试城');
+  await page.click(byId('customer-save'));
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await until(async () => (await page.getAttribute(item('测试城 动态'), 'data-count')) === '1', 'the dynamic segment follows the data');
+  assert.equal(await page.getAttribute(item('测试城 静态'), 'data-count'), '0', 'the snapshot does not');
+
+  // Saved segments survive a reload; a saved segment opens as exactly its customers.
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector(item('测试城 动态'));
+  await page.click(`${item('测试城 动态')} ${byId('segment-item-open')}`);
+  await until(async () => (await count(page)) === 1, 'one customer in the list');
+  await page.waitForSelector(byId('filter-segment'));
+  checkNoErrors(page);
+});
+
+test('export downloads the matching rows; the URL reproduces the segment; templates fill the query', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await page.click(`${byId('segment-template')}[data-code="repeat"]`);
+  assert.equal(await page.inputValue(byId('segment-query')), 'orders >= 2');
+  const expected = coreCount('orders >= 2');
+  await until(async () => (await segmentCount()) === expected, 'template count');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('segment-export'))]);
+  const text = await readFile(await download.path(), 'utf8');
+  const lines = text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines.length, expected + 1);
+  assert.match(lines[0], /^id,name,phone,email,city,tags,owner,lifecycle,orders,total_spent,last_order_at,r,f,m,rfm_group/);
+
+  // A link reproduces it.
+  const url = page.url();
+  const other = await browser.context.newPage();
+  await other.goto(url);
+  await other.waitForSelector('body[data-ready="true"]');
+  assert.equal(await other.inputValue(byId('segment-query')), 'orders >= 2');
+  await until(async () => Number(await other.getAttribute(byId('segment-count'), 'data-count')) === expected, 'same count from the link');
+  await other.close();
+
+  // Open as list: the customer list shows exactly these.
+  await page.click(byId('segment-open-list'));
+  await until(async () => (await count(page)) === expected, 'the list holds the segment');
+  checkNoErrors(page);
+});
