@@ -138,5 +138,29 @@ fn analytics(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, demo, storage, customer_list, analytics);
+fn segments(c: &mut Criterion) {
+    use kezhi_core::metrics::{AnalyticsSettings, compute};
+    use kezhi_core::segment::{Matcher, count_matches, parse};
+    let data = generate(&DemoConfig::new(100_000, end()));
+    let settings = AnalyticsSettings::default();
+    let analytics = compute(&data, &settings);
+    let mut group = c.benchmark_group("segments 100000 customers");
+    group.sample_size(10);
+    // Ten conditions, nested, over profile fields, metrics and labels.
+    let rule = parse(
+        r#"total_spent > 500 AND (city IN ("上海", "杭州", "北京") OR tags HAS ANY ("VIP")) AND last_order_at WITHIN 365d AND NOT (lifecycle = "流失" OR rfm_group = "一般挽留客户") AND orders >= 2 AND (aov BETWEEN 50 AND 5000 OR tier = "优质客户") AND name IS NOT EMPTY"#,
+    )
+    .expect("parses");
+    group.bench_function("10-condition nested rule", |b| {
+        b.iter(|| count_matches(black_box(&data), &analytics, &settings, &rule))
+    });
+    let behaviour = parse(r#"events("add_to_cart", 30d) >= 1"#).expect("parses");
+    group.bench_function(
+        format!("behaviour condition over {} events", data.events.len()),
+        |b| b.iter(|| Matcher::new(black_box(&data), &analytics, &settings, &behaviour)),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, demo, storage, customer_list, analytics, segments);
 criterion_main!(benches);

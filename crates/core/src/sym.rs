@@ -40,12 +40,22 @@ impl Sym {
     }
 
     pub fn as_str(self) -> &'static str {
-        let table = interner().lock().unwrap_or_else(|e| e.into_inner());
-        table
-            .strings
-            .get(self.0.get() as usize - 1)
-            .copied()
-            .unwrap_or("")
+        let k = self.0.get() as usize - 1;
+        // Reading millions of symbols (a segment over every customer) should not take the lock
+        // each time: each thread keeps a copy of the table, which only ever grows, and
+        // refreshes it when it meets a newer symbol.
+        thread_local! {
+            static SEEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        SEEN.with(|seen| {
+            if let Some(s) = seen.borrow().get(k) {
+                return *s;
+            }
+            let table = interner().lock().unwrap_or_else(|e| e.into_inner());
+            let mut seen = seen.borrow_mut();
+            seen.clone_from(&table.strings);
+            seen.get(k).copied().unwrap_or("")
+        })
     }
 }
 

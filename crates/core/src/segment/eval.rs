@@ -51,6 +51,19 @@ impl<'a> Matcher<'a> {
         };
         let mut fields = Vec::new();
         collect_fields(root, &mut fields);
+        fields.retain(|f| {
+            matches!(
+                f,
+                Field::Events { .. }
+                    | Field::ChannelOrders { .. }
+                    | Field::OrdersBetween { .. }
+                    | Field::Contacts { .. }
+                    | Field::HasOpenComplaint
+            )
+        });
+        if fields.is_empty() {
+            return m;
+        }
         let index = data.customer_positions();
         let n = data.customers.len();
         let day = |t: Timestamp| day_date(t.local_day(offset)).unwrap_or_default();
@@ -237,8 +250,10 @@ fn present(v: Option<&str>) -> Option<&str> {
     v.filter(|s| !s.trim().is_empty())
 }
 
+/// Equal ignoring the case of Latin letters (Chinese has none), without allocating: this
+/// runs per customer and value.
 fn same_text(a: &str, b: &str) -> bool {
-    a == b || a.to_lowercase() == b.to_lowercase()
+    a.eq_ignore_ascii_case(b)
 }
 
 fn text(v: Option<&str>, op: &Operator) -> bool {
@@ -255,12 +270,22 @@ fn text(v: Option<&str>, op: &Operator) -> bool {
                 Operator::Ne(Value::Text(w)) => !same_text(v, w),
                 Operator::In(list) => list.iter().any(|w| same_text(v, w)),
                 Operator::NotIn(list) => !list.iter().any(|w| same_text(v, w)),
-                Operator::Contains(w) => v.to_lowercase().contains(&w.to_lowercase()),
-                Operator::StartsWith(w) => v.to_lowercase().starts_with(&w.to_lowercase()),
+                Operator::Contains(w) => contains_ignoring_case(v, w),
+                Operator::StartsWith(w) => v
+                    .get(..w.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(w)),
                 _ => false,
             }
         }
     }
+}
+
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// A label (stage, group, tier) compared by code; `code_of` turns what the query says (code
