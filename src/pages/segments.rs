@@ -4,6 +4,7 @@
 //! `segment-save`), the saved list (`segment-item`) and export (`segment-export`). The query
 //! lives in the URL (`#/segments?q=…`), so a link reproduces the segment.
 
+use super::segment_builder::SegmentBuilder;
 use crate::components::EmptyState;
 use crate::i18n::Msg;
 use crate::platform::{self, group, money};
@@ -11,7 +12,7 @@ use crate::route::{Route, View};
 use crate::state::{AppState, ToastKind, use_app};
 use kezhi_core::export::{ExportOptions, customers_csv};
 use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES};
-use kezhi_core::segment::{Matcher, parse};
+use kezhi_core::segment::{Group, Matcher, parse, print};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -171,6 +172,14 @@ pub fn SegmentsPage() -> impl IntoView {
         state.replace_route(route);
     };
     let selection = Memo::new(move |_| select(state, &query.get()));
+    // The builder shows the text's tree at once (the count follows the debounced URL).
+    let tree = Memo::new(move |_| text.with(|t| parse(t).ok().map(|g| g.normalize())));
+    let from_builder = Callback::new(move |g: Group| {
+        let q = print(&g);
+        text.set(q.clone());
+        let route = state.route.get_untracked().with("q", Some(q));
+        state.replace_route(route);
+    });
     let rows = move || match selection.get() {
         Selection::Rows(r) => r,
         Selection::Error { .. } => Vec::new(),
@@ -338,6 +347,10 @@ pub fn SegmentsPage() -> impl IntoView {
                                     {move || state.tr(Msg::Save)}
                                 </button>
                             </div>
+                        </div>
+                        <div class="card">
+                            <h2>{move || state.tr(Msg::BuilderTitle)}</h2>
+                            <SegmentBuilder tree=tree on_change=from_builder/>
                         </div>
                         <div class="card">
                             <h2>{move || state.tr(Msg::SegmentPreview)}</h2>

@@ -126,3 +126,27 @@ test('export downloads the matching rows; the URL reproduces the segment; templa
   await until(async () => (await count(page)) === expected, 'the list holds the segment');
   checkNoErrors(page);
 });
+
+test('the visual builder and the text edit the same rule', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await typeQuery('orders >= 2');
+  await page.click(`${byId('segment-builder')} ${byId('builder-add-condition')} >> nth=0`);
+  await until(async () => (await page.inputValue(byId('segment-query'))) === 'orders >= 2 AND city = ""', 'a new condition in the text');
+  const second = `${byId('builder-condition')} >> nth=1`;
+  await page.fill(`${second} >> ${byId('builder-value')}`, '上海');
+  await page.press(`${second} >> ${byId('builder-value')}`, 'Enter');
+  await until(async () => (await page.inputValue(byId('segment-query'))) === 'orders >= 2 AND city = "上海"', 'the value in the text');
+  await until(async () => (await segmentCount()) === coreCount('orders >= 2 AND city = "上海"'), 'the count follows');
+  await page.selectOption(`${second} >> ${byId('builder-operator')}`, 'IN');
+  await until(async () => (await page.inputValue(byId('segment-query'))) === 'orders >= 2 AND city IN ("上海")', 'operator change keeps the value');
+  await page.click(`${byId('builder-op-toggle')} >> nth=0`);
+  await until(async () => (await page.inputValue(byId('segment-query'))) === 'orders >= 2 OR city IN ("上海")', 'AND ↔ OR');
+  await page.click(`${byId('builder-not-item')} >> nth=1`);
+  await until(async () => (await page.inputValue(byId('segment-query'))) === 'orders >= 2 OR NOT city IN ("上海")', 'negated');
+  // Text → builder.
+  await typeQuery('total_spent > 5000 AND (tags HAS ANY ("VIP") OR lifecycle = "成熟")');
+  await until(async () => (await page.locator(byId('builder-condition')).count()) === 3, 'three conditions');
+  assert.equal(await page.getAttribute(`${byId('builder-group')} >> nth=1`, 'data-op'), 'or');
+  checkNoErrors(page);
+});

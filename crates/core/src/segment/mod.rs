@@ -8,6 +8,7 @@
 //! - [`eval`]: which customers match.
 
 pub mod ast;
+pub mod edit;
 pub mod eval;
 pub mod fields;
 pub mod parse;
