@@ -4,12 +4,17 @@
 //! `segment-save`), the saved list (`segment-item`) and export (`segment-export`). The query
 //! lives in the URL (`#/segments?q=…`), so a link reproduces the segment.
 
+use super::customers::activity::kind_msg;
+use super::customers::bulk::run_bulk;
 use super::segment_builder::SegmentBuilder;
 use crate::components::EmptyState;
 use crate::i18n::Msg;
 use crate::platform::{self, group, money};
 use crate::route::{Route, View};
 use crate::state::{AppState, ToastKind, use_app};
+use kezhi_core::ActivityKind;
+use kezhi_core::Sym;
+use kezhi_core::bulk::BulkAction;
 use kezhi_core::export::{ExportOptions, customers_csv};
 use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES};
 use kezhi_core::segment::{Group, Matcher, parse, print};
@@ -348,6 +353,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                 </button>
                             </div>
                         </div>
+                        <SegmentActions rows=Signal::derive(rows)/>
                         <div class="card">
                             <h2>{move || state.tr(Msg::BuilderTitle)}</h2>
                             <SegmentBuilder tree=tree on_change=from_builder/>
@@ -476,6 +482,88 @@ fn SavedSegments(use_query: impl Fn(&str) + Copy + Send + Sync + 'static) -> imp
             >
                 <ul class="segment-list">{items}</ul>
             </Show>
+        </div>
+    }
+}
+
+/// Acting on everyone in the segment: a tag, an account manager, a follow-up (each one undoable
+/// step, like the customer list's bulk actions).
+#[component]
+fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
+    let state = use_app();
+    let tag = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let kind = RwSignal::new(ActivityKind::Care);
+    let note = RwSignal::new(String::new());
+    let ids = move || -> HashSet<Uuid> {
+        let rows = rows.get_untracked();
+        state.data.with_untracked(|d| {
+            rows.iter()
+                .filter_map(|&i| d.customers.get(i).map(|c| c.id))
+                .collect()
+        })
+    };
+    let add_tag = move |_| {
+        let t = tag.get_untracked().trim().to_string();
+        if !t.is_empty() {
+            run_bulk(state, &ids(), BulkAction::AddTag(t));
+        }
+    };
+    let assign = move |_| {
+        let o = Some(owner.get_untracked().trim().to_string())
+            .filter(|o| !o.is_empty())
+            .map(|o| Sym::new(&o));
+        run_bulk(state, &ids(), BulkAction::AssignOwner(o));
+    };
+    let follow_up = move |_| {
+        let text = note.get_untracked().trim().to_string();
+        if text.is_empty() {
+            state.toast(ToastKind::Error, state.tr(Msg::ErrActivityText));
+            return;
+        }
+        run_bulk(
+            state,
+            &ids(),
+            BulkAction::FollowUp {
+                kind: kind.get_untracked(),
+                text,
+                next_follow_up: None,
+            },
+        );
+        note.set(String::new());
+    };
+    view! {
+        <div class="card" data-testid="segment-actions">
+            <h2>
+                {move || state.tr(Msg::SegmentActOn)} " "
+                <span class="muted">{move || group(rows.with(|r| r.len()) as u64)}</span>
+            </h2>
+            <div class="segment-act">
+                <input type="text" data-testid="segment-tag" placeholder=move || state.tr(Msg::TagPlaceholder) aria-label=move || state.tr(Msg::TagPlaceholder) prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="segment-add-tag" on:click=add_tag>{move || state.tr(Msg::AddTag)}</button>
+            </div>
+            <div class="segment-act">
+                <input type="text" data-testid="segment-owner" placeholder=move || state.tr(Msg::OwnerPlaceholder) aria-label=move || state.tr(Msg::OwnerPlaceholder) prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="segment-assign-owner" on:click=assign>{move || state.tr(Msg::AssignOwner)}</button>
+            </div>
+            <div class="segment-act">
+                <select
+                    data-testid="segment-follow-up-kind"
+                    aria-label=move || state.tr(Msg::ActivityKindLabel)
+                    prop:value=move || kind.get().code().to_string()
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev).parse::<u8>().unwrap_or(0);
+                        kind.set(ActivityKind::from_code(code).unwrap_or(ActivityKind::Note));
+                    }
+                >
+                    {ActivityKind::MANUAL
+                        .iter()
+                        .map(|&k| view! { <option value=k.code().to_string()>{move || state.tr(kind_msg(k))}</option> })
+                        .collect_view()}
+                </select>
+                <input type="text" data-testid="segment-follow-up-text" placeholder=move || state.tr(Msg::SegmentFollowUpHint) aria-label=move || state.tr(Msg::ActivityText) prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="segment-follow-up" on:click=follow_up>{move || state.tr(Msg::SegmentFollowUp)}</button>
+            </div>
         </div>
     }
 }

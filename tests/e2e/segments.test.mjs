@@ -150,3 +150,26 @@ test('the visual builder and the text edit the same rule', async () => {
   assert.equal(await page.getAttribute(`${byId('builder-group')} >> nth=1`, 'data-op'), 'or');
   checkNoErrors(page);
 });
+
+test('acting on a segment: tag everyone, then record a follow-up for each', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await typeQuery('orders >= 10');
+  const n = coreCount('orders >= 10');
+  await until(async () => (await segmentCount()) === n, 'the segment');
+  await page.fill(byId('segment-tag'), '春节礼盒');
+  await page.click(byId('segment-add-tag'));
+  await page.waitForSelector(`${byId('toast')} >> text=/${n}/`);
+  await typeQuery('tags HAS ANY ("春节礼盒")');
+  await until(async () => (await segmentCount()) === n, 'everyone tagged');
+
+  await page.fill(byId('segment-follow-up-text'), '新春问候');
+  await page.click(byId('segment-follow-up'));
+  await page.waitForSelector(`${byId('toast')} >> text=/${n}/`);
+  const href = await page.getAttribute(`${byId('segment-preview-row')} >> nth=0 >> a`, 'href');
+  await page.goto(server.url + href);
+  await ready(page);
+  await page.waitForSelector(byId('customer-detail'));
+  assert.match(await page.textContent(`${byId('activity-item')} >> nth=0`), /新春问候/);
+  checkNoErrors(page);
+});

@@ -13,6 +13,13 @@ pub enum BulkAction {
     RemoveTag(String),
     /// `None` leaves the customers without an account manager.
     AssignOwner(Option<Sym>),
+    /// Records the same follow-up for every customer (a holiday greeting to 优质客户, a
+    /// win-back call to 流失预警); undo removes them again.
+    FollowUp {
+        kind: ActivityKind,
+        text: String,
+        next_follow_up: Option<chrono::NaiveDate>,
+    },
     Delete,
 }
 
@@ -25,10 +32,12 @@ pub struct Undo {
     orders: Vec<Order>,
     events: Vec<Event>,
     activities: Vec<Activity>,
-    /// Owner-change activities the action wrote.
+    /// Activities the action wrote (owner changes, follow-ups).
     written: Vec<Uuid>,
     /// How many customers the action changed.
     pub affected: usize,
+    /// Customers given a follow-up without a change to their own record.
+    affected_only: usize,
 }
 
 /// Applies `action` to the customers in `ids`; customers it would not change are left alone
@@ -96,6 +105,26 @@ pub fn apply(
                 }
                 changed
             }
+            BulkAction::FollowUp {
+                kind,
+                text,
+                next_follow_up,
+            } => {
+                history.push(Activity {
+                    id: new_id(),
+                    customer_id: c.id,
+                    kind: *kind,
+                    at: now,
+                    text: text.clone(),
+                    owner: c.owner.map(|o| o.to_string()),
+                    next_follow_up: *next_follow_up,
+                    outcome: None,
+                    updated_at: now,
+                });
+                // The customer record itself is unchanged; it still counts as affected.
+                undo.affected_only += 1;
+                false
+            }
             BulkAction::Delete => false,
         };
         if changed {
@@ -105,7 +134,7 @@ pub fn apply(
     }
     undo.written = history.iter().map(|a| a.id).collect();
     data.activities.extend(history);
-    undo.affected = undo.customers.len();
+    undo.affected = undo.customers.len() + undo.affected_only;
     undo
 }
 
@@ -276,5 +305,49 @@ mod tests {
         other.merge(d.clone());
         assert_eq!(other.customers.len(), 3);
         assert_eq!(other.orders.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod follow_up_tests {
+    use super::*;
+
+    #[test]
+    fn a_follow_up_for_everyone_is_written_and_undone_in_one_step() {
+        let mut d = Dataset::default();
+        for n in 1..=3u128 {
+            d.customers.push(Customer::new(
+                Uuid::from_u128(n),
+                format!("客户{n}"),
+                Timestamp(1),
+            ));
+        }
+        let ids: HashSet<Uuid> = [Uuid::from_u128(1), Uuid::from_u128(3)]
+            .into_iter()
+            .collect();
+        let mut next = 100u128;
+        let action = BulkAction::FollowUp {
+            kind: ActivityKind::Care,
+            text: "新春问候".into(),
+            next_follow_up: None,
+        };
+        let u = apply(&mut d, &ids, &action, Timestamp(50), || {
+            next += 1;
+            Uuid::from_u128(next)
+        });
+        assert_eq!(u.affected, 2);
+        assert_eq!(d.activities.len(), 2);
+        assert!(
+            d.activities
+                .iter()
+                .all(|a| a.kind == ActivityKind::Care && a.text == "新春问候")
+        );
+        assert_eq!(
+            d.customers[0].updated_at,
+            Timestamp(1),
+            "the customer record is untouched"
+        );
+        undo(&mut d, u, Timestamp(60));
+        assert!(d.activities.is_empty());
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::i18n::Msg;
 use crate::platform;
-use crate::state::use_app;
+use crate::state::{AppState, use_app};
 use kezhi_core::Sym;
 use kezhi_core::bulk::{self, BulkAction};
 use kezhi_core::store::Section;
@@ -85,37 +85,8 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
         if ids.is_empty() {
             return;
         }
-        let sections: &'static [Section] = if action == BulkAction::Delete {
-            &Section::ALL
-        } else {
-            &[Section::Customers, Section::Activities]
-        };
-        let mut done = None;
-        state.change(sections, |d| {
-            done = Some(bulk::apply(
-                d,
-                &ids,
-                &action,
-                platform::now(),
-                platform::new_id,
-            ));
-        });
-        let Some(undo) = done else { return };
         selection.clear();
-        let msg = if action == BulkAction::Delete {
-            Msg::BulkDeleted
-        } else {
-            Msg::BulkDone
-        };
-        let text = format!(
-            "{} {} {}",
-            state.tr(msg),
-            platform::group(undo.affected as u64),
-            state.tr(Msg::CustomersUnit)
-        );
-        state.toast_with_undo(text, move || {
-            state.change(sections, |d| bulk::undo(d, undo, platform::now()));
-        });
+        run_bulk(state, &ids, action);
     };
     let tag_value = move || Some(tag.get_untracked().trim().to_string()).filter(|t| !t.is_empty());
 
@@ -168,4 +139,41 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
             </div>
         </Show>
     }
+}
+
+/// Applies a bulk action to these customers as one change, with an undo in the toast.
+pub fn run_bulk(state: AppState, ids: &HashSet<Uuid>, action: BulkAction) {
+    if ids.is_empty() {
+        return;
+    }
+    let sections: &'static [Section] = if action == BulkAction::Delete {
+        &Section::ALL
+    } else {
+        &[Section::Customers, Section::Activities]
+    };
+    let mut done = None;
+    state.change(sections, |d| {
+        done = Some(bulk::apply(
+            d,
+            ids,
+            &action,
+            platform::now(),
+            platform::new_id,
+        ));
+    });
+    let Some(undo) = done else { return };
+    let msg = if action == BulkAction::Delete {
+        Msg::BulkDeleted
+    } else {
+        Msg::BulkDone
+    };
+    let text = format!(
+        "{} {} {}",
+        state.tr(msg),
+        platform::group(undo.affected as u64),
+        state.tr(Msg::CustomersUnit)
+    );
+    state.toast_with_undo(text, move || {
+        state.change(sections, |d| bulk::undo(d, undo, platform::now()));
+    });
 }

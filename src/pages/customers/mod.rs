@@ -1,8 +1,8 @@
 //! Customers: search (with pinyin), filters, sort and the visible columns — all of it in the
 //! URL — over a virtualised list, and the detail panel of the selected customer.
 
-mod activity;
-mod bulk;
+pub mod activity;
+pub mod bulk;
 mod detail;
 mod list;
 
