@@ -327,7 +327,8 @@ impl AppState {
             _ => {
                 self.data.set(Dataset::default());
                 // Segments are customer data too (static ones list customers).
-                self.set_segments(Vec::clear);
+                self.segments.set(Vec::new());
+                kezhi_storage_web::remove_pref(SEGMENTS_KEY);
                 self.memory_only.set(false);
                 self.persistence.set(Persistence::Saved);
                 self.toast(ToastKind::Info, self.tr(Msg::DataReset));

@@ -97,3 +97,7 @@ pub fn set_pref<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StoreEr
         other => StoreError::Unavailable(other.to_string()),
     })
 }
+
+pub fn remove_pref(key: &str) {
+    LocalStorage::delete(key);
+}
