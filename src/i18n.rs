@@ -286,6 +286,12 @@ pub enum Msg {
     SegmentActOn,
     SegmentFollowUp,
     SegmentFollowUpHint,
+    MaskExport,
+    Rename,
+    SegmentOverlap,
+    OverlapAOnly,
+    OverlapBoth,
+    OverlapBOnly,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -550,6 +556,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             SegmentActOn => "对分群中的客户操作",
             SegmentFollowUp => "为每位客户记录跟进",
             SegmentFollowUpHint => "如：春节问候 / 挽回电话",
+            MaskExport => "导出时隐藏手机号与邮箱",
+            Rename => "重命名",
+            SegmentOverlap => "两个分群的重叠",
+            OverlapAOnly => "仅在 A",
+            OverlapBoth => "两者都有",
+            OverlapBOnly => "仅在 B",
             RfmHelp => {
                 "只对至少有一笔付款订单的客户评分。F（订单数）和 M（净消费）越高越好：得分 = 1 + ⌊5 × c ÷ n⌋，c 为数值严格更小的客户数，n 为参与评分的客户数，数值相同则得分相同。R 用天数的相反数代入同一公式（越近越好）。也可在设置中为每项指定 4 个分段点代替五等分。R、F、M 各自 ≥ 高分线（默认 3）为“高”，组合成八类 RFM 客户群。"
             }
@@ -839,6 +851,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             SegmentActOn => "Act on everyone in the segment",
             SegmentFollowUp => "Record for each customer",
             SegmentFollowUpHint => "e.g. New Year greeting / win-back call",
+            MaskExport => "Mask phones and e-mails in exports",
+            Rename => "Rename",
+            SegmentOverlap => "Overlap of two segments",
+            OverlapAOnly => "A only",
+            OverlapBoth => "Both",
+            OverlapBOnly => "B only",
             RfmHelp => {
                 "Only customers with at least one paid order are scored. For F (orders) and M (net spend), higher is better: score = 1 + ⌊5 × c ÷ n⌋, where c is the number of scored customers with a strictly smaller value and n the number scored, so ties share a score. R uses the same formula on the negated days (more recent is better). Settings can replace the quintiles by four cut points per metric. R, F and M are each “high” from the high score (default 3) up, which gives the eight RFM groups."
             }

@@ -16,7 +16,7 @@ use kezhi_core::ActivityKind;
 use kezhi_core::Sym;
 use kezhi_core::bulk::BulkAction;
 use kezhi_core::export::{ExportOptions, customers_csv};
-use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES};
+use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES, overlap};
 use kezhi_core::segment::{Group, Matcher, parse, print};
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -124,9 +124,9 @@ fn select(state: AppState, query: &str) -> Selection {
     }
 }
 
-fn export(state: AppState, rows: &[usize], name: &str) {
+fn export(state: AppState, rows: &[usize], name: &str, mask: bool) {
     let options = ExportOptions {
-        mask: false,
+        mask,
         chinese: state.lang.get_untracked().is_zh(),
         offset: platform::local_offset(),
     };
@@ -195,6 +195,8 @@ pub fn SegmentsPage() -> impl IntoView {
 
     let name = RwSignal::new(String::new());
     let snapshot = RwSignal::new(false);
+    // Exports mask phones and e-mails when this is on (shared with the saved list).
+    let mask = RwSignal::new(false);
     let save = move |_| {
         let q = text.get_untracked();
         if let Selection::Error { .. } = select(state, &q) {
@@ -325,10 +327,19 @@ pub fn SegmentsPage() -> impl IntoView {
                                 <button
                                     class="btn"
                                     data-testid="segment-export"
-                                    on:click=move |_| export(state, &rows(), "query")
+                                    on:click=move |_| export(state, &rows(), "query", mask.get_untracked())
                                 >
                                     {move || state.tr(Msg::ExportCsv)}
                                 </button>
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        data-testid="segment-mask"
+                                        prop:checked=move || mask.get()
+                                        on:change=move |ev| mask.set(event_target_checked(&ev))
+                                    />
+                                    {move || state.tr(Msg::MaskExport)}
+                                </label>
                             </div>
                             <div class="segment-save">
                                 <input
@@ -379,7 +390,8 @@ pub fn SegmentsPage() -> impl IntoView {
                             <h2>{move || state.tr(Msg::SegmentTemplates)}</h2>
                             <div class="chips">{templates}</div>
                         </div>
-                        <SavedSegments use_query/>
+                        <SavedSegments use_query mask/>
+                        <Overlap/>
                     </aside>
                 </div>
             </Show>
@@ -388,8 +400,13 @@ pub fn SegmentsPage() -> impl IntoView {
 }
 
 #[component]
-fn SavedSegments(use_query: impl Fn(&str) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn SavedSegments(
+    use_query: impl Fn(&str) + Copy + Send + Sync + 'static,
+    mask: RwSignal<bool>,
+) -> impl IntoView {
     let state = use_app();
+    // The saved segment whose name is being edited.
+    let renaming = RwSignal::new(None::<String>);
     let items = move || {
         state
             .segments
@@ -423,9 +440,44 @@ fn SavedSegments(use_query: impl Fn(&str) + Copy + Send + Sync + 'static) -> imp
                         data-count=n.to_string()
                         data-static=s.snapshot.is_some().to_string()
                     >
-                        <button class="btn btn-link" data-testid="segment-load" on:click=move |_| use_query(&q_load)>
-                            {s.name.clone()}
-                        </button>
+                        {
+                            let (id_ren, id_edit, old_name) = (id.clone(), id.clone(), s.name.clone());
+                            move || {
+                                if renaming.get().as_deref() == Some(id_edit.as_str()) {
+                                    let id = id_ren.clone();
+                                    view! {
+                                        <input
+                                            type="text"
+                                            data-testid="segment-rename-input"
+                                            aria-label=move || state.tr(Msg::SegmentName)
+                                            prop:value=old_name.clone()
+                                            on:change=move |ev| {
+                                                let v = event_target_value(&ev).trim().to_string();
+                                                let id = id.clone();
+                                                if !v.is_empty() {
+                                                    state.set_segments(|list| {
+                                                        if let Some(x) = list.iter_mut().find(|x| x.id == id) {
+                                                            x.name = v;
+                                                            x.updated_at = platform::now();
+                                                        }
+                                                    });
+                                                }
+                                                renaming.set(None);
+                                            }
+                                        />
+                                    }
+                                    .into_any()
+                                } else {
+                                    let q = q_load.clone();
+                                    view! {
+                                        <button class="btn btn-link" data-testid="segment-load" on:click=move |_| use_query(&q)>
+                                            {old_name.clone()}
+                                        </button>
+                                    }
+                                    .into_any()
+                                }
+                            }
+                        }
                         <span class="muted small">{kind}</span>
                         <strong class="num">{group(n as u64)}</strong>
                         <span class="segment-actions">
@@ -435,10 +487,18 @@ fn SavedSegments(use_query: impl Fn(&str) + Copy + Send + Sync + 'static) -> imp
                             <button
                                 class="btn btn-ghost"
                                 data-testid="segment-item-export"
-                                on:click=move |_| export(state, &rows, &name)
+                                on:click=move |_| export(state, &rows, &name, mask.get_untracked())
                             >
                                 "CSV"
                             </button>
+                            {
+                                let id = id.clone();
+                                view! {
+                                    <button class="btn btn-ghost" data-testid="segment-rename" on:click=move |_| renaming.set(Some(id.clone()))>
+                                        {move || state.tr(Msg::Rename)}
+                                    </button>
+                                }
+                            }
                             <button
                                 class="btn btn-ghost"
                                 data-testid="segment-duplicate"
@@ -565,5 +625,58 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
                 <button class="btn" data-testid="segment-follow-up" on:click=follow_up>{move || state.tr(Msg::SegmentFollowUp)}</button>
             </div>
         </div>
+    }
+}
+
+/// How two saved segments overlap: only in A, in both, only in B.
+#[component]
+fn Overlap() -> impl IntoView {
+    let state = use_app();
+    let a = RwSignal::new(String::new());
+    let b = RwSignal::new(String::new());
+    let rows = move |id: String| {
+        state
+            .segments
+            .with(|list| list.iter().find(|s| s.id == id).cloned())
+            .map(|s| rows_of(state, &s))
+    };
+    let result = Memo::new(move |_| match (rows(a.get()), rows(b.get())) {
+        (Some(x), Some(y)) => Some(overlap(&x, &y)),
+        _ => None,
+    });
+    let select = move |which: RwSignal<String>, testid: &'static str| {
+        view! {
+            <select data-testid=testid prop:value=move || which.get() on:change=move |ev| which.set(event_target_value(&ev))>
+                <option value="">"—"</option>
+                {move || state.segments.with(|list| {
+                    list.iter()
+                        .map(|s| view! { <option value=s.id.clone()>{s.name.clone()}</option> })
+                        .collect_view()
+                })}
+            </select>
+        }
+    };
+    let figure = move |label: Msg,
+                       testid: &'static str,
+                       pick: fn((usize, usize, usize)) -> usize| {
+        view! {
+            <div class="overlap-figure" data-testid=testid data-count=move || result.get().map(pick).unwrap_or(0).to_string()>
+                <span class="muted small">{move || state.tr(label)}</span>
+                <strong>{move || result.get().map(|r| group(pick(r) as u64)).unwrap_or_else(|| "—".into())}</strong>
+            </div>
+        }
+    };
+    view! {
+        <Show when=move || state.segments.with(|s| s.len() >= 2)>
+            <div class="card" data-testid="segment-overlap">
+                <h2>{move || state.tr(Msg::SegmentOverlap)}</h2>
+                <div class="segment-act">{select(a, "segment-overlap-a")} "×" {select(b, "segment-overlap-b")}</div>
+                <div class="overlap">
+                    {figure(Msg::OverlapAOnly, "overlap-a-only", |r| r.0)}
+                    {figure(Msg::OverlapBoth, "overlap-both", |r| r.1)}
+                    {figure(Msg::OverlapBOnly, "overlap-b-only", |r| r.2)}
+                </div>
+            </div>
+        </Show>
     }
 }

@@ -173,3 +173,38 @@ test('acting on a segment: tag everyone, then record a follow-up for each', asyn
   assert.match(await page.textContent(`${byId('activity-item')} >> nth=0`), /新春问候/);
   checkNoErrors(page);
 });
+
+test('rename a saved segment, compare two segments, export with masked phones', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  const save = async (q, name) => {
+    await typeQuery(q);
+    await until(async () => (await segmentCount()) === coreCount(q), `count of ${q}`);
+    await page.fill(byId('segment-name'), name);
+    await page.click(byId('segment-save'));
+    await page.waitForSelector(`${byId('segment-item')}[data-name="${name}"]`);
+  };
+  await save('orders >= 3', '三单以上');
+  await save('orders <= 5 AND orders >= 1', '一到五单');
+  const item = (name) => `${byId('segment-item')}[data-name="${name}"]`;
+  await page.click(`${item('一到五单')} ${byId('segment-rename')}`);
+  await page.fill(`${item('一到五单')} ${byId('segment-rename-input')}`, '少量下单');
+  await page.press(`${item('一到五单')} ${byId('segment-rename-input')}`, 'Enter');
+  await page.waitForSelector(item('少量下单'));
+
+  const id = async (name) => page.getAttribute(item(name), 'data-id');
+  await page.selectOption(byId('segment-overlap-a'), await id('三单以上'));
+  await page.selectOption(byId('segment-overlap-b'), await id('少量下单'));
+  const n = async (t) => Number(await page.getAttribute(byId(t), 'data-count'));
+  await until(async () => (await n('overlap-both')) === coreCount('orders >= 3 AND orders <= 5'), 'both');
+  assert.equal(await n('overlap-a-only'), coreCount('orders >= 6'));
+  assert.equal(await n('overlap-b-only'), coreCount('orders >= 1 AND orders <= 2'));
+
+  await typeQuery('phone IS NOT EMPTY AND orders >= 10');
+  await page.check(byId('segment-mask'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('segment-export'))]);
+  const rows = (await readFile(await download.path(), 'utf8')).trim().split(/\r?\n/).slice(1);
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => /1\d\d\*{4}\d{4}/.test(r.split(',')[2])), 'phones masked');
+  checkNoErrors(page);
+});

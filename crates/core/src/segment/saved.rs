@@ -67,3 +67,22 @@ pub const TEMPLATES: [(&str, &str, &str, &str); 8] = [
         r#"events("add_to_cart", 7d) >= 1 AND NOT last_order_at WITHIN 7d"#,
     ),
 ];
+
+/// How two sets of customers (positions) overlap: (only in A, in both, only in B).
+pub fn overlap(a: &[usize], b: &[usize]) -> (usize, usize, usize) {
+    let set: std::collections::HashSet<usize> = a.iter().copied().collect();
+    let both = b.iter().filter(|i| set.contains(i)).count();
+    (set.len() - both, both, b.len() - both)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlap;
+
+    #[test]
+    fn overlap_counts_each_side() {
+        assert_eq!(overlap(&[1, 2, 3, 4], &[3, 4, 5]), (2, 2, 1));
+        assert_eq!(overlap(&[], &[7]), (0, 0, 1));
+        assert_eq!(overlap(&[1], &[1]), (0, 1, 0));
+    }
+}
