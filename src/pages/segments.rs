@@ -4,7 +4,7 @@
 //! `segment-save`), the saved list (`segment-item`) and export (`segment-export`). The query
 //! lives in the URL (`#/segments?q=…`), so a link reproduces the segment.
 
-use super::customers::activity::kind_msg;
+use super::customers::activity::KindSelect;
 use super::customers::bulk::run_bulk;
 use super::segment_builder::SegmentBuilder;
 use crate::components::EmptyState;
@@ -607,20 +607,7 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
                 <button class="btn" data-testid="segment-assign-owner" on:click=assign>{move || state.tr(Msg::AssignOwner)}</button>
             </div>
             <div class="segment-act">
-                <select
-                    data-testid="segment-follow-up-kind"
-                    aria-label=move || state.tr(Msg::ActivityKindLabel)
-                    prop:value=move || kind.get().code().to_string()
-                    on:change=move |ev| {
-                        let code = event_target_value(&ev).parse::<u8>().unwrap_or(0);
-                        kind.set(ActivityKind::from_code(code).unwrap_or(ActivityKind::Note));
-                    }
-                >
-                    {ActivityKind::MANUAL
-                        .iter()
-                        .map(|&k| view! { <option value=k.code().to_string()>{move || state.tr(kind_msg(k))}</option> })
-                        .collect_view()}
-                </select>
+                <KindSelect kind testid="segment-follow-up-kind"/>
                 <input type="text" data-testid="segment-follow-up-text" placeholder=move || state.tr(Msg::SegmentFollowUpHint) aria-label=move || state.tr(Msg::ActivityText) prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
                 <button class="btn" data-testid="segment-follow-up" on:click=follow_up>{move || state.tr(Msg::SegmentFollowUp)}</button>
             </div>

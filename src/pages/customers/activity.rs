@@ -65,19 +65,7 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
             <h4>{move || state.tr(Msg::AddActivity)}</h4>
             <label class="field">
                 <span class="field-label">{move || state.tr(Msg::ActivityKindLabel)}</span>
-                <select
-                    data-testid="activity-kind"
-                    prop:value=move || kind.get().code().to_string()
-                    on:change=move |ev| {
-                        let code = event_target_value(&ev).parse::<u8>().unwrap_or(0);
-                        kind.set(ActivityKind::from_code(code).unwrap_or(ActivityKind::Note));
-                    }
-                >
-                    {ActivityKind::MANUAL
-                        .iter()
-                        .map(|&k| view! { <option value=k.code().to_string()>{move || state.tr(kind_msg(k))}</option> })
-                        .collect_view()}
-                </select>
+                <KindSelect kind testid="activity-kind"/>
             </label>
             <label class="field">
                 <span class="field-label">{move || state.tr(Msg::ActivityText)}</span>
@@ -115,5 +103,27 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The kinds of follow-up a person records (not owner changes), by name in the UI language.
+#[component]
+pub fn KindSelect(kind: RwSignal<ActivityKind>, testid: &'static str) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <select
+            data-testid=testid
+            aria-label=move || state.tr(Msg::ActivityKindLabel)
+            prop:value=move || kind.get().code().to_string()
+            on:change=move |ev| {
+                let code = event_target_value(&ev).parse::<u8>().unwrap_or(0);
+                kind.set(ActivityKind::from_code(code).unwrap_or(ActivityKind::Note));
+            }
+        >
+            {ActivityKind::MANUAL
+                .iter()
+                .map(|&k| view! { <option value=k.code().to_string()>{move || state.tr(kind_msg(k))}</option> })
+                .collect_view()}
+        </select>
     }
 }

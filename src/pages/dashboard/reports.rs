@@ -151,6 +151,27 @@ pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
     }
 }
 
+/// Sales drawn as bars, with orders and buyers beside them on hover and in the table.
+fn sales_series() -> Vec<Series> {
+    vec![
+        Series {
+            name: Msg::Gmv,
+            unit: Unit::Cents,
+            plotted: true,
+        },
+        Series {
+            name: Msg::Orders,
+            unit: Unit::Count,
+            plotted: false,
+        },
+        Series {
+            name: Msg::Buyers,
+            unit: Unit::Count,
+            plotted: false,
+        },
+    ]
+}
+
 fn month_labels(r: &Reports) -> Vec<String> {
     r.months
         .iter()
@@ -167,23 +188,7 @@ pub fn Trends(reports: Memo<Reports>) -> impl IntoView {
     let gmv = Signal::derive(move || {
         reports.with(|r| ChartData {
             labels: month_labels(r),
-            series: vec![
-                Series {
-                    name: Msg::Gmv,
-                    unit: Unit::Cents,
-                    plotted: true,
-                },
-                Series {
-                    name: Msg::Orders,
-                    unit: Unit::Count,
-                    plotted: false,
-                },
-                Series {
-                    name: Msg::Buyers,
-                    unit: Unit::Count,
-                    plotted: false,
-                },
-            ],
+            series: sales_series(),
             values: r
                 .months
                 .iter()
@@ -288,23 +293,7 @@ fn share_chart(shares: &[Share], label: impl Fn(&str) -> String, other: String) 
     }
     ChartData {
         labels: rows.iter().map(|(l, _)| l.clone()).collect(),
-        series: vec![
-            Series {
-                name: Msg::Gmv,
-                unit: Unit::Cents,
-                plotted: true,
-            },
-            Series {
-                name: Msg::Orders,
-                unit: Unit::Count,
-                plotted: false,
-            },
-            Series {
-                name: Msg::Buyers,
-                unit: Unit::Count,
-                plotted: false,
-            },
-        ],
+        series: sales_series(),
         values: rows.into_iter().map(|(_, v)| v).collect(),
         stacked: false,
     }
