@@ -3,43 +3,8 @@
 //! of wasm memory, which never shrinks) and timings of the core at scale (`bench_metrics`).
 //! Nothing in the app calls these.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use kezhi_core::heap_count::{self, Counting};
 use wasm_bindgen::prelude::wasm_bindgen;
-
-struct Counting;
-
-static NOW: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = NOW.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            grew(new_size - layout.size());
-        } else {
-            NOW.fetch_sub(layout.size() - new_size, Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        NOW.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -47,13 +12,13 @@ static ALLOCATOR: Counting = Counting;
 /// Bytes allocated now.
 #[wasm_bindgen]
 pub fn heap_now() -> f64 {
-    NOW.load(Relaxed) as f64
+    heap_count::now() as f64
 }
 
 /// The most bytes allocated at once so far.
 #[wasm_bindgen]
 pub fn heap_peak() -> f64 {
-    PEAK.load(Relaxed) as f64
+    heap_count::peak() as f64
 }
 
 /// Milliseconds this browser takes to compute every customer's metrics for the demo of

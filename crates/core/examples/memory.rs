@@ -4,35 +4,9 @@
 use kezhi_core::Timestamp;
 use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::heap_count::{self, Counting};
 use kezhi_core::metrics::AnalyticsSettings;
 use kezhi_core::store::{MemoryStore, Repository};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-struct Counting;
-static NOW: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = NOW.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(now, Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            let now = NOW.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-            PEAK.fetch_max(now, Relaxed);
-        } else {
-            NOW.fetch_sub(layout.size() - new_size, Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        NOW.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static A: Counting = Counting;
@@ -41,10 +15,10 @@ static A: Counting = Counting;
 fn report(what: &str) {
     println!(
         "{what:<28} now {:>7.1} MB  peak {:>7.1} MB",
-        NOW.load(Relaxed) as f64 / 1e6,
-        PEAK.load(Relaxed) as f64 / 1e6
+        heap_count::now() as f64 / 1e6,
+        heap_count::peak() as f64 / 1e6
     );
-    PEAK.store(NOW.load(Relaxed), Relaxed);
+    heap_count::reset_peak();
 }
 
 fn main() {
