@@ -133,11 +133,15 @@ impl AppState {
         in_local_time(self.analytics.get())
     }
 
-    /// Changes the saved segments and remembers them; a full storage keeps the change in this
-    /// page only and says so.
+    /// Changes the saved segments and remembers them.
     pub fn set_segments(&self, edit: impl FnOnce(&mut Vec<SavedSegment>)) {
         self.segments.update(edit);
-        if kezhi_storage_web::set_pref(SEGMENTS_KEY, &self.segments.get_untracked()).is_err() {
+        self.remember(SEGMENTS_KEY, &self.segments.get_untracked());
+    }
+
+    /// Stores a preference; a full storage keeps it in this page only and says so.
+    fn remember(&self, key: &str, value: &impl serde::Serialize) {
+        if kezhi_storage_web::set_pref(key, value).is_err() {
             self.toast(ToastKind::Error, self.tr(Msg::QuotaFull));
         }
     }
@@ -145,9 +149,7 @@ impl AppState {
     /// Changes and remembers the analytics thresholds.
     pub fn set_analytics(&self, edit: impl FnOnce(&mut AnalyticsSettings)) {
         self.analytics.update(edit);
-        if kezhi_storage_web::set_pref(ANALYTICS_KEY, &self.analytics.get_untracked()).is_err() {
-            self.toast(ToastKind::Error, self.tr(Msg::QuotaFull));
-        }
+        self.remember(ANALYTICS_KEY, &self.analytics.get_untracked());
     }
 
     pub fn tr(&self, msg: Msg) -> &'static str {

@@ -13,7 +13,6 @@ use crate::platform::{self, group, money};
 use crate::route::{Route, View};
 use crate::state::{AppState, ToastKind, use_app};
 use kezhi_core::ActivityKind;
-use kezhi_core::Sym;
 use kezhi_core::bulk::BulkAction;
 use kezhi_core::export::{ExportOptions, customers_csv};
 use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES, overlap};
@@ -57,15 +56,20 @@ pub fn rows_of(state: AppState, segment: &SavedSegment) -> Vec<usize> {
     }
 }
 
-/// What the customer list's URL restricts it to (a saved segment's name or a query), without
-/// evaluating it.
-pub fn restriction_name(state: AppState) -> Option<String> {
-    let (segment, query) = state.route.with(|r| {
+/// The customer list's `segment` (a saved segment's id) and `sq` (a query) parameters.
+fn restriction_params(state: AppState) -> (Option<String>, Option<String>) {
+    state.route.with(|r| {
         (
             r.param("segment").map(str::to_string),
             r.param("sq").map(str::to_string),
         )
-    });
+    })
+}
+
+/// What the customer list's URL restricts it to (a saved segment's name or a query), without
+/// evaluating it.
+pub fn restriction_name(state: AppState) -> Option<String> {
+    let (segment, query) = restriction_params(state);
     match segment {
         Some(id) => Some(
             state
@@ -80,12 +84,7 @@ pub fn restriction_name(state: AppState) -> Option<String> {
 /// The customers a query (`sq`) or a saved segment (`segment`) in the customer list's URL
 /// selects, with what to call it; `None` when the URL names neither.
 pub fn restriction(state: AppState) -> Option<(String, HashSet<usize>)> {
-    let (segment, query) = state.route.with(|r| {
-        (
-            r.param("segment").map(str::to_string),
-            r.param("sq").map(str::to_string),
-        )
-    });
+    let (segment, query) = restriction_params(state);
     if let Some(id) = segment {
         let saved = state
             .segments
@@ -189,7 +188,13 @@ pub fn SegmentsPage() -> impl IntoView {
         Selection::Rows(r) => r,
         Selection::Error { .. } => Vec::new(),
     };
-    let count = move || rows().len();
+    // Read in place: the rows of a broad segment are a large vector.
+    let count = move || {
+        selection.with(|s| match s {
+            Selection::Rows(r) => r.len(),
+            Selection::Error { .. } => 0,
+        })
+    };
     let total = move || state.data.with(|d| d.customers.len());
     let share = move || count() as f64 / total().max(1) as f64;
 
@@ -198,11 +203,13 @@ pub fn SegmentsPage() -> impl IntoView {
     // Exports mask phones and e-mails when this is on (shared with the saved list).
     let mask = RwSignal::new(false);
     let save = move |_| {
+        // The text as it stands (the count may still be catching up with the last keystroke):
+        // evaluated once, for the check and for a snapshot.
         let q = text.get_untracked();
-        if let Selection::Error { .. } = select(state, &q) {
+        let Selection::Rows(matched) = select(state, &q) else {
             state.toast(ToastKind::Error, state.tr(Msg::SegmentFixFirst));
             return;
-        }
+        };
         let n = name.get_untracked().trim().to_string();
         if n.is_empty() {
             state.toast(ToastKind::Error, state.tr(Msg::SegmentNameNeeded));
@@ -212,7 +219,7 @@ pub fn SegmentsPage() -> impl IntoView {
         let snap = snapshot.get_untracked().then(|| Snapshot {
             taken_at: now,
             customers: state.data.with_untracked(|d| {
-                rows()
+                matched
                     .iter()
                     .filter_map(|&i| d.customers.get(i).map(|c| c.id))
                     .collect()
@@ -570,10 +577,11 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
         }
     };
     let assign = move |_| {
-        let o = Some(owner.get_untracked().trim().to_string())
-            .filter(|o| !o.is_empty())
-            .map(|o| Sym::new(&o));
-        run_bulk(state, &ids(), BulkAction::AssignOwner(o));
+        run_bulk(
+            state,
+            &ids(),
+            BulkAction::assign_owner(&owner.get_untracked()),
+        );
     };
     let follow_up = move |_| {
         let text = note.get_untracked().trim().to_string();

@@ -23,6 +23,14 @@ pub enum BulkAction {
     Delete,
 }
 
+impl BulkAction {
+    /// Assigning the account manager typed in a box: blank means none.
+    pub fn assign_owner(typed: &str) -> BulkAction {
+        let name = typed.trim();
+        BulkAction::AssignOwner((!name.is_empty()).then(|| Sym::new(name)))
+    }
+}
+
 /// What it takes to put things back as they were before one bulk action.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Undo {

@@ -4,7 +4,6 @@
 use crate::i18n::Msg;
 use crate::platform;
 use crate::state::{AppState, use_app};
-use kezhi_core::Sym;
 use kezhi_core::bulk::{self, BulkAction};
 use kezhi_core::store::Section;
 use leptos::prelude::*;
@@ -127,8 +126,7 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
                     on:input=move |ev| owner.set(event_target_value(&ev))
                 />
                 <button class="btn" data-testid="bulk-assign-owner" on:click=move |_| {
-                    let o = Some(owner.get_untracked().trim().to_string()).filter(|o| !o.is_empty()).map(|o| Sym::new(&o));
-                    run(BulkAction::AssignOwner(o))
+                    run(BulkAction::assign_owner(&owner.get_untracked()))
                 }>{move || state.tr(Msg::AssignOwner)}</button>
                 <button class="btn btn-danger" data-testid="bulk-delete" on:click=move |_| {
                     state.ask(Msg::ConfirmBulkDelete, move || run(BulkAction::Delete))

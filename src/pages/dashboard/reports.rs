@@ -40,7 +40,7 @@ const SLICE: usize = 150_000;
 
 /// The reports of the current range, recomputed a slice at a time whenever the data, the
 /// settings or the range change; the second signal says a computation is under way.
-pub fn use_reports(state: AppState) -> (Memo<Reports>, ReadSignal<bool>) {
+pub fn use_reports(state: AppState) -> (ReadSignal<Reports>, ReadSignal<bool>) {
     let out = RwSignal::new(Reports::default());
     let computing = RwSignal::new(false);
     let run = StoredValue::new(0u64);
@@ -85,7 +85,7 @@ pub fn use_reports(state: AppState) -> (Memo<Reports>, ReadSignal<bool>) {
             computing.set(false);
         });
     });
-    (Memo::new(move |_| out.get()), computing.read_only())
+    (out.read_only(), computing.read_only())
 }
 
 #[component]
@@ -184,7 +184,7 @@ fn permyriad(rate: Option<f64>) -> i64 {
 }
 
 #[component]
-pub fn Trends(reports: Memo<Reports>) -> impl IntoView {
+pub fn Trends(reports: ReadSignal<Reports>) -> impl IntoView {
     let gmv = Signal::derive(move || {
         reports.with(|r| ChartData {
             labels: month_labels(r),
@@ -300,7 +300,7 @@ fn share_chart(shares: &[Share], label: impl Fn(&str) -> String, other: String) 
 }
 
 #[component]
-pub fn Breakdowns(reports: Memo<Reports>) -> impl IntoView {
+pub fn Breakdowns(reports: ReadSignal<Reports>) -> impl IntoView {
     let state = use_app();
     let channels = Signal::derive(move || {
         let zh = state.lang.get().is_zh();
@@ -343,7 +343,7 @@ fn open_customer(state: AppState, id: uuid::Uuid) {
 }
 
 #[component]
-pub fn TopCustomers(reports: Memo<Reports>) -> impl IntoView {
+pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
     let state = use_app();
     let rows = move || {
         let top = reports.with(|r| r.top.clone());
