@@ -5,8 +5,11 @@
 use chrono::NaiveDate;
 use kezhi_core::metrics::{AnalyticsSettings, compute};
 use kezhi_core::segment::ast::Span;
+use kezhi_core::segment::complete;
 use kezhi_core::segment::fields::Field;
+use kezhi_core::segment::membership::{self, RefError};
 use kezhi_core::segment::parse::ErrorKind;
+use kezhi_core::segment::saved::{SavedSegment, Snapshot};
 use kezhi_core::segment::{Condition, Group, Matcher, Node, Op, Operator, Value, parse, print};
 use kezhi_core::time::china_offset;
 use kezhi_core::*;
@@ -298,6 +301,10 @@ fn leaf() -> impl Strategy<Value = Condition> {
             field: Field::HasOpenComplaint,
             operator: Operator::IsTrue
         }),
+        "[a-z高价值\" ]{0,6}".prop_map(|name| Condition {
+            field: Field::InSegment { name },
+            operator: Operator::IsTrue
+        }),
         Just(Condition {
             field: Field::Lifecycle,
             operator: Operator::In(vec!["流失预警".into(), "mature".into()])
@@ -358,6 +365,17 @@ proptest! {
     fn arbitrary_text_never_panics_either(q in ".{0,60}") {
         let _ = parse(&q);
     }
+
+    /// Autocompletion answers for any text and caret, replacing a range inside the text.
+    #[test]
+    fn completion_never_panics(
+        q in "[a-z_ ()\"“”'=!<>,0-9.dwmy城市标签ANDORNOTINISEMPTYHAS\\-]{0,40}",
+        caret in 0usize..50,
+    ) {
+        let known = |_: &Field| vec!["上海".to_string(), "VIP".to_string()];
+        let c = complete::complete(&q, caret, &known);
+        prop_assert!(c.from <= c.to && c.to <= q.chars().count());
+    }
 }
 
 #[test]
@@ -376,4 +394,117 @@ fn every_template_parses_prints_back_and_matches_someone_in_the_demo() {
         let n = kezhi_core::segment::count_matches(&data, &analytics, &settings, &tree);
         assert!(n > 0 && n < data.customers.len(), "{code}: {n}");
     }
+}
+
+fn saved(name: &str, query: &str, snapshot: Option<Vec<u128>>) -> SavedSegment {
+    SavedSegment {
+        id: name.into(),
+        name: name.into(),
+        query: query.into(),
+        snapshot: snapshot.map(|ids| Snapshot {
+            taken_at: Timestamp(0),
+            customers: ids.into_iter().map(Uuid::from_u128).collect(),
+        }),
+        updated_at: Timestamp(0),
+    }
+}
+
+fn select_names(
+    data: &Dataset,
+    query: &str,
+    list: &[SavedSegment],
+) -> Result<Vec<String>, RefError> {
+    let settings = AnalyticsSettings::default();
+    let analytics = compute(data, &settings);
+    let root = parse(query).unwrap_or_else(|e| panic!("{query}: {}", e.message(false)));
+    Ok(
+        membership::select(data, &analytics, &settings, &root.normalize(), list)?
+            .into_iter()
+            .map(|i| data.customers[i].name.clone())
+            .collect(),
+    )
+}
+
+#[test]
+fn in_segment_uses_dynamic_queries_snapshots_and_chains() {
+    let d = fixture();
+    let list = vec![
+        saved("上海客户", r#"city = "上海""#, None),
+        // A static snapshot: 李四 and a customer deleted since.
+        saved("Q1 名单", "city = \"杭州\"", Some(vec![1, 99])),
+        // A chain: big spenders among the Shanghai segment.
+        saved(
+            "上海大客户",
+            r#"in_segment("上海客户") AND total_spent > 5000"#,
+            None,
+        ),
+    ];
+    let ok = |q: &str| select_names(&d, q, &list).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+    assert_eq!(ok(r#"in_segment("上海客户")"#), ["张三", "Amy"]);
+    assert_eq!(ok(r#"属于分群("q1 名单")"#), ["李四"]);
+    assert_eq!(ok(r#"in_segment("上海大客户")"#), ["张三"]);
+    assert_eq!(
+        ok(r#"NOT in_segment("上海客户") AND NOT in_segment("Q1 名单")"#),
+        ["王五", "赵六"]
+    );
+    // Without resolution (the plain matcher) membership matches nobody.
+    assert!(matching(&d, r#"in_segment("上海客户")"#).is_empty());
+    assert_eq!(
+        select_names(&d, r#"in_segment("无此分群")"#, &list),
+        Err(RefError::Unknown("无此分群".into()))
+    );
+}
+
+#[test]
+fn segments_naming_each_other_in_a_circle_are_refused() {
+    let d = fixture();
+    let settings = AnalyticsSettings::default();
+    let analytics = compute(&d, &settings);
+    let list = vec![
+        saved("A", r#"in_segment("B") OR city = "上海""#, None),
+        saved("B", r#"in_segment("C")"#, None),
+        saved("C", r#"in_segment("a") AND orders > 0"#, None),
+        saved("self", r#"in_segment("self")"#, None),
+    ];
+    let err = select_names(&d, r#"in_segment("A")"#, &list).expect_err("cycle");
+    assert_eq!(
+        err,
+        RefError::Cycle(vec!["A".into(), "B".into(), "C".into(), "a".into()])
+    );
+    assert_eq!(err.message(true), "分群不能循环引用：A → B → C → a");
+    assert!(matches!(
+        select_names(&d, r#"in_segment("self")"#, &list),
+        Err(RefError::Cycle(p)) if p == ["self", "self"]
+    ));
+    // Saving a query under a name it leads back to is a cycle too.
+    let tree = parse(r#"in_segment("B")"#).expect("parse");
+    let refused = membership::resolve(&d, &analytics, &settings, &tree, &list[1..2], Some("D"));
+    assert!(matches!(refused, Err(RefError::Unknown(n)) if n == "C"));
+    let refused = membership::resolve(&d, &analytics, &settings, &tree, &list, Some("C"));
+    assert!(matches!(refused, Err(RefError::Cycle(p)) if p == ["C", "B", "C"]));
+    // A broken saved query is reported by name.
+    let broken = vec![saved("坏", "city = ", None)];
+    assert!(matches!(
+        select_names(&d, r#"in_segment("坏")"#, &broken),
+        Err(RefError::Invalid { name, .. }) if name == "坏"
+    ));
+}
+
+#[test]
+fn renaming_a_segment_rewrites_the_queries_that_name_it() {
+    assert_eq!(
+        membership::rename_references(r#"in_segment("old") and city = "上海""#, "OLD", "新名")
+            .as_deref(),
+        Some(r#"in_segment("新名") AND city = "上海""#)
+    );
+    assert_eq!(
+        membership::rename_references("city = \"上海\"", "old", "new"),
+        None
+    );
+    let list = vec![
+        saved("old", "orders > 1", None),
+        saved("uses", r#"in_segment("old")"#, None),
+        saved("snap", r#"in_segment("old")"#, Some(vec![])),
+    ];
+    assert_eq!(membership::referenced_by(&list, "Old"), ["uses"]);
 }

@@ -211,6 +211,13 @@ pub enum Edit {
     /// Negate or un-negate the node at the path (a condition is wrapped in `NOT`).
     ToggleNot(Vec<usize>),
     Replace(Vec<usize>, Condition),
+    /// Drag and drop: move the node at `from` into the group at `to`, before its item
+    /// `index` (past the end: last). Dropping a group into itself changes nothing.
+    Move {
+        from: Vec<usize>,
+        to: Vec<usize>,
+        index: usize,
+    },
 }
 
 /// Applies an edit and returns the canonical tree; an edit that does not fit the tree (a
@@ -320,8 +327,40 @@ pub fn apply(mut root: Group, edit: Edit) -> Group {
                 *node = Node::Condition(c);
             }
         }
+        Edit::Move { from, to, index } => move_node(&mut root, &from, to, index),
     }
     root.normalize()
+}
+
+fn move_node(root: &mut Group, from: &[usize], mut to: Vec<usize>, mut index: usize) {
+    let Some((&last, parent)) = from.split_last() else {
+        return;
+    };
+    // Into itself or one of its own groups: nowhere to go.
+    if to.starts_with(from) || group_at(root, &to).is_none() {
+        return;
+    }
+    let Some(node) = group_at(root, parent)
+        .filter(|g| last < g.items.len())
+        .map(|g| g.items.remove(last))
+    else {
+        return;
+    };
+    // Removing the node shifts its later siblings (and groups below them) up by one.
+    if to.len() > parent.len()
+        && to.starts_with(parent)
+        && let Some(k) = to.get_mut(parent.len())
+        && *k > last
+    {
+        *k -= 1;
+    }
+    if to == parent && index > last {
+        index -= 1;
+    }
+    if let Some(g) = group_at(root, &to) {
+        let at = index.min(g.items.len());
+        g.items.insert(at, node);
+    }
 }
 
 #[cfg(test)]
@@ -331,6 +370,39 @@ mod tests {
 
     fn edited(q: &str, edit: Edit) -> String {
         print(&apply(parse(q).expect("parses").normalize(), edit))
+    }
+
+    #[test]
+    fn drag_and_drop_moves_within_and_across_groups() {
+        let q = "orders = 1 AND orders = 2 AND (orders = 3 OR orders = 4)";
+        let mv = |from: Vec<usize>, to: Vec<usize>, index| Edit::Move { from, to, index };
+        // Reorder within a group, both directions, and to the end.
+        assert_eq!(
+            edited(q, mv(vec![0], vec![], 2)),
+            "orders = 2 AND orders = 1 AND (orders = 3 OR orders = 4)"
+        );
+        assert_eq!(
+            edited(q, mv(vec![1], vec![], 0)),
+            "orders = 2 AND orders = 1 AND (orders = 3 OR orders = 4)"
+        );
+        assert_eq!(
+            edited(q, mv(vec![0], vec![], 99)),
+            "orders = 2 AND (orders = 3 OR orders = 4) AND orders = 1"
+        );
+        // Into a group that comes after it (its path shifts when the item leaves).
+        assert_eq!(
+            edited(q, mv(vec![0], vec![2], 1)),
+            "orders = 2 AND (orders = 3 OR orders = 1 OR orders = 4)"
+        );
+        // Out of a group: the group of one left behind is that item.
+        assert_eq!(
+            edited(q, mv(vec![2, 0], vec![], 0)),
+            "orders = 3 AND orders = 1 AND orders = 2 AND orders = 4"
+        );
+        // A group into itself, or a stale path: nothing changes.
+        assert_eq!(edited(q, mv(vec![2], vec![2], 0)), q);
+        assert_eq!(edited(q, mv(vec![7], vec![], 0)), q);
+        assert_eq!(edited(q, mv(vec![0], vec![5], 0)), q);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use super::ast::{Condition, Group, Node, Op, Operator, Value};
 use super::fields::Field;
+use super::membership::Memberships;
 use super::parse::{label_group, label_stage};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings, CustomerMetrics};
@@ -29,14 +30,40 @@ pub struct Matcher<'a> {
     /// Per behaviour field of the tree: a count per customer.
     counts: HashMap<Field, Vec<u32>>,
     open_complaint: Vec<bool>,
+    /// Members of the saved segments `in_segment(…)` names, resolved by the caller.
+    segments: Option<&'a Memberships>,
 }
 
 impl<'a> Matcher<'a> {
+    /// A matcher for a tree without `in_segment(…)` conditions (they match nobody here; see
+    /// [`Matcher::with_segments`]).
     pub fn new(
         data: &'a Dataset,
         analytics: &'a Analytics,
         settings: &AnalyticsSettings,
         root: &'a Group,
+    ) -> Self {
+        Self::build(data, analytics, settings, root, None)
+    }
+
+    /// A matcher that answers `in_segment(…)` from resolved memberships
+    /// ([`super::membership::resolve`]).
+    pub fn with_segments(
+        data: &'a Dataset,
+        analytics: &'a Analytics,
+        settings: &AnalyticsSettings,
+        root: &'a Group,
+        segments: &'a Memberships,
+    ) -> Self {
+        Self::build(data, analytics, settings, root, Some(segments))
+    }
+
+    fn build(
+        data: &'a Dataset,
+        analytics: &'a Analytics,
+        settings: &AnalyticsSettings,
+        root: &'a Group,
+        segments: Option<&'a Memberships>,
     ) -> Self {
         let offset = settings.offset();
         let reference = analytics.reference.unwrap_or_default();
@@ -48,6 +75,7 @@ impl<'a> Matcher<'a> {
             reference,
             counts: HashMap::new(),
             open_complaint: Vec::new(),
+            segments,
         };
         let mut fields = Vec::new();
         collect_fields(root, &mut fields);
@@ -219,6 +247,11 @@ impl<'a> Matcher<'a> {
                 },
             ),
             HasOpenComplaint => self.open_complaint.get(i).copied().unwrap_or(false),
+            InSegment { name } => self
+                .segments
+                .and_then(|s| s.get(name))
+                .and_then(|members| members.get(i).copied())
+                .unwrap_or(false),
             f @ (Events { .. } | ChannelOrders { .. } | OrdersBetween { .. } | Contacts { .. }) => {
                 number(Some(i64::from(count(f))), &c.operator)
             }
@@ -237,7 +270,7 @@ pub fn count_matches(
     (0..data.customers.len()).filter(|&i| m.matches(i)).count()
 }
 
-fn collect_fields(g: &Group, out: &mut Vec<Field>) {
+pub(super) fn collect_fields(g: &Group, out: &mut Vec<Field>) {
     for n in &g.items {
         match n {
             Node::Condition(c) => out.push(c.field.clone()),

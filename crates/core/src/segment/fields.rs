@@ -67,6 +67,11 @@ pub enum Field {
     Contacts {
         within: Span,
     },
+    /// `in_segment("高价值客户")`: a member of that saved segment (its current members for a
+    /// dynamic one, its snapshot for a static one).
+    InSegment {
+        name: String,
+    },
 }
 
 /// Plain fields: (field, English name, Chinese aliases, type).
@@ -174,6 +179,7 @@ pub const EVENTS: (&str, &[&str]) = ("events", &["行为次数"]);
 pub const CHANNEL_ORDERS: (&str, &[&str]) = ("channel_orders", &["渠道订单数"]);
 pub const ORDERS_BETWEEN: (&str, &[&str]) = ("orders_between", &["期间订单数"]);
 pub const CONTACTS: (&str, &[&str]) = ("contacts", &["跟进次数"]);
+pub const IN_SEGMENT: (&str, &[&str]) = ("in_segment", &["属于分群"]);
 
 impl Field {
     pub fn field_type(&self) -> FieldType {
@@ -182,6 +188,7 @@ impl Field {
             | Field::ChannelOrders { .. }
             | Field::OrdersBetween { .. }
             | Field::Contacts { .. } => FieldType::Number,
+            Field::InSegment { .. } => FieldType::Flag,
             plain => PLAIN
                 .iter()
                 .find(|(f, ..)| f == plain)
@@ -196,6 +203,7 @@ impl Field {
             Field::ChannelOrders { .. } => CHANNEL_ORDERS.0,
             Field::OrdersBetween { .. } => ORDERS_BETWEEN.0,
             Field::Contacts { .. } => CONTACTS.0,
+            Field::InSegment { .. } => IN_SEGMENT.0,
             plain => PLAIN
                 .iter()
                 .find(|(f, ..)| f == plain)
@@ -215,7 +223,7 @@ impl Field {
 
     /// Every name a query may use, for autocompletion: English first, then aliases.
     pub fn all_names() -> Vec<&'static str> {
-        let calls = [EVENTS, CHANNEL_ORDERS, ORDERS_BETWEEN, CONTACTS];
+        let calls = [EVENTS, CHANNEL_ORDERS, ORDERS_BETWEEN, CONTACTS, IN_SEGMENT];
         PLAIN
             .iter()
             .map(|(_, n, ..)| *n)

@@ -6,11 +6,15 @@
 //! - [`fields`]: the fields a condition can test, their types and names (English, 中文).
 //! - [`parse`] / [`print`]: text ↔ tree; `parse(print(t)) == t` for canonical trees.
 //! - [`eval`]: which customers match.
+//! - [`complete`]: autocompletion at the caret of the text editor.
+//! - [`membership`]: `in_segment(…)`: members of other saved segments, cycles refused.
 
 pub mod ast;
+pub mod complete;
 pub mod edit;
 pub mod eval;
 pub mod fields;
+pub mod membership;
 pub mod parse;
 pub mod print;
 pub mod saved;

@@ -3,12 +3,14 @@
 //! the input (a property test feeds it arbitrary text).
 
 use super::ast::{Condition, Group, Node, Op, Operator, Span, Value};
-use super::fields::{CHANNEL_ORDERS, CONTACTS, EVENTS, Field, FieldType, ORDERS_BETWEEN};
+use super::fields::{
+    CHANNEL_ORDERS, CONTACTS, EVENTS, Field, FieldType, IN_SEGMENT, ORDERS_BETWEEN,
+};
 use crate::metrics::{RfmGroup, Stage};
 use chrono::NaiveDate;
 
 #[derive(Clone, Debug, PartialEq)]
-enum Tok {
+pub(super) enum Tok {
     Word(String),
     Str(String),
     Num(String),
@@ -127,7 +129,7 @@ fn show(t: &Tok) -> String {
     }
 }
 
-fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
+pub(super) fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -419,6 +421,11 @@ impl Parser {
             let within = self.span()?;
             self.expect(Tok::RParen, "“)”")?;
             Field::Contacts { within }
+        } else if call(IN_SEGMENT) {
+            self.expect(Tok::LParen, "“(”")?;
+            let name = self.text()?;
+            self.expect(Tok::RParen, "“)”")?;
+            Field::InSegment { name }
         } else {
             match Field::plain(&word) {
                 Some(f) => f,

@@ -97,6 +97,7 @@ fn field(f: &Field) -> String {
         Field::ChannelOrders { channel } => format!("channel_orders({})", quote(channel)),
         Field::OrdersBetween { from, to } => format!("orders_between({from}, {to})"),
         Field::Contacts { within } => format!("contacts({})", span(*within)),
+        Field::InSegment { name } => format!("in_segment({})", quote(name)),
         plain => plain.name().to_string(),
     }
 }
