@@ -134,6 +134,7 @@ pub enum Msg {
     ScoreF,
     ScoreM,
     ExportCsv,
+    ExportXlsx,
     MaskOnExport,
     RfGrid,
     RfGridHint,
@@ -255,6 +256,9 @@ pub enum Msg {
     SegmentDynamicShort,
     SegmentSaved,
     SegmentFixFirst,
+    BuilderDrag,
+    BuilderDropHere,
+    SegmentDeleteReferenced,
     SegmentNameNeeded,
     SegmentPreview,
     SegmentTemplates,
@@ -399,6 +403,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ScoreF => "F",
             ScoreM => "M",
             ExportCsv => "导出 CSV",
+            ExportXlsx => "导出 Excel",
             MaskOnExport => "隐藏手机号和邮箱",
             RfGrid => "R×F 客户分布",
             RfGridHint => "每格：客户数与平均消费（M）。R 越高越近期，F 越高越频繁。",
@@ -525,6 +530,11 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             SegmentDynamicShort => "动态",
             SegmentSaved => "分群已保存",
             SegmentFixFirst => "请先修正查询中的错误",
+            BuilderDrag => "拖动以排序，或拖入、拖出分组",
+            BuilderDropHere => "拖到这里放在本组末尾",
+            SegmentDeleteReferenced => {
+                "其他分群通过 in_segment 引用了这个分群，删除后它们将匹配不到任何客户。仍要删除吗？"
+            }
             SegmentNameNeeded => "请填写分群名称",
             SegmentPreview => "匹配客户预览（前 10 位）",
             SegmentTemplates => "常用模板",
@@ -686,6 +696,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ScoreF => "F",
             ScoreM => "M",
             ExportCsv => "Export CSV",
+            ExportXlsx => "Export Excel",
             MaskOnExport => "Mask phones and e-mails",
             RfGrid => "R × F grid",
             RfGridHint => {
@@ -820,6 +831,11 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             SegmentDynamicShort => "dynamic",
             SegmentSaved => "Segment saved",
             SegmentFixFirst => "Fix the query first",
+            BuilderDrag => "Drag to reorder, or into or out of a group",
+            BuilderDropHere => "Drop here to put it last in this group",
+            SegmentDeleteReferenced => {
+                "Other segments use this one through in_segment; once it is deleted they match nobody. Delete it anyway?"
+            }
             SegmentNameNeeded => "Give the segment a name",
             SegmentPreview => "Matching customers (first 10)",
             SegmentTemplates => "Templates",

@@ -99,11 +99,21 @@ pub fn set_document_lang(code: &str) {
 
 /// Offers `text` as a file download.
 pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    save_blob(filename, mime, &wasm_bindgen::JsValue::from_str(text))
+}
+
+/// Offers binary content (a workbook) as a file download.
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    save_blob(filename, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn save_blob(filename: &str, mime: &str, content: &wasm_bindgen::JsValue) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let parts = js_sys::Array::of1(content);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(err)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
     let document = web_sys::window()
         .and_then(|w| w.document())

@@ -3,6 +3,7 @@
 mod coming_soon;
 mod customers;
 mod dashboard;
+mod export;
 mod segment_builder;
 pub mod segments;
 mod settings;

@@ -1,7 +1,8 @@
 //! The visual segment builder: the same rule tree as the text editor, as nested groups of
 //! conditions with selects and inputs. Every edit goes through the core
 //! (`segment::edit::apply`), is printed, and replaces the text — so the two editors always
-//! show the same rule. Buttons move, indent and outdent items (keyboard-accessible).
+//! show the same rule. Items are dragged by their handle to reorder them or to move them into
+//! or out of groups; buttons do the same from the keyboard (up, down, indent, outdent).
 
 use crate::i18n::Msg;
 use crate::state::{AppState, use_app};
@@ -19,12 +20,30 @@ use leptos::prelude::*;
 /// Hands an edited tree back to the page (which prints it into the text editor).
 pub type OnChange = Callback<Group>;
 
+/// The path of the item being dragged, while a drag is under way.
+type Dragging = StoredValue<Option<Vec<usize>>>;
+
+/// The drag data type of a builder item: its path as `2.0.1`.
+const DRAG_TYPE: &str = "application/x-kezhi-rule-path";
+
+fn print_path(path: &[usize]) -> String {
+    path.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn parse_path(s: &str) -> Option<Vec<usize>> {
+    s.split('.').map(|k| k.parse().ok()).collect()
+}
+
 #[component]
 pub fn SegmentBuilder(
     #[prop(into)] tree: Signal<Option<Group>>,
     on_change: OnChange,
 ) -> impl IntoView {
     let state = use_app();
+    let dragging: Dragging = StoredValue::new(None);
     view! {
         <div class="builder" data-testid="segment-builder">
             <datalist id="builder-stages">
@@ -37,7 +56,7 @@ pub fn SegmentBuilder(
                 {move || state.metrics.with(|a| a.tiers.iter().map(|t| view! { <option value=t.zh.clone()></option> }).collect_view())}
             </datalist>
             {move || match tree.get() {
-                Some(root) => group_view(state, root.clone(), root, Vec::new(), on_change),
+                Some(root) => group_view(state, root.clone(), root, Vec::new(), on_change, dragging),
                 None => view! { <p class="muted small">{state.tr(Msg::BuilderNeedsValidText)}</p> }.into_any(),
             }}
         </div>
@@ -48,12 +67,71 @@ fn edit(root: &Group, e: Edit, on_change: OnChange) {
     on_change.run(apply(root.clone(), e));
 }
 
+/// The drop side of drag and drop: an element that accepts a dragged item and moves it into
+/// the group at `to`, before its item `index`.
+fn drop_target(
+    root: &Group,
+    to: Vec<usize>,
+    index: usize,
+    dragging: Dragging,
+    on_change: OnChange,
+) -> impl Fn(leptos::ev::DragEvent) + 'static {
+    let root = root.clone();
+    move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        ev.stop_propagation();
+        mark_target(&ev, false);
+        // The path travels with the drag (and in this page's memory, for browsers that keep
+        // drag data from the page).
+        let carried = ev
+            .data_transfer()
+            .and_then(|dt| dt.get_data(DRAG_TYPE).ok())
+            .and_then(|s| parse_path(&s));
+        if let Some(from) = carried.or_else(|| dragging.get_value()) {
+            dragging.set_value(None);
+            edit(
+                &root,
+                Edit::Move {
+                    from,
+                    to: to.clone(),
+                    index,
+                },
+                on_change,
+            );
+        }
+    }
+}
+
+/// Highlights (or stops highlighting) the element a drag is over.
+fn mark_target(ev: &leptos::ev::DragEvent, on: bool) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let list = el.class_list();
+        let _ = if on {
+            list.add_1("drop-target")
+        } else {
+            list.remove_1("drop-target")
+        };
+    }
+}
+
+/// Lets a drop happen here (the default refuses it) and shows where it would land.
+fn drag_over(ev: leptos::ev::DragEvent) {
+    ev.prevent_default();
+    ev.stop_propagation();
+    mark_target(&ev, true);
+}
+
 fn group_view(
     state: AppState,
     root: Group,
     g: Group,
     path: Vec<usize>,
     on_change: OnChange,
+    dragging: Dragging,
 ) -> AnyView {
     let is_root = path.is_empty();
     let op_label = if g.op == Op::And {
@@ -73,14 +151,51 @@ fn group_view(
             let count = g.items.len();
             let body = match node {
                 Node::Condition(c) => condition_view(state, root, c.clone(), p.clone(), on_change),
-                Node::Group(inner) => {
-                    group_view(state, root.clone(), inner.clone(), p.clone(), on_change)
-                }
+                Node::Group(inner) => group_view(
+                    state,
+                    root.clone(),
+                    inner.clone(),
+                    p.clone(),
+                    on_change,
+                    dragging,
+                ),
             };
+            let on_drop = drop_target(root, path.clone(), k, dragging, on_change);
+            let from = p.clone();
             let controls = item_controls(state, root, p, k, count, on_change);
-            view! { <li class="builder-item">{body}{controls}</li> }
+            view! {
+                <li
+                    class="builder-item"
+                    data-testid="builder-item"
+                    on:dragover=drag_over
+                    on:dragleave=move |ev| mark_target(&ev, false)
+                    on:drop=on_drop
+                >
+                    <span
+                        class="builder-drag"
+                        data-testid="builder-drag"
+                        draggable="true"
+                        title=state.tr(Msg::BuilderDrag)
+                        on:dragstart=move |ev: leptos::ev::DragEvent| {
+                            ev.stop_propagation();
+                            dragging.set_value(Some(from.clone()));
+                            // Firefox starts a drag only with some data set.
+                            if let Some(dt) = ev.data_transfer() {
+                                let _ = dt.set_data(DRAG_TYPE, &print_path(&from));
+                                dt.set_effect_allowed("move");
+                            }
+                        }
+                        on:dragend=move |_| dragging.set_value(None)
+                    >
+                        "⠿"
+                    </span>
+                    {body}
+                    {controls}
+                </li>
+            }
         })
         .collect_view();
+    let end_drop = drop_target(&root, path.clone(), g.items.len(), dragging, on_change);
     let (r1, r2, r3, r4) = (root.clone(), root.clone(), root.clone(), root);
     let (p1, p2, p3, p4) = (path.clone(), path.clone(), path.clone(), path);
     view! {
@@ -91,7 +206,18 @@ fn group_view(
                     {state.tr(op_label)}
                 </button>
             </div>
-            <ul class="builder-items">{items}</ul>
+            <ul class="builder-items">
+                {items}
+                <li
+                    class="builder-drop-end"
+                    data-testid="builder-drop-end"
+                    on:dragover=drag_over
+                    on:dragleave=move |ev| mark_target(&ev, false)
+                    on:drop=end_drop
+                >
+                    {state.tr(Msg::BuilderDropHere)}
+                </li>
+            </ul>
             <div class="builder-group-foot">
                 <button class="btn btn-small" data-testid="builder-add-condition" on:click=move |_| edit(&r2, Edit::AddCondition(p2.clone(), new_condition(Field::City)), on_change)>
                     {state.tr(Msg::BuilderAddCondition)}
@@ -220,10 +346,7 @@ fn condition_view(
     }
     let field_select = {
         let (c, replace) = (c.clone(), replace.clone());
-        let current = match &c.field {
-            Field::Events { .. } => "events".to_string(),
-            f => f.name().to_string(),
-        };
+        let current = c.field.name().to_string();
         view! {
             <select
                 data-testid="builder-field"
@@ -231,10 +354,12 @@ fn condition_view(
                 prop:value=current
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
-                    let field = if name == "events" {
-                        Field::Events { kind: "visit".into(), within: Some(Span::Days(30)) }
-                    } else {
-                        Field::plain(&name).unwrap_or(Field::City)
+                    let field = match name.as_str() {
+                        "events" => Field::Events { kind: "visit".into(), within: Some(Span::Days(30)) },
+                        "in_segment" => Field::InSegment {
+                            name: state.segments.with_untracked(|l| l.first().map(|s| s.name.clone()).unwrap_or_default()),
+                        },
+                        _ => Field::plain(&name).unwrap_or(Field::City),
                     };
                     if field.field_type() == c.field.field_type() {
                         replace(Condition { field, operator: c.operator.clone() });
@@ -248,6 +373,7 @@ fn condition_view(
                     view! { <option value=*name>{label}</option> }
                 }).collect_view()}
                 <option value="events">"行为次数 events(…)"</option>
+                <option value="in_segment">"属于分群 in_segment(…)"</option>
             </select>
         }
     };
@@ -265,7 +391,18 @@ fn condition_view(
                         r2(Condition { field: Field::Events { kind: kind.clone(), within }, operator: c2.operator.clone() });
                     } />
                 <span class="muted small">{state.tr(Msg::BuilderDays)}</span>
-            })
+            }.into_any())
+        }
+        Field::InSegment { name } => {
+            let (c1, r1, current) = (c.clone(), replace.clone(), name.clone());
+            Some(view! {
+                <select data-testid="builder-segment" aria-label=state.tr(Msg::SavedSegments) prop:value=current.clone()
+                    on:change=move |ev| r1(Condition { field: Field::InSegment { name: event_target_value(&ev) }, operator: c1.operator.clone() })>
+                    // A name no saved segment has any more stays visible (the count shows the error).
+                    {state.segments.with_untracked(|l| !l.iter().any(|s| s.name == current)).then(|| view! { <option value=current.clone()>{current.clone()}</option> })}
+                    {state.segments.with_untracked(|l| l.iter().map(|s| view! { <option value=s.name.clone()>{s.name.clone()}</option> }).collect_view())}
+                </select>
+            }.into_any())
         }
         _ => None,
     };

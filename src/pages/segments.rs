@@ -6,6 +6,7 @@
 
 use super::customers::activity::KindSelect;
 use super::customers::bulk::run_bulk;
+use super::export::{FileKind, export_customers};
 use super::segment_builder::SegmentBuilder;
 use crate::components::EmptyState;
 use crate::i18n::Msg;
@@ -14,9 +15,9 @@ use crate::route::{Route, View};
 use crate::state::{AppState, ToastKind, use_app};
 use kezhi_core::ActivityKind;
 use kezhi_core::bulk::BulkAction;
-use kezhi_core::export::{ExportOptions, customers_csv};
+use kezhi_core::segment::complete::{Completion, Vocabulary, complete};
 use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES, overlap};
-use kezhi_core::segment::{Group, Matcher, parse, print};
+use kezhi_core::segment::{Group, membership, parse, print};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -36,24 +37,15 @@ enum Selection {
 
 /// The customers a saved segment holds now: a static one its snapshot (those still present),
 /// a dynamic one whatever its query matches.
+/// A segment whose query no longer resolves (a segment it names was deleted) holds nobody.
 pub fn rows_of(state: AppState, segment: &SavedSegment) -> Vec<usize> {
-    match &segment.snapshot {
-        Some(s) => {
-            let ids: HashSet<Uuid> = s.customers.iter().copied().collect();
-            state.data.with(|d| {
-                d.customers
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| ids.contains(&c.id))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-        }
-        None => match select(state, &segment.query) {
-            Selection::Rows(rows) => rows,
-            Selection::Error { .. } => Vec::new(),
-        },
-    }
+    let settings = state.analytics_settings();
+    let analytics = state.metrics.get();
+    state.data.with(|d| {
+        state.segments.with(|saved| {
+            membership::members(d, &analytics, &settings, segment, saved).unwrap_or_default()
+        })
+    })
 }
 
 /// The customer list's `segment` (a saved segment's id) and `sq` (a query) parameters.
@@ -114,32 +106,50 @@ fn select(state: AppState, query: &str) -> Selection {
             let tree = tree.normalize();
             let settings = state.analytics_settings();
             let analytics = state.metrics.get();
-            state.data.with(|d| {
-                platform::timed("kezhi:segment", || {
-                    Selection::Rows(Matcher::new(d, &analytics, &settings, &tree).matching())
+            let selected = state.data.with(|d| {
+                state.segments.with(|saved| {
+                    platform::timed("kezhi:segment", || {
+                        membership::select(d, &analytics, &settings, &tree, saved)
+                    })
                 })
-            })
+            });
+            match selected {
+                Ok(rows) => Selection::Rows(rows),
+                Err(e) => Selection::Error {
+                    at: name_position(query, e.name()),
+                    message: e.message(zh),
+                },
+            }
         }
     }
 }
 
-fn export(state: AppState, rows: &[usize], name: &str, mask: bool) {
-    let options = ExportOptions {
-        mask,
-        chinese: state.lang.get_untracked().is_zh(),
-        offset: platform::local_offset(),
+/// The caret as a character offset: the browser counts UTF-16 units.
+fn caret_chars(text: &str, utf16: Option<u32>) -> usize {
+    let Some(target) = utf16 else {
+        return text.chars().count();
     };
-    let csv = state
-        .data
-        .with_untracked(|d| customers_csv(d, &state.metrics.get_untracked(), rows, &options));
-    let safe: String = name
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    let file = format!("kezhi-segment-{safe}-{}.csv", platform::today());
-    if let Err(e) = platform::download(&file, "text/csv;charset=utf-8", &csv) {
-        state.toast(ToastKind::Error, e);
+    let mut units = 0u32;
+    let mut chars = 0usize;
+    for c in text.chars() {
+        if units >= target {
+            break;
+        }
+        units += c.len_utf16() as u32;
+        chars += 1;
     }
+    chars
+}
+
+fn utf16_len(s: &str) -> u32 {
+    s.encode_utf16().count() as u32
+}
+
+/// Where a segment name first appears in a query (characters), to point an error at it.
+fn name_position(query: &str, name: &str) -> usize {
+    query
+        .find(name)
+        .map_or(0, |byte| query[..byte].chars().count())
 }
 
 #[component]
@@ -154,8 +164,30 @@ pub fn SegmentsPage() -> impl IntoView {
     );
     let query = Memo::new(move |_| state.route.with(|r| r.param("q").unwrap_or("").to_string()));
     let pending = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
+    // Autocompletion: what the caret may take next, and the highlighted suggestion.
+    let completion = RwSignal::new(None::<Completion>);
+    let active = RwSignal::new(0usize);
+    let vocabulary = Memo::new(move |_| state.data.with(Vocabulary::new));
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let suggest = move || {
+        let Some(el) = textarea.get_untracked() else {
+            return;
+        };
+        let value = el.value();
+        let caret = caret_chars(&value, el.selection_start().ok().flatten());
+        let zh = state.lang.get_untracked().is_zh();
+        let tiers: Vec<String> = state
+            .metrics
+            .with_untracked(|a| a.tiers.iter().map(|t| t.name(zh).to_string()).collect());
+        let segments: Vec<String> = state
+            .segments
+            .with_untracked(|l| l.iter().map(|s| s.name.clone()).collect());
+        let c = vocabulary
+            .with_untracked(|v| complete(&value, caret, &|f| v.values(f, zh, &tiers, &segments)));
+        active.set(0);
+        completion.set((!c.items.is_empty()).then_some(c));
+    };
+    let typed = move |v: String| {
         text.set(v.clone());
         if let Some(h) = pending.get_value() {
             h.clear();
@@ -169,6 +201,61 @@ pub fn SegmentsPage() -> impl IntoView {
         )
         .ok();
         pending.set_value(handle);
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        typed(event_target_value(&ev));
+        suggest();
+    };
+    let accept = move |k: usize| {
+        let (Some(c), Some(el)) = (completion.get_untracked(), textarea.get_untracked()) else {
+            return;
+        };
+        let Some(item) = c.items.get(k) else {
+            return;
+        };
+        let chars: Vec<char> = el.value().chars().collect();
+        let head: String = chars[..c.from.min(chars.len())].iter().collect();
+        let tail: String = chars[c.to.min(chars.len())..].iter().collect();
+        // Words are followed by a space; an opening call or list continues right away.
+        let glue = if item.insert.ends_with('(') || tail.starts_with(' ') {
+            ""
+        } else {
+            " "
+        };
+        let next = format!("{head}{}{glue}{tail}", item.insert);
+        let caret = utf16_len(&head) + utf16_len(&item.insert) + utf16_len(glue);
+        el.set_value(&next);
+        let _ = el.set_selection_range(caret, caret);
+        typed(next);
+        // The next step (operators after a field, values after an operator) follows at once.
+        suggest();
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let key = ev.key();
+        if key == " " && ev.ctrl_key() {
+            ev.prevent_default();
+            suggest();
+            return;
+        }
+        let Some(n) = completion.with_untracked(|c| c.as_ref().map(|c| c.items.len())) else {
+            return;
+        };
+        match key.as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                active.update(|a| *a = (*a + 1) % n.max(1));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                active.update(|a| *a = (*a + n.max(1) - 1) % n.max(1));
+            }
+            "Enter" | "Tab" => {
+                ev.prevent_default();
+                accept(active.get_untracked());
+            }
+            "Escape" => completion.set(None),
+            _ => {}
+        }
     };
     let use_query = move |q: &str| {
         text.set(q.to_string());
@@ -213,6 +300,11 @@ pub fn SegmentsPage() -> impl IntoView {
         let n = name.get_untracked().trim().to_string();
         if n.is_empty() {
             state.toast(ToastKind::Error, state.tr(Msg::SegmentNameNeeded));
+            return;
+        }
+        // A query may not lead back to the name it is saved under.
+        if let Err(e) = refers_to_itself(state, &q, &n) {
+            state.toast(ToastKind::Error, e);
             return;
         }
         let now = platform::now();
@@ -305,11 +397,36 @@ pub fn SegmentsPage() -> impl IntoView {
                                     data-testid="segment-query"
                                     rows="4"
                                     spellcheck="false"
+                                    role="combobox"
+                                    aria-autocomplete="list"
+                                    aria-controls="segment-suggestions"
+                                    aria-expanded=move || completion.with(Option::is_some).to_string()
                                     placeholder=r#"total_spent > 5000 AND city IN ("上海", "杭州")"#
+                                    node_ref=textarea
                                     prop:value=move || text.get()
                                     on:input=on_input
+                                    on:keydown=on_keydown
+                                    on:click=move |_| suggest()
+                                    on:blur=move |_| completion.set(None)
                                 ></textarea>
                             </label>
+                            {move || completion.get().map(|c| view! {
+                                <ul class="suggestions" id="segment-suggestions" role="listbox" data-testid="segment-suggestions">
+                                    {c.items.into_iter().enumerate().map(|(k, item)| view! {
+                                        <li
+                                            role="option"
+                                            data-testid="segment-suggestion"
+                                            data-insert=item.insert.clone()
+                                            class=format!("suggestion suggestion-{:?}", item.kind).to_lowercase()
+                                            aria-selected=move || (active.get() == k).to_string()
+                                            // mousedown, not click: the textarea keeps its focus and caret.
+                                            on:mousedown=move |ev| { ev.prevent_default(); accept(k); }
+                                        >
+                                            {item.label}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
                             <p class="muted small">{move || state.tr(Msg::SegmentQueryHint)}</p>
                             {move || match selection.get() {
                                 Selection::Error { at, message } => view! {
@@ -334,9 +451,16 @@ pub fn SegmentsPage() -> impl IntoView {
                                 <button
                                     class="btn"
                                     data-testid="segment-export"
-                                    on:click=move |_| export(state, &rows(), "query", mask.get_untracked())
+                                    on:click=move |_| export_customers(state, &rows(), "segment", mask.get_untracked(), FileKind::Csv)
                                 >
                                     {move || state.tr(Msg::ExportCsv)}
+                                </button>
+                                <button
+                                    class="btn"
+                                    data-testid="segment-export-xlsx"
+                                    on:click=move |_| export_customers(state, &rows(), "segment", mask.get_untracked(), FileKind::Xlsx)
+                                >
+                                    {move || state.tr(Msg::ExportXlsx)}
                                 </button>
                                 <label class="check">
                                     <input
@@ -406,6 +530,65 @@ pub fn SegmentsPage() -> impl IntoView {
     }
 }
 
+/// Whether saving `query` under `name` would make segments name each other in a circle.
+fn refers_to_itself(state: AppState, query: &str, name: &str) -> Result<(), String> {
+    let Ok(tree) = parse(query) else {
+        return Ok(());
+    };
+    let tree = tree.normalize();
+    if membership::references(&tree).is_empty() {
+        return Ok(());
+    }
+    let settings = state.analytics_settings();
+    let analytics = state.metrics.get_untracked();
+    let zh = state.lang.get_untracked().is_zh();
+    state.data.with_untracked(|d| {
+        state.segments.with_untracked(|saved| {
+            membership::resolve(d, &analytics, &settings, &tree, saved, Some(name))
+                .map(|_| ())
+                .map_err(|e| e.message(zh))
+        })
+    })
+}
+
+/// Renames a saved segment; the queries of other segments that name it follow.
+fn rename(state: AppState, id: &str, new_name: String) {
+    let now = platform::now();
+    state.set_segments(|list| {
+        let Some(old) = list.iter().find(|x| x.id == id).map(|x| x.name.clone()) else {
+            return;
+        };
+        for x in list.iter_mut() {
+            if x.id == id {
+                x.name = new_name.clone();
+                x.updated_at = now;
+            } else if let Some(q) = membership::rename_references(&x.query, &old, &new_name) {
+                x.query = q;
+                x.updated_at = now;
+            }
+        }
+    });
+}
+
+/// Deletes a saved segment, asking first when other segments name it (they would then match
+/// nobody until edited).
+fn delete(state: AppState, id: String) {
+    let used = state.segments.with_untracked(|list| {
+        list.iter()
+            .find(|x| x.id == id)
+            .is_some_and(|x| !membership::referenced_by(list, &x.name).is_empty())
+    });
+    let remove = move || {
+        let id = id.clone();
+        state.set_segments(|list| list.retain(|x| x.id != id));
+    };
+    if used {
+        state.ask(Msg::SegmentDeleteReferenced, remove);
+    } else {
+        remove();
+    }
+}
+
 #[component]
 fn SavedSegments(
     use_query: impl Fn(&str) + Copy + Send + Sync + 'static,
@@ -462,12 +645,7 @@ fn SavedSegments(
                                                 let v = event_target_value(&ev).trim().to_string();
                                                 let id = id.clone();
                                                 if !v.is_empty() {
-                                                    state.set_segments(|list| {
-                                                        if let Some(x) = list.iter_mut().find(|x| x.id == id) {
-                                                            x.name = v;
-                                                            x.updated_at = platform::now();
-                                                        }
-                                                    });
+                                                    rename(state, &id, v);
                                                 }
                                                 renaming.set(None);
                                             }
@@ -491,13 +669,25 @@ fn SavedSegments(
                             <button class="btn btn-ghost" data-testid="segment-item-open" on:click=open>
                                 {move || state.tr(Msg::OpenAsList)}
                             </button>
-                            <button
-                                class="btn btn-ghost"
-                                data-testid="segment-item-export"
-                                on:click=move |_| export(state, &rows, &name, mask.get_untracked())
-                            >
-                                "CSV"
-                            </button>
+                            {
+                                let (rows2, name2) = (rows.clone(), name.clone());
+                                view! {
+                                    <button
+                                        class="btn btn-ghost"
+                                        data-testid="segment-item-export"
+                                        on:click=move |_| export_customers(state, &rows, &format!("segment-{name}"), mask.get_untracked(), FileKind::Csv)
+                                    >
+                                        "CSV"
+                                    </button>
+                                    <button
+                                        class="btn btn-ghost"
+                                        data-testid="segment-item-export-xlsx"
+                                        on:click=move |_| export_customers(state, &rows2, &format!("segment-{name2}"), mask.get_untracked(), FileKind::Xlsx)
+                                    >
+                                        "Excel"
+                                    </button>
+                                }
+                            }
                             {
                                 let id = id.clone();
                                 view! {
@@ -527,10 +717,7 @@ fn SavedSegments(
                             <button
                                 class="btn btn-ghost"
                                 data-testid="segment-delete"
-                                on:click=move |_| {
-                                    let id = id_del.clone();
-                                    state.set_segments(|list| list.retain(|x| x.id != id));
-                                }
+                                on:click=move |_| delete(state, id_del.clone())
                             >
                                 {move || state.tr(Msg::Delete)}
                             </button>

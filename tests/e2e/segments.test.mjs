@@ -208,3 +208,132 @@ test('rename a saved segment, compare two segments, export with masked phones', 
   assert.ok(rows.every((r) => /1\d\d\*{4}\d{4}/.test(r.split(',')[2])), 'phones masked');
   checkNoErrors(page);
 });
+
+test('in_segment names a saved segment; circles and unknown names are refused', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await typeQuery('orders >= 3');
+  await until(async () => (await segmentCount()) === coreCount('orders >= 3'), 'base count');
+  await page.fill(byId('segment-name'), '常客');
+  await page.click(byId('segment-save'));
+  await page.waitForSelector(`${byId('segment-item')}[data-name="常客"]`);
+
+  await typeQuery('in_segment("常客") AND city = "上海"');
+  const expected = coreCount('orders >= 3 AND city = "上海"');
+  assert.ok(expected > 0);
+  await until(async () => (await segmentCount()) === expected, 'membership count');
+
+  // Saved under the name it refers to: a circle, refused with the path spelled out.
+  await page.fill(byId('segment-name'), '常客');
+  await page.click(byId('segment-save'));
+  await page.waitForSelector(`${byId('toast')} >> text=/常客 → 常客/`);
+  assert.equal(await page.locator(`${byId('segment-item')}[data-name="常客"]`).count(), 1);
+
+  // A name nobody has: an error at its position, the text kept.
+  await page.fill(byId('segment-query'), 'in_segment("没有这个")');
+  await page.waitForSelector(byId('segment-error'));
+  assert.match(await page.textContent(byId('segment-error')), /没有这个/);
+  assert.equal(await page.getAttribute(byId('segment-error'), 'data-at'), '12');
+
+  // Renaming the segment keeps a segment that uses it working.
+  await typeQuery('in_segment("常客") AND orders >= 5');
+  await page.fill(byId('segment-name'), '五单常客');
+  await page.click(byId('segment-save'));
+  const item = (name) => `${byId('segment-item')}[data-name="${name}"]`;
+  await page.waitForSelector(item('五单常客'));
+  await page.click(`${item('常客')} ${byId('segment-rename')}`);
+  await page.fill(`${item('常客')} ${byId('segment-rename-input')}`, '老客户');
+  await page.press(`${item('常客')} ${byId('segment-rename-input')}`, 'Enter');
+  await page.waitForSelector(item('老客户'));
+  await until(async () => Number(await page.getAttribute(item('五单常客'), 'data-count')) === coreCount('orders >= 5'), 'still counts after the rename');
+  checkNoErrors(page);
+});
+
+test('autocompletion offers fields, operators and known values at the caret', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await page.fill(byId('segment-query'), '');
+  const box = byId('segment-query');
+  const offered = () => page.locator(byId('segment-suggestion')).evaluateAll((els) => els.map((e) => e.dataset.insert));
+  await page.click(box);
+  await page.keyboard.type('tot');
+  await until(async () => (await offered())[0] === 'total_spent', 'the field is offered');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.inputValue(box), 'total_spent ');
+  await until(async () => (await offered()).includes('>='), 'operators of a money field');
+  assert.ok(!(await offered()).includes('CONTAINS'));
+  await page.keyboard.type('> 5000 AND ci');
+  await until(async () => (await offered())[0] === 'city', 'city');
+  await page.keyboard.press('Tab');
+  await page.click(`${byId('segment-suggestion')}[data-insert="="]`);
+  assert.equal(await page.inputValue(box), 'total_spent > 5000 AND city = ');
+  // Known values of the data, the most frequent first; a half-typed value filters them.
+  await until(async () => (await offered()).length > 3, 'cities');
+  await page.keyboard.type('"上');
+  await until(async () => (await offered()).join() === '"上海"', 'one city left');
+  await page.keyboard.press('Enter');
+  const q = 'total_spent > 5000 AND city = "上海" ';
+  assert.equal(await page.inputValue(box), q);
+  await until(async () => (await segmentCount()) === coreCount(q.trim()), 'the completed query counts');
+  // Escape closes the list.
+  await until(async () => (await offered()).includes('AND'), 'joiners');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator(byId('segment-suggestions')).count(), 0);
+  checkNoErrors(page);
+});
+
+test('dragging builder items reorders them and moves them into groups', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  await typeQuery('orders >= 2 AND city = "上海" AND (tags HAS ANY ("VIP") OR lifecycle = "成熟")');
+  await until(async () => (await page.locator(byId('builder-condition')).count()) === 4, 'four conditions');
+  // Dragged with the mouse as a person does: press on the handle, move in steps, release.
+  const drag = async (source, target) => {
+    await target.scrollIntoViewIfNeeded();
+    const a = await source.boundingBox();
+    const b = await target.boundingBox();
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + 8, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.move(b.x + 12, b.y + b.height / 2, { steps: 5 });
+    await page.mouse.up();
+  };
+  // Into the OR group (its drop zone comes first in the page: it is inside the root's items).
+  await drag(page.locator(byId('builder-drag')).first(), page.locator(byId('builder-drop-end')).first());
+  const moved = 'city = "上海" AND (tags HAS ANY ("VIP") OR lifecycle = "成熟" OR orders >= 2)';
+  await until(async () => (await page.inputValue(byId('segment-query'))) === moved, 'moved into the group');
+  await until(async () => (await segmentCount()) === coreCount(moved), 'the count follows');
+  // Reorder: drop the group's first item onto the root's first item (before it).
+  const handles = page.locator(byId('builder-drag'));
+  // Items in page order: city, the group, tags, lifecycle, orders.
+  await drag(handles.nth(2), page.locator(byId('builder-item')).first());
+  const reordered = 'tags HAS ANY ("VIP") AND city = "上海" AND (lifecycle = "成熟" OR orders >= 2)';
+  await until(async () => (await page.inputValue(byId('segment-query'))) === reordered, 'out of the group, first');
+  checkNoErrors(page);
+});
+
+test('an Excel export holds the same rows as the CSV', async () => {
+  await page.goto(server.url + '#/segments');
+  await ready(page);
+  const q = 'orders >= 8';
+  await typeQuery(q);
+  const expected = coreCount(q);
+  await until(async () => (await segmentCount()) === expected, 'count');
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click(byId('segment-export'))]);
+  const csvRows = (await readFile(await csvDownload.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('segment-export-xlsx'))]);
+  assert.match(download.suggestedFilename(), /\.xlsx$/);
+  const rows = execFileSync('cargo', ['run', '-q', '-p', 'kezhi-core', '--example', 'xlsx_rows', '--', await download.path()], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t'));
+  assert.equal(rows.length, expected + 1);
+  assert.equal(rows[0].slice(0, 15).join(','), 'id,name,phone,email,city,tags,owner,lifecycle,orders,total_spent,last_order_at,r,f,m,rfm_group');
+  // Same customers in the same order; numbers and dates read back as in the CSV.
+  // One CSV line → cells (quoted cells may hold commas).
+  const cells = (line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"'));
+  const csvFirst = cells(csvRows[1]);
+  assert.equal(rows[1][0], csvFirst[0]);
+  assert.equal(rows[1][1], csvFirst[1]);
+  assert.equal(Number(rows[1][8]), Number(csvFirst[8]));
+  assert.equal(Number(rows[1][9]).toFixed(2), csvFirst[9]);
+  assert.equal(rows[1][10], csvFirst[10]);
+  checkNoErrors(page);
+});

@@ -1,4 +1,4 @@
-//! Customer CSV export with the UI contract's columns:
+//! Customer export (CSV and XLSX) with the UI contract's columns:
 //! `id,name,phone,email,city,tags,owner,lifecycle,orders,total_spent,last_order_at,r,f,m,rfm_group`
 //! followed by `external_id,tier,aov,ltv_predicted` (money in yuan). UTF-8 with a byte-order mark, so Excel shows Chinese correctly.
 //! Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) are neutralised
@@ -7,7 +7,8 @@
 use crate::dataset::Dataset;
 use crate::metrics::Analytics;
 use crate::sym::Sym;
-use chrono::FixedOffset;
+use crate::time::Timestamp;
+use chrono::{Datelike, FixedOffset, NaiveDate};
 
 pub const CUSTOMER_COLUMNS: [&str; 19] = [
     "id",
@@ -79,6 +80,81 @@ pub fn yuan(cents: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// One exported value, typed so a spreadsheet gets numbers and dates, not text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Cents, written in yuan with two decimals.
+    Money(i64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    fn text(s: &str) -> Cell {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s.to_string())
+        }
+    }
+
+    /// The cell as CSV text (formula-safe).
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => safe_text(s),
+            Cell::Int(n) => n.to_string(),
+            Cell::Money(c) => yuan(*c),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// The exported row of the customer at `i` (contract columns, then the extra ones).
+pub fn customer_cells(
+    data: &Dataset,
+    analytics: &Analytics,
+    i: usize,
+    options: &ExportOptions,
+) -> Option<[Cell; 19]> {
+    let (c, m) = (data.customers.get(i)?, analytics.customers.get(i)?);
+    let masked = |v: Option<&str>, mask: fn(&str) -> String| {
+        v.map_or(Cell::Empty, |v| {
+            Cell::text(&if options.mask { mask(v) } else { v.to_string() })
+        })
+    };
+    let score = |v: Option<u8>| v.map_or(Cell::Empty, |v| Cell::Int(i64::from(v)));
+    let money = |v: Option<i64>| v.map_or(Cell::Empty, Cell::Money);
+    let day = |t: Timestamp| t.to_offset(options.offset).map(|d| d.date_naive());
+    Some([
+        Cell::Text(c.id.to_string()),
+        Cell::text(&c.name),
+        masked(c.phone.as_deref(), mask_phone),
+        masked(c.email.as_deref(), mask_email),
+        Cell::text(c.city.map(Sym::as_str).unwrap_or("")),
+        Cell::text(&c.tags.join(",")),
+        Cell::text(c.owner.map(Sym::as_str).unwrap_or("")),
+        Cell::text(m.stage.map(|s| s.name(options.chinese)).unwrap_or("")),
+        Cell::Int(i64::from(m.orders)),
+        Cell::Money(m.total_spent),
+        m.last_order.and_then(day).map_or(Cell::Empty, Cell::Date),
+        score(m.r),
+        score(m.f),
+        score(m.m),
+        Cell::text(m.group.map(|g| g.name(options.chinese)).unwrap_or("")),
+        Cell::text(c.external_id.as_deref().unwrap_or("")),
+        Cell::text(
+            m.tier
+                .map(|t| analytics.tier_name(t, options.chinese))
+                .unwrap_or(""),
+        ),
+        money(m.aov),
+        money(m.ltv),
+    ])
+}
+
 /// The CSV of the customers at `rows` (indices into `data.customers`, in that order).
 pub fn customers_csv(
     data: &Dataset,
@@ -90,63 +166,73 @@ pub fn customers_csv(
     // Writing to a Vec cannot fail; a failed row is skipped rather than aborting the file.
     let _ = writer.write_record(CUSTOMER_COLUMNS);
     for &i in rows {
-        let (Some(c), Some(m)) = (data.customers.get(i), analytics.customers.get(i)) else {
-            continue;
-        };
-        let opt = |v: Option<u8>| v.map(|v| v.to_string()).unwrap_or_default();
-        let phone = c.phone.as_deref().map(|p| {
-            if options.mask {
-                mask_phone(p)
-            } else {
-                p.to_string()
-            }
-        });
-        let email = c.email.as_deref().map(|e| {
-            if options.mask {
-                mask_email(e)
-            } else {
-                e.to_string()
-            }
-        });
-        let record = [
-            c.id.to_string(),
-            safe_text(&c.name),
-            safe_text(&phone.unwrap_or_default()),
-            safe_text(&email.unwrap_or_default()),
-            safe_text(c.city.map(Sym::as_str).unwrap_or("")),
-            safe_text(&c.tags.join(",")),
-            safe_text(c.owner.map(Sym::as_str).unwrap_or("")),
-            m.stage
-                .map(|s| s.name(options.chinese))
-                .unwrap_or("")
-                .to_string(),
-            m.orders.to_string(),
-            yuan(m.total_spent),
-            m.last_order
-                .map(|t| t.format_date(options.offset))
-                .unwrap_or_default(),
-            opt(m.r),
-            opt(m.f),
-            opt(m.m),
-            m.group
-                .map(|g| g.name(options.chinese))
-                .unwrap_or("")
-                .to_string(),
-            safe_text(c.external_id.as_deref().unwrap_or("")),
-            safe_text(
-                m.tier
-                    .map(|t| analytics.tier_name(t, options.chinese))
-                    .unwrap_or(""),
-            ),
-            m.aov.map(yuan).unwrap_or_default(),
-            m.ltv.map(yuan).unwrap_or_default(),
-        ];
-        let _ = writer.write_record(&record);
+        if let Some(cells) = customer_cells(data, analytics, i, options) {
+            let _ = writer.write_record(cells.iter().map(Cell::csv));
+        }
     }
     let bytes = writer.into_inner().unwrap_or_default();
     let mut out = String::from('\u{feff}');
     out.push_str(&String::from_utf8_lossy(&bytes));
     out
+}
+
+/// The same export as an Excel workbook (one sheet, "客户" or "Customers"): numbers and dates
+/// as such, text as text cells — which a spreadsheet never evaluates, so no formula can run.
+pub fn customers_xlsx(
+    data: &Dataset,
+    analytics: &Analytics,
+    rows: &[usize],
+    options: &ExportOptions,
+) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(if options.chinese {
+            "客户"
+        } else {
+            "Customers"
+        })
+        .map_err(err)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("0.00");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (col, name) in CUSTOMER_COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *name, &bold)
+            .map_err(err)?;
+    }
+    let mut row = 1u32;
+    for &i in rows {
+        let Some(cells) = customer_cells(data, analytics, i, options) else {
+            continue;
+        };
+        for (col, cell) in cells.iter().enumerate() {
+            let col = col as u16;
+            match cell {
+                Cell::Text(s) => sheet.write_string(row, col, s).map(|_| ()),
+                Cell::Int(n) => sheet.write_number(row, col, *n as f64).map(|_| ()),
+                // Cents to yuan only here, for the spreadsheet's display.
+                Cell::Money(c) => sheet
+                    .write_number_with_format(row, col, *c as f64 / 100.0, &money)
+                    .map(|_| ()),
+                Cell::Date(d) => {
+                    let when =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .map_err(err)?;
+                    sheet
+                        .write_datetime_with_format(row, col, &when, &date)
+                        .map(|_| ())
+                }
+                Cell::Empty => Ok(()),
+            }
+            .map_err(err)?;
+        }
+        row += 1;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(err)?;
+    book.save_to_buffer().map_err(err)
 }
 
 #[cfg(test)]

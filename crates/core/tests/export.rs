@@ -1,7 +1,7 @@
-//! The customer CSV export: the UI contract's columns in order, exact values, quoting,
+//! The customer export (CSV and XLSX): the UI contract's columns in order, exact values, quoting,
 //! masking and formula neutralisation.
 
-use kezhi_core::export::{CUSTOMER_COLUMNS, ExportOptions, customers_csv};
+use kezhi_core::export::{CUSTOMER_COLUMNS, ExportOptions, customers_csv, customers_xlsx};
 use kezhi_core::metrics::{AnalyticsSettings, compute};
 use kezhi_core::time::china_offset;
 use kezhi_core::*;
@@ -111,4 +111,36 @@ fn masking_hides_phone_and_email() {
     assert_eq!(table[1][2], "138****5678");
     assert_eq!(table[1][3], "z***@example.com");
     assert_eq!(table[1][7], "Developing");
+}
+
+#[test]
+fn the_workbook_holds_the_same_rows_with_numbers_and_dates() {
+    use calamine::{Data, Reader, Xlsx};
+    let d = data();
+    let a = compute(&d, &AnalyticsSettings::default());
+    let options = ExportOptions {
+        mask: true,
+        chinese: true,
+        offset: china_offset(),
+    };
+    let bytes = customers_xlsx(&d, &a, &[0, 1], &options).expect("workbook");
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("opens");
+    assert_eq!(book.sheet_names(), ["客户"]);
+    let range = book.worksheet_range("客户").expect("sheet");
+    let cell = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    let header: Vec<String> = (0..19).map(|c| cell(0, c).to_string()).collect();
+    assert_eq!(header, CUSTOMER_COLUMNS);
+    assert_eq!(cell(1, 1), Data::String("张三".into()));
+    assert_eq!(cell(1, 2), Data::String("138****5678".into()));
+    assert_eq!(cell(1, 8), Data::Float(1.0));
+    assert_eq!(cell(1, 9), Data::Float(1234.5));
+    // A real date (Excel serial number of 2026-05-20), shown as yyyy-mm-dd.
+    let Data::DateTime(when) = cell(1, 10) else {
+        panic!("a date: {:?}", cell(1, 10));
+    };
+    assert_eq!(when.as_f64(), 46162.0);
+    // Text cells are never formulas: the name is kept exactly as typed.
+    assert_eq!(cell(2, 1), Data::String("=HYPERLINK(\"x\")".into()));
+    assert_eq!(cell(2, 10), Data::Empty);
+    assert_eq!(range.height(), 3);
 }

@@ -508,3 +508,34 @@ fn renaming_a_segment_rewrites_the_queries_that_name_it() {
     ];
     assert_eq!(membership::referenced_by(&list, "Old"), ["uses"]);
 }
+
+#[test]
+fn the_vocabulary_offers_the_data_values_most_frequent_first() {
+    let d = fixture();
+    let v = complete::Vocabulary::new(&d);
+    assert_eq!(v.cities, ["上海", "北京", "杭州"]);
+    assert_eq!(v.tags, ["VIP", "母婴"]);
+    assert_eq!(v.event_kinds, ["add_to_cart", "visit"]);
+    assert_eq!(v.order_channels, ["tmall"]);
+    assert!(v.owners.is_empty());
+    let stages = v.values(&Field::Lifecycle, true, &[], &[]);
+    assert!(stages.contains(&"流失预警".to_string()));
+    let segs = vec!["高价值".to_string()];
+    assert_eq!(
+        v.values(
+            &Field::InSegment {
+                name: String::new()
+            },
+            true,
+            &[],
+            &segs
+        ),
+        segs
+    );
+    // Personal data is never offered.
+    assert!(v.values(&Field::Phone, true, &[], &[]).is_empty());
+    let known = |f: &Field| v.values(f, true, &[], &[]);
+    let c = complete::complete("city = \"杭", 9, &known);
+    assert_eq!(c.items.len(), 1);
+    assert_eq!(c.items[0].insert, "\"杭州\"");
+}

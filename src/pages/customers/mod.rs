@@ -6,6 +6,7 @@ pub mod bulk;
 mod detail;
 mod list;
 
+use super::export::{FileKind, export_customers};
 use crate::i18n::Msg;
 use crate::platform;
 use crate::state::use_app;
@@ -14,7 +15,6 @@ use detail::CustomerDetail;
 use kezhi_core::Sym;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
-use kezhi_core::export::{ExportOptions, customers_csv};
 use kezhi_core::metrics::{Analytics, RfmGroup, Stage, Tier};
 use leptos::prelude::*;
 use list::CustomerList;
@@ -142,20 +142,9 @@ pub fn CustomersPage() -> impl IntoView {
     });
 
     let mask = RwSignal::new(false);
-    let export = move |_| {
+    let export = move |kind: FileKind| {
         let rows = matches.get_untracked();
-        let options = ExportOptions {
-            mask: mask.get_untracked(),
-            chinese: state.lang.get_untracked().is_zh(),
-            offset: platform::local_offset(),
-        };
-        let csv = state
-            .data
-            .with_untracked(|d| customers_csv(d, &state.metrics.get_untracked(), &rows, &options));
-        let name = format!("kezhi-customers-{}.csv", platform::today());
-        if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
-            state.toast(crate::state::ToastKind::Error, e);
-        }
+        export_customers(state, &rows, "customers", mask.get_untracked(), kind);
     };
     let open_new = move |_| {
         let route = state
@@ -198,8 +187,11 @@ pub fn CustomersPage() -> impl IntoView {
                         />
                         {move || state.tr(Msg::MaskOnExport)}
                     </label>
-                    <button class="btn" data-testid="export-csv" on:click=export>
+                    <button class="btn" data-testid="export-csv" on:click=move |_| export(FileKind::Csv)>
                         {move || state.tr(Msg::ExportCsv)}
+                    </button>
+                    <button class="btn" data-testid="export-xlsx" on:click=move |_| export(FileKind::Xlsx)>
+                        {move || state.tr(Msg::ExportXlsx)}
                     </button>
                 </span>
                 <button class="btn btn-primary" data-testid="customer-new" on:click=open_new>

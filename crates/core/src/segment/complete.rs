@@ -9,6 +9,10 @@ use super::fields::{
 };
 use super::parse::{Tok, tokenize};
 use super::print::quote;
+use crate::dataset::Dataset;
+use crate::metrics::{RfmGroup, Stage};
+use crate::sym::Sym;
+use std::collections::HashMap;
 
 /// Suggestions shown at most.
 const LIMIT: usize = 12;
@@ -36,6 +40,91 @@ pub struct Completion {
     pub from: usize,
     pub to: usize,
     pub items: Vec<Suggestion>,
+}
+
+/// The values the data holds for the fields autocompletion can offer, most frequent first.
+/// Built once per data change; names, phones and e-mails are never offered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Vocabulary {
+    pub cities: Vec<String>,
+    pub provinces: Vec<String>,
+    pub channels: Vec<String>,
+    pub levels: Vec<String>,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+    pub event_kinds: Vec<String>,
+    pub order_channels: Vec<String>,
+}
+
+/// Distinct values by descending count.
+fn by_frequency<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    ranked(counts)
+}
+
+/// Values by descending count (ties by value, so the order is stable); blank ones dropped.
+fn ranked(counts: HashMap<&str, usize>) -> Vec<String> {
+    let mut list: Vec<(&str, usize)> = counts
+        .into_iter()
+        .filter(|(v, _)| !v.trim().is_empty())
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    list.into_iter().map(|(v, _)| v.to_string()).collect()
+}
+
+/// Counts of interned values, counted by symbol first: millions of events cost one cheap pass.
+fn by_symbol(values: impl Iterator<Item = Sym>) -> Vec<String> {
+    let mut counts: HashMap<Sym, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    ranked(counts.into_iter().map(|(s, n)| (s.as_str(), n)).collect())
+}
+
+impl Vocabulary {
+    pub fn new(data: &Dataset) -> Self {
+        let cs = &data.customers;
+        Vocabulary {
+            cities: by_symbol(cs.iter().filter_map(|c| c.city)),
+            provinces: by_symbol(cs.iter().filter_map(|c| c.province)),
+            channels: by_symbol(cs.iter().filter_map(|c| c.channel)),
+            levels: by_symbol(cs.iter().filter_map(|c| c.member_level)),
+            owners: by_symbol(cs.iter().filter_map(|c| c.owner)),
+            tags: by_frequency(cs.iter().flat_map(|c| c.tags.iter().map(String::as_str))),
+            event_kinds: by_symbol(data.events.iter().map(|e| e.kind)),
+            order_channels: by_symbol(data.orders.iter().map(|o| o.channel)),
+        }
+    }
+
+    /// What a field's values may be: the data's values, the label names in the user's
+    /// language, tier names, saved segment names.
+    pub fn values(
+        &self,
+        field: &Field,
+        chinese: bool,
+        tiers: &[String],
+        segments: &[String],
+    ) -> Vec<String> {
+        let names = |it: &mut dyn Iterator<Item = &'static str>| it.map(String::from).collect();
+        match field {
+            Field::City => self.cities.clone(),
+            Field::Province => self.provinces.clone(),
+            Field::Channel => self.channels.clone(),
+            Field::Level => self.levels.clone(),
+            Field::Owner => self.owners.clone(),
+            Field::Tags => self.tags.clone(),
+            Field::Events { .. } => self.event_kinds.clone(),
+            Field::ChannelOrders { .. } => self.order_channels.clone(),
+            Field::Lifecycle => names(&mut Stage::ALL.iter().map(|s| s.name(chinese))),
+            Field::RfmGroup => names(&mut RfmGroup::ALL.iter().map(|g| g.name(chinese))),
+            Field::Tier => tiers.to_vec(),
+            Field::InSegment { .. } => segments.to_vec(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Where in the grammar the caret stands.
