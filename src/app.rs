@@ -2,7 +2,9 @@
 
 use crate::components::{BusyOverlay, ConfirmDialog, Toasts, UnreadableBanner};
 use crate::i18n::{Lang, Msg};
-use crate::pages::{ComingSoon, CustomersPage, DashboardPage, SegmentsPage, SettingsPage};
+use crate::pages::{
+    ComingSoon, CustomersPage, DashboardPage, FunnelsPage, SegmentsPage, SettingsPage,
+};
 use crate::platform;
 use crate::route::{Route, View};
 use crate::state::{AppState, Persistence};
@@ -41,7 +43,7 @@ pub fn App() -> impl IntoView {
                     View::Dashboard => view! { <DashboardPage/> }.into_any(),
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
-                    View::Funnels => view! { <ComingSoon body=Msg::ComingFunnels/> }.into_any(),
+                    View::Funnels => view! { <FunnelsPage/> }.into_any(),
                     View::Import => view! { <ComingSoon body=Msg::ComingImport/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
                 }}

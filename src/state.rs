@@ -9,6 +9,7 @@ use crate::route::Route;
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
+use kezhi_core::funnel::{EventIndex, SavedFunnel};
 use kezhi_core::segment::saved::SavedSegment;
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
@@ -24,6 +25,8 @@ const LANG_KEY: &str = "kezhi:lang";
 const ANALYTICS_KEY: &str = "kezhi:analytics";
 /// Saved segments (queries, and for static ones their customers), remembered in this browser.
 const SEGMENTS_KEY: &str = "kezhi:segments";
+/// Saved funnels (definitions only), remembered in this browser.
+const FUNNELS_KEY: &str = "kezhi:funnels";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Persistence {
@@ -77,6 +80,9 @@ pub struct AppState {
     /// settings and shared by the dashboard, the list, the exports and the segments.
     pub metrics: Memo<Arc<Analytics>>,
     pub segments: RwSignal<Vec<SavedSegment>>,
+    pub funnels: RwSignal<Vec<SavedFunnel>>,
+    /// Each customer's events together, for funnels: built on first use after a data change.
+    pub event_index: Memo<Arc<EventIndex>>,
     /// The data was too big for storage: no further save is attempted until it is replaced.
     memory_only: RwSignal<bool>,
     repo: StoredValue<Repository<BrowserStore>>,
@@ -109,6 +115,12 @@ impl AppState {
             },
             |_, _| true,
         );
+        let event_index = Memo::new_with_compare(
+            move |_| {
+                data.with(|d| Arc::new(platform::timed("kezhi:event-index", || EventIndex::build(d))))
+            },
+            |_, _| true,
+        );
         AppState {
             data,
             lang: RwSignal::new(lang),
@@ -121,6 +133,8 @@ impl AppState {
             analytics,
             metrics,
             segments: RwSignal::new(kezhi_storage_web::get_pref(SEGMENTS_KEY).unwrap_or_default()),
+            funnels: RwSignal::new(kezhi_storage_web::get_pref(FUNNELS_KEY).unwrap_or_default()),
+            event_index,
             memory_only: RwSignal::new(false),
             repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
@@ -131,6 +145,12 @@ impl AppState {
     /// The analytics settings (tracked), with days counted in the user's time zone.
     pub fn analytics_settings(&self) -> AnalyticsSettings {
         in_local_time(self.analytics.get())
+    }
+
+    /// Changes the saved funnels and remembers them.
+    pub fn set_funnels(&self, edit: impl FnOnce(&mut Vec<SavedFunnel>)) {
+        self.funnels.update(edit);
+        self.remember(FUNNELS_KEY, &self.funnels.get_untracked());
     }
 
     /// Changes the saved segments and remembers them.
@@ -331,6 +351,8 @@ impl AppState {
                 // Segments are customer data too (static ones list customers).
                 self.segments.set(Vec::new());
                 kezhi_storage_web::remove_pref(SEGMENTS_KEY);
+                self.funnels.set(Vec::new());
+                kezhi_storage_web::remove_pref(FUNNELS_KEY);
                 self.memory_only.set(false);
                 self.persistence.set(Persistence::Saved);
                 self.toast(ToastKind::Info, self.tr(Msg::DataReset));
@@ -367,6 +389,12 @@ impl AppState {
             Some(SEGMENTS_KEY) => {
                 if let Some(list) = kezhi_storage_web::get_pref(SEGMENTS_KEY) {
                     self.segments.set(list);
+                }
+                return;
+            }
+            Some(FUNNELS_KEY) => {
+                if let Some(list) = kezhi_storage_web::get_pref(FUNNELS_KEY) {
+                    self.funnels.set(list);
                 }
                 return;
             }

@@ -61,6 +61,9 @@ fn restriction_params(state: AppState) -> (Option<String>, Option<String>) {
 /// What the customer list's URL restricts it to (a saved segment's name or a query), without
 /// evaluating it.
 pub fn restriction_name(state: AppState) -> Option<String> {
+    if state.route.with(|r| r.param("funnel").is_some()) {
+        return Some(state.tr(Msg::FilterFunnel).to_string());
+    }
     let (segment, query) = restriction_params(state);
     match segment {
         Some(id) => Some(
@@ -76,6 +79,12 @@ pub fn restriction_name(state: AppState) -> Option<String> {
 /// The customers a query (`sq`) or a saved segment (`segment`) in the customer list's URL
 /// selects, with what to call it; `None` when the URL names neither.
 pub fn restriction(state: AppState) -> Option<(String, HashSet<usize>)> {
+    // A funnel's drill-down (those who reached or dropped at a step).
+    if state.route.with(|r| r.param("funnel").is_some()) {
+        let (name, rows) = super::funnels::query::drill_rows(state)
+            .unwrap_or_else(|| (state.tr(Msg::FilterFunnel).to_string(), Vec::new()));
+        return Some((name, rows.into_iter().collect()));
+    }
     let (segment, query) = restriction_params(state);
     if let Some(id) = segment {
         let saved = state

@@ -160,3 +160,23 @@ console.table(rows);
     server3.close();
   }
 }
+
+// Funnels at scale: the 5-step purchase funnel over 1,000,000 events of 100,000 customers, by
+// the app's `bench_funnel` export — the event index, the funnel, and a 5-way breakdown.
+if (!process.env.ONLY || process.env.ONLY === 'funnel') {
+  const server4 = await startServer();
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server4.url + '#/settings');
+    const out = {};
+    for (const [what, name] of [[0, 'event index'], [1, 'funnel'], [2, 'funnel, 5-way breakdown']]) {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await page.evaluate((w) => window.kezhiWasm.bench_funnel(100000, 1000000, w), what));
+      out[`${name}, 100,000 customers × 1,000,000 events (ms)`] = runs.map((v) => Math.round(v));
+    }
+    console.log(JSON.stringify(out));
+  } finally {
+    await browser.close();
+    server4.close();
+  }
+}

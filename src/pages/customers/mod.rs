@@ -343,7 +343,8 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                                             .route
                                             .get_untracked()
                                             .with("segment", None)
-                                            .with("sq", None);
+                                            .with("sq", None)
+                                            .with("funnel", None);
                                         state.replace_route(route);
                                     }
                                 >

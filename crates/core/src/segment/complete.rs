@@ -199,7 +199,7 @@ pub fn complete(text: &str, caret: usize, known: &dyn Fn(&Field) -> Vec<String>)
         .map(|(_, s)| s)
         .filter(|s| seen.insert(s.insert.clone()))
         // Nothing to offer when the word is already complete.
-        .filter(|s| !(s.insert.eq_ignore_ascii_case(&partial) && !partial.is_empty()))
+        .filter(|s| partial.is_empty() || !s.insert.eq_ignore_ascii_case(&partial))
         .take(LIMIT)
         .collect();
     Completion {

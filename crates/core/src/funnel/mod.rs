@@ -1,0 +1,48 @@
+//! Funnels: how many customers went through ordered steps (visit → view → add to cart →
+//! checkout → pay) within a conversion window, where they dropped off, how long they took,
+//! and how that differs between groups and over time. The exact semantics are in
+//! docs/funnels.md.
+//!
+//! - `definition.rs`: steps, filters, window, order mode, date range; validation
+//! - `url.rs`: the compact text form for the URL
+//! - `index.rs`: [`EventIndex`], each customer's events together, built once per data change
+//! - `matching.rs`: which steps an event serves; events at one timestamp serving several
+//! - `path.rs`: one customer's furthest step and the path its times are measured on
+//! - `compute.rs`: the pass over all customers, results and drill-downs
+//! - `stats.rs`, `timing.rs`: counts, rates, periods; time-to-convert statistics
+//! - `breakdown.rs`: side-by-side funnels by a customer property
+//! - `templates.rs`: purchase, repurchase (from orders) and lifecycle stage funnels
+//!
+//! ```
+//! use kezhi_core::funnel::{EventIndex, FunnelOptions, compute, purchase_funnel};
+//! let data = kezhi_core::Dataset::default();
+//! let index = EventIndex::build(&data);
+//! let result = compute(&data, &index, &purchase_funnel(), &FunnelOptions::default())?;
+//! assert_eq!(result.stats.entered(), 0);
+//! # Ok::<(), kezhi_core::funnel::FunnelError>(())
+//! ```
+
+mod breakdown;
+mod compute;
+mod definition;
+mod index;
+mod matching;
+mod path;
+mod stats;
+mod templates;
+mod timing;
+mod url;
+
+pub use breakdown::{Breakdown, BreakdownGroup, compute_breakdown};
+pub use compute::{Drill, FunnelOptions, FunnelResult, compute};
+pub use definition::{
+    FunnelDefinition, FunnelError, MAX_STEPS, MAX_WINDOW_MS, MIN_STEPS, OrderMode, PropField,
+    PropFilter, SavedFunnel, Step, Window, WindowUnit,
+};
+pub use index::EventIndex;
+pub use stats::{FunnelStats, Period, PeriodCount, StepCount, rate};
+pub use templates::{
+    PURCHASE_STEPS, REPURCHASE_STEPS, STAGE_FUNNEL, TEMPLATES, event_label, purchase_funnel,
+    repurchase_funnel, stage_funnel,
+};
+pub use timing::{TIME_BUCKETS, TimeBucket, TimeStats, bucket_of};

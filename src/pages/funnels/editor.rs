@@ -1,0 +1,422 @@
+//! The funnel definition editor: steps (an event type each, with optional property filters),
+//! the conversion window, the order mode, the dates of step 1, the customers counted, the
+//! breakdown and the period of conversion over time.
+
+use super::query::{By, FunnelQuery, Kind, day_start, step_label};
+use crate::i18n::Msg;
+use crate::platform;
+use crate::state::{AppState, use_app};
+use kezhi_core::channel::CHANNELS;
+use kezhi_core::funnel::{
+    FunnelDefinition, MAX_STEPS, MIN_STEPS, OrderMode, PropField, PropFilter, Step, Window,
+    WindowUnit,
+};
+use kezhi_core::model::event_type;
+use kezhi_core::sym::Sym;
+use kezhi_core::time::{MS_PER_DAY, Timestamp};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// The ends of a range given only on one side: far outside any data.
+const OPEN_FROM: Timestamp = Timestamp(-(1 << 50));
+const OPEN_TO: Timestamp = Timestamp(1 << 50);
+
+/// Event types in the data, the most frequent first.
+fn event_kinds(state: AppState) -> Vec<String> {
+    state.data.with(|d| {
+        let mut counts: HashMap<Sym, usize> = HashMap::new();
+        for e in &d.events {
+            *counts.entry(e.kind).or_default() += 1;
+        }
+        let mut list: Vec<(Sym, usize)> = counts.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
+        list.into_iter().map(|(s, _)| s.as_str().to_string()).collect()
+    })
+}
+
+#[component]
+pub fn Editor(
+    query: Memo<FunnelQuery>,
+    draft: RwSignal<FunnelDefinition>,
+    set_draft: Callback<FunnelDefinition>,
+) -> impl IntoView {
+    let state = use_app();
+    let kinds = Memo::new(move |_| event_kinds(state));
+    let edit = move |f: &dyn Fn(&mut FunnelDefinition)| {
+        let mut d = draft.get_untracked();
+        f(&mut d);
+        set_draft.run(d);
+    };
+    let set_param = move |key: &'static str, value: Option<String>| {
+        let route = state
+            .route
+            .get_untracked()
+            .with(key, value)
+            .with("ds", None)
+            .with("dw", None)
+            .with("dg", None);
+        state.replace_route(route);
+    };
+    let repurchase = move || query.with(|q| q.kind == Kind::Repurchase);
+
+    let steps = move || {
+        let d = draft.get();
+        let n = d.steps.len();
+        let zh = state.lang.get().is_zh();
+        d.steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let current = step.event.as_str().to_string();
+                let mut options = kinds.get();
+                if !options.contains(&current) {
+                    options.insert(0, current.clone());
+                }
+                let filters = step
+                    .filters
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| filter_view(state, i, k, *f, edit))
+                    .collect_view();
+                view! {
+                    <li class="funnel-step" data-testid="funnel-step">
+                        <span class="funnel-step-no">{i + 1}</span>
+                        <select
+                            data-testid="funnel-step-event"
+                            aria-label=move || format!("{} {}", state.tr(Msg::FunnelStep), i + 1)
+                            prop:value=current.clone()
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                edit(&|d| {
+                                    if let Some(s) = d.steps.get_mut(i) {
+                                        s.event = Sym::new(&v);
+                                    }
+                                });
+                            }
+                        >
+                            {options
+                                .into_iter()
+                                .map(|k| {
+                                    let label = step_label(&k, zh);
+                                    view! { <option value=k.clone()>{label}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        {filters}
+                        <button
+                            class="btn btn-ghost btn-small"
+                            data-testid="funnel-filter-add"
+                            on:click=move |_| {
+                                edit(&|d| {
+                                    if let Some(s) = d.steps.get_mut(i) {
+                                        s.filters.push(PropFilter::new(PropField::Channel, CHANNELS[0].0));
+                                    }
+                                })
+                            }
+                        >
+                            {move || state.tr(Msg::FunnelAddFilter)}
+                        </button>
+                        <button
+                            class="btn btn-ghost btn-small"
+                            data-testid="funnel-step-remove"
+                            title=move || state.tr(Msg::Delete)
+                            aria-label=move || state.tr(Msg::Delete)
+                            disabled=n <= MIN_STEPS
+                            on:click=move |_| edit(&|d| {
+                                if d.steps.len() > MIN_STEPS && i < d.steps.len() {
+                                    d.steps.remove(i);
+                                }
+                            })
+                        >
+                            "×"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let add_step = move |_| {
+        edit(&|d| {
+            if d.steps.len() >= MAX_STEPS {
+                return;
+            }
+            // The purchase path's next step after the last one, else the last one again.
+            let last = d.steps.last().map(|s| s.event.as_str()).unwrap_or("");
+            let next = event_type::FUNNEL
+                .iter()
+                .position(|e| *e == last)
+                .and_then(|p| event_type::FUNNEL.get(p + 1))
+                .copied()
+                .unwrap_or(if last.is_empty() { event_type::VISIT } else { last });
+            d.steps.push(Step::new(next));
+        })
+    };
+    let window_value = move || draft.with(|d| d.window.value.to_string());
+    let window_unit = move || draft.with(|d| unit_code(d.window.unit));
+    let range_day = move |end: bool| {
+        draft.with(|d| {
+            d.range
+                .map(|(from, to)| match end {
+                    true if to == OPEN_TO => String::new(),
+                    false if from == OPEN_FROM => String::new(),
+                    true => to.plus_millis(-MS_PER_DAY).format_date(platform::local_offset()),
+                    false => from.format_date(platform::local_offset()),
+                })
+                .unwrap_or_default()
+        })
+    };
+    let set_range = move |end: bool, text: String| {
+        let date = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
+        edit(&|d| {
+            let (mut from, mut to) = d.range.map_or((None, None), |(f, t)| (Some(f), Some(t)));
+            let day = date.and_then(|x| {
+                if end {
+                    x.succ_opt().and_then(day_start)
+                } else {
+                    day_start(x)
+                }
+            });
+            if end {
+                to = day;
+            } else {
+                from = day;
+            }
+            // An open end is the far past or future: the range needs both.
+            d.range = match (from, to) {
+                (None, None) => None,
+                (f, t) => Some((f.unwrap_or(OPEN_FROM), t.unwrap_or(OPEN_TO))),
+            };
+        });
+    };
+    let error = move || draft.with(|d| d.validate().err()).map(|e| e.message(state.lang.get().is_zh()));
+
+    view! {
+        <div class="card funnel-editor">
+            <Show when=move || !repurchase()>
+                <h2>{move || state.tr(Msg::FunnelSteps)}</h2>
+                <ol class="funnel-steps">{steps}</ol>
+                <button
+                    class="btn"
+                    data-testid="funnel-step-add"
+                    disabled=move || draft.with(|d| d.steps.len() >= MAX_STEPS)
+                    on:click=add_step
+                >
+                    {move || state.tr(Msg::FunnelAddStep)}
+                </button>
+            </Show>
+            <div class="funnel-settings">
+                <Show
+                    when=move || !repurchase()
+                    fallback=move || view! {
+                        <label class="field">
+                            <span class="field-label">{move || state.tr(Msg::RepurchaseDays)}</span>
+                            <input
+                                type="number"
+                                min="1"
+                                data-testid="funnel-repurchase-days"
+                                prop:value=move || query.with(|q| q.repurchase_days.to_string())
+                                on:change=move |ev| set_param("rd", Some(event_target_value(&ev).trim().to_string()))
+                            />
+                        </label>
+                    }
+                >
+                    <label class="field">
+                        <span class="field-label">{move || state.tr(Msg::FunnelWindow)}</span>
+                        <span class="inline">
+                            <input
+                                type="number"
+                                min="1"
+                                class="builder-short"
+                                data-testid="funnel-window-value"
+                                prop:value=window_value
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev).trim().parse::<u32>().unwrap_or(0);
+                                    edit(&|d| d.window = Window::new(v, d.window.unit));
+                                }
+                            />
+                            <select
+                                data-testid="funnel-window-unit"
+                                aria-label=move || state.tr(Msg::BuilderUnit)
+                                prop:value=window_unit
+                                on:change=move |ev| {
+                                    let unit = unit_from_code(&event_target_value(&ev));
+                                    edit(&|d| d.window = Window::new(d.window.value, unit));
+                                }
+                            >
+                                <option value="minute">{move || state.tr(Msg::UnitMinutes)}</option>
+                                <option value="hour">{move || state.tr(Msg::UnitHours)}</option>
+                                <option value="day">{move || state.tr(Msg::UnitDays)}</option>
+                            </select>
+                        </span>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">{move || state.tr(Msg::FunnelMode)}</span>
+                        <select
+                            data-testid="funnel-mode"
+                            prop:value=move || draft.with(|d| if d.mode == OrderMode::Strict { "strict" } else { "sequential" })
+                            on:change=move |ev| {
+                                let strict = event_target_value(&ev) == "strict";
+                                edit(&|d| d.mode = if strict { OrderMode::Strict } else { OrderMode::Sequential });
+                            }
+                        >
+                            <option value="sequential">{move || state.tr(Msg::FunnelSequential)}</option>
+                            <option value="strict">{move || state.tr(Msg::FunnelStrict)}</option>
+                        </select>
+                    </label>
+                </Show>
+                <label class="field">
+                    <span class="field-label">{move || state.tr(Msg::FunnelRangeFrom)}</span>
+                    <input type="date" data-testid="funnel-from" prop:value=move || range_day(false)
+                        on:change=move |ev| set_range(false, event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || state.tr(Msg::To)}</span>
+                    <input type="date" data-testid="funnel-to" prop:value=move || range_day(true)
+                        on:change=move |ev| set_range(true, event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || state.tr(Msg::FunnelOnlySegment)}</span>
+                    <select
+                        data-testid="funnel-segment"
+                        prop:value=move || query.with(|q| q.segment.clone().unwrap_or_default())
+                        on:change=move |ev| set_param("seg", Some(event_target_value(&ev)))
+                    >
+                        <option value="">{move || state.tr(Msg::AllCustomersOption)}</option>
+                        {move || segment_options(state)}
+                    </select>
+                </label>
+                <Show when=move || !repurchase()>
+                    <label class="field">
+                        <span class="field-label">{move || state.tr(Msg::FunnelSplitBy)}</span>
+                        <select
+                            data-testid="funnel-breakdown"
+                            prop:value=move || query.with(|q| q.by.map(By::code).unwrap_or(""))
+                            on:change=move |ev| set_param("by", Some(event_target_value(&ev)))
+                        >
+                            <option value="">{move || state.tr(Msg::FunnelNoSplit)}</option>
+                            <option value="channel">{move || state.tr(Msg::Channel)}</option>
+                            <option value="city">{move || state.tr(Msg::City)}</option>
+                            <option value="level">{move || state.tr(Msg::MemberLevel)}</option>
+                            <option value="tier">{move || state.tr(Msg::Tier)}</option>
+                            <option value="stage">{move || state.tr(Msg::Lifecycle)}</option>
+                            <option value="segment">{move || state.tr(Msg::FilterSegment)}</option>
+                        </select>
+                    </label>
+                    <Show when=move || query.with(|q| q.by == Some(By::Segment))>
+                        <label class="field">
+                            <span class="field-label">{move || state.tr(Msg::FilterSegment)}</span>
+                            <select
+                                data-testid="funnel-breakdown-segment"
+                                prop:value=move || query.with(|q| q.by_segment.clone().unwrap_or_default())
+                                on:change=move |ev| set_param("bys", Some(event_target_value(&ev)))
+                            >
+                                <option value="">"—"</option>
+                                {move || segment_options(state)}
+                            </select>
+                        </label>
+                    </Show>
+                </Show>
+                <label class="field">
+                    <span class="field-label">{move || state.tr(Msg::FunnelOverTime)}</span>
+                    <select
+                        data-testid="funnel-period"
+                        prop:value=move || state.route.with(|r| r.param("per").unwrap_or("day").to_string())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            set_param("per", (v == "week").then_some(v));
+                        }
+                    >
+                        <option value="day">{move || state.tr(Msg::PeriodDay)}</option>
+                        <option value="week">{move || state.tr(Msg::PeriodWeek)}</option>
+                    </select>
+                </label>
+            </div>
+            {move || error().map(|e| view! { <p class="form-error" data-testid="funnel-error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+fn segment_options(state: AppState) -> impl IntoView {
+    state
+        .segments
+        .get()
+        .into_iter()
+        .map(|s| view! { <option value=s.id.clone()>{s.name.clone()}</option> })
+        .collect_view()
+}
+
+/// One property filter of a step: the property, the value, and removing it.
+fn filter_view(
+    state: AppState,
+    step: usize,
+    k: usize,
+    f: PropFilter,
+    edit: impl Fn(&dyn Fn(&mut FunnelDefinition)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let zh = state.lang.get_untracked().is_zh();
+    let set = move |next: Option<PropFilter>| {
+        edit(&|d| {
+            if let Some(s) = d.steps.get_mut(step)
+                && k < s.filters.len()
+            {
+                match next {
+                    Some(n) => s.filters[k] = n,
+                    None => {
+                        s.filters.remove(k);
+                    }
+                }
+            }
+        })
+    };
+    view! {
+        <span class="funnel-filter" data-testid="funnel-filter">
+            <select
+                data-testid="funnel-filter-field"
+                prop:value=f.field.code()
+                on:change=move |ev| {
+                    if let Some(field) = PropField::from_code(&event_target_value(&ev)) {
+                        set(Some(PropFilter { field, value: f.value }));
+                    }
+                }
+            >
+                {PropField::ALL.iter().map(|p| view! { <option value=p.code()>{p.name(zh)}</option> }).collect_view()}
+            </select>
+            "="
+            <input
+                type="text"
+                class="builder-short"
+                data-testid="funnel-filter-value"
+                list="funnel-channels"
+                prop:value=f.value.as_str()
+                on:change=move |ev| {
+                    let v = event_target_value(&ev).trim().to_string();
+                    if !v.is_empty() {
+                        set(Some(PropFilter::new(f.field, &v)));
+                    }
+                }
+            />
+            <datalist id="funnel-channels">
+                {CHANNELS.iter().map(|(code, _, _)| view! { <option value=*code></option> }).collect_view()}
+            </datalist>
+            <button class="btn btn-ghost btn-small" data-testid="funnel-filter-remove" aria-label=move || state.tr(Msg::Delete) on:click=move |_| set(None)>
+                "×"
+            </button>
+        </span>
+    }
+}
+
+fn unit_code(unit: WindowUnit) -> &'static str {
+    match unit {
+        WindowUnit::Minute => "minute",
+        WindowUnit::Hour => "hour",
+        WindowUnit::Day => "day",
+    }
+}
+
+fn unit_from_code(code: &str) -> WindowUnit {
+    match code {
+        "minute" => WindowUnit::Minute,
+        "hour" => WindowUnit::Hour,
+        _ => WindowUnit::Day,
+    }
+}

@@ -1,0 +1,213 @@
+//! Funnels (UI contract: `funnel-step-event`, `funnel-step-add`, `funnel-window-value`,
+//! `funnel-window-unit`, `funnel-result-step`): the definition editor, the results the core
+//! computes (counts, conversion, drop-off, time to convert, conversion over time, breakdowns),
+//! drill-downs into customer lists, templates and saved funnels. Everything the page shows is
+//! in its URL (`#/funnels?f=<definition>&…`), so a link reproduces it.
+
+mod editor;
+pub mod query;
+mod results;
+
+use crate::components::EmptyState;
+use crate::i18n::Msg;
+use crate::platform;
+use crate::route::{Route, View};
+use crate::state::{ToastKind, use_app};
+use editor::Editor;
+use kezhi_core::funnel::{FunnelDefinition, SavedFunnel, TEMPLATES, purchase_funnel};
+use leptos::prelude::*;
+use query::FunnelQuery;
+use results::{Results, StageFunnel};
+
+#[component]
+pub fn FunnelsPage() -> impl IntoView {
+    let state = use_app();
+    let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
+    let query = Memo::new(move |_| {
+        let zh = state.lang.get().is_zh();
+        state.route.with(|r| FunnelQuery::from_route(r, zh))
+    });
+    // The definition being edited: it may be briefly invalid (a window of 0 while typing),
+    // which the URL cannot hold, so the editor works on this copy and writes every valid
+    // state to the URL; a new URL (a template, a saved funnel, back) replaces it.
+    let draft = RwSignal::new(
+        query
+            .get_untracked()
+            .definition
+            .unwrap_or_else(|_| purchase_funnel()),
+    );
+    Effect::new(move |_| {
+        if let Ok(d) = query.get().definition
+            && d != draft.get_untracked()
+        {
+            draft.set(d);
+        }
+    });
+    let set_draft = Callback::new(move |d: FunnelDefinition| {
+        let valid = d.validate().is_ok();
+        let text = d.to_url();
+        draft.set(d);
+        if valid {
+            // A new definition clears a drill-down of the old one.
+            let route = state
+                .route
+                .get_untracked()
+                .with("f", Some(text))
+                .with("ds", None)
+                .with("dw", None)
+                .with("dg", None);
+            state.replace_route(route);
+        }
+    });
+    // Every recomputation counts as a change: comparing results would cost as much.
+    let computed = Memo::new_with_compare(
+        move |_| {
+            let q = query.get();
+            let d = draft.get();
+            query::compute(state, &q, &d).map(std::sync::Arc::new)
+        },
+        |_, _| true,
+    );
+
+    let templates = move || {
+        let zh = state.lang.get().is_zh();
+        TEMPLATES
+            .iter()
+            .map(|(code, name_zh, name_en)| {
+                let label = if zh { *name_zh } else { *name_en };
+                let code = *code;
+                view! {
+                    <button
+                        class="btn chip-btn"
+                        data-testid="funnel-template"
+                        data-code=code
+                        on:click=move |_| {
+                            let base = Route::new(View::Funnels);
+                            let route = match code {
+                                "repurchase" => base.with("kind", Some("repurchase".into())),
+                                "stages" => base.with("kind", Some("stages".into())),
+                                _ => base.with("f", Some(purchase_funnel().to_url())),
+                            };
+                            state.navigate(route);
+                        }
+                    >
+                        {label}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let stages_only = Memo::new(move |_| state.route.with(|r| r.param("kind") == Some("stages")));
+
+    view! {
+        <section class="page funnels">
+            <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
+                <header class="page-head">
+                    <h1>{move || state.tr(Msg::NavFunnels)}</h1>
+                    <div class="chips">{templates}</div>
+                </header>
+                <Show
+                    when=move || !stages_only.get()
+                    fallback=move || view! { <StageFunnel/> }
+                >
+                    <div class="funnels-layout">
+                        <div class="funnels-main">
+                            <Editor query=query draft=draft set_draft=set_draft/>
+                            <Results query=query draft=draft computed=computed/>
+                        </div>
+                        <aside class="funnels-side">
+                            <SavedFunnels draft=draft/>
+                            <StageFunnel/>
+                        </aside>
+                    </div>
+                </Show>
+            </Show>
+        </section>
+    }
+}
+
+/// Saving the current funnel under a name, and the saved ones.
+#[component]
+fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
+    let state = use_app();
+    let name = RwSignal::new(String::new());
+    let save = move |_| {
+        let n = name.get_untracked().trim().to_string();
+        if n.is_empty() {
+            state.toast(ToastKind::Error, state.tr(Msg::FunnelNameNeeded));
+            return;
+        }
+        let definition = draft.get_untracked();
+        if let Err(e) = definition.validate() {
+            state.toast(ToastKind::Error, e.message(state.lang.get_untracked().is_zh()));
+            return;
+        }
+        state.set_funnels(|list| {
+            list.push(SavedFunnel {
+                id: platform::random_hex::<6>(),
+                name: n,
+                definition,
+                updated_at: platform::now(),
+            })
+        });
+        name.set(String::new());
+        state.toast(ToastKind::Info, state.tr(Msg::FunnelSaved));
+    };
+    let items = move || {
+        state
+            .funnels
+            .get()
+            .into_iter()
+            .map(|f| {
+                let url = f.definition.to_url();
+                let id = f.id.clone();
+                view! {
+                    <li class="segment-item" data-testid="funnel-item" data-name=f.name.clone()>
+                        <a
+                            class="btn btn-link"
+                            data-testid="funnel-load"
+                            href=Route::new(View::Funnels).with("f", Some(url)).to_hash()
+                        >
+                            {f.name.clone()}
+                        </a>
+                        <span class="muted small">{f.definition.steps.len()} " " {move || state.tr(Msg::FunnelStepsUnit)}</span>
+                        <button
+                            class="btn btn-ghost"
+                            data-testid="funnel-delete"
+                            on:click=move |_| {
+                                let id = id.clone();
+                                state.set_funnels(|list| list.retain(|x| x.id != id));
+                            }
+                        >
+                            {move || state.tr(Msg::Delete)}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="card">
+            <h2>{move || state.tr(Msg::SavedFunnels)}</h2>
+            <div class="segment-save">
+                <input
+                    type="text"
+                    data-testid="funnel-name"
+                    placeholder=move || state.tr(Msg::FunnelName)
+                    aria-label=move || state.tr(Msg::FunnelName)
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+                <button class="btn btn-primary" data-testid="funnel-save" on:click=save>
+                    {move || state.tr(Msg::Save)}
+                </button>
+            </div>
+            <Show
+                when=move || state.funnels.with(|f| !f.is_empty())
+                fallback=move || view! { <p class="muted">{move || state.tr(Msg::NoSavedFunnels)}</p> }
+            >
+                <ul class="segment-list">{items}</ul>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,371 @@
+//! The funnel page's state in its URL, and computing what it shows — shared with the customer
+//! list, which lists a funnel's drill-down (`#/customers?funnel=<the funnel page's hash>`).
+
+use crate::platform;
+use crate::route::Route;
+use crate::state::AppState;
+use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
+use kezhi_core::funnel::{
+    Breakdown, Drill, EventIndex, FunnelDefinition, FunnelOptions, FunnelResult, Period,
+    compute_breakdown, purchase_funnel, repurchase_funnel,
+};
+use kezhi_core::segment::membership;
+use kezhi_core::sym::Sym;
+use kezhi_core::time::Timestamp;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// Groups shown side by side in a breakdown; the rest is "other".
+pub const TOP_GROUPS: usize = 5;
+/// The repurchase funnel's default window.
+pub const REPURCHASE_DAYS: u32 = 90;
+
+/// What the funnel counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Behaviour events through the definition's steps.
+    Events,
+    /// A first paid order, then a second within `rd` days.
+    Repurchase,
+}
+
+/// A customer property the funnel is split by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    Channel,
+    City,
+    Level,
+    Tier,
+    Stage,
+    /// Members of one saved segment against everyone else.
+    Segment,
+}
+
+impl By {
+    pub const ALL: [By; 6] = [
+        By::Channel,
+        By::City,
+        By::Level,
+        By::Tier,
+        By::Stage,
+        By::Segment,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            By::Channel => "channel",
+            By::City => "city",
+            By::Level => "level",
+            By::Tier => "tier",
+            By::Stage => "stage",
+            By::Segment => "segment",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<By> {
+        By::ALL.into_iter().find(|b| b.code() == code)
+    }
+}
+
+/// The funnel page's URL parameters, read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunnelQuery {
+    pub kind: Kind,
+    /// The definition in the URL (`f`), or the purchase funnel; an unreadable one is the
+    /// error text.
+    pub definition: Result<FunnelDefinition, String>,
+    pub repurchase_days: u32,
+    /// A saved segment's id: only its members are counted.
+    pub segment: Option<String>,
+    pub by: Option<By>,
+    /// The segment of a by-segment breakdown.
+    pub by_segment: Option<String>,
+    pub period: Period,
+    /// The drill-down: step (0-based), reached or dropped, and a breakdown group.
+    pub drill: Option<(usize, Drill, Option<usize>)>,
+}
+
+impl FunnelQuery {
+    pub fn from_route(r: &Route, chinese: bool) -> FunnelQuery {
+        let definition = match r.param("f") {
+            Some(text) => FunnelDefinition::from_url(text).map_err(|e| e.message(chinese)),
+            None => Ok(purchase_funnel()),
+        };
+        let drill = r
+            .param("ds")
+            .and_then(|s| s.parse::<usize>().ok())
+            .and_then(|s| s.checked_sub(1))
+            .map(|step| {
+                let which = if r.param("dw") == Some("dropped") {
+                    Drill::Dropped
+                } else {
+                    Drill::Reached
+                };
+                (step, which, r.param("dg").and_then(|g| g.parse().ok()))
+            });
+        FunnelQuery {
+            kind: if r.param("kind") == Some("repurchase") {
+                Kind::Repurchase
+            } else {
+                Kind::Events
+            },
+            definition,
+            repurchase_days: r
+                .param("rd")
+                .and_then(|d| d.parse().ok())
+                .filter(|d| *d > 0)
+                .unwrap_or(REPURCHASE_DAYS),
+            segment: r.param("seg").map(str::to_string),
+            by: r.param("by").and_then(By::from_code),
+            by_segment: r.param("bys").map(str::to_string),
+            period: if r.param("per") == Some("week") {
+                Period::Week
+            } else {
+                Period::Day
+            },
+            drill,
+        }
+    }
+}
+
+/// A computed funnel, split by a property when the query asks for it.
+#[derive(Clone, Debug, Default)]
+pub struct Computed {
+    pub result: FunnelResult,
+    pub breakdown: Option<Breakdown>,
+    /// Names of the breakdown keys (index = key).
+    pub group_names: Vec<String>,
+}
+
+impl Computed {
+    /// The customers (positions) a drill-down lists.
+    pub fn drill(&self, step: usize, which: Drill, group: Option<usize>) -> Vec<usize> {
+        match (group, &self.breakdown) {
+            (Some(g), Some(b)) => b.drill(g, step, which),
+            _ => self.result.drill(step, which),
+        }
+    }
+
+    /// The name of a breakdown group ("other" for the folded rest).
+    pub fn group_name(&self, group: usize, other: &str) -> String {
+        self.breakdown
+            .as_ref()
+            .and_then(|b| b.groups.get(group))
+            .map(|g| match g.key {
+                Some(k) => self
+                    .group_names
+                    .get(k as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                None => other.to_string(),
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Computes the funnel a query and definition describe (tracked: reruns when the data, the
+/// metrics or the saved segments change).
+pub fn compute(
+    state: AppState,
+    q: &FunnelQuery,
+    definition: &FunnelDefinition,
+) -> Result<Computed, String> {
+    let zh = state.lang.get().is_zh();
+    let eligible = match &q.segment {
+        Some(id) => Some(segment_flags(state, id)?),
+        None => None,
+    };
+    let options = FunnelOptions {
+        eligible: eligible.as_deref(),
+        offset: platform::local_offset(),
+        period: q.period,
+    };
+    if q.kind == Kind::Repurchase {
+        let result = state
+            .data
+            .with(|d| repurchase_funnel(d, q.repurchase_days, definition.range, &options))
+            .map_err(|e| e.message(zh))?;
+        return Ok(Computed {
+            result,
+            ..Computed::default()
+        });
+    }
+    definition.validate().map_err(|e| e.message(zh))?;
+    let index: std::sync::Arc<EventIndex> = state.event_index.get();
+    let (keys, group_names) = match q.by {
+        Some(by) => breakdown_keys(state, by, q.by_segment.as_deref())?,
+        None => (Vec::new(), Vec::new()),
+    };
+    state.data.with(|d| {
+        platform::timed("kezhi:funnel", || {
+            if q.by.is_some() {
+                let b = compute_breakdown(d, &index, definition, &options, &keys, TOP_GROUPS)
+                    .map_err(|e| e.message(zh))?;
+                Ok(Computed {
+                    result: b.total.clone(),
+                    breakdown: Some(b),
+                    group_names,
+                })
+            } else {
+                kezhi_core::funnel::compute(d, &index, definition, &options)
+                    .map(|result| Computed {
+                        result,
+                        ..Computed::default()
+                    })
+                    .map_err(|e| e.message(zh))
+            }
+        })
+    })
+}
+
+/// One flag per customer: a member of the saved segment.
+fn segment_flags(state: AppState, id: &str) -> Result<Vec<bool>, String> {
+    let zh = state.lang.get().is_zh();
+    let saved = state
+        .segments
+        .with(|l| l.iter().find(|s| s.id == id).cloned())
+        .ok_or_else(|| {
+            if zh {
+                "所选分群已被删除".to_string()
+            } else {
+                "the chosen segment was deleted".to_string()
+            }
+        })?;
+    let settings = state.analytics_settings();
+    let analytics = state.metrics.get();
+    let rows = state.data.with(|d| {
+        state
+            .segments
+            .with(|all| membership::members(d, &analytics, &settings, &saved, all))
+    });
+    let rows = rows.map_err(|e| e.message(zh))?;
+    let mut flags = vec![false; state.data.with(|d| d.customers.len())];
+    for i in rows {
+        if let Some(f) = flags.get_mut(i) {
+            *f = true;
+        }
+    }
+    Ok(flags)
+}
+
+/// Each customer's group for a breakdown, and the groups' names.
+fn breakdown_keys(
+    state: AppState,
+    by: By,
+    segment: Option<&str>,
+) -> Result<(Vec<u32>, Vec<String>), String> {
+    let zh = state.lang.get().is_zh();
+    let missing = if zh { "（未填）" } else { "(none)" };
+    let mut names: Vec<String> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut key = |name: &str| -> u32 {
+        let name = if name.trim().is_empty() { missing } else { name };
+        *seen.entry(name.to_string()).or_insert_with(|| {
+            names.push(name.to_string());
+            (names.len() - 1) as u32
+        })
+    };
+    let keys: Vec<u32> = match by {
+        By::Segment => {
+            let Some(id) = segment else {
+                return Err(if zh {
+                    "请选择用于拆分的分群".into()
+                } else {
+                    "choose the segment to split by".into()
+                });
+            };
+            let name = state
+                .segments
+                .with(|l| l.iter().find(|s| s.id == id).map(|s| s.name.clone()))
+                .unwrap_or_default();
+            let flags = segment_flags(state, id)?;
+            let (inside, outside) = if zh {
+                (format!("属于 {name}"), format!("不属于 {name}"))
+            } else {
+                (format!("in {name}"), format!("not in {name}"))
+            };
+            names = vec![inside, outside];
+            flags.iter().map(|&f| if f { 0 } else { 1 }).collect()
+        }
+        By::Tier | By::Stage => {
+            let analytics = state.metrics.get();
+            analytics
+                .customers
+                .iter()
+                .map(|m| match by {
+                    By::Tier => key(m.tier.map_or("", |t| analytics.tier_name(t, zh))),
+                    _ => key(m.stage.map_or("", |s| s.name(zh))),
+                })
+                .collect()
+        }
+        _ => state.data.with(|d| {
+            d.customers
+                .iter()
+                .map(|c| {
+                    let sym = |s: Option<Sym>| s.map_or("", Sym::as_str);
+                    match by {
+                        By::Channel => key(display(&CHANNELS, sym(c.channel), zh)),
+                        By::Level => key(display(&MEMBER_LEVELS, sym(c.member_level), zh)),
+                        _ => key(sym(c.city)),
+                    }
+                })
+                .collect()
+        }),
+    };
+    Ok((keys, names))
+}
+
+/// A local calendar day as the start of step 1's range (`to` days are inclusive, so the
+/// range ends at the start of the next day).
+pub fn day_start(date: chrono::NaiveDate) -> Option<Timestamp> {
+    Timestamp::start_of_day(date, platform::local_offset())
+}
+
+/// The customers a funnel drill-down in the customer list's URL (`funnel`) selects, with
+/// what to call it; `None` when the URL has none.
+pub fn drill_rows(state: AppState) -> Option<(String, Vec<usize>)> {
+    let hash = state.route.with(|r| r.param("funnel").map(str::to_string))?;
+    let zh = state.lang.get().is_zh();
+    let route = Route::parse(&hash);
+    let q = FunnelQuery::from_route(&route, zh);
+    let (step, which, group) = q.drill?;
+    let definition = q.definition.clone().ok()?;
+    let computed = compute(state, &q, &definition).ok()?;
+    let rows = computed.drill(step, which, group);
+    Some((drill_name(&q, &definition, step, which, zh), rows))
+}
+
+/// "加购 · 流失" / "Add to cart · dropped".
+pub fn drill_name(
+    q: &FunnelQuery,
+    definition: &FunnelDefinition,
+    step: usize,
+    which: Drill,
+    zh: bool,
+) -> String {
+    let label = match q.kind {
+        Kind::Repurchase => kezhi_core::funnel::REPURCHASE_STEPS
+            .get(step)
+            .map(|(z, e)| if zh { *z } else { *e })
+            .unwrap_or("")
+            .to_string(),
+        Kind::Events => definition
+            .steps
+            .get(step)
+            .map(|s| step_label(s.event.as_str(), zh))
+            .unwrap_or_default(),
+    };
+    let what = match (which, zh) {
+        (Drill::Reached, true) => "到达",
+        (Drill::Reached, false) => "reached",
+        (Drill::Dropped, true) => "流失",
+        (Drill::Dropped, false) => "dropped",
+    };
+    format!("{} {} · {label} · {what}", if zh { "漏斗" } else { "Funnel" }, step + 1)
+}
+
+/// An event type with its label when it has one: "加购 add_to_cart".
+pub fn step_label(event: &str, zh: bool) -> String {
+    match kezhi_core::funnel::event_label(event, zh) {
+        Some(l) => format!("{l} ({event})"),
+        None => event.to_string(),
+    }
+}
