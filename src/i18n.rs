@@ -959,7 +959,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             FunnelTimeTitle => "Time to convert",
             SaveAsStaticSegment => "Save as static segment",
             StageFunnelTitle => "Lifecycle stage funnel",
-            StageFunnelHint => "Each customer counts at their current stage (at risk and churned are off this path)",
+            StageFunnelHint => {
+                "Each customer counts at their current stage (at risk and churned are off this path)"
+            }
             FilterFunnel => "Funnel drill-down",
             BuilderDrag => "Drag to reorder, or into or out of a group",
             BuilderDropHere => "Drop here to put it last in this group",

@@ -8,8 +8,8 @@ use crate::platform;
 use crate::route::Route;
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
-use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::funnel::{EventIndex, SavedFunnel};
+use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::segment::saved::SavedSegment;
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
@@ -117,7 +117,11 @@ impl AppState {
         );
         let event_index = Memo::new_with_compare(
             move |_| {
-                data.with(|d| Arc::new(platform::timed("kezhi:event-index", || EventIndex::build(d))))
+                data.with(|d| {
+                    Arc::new(platform::timed("kezhi:event-index", || {
+                        EventIndex::build(d)
+                    }))
+                })
             },
             |_, _| true,
         );

@@ -30,7 +30,9 @@ fn event_kinds(state: AppState) -> Vec<String> {
         }
         let mut list: Vec<(Sym, usize)> = counts.into_iter().collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
-        list.into_iter().map(|(s, _)| s.as_str().to_string()).collect()
+        list.into_iter()
+            .map(|(s, _)| s.as_str().to_string())
+            .collect()
     })
 }
 
@@ -147,7 +149,11 @@ pub fn Editor(
                 .position(|e| *e == last)
                 .and_then(|p| event_type::FUNNEL.get(p + 1))
                 .copied()
-                .unwrap_or(if last.is_empty() { event_type::VISIT } else { last });
+                .unwrap_or(if last.is_empty() {
+                    event_type::VISIT
+                } else {
+                    last
+                });
             d.steps.push(Step::new(next));
         })
     };
@@ -159,7 +165,9 @@ pub fn Editor(
                 .map(|(from, to)| match end {
                     true if to == OPEN_TO => String::new(),
                     false if from == OPEN_FROM => String::new(),
-                    true => to.plus_millis(-MS_PER_DAY).format_date(platform::local_offset()),
+                    true => to
+                        .plus_millis(-MS_PER_DAY)
+                        .format_date(platform::local_offset()),
                     false => from.format_date(platform::local_offset()),
                 })
                 .unwrap_or_default()
@@ -188,7 +196,11 @@ pub fn Editor(
             };
         });
     };
-    let error = move || draft.with(|d| d.validate().err()).map(|e| e.message(state.lang.get().is_zh()));
+    let error = move || {
+        draft
+            .with(|d| d.validate().err())
+            .map(|e| e.message(state.lang.get().is_zh()))
+    };
 
     view! {
         <div class="card funnel-editor">

@@ -139,7 +139,10 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
         }
         let definition = draft.get_untracked();
         if let Err(e) = definition.validate() {
-            state.toast(ToastKind::Error, e.message(state.lang.get_untracked().is_zh()));
+            state.toast(
+                ToastKind::Error,
+                e.message(state.lang.get_untracked().is_zh()),
+            );
             return;
         }
         state.set_funnels(|list| {

@@ -257,7 +257,11 @@ fn breakdown_keys(
     let mut names: Vec<String> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut key = |name: &str| -> u32 {
-        let name = if name.trim().is_empty() { missing } else { name };
+        let name = if name.trim().is_empty() {
+            missing
+        } else {
+            name
+        };
         *seen.entry(name.to_string()).or_insert_with(|| {
             names.push(name.to_string());
             (names.len() - 1) as u32
@@ -322,7 +326,9 @@ pub fn day_start(date: chrono::NaiveDate) -> Option<Timestamp> {
 /// The customers a funnel drill-down in the customer list's URL (`funnel`) selects, with
 /// what to call it; `None` when the URL has none.
 pub fn drill_rows(state: AppState) -> Option<(String, Vec<usize>)> {
-    let hash = state.route.with(|r| r.param("funnel").map(str::to_string))?;
+    let hash = state
+        .route
+        .with(|r| r.param("funnel").map(str::to_string))?;
     let zh = state.lang.get().is_zh();
     let route = Route::parse(&hash);
     let q = FunnelQuery::from_route(&route, zh);
@@ -359,7 +365,11 @@ pub fn drill_name(
         (Drill::Dropped, true) => "流失",
         (Drill::Dropped, false) => "dropped",
     };
-    format!("{} {} · {label} · {what}", if zh { "漏斗" } else { "Funnel" }, step + 1)
+    format!(
+        "{} {} · {label} · {what}",
+        if zh { "漏斗" } else { "Funnel" },
+        step + 1
+    )
 }
 
 /// An event type with its label when it has one: "加购 add_to_cart".

@@ -75,7 +75,14 @@ fn set_drill(state: AppState, step: usize, which: Drill, group: Option<usize>) {
         .with("ds", Some((step + 1).to_string()))
         .with(
             "dw",
-            Some(if which == Drill::Dropped { "dropped" } else { "reached" }.into()),
+            Some(
+                if which == Drill::Dropped {
+                    "dropped"
+                } else {
+                    "reached"
+                }
+                .into(),
+            ),
         )
         .with("dg", group.map(|g| g.to_string()));
     state.replace_route(route);
@@ -95,7 +102,8 @@ pub fn Results(
     };
     let error = move || {
         // The editor already shows a definition's own error.
-        let valid = draft.with(|d| d.validate().is_ok()) || query.with(|q| q.kind == Kind::Repurchase);
+        let valid =
+            draft.with(|d| d.validate().is_ok()) || query.with(|q| q.kind == Kind::Repurchase);
         computed
             .with(|c| c.as_ref().err().cloned())
             .filter(|_| valid)
@@ -175,9 +183,21 @@ pub fn Results(
         ChartData {
             labels: step_labels(),
             series: vec![
-                Series { name: Msg::CustomersUnitTitle, unit: Unit::Count, plotted: true },
-                Series { name: Msg::FunnelFromFirst, unit: Unit::Permyriad, plotted: false },
-                Series { name: Msg::FunnelDropped, unit: Unit::Count, plotted: false },
+                Series {
+                    name: Msg::CustomersUnitTitle,
+                    unit: Unit::Count,
+                    plotted: true,
+                },
+                Series {
+                    name: Msg::FunnelFromFirst,
+                    unit: Unit::Permyriad,
+                    plotted: false,
+                },
+                Series {
+                    name: Msg::FunnelDropped,
+                    unit: Unit::Count,
+                    plotted: false,
+                },
             ],
             values: s
                 .steps
@@ -241,8 +261,15 @@ pub fn Results(
         let zh = state.lang.get().is_zh();
         let t = &c.result.stats.overall_time;
         ChartData {
-            labels: TIME_BUCKETS.iter().map(|b| b.label(zh).to_string()).collect(),
-            series: vec![Series { name: Msg::CustomersUnitTitle, unit: Unit::Count, plotted: true }],
+            labels: TIME_BUCKETS
+                .iter()
+                .map(|b| b.label(zh).to_string())
+                .collect(),
+            series: vec![Series {
+                name: Msg::CustomersUnitTitle,
+                unit: Unit::Count,
+                plotted: true,
+            }],
             values: t.histogram.iter().map(|n| vec![i64::from(*n)]).collect(),
             stacked: false,
         }
@@ -255,12 +282,28 @@ pub fn Results(
         ChartData {
             labels: periods
                 .iter()
-                .map(|p| p.date().map(|d| d.format("%m-%d").to_string()).unwrap_or_default())
+                .map(|p| {
+                    p.date()
+                        .map(|d| d.format("%m-%d").to_string())
+                        .unwrap_or_default()
+                })
                 .collect(),
             series: vec![
-                Series { name: Msg::FunnelEntered, unit: Unit::Count, plotted: true },
-                Series { name: Msg::FunnelConverted, unit: Unit::Count, plotted: true },
-                Series { name: Msg::Conversion, unit: Unit::Permyriad, plotted: false },
+                Series {
+                    name: Msg::FunnelEntered,
+                    unit: Unit::Count,
+                    plotted: true,
+                },
+                Series {
+                    name: Msg::FunnelConverted,
+                    unit: Unit::Count,
+                    plotted: true,
+                },
+                Series {
+                    name: Msg::Conversion,
+                    unit: Unit::Permyriad,
+                    plotted: false,
+                },
             ],
             values: periods
                 .iter()
@@ -333,16 +376,21 @@ fn Drilled(
         let n = name.get_untracked().trim().to_string();
         let n = if n.is_empty() { title } else { n };
         let now = platform::now();
-        let ids = state
-            .data
-            .with_untracked(|d| rows.iter().filter_map(|&i| d.customers.get(i).map(|c| c.id)).collect());
+        let ids = state.data.with_untracked(|d| {
+            rows.iter()
+                .filter_map(|&i| d.customers.get(i).map(|c| c.id))
+                .collect()
+        });
         state.set_segments(|list| {
             list.push(SavedSegment {
                 id: platform::random_hex::<6>(),
                 name: n,
                 // A static snapshot: the query is only a note of where it came from.
                 query: String::new(),
-                snapshot: Some(Snapshot { taken_at: now, customers: ids }),
+                snapshot: Some(Snapshot {
+                    taken_at: now,
+                    customers: ids,
+                }),
                 updated_at: now,
             })
         });
@@ -351,11 +399,17 @@ fn Drilled(
     };
     let open = move |_| {
         let here = state.route.get_untracked().to_hash();
-        let route = Route::new(View::Customers).with("funnel", Some(here.trim_start_matches("#/").to_string()));
+        let route = Route::new(View::Customers)
+            .with("funnel", Some(here.trim_start_matches("#/").to_string()));
         state.navigate(route);
     };
     let close = move |_| {
-        let route = state.route.get_untracked().with("ds", None).with("dw", None).with("dg", None);
+        let route = state
+            .route
+            .get_untracked()
+            .with("ds", None)
+            .with("dw", None)
+            .with("dg", None);
         state.replace_route(route);
     };
     move || {
