@@ -27,12 +27,11 @@ pub fn duration(ms: i64, zh: bool) -> String {
     } else {
         (" d", " h", " min", " s")
     };
-    let sep = if zh { " " } else { " " };
     if ms >= MS_PER_DAY {
         format!("{:.1}{d}", ms as f64 / MS_PER_DAY as f64)
     } else if ms >= MS_PER_HOUR {
         format!(
-            "{}{h}{sep}{}{m}",
+            "{}{h} {}{m}",
             ms / MS_PER_HOUR,
             (ms % MS_PER_HOUR) / MS_PER_MINUTE
         )
