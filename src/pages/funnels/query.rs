@@ -339,7 +339,7 @@ pub fn drill_rows(state: AppState) -> Option<(String, Vec<usize>)> {
     Some((drill_name(&q, &definition, step, which, zh), rows))
 }
 
-/// "加购 · 流失" / "Add to cart · dropped".
+/// "第 3 步 加购 (add_to_cart) · 流失" / "Step 3 Add to cart (add_to_cart) · dropped".
 pub fn drill_name(
     q: &FunnelQuery,
     definition: &FunnelDefinition,
@@ -365,11 +365,11 @@ pub fn drill_name(
         (Drill::Dropped, true) => "流失",
         (Drill::Dropped, false) => "dropped",
     };
-    format!(
-        "{} {} · {label} · {what}",
-        if zh { "漏斗" } else { "Funnel" },
-        step + 1
-    )
+    if zh {
+        format!("第 {} 步 {label} · {what}", step + 1)
+    } else {
+        format!("Step {} {label} · {what}", step + 1)
+    }
 }
 
 /// An event type with its label when it has one: "加购 add_to_cart".
