@@ -11,11 +11,13 @@ use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
 use kezhi_core::funnel::{EventIndex, SavedFunnel};
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::segment::saved::SavedSegment;
+use kezhi_core::store::backup::{Backup, write_backup};
 use kezhi_core::store::{
     KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
 };
 use kezhi_storage_web::BrowserStore;
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +29,14 @@ const ANALYTICS_KEY: &str = "kezhi:analytics";
 const SEGMENTS_KEY: &str = "kezhi:segments";
 /// Saved funnels (definitions only), remembered in this browser.
 const FUNNELS_KEY: &str = "kezhi:funnels";
+/// The preferences a backup carries with the data (the language stays the browser's).
+const BACKUP_SETTINGS: [&str; 5] = [
+    ANALYTICS_KEY,
+    SEGMENTS_KEY,
+    FUNNELS_KEY,
+    "kezhi:columns",
+    "kezhi:column-widths",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Persistence {
@@ -149,6 +159,51 @@ impl AppState {
     /// The analytics settings (tracked), with days counted in the user's time zone.
     pub fn analytics_settings(&self) -> AnalyticsSettings {
         in_local_time(self.analytics.get())
+    }
+
+    /// The backup file of all data and the settings that belong to it.
+    pub fn download_backup(&self) {
+        let settings: BTreeMap<String, serde_json::Value> = BACKUP_SETTINGS
+            .iter()
+            .filter_map(|k| {
+                kezhi_storage_web::get_pref::<serde_json::Value>(k).map(|v| (k.to_string(), v))
+            })
+            .collect();
+        let file = self.data.with_untracked(|d| {
+            platform::timed("kezhi:backup", || {
+                write_backup(d, settings, platform::now())
+            })
+        });
+        let name = format!("kezhi-backup-{}.json", platform::today());
+        if let Err(e) = platform::download(&name, "application/json", &file) {
+            self.toast(ToastKind::Error, e);
+        }
+    }
+
+    /// Replaces all data and those settings with a backup's (stored if it fits, else kept in
+    /// this page, labelled "not saved").
+    pub fn restore_backup(&self, backup: Backup) {
+        for (key, value) in &backup.settings {
+            // Only the keys a backup is made of: a file cannot plant other preferences.
+            if BACKUP_SETTINGS.contains(&key.as_str()) {
+                let _ = kezhi_storage_web::set_pref(key, value);
+            }
+        }
+        for key in BACKUP_SETTINGS {
+            if !backup.settings.contains_key(key) {
+                kezhi_storage_web::remove_pref(key);
+            }
+        }
+        self.analytics
+            .set(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
+        self.segments
+            .set(kezhi_storage_web::get_pref(SEGMENTS_KEY).unwrap_or_default());
+        self.funnels
+            .set(kezhi_storage_web::get_pref(FUNNELS_KEY).unwrap_or_default());
+        let mut data = backup.data;
+        self.replace_data(&mut data);
+        self.data.set(data);
+        self.toast(ToastKind::Info, self.tr(Msg::Restored));
     }
 
     /// Changes the saved funnels and remembers them.

@@ -203,8 +203,11 @@ pub fn SegmentsPage() -> impl IntoView {
         }
         let handle = set_timeout_with_handle(
             move || {
-                let route = state.route.get_untracked().with("q", Some(v.clone()));
-                state.replace_route(route);
+                // The user may have left the page within the pause: the query is not theirs.
+                let route = state.route.get_untracked();
+                if route.view == View::Segments {
+                    state.replace_route(route.with("q", Some(v.clone())));
+                }
             },
             Duration::from_millis(DEBOUNCE_MS),
         )

@@ -1,11 +1,13 @@
 use crate::i18n::Msg;
-use crate::platform::group;
+use crate::platform::{self, group};
 use crate::state::{QUOTA, use_app};
 use kezhi_core::demo::DEMO_SIZES;
 use kezhi_core::metrics::{
     self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
 };
+use kezhi_core::store::backup::{Backup, read_backup};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -79,6 +81,7 @@ pub fn SettingsPage() -> impl IntoView {
                         .collect_view()}
                 </div>
             </div>
+            <BackupCard/>
             <AnalyticsCard/>
             <TiersCard/>
             <div class="card danger-zone">
@@ -92,6 +95,98 @@ pub fn SettingsPage() -> impl IntoView {
                 </button>
             </div>
         </section>
+    }
+}
+
+/// Taking a backup of everything, and restoring one after a preview and a confirmation.
+#[component]
+fn BackupCard() -> impl IntoView {
+    let state = use_app();
+    // The backup read from the chosen file (or why it cannot be used), until restored.
+    let chosen = RwSignal::new(None::<Result<Arc<Backup>, String>>);
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(file) = platform::picked_file(&ev) else {
+            return;
+        };
+        let zh = state.lang.get_untracked().is_zh();
+        leptos::task::spawn_local(async move {
+            let read = platform::file_bytes(&file).await.and_then(|bytes| {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| kezhi_core::store::backup::BackupError::NotABackup.message(zh))?;
+                read_backup(&text).map_err(|e| e.message(zh))
+            });
+            chosen.set(Some(read.map(Arc::new)));
+        });
+    };
+    let restore = move |_| {
+        let Some(Ok(backup)) = chosen.get_untracked() else {
+            return;
+        };
+        state.ask(Msg::ConfirmRestore, move || {
+            state.restore_backup((*backup).clone());
+            chosen.set(None);
+        });
+    };
+    let preview = move || {
+        chosen.get().map(|read| match read {
+            Err(e) => view! { <p class="form-error" data-testid="backup-error" role="alert">{e}</p> }.into_any(),
+            Ok(b) => {
+                let c = b.counts();
+                let when = b.created_at.format_local(platform::local_offset());
+                view! {
+                    <div
+                        class="backup-preview"
+                        data-testid="backup-preview"
+                        data-customers=c.customers.to_string()
+                        data-orders=c.orders.to_string()
+                        data-events=c.events.to_string()
+                        data-activities=c.activities.to_string()
+                    >
+                        <p>
+                            {move || state.tr(Msg::BackupTaken)} " " <strong>{when.clone()}</strong>
+                        </p>
+                        <p>
+                            {group(c.customers as u64)} " " {move || state.tr(Msg::Customers)} " · "
+                            {group(c.orders as u64)} " " {move || state.tr(Msg::Orders)} " · "
+                            {group(c.events as u64)} " " {move || state.tr(Msg::Events)} " · "
+                            {group(c.activities as u64)} " " {move || state.tr(Msg::Activities)} " · "
+                            {b.settings.len()} " " {move || state.tr(Msg::BackupSettingsCount)}
+                        </p>
+                        <div class="button-row">
+                            <button class="btn btn-danger" data-testid="backup-restore" on:click=restore>
+                                {move || state.tr(Msg::BackupRestore)}
+                            </button>
+                            <button class="btn" on:click=move |_| chosen.set(None)>
+                                {move || state.tr(Msg::Close)}
+                            </button>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <div class="card">
+            <h2>{move || state.tr(Msg::Backup)}</h2>
+            <p class="muted">{move || state.tr(Msg::BackupHint)}</p>
+            <div class="button-row">
+                <button class="btn" data-testid="backup-download" on:click=move |_| state.download_backup()>
+                    {move || state.tr(Msg::BackupDownload)}
+                </button>
+                <label class="btn">
+                    {move || state.tr(Msg::BackupChoose)}
+                    <input
+                        type="file"
+                        class="visually-hidden"
+                        data-testid="backup-file"
+                        accept=".json,application/json"
+                        on:change=on_file
+                    />
+                </label>
+            </div>
+            {preview}
+        </div>
     }
 }
 

@@ -166,3 +166,60 @@ test('a format-1 payload from an older version is migrated on load', async () =>
     await browser.close();
   }
 });
+
+test('backup → reset → restore gives back the same data and settings', async () => {
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/segments');
+    await loadDemo(page);
+    // A saved segment and an edited customer: settings and data both travel.
+    await page.fill(byId('segment-query'), 'orders >= 5');
+    await page.fill(byId('segment-name'), '备份里的分群');
+    await page.click(byId('segment-save'));
+    await page.waitForSelector(`${byId('segment-item')}[data-name="备份里的分群"]`);
+    await createCustomer(page, '备份测试客户');
+    await until(async () => (await count(page)) === 5001, 'the new customer');
+
+    const exportAll = async () => {
+      await page.goto(server.url + '#/customers');
+      await ready(page);
+      await until(async () => (await count(page)) > 0, 'customers listed');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('export-csv'))]);
+      const { readFile } = await import('node:fs/promises');
+      return readFile(await download.path(), 'utf8');
+    };
+    const before = await exportAll();
+    const segmentsBefore = await page.evaluate(() => localStorage.getItem('kezhi:segments'));
+
+    await page.goto(server.url + '#/settings');
+    await ready(page);
+    const [backup] = await Promise.all([page.waitForEvent('download'), page.click(byId('backup-download'))]);
+    const backupPath = await backup.path();
+    assert.match(backup.suggestedFilename(), /^kezhi-backup-.*\.json$/);
+
+    await page.click(byId('reset-data'));
+    await page.click(byId('confirm-yes'));
+    await until(async () => (await page.evaluate(() => localStorage.getItem('kezhi:segments'))) === null, 'reset');
+
+    // A file that is not a backup: a clear error, nothing changes.
+    await page.setInputFiles(byId('backup-file'), { name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"a":1}') });
+    await page.waitForSelector(byId('backup-error'));
+
+    await page.setInputFiles(byId('backup-file'), backupPath);
+    await page.waitForSelector(byId('backup-preview'));
+    assert.equal(await page.getAttribute(byId('backup-preview'), 'data-customers'), '5001');
+    await page.click(byId('backup-restore'));
+    await page.click(byId('confirm-yes'));
+    await page.waitForSelector(`${byId('toast')} >> text=/备份恢复/`);
+
+    const after = await exportAll();
+    assert.equal(after, before);
+    assert.equal(await page.evaluate(() => localStorage.getItem('kezhi:segments')), segmentsBefore);
+    // And it was stored: a fresh page shows it too.
+    const again = await open(browser.context, server.url + '#/customers');
+    await until(async () => (await count(again)) === 5001, 'restored data stored');
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod export;
 pub mod funnel;
 pub mod heap_count;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod report;

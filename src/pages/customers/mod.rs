@@ -82,9 +82,13 @@ pub fn CustomersPage() -> impl IntoView {
         debounce.set_value(ticket);
         set_timeout(
             move || {
-                if debounce.get_value() == ticket {
-                    let route = state.route.get_untracked().with("q", Some(value));
-                    state.replace_route(route);
+                // Only the latest keystroke, and only while the list is still shown (the
+                // page may be gone, and its ticket with it).
+                let route = state.route.get_untracked();
+                if debounce.try_get_value() == Some(ticket)
+                    && route.view == crate::route::View::Customers
+                {
+                    state.replace_route(route.with("q", Some(value)));
                 }
             },
             Duration::from_millis(SEARCH_DEBOUNCE_MS),

@@ -6,6 +6,7 @@
 //! write-then-swap saves that never leave a half-written state, refusal to overwrite what it
 //! could not read, and the merge with what another tab saved in the meantime.
 
+pub mod backup;
 pub mod codec;
 mod memory;
 mod repository;
