@@ -3,7 +3,7 @@
 use crate::components::{BusyOverlay, ConfirmDialog, Toasts, UnreadableBanner};
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
-    ComingSoon, CustomersPage, DashboardPage, FunnelsPage, SegmentsPage, SettingsPage,
+    CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
 };
 use crate::platform;
 use crate::route::{Route, View};
@@ -44,7 +44,7 @@ pub fn App() -> impl IntoView {
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
-                    View::Import => view! { <ComingSoon body=Msg::ComingImport/> }.into_any(),
+                    View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
                 }}
             </main>

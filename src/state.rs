@@ -30,12 +30,13 @@ const SEGMENTS_KEY: &str = "kezhi:segments";
 /// Saved funnels (definitions only), remembered in this browser.
 const FUNNELS_KEY: &str = "kezhi:funnels";
 /// The preferences a backup carries with the data (the language stays the browser's).
-const BACKUP_SETTINGS: [&str; 5] = [
+const BACKUP_SETTINGS: [&str; 6] = [
     ANALYTICS_KEY,
     SEGMENTS_KEY,
     FUNNELS_KEY,
     "kezhi:columns",
     "kezhi:column-widths",
+    "kezhi:import-mappings",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

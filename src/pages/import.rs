@@ -1,0 +1,645 @@
+//! Import (UI contract: `import-kind`, `import-file`, `import-has-header`, `map-<field>`,
+//! `import-commit`, `import-report`): a file is read and previewed with its column mapping
+//! guessed (or remembered for files of the same shape), then imported in chunks that yield to
+//! the browser, with progress and cancel. The core does the reading, checking and merging;
+//! the page commits the whole change at once or not at all. Exports of orders and events too.
+
+use crate::i18n::Msg;
+use crate::platform::{self, group};
+use crate::state::{ToastKind, use_app};
+use kezhi_core::import::{
+    DateOrder, EncodingChoice, Field, Format, ImportKind, ImportOptions, ImportSummary, Importer,
+    Mapping, MergePolicy, ReadOptions, RowError, Table, errors_csv, events_csv, orders_csv,
+};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Mappings of the files imported before, by their shape (kind and header names).
+const MAPPINGS_KEY: &str = "kezhi:import-mappings";
+/// Rows read between two yields to the browser.
+const CHUNK_ROWS: usize = 20_000;
+/// Rows shown in the preview, errors shown in the report.
+const PREVIEW_ROWS: usize = 8;
+const ERRORS_SHOWN: usize = 100;
+
+/// What an import did, for the report.
+#[derive(Clone, Debug)]
+struct Report {
+    summary: ImportSummary,
+    errors: Arc<Vec<RowError>>,
+}
+
+fn remembered(shape: &str) -> Option<Mapping> {
+    kezhi_storage_web::get_pref::<BTreeMap<String, Mapping>>(MAPPINGS_KEY)
+        .and_then(|m| m.get(shape).cloned())
+}
+
+fn remember(shape: String, mapping: &Mapping) {
+    let mut all: BTreeMap<String, Mapping> =
+        kezhi_storage_web::get_pref(MAPPINGS_KEY).unwrap_or_default();
+    all.insert(shape, mapping.clone());
+    let _ = kezhi_storage_web::set_pref(MAPPINGS_KEY, &all);
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let state = use_app();
+    let kind = RwSignal::new(ImportKind::Customers);
+    let file_name = RwSignal::new(None::<String>);
+    let bytes = StoredValue::new(None::<Arc<Vec<u8>>>);
+    let read = RwSignal::new(ReadOptions::default());
+    // The opened file (not reactive: it can be large); `version` says it changed.
+    let table = StoredValue::new(None::<Table>);
+    let version = RwSignal::new(0u32);
+    let open_error = RwSignal::new(None::<String>);
+    let mapping = RwSignal::new(Mapping::default());
+    let options = RwSignal::new(ImportOptions {
+        offset: platform::local_offset(),
+        ..ImportOptions::default()
+    });
+    let progress = RwSignal::new(None::<f64>);
+    let cancelled = StoredValue::new(false);
+    let report = RwSignal::new(None::<Report>);
+
+    // The mapping for the opened file: remembered for its shape, else guessed.
+    let fit_mapping = move || {
+        let k = kind.get_untracked();
+        let m = table.with_value(|t| {
+            t.as_ref()
+                .map(|t| remembered(&t.shape_key(k)).unwrap_or_else(|| t.guess_mapping(k)))
+        });
+        mapping.set(m.unwrap_or_default());
+        version.update(|v| *v += 1);
+    };
+    let reopen = move || {
+        let Some(b) = bytes.get_value() else {
+            return;
+        };
+        let zh = state.lang.get_untracked().is_zh();
+        match Table::open((*b).clone(), &read.get_untracked()) {
+            Ok(t) => {
+                table.set_value(Some(t));
+                open_error.set(None);
+            }
+            Err(e) => {
+                table.set_value(None);
+                open_error.set(Some(e.message(zh)));
+            }
+        }
+        fit_mapping();
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(file) = platform::picked_file(&ev) else {
+            return;
+        };
+        file_name.set(Some(file.name()));
+        report.set(None);
+        leptos::task::spawn_local(async move {
+            match platform::file_bytes(&file).await {
+                Ok(b) => {
+                    bytes.set_value(Some(Arc::new(b)));
+                    // A new file is read with everything detected again.
+                    read.set(ReadOptions::default());
+                    reopen();
+                }
+                Err(e) => open_error.set(Some(e)),
+            }
+        });
+    };
+    let columns = Memo::new(move |_| {
+        version.track();
+        table.with_value(|t| t.as_ref().map(|t| t.column_names()).unwrap_or_default())
+    });
+    let loaded = Memo::new(move |_| {
+        version.track();
+        table.with_value(Option::is_some)
+    });
+    let set_mapping = move |field: Field, column: Option<usize>| {
+        mapping.update(|m| m.set(field, column));
+        let k = kind.get_untracked();
+        if let Some(shape) = table.with_value(|t| t.as_ref().map(|t| t.shape_key(k))) {
+            remember(shape, &mapping.get_untracked());
+        }
+    };
+
+    let commit = move |_| {
+        let zh = state.lang.get_untracked().is_zh();
+        let k = kind.get_untracked();
+        let m = mapping.get_untracked();
+        if let Err(e) = m.check(k) {
+            state.toast(ToastKind::Error, e.message(zh));
+            return;
+        }
+        let Some(t) = table.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let mut importer = match Importer::new(t, k, m, options.get_untracked()) {
+            Ok(i) => i,
+            Err(e) => {
+                state.toast(ToastKind::Error, e.message(zh));
+                reopen();
+                return;
+            }
+        };
+        cancelled.set_value(false);
+        report.set(None);
+        progress.set(Some(0.0));
+        leptos::task::spawn_local(async move {
+            loop {
+                let p = importer.step(CHUNK_ROWS);
+                progress.set(Some(p.fraction));
+                if p.done {
+                    break;
+                }
+                platform::yield_to_browser().await;
+                if cancelled.try_get_value() != Some(false) {
+                    // Nothing was applied: dropping the importer is the whole cancel.
+                    progress.set(None);
+                    state.toast(ToastKind::Info, state.tr(Msg::ImportCancelled));
+                    reopen();
+                    return;
+                }
+            }
+            let plan = importer.finish();
+            let now = platform::now();
+            let change = state
+                .data
+                .with_untracked(|d| platform::timed("kezhi:import-merge", || plan.changes(d, now)));
+            let summary = change.summary.clone();
+            let sections = change.sections();
+            // One change: applied as a whole, saved as a whole (a full storage keeps it in
+            // this page, labelled "not saved", and leaves what was stored as it was).
+            if !change.is_empty() {
+                state.change(&sections, move |d| change.apply_to(d));
+            }
+            progress.set(None);
+            if let Some(summary) = summary {
+                report.set(Some(Report {
+                    summary,
+                    errors: Arc::new(plan.errors),
+                }));
+            }
+            reopen();
+        });
+    };
+
+    let kind_select = move || {
+        view! {
+            <select
+                data-testid="import-kind"
+                prop:value=move || kind.get().name()
+                on:change=move |ev| {
+                    if let Some(k) = ImportKind::from_name(&event_target_value(&ev)) {
+                        kind.set(k);
+                        fit_mapping();
+                    }
+                }
+            >
+                <option value="customers">{move || state.tr(Msg::Customers)}</option>
+                <option value="orders">{move || state.tr(Msg::Orders)}</option>
+                <option value="events">{move || state.tr(Msg::Events)}</option>
+            </select>
+        }
+    };
+    let format_note = move || {
+        version.track();
+        let zh = state.lang.get().is_zh();
+        table.with_value(|t| {
+            t.as_ref().map(|t| match t.format() {
+                Format::Text {
+                    encoding,
+                    delimiter,
+                    replaced,
+                } => {
+                    let mut s = format!("{encoding:?} · {delimiter:?}");
+                    if *replaced {
+                        s.push_str(if zh {
+                            " · 部分字节无法识别，已替换"
+                        } else {
+                            " · some bytes could not be read and were replaced"
+                        });
+                    }
+                    s
+                }
+                Format::Workbook { sheet } => format!("Excel · {sheet}"),
+            })
+        })
+    };
+    let sheets = move || {
+        version.track();
+        let names: Vec<String> = table.with_value(|t| {
+            t.as_ref()
+                .map(|t| t.sheet_names().to_vec())
+                .unwrap_or_default()
+        });
+        (names.len() > 1).then(|| {
+            view! {
+                <label class="field">
+                    <span class="field-label">{move || state.tr(Msg::ImportSheet)}</span>
+                    <select
+                        data-testid="import-sheet"
+                        on:change=move |ev| {
+                            let name = event_target_value(&ev);
+                            read.update(|r| r.sheet = Some(name.clone()));
+                            let ok = table
+                                .try_update_value(|t| t.as_mut().map(|t| t.select_sheet(&name).is_ok()))
+                                .flatten()
+                                .unwrap_or(false);
+                            if ok {
+                                fit_mapping();
+                            }
+                        }
+                    >
+                        {names.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    };
+    let mapping_view = move || {
+        let k = kind.get();
+        let cols = columns.get();
+        let zh = state.lang.get().is_zh();
+        k.fields()
+            .iter()
+            .chain(k.extra_fields())
+            .map(|&field| {
+                let cols = cols.clone();
+                let current = move || {
+                    mapping
+                        .with(|m| m.get(field))
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                };
+                view! {
+                    <label class="field map-field">
+                        <span class="field-label">{field_label(field, zh)} <code>{field.name()}</code></span>
+                        <select
+                            data-testid=format!("map-{}", field.name())
+                            prop:value=current
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                set_mapping(field, v.parse().ok());
+                            }
+                        >
+                            <option value="">{move || state.tr(Msg::NotMapped)}</option>
+                            {cols
+                                .iter()
+                                .enumerate()
+                                .map(|(i, name)| view! { <option value=i.to_string()>{name.clone()}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    let preview = move || {
+        version.track();
+        let k = kind.get();
+        let m = mapping.get();
+        let o = options.get();
+        let zh = state.lang.get().is_zh();
+        let rows = table.with_value(|t| {
+            t.as_ref()
+                .map(|t| t.preview(k, &m, &o, zh, PREVIEW_ROWS))
+                .unwrap_or_default()
+        });
+        let head: Vec<Field> = rows
+            .first()
+            .map(|r| r.cells.iter().map(|c| c.field).collect())
+            .unwrap_or_default();
+        (!rows.is_empty()).then(|| {
+            view! {
+                <div class="table-scroll">
+                    <table class="mini import-preview" data-testid="import-preview">
+                        <thead>
+                            <tr>
+                                <th>"#"</th>
+                                {head.iter().map(|f| view! { <th>{f.name()}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|r| {
+                                    view! {
+                                        <tr data-testid="import-preview-row">
+                                            <td class="muted">{r.row}</td>
+                                            {r.cells
+                                                .into_iter()
+                                                .map(|c| match c.value {
+                                                    Ok(v) => view! { <td title=c.raw.clone()>{v}</td> }.into_any(),
+                                                    Err(reason) => view! {
+                                                        <td class="cell-error" title=c.raw.clone()>
+                                                            {c.raw.clone()} " ⚠ " {reason.message(zh)}
+                                                        </td>
+                                                    }
+                                                    .into_any(),
+                                                })
+                                                .collect_view()}
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+        })
+    };
+    let report_view = move || {
+        report.get().map(|r| {
+            let zh = state.lang.get().is_zh();
+            let s = &r.summary;
+            let details = s
+                .details()
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(name, n)| {
+                    view! { <li data-testid="import-detail" data-name=name data-count=n.to_string()>{detail_label(name, zh)} ": " <strong>{group(n as u64)}</strong></li> }
+                })
+                .collect_view();
+            let errors = r.errors.clone();
+            let shown = errors
+                .iter()
+                .take(ERRORS_SHOWN)
+                .map(|e| {
+                    view! {
+                        <tr data-testid="import-error-row">
+                            <td class="num">{e.row}</td>
+                            <td>{e.column.clone()}</td>
+                            <td>{e.value.clone()}</td>
+                            <td>{e.reason.message(zh)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let download = move |_| {
+                let csv = errors_csv(&errors, zh);
+                let name = format!("kezhi-import-errors-{}.csv", platform::today());
+                if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
+                    state.toast(ToastKind::Error, e);
+                }
+            };
+            let has_errors = !r.errors.is_empty();
+            view! {
+                <div
+                    class="card import-report"
+                    data-testid="import-report"
+                    data-imported=s.imported.to_string()
+                    data-skipped=s.skipped.to_string()
+                    data-errors=s.errors.to_string()
+                    role="status"
+                >
+                    <h2>{move || state.tr(Msg::ImportDone)}</h2>
+                    <p>
+                        {move || state.tr(Msg::ImportImported)} " " <strong>{group(s.imported as u64)}</strong> " · "
+                        {move || state.tr(Msg::ImportSkipped)} " " <strong>{group(s.skipped as u64)}</strong> " · "
+                        {move || state.tr(Msg::ImportErrors)} " " <strong>{group(s.errors as u64)}</strong>
+                    </p>
+                    <ul class="import-details">{details}</ul>
+                    {has_errors.then(|| view! {
+                        <button class="btn" data-testid="import-errors-download" on:click=download>
+                            {move || state.tr(Msg::ImportErrorsDownload)}
+                        </button>
+                        <div class="table-scroll">
+                            <table class="mini">
+                                <thead>
+                                    <tr>
+                                        <th class="num">{move || state.tr(Msg::ImportRow)}</th>
+                                        <th>{move || state.tr(Msg::ImportColumn)}</th>
+                                        <th>{move || state.tr(Msg::ImportValue)}</th>
+                                        <th>{move || state.tr(Msg::ImportReason)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{shown}</tbody>
+                            </table>
+                        </div>
+                    })}
+                </div>
+            }
+        })
+    };
+    let export = move |what: &'static str| {
+        let offset = platform::local_offset();
+        let csv = state.data.with_untracked(|d| match what {
+            "orders" => orders_csv(d, None, offset),
+            _ => events_csv(d, offset),
+        });
+        let name = format!("kezhi-{what}-{}.csv", platform::today());
+        if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
+            state.toast(ToastKind::Error, e);
+        }
+    };
+
+    view! {
+        <section class="page import">
+            <header class="page-head">
+                <h1>{move || state.tr(Msg::NavImport)}</h1>
+            </header>
+            <div class="card">
+                <p class="muted">{move || state.tr(Msg::ImportHint)}</p>
+                <div class="import-source">
+                    <label class="field">
+                        <span class="field-label">{move || state.tr(Msg::ImportKindLabel)}</span>
+                        {kind_select}
+                    </label>
+                    <label class="field import-drop">
+                        <span class="field-label">{move || state.tr(Msg::ImportFile)}</span>
+                        <input
+                            type="file"
+                            data-testid="import-file"
+                            accept=".csv,.tsv,.txt,.xlsx,text/csv,text/tab-separated-values"
+                            on:change=on_file
+                        />
+                    </label>
+                    <label class="field">
+                        <span class="field-label">{move || state.tr(Msg::ImportEncoding)}</span>
+                        <select
+                            data-testid="import-encoding"
+                            on:change=move |ev| {
+                                let e = match event_target_value(&ev).as_str() {
+                                    "utf8" => EncodingChoice::Utf8,
+                                    "gb18030" => EncodingChoice::Gb18030,
+                                    _ => EncodingChoice::Auto,
+                                };
+                                read.update(|r| r.encoding = e);
+                                reopen();
+                            }
+                        >
+                            <option value="auto">{move || state.tr(Msg::ImportAuto)}</option>
+                            <option value="utf8">"UTF-8"</option>
+                            <option value="gb18030">"GBK / GB18030"</option>
+                        </select>
+                    </label>
+                    {sheets}
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            data-testid="import-has-header"
+                            prop:checked=move || {
+                                version.track();
+                                table.with_value(|t| t.as_ref().is_some_and(Table::has_header))
+                            }
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                read.update(|r| r.has_header = Some(on));
+                                table.update_value(|t| {
+                                    if let Some(t) = t {
+                                        t.set_has_header(on);
+                                    }
+                                });
+                                fit_mapping();
+                            }
+                        />
+                        {move || state.tr(Msg::ImportHasHeader)}
+                    </label>
+                </div>
+                {move || file_name.get().map(|n| view! { <p class="muted small" data-testid="import-file-info">{n} " · " {format_note}</p> })}
+                {move || open_error.get().map(|e| view! { <p class="form-error" data-testid="import-error" role="alert">{e}</p> })}
+            </div>
+            <Show when=move || loaded.get()>
+                <div class="card">
+                    <h2>{move || state.tr(Msg::ImportMapping)}</h2>
+                    <div class="import-mapping">{mapping_view}</div>
+                    <div class="import-options">
+                        <label class="field">
+                            <span class="field-label">{move || state.tr(Msg::ImportTimeZone)}</span>
+                            <select
+                                data-testid="import-timezone"
+                                prop:value=move || options.with(|o| (o.offset.local_minus_utc() / 3600).to_string())
+                                on:change=move |ev| {
+                                    let hours: i32 = event_target_value(&ev).parse().unwrap_or(8);
+                                    if let Some(offset) = chrono::FixedOffset::east_opt(hours * 3600) {
+                                        options.update(|o| o.offset = offset);
+                                    }
+                                }
+                            >
+                                {(-12..=14).map(|h: i32| view! { <option value=h.to_string()>{format!("UTC{h:+}")}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <label class="field">
+                            <span class="field-label">{move || state.tr(Msg::ImportDateOrder)}</span>
+                            <select
+                                data-testid="import-date-order"
+                                on:change=move |ev| {
+                                    let order = match event_target_value(&ev).as_str() {
+                                        "mdy" => DateOrder::MonthFirst,
+                                        "dmy" => DateOrder::DayFirst,
+                                        _ => DateOrder::Auto,
+                                    };
+                                    options.update(|o| o.date_order = order);
+                                }
+                            >
+                                <option value="auto">{move || state.tr(Msg::ImportAuto)}</option>
+                                <option value="mdy">"MM/DD/YYYY"</option>
+                                <option value="dmy">"DD/MM/YYYY"</option>
+                            </select>
+                        </label>
+                        <label class="field">
+                            <span class="field-label">{move || state.tr(Msg::ImportExisting)}</span>
+                            <select
+                                data-testid="import-policy"
+                                on:change=move |ev| {
+                                    let p = if event_target_value(&ev) == "overwrite" { MergePolicy::Overwrite } else { MergePolicy::KeepExisting };
+                                    options.update(|o| o.policy = p);
+                                }
+                            >
+                                <option value="keep">{move || state.tr(Msg::ImportKeep)}</option>
+                                <option value="overwrite">{move || state.tr(Msg::ImportOverwrite)}</option>
+                            </select>
+                        </label>
+                    </div>
+                    <h2>{move || state.tr(Msg::ImportPreview)}</h2>
+                    {preview}
+                    <div class="button-row">
+                        <button
+                            class="btn btn-primary"
+                            data-testid="import-commit"
+                            disabled=move || progress.get().is_some()
+                            on:click=commit
+                        >
+                            {move || state.tr(Msg::ImportCommit)}
+                        </button>
+                    </div>
+                </div>
+            </Show>
+            {move || progress.get().map(|p| view! {
+                <div class="card import-progress" data-testid="import-progress" data-fraction=format!("{p:.3}")>
+                    <progress max="1" value=p.to_string()></progress>
+                    <span>{format!("{:.0}%", p * 100.0)}</span>
+                    <button class="btn" data-testid="import-cancel" on:click=move |_| cancelled.set_value(true)>
+                        {move || state.tr(Msg::ImportCancel)}
+                    </button>
+                </div>
+            })}
+            {report_view}
+            <div class="card">
+                <h2>{move || state.tr(Msg::ExportRecords)}</h2>
+                <div class="button-row">
+                    <button class="btn" data-testid="export-orders" on:click=move |_| export("orders")>
+                        {move || state.tr(Msg::ExportOrders)}
+                    </button>
+                    <button class="btn" data-testid="export-events" on:click=move |_| export("events")>
+                        {move || state.tr(Msg::ExportEvents)}
+                    </button>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// A target field's name in the user's language.
+fn field_label(field: Field, zh: bool) -> &'static str {
+    let (z, e) = match field {
+        Field::ExternalId => ("外部编号", "External id"),
+        Field::Name => ("姓名", "Name"),
+        Field::Phone => ("手机", "Phone"),
+        Field::Email => ("邮箱", "E-mail"),
+        Field::City => ("城市", "City"),
+        Field::Tags => ("标签", "Tags"),
+        Field::Owner => ("客户经理", "Account manager"),
+        Field::OrderId => ("订单号", "Order id"),
+        Field::CustomerId => ("客户编号", "Customer id"),
+        Field::OrderedAt => ("下单时间", "Order time"),
+        Field::Amount => ("金额", "Amount"),
+        Field::Quantity => ("数量", "Quantity"),
+        Field::UnitPrice => ("单价", "Unit price"),
+        Field::Channel => ("渠道", "Channel"),
+        Field::Region => ("地区", "Region"),
+        Field::EventType => ("行为类型", "Event type"),
+        Field::OccurredAt => ("发生时间", "Time"),
+        Field::Item => ("商品", "Item"),
+        Field::Category => ("品类", "Category"),
+    };
+    if zh { z } else { e }
+}
+
+/// A report count's name in the user's language.
+fn detail_label(name: &str, zh: bool) -> String {
+    let zh_name = match name {
+        "rows" => "数据行",
+        "blank_rows" => "空行",
+        "missing_customer_rows" => "缺少客户编号（跳过）",
+        "unknown_customer_rows" => "客户不存在（已新建）",
+        "ragged_rows" => "列数不一致的行",
+        "customers_created" => "新建客户",
+        "customers_merged" => "匹配到已有客户",
+        "customers_updated" => "更新了资料的客户",
+        "orders_created" => "新订单",
+        "orders_updated" => "更新的订单",
+        "orders_unchanged" => "已存在的订单",
+        "refunds" => "退款/取消",
+        "events_created" => "新行为",
+        "events_updated" => "更新的行为",
+        "events_existing" => "已存在的行为",
+        other => other,
+    };
+    if zh {
+        zh_name.to_string()
+    } else {
+        name.replace('_', " ")
+    }
+}
