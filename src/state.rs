@@ -280,7 +280,8 @@ impl AppState {
         self.save(sections);
     }
 
-    fn save(&self, sections: &[Section]) {
+    /// Saves the given sections of the data as it is now (see [`AppState::change`]).
+    pub fn save(&self, sections: &[Section]) {
         if self.memory_only.get_untracked()
             || matches!(self.persistence.get_untracked(), Persistence::Unreadable(_))
         {

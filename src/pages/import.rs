@@ -89,10 +89,7 @@ pub fn ImportPage() -> impl IntoView {
         }
         fit_mapping();
     };
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(file) = platform::picked_file(&ev) else {
-            return;
-        };
+    let load_file = move |file: web_sys::File| {
         file_name.set(Some(file.name()));
         report.set(None);
         leptos::task::spawn_local(async move {
@@ -106,6 +103,22 @@ pub fn ImportPage() -> impl IntoView {
                 Err(e) => open_error.set(Some(e)),
             }
         });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        if let Some(file) = platform::picked_file(&ev) {
+            load_file(file);
+        }
+    };
+    // A file dropped anywhere on the page is the file to import.
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|f| f.get(0))
+        {
+            load_file(file);
+        }
     };
     let columns = Memo::new(move |_| {
         version.track();
@@ -169,9 +182,15 @@ pub fn ImportPage() -> impl IntoView {
             let summary = change.summary.clone();
             let sections = change.sections();
             // One change: applied as a whole, saved as a whole (a full storage keeps it in
-            // this page, labelled "not saved", and leaves what was stored as it was).
+            // this page, labelled "not saved", and leaves what was stored as it was). The
+            // browser paints in between.
             if !change.is_empty() {
-                state.change(&sections, move |d| change.apply_to(d));
+                platform::yield_to_browser().await;
+                platform::timed("kezhi:import-apply", || {
+                    state.data.update(|d| change.apply_to(d))
+                });
+                platform::yield_to_browser().await;
+                platform::timed("kezhi:import-save", || state.save(&sections));
             }
             progress.set(None);
             if let Some(summary) = summary {
@@ -435,7 +454,7 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <section class="page import">
+        <section class="page import" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <header class="page-head">
                 <h1>{move || state.tr(Msg::NavImport)}</h1>
             </header>

@@ -63,6 +63,28 @@ async function commit() {
   await page.waitForSelector(byId('import-report'));
 }
 
+test('a large file imports in chunks with a progress bar; cancelling changes nothing', async () => {
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'kezhi-e2e-'));
+  const big = join(dir, 'big.csv');
+  const lines = ['订单号,客户ID,下单时间,实付金额'];
+  for (let i = 0; i < 400000; i++) lines.push(`B${i},U${i % 20000},2025-03-${String(1 + (i % 28)).padStart(2, '0')} 12:00:00,${(i % 500) + 0.5}`);
+  await writeFile(big, lines.join('\n'));
+  await importFile('orders', big);
+  await page.click(byId('import-commit'));
+  await page.waitForSelector(byId('import-progress'));
+  await page.click(byId('import-cancel'));
+  await page.waitForSelector(`${byId('toast')} >> text=/取消/`);
+  assert.equal(await page.locator(byId('import-report')).count(), 0);
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kezhi:s')).length), 0);
+  await page.click(byId('nav-customers'));
+  await page.waitForSelector(byId('load-demo'));
+  await page.goto(server.url + '#/import');
+  await ready(page);
+  checkNoErrors(page);
+});
+
 test('order lines of the online-retail sample: guessed mapping, exact counts, refunds, no duplicates on re-import', async () => {
   await importFile('orders', RETAIL);
   assert.equal(await page.isChecked(byId('import-has-header')), true);
@@ -150,5 +172,30 @@ test('a broken row is reported with its row and reason, downloadable; the good r
   await page.click(byId('nav-customers'));
   await page.fill(byId('customer-search'), '张测试');
   await until(async () => (await count(page)) === 1, 'the good row is in');
+  checkNoErrors(page);
+});
+
+test('an Excel file imports too: the customer list exported as XLSX merges back into the same customers', async () => {
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  const total = await count(page);
+  assert.ok(total > 3000);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('export-xlsx'))]);
+  const xlsx = await download.path();
+  await page.goto(server.url + '#/import');
+  await ready(page);
+  await page.selectOption(byId('import-kind'), 'customers');
+  await page.setInputFiles(byId('import-file'), { name: 'customers.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await readFile(xlsx) });
+  await page.waitForSelector(byId('import-preview-row'));
+  assert.equal(await page.isChecked(byId('import-has-header')), true);
+  assert.equal(await page.$eval(byId('map-external_id'), (s) => s.options[s.selectedIndex].text), 'external_id');
+  assert.equal(await page.$eval(byId('map-name'), (s) => s.options[s.selectedIndex].text), 'name');
+  await commit();
+  const r = await report();
+  assert.equal(r.imported, total);
+  assert.equal(await detail('customers_created'), 0);
+  assert.equal(await detail('customers_merged'), total);
+  await page.click(byId('nav-customers'));
+  await until(async () => (await count(page)) === total, 'no customer added');
   checkNoErrors(page);
 });
