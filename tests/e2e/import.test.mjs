@@ -116,6 +116,11 @@ test('order lines of the online-retail sample: guessed mapping, exact counts, re
   assert.equal(await detail('orders_created'), 0);
   assert.equal(await detail('customers_created'), 0);
 
+  // Orders exported back: one line per order.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('export-orders'))]);
+  const orderLines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(orderLines.length, expected.orders_created + 1);
+
   await page.click(byId('nav-customers'));
   await until(async () => (await count(page)) === expected.customers_created, 'customers of the file');
   checkNoErrors(page);
@@ -197,5 +202,24 @@ test('an Excel file imports too: the customer list exported as XLSX merges back 
   assert.equal(await detail('customers_merged'), total);
   await page.click(byId('nav-customers'));
   await until(async () => (await count(page)) === total, 'no customer added');
+  checkNoErrors(page);
+});
+
+test('a GBK file (what Chinese Excel writes) is detected and read correctly', async () => {
+  await page.goto(server.url + '#/import');
+  await ready(page);
+  // 客户编号,姓名,手机,城市,标签 / G-1,王国标,138 0000 1234,北京,VIP;老客户 / G-2,赵码,+86 139-0000-5678,广州, in GB18030.
+  const gbk = Buffer.from('bfcdbba7b1e0bac52cd0d5c3fb2ccad6bbfa2cb3c7cad02cb1eac7a90a472d312ccdf5b9fab1ea2c313338203030303020313233342cb1b1bea92c5649503bc0cfbfcdbba70a472d322cd5d4c2eb2c2b3836203133392d303030302d353637382cb9e3d6dd2c0a', 'hex');
+  await page.selectOption(byId('import-kind'), 'customers');
+  await page.setInputFiles(byId('import-file'), { name: 'gbk.csv', mimeType: 'text/csv', buffer: gbk });
+  await page.waitForSelector(byId('import-preview-row'));
+  assert.match(await page.textContent(byId('import-file-info')), /18030|GBK/i);
+  assert.match(await page.textContent(byId('import-preview')), /王国标/);
+  assert.equal(await page.$eval(byId('map-name'), (s) => s.options[s.selectedIndex].text), '姓名');
+  await commit();
+  assert.deepEqual(await report(), { imported: 2, skipped: 0, errors: 0 });
+  await page.click(byId('nav-customers'));
+  await page.fill(byId('customer-search'), '13800001234');
+  await until(async () => (await count(page)) === 1, 'the phone normalised and searchable');
   checkNoErrors(page);
 });
