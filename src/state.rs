@@ -162,6 +162,13 @@ impl AppState {
         in_local_time(self.analytics.get())
     }
 
+    /// Offers text as a file download; a refusal of the browser is a toast.
+    pub fn offer_download(&self, name: &str, mime: &str, text: &str) {
+        if let Err(e) = platform::download(name, mime, text) {
+            self.toast(ToastKind::Error, e);
+        }
+    }
+
     /// The backup file of all data and the settings that belong to it.
     pub fn download_backup(&self) {
         let settings: BTreeMap<String, serde_json::Value> = BACKUP_SETTINGS
@@ -176,9 +183,7 @@ impl AppState {
             })
         });
         let name = format!("kezhi-backup-{}.json", platform::today());
-        if let Err(e) = platform::download(&name, "application/json", &file) {
-            self.toast(ToastKind::Error, e);
-        }
+        self.offer_download(&name, "application/json", &file);
     }
 
     /// Replaces all data and those settings with a backup's (stored if it fits, else kept in
@@ -427,9 +432,7 @@ impl AppState {
         let dump = self.repo.with_value(|r| r.raw_dump());
         let json = serde_json::to_string_pretty(&dump).unwrap_or_default();
         let name = format!("kezhi-raw-{}.json", platform::today());
-        if let Err(e) = platform::download(&name, "application/json", &json) {
-            self.toast(ToastKind::Error, e);
-        }
+        self.offer_download(&name, "application/json", &json);
     }
 
     /// Another tab wrote to localStorage.

@@ -178,3 +178,20 @@ pub fn EmptyState() -> impl IntoView {
         </section>
     }
 }
+
+/// The text box of a name to save something under (a segment, a funnel), labelled by
+/// `label` for screen readers and as its placeholder.
+#[component]
+pub fn NameInput(value: RwSignal<String>, testid: &'static str, label: Msg) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <input
+            type="text"
+            data-testid=testid
+            placeholder=move || state.tr(label)
+            aria-label=move || state.tr(label)
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}

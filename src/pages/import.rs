@@ -398,9 +398,7 @@ pub fn ImportPage() -> impl IntoView {
             let download = move |_| {
                 let csv = errors_csv(&errors, zh);
                 let name = format!("kezhi-import-errors-{}.csv", platform::today());
-                if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
-                    state.toast(ToastKind::Error, e);
-                }
+                state.offer_download(&name, "text/csv;charset=utf-8", &csv);
             };
             let has_errors = !r.errors.is_empty();
             view! {
@@ -448,9 +446,7 @@ pub fn ImportPage() -> impl IntoView {
             _ => events_csv(d, offset),
         });
         let name = format!("kezhi-{what}-{}.csv", platform::today());
-        if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &csv) {
-            state.toast(ToastKind::Error, e);
-        }
+        state.offer_download(&name, "text/csv;charset=utf-8", &csv);
     };
 
     view! {

@@ -8,7 +8,7 @@ use super::customers::activity::KindSelect;
 use super::customers::bulk::run_bulk;
 use super::export::{FileKind, export_customers};
 use super::segment_builder::SegmentBuilder;
-use crate::components::EmptyState;
+use crate::components::{EmptyState, NameInput};
 use crate::i18n::Msg;
 use crate::platform::{self, group, money};
 use crate::route::{Route, View};
@@ -485,14 +485,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                 </label>
                             </div>
                             <div class="segment-save">
-                                <input
-                                    type="text"
-                                    data-testid="segment-name"
-                                    placeholder=move || state.tr(Msg::SegmentName)
-                                    aria-label=move || state.tr(Msg::SegmentName)
-                                    prop:value=move || name.get()
-                                    on:input=move |ev| name.set(event_target_value(&ev))
-                                />
+                                <NameInput value=name testid="segment-name" label=Msg::SegmentName/>
                                 <label class="check">
                                     <input
                                         type="checkbox"

@@ -8,7 +8,7 @@ mod editor;
 pub mod query;
 mod results;
 
-use crate::components::EmptyState;
+use crate::components::{EmptyState, NameInput};
 use crate::i18n::Msg;
 use crate::platform;
 use crate::route::{Route, View};
@@ -193,14 +193,7 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
         <div class="card">
             <h2>{move || state.tr(Msg::SavedFunnels)}</h2>
             <div class="segment-save">
-                <input
-                    type="text"
-                    data-testid="funnel-name"
-                    placeholder=move || state.tr(Msg::FunnelName)
-                    aria-label=move || state.tr(Msg::FunnelName)
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
+                <NameInput value=name testid="funnel-name" label=Msg::FunnelName/>
                 <button class="btn btn-primary" data-testid="funnel-save" on:click=save>
                     {move || state.tr(Msg::Save)}
                 </button>

@@ -3,7 +3,7 @@
 //! of a breakdown, and the lifecycle stage funnel.
 
 use super::query::{Computed, FunnelQuery, Kind, drill_name, step_label};
-use crate::components::{BarChart, ChartData, Series, Unit};
+use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
 use crate::i18n::Msg;
 use crate::pages::export::{FileKind, export_customers};
 use crate::platform::{self, group};
@@ -428,14 +428,7 @@ fn Drilled(
                         <button class="btn btn-ghost" data-testid="funnel-drill-close" on:click=close>{move || state.tr(Msg::Close)}</button>
                     </div>
                     <div class="segment-save">
-                        <input
-                            type="text"
-                            data-testid="funnel-drill-name"
-                            placeholder=move || state.tr(Msg::SegmentName)
-                            aria-label=move || state.tr(Msg::SegmentName)
-                            prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev))
-                        />
+                        <NameInput value=name testid="funnel-drill-name" label=Msg::SegmentName/>
                         <button class="btn btn-primary" data-testid="funnel-drill-save" on:click=save>
                             {move || state.tr(Msg::SaveAsStaticSegment)}
                         </button>

@@ -139,16 +139,22 @@ pub fn members(
     match &segment.snapshot {
         Some(s) => Ok(snapshot_positions(data, &s.customers)),
         None => {
-            let tree = parse(&segment.query)
-                .map_err(|error| RefError::Invalid {
-                    name: segment.name.clone(),
-                    error,
-                })?
-                .normalize();
+            let tree = saved_tree(segment)?;
             let segments = resolve(data, analytics, settings, &tree, saved, Some(&segment.name))?;
             Ok(Matcher::with_segments(data, analytics, settings, &tree, &segments).matching())
         }
     }
+}
+
+/// A dynamic segment's query as a canonical tree; a query that no longer parses is reported
+/// by the segment's name.
+fn saved_tree(segment: &SavedSegment) -> Result<Group, RefError> {
+    parse(&segment.query)
+        .map(Group::normalize)
+        .map_err(|error| RefError::Invalid {
+            name: segment.name.clone(),
+            error,
+        })
 }
 
 fn snapshot_positions(data: &Dataset, ids: &[Uuid]) -> Vec<usize> {
@@ -202,12 +208,7 @@ impl Resolver<'_> {
                 flags
             }
             None => {
-                let tree = parse(&segment.query)
-                    .map_err(|error| RefError::Invalid {
-                        name: segment.name.clone(),
-                        error,
-                    })?
-                    .normalize();
+                let tree = saved_tree(segment)?;
                 self.stack.push(segment.name.clone());
                 self.group(&tree)?;
                 self.stack.pop();
