@@ -3,19 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, open, checkNoErrors, byId, loadDemo, until, count } from './harness.mjs';
+import { startServer, launch, open, checkNoErrors, byId, loadDemo, until, count, demoEndDate } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(() => server.close());
 
 /** The demo ends yesterday, China time (as the app generates it). */
-function demoEndDate() {
-  const chinaNow = new Date(Date.now() + 8 * 3600 * 1000);
-  chinaNow.setUTCDate(chinaNow.getUTCDate() - 1);
-  return chinaNow.toISOString().slice(0, 10);
-}
-
 test('KPIs of the demo match the core to the cent', async () => {
   const browser = await launch();
   try {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, demoEndDate } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,12 +21,6 @@ after(async () => {
   await browser.close();
   server.close();
 });
-
-function demoEndDate() {
-  const chinaNow = new Date(Date.now() + 8 * 3600 * 1000);
-  chinaNow.setUTCDate(chinaNow.getUTCDate() - 1);
-  return chinaNow.toISOString().slice(0, 10);
-}
 
 /** The core's counts and rates for the demo seed: [{ step, count, rate }]. */
 const coreSteps = (steps, value, unit, mode = 'sequential') =>

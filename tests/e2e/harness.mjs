@@ -116,3 +116,11 @@ export async function until(fn, what, timeout = 15_000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The last day of the demo history the app generates now: yesterday, China time (what the
+ * core's examples take to build the same demo). */
+export function demoEndDate() {
+  const chinaNow = new Date(Date.now() + 8 * 3600 * 1000);
+  chinaNow.setUTCDate(chinaNow.getUTCDate() - 1);
+  return chinaNow.toISOString().slice(0, 10);
+}
