@@ -61,6 +61,10 @@ test('the purchase funnel and a changed window agree with the core', async () =>
   assert.ok(short[4].count <= purchase[4].count);
   await page.selectOption(byId('funnel-mode'), 'strict');
   await expectCore(['visit', 'view', 'add_to_cart', 'checkout', 'pay'], 30, 'minute', 'strict');
+  // A property filter on step 1: visits from Tmall only (the filter's first value).
+  await page.click(`${byId('funnel-filter-add')} >> nth=0`);
+  assert.equal(await page.inputValue(`${byId('funnel-filter-value')} >> nth=0`), 'tmall');
+  await expectCore(['visit(channel.tmall)', 'view', 'add_to_cart', 'checkout', 'pay'], 30, 'minute', 'strict');
   checkNoErrors(page);
 });
 

@@ -136,6 +136,13 @@ test('behaviour events of the Taobao sample (no header) import, show in a funnel
   assert.equal(await page.$eval(byId('map-customer_id'), (s) => s.options[s.selectedIndex].text), 'col1');
   assert.equal(await page.$eval(byId('map-event_type'), (s) => s.options[s.selectedIndex].text), 'col4');
   assert.equal(await page.$eval(byId('map-occurred_at'), (s) => s.options[s.selectedIndex].text), 'col5');
+  // The header override: the first row as names, then back.
+  const names = async () => (await page.$$eval(`${byId('map-customer_id')} option`, (os) => os.map((o) => o.textContent))).slice(1);
+  await page.click(byId('import-has-header'));
+  await until(async () => (await names()).join() === '1,2268318,2520377,pv,1511544070', 'the first row as column names');
+  await page.click(byId('import-has-header'));
+  await until(async () => (await names()).join() === 'col1,col2,col3,col4,col5', 'no header again');
+  assert.equal(await page.$eval(byId('map-customer_id'), (s) => s.options[s.selectedIndex].text), 'col1');
   const expected = coreCounts('events', TAOBAO);
   await commit();
   assert.deepEqual(await report(), { imported: 4321, skipped: 0, errors: 0 });
