@@ -349,3 +349,37 @@ fn a_known_capacity_fails_a_save_before_anything_is_written() {
     );
     assert!(repo.store().map.is_empty());
 }
+
+#[test]
+fn a_save_far_beyond_the_capacity_is_refused_from_an_estimate_and_one_that_fits_is_not() {
+    use kezhi_core::store::codec::{encode_section, estimate_section};
+    // Big enough for the estimate to be used (more than 200,000 records).
+    let mut data = demo(20_000);
+    assert!(data.events.len() + data.orders.len() > 200_000);
+    let real: usize = Section::ALL
+        .iter()
+        .map(|s| encode_section(&data, *s).len())
+        .sum();
+    // The sample's estimate is close to the real size (the check refuses beyond 1.25 × the
+    // capacity).
+    let estimate: usize = Section::ALL
+        .iter()
+        .map(|s| estimate_section(&data, *s, 20))
+        .sum();
+    assert!(
+        estimate * 4 < real * 5 && estimate * 5 > real * 4,
+        "{estimate} vs {real}"
+    );
+    // A capacity just above the real size saves: the estimate never refuses what fits.
+    let mut repo = Repository::new(MemoryStore::default(), "a");
+    repo.capacity = Some(real + real / 10);
+    assert!(repo.replace_all(&mut data, "x", Timestamp(1)).is_ok());
+    // A capacity of a third: refused, nothing written.
+    let mut small = Repository::new(MemoryStore::default(), "b");
+    small.capacity = Some(real / 3);
+    assert_eq!(
+        small.replace_all(&mut data, "y", Timestamp(1)),
+        Err(SaveError::QuotaExceeded)
+    );
+    assert!(small.store().map.is_empty());
+}

@@ -20,6 +20,18 @@ const SECTION_KEY_PREFIX: &str = "kezhi:s:";
 /// The newest format this code writes and reads. 3 appends an extension to the customers
 /// section (manual lifecycle stages); everything else is as in 2, which is still read.
 pub const FORMAT: u32 = 3;
+/// Saves of more records than this are first estimated from every `ESTIMATE_EVERY`-th record.
+const ESTIMATE_ABOVE_RECORDS: usize = 200_000;
+const ESTIMATE_EVERY: usize = 20;
+
+fn section_records(data: &Dataset, section: Section) -> usize {
+    match section {
+        Section::Customers => data.customers.len(),
+        Section::Orders => data.orders.len(),
+        Section::Events => data.events.len(),
+        Section::Activities => data.activities.len(),
+    }
+}
 const OLDEST_READABLE: u32 = 2;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,6 +366,22 @@ impl<S: KeyValueStore> Repository<S> {
         merged_from_elsewhere: bool,
     ) -> Result<SaveReport, SaveError> {
         manifest.generation += 1;
+        // Far too much for the store (a big import, a large demo): refused from a sample in a
+        // fraction of the time the full encoding takes just to learn it does not fit.
+        if let Some(cap) = self.capacity {
+            let records: usize = sections.iter().map(|s| section_records(data, *s)).sum();
+            if records > ESTIMATE_ABOVE_RECORDS {
+                let estimate: usize = sections
+                    .iter()
+                    .map(|s| codec::estimate_section(data, *s, ESTIMATE_EVERY))
+                    .sum();
+                // The estimate is within a few percent (customers' records sampled whole);
+                // a quarter more is clearly too much.
+                if estimate / 5 > cap / 4 {
+                    return Err(SaveError::QuotaExceeded);
+                }
+            }
+        }
         // Encode everything first: a save that cannot fit fails before touching the store.
         let mut texts: Vec<(Section, String)> = Vec::with_capacity(sections.len());
         let mut total = 0usize;
