@@ -129,18 +129,24 @@ impl FunnelQuery {
 /// A computed funnel, split by a property when the query asks for it.
 #[derive(Clone, Debug, Default)]
 pub struct Computed {
-    pub result: FunnelResult,
+    /// The funnel without a breakdown (with one, its total is the funnel: see [`Self::result`]).
+    plain: FunnelResult,
     pub breakdown: Option<Breakdown>,
     /// Names of the breakdown keys (index = key).
     pub group_names: Vec<String>,
 }
 
 impl Computed {
+    /// The whole funnel, split or not.
+    pub fn result(&self) -> &FunnelResult {
+        self.breakdown.as_ref().map_or(&self.plain, |b| &b.total)
+    }
+
     /// The customers (positions) a drill-down lists.
     pub fn drill(&self, step: usize, which: Drill, group: Option<usize>) -> Vec<usize> {
         match (group, &self.breakdown) {
             (Some(g), Some(b)) => b.drill(g, step, which),
-            _ => self.result.drill(step, which),
+            _ => self.result().drill(step, which),
         }
     }
 
@@ -184,7 +190,7 @@ pub fn compute(
             .with(|d| repurchase_funnel(d, q.repurchase_days, definition.range, &options))
             .map_err(|e| e.message(zh))?;
         return Ok(Computed {
-            result,
+            plain: result,
             ..Computed::default()
         });
     }
@@ -200,14 +206,14 @@ pub fn compute(
                 let b = compute_breakdown(d, &index, definition, &options, &keys, TOP_GROUPS)
                     .map_err(|e| e.message(zh))?;
                 Ok(Computed {
-                    result: b.total.clone(),
                     breakdown: Some(b),
                     group_names,
+                    ..Computed::default()
                 })
             } else {
                 kezhi_core::funnel::compute(d, &index, definition, &options)
-                    .map(|result| Computed {
-                        result,
+                    .map(|plain| Computed {
+                        plain,
                         ..Computed::default()
                     })
                     .map_err(|e| e.message(zh))

@@ -111,7 +111,7 @@ pub fn Results(
         let Some(c) = ok() else {
             return ().into_any();
         };
-        let s = &c.result.stats;
+        let s = &c.result().stats;
         let names = step_labels();
         let first = s.entered().max(1);
         s.steps
@@ -158,8 +158,8 @@ pub fn Results(
     };
     let summary = move || {
         ok().map(|c| {
-            let s = &c.result.stats;
-            let unknown = c.result.unknown_customer_records;
+            let s = &c.result().stats;
+            let unknown = c.result().unknown_customer_records;
             view! {
                 <p class="funnel-summary" data-testid="funnel-summary" data-entered=s.entered().to_string() data-converted=s.converted().to_string() data-rate=format!("{:.6}", s.overall_conversion())>
                     {move || state.tr(Msg::FunnelEntered)} " " <strong>{group(u64::from(s.entered()))}</strong>
@@ -178,7 +178,7 @@ pub fn Results(
         let Some(c) = ok() else {
             return ChartData::default();
         };
-        let s = &c.result.stats;
+        let s = &c.result().stats;
         ChartData {
             labels: step_labels(),
             series: vec![
@@ -216,7 +216,7 @@ pub fn Results(
     let times = move || {
         let c = ok()?;
         let zh = state.lang.get().is_zh();
-        let s = &c.result.stats;
+        let s = &c.result().stats;
         let names = step_labels();
         let row = |label: String, t: &TimeStats| {
             view! {
@@ -258,7 +258,7 @@ pub fn Results(
             return ChartData::default();
         };
         let zh = state.lang.get().is_zh();
-        let t = &c.result.stats.overall_time;
+        let t = &c.result().stats.overall_time;
         ChartData {
             labels: TIME_BUCKETS
                 .iter()
@@ -277,7 +277,7 @@ pub fn Results(
         let Some(c) = ok() else {
             return ChartData::default();
         };
-        let periods = &c.result.stats.over_time;
+        let periods = &c.result().stats.over_time;
         ChartData {
             labels: periods
                 .iter()
@@ -339,7 +339,7 @@ pub fn Results(
 }
 
 fn s_rate(c: &Computed, i: usize, from_first: bool) -> f64 {
-    let s = &c.result.stats;
+    let s = &c.result().stats;
     if from_first {
         s.conversion_from_first(i)
     } else {
