@@ -9,6 +9,7 @@
 pub mod backup;
 pub mod codec;
 mod memory;
+pub mod records;
 mod repository;
 pub mod v1;
 
@@ -29,6 +30,13 @@ pub enum StoreError {
     /// Storage is switched off or not reachable (private mode, blocked by settings).
     #[error("storage is not available: {0}")]
     Unavailable(String),
+    /// Another writer (another tab) changed the store since we last read it; nothing was
+    /// written. Read their changes, merge, and try again.
+    #[error("another tab saved at the same time")]
+    Conflict,
+    /// The transaction failed for another reason (the message is the browser's).
+    #[error("the browser refused the write: {0}")]
+    Failed(String),
 }
 
 /// A string key-value store, as localStorage is.

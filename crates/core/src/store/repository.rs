@@ -153,6 +153,10 @@ impl<S: KeyValueStore> Repository<S> {
         &self.store
     }
 
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
     pub fn store_mut(&mut self) -> &mut S {
         &mut self.store
     }

@@ -1,0 +1,484 @@
+//! Keys and values of the record store (record format 1).
+//!
+//! Keys are the records' ids as bytes (16); a customer's event log is keyed by the customer,
+//! a tombstone by the kind and key of what it deletes. A deleted customer's orders and
+//! activities are covered by the customer's tombstone (as in a merge) and swept from the
+//! store at the next load. Values are one version byte
+//! and postcard (varint binary) of a frozen DTO; strings that repeat across records (channels,
+//! cities, event types) are written out per record — the store compresses nothing, but a
+//! record stays readable on its own, which is what a damaged neighbour needs. Saved segments
+//! and funnels are small and already have a JSON form: their value is that JSON.
+
+use super::Kind;
+use crate::funnel::SavedFunnel;
+use crate::metrics::Stage;
+use crate::model::*;
+use crate::segment::saved::SavedSegment;
+use crate::sym::Sym;
+use crate::time::Timestamp;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use thiserror::Error;
+use uuid::Uuid;
+
+/// The first byte of every value.
+const VERSION: u8 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum RecordCodecError {
+    #[error("empty value")]
+    Empty,
+    #[error("written by a newer version (record format {0})")]
+    Newer(u8),
+    #[error("the key is damaged")]
+    Key,
+    #[error("the value is damaged: {0}")]
+    Value(String),
+}
+
+/// A record read back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decoded {
+    Customer(Customer),
+    Order(Order),
+    Events(Vec<Event>),
+    Activity(Activity),
+    Tombstone(Tombstone),
+    Segment(SavedSegment),
+    Funnel(SavedFunnel),
+}
+
+type Text<'a> = Cow<'a, str>;
+
+#[derive(Serialize, Deserialize)]
+struct CustomerR1<'a> {
+    external_id: Option<Text<'a>>,
+    name: Text<'a>,
+    phone: Option<Text<'a>>,
+    email: Option<Text<'a>>,
+    gender: u8,
+    birthday: Option<i32>,
+    province: Option<Text<'a>>,
+    city: Option<Text<'a>>,
+    channel: Option<Text<'a>>,
+    member_level: Option<Text<'a>>,
+    points: i64,
+    tags: Vec<Text<'a>>,
+    owner: Option<Text<'a>>,
+    notes: Text<'a>,
+    /// A manual lifecycle stage by code; an unknown code (a newer version's) reads as none.
+    stage: Option<Text<'a>>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct OrderR1<'a> {
+    customer: [u8; 16],
+    source_order_id: Text<'a>,
+    ordered_at: i64,
+    amount_cents: i64,
+    item_count: u32,
+    channel: Text<'a>,
+    /// 0 paid, 1 refunded.
+    status: u8,
+    updated_at: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ActivityR1<'a> {
+    customer: [u8; 16],
+    kind: u8,
+    at: i64,
+    text: Text<'a>,
+    owner: Option<Text<'a>>,
+    next_follow_up: Option<i32>,
+    outcome: Option<Text<'a>>,
+    updated_at: i64,
+}
+
+/// A customer's events: the strings once, each event as indices and time deltas.
+#[derive(Serialize, Deserialize)]
+struct EventLogR1<'a> {
+    strings: Vec<Text<'a>>,
+    /// (type, occurred_at − previous occurred_at, channel, item, category, updated_at −
+    /// previous updated_at); string indices are 1-based, 0 is "none".
+    events: Vec<(u32, i64, u32, u32, u32, i64)>,
+}
+
+fn days(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+fn date(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days)
+}
+
+fn sym_text(s: Option<Sym>) -> Option<Text<'static>> {
+    s.map(|s| Cow::Borrowed(s.as_str()))
+}
+
+fn text_sym(s: Option<Text<'_>>) -> Option<Sym> {
+    s.map(|s| Sym::new(&s))
+}
+
+fn to_value<T: Serialize>(dto: &T) -> Vec<u8> {
+    let mut out = vec![VERSION];
+    // Serialising these DTOs into a Vec cannot fail (no maps with non-string keys, no
+    // unsupported types); an empty value would be reported as damaged on read.
+    if let Ok(bytes) = postcard::to_allocvec(dto) {
+        out.extend(bytes);
+    }
+    out
+}
+
+fn body(value: &[u8]) -> Result<&[u8], RecordCodecError> {
+    match value.split_first() {
+        None => Err(RecordCodecError::Empty),
+        Some((&VERSION, rest)) => Ok(rest),
+        Some((&v, _)) => Err(RecordCodecError::Newer(v)),
+    }
+}
+
+fn from_body<'a, T: Deserialize<'a>>(value: &'a [u8]) -> Result<T, RecordCodecError> {
+    let (dto, rest) = postcard::take_from_bytes(body(value)?)
+        .map_err(|e| RecordCodecError::Value(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(RecordCodecError::Value("trailing bytes".into()));
+    }
+    Ok(dto)
+}
+
+fn uuid_at(key: &[u8], at: usize) -> Result<Uuid, RecordCodecError> {
+    key.get(at..at + 16)
+        .and_then(|b| Uuid::from_slice(b).ok())
+        .ok_or(RecordCodecError::Key)
+}
+
+pub fn key_of_customer(id: Uuid) -> Vec<u8> {
+    id.as_bytes().to_vec()
+}
+
+pub fn encode_customer(c: &Customer) -> (Vec<u8>, Vec<u8>) {
+    let dto = CustomerR1 {
+        external_id: c.external_id.as_deref().map(Cow::Borrowed),
+        name: Cow::Borrowed(&c.name),
+        phone: c.phone.as_deref().map(Cow::Borrowed),
+        email: c.email.as_deref().map(Cow::Borrowed),
+        gender: c.gender.code(),
+        birthday: c.birthday.map(days),
+        province: sym_text(c.province),
+        city: sym_text(c.city),
+        channel: sym_text(c.channel),
+        member_level: sym_text(c.member_level),
+        points: c.points,
+        tags: c.tags.iter().map(|t| Cow::Borrowed(t.as_str())).collect(),
+        owner: sym_text(c.owner),
+        notes: Cow::Borrowed(&c.notes),
+        stage: c.stage_override.map(|s| Cow::Borrowed(s.code())),
+        created_at: c.created_at.0,
+        updated_at: c.updated_at.0,
+    };
+    (key_of_customer(c.id), to_value(&dto))
+}
+
+fn decode_customer(key: &[u8], value: &[u8]) -> Result<Customer, RecordCodecError> {
+    let d: CustomerR1 = from_body(value)?;
+    Ok(Customer {
+        id: uuid_at(key, 0)?,
+        external_id: d.external_id.map(Cow::into_owned),
+        name: d.name.into_owned(),
+        phone: d.phone.map(Cow::into_owned),
+        email: d.email.map(Cow::into_owned),
+        gender: Gender::from_code(d.gender),
+        birthday: d.birthday.and_then(date),
+        province: text_sym(d.province),
+        city: text_sym(d.city),
+        channel: text_sym(d.channel),
+        member_level: text_sym(d.member_level),
+        points: d.points,
+        tags: d.tags.into_iter().map(Cow::into_owned).collect(),
+        owner: text_sym(d.owner),
+        notes: d.notes.into_owned(),
+        stage_override: d.stage.as_deref().and_then(Stage::from_code),
+        created_at: Timestamp(d.created_at),
+        updated_at: Timestamp(d.updated_at),
+    })
+}
+
+pub fn encode_order(o: &Order) -> (Vec<u8>, Vec<u8>) {
+    let dto = OrderR1 {
+        customer: *o.customer_id.as_bytes(),
+        source_order_id: Cow::Borrowed(&o.source_order_id),
+        ordered_at: o.ordered_at.0,
+        amount_cents: o.amount_cents,
+        item_count: o.item_count,
+        channel: Cow::Borrowed(o.channel.as_str()),
+        status: match o.status {
+            OrderStatus::Paid => 0,
+            OrderStatus::Refunded => 1,
+        },
+        updated_at: o.updated_at.0,
+    };
+    (o.id.as_bytes().to_vec(), to_value(&dto))
+}
+
+fn decode_order(key: &[u8], value: &[u8]) -> Result<Order, RecordCodecError> {
+    let d: OrderR1 = from_body(value)?;
+    Ok(Order {
+        id: uuid_at(key, 0)?,
+        customer_id: Uuid::from_bytes(d.customer),
+        source_order_id: d.source_order_id.into_owned(),
+        ordered_at: Timestamp(d.ordered_at),
+        amount_cents: d.amount_cents,
+        item_count: d.item_count,
+        channel: Sym::new(&d.channel),
+        status: match d.status {
+            0 => OrderStatus::Paid,
+            1 => OrderStatus::Refunded,
+            s => return Err(RecordCodecError::Value(format!("order status {s}"))),
+        },
+        updated_at: Timestamp(d.updated_at),
+    })
+}
+
+pub fn encode_activity(a: &Activity) -> (Vec<u8>, Vec<u8>) {
+    let dto = ActivityR1 {
+        customer: *a.customer_id.as_bytes(),
+        kind: a.kind.code(),
+        at: a.at.0,
+        text: Cow::Borrowed(&a.text),
+        owner: a.owner.as_deref().map(Cow::Borrowed),
+        next_follow_up: a.next_follow_up.map(days),
+        outcome: a.outcome.as_deref().map(Cow::Borrowed),
+        updated_at: a.updated_at.0,
+    };
+    (a.id.as_bytes().to_vec(), to_value(&dto))
+}
+
+fn decode_activity(key: &[u8], value: &[u8]) -> Result<Activity, RecordCodecError> {
+    let d: ActivityR1 = from_body(value)?;
+    Ok(Activity {
+        id: uuid_at(key, 0)?,
+        customer_id: Uuid::from_bytes(d.customer),
+        kind: ActivityKind::from_code(d.kind)
+            .ok_or_else(|| RecordCodecError::Value(format!("activity kind {}", d.kind)))?,
+        at: Timestamp(d.at),
+        text: d.text.into_owned(),
+        owner: d.owner.map(Cow::into_owned),
+        next_follow_up: d.next_follow_up.and_then(date),
+        outcome: d.outcome.map(Cow::into_owned),
+        updated_at: Timestamp(d.updated_at),
+    })
+}
+
+/// One customer's events (all of them: the log is rewritten whole).
+pub fn encode_event_log(customer: Uuid, events: &[&Event]) -> (Vec<u8>, Vec<u8>) {
+    let mut strings: Vec<Text> = Vec::new();
+    let mut index: Vec<(Sym, u32)> = Vec::new();
+    let mut intern = |s: Option<Sym>| -> u32 {
+        let Some(s) = s else { return 0 };
+        if let Some((_, i)) = index.iter().find(|(x, _)| *x == s) {
+            return *i;
+        }
+        strings.push(Cow::Borrowed(s.as_str()));
+        let i = strings.len() as u32;
+        index.push((s, i));
+        i
+    };
+    let (mut prev_at, mut prev_updated) = (0i64, 0i64);
+    let rows = events
+        .iter()
+        .map(|e| {
+            let row = (
+                intern(Some(e.kind)),
+                e.occurred_at.0 - prev_at,
+                intern(e.props.channel),
+                intern(e.props.item),
+                intern(e.props.category),
+                e.updated_at.0 - prev_updated,
+            );
+            prev_at = e.occurred_at.0;
+            prev_updated = e.updated_at.0;
+            row
+        })
+        .collect();
+    let dto = EventLogR1 {
+        strings,
+        events: rows,
+    };
+    (key_of_customer(customer), to_value(&dto))
+}
+
+fn decode_event_log(key: &[u8], value: &[u8]) -> Result<Vec<Event>, RecordCodecError> {
+    let customer_id = uuid_at(key, 0)?;
+    let d: EventLogR1 = from_body(value)?;
+    let syms: Vec<Sym> = d.strings.iter().map(|s| Sym::new(s)).collect();
+    let sym = |i: u32| -> Result<Option<Sym>, RecordCodecError> {
+        match i {
+            0 => Ok(None),
+            i => syms
+                .get(i as usize - 1)
+                .copied()
+                .map(Some)
+                .ok_or_else(|| RecordCodecError::Value(format!("string {i}"))),
+        }
+    };
+    let (mut at, mut updated) = (0i64, 0i64);
+    d.events
+        .into_iter()
+        .map(|(kind, d_at, ch, item, cat, d_updated)| {
+            at = at.wrapping_add(d_at);
+            updated = updated.wrapping_add(d_updated);
+            Ok(Event {
+                customer_id,
+                kind: sym(kind)?.ok_or_else(|| RecordCodecError::Value("event type".into()))?,
+                occurred_at: Timestamp(at),
+                props: EventProps {
+                    channel: sym(ch)?,
+                    item: sym(item)?,
+                    category: sym(cat)?,
+                },
+                updated_at: Timestamp(updated),
+            })
+        })
+        .collect()
+}
+
+fn record_kind_code(kind: RecordKind) -> u8 {
+    match kind {
+        RecordKind::Customer => 0,
+        RecordKind::Order => 1,
+        RecordKind::Event => 2,
+        RecordKind::Activity => 3,
+    }
+}
+
+pub fn tombstone_key(kind: RecordKind, key: &RecordKey) -> Vec<u8> {
+    let mut out = vec![record_kind_code(kind)];
+    match key {
+        RecordKey::Id(id) => {
+            out.push(0);
+            out.extend_from_slice(id.as_bytes());
+        }
+        RecordKey::Event(customer, kind, at) => {
+            out.push(1);
+            out.extend_from_slice(customer.as_bytes());
+            out.extend_from_slice(&at.0.to_be_bytes());
+            out.extend_from_slice(kind.as_str().as_bytes());
+        }
+    }
+    out
+}
+
+pub fn encode_tombstone(t: &Tombstone) -> (Vec<u8>, Vec<u8>) {
+    (tombstone_key(t.kind, &t.key), to_value(&t.deleted_at.0))
+}
+
+fn decode_tombstone(key: &[u8], value: &[u8]) -> Result<Tombstone, RecordCodecError> {
+    let deleted_at: i64 = from_body(value)?;
+    let kind = match key.first() {
+        Some(0) => RecordKind::Customer,
+        Some(1) => RecordKind::Order,
+        Some(2) => RecordKind::Event,
+        Some(3) => RecordKind::Activity,
+        _ => return Err(RecordCodecError::Key),
+    };
+    let record_key = match key.get(1) {
+        Some(0) if key.len() == 18 => RecordKey::Id(uuid_at(key, 2)?),
+        Some(1) if key.len() >= 26 => {
+            let customer = uuid_at(key, 2)?;
+            let at: [u8; 8] = key[18..26].try_into().map_err(|_| RecordCodecError::Key)?;
+            let name = std::str::from_utf8(&key[26..]).map_err(|_| RecordCodecError::Key)?;
+            RecordKey::Event(customer, Sym::new(name), Timestamp(i64::from_be_bytes(at)))
+        }
+        _ => return Err(RecordCodecError::Key),
+    };
+    Ok(Tombstone {
+        kind,
+        key: record_key,
+        deleted_at: Timestamp(deleted_at),
+    })
+}
+
+fn encode_json<T: Serialize>(id: &str, item: &T) -> (Vec<u8>, Vec<u8>) {
+    let mut value = vec![VERSION];
+    // Serialising these plain structs to JSON cannot fail.
+    value.extend(serde_json::to_vec(item).unwrap_or_default());
+    (id.as_bytes().to_vec(), value)
+}
+
+pub fn encode_segment(s: &SavedSegment) -> (Vec<u8>, Vec<u8>) {
+    encode_json(&s.id, s)
+}
+
+pub fn encode_funnel(f: &SavedFunnel) -> (Vec<u8>, Vec<u8>) {
+    encode_json(&f.id, f)
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(value: &[u8]) -> Result<T, RecordCodecError> {
+    serde_json::from_slice(body(value)?).map_err(|e| RecordCodecError::Value(e.to_string()))
+}
+
+/// Reads one stored record of the given collection.
+pub fn decode_value(kind: Kind, key: &[u8], value: &[u8]) -> Result<Decoded, RecordCodecError> {
+    Ok(match kind {
+        Kind::Customer => Decoded::Customer(decode_customer(key, value)?),
+        Kind::Order => Decoded::Order(decode_order(key, value)?),
+        Kind::EventLog => Decoded::Events(decode_event_log(key, value)?),
+        Kind::Activity => Decoded::Activity(decode_activity(key, value)?),
+        Kind::Tombstone => Decoded::Tombstone(decode_tombstone(key, value)?),
+        Kind::Segment => Decoded::Segment(decode_json(value)?),
+        Kind::Funnel => Decoded::Funnel(decode_json(value)?),
+    })
+}
+
+/// Each customer's events, in the dataset's order (by time), for writing event logs.
+pub fn events_by_customer(events: &[Event]) -> rustc_hash::FxHashMap<Uuid, Vec<&Event>> {
+    let mut map: rustc_hash::FxHashMap<Uuid, Vec<&Event>> = Default::default();
+    for e in events {
+        map.entry(e.customer_id).or_default().push(e);
+    }
+    map
+}
+
+/// Bytes (keys + values) the data takes in the record store: what Settings shows as kezhi's
+/// data size.
+pub fn encoded_bytes(
+    data: &crate::Dataset,
+    segments: &[SavedSegment],
+    funnels: &[SavedFunnel],
+) -> u64 {
+    let size = |(k, v): (Vec<u8>, Vec<u8>)| (k.len() + v.len()) as u64;
+    let mut total: u64 = data
+        .customers
+        .iter()
+        .map(|c| size(encode_customer(c)))
+        .sum();
+    total += data
+        .orders
+        .iter()
+        .map(|o| size(encode_order(o)))
+        .sum::<u64>();
+    total += data
+        .activities
+        .iter()
+        .map(|a| size(encode_activity(a)))
+        .sum::<u64>();
+    total += data
+        .tombstones
+        .iter()
+        .map(|t| size(encode_tombstone(t)))
+        .sum::<u64>();
+    total += events_by_customer(&data.events)
+        .iter()
+        .map(|(c, events)| size(encode_event_log(*c, events)))
+        .sum::<u64>();
+    total += segments
+        .iter()
+        .map(|s| size(encode_segment(s)))
+        .sum::<u64>();
+    total += funnels.iter().map(|f| size(encode_funnel(f))).sum::<u64>();
+    total
+}

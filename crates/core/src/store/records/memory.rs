@@ -1,0 +1,201 @@
+//! An in-memory [`RecordStore`] with an optional byte quota, for native tests and benchmarks.
+//! It keeps the contract the IndexedDB adapter keeps: atomic commits, a sequence number per
+//! put, the conflict check, pages in key order.
+
+use super::{Commit, Kind, Meta, Op, Progress, RecordStore, StoredRecord};
+use crate::store::StoreError;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// One collection: key → (sequence number, value).
+type Collection = BTreeMap<Vec<u8>, (u64, Vec<u8>)>;
+
+#[derive(Clone, Debug, Default)]
+struct State {
+    meta: Meta,
+    collections: BTreeMap<Kind, Collection>,
+}
+
+impl State {
+    fn bytes(&self) -> usize {
+        self.collections
+            .values()
+            .flat_map(|c| c.iter())
+            .map(|(k, (_, v))| k.len() + v.len())
+            .sum()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct MemoryRecordStore {
+    state: RefCell<State>,
+    /// Bytes of keys and values the store may hold; a commit beyond it fails whole.
+    pub quota: Option<usize>,
+    /// Every commit fails with this (a store that broke after opening).
+    pub fail_with: RefCell<Option<StoreError>>,
+    /// Number of commits applied (tests check that an edit is one transaction).
+    pub commits: RefCell<usize>,
+}
+
+impl MemoryRecordStore {
+    pub fn with_quota(quota: usize) -> Self {
+        MemoryRecordStore {
+            quota: Some(quota),
+            ..Default::default()
+        }
+    }
+
+    /// Bytes of keys and values stored.
+    pub fn bytes(&self) -> usize {
+        self.state.borrow().bytes()
+    }
+
+    /// The raw value under a key (tests damage it through [`Self::put_raw`]).
+    pub fn get_raw(&self, kind: Kind, key: &[u8]) -> Option<Vec<u8>> {
+        let state = self.state.borrow();
+        state
+            .collections
+            .get(&kind)?
+            .get(key)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Writes a value behind the repository's back, as a damaged disk or another program
+    /// would; the sequence number is not advanced.
+    pub fn put_raw(&self, kind: Kind, key: &[u8], value: Vec<u8>) {
+        let mut state = self.state.borrow_mut();
+        let seq = state.meta.seq;
+        state
+            .collections
+            .entry(kind)
+            .or_default()
+            .insert(key.to_vec(), (seq, value));
+    }
+
+    /// Everything stored, for comparing two states.
+    pub fn snapshot(&self) -> Vec<(Kind, Vec<u8>, Vec<u8>)> {
+        let state = self.state.borrow();
+        state
+            .collections
+            .iter()
+            .flat_map(|(kind, c)| c.iter().map(|(k, (_, v))| (*kind, k.clone(), v.clone())))
+            .collect()
+    }
+}
+
+impl RecordStore for MemoryRecordStore {
+    async fn meta(&self) -> Result<Meta, StoreError> {
+        Ok(self.state.borrow().meta.clone())
+    }
+
+    async fn commit<I: Iterator<Item = Op>>(
+        &self,
+        commit: Commit<I>,
+        progress: Option<Progress<'_>>,
+    ) -> Result<u64, StoreError> {
+        if let Some(e) = self.fail_with.borrow().clone() {
+            return Err(e);
+        }
+        // Work on a copy: any failure drops it and leaves the state as it was.
+        let mut next = self.state.borrow().clone();
+        if let Some(expected) = commit.expect_seq
+            && expected != next.meta.seq
+        {
+            return Err(StoreError::Conflict);
+        }
+        if let Some(dataset) = commit.replace {
+            next.collections.clear();
+            next.meta.dataset = dataset;
+        }
+        let mut done = 0;
+        for op in commit.ops {
+            match op {
+                Op::Put { kind, key, value } => {
+                    next.meta.seq += 1;
+                    let seq = next.meta.seq;
+                    next.collections
+                        .entry(kind)
+                        .or_default()
+                        .insert(key, (seq, value));
+                }
+                Op::Delete { kind, key } => {
+                    if let Some(c) = next.collections.get_mut(&kind) {
+                        c.remove(&key);
+                    }
+                }
+            }
+            done += 1;
+            if let Some(p) = progress
+                && done % 10_000 == 0
+            {
+                p(done, commit.total);
+            }
+        }
+        if self.quota.is_some_and(|q| next.bytes() > q) {
+            return Err(StoreError::QuotaExceeded);
+        }
+        let seq = next.meta.seq;
+        *self.state.borrow_mut() = next;
+        *self.commits.borrow_mut() += 1;
+        Ok(seq)
+    }
+
+    async fn read_page(
+        &self,
+        kind: Kind,
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let state = self.state.borrow();
+        let Some(c) = state.collections.get(&kind) else {
+            return Ok(Vec::new());
+        };
+        let range = match after {
+            Some(a) => {
+                c.range::<[u8], _>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))
+            }
+            None => c.range::<[u8], _>(..),
+        };
+        Ok(range
+            .take(limit)
+            .map(|(k, (seq, v))| StoredRecord {
+                key: k.clone(),
+                seq: *seq,
+                value: v.clone(),
+            })
+            .collect())
+    }
+
+    async fn changed_since(
+        &self,
+        kind: Kind,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let state = self.state.borrow();
+        let Some(c) = state.collections.get(&kind) else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<StoredRecord> = c
+            .iter()
+            .filter(|(_, (s, _))| *s > seq)
+            .map(|(k, (s, v))| StoredRecord {
+                key: k.clone(),
+                seq: *s,
+                value: v.clone(),
+            })
+            .collect();
+        out.sort_by_key(|r| r.seq);
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    async fn count(&self, kind: Kind) -> Result<usize, StoreError> {
+        Ok(self
+            .state
+            .borrow()
+            .collections
+            .get(&kind)
+            .map_or(0, |c| c.len()))
+    }
+}

@@ -1,0 +1,679 @@
+//! The record repository: the rules of storing a [`Dataset`] record by record.
+//!
+//! - **What to write.** Every edit stamps `updated_at` (deletions: a tombstone's
+//!   `deleted_at`) with the time of the edit. A save writes the records stamped at or after
+//!   the time the previous save was prepared (the watermark): one edited customer is one put,
+//!   a bulk action on 100,000 is 100,000 puts in one transaction. Stamps at the same
+//!   millisecond are written twice rather than missed.
+//! - **Other tabs.** A commit names the sequence number it last saw; if another tab wrote in
+//!   between, the store refuses it ([`StoreError::Conflict`]), and the caller pulls their
+//!   changes, merges them (newer `updated_at` wins), prepares again and retries.
+//! - **Damaged records** are set aside at load, reported, offered for download and never
+//!   written over: nothing in the dataset has their key, so no save touches them.
+
+use super::encode::{
+    Decoded, decode_value, encode_activity, encode_customer, encode_event_log, encode_funnel,
+    encode_order, encode_segment, encode_tombstone, events_by_customer, key_of_customer,
+};
+use super::{Commit, Kind, Op, RecordStore};
+use crate::dataset::Dataset;
+use crate::funnel::SavedFunnel;
+use crate::model::*;
+use crate::segment::saved::SavedSegment;
+use crate::store::StoreError;
+use crate::time::Timestamp;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// How often a commit that lost the race against another tab is retried.
+pub const SAVE_RETRIES: usize = 5;
+/// Records read per request at load: small enough that decoding one page is a short task.
+const PAGE: usize = 10_000;
+
+/// A stored record that could not be read: kept as it is, shown, offered for download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damaged {
+    pub kind: Kind,
+    pub key: Vec<u8>,
+    pub value: Vec<u8>,
+    pub why: String,
+}
+
+/// The saved segments and funnels: records too, shared like the data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SavedLists {
+    pub segments: Vec<SavedSegment>,
+    pub funnels: Vec<SavedFunnel>,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub data: Dataset,
+    pub lists: SavedLists,
+    pub damaged: Vec<Damaged>,
+}
+
+/// How far a load has come, in records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What [`RecordRepository::pull`] found.
+#[derive(Debug)]
+pub enum Pulled {
+    Unchanged,
+    /// Records another writer stored since our last read (merge them with
+    /// [`Dataset::merge_changes`]), and the lists as they are now.
+    Changed {
+        data: Dataset,
+        lists: SavedLists,
+    },
+    /// The data was replaced as a whole (or deleted) elsewhere: this is all of it now.
+    Replaced(Loaded),
+}
+
+/// A save, encoded and ready to commit.
+#[derive(Debug)]
+pub struct Prepared {
+    ops: Vec<Op>,
+    now: Timestamp,
+    lists: ListState,
+    /// Records written (puts and deletions), for reports and tests.
+    pub records: usize,
+}
+
+impl Prepared {
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// The values of the saved lists as stored, by id: lists are few, so they are compared whole.
+pub type ListState = (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>);
+
+pub struct RecordRepository<S> {
+    store: S,
+    dataset: String,
+    /// The sequence number of the last write we read or made.
+    seen: u64,
+    /// Records stamped at or after this are not stored yet.
+    watermark: Timestamp,
+    lists: ListState,
+}
+
+impl<S: RecordStore> RecordRepository<S> {
+    pub fn new(store: S) -> Self {
+        RecordRepository {
+            store,
+            dataset: String::new(),
+            seen: 0,
+            watermark: Timestamp(i64::MIN),
+            lists: Default::default(),
+        }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+
+    /// Reads everything stored, a page at a time; `progress` hears after each page.
+    pub async fn load(
+        &mut self,
+        now: Timestamp,
+        progress: &dyn Fn(LoadProgress),
+    ) -> Result<Loaded, StoreError> {
+        let meta = self.store.meta().await?;
+        let mut total = 0;
+        for kind in Kind::ALL {
+            total += self.store.count(kind).await?;
+        }
+        let mut loaded = Loaded::default();
+        let mut done = 0;
+        progress(LoadProgress { done, total });
+        for kind in Kind::ALL {
+            let mut after: Option<Vec<u8>> = None;
+            loop {
+                let page = self.store.read_page(kind, after.as_deref(), PAGE).await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.key.clone());
+                let n = page.len();
+                for record in page {
+                    take(&mut loaded, kind, record.key, record.value);
+                }
+                done += n;
+                progress(LoadProgress { done, total });
+                if n < PAGE {
+                    break;
+                }
+            }
+        }
+        sweep_deleted(&mut loaded.data);
+        loaded.data.normalize();
+        // The store lists customers by id; the oldest first is the order they were added in.
+        loaded
+            .data
+            .customers
+            .sort_unstable_by_key(|c| (c.created_at, c.id));
+        self.dataset = meta.dataset;
+        self.seen = meta.seq;
+        self.watermark = now;
+        self.lists = list_state(&loaded.lists);
+        Ok(loaded)
+    }
+
+    /// Encodes what changed since the last save: records stamped at or after the watermark,
+    /// the tombstones of deletions since, and the saved lists that differ from the stored.
+    pub fn prepare(&self, data: &Dataset, lists: &SavedLists, now: Timestamp) -> Prepared {
+        let w = self.watermark;
+        let mut deletes: Vec<Op> = Vec::new();
+        let mut puts: Vec<Op> = Vec::new();
+        let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
+        puts.extend(
+            data.customers
+                .iter()
+                .filter(|c| c.updated_at >= w)
+                .map(|c| put(Kind::Customer, encode_customer(c))),
+        );
+        puts.extend(
+            data.orders
+                .iter()
+                .filter(|o| o.updated_at >= w)
+                .map(|o| put(Kind::Order, encode_order(o))),
+        );
+        puts.extend(
+            data.activities
+                .iter()
+                .filter(|a| a.updated_at >= w)
+                .map(|a| put(Kind::Activity, encode_activity(a))),
+        );
+        // Customers whose event log must be written again.
+        let mut logs: FxHashSet<Uuid> = data
+            .events
+            .iter()
+            .filter(|e| e.updated_at >= w)
+            .map(|e| e.customer_id)
+            .collect();
+        let present: FxHashSet<Uuid> = if data.tombstones.iter().any(|t| t.deleted_at >= w) {
+            data.customers.iter().map(|c| c.id).collect()
+        } else {
+            FxHashSet::default()
+        };
+        for t in data.tombstones.iter().filter(|t| t.deleted_at >= w) {
+            puts.push(put(Kind::Tombstone, encode_tombstone(t)));
+            match (&t.kind, &t.key) {
+                (RecordKind::Customer, RecordKey::Id(id)) if !present.contains(id) => {
+                    deletes.push(Op::Delete {
+                        kind: Kind::Customer,
+                        key: key_of_customer(*id),
+                    });
+                    // Their orders and activities are covered by the tombstone and swept at
+                    // the next load; the event log is keyed by the customer.
+                    deletes.push(Op::Delete {
+                        kind: Kind::EventLog,
+                        key: key_of_customer(*id),
+                    });
+                }
+                (RecordKind::Order, RecordKey::Id(id)) => deletes.push(Op::Delete {
+                    kind: Kind::Order,
+                    key: id.as_bytes().to_vec(),
+                }),
+                (RecordKind::Activity, RecordKey::Id(id)) => deletes.push(Op::Delete {
+                    kind: Kind::Activity,
+                    key: id.as_bytes().to_vec(),
+                }),
+                (RecordKind::Event, RecordKey::Event(customer, _, _)) => {
+                    logs.insert(*customer);
+                }
+                _ => {}
+            }
+        }
+        if !logs.is_empty() {
+            let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
+            for e in data.events.iter().filter(|e| logs.contains(&e.customer_id)) {
+                by_customer.entry(e.customer_id).or_default().push(e);
+            }
+            let mut logs: Vec<Uuid> = logs.into_iter().collect();
+            logs.sort_unstable();
+            for customer in logs {
+                match by_customer.get(&customer) {
+                    Some(events) => {
+                        puts.push(put(Kind::EventLog, encode_event_log(customer, events)))
+                    }
+                    None => deletes.push(Op::Delete {
+                        kind: Kind::EventLog,
+                        key: key_of_customer(customer),
+                    }),
+                }
+            }
+        }
+        let state = list_state(lists);
+        list_ops(
+            Kind::Segment,
+            &self.lists.0,
+            &state.0,
+            &mut deletes,
+            &mut puts,
+        );
+        list_ops(
+            Kind::Funnel,
+            &self.lists.1,
+            &state.1,
+            &mut deletes,
+            &mut puts,
+        );
+        // Deletions first: a customer deleted and then restored (undo) is written back.
+        deletes.extend(puts);
+        Prepared {
+            records: deletes.len(),
+            ops: deletes,
+            now,
+            lists: state,
+        }
+    }
+
+    /// Writes a prepared save in one transaction, unless another writer came first
+    /// ([`StoreError::Conflict`]: [`Self::pull`], merge, prepare again). On any error nothing
+    /// was written and the same records are prepared again next time.
+    pub async fn commit(
+        &mut self,
+        prepared: Prepared,
+        progress: Option<super::Progress<'_>>,
+    ) -> Result<(), StoreError> {
+        if !prepared.ops.is_empty() {
+            let total = prepared.ops.len();
+            self.seen = self
+                .store
+                .commit(
+                    Commit {
+                        expect_seq: Some(self.seen),
+                        replace: None,
+                        ops: prepared.ops.into_iter(),
+                        total,
+                    },
+                    progress,
+                )
+                .await?;
+        }
+        self.watermark = prepared.now;
+        self.lists = prepared.lists;
+        Ok(())
+    }
+
+    /// Saves what changed in the data `cell` holds: prepares, commits, and when another
+    /// writer came first, merges their changes into the cell and tries again.
+    pub async fn save<C: DataCell>(
+        &mut self,
+        cell: &C,
+        now: &dyn Fn() -> Timestamp,
+    ) -> Result<Saved, StoreError> {
+        let mut merged = false;
+        for _ in 0..SAVE_RETRIES {
+            let prepared = cell.with_data(|data, lists| self.prepare(data, lists, now()));
+            let records = prepared.records;
+            match self.commit(prepared, None).await {
+                Ok(()) => return Ok(Saved { records, merged }),
+                Err(StoreError::Conflict) => {
+                    let before = self.lists.clone();
+                    let pulled = self.pull(now()).await?;
+                    merged |=
+                        cell.with_data(|data, lists| apply_pulled(data, lists, &before, pulled));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// The saved lists as last stored or read, by id (to reconcile a pull with local edits).
+    pub fn stored_lists(&self) -> ListState {
+        self.lists.clone()
+    }
+
+    /// What other writers stored since we last read or wrote.
+    pub async fn pull(&mut self, now: Timestamp) -> Result<Pulled, StoreError> {
+        let meta = self.store.meta().await?;
+        if meta.dataset != self.dataset {
+            let watermark = self.watermark;
+            let loaded = self.load(now, &|_| {}).await?;
+            // Our own unsaved edits are gone with the replaced data; keep the watermark
+            // where it was so nothing of theirs is written back needlessly.
+            self.watermark = watermark.max(now);
+            return Ok(Pulled::Replaced(loaded));
+        }
+        if meta.seq == self.seen {
+            return Ok(Pulled::Unchanged);
+        }
+        let mut theirs = Loaded::default();
+        for kind in [
+            Kind::Customer,
+            Kind::Order,
+            Kind::EventLog,
+            Kind::Activity,
+            Kind::Tombstone,
+        ] {
+            let mut from = self.seen;
+            loop {
+                let page = self.store.changed_since(kind, from, PAGE).await?;
+                let Some(last) = page.last() else { break };
+                from = last.seq;
+                let n = page.len();
+                for record in page {
+                    take(&mut theirs, kind, record.key, record.value);
+                }
+                if n < PAGE {
+                    break;
+                }
+            }
+        }
+        // Lists are few and a deletion leaves no record behind: read them whole.
+        let lists = self.read_lists(&mut theirs).await?;
+        // Not the highest number read: a commit landing while we read may have records in
+        // collections already read. Reading some of them twice is harmless (same versions).
+        self.seen = meta.seq;
+        self.lists = list_state(&lists);
+        Ok(Pulled::Changed {
+            data: theirs.data,
+            lists,
+        })
+    }
+
+    async fn read_lists(&self, into: &mut Loaded) -> Result<SavedLists, StoreError> {
+        for kind in [Kind::Segment, Kind::Funnel] {
+            let page = self.store.read_page(kind, None, usize::MAX).await?;
+            for record in page {
+                take(into, kind, record.key, record.value);
+            }
+        }
+        Ok(std::mem::take(&mut into.lists))
+    }
+
+    /// Replaces everything stored with `data` and `lists` in one transaction, under a new
+    /// dataset id (other tabs reload instead of merging). On error nothing changed.
+    pub async fn replace_all(
+        &mut self,
+        data: &Dataset,
+        lists: &SavedLists,
+        dataset: String,
+        now: Timestamp,
+        progress: Option<super::Progress<'_>>,
+    ) -> Result<(), StoreError> {
+        let logs = events_by_customer(&data.events);
+        let mut log_keys: Vec<&Uuid> = logs.keys().collect();
+        log_keys.sort_unstable();
+        let total = data.customers.len()
+            + data.orders.len()
+            + data.activities.len()
+            + data.tombstones.len()
+            + logs.len()
+            + lists.segments.len()
+            + lists.funnels.len();
+        let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
+        // Encoded as the store takes them, so the whole encoding never sits in memory at once.
+        let ops = data
+            .customers
+            .iter()
+            .map(move |c| put(Kind::Customer, encode_customer(c)))
+            .chain(
+                data.orders
+                    .iter()
+                    .map(move |o| put(Kind::Order, encode_order(o))),
+            )
+            .chain(
+                data.activities
+                    .iter()
+                    .map(move |a| put(Kind::Activity, encode_activity(a))),
+            )
+            .chain(
+                data.tombstones
+                    .iter()
+                    .map(move |t| put(Kind::Tombstone, encode_tombstone(t))),
+            )
+            .chain(log_keys.into_iter().map(|c| {
+                let events = logs.get(c).map(Vec::as_slice).unwrap_or_default();
+                put(Kind::EventLog, encode_event_log(*c, events))
+            }))
+            .chain(
+                lists
+                    .segments
+                    .iter()
+                    .map(move |s| put(Kind::Segment, encode_segment(s))),
+            )
+            .chain(
+                lists
+                    .funnels
+                    .iter()
+                    .map(move |f| put(Kind::Funnel, encode_funnel(f))),
+            );
+        let seq = self
+            .store
+            .commit(
+                Commit {
+                    expect_seq: None,
+                    replace: Some(dataset.clone()),
+                    ops,
+                    total,
+                },
+                progress,
+            )
+            .await?;
+        self.dataset = dataset;
+        self.seen = seq;
+        self.watermark = now;
+        self.lists = list_state(lists);
+        Ok(())
+    }
+
+    /// Deletes every record (a reset); other tabs see an empty dataset.
+    pub async fn clear(&mut self, dataset: String, now: Timestamp) -> Result<(), StoreError> {
+        self.replace_all(
+            &Dataset::default(),
+            &SavedLists::default(),
+            dataset,
+            now,
+            None,
+        )
+        .await
+    }
+}
+
+/// Where the data lives while a save runs (the app's signals; a plain cell in tests). The
+/// closure must not wait: it runs between the save's steps.
+pub trait DataCell {
+    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> R;
+}
+
+impl DataCell for std::cell::RefCell<(Dataset, SavedLists)> {
+    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> R {
+        let mut cell = self.borrow_mut();
+        let (data, lists) = &mut *cell;
+        f(data, lists)
+    }
+}
+
+/// What a save did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Saved {
+    /// Records written or deleted.
+    pub records: usize,
+    /// Another writer's changes were merged into the data first.
+    pub merged: bool,
+}
+
+/// Brings what [`RecordRepository::pull`] found into the data and lists; `stored_before` is
+/// the lists as stored before the pull (a list item absent now but stored then was deleted
+/// elsewhere; one that differs from it is a local edit not saved yet and stays). Returns
+/// whether anything changed.
+pub fn apply_pulled(
+    data: &mut Dataset,
+    lists: &mut SavedLists,
+    stored_before: &ListState,
+    pulled: Pulled,
+) -> bool {
+    match pulled {
+        Pulled::Unchanged => false,
+        Pulled::Replaced(loaded) => {
+            *data = loaded.data;
+            *lists = loaded.lists;
+            true
+        }
+        Pulled::Changed {
+            data: theirs,
+            lists: their_lists,
+        } => {
+            let changed = data.merge_changes(theirs);
+            if changed {
+                data.normalize();
+            }
+            let new_lists = SavedLists {
+                segments: reconcile(
+                    &lists.segments,
+                    their_lists.segments,
+                    &stored_before.0,
+                    |s| &s.id,
+                    |s| s.updated_at,
+                    encode_segment,
+                ),
+                funnels: reconcile(
+                    &lists.funnels,
+                    their_lists.funnels,
+                    &stored_before.1,
+                    |f| &f.id,
+                    |f| f.updated_at,
+                    encode_funnel,
+                ),
+            };
+            let lists_changed = new_lists != *lists;
+            *lists = new_lists;
+            changed || lists_changed
+        }
+    }
+}
+
+/// Their list, plus our items not stored yet (new, or edited later than theirs).
+fn reconcile<T: Clone>(
+    ours: &[T],
+    theirs: Vec<T>,
+    stored_before: &BTreeMap<String, Vec<u8>>,
+    id: fn(&T) -> &str,
+    at: fn(&T) -> Timestamp,
+    encode: fn(&T) -> (Vec<u8>, Vec<u8>),
+) -> Vec<T> {
+    let mut out = theirs;
+    for item in ours {
+        let unsaved = stored_before.get(id(item)) != Some(&encode(item).1);
+        if !unsaved {
+            continue; // as stored: theirs (or its absence, a deletion) is newer
+        }
+        match out.iter_mut().find(|x| id(x) == id(item)) {
+            Some(slot) if at(item) >= at(slot) => *slot = item.clone(),
+            Some(_) => {}
+            None => out.push(item.clone()),
+        }
+    }
+    out
+}
+
+/// Adds one stored record to what is being loaded, or sets it aside as damaged.
+fn take(into: &mut Loaded, kind: Kind, key: Vec<u8>, value: Vec<u8>) {
+    match decode_value(kind, &key, &value) {
+        Ok(Decoded::Customer(c)) => into.data.customers.push(c),
+        Ok(Decoded::Order(o)) => into.data.orders.push(o),
+        Ok(Decoded::Events(events)) => into.data.events.extend(events),
+        Ok(Decoded::Activity(a)) => into.data.activities.push(a),
+        Ok(Decoded::Tombstone(t)) => into.data.tombstones.push(t),
+        Ok(Decoded::Segment(s)) => into.lists.segments.push(s),
+        Ok(Decoded::Funnel(f)) => into.lists.funnels.push(f),
+        Err(e) => into.damaged.push(Damaged {
+            kind,
+            key,
+            value,
+            why: e.to_string(),
+        }),
+    }
+}
+
+/// Drops what the stored tombstones cover: the records of a deleted customer that a save
+/// did not delete one by one (orders, activities), and anything older than its deletion.
+fn sweep_deleted(data: &mut Dataset) {
+    if data.tombstones.is_empty() {
+        return;
+    }
+    let mut by_id: FxHashMap<(RecordKind, Uuid), Timestamp> = FxHashMap::default();
+    let mut events: FxHashMap<RecordKey, Timestamp> = FxHashMap::default();
+    for t in &data.tombstones {
+        match &t.key {
+            RecordKey::Id(id) => {
+                by_id.insert((t.kind, *id), t.deleted_at);
+            }
+            key => {
+                events.insert(key.clone(), t.deleted_at);
+            }
+        }
+    }
+    let alive = |kind: RecordKind, id: Uuid, updated: Timestamp| {
+        by_id.get(&(kind, id)).is_none_or(|&d| updated > d)
+    };
+    data.customers
+        .retain(|c| alive(RecordKind::Customer, c.id, c.updated_at));
+    data.orders
+        .retain(|o| alive(RecordKind::Order, o.id, o.updated_at));
+    data.activities
+        .retain(|a| alive(RecordKind::Activity, a.id, a.updated_at));
+    if !events.is_empty() {
+        data.events
+            .retain(|e| events.get(&e.key()).is_none_or(|&d| e.updated_at > d));
+    }
+    data.drop_orphans();
+}
+
+fn list_state(lists: &SavedLists) -> ListState {
+    (
+        lists
+            .segments
+            .iter()
+            .map(|s| {
+                let (_, v) = encode_segment(s);
+                (s.id.clone(), v)
+            })
+            .collect(),
+        lists
+            .funnels
+            .iter()
+            .map(|f| {
+                let (_, v) = encode_funnel(f);
+                (f.id.clone(), v)
+            })
+            .collect(),
+    )
+}
+
+fn list_ops(
+    kind: Kind,
+    stored: &BTreeMap<String, Vec<u8>>,
+    now: &BTreeMap<String, Vec<u8>>,
+    deletes: &mut Vec<Op>,
+    puts: &mut Vec<Op>,
+) {
+    for id in stored.keys().filter(|id| !now.contains_key(*id)) {
+        deletes.push(Op::Delete {
+            kind,
+            key: id.as_bytes().to_vec(),
+        });
+    }
+    for (id, value) in now {
+        if stored.get(id) != Some(value) {
+            puts.push(Op::Put {
+                kind,
+                key: id.as_bytes().to_vec(),
+                value: value.clone(),
+            });
+        }
+    }
+}
