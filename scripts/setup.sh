@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+GECKODRIVER_VERSION=0.37.1
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,"",$0); print; exit}' Cargo.lock 2>/dev/null || true)
 BINDGEN_VERSION=${BINDGEN_VERSION:-0.2.130}
 source "$(dirname "$0")/env.sh"
@@ -38,10 +39,16 @@ if [ "$need_npm" = 1 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing chromium and chromium-driver from Debian"
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+    || ! command -v firefox-esr >/dev/null; then
+    say "installing chromium, chromium-driver and firefox-esr from Debian"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
+  fi
+  # Drives Firefox for the in-browser storage tests (WebDriver).
+  if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    say "installing geckodriver $GECKODRIVER_VERSION (a few minutes, once)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --quiet
   fi
 fi

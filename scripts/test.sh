@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test: formatting, lints, native unit
-# and property tests of the core, in-browser storage tests, and end-to-end tests in Chromium.
+# and property tests of the core, in-browser storage tests (Chromium and Firefox), and
+# end-to-end tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -18,10 +19,12 @@ cargo clippy --quiet --workspace --target wasm32-unknown-unknown -- -D warnings
 step "core: native unit and property tests"
 cargo test --quiet -p kezhi-core
 
-step "storage: tests in headless Chromium"
-export CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-(cd crates/storage-web && cargo test --target wasm32-unknown-unknown --tests)
+step "storage: tests in headless Chromium"
+(cd crates/storage-web && CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --tests)
+
+step "storage: tests in headless Firefox"
+(cd crates/storage-web && GECKODRIVER="$(command -v geckodriver)" cargo test --target wasm32-unknown-unknown --tests)
 
 step "build dist/"
 scripts/build.sh

@@ -1,6 +1,9 @@
 //! The shell: navigation, language switch, status badges, and the page for the route.
 
-use crate::components::{BusyOverlay, ConfirmDialog, Toasts, UnreadableBanner};
+use crate::components::{
+    BusyOverlay, ConfirmDialog, DamagedBanner, LoadingBar, StorageNoticeBanner, Toasts,
+    UnreadableBanner,
+};
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
     CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
@@ -29,7 +32,12 @@ pub fn App() -> impl IntoView {
         hash.remove();
         storage.remove();
     });
-    Effect::new(move |_| platform::set_body_attr("data-ready", "true"));
+    // Ready once the stored data is loaded (the first render of it included).
+    Effect::new(move |_| {
+        if state.ready.get() {
+            platform::set_body_attr("data-ready", "true");
+        }
+    });
 
     // Only the view decides which page is mounted: typing in a search box changes the route's
     // parameters and must not re-create the page under the cursor.
@@ -37,7 +45,10 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app">
             <Header/>
+            <LoadingBar/>
+            <StorageNoticeBanner/>
             <UnreadableBanner/>
+            <DamagedBanner/>
             <main class="main" id="main">
                 {move || match view.get() {
                     View::Dashboard => view! { <DashboardPage/> }.into_any(),

@@ -9,6 +9,7 @@ mod pages;
 mod platform;
 mod route;
 mod state;
+mod storage;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -4,8 +4,18 @@ use chrono::FixedOffset;
 use kezhi_core::Timestamp;
 use wasm_bindgen::JsCast;
 
+/// The time now, never earlier than a time this page returned before: saves find edits by
+/// their stamps, so a clock set back must not make an edit look older than the last save.
 pub fn now() -> Timestamp {
-    Timestamp(js_sys::Date::now() as i64)
+    thread_local! {
+        static LAST: std::cell::Cell<i64> = const { std::cell::Cell::new(i64::MIN) };
+    }
+    let t = LAST.with(|last| {
+        let t = (js_sys::Date::now() as i64).max(last.get());
+        last.set(t);
+        t
+    });
+    Timestamp(t)
 }
 
 /// The user's current UTC offset, from the browser.
@@ -76,6 +86,13 @@ pub fn replace_hash(hash: &str) {
 pub fn push_hash(hash: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_hash(hash);
+    }
+}
+
+/// Reloads the page (after another tab upgraded the database).
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
     }
 }
 
@@ -162,6 +179,20 @@ pub fn end_measure(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.measure_with_start_mark(name, &format!("{name}:start"));
     }
+}
+
+/// [`timed`] for work that waits (storage): a performance measure from start to end.
+pub async fn timed_async<T>(name: &str, f: impl std::future::Future<Output = T>) -> T {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &perf {
+        let _ = p.mark(&start);
+    }
+    let out = f.await;
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    out
 }
 
 /// Lets the browser handle input and paint before the next slice of a long computation.

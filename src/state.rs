@@ -1,39 +1,33 @@
-//! The app's state and the only place that talks to the repository: pages call
-//! [`AppState::change`] and friends, which update the data signal and persist it, and turn
-//! every storage outcome into something the user sees (a toast, the "not saved" badge, the
-//! unreadable-data banner).
+//! The app's state: pages call [`AppState::change`] and friends, which update the data
+//! signal and hand the save to [`crate::storage`] (the only code that talks to the stores);
+//! every storage outcome becomes something the user sees (a toast, the "not saved" badge,
+//! a banner).
 
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::route::Route;
 use kezhi_core::Dataset;
-use kezhi_core::demo::{DEMO_SIZES, DemoConfig, generate};
+use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{EventIndex, SavedFunnel};
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::segment::saved::SavedSegment;
+use crate::storage::{self, Notice};
 use kezhi_core::store::backup::{Backup, write_backup};
-use kezhi_core::store::{
-    KEY_PREFIX, LoadOutcome, MANIFEST_KEY, Refresh, Repository, SaveError, Section,
-};
-use kezhi_storage_web::BrowserStore;
+use kezhi_core::store::records::{Damaged, LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
+use kezhi_core::store::{KEY_PREFIX, MANIFEST_KEY, Section};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// localStorage holds about 5 Mi UTF-16 code units per origin in Chromium and Firefox.
-pub const QUOTA: usize = 5 * 1024 * 1024;
 const LANG_KEY: &str = "kezhi:lang";
 const ANALYTICS_KEY: &str = "kezhi:analytics";
-/// Saved segments (queries, and for static ones their customers), remembered in this browser.
-const SEGMENTS_KEY: &str = "kezhi:segments";
-/// Saved funnels (definitions only), remembered in this browser.
-const FUNNELS_KEY: &str = "kezhi:funnels";
+/// Whether kezhi asked the browser to keep its data (asked once, after the first demo or
+/// import).
+const PERSIST_ASKED_KEY: &str = "kezhi:persist-asked";
 /// The preferences a backup carries with the data (the language stays the browser's).
-const BACKUP_SETTINGS: [&str; 6] = [
+const BACKUP_PREFS: [&str; 4] = [
     ANALYTICS_KEY,
-    SEGMENTS_KEY,
-    FUNNELS_KEY,
     "kezhi:columns",
     "kezhi:column-widths",
     "kezhi:import-mappings",
@@ -79,8 +73,18 @@ pub struct AppState {
     pub lang: RwSignal<Lang>,
     pub route: RwSignal<Route>,
     pub persistence: RwSignal<Persistence>,
-    /// Bytes of the app's stored data.
-    pub usage: RwSignal<usize>,
+    /// The stored data is being read at start-up: records read of all.
+    pub loading: RwSignal<Option<(usize, usize)>>,
+    /// A large write (demo, restore) is running: records written of all.
+    pub saving: RwSignal<Option<(usize, usize)>>,
+    /// The stored data was loaded and the UI is interactive.
+    pub ready: RwSignal<bool>,
+    /// Why the data is not in IndexedDB, or what storage waits for.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Stored records that could not be read (kept untouched, offered for download).
+    pub damaged: RwSignal<Arc<Vec<Damaged>>>,
+    /// The browser's answer to `navigator.storage.persist()`, once asked.
+    pub persisted: RwSignal<Option<bool>>,
     pub toasts: RwSignal<Vec<Toast>>,
     pub confirm: RwSignal<Option<Confirm>>,
     /// A long task is running (e.g. generating a large demo).
@@ -94,9 +98,9 @@ pub struct AppState {
     pub funnels: RwSignal<Vec<SavedFunnel>>,
     /// Each customer's events together, for funnels: built on first use after a data change.
     pub event_index: Memo<Arc<EventIndex>>,
-    /// The data was too big for storage: no further save is attempted until it is replaced.
-    memory_only: RwSignal<bool>,
-    repo: StoredValue<Repository<BrowserStore>>,
+    /// The data was too big for localStorage (the fallback): no further save is attempted
+    /// until it is replaced.
+    pub memory_only: RwSignal<bool>,
     next_toast: StoredValue<u64>,
     /// The undo of the latest undoable action, with the id of its toast. Only the latest
     /// can be undone: an older undo could clobber what came after it.
@@ -108,9 +112,6 @@ impl AppState {
         let lang = kezhi_storage_web::get_pref::<Lang>(LANG_KEY)
             .or_else(|| Lang::from_code(&platform::browser_language()))
             .unwrap_or(Lang::En);
-        let writer = platform::random_hex::<4>();
-        let mut repo = Repository::new(BrowserStore, writer);
-        repo.capacity = Some(QUOTA);
         let data = RwSignal::new(Dataset::default());
         let analytics =
             RwSignal::new(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
@@ -141,17 +142,21 @@ impl AppState {
             lang: RwSignal::new(lang),
             route: RwSignal::new(Route::parse(&platform::location_hash())),
             persistence: RwSignal::new(Persistence::Saved),
-            usage: RwSignal::new(0),
+            loading: RwSignal::new(Some((0, 0))),
+            saving: RwSignal::new(None),
+            ready: RwSignal::new(false),
+            notice: RwSignal::new(None),
+            damaged: RwSignal::new(Arc::new(Vec::new())),
+            persisted: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),
             confirm: RwSignal::new(None),
             busy: RwSignal::new(None),
             analytics,
             metrics,
-            segments: RwSignal::new(kezhi_storage_web::get_pref(SEGMENTS_KEY).unwrap_or_default()),
-            funnels: RwSignal::new(kezhi_storage_web::get_pref(FUNNELS_KEY).unwrap_or_default()),
+            segments: RwSignal::new(Vec::new()),
+            funnels: RwSignal::new(Vec::new()),
             event_index,
             memory_only: RwSignal::new(false),
-            repo: StoredValue::new(repo),
             next_toast: StoredValue::new(0),
             pending_undo: StoredValue::new(None),
         }
@@ -171,12 +176,23 @@ impl AppState {
 
     /// The backup file of all data and the settings that belong to it.
     pub fn download_backup(&self) {
-        let settings: BTreeMap<String, serde_json::Value> = BACKUP_SETTINGS
+        let mut settings: BTreeMap<String, serde_json::Value> = BACKUP_PREFS
             .iter()
             .filter_map(|k| {
                 kezhi_storage_web::get_pref::<serde_json::Value>(k).map(|v| (k.to_string(), v))
             })
             .collect();
+        // The saved lists are records now; a backup keeps them under their former keys, so
+        // files of either version restore in both.
+        let lists = [
+            (LEGACY_SEGMENTS_KEY, serde_json::to_value(self.segments.get_untracked())),
+            (LEGACY_FUNNELS_KEY, serde_json::to_value(self.funnels.get_untracked())),
+        ];
+        for (key, value) in lists {
+            if let Ok(value) = value {
+                settings.insert(key.to_string(), value);
+            }
+        }
         let file = self.data.with_untracked(|d| {
             platform::timed("kezhi:backup", || {
                 write_backup(d, settings, platform::now())
@@ -186,42 +202,51 @@ impl AppState {
         self.offer_download(&name, "application/json", &file);
     }
 
-    /// Replaces all data and those settings with a backup's (stored if it fits, else kept in
-    /// this page, labelled "not saved").
+    /// Replaces all data and those settings with a backup's (stored, with progress; if it
+    /// cannot be, kept in this page and labelled "not saved").
     pub fn restore_backup(&self, backup: Backup) {
         for (key, value) in &backup.settings {
             // Only the keys a backup is made of: a file cannot plant other preferences.
-            if BACKUP_SETTINGS.contains(&key.as_str()) {
+            if BACKUP_PREFS.contains(&key.as_str()) {
                 let _ = kezhi_storage_web::set_pref(key, value);
             }
         }
-        for key in BACKUP_SETTINGS {
+        for key in BACKUP_PREFS {
             if !backup.settings.contains_key(key) {
                 kezhi_storage_web::remove_pref(key);
             }
         }
         self.analytics
             .set(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
-        self.segments
-            .set(kezhi_storage_web::get_pref(SEGMENTS_KEY).unwrap_or_default());
-        self.funnels
-            .set(kezhi_storage_web::get_pref(FUNNELS_KEY).unwrap_or_default());
-        let mut data = backup.data;
-        self.replace_data(&mut data);
-        self.data.set(data);
-        self.toast(ToastKind::Info, self.tr(Msg::Restored));
+        fn list<T: serde::de::DeserializeOwned>(backup: &Backup, key: &str) -> Vec<T> {
+            backup
+                .settings
+                .get(key)
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default()
+        }
+        let lists = SavedLists {
+            segments: list(&backup, LEGACY_SEGMENTS_KEY),
+            funnels: list(&backup, LEGACY_FUNNELS_KEY),
+        };
+        let state = *self;
+        self.busy.set(Some(Msg::SavingProgress));
+        storage::replace(*self, backup.data, lists, move || {
+            state.busy.set(None);
+            state.toast(ToastKind::Info, state.tr(Msg::Restored));
+        });
     }
 
-    /// Changes the saved funnels and remembers them.
+    /// Changes the saved funnels and stores them (records, shared like the data).
     pub fn set_funnels(&self, edit: impl FnOnce(&mut Vec<SavedFunnel>)) {
         self.funnels.update(edit);
-        self.remember(FUNNELS_KEY, &self.funnels.get_untracked());
+        storage::save(*self, &[]);
     }
 
-    /// Changes the saved segments and remembers them.
+    /// Changes the saved segments and stores them.
     pub fn set_segments(&self, edit: impl FnOnce(&mut Vec<SavedSegment>)) {
         self.segments.update(edit);
-        self.remember(SEGMENTS_KEY, &self.segments.get_untracked());
+        storage::save(*self, &[]);
     }
 
     /// Stores a preference; a full storage keeps it in this page only and says so.
@@ -248,80 +273,15 @@ impl AppState {
         let _ = kezhi_storage_web::set_pref(LANG_KEY, &lang);
     }
 
-    /// Reads the stored data at start-up.
+    /// Reads the stored data at start-up (asynchronously; `ready` says when it is done).
     pub fn load(&self) {
-        let now = platform::now();
-        let outcome = platform::timed("kezhi:load", || self.repo.try_update_value(|r| r.load(now)));
-        match outcome {
-            None | Some(LoadOutcome::Empty) => {}
-            Some(LoadOutcome::Loaded(data)) => self.data.set(data),
-            Some(LoadOutcome::Migrated { data, saved, .. }) => {
-                self.data.set(data);
-                match saved {
-                    Ok(()) => self.toast(ToastKind::Info, self.tr(Msg::Migrated)),
-                    Err(e) => {
-                        self.persistence.set(Persistence::NotSaved(e.to_string()));
-                        self.toast(ToastKind::Error, self.tr(Msg::MigratedNotSaved));
-                    }
-                }
-            }
-            Some(LoadOutcome::Unreadable(why)) => {
-                self.persistence
-                    .set(Persistence::Unreadable(why.to_string()));
-            }
-        }
-        self.repo.update_value(|r| r.collect_garbage());
-        self.refresh_usage();
+        storage::start(*self);
     }
 
-    pub fn refresh_usage(&self) {
-        let used = self.repo.with_value(|r| r.usage());
-        self.usage.set(used);
-    }
-
-    /// Applies an edit to the data and saves the sections it touched.
+    /// Applies an edit to the data and saves what it changed.
     pub fn change(&self, sections: &[Section], edit: impl FnOnce(&mut Dataset)) {
         self.data.update(edit);
-        self.save(sections);
-    }
-
-    /// Saves the given sections of the data as it is now (see [`AppState::change`]).
-    pub fn save(&self, sections: &[Section]) {
-        if self.memory_only.get_untracked()
-            || matches!(self.persistence.get_untracked(), Persistence::Unreadable(_))
-        {
-            return;
-        }
-        let now = platform::now();
-        let mut result = None;
-        self.data.update_untracked(|data| {
-            result = self.repo.try_update_value(|r| r.save(data, sections, now));
-        });
-        match result {
-            Some(Ok(report)) => {
-                if report.merged_from_elsewhere {
-                    self.data.notify();
-                }
-                self.persistence.set(Persistence::Saved);
-            }
-            Some(Err(e)) => self.save_failed(e),
-            None => {}
-        }
-        self.refresh_usage();
-    }
-
-    fn save_failed(&self, e: SaveError) {
-        let text = match &e {
-            SaveError::QuotaExceeded => self.tr(Msg::QuotaFull).to_string(),
-            other => format!("{}: {other}", self.tr(Msg::SaveFailed)),
-        };
-        if let SaveError::Blocked(why) = &e {
-            self.persistence
-                .set(Persistence::Unreadable(why.to_string()));
-        } else {
-            self.persistence.set(Persistence::NotSaved(text.clone()));
-        }
-        self.toast(ToastKind::Error, text);
+        storage::save(*self, sections);
     }
 
     /// Loads the demo; asks first when that would replace data the user has.
@@ -334,7 +294,8 @@ impl AppState {
         }
     }
 
-    /// Generates the demo of the given size and makes it the data, saving it if it fits.
+    /// Generates the demo of the given size and makes it the data, once stored (or, if it
+    /// cannot be, in this page only, labelled "not saved").
     fn load_demo(&self, customers: usize) {
         if self.busy.get_untracked().is_some() {
             return;
@@ -352,139 +313,79 @@ impl AppState {
                     .unwrap_or_default()
                     .pred_opt()
                     .unwrap_or_default();
-                let mut data = platform::timed("kezhi:generate", || {
+                let data = platform::timed("kezhi:generate", || {
                     generate(&DemoConfig::new(customers, end))
                 });
-                if customers > DEMO_SIZES[0] {
-                    // The larger demos are tens of megabytes stored, far beyond any browser's
-                    // local storage: trying would only encode them (a memory peak the tab then
-                    // keeps, as wasm memory never shrinks) to learn that they do not fit.
-                    state.keep_in_memory_only();
-                } else {
-                    platform::timed("kezhi:save", || state.replace_data(&mut data));
-                }
-                state.data.set(data);
-                state.busy.set(None);
-                state.toast(ToastKind::Info, state.tr(Msg::DemoLoaded));
+                state.busy.set(Some(Msg::SavingProgress));
+                let lists = SavedLists {
+                    segments: state.segments.get_untracked(),
+                    funnels: state.funnels.get_untracked(),
+                };
+                storage::replace(state, data, lists, move || {
+                    state.busy.set(None);
+                    state.toast(ToastKind::Info, state.tr(Msg::DemoLoaded));
+                    state.ask_to_persist_once();
+                });
             },
             Duration::from_millis(30),
         );
     }
 
-    /// Stores `data` as the new whole dataset (other tabs replace theirs with it).
-    fn replace_data(&self, data: &mut Dataset) {
-        if matches!(self.persistence.get_untracked(), Persistence::Unreadable(_)) {
+    /// After the first demo or import: asks the browser once to keep the data.
+    pub fn ask_to_persist_once(&self) {
+        if kezhi_storage_web::get_pref::<bool>(PERSIST_ASKED_KEY).unwrap_or(false) {
             return;
         }
-        let id = platform::random_hex::<6>();
-        let now = platform::now();
-        let result = self.repo.try_update_value(|r| r.replace_all(data, id, now));
-        match result {
-            Some(Ok(_)) => {
-                self.memory_only.set(false);
-                self.persistence.set(Persistence::Saved);
-            }
-            Some(Err(SaveError::QuotaExceeded)) => self.keep_in_memory_only(),
-            Some(Err(e)) => self.save_failed(e),
-            None => {}
-        }
-        self.refresh_usage();
+        let _ = kezhi_storage_web::set_pref(PERSIST_ASKED_KEY, &true);
+        self.request_persist();
     }
 
-    /// The data is too large to store: it stays in this page only, labelled "not saved", and
-    /// what was stored before is left as it was.
-    fn keep_in_memory_only(&self) {
-        self.memory_only.set(true);
-        let text = format!(
-            "{} — {}",
-            self.tr(Msg::InMemoryOnly),
-            self.tr(Msg::QuotaFull)
-        );
-        self.persistence.set(Persistence::NotSaved(text.clone()));
-        self.toast(ToastKind::Error, text);
+    /// Asks the browser to keep the data (`navigator.storage.persist()`) and shows its answer.
+    pub fn request_persist(&self) {
+        let persisted = self.persisted;
+        leptos::task::spawn_local(async move {
+            persisted.set(kezhi_storage_web::request_persist().await);
+        });
     }
 
     /// Deletes all stored data (also lifts an unreadable-data block).
     pub fn reset(&self) {
-        let result = self.repo.try_update_value(|r| r.clear());
-        match result {
-            Some(Err(e)) => self.toast(
-                ToastKind::Error,
-                format!("{}: {e}", self.tr(Msg::SaveFailed)),
-            ),
-            _ => {
-                self.data.set(Dataset::default());
-                // Segments are customer data too (static ones list customers).
-                self.segments.set(Vec::new());
-                kezhi_storage_web::remove_pref(SEGMENTS_KEY);
-                self.funnels.set(Vec::new());
-                kezhi_storage_web::remove_pref(FUNNELS_KEY);
-                self.memory_only.set(false);
-                self.persistence.set(Persistence::Saved);
-                self.toast(ToastKind::Info, self.tr(Msg::DataReset));
-            }
-        }
-        self.refresh_usage();
+        storage::reset(*self);
     }
 
-    /// Offers every stored key of the app as one JSON file (the rescue for unreadable data).
+    /// Offers every stored value of the app as one JSON file (the rescue for unreadable data).
     pub fn download_raw(&self) {
-        let dump = self.repo.with_value(|r| r.raw_dump());
-        let json = serde_json::to_string_pretty(&dump).unwrap_or_default();
+        let json = storage::raw_dump(*self);
         let name = format!("kezhi-raw-{}.json", platform::today());
         self.offer_download(&name, "application/json", &json);
     }
 
-    /// Another tab wrote to localStorage.
+    /// Another tab wrote to localStorage: preferences, or (on the localStorage fallback) data.
     pub fn on_storage_event(&self, key: Option<String>) {
         match key.as_deref() {
             Some(LANG_KEY) => {
                 if let Some(lang) = kezhi_storage_web::get_pref::<Lang>(LANG_KEY) {
                     self.lang.set(lang);
                 }
-                return;
             }
             Some(ANALYTICS_KEY) => {
                 if let Some(settings) = kezhi_storage_web::get_pref(ANALYTICS_KEY) {
                     self.analytics.set(settings);
                 }
-                return;
             }
-            Some(SEGMENTS_KEY) => {
-                if let Some(list) = kezhi_storage_web::get_pref(SEGMENTS_KEY) {
+            Some(LEGACY_SEGMENTS_KEY) | Some(LEGACY_FUNNELS_KEY) if !storage::on_records() => {
+                if let Some(list) = kezhi_storage_web::get_pref(LEGACY_SEGMENTS_KEY) {
                     self.segments.set(list);
                 }
-                return;
-            }
-            Some(FUNNELS_KEY) => {
-                if let Some(list) = kezhi_storage_web::get_pref(FUNNELS_KEY) {
+                if let Some(list) = kezhi_storage_web::get_pref(LEGACY_FUNNELS_KEY) {
                     self.funnels.set(list);
                 }
-                return;
             }
             // `None` is localStorage.clear() in the other tab.
-            Some(MANIFEST_KEY) | None => {}
-            Some(k) if !k.starts_with(KEY_PREFIX) => return,
-            Some(_) => return, // section keys: the manifest write that follows is what counts
+            Some(MANIFEST_KEY) | None => storage::on_legacy_storage_event(*self),
+            Some(k) if !k.starts_with(KEY_PREFIX) => {}
+            Some(_) => {} // section keys: the manifest write that follows is what counts
         }
-        if self.memory_only.get_untracked() {
-            return; // this tab shows data that is deliberately not the stored one
-        }
-        let mut outcome = None;
-        self.data.update_untracked(|data| {
-            outcome = self.repo.try_update_value(|r| r.refresh(data));
-        });
-        match outcome {
-            Some(Ok(Refresh::Unchanged)) | None => {}
-            Some(Ok(_)) => {
-                self.data.notify();
-                self.persistence.set(Persistence::Saved);
-            }
-            Some(Err(why)) => self
-                .persistence
-                .set(Persistence::Unreadable(why.to_string())),
-        }
-        self.refresh_usage();
     }
 
     pub fn toast(&self, kind: ToastKind, text: impl Into<String>) {

@@ -1,5 +1,6 @@
 //! Pieces shared by the pages: toasts, the confirmation dialog, the busy overlay, the
-//! unreadable-data banner and the empty state.
+//! storage banners (unreadable data, damaged records, notices, loading progress) and the
+//! empty state.
 
 mod chart;
 
@@ -7,6 +8,7 @@ pub use chart::{BarChart, ChartData, Series, Unit};
 
 use crate::i18n::Msg;
 use crate::state::{Persistence, ToastKind, use_app};
+use crate::storage::Notice;
 use leptos::prelude::*;
 
 #[component]
@@ -155,6 +157,142 @@ pub fn UnreadableBanner() -> impl IntoView {
                 )
             }
             _ => None,
+        }}
+    }
+}
+
+/// The start-up load's progress (and a large write's), as a bar under the header.
+#[component]
+pub fn LoadingBar() -> impl IntoView {
+    let state = use_app();
+    let progress = move || state.loading.get().or_else(|| state.saving.get());
+    view! {
+        {move || {
+            progress()
+                .map(|(done, total)| {
+                    let share = if total == 0 { 0.0 } else { done as f64 / total as f64 };
+                    let label = if state.loading.get().is_some() {
+                        state.tr(Msg::Loading)
+                    } else {
+                        state.tr(Msg::SavingProgress)
+                    };
+                    view! {
+                        <div
+                            class="loading-bar"
+                            data-testid="storage-progress"
+                            data-done=done.to_string()
+                            data-total=total.to_string()
+                            role="progressbar"
+                            aria-valuemin="0"
+                            aria-valuemax=total.to_string()
+                            aria-valuenow=done.to_string()
+                        >
+                            <div class="loading-fill" style:width=format!("{:.1}%", share * 100.0)></div>
+                            <span class="loading-label">
+                                {label} " "
+                                {(total > 0)
+                                    .then(|| {
+                                        format!(
+                                            "{} / {}",
+                                            crate::platform::group(done as u64),
+                                            crate::platform::group(total as u64),
+                                        )
+                                    })}
+                            </span>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// Why the data is not kept in IndexedDB, or what the storage waits for.
+#[component]
+pub fn StorageNoticeBanner() -> impl IntoView {
+    let state = use_app();
+    view! {
+        {move || {
+            state
+                .notice
+                .get()
+                .map(|notice| {
+                    let (msg, detail, reload) = match notice {
+                        Notice::Unavailable(why) => (Msg::NoticeUnavailable, Some(why), false),
+                        Notice::MigrationFailed(why) => {
+                            (Msg::NoticeMigrationFailed, Some(why), false)
+                        }
+                        Notice::Blocked => (Msg::NoticeBlocked, None, false),
+                        Notice::VersionChanged => (Msg::NoticeVersionChanged, None, true),
+                        Notice::Newer => (Msg::NoticeNewer, None, false),
+                    };
+                    view! {
+                        <section class="banner banner-warn" data-testid="storage-notice" role="status">
+                            <div>
+                                <p>{state.tr(msg)}</p>
+                                {detail.map(|d| view! { <p class="muted small">{d}</p> })}
+                            </div>
+                            {reload
+                                .then(|| {
+                                    view! {
+                                        <div class="banner-actions">
+                                            <button class="btn btn-primary" on:click=move |_| crate::platform::reload()>
+                                                {state.tr(Msg::Reload)}
+                                            </button>
+                                        </div>
+                                    }
+                                })}
+                        </section>
+                    }
+                })
+        }}
+    }
+}
+
+/// Records that could not be read: named, offered for download, never overwritten.
+#[component]
+pub fn DamagedBanner() -> impl IntoView {
+    let state = use_app();
+    view! {
+        {move || {
+            let damaged = state.damaged.get();
+            (!damaged.is_empty())
+                .then(|| {
+                    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+                    for d in damaged.iter() {
+                        match kinds.iter_mut().find(|(k, _)| *k == d.kind.name()) {
+                            Some((_, n)) => *n += 1,
+                            None => kinds.push((d.kind.name(), 1)),
+                        }
+                    }
+                    let list = kinds
+                        .iter()
+                        .map(|(k, n)| format!("{k}: {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    view! {
+                        <section
+                            class="banner banner-error"
+                            data-testid="damaged-records"
+                            data-count=damaged.len().to_string()
+                            role="alert"
+                        >
+                            <div>
+                                <strong>{state.tr(Msg::DamagedTitle)}</strong>
+                                <p>{state.tr(Msg::DamagedBody)}</p>
+                                <p class="muted small">{list}</p>
+                            </div>
+                            <div class="banner-actions">
+                                <button
+                                    class="btn btn-primary"
+                                    data-testid="download-damaged"
+                                    on:click=move |_| state.download_raw()
+                                >
+                                    {state.tr(Msg::DamagedDownload)}
+                                </button>
+                            </div>
+                        </section>
+                    }
+                })
         }}
     }
 }

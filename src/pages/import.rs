@@ -187,10 +187,9 @@ pub fn ImportPage() -> impl IntoView {
             if !change.is_empty() {
                 platform::yield_to_browser().await;
                 platform::timed("kezhi:import-apply", || {
-                    state.data.update(|d| change.apply_to(d))
+                    state.change(&sections, |d| change.apply_to(d))
                 });
-                platform::yield_to_browser().await;
-                platform::timed("kezhi:import-save", || state.save(&sections));
+                state.ask_to_persist_once();
             }
             progress.set(None);
             if let Some(summary) = summary {

@@ -1,6 +1,7 @@
 use crate::i18n::Msg;
 use crate::platform::{self, group};
-use crate::state::{QUOTA, use_app};
+use crate::state::use_app;
+use crate::storage::{self, LEGACY_QUOTA};
 use kezhi_core::demo::DEMO_SIZES;
 use kezhi_core::metrics::{
     self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
@@ -12,7 +13,36 @@ use std::sync::Arc;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let state = use_app();
-    let share = Memo::new(move |_| state.usage.get() as f64 / QUOTA as f64);
+    // Bytes of kezhi's stored data, recomputed when the data changes while this page shows.
+    let bytes = Memo::new(move |_| storage::stored_bytes(state));
+    // What the browser says of the whole origin: (usage, quota).
+    let estimate = RwSignal::new(None::<(f64, f64)>);
+    Effect::new(move |_| {
+        bytes.track();
+        leptos::task::spawn_local(async move {
+            estimate.set(kezhi_storage_web::storage_estimate().await);
+        });
+    });
+    Effect::new(move |_| {
+        if state.persisted.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                if let Some(true) = kezhi_storage_web::persisted().await {
+                    state.persisted.set(Some(true));
+                }
+            });
+        }
+    });
+    // The share of the space available to kezhi: localStorage's 5 MB on the fallback, the
+    // browser's quota for the site otherwise.
+    let capacity = move || {
+        if storage::on_records() {
+            estimate.get().map(|(_, quota)| quota)
+        } else {
+            Some(LEGACY_QUOTA as f64)
+        }
+    };
+    let share = move || capacity().map_or(0.0, |c| bytes.get() as f64 / c.max(1.0));
+    let mb = |b: f64| format!("{:.1} MB", b / 1_048_576.0);
     view! {
         <section class="page settings">
             <header class="page-head">
@@ -20,36 +50,77 @@ pub fn SettingsPage() -> impl IntoView {
             </header>
             <div class="card">
                 <h2>{move || state.tr(Msg::Storage)}</h2>
+                <p class="muted">
+                    {move || {
+                        if storage::on_records() {
+                            state.tr(Msg::StorageRecordsHint)
+                        } else {
+                            state.tr(Msg::StorageLegacyHint)
+                        }
+                    }}
+                </p>
                 <div
                     class="usage"
                     data-testid="storage-usage"
-                    data-bytes=move || state.usage.get().to_string()
+                    data-bytes=move || bytes.get().to_string()
                 >
                     <div
                         class="meter"
                         role="meter"
                         aria-valuemin="0"
                         aria-valuemax="100"
-                        aria-valuenow=move || format!("{:.0}", share.get() * 100.0)
+                        aria-valuenow=move || format!("{:.0}", share() * 100.0)
                     >
                         <div
                             class=move || {
-                                if share.get() > 0.8 { "meter-fill meter-warn" } else { "meter-fill" }
+                                if share() > 0.8 { "meter-fill meter-warn" } else { "meter-fill" }
                             }
-                            style:width=move || format!("{:.1}%", (share.get() * 100.0).min(100.0))
+                            style:width=move || format!("{:.1}%", (share() * 100.0).min(100.0))
                         ></div>
                     </div>
                     <p>
                         {move || state.tr(Msg::StorageUsed)} " "
-                        <strong>{move || format!("{} KB", group((state.usage.get() / 1024) as u64))}</strong>
-                        {move || format!(" / {} KB ({:.1}%)", group((QUOTA / 1024) as u64), share.get() * 100.0)}
+                        <strong>{move || mb(bytes.get() as f64)}</strong>
+                        {move || {
+                            capacity()
+                                .map(|c| format!(" / {} ({:.1}%)", mb(c), share() * 100.0))
+                        }}
                     </p>
+                    {move || {
+                        estimate
+                            .get()
+                            .map(|(usage, quota)| {
+                                view! {
+                                    <p class="muted small" data-testid="storage-quota" data-quota=format!("{quota:.0}")>
+                                        {state.tr(Msg::StorageQuotaLine)} ": " {mb(usage)} " / " {mb(quota)}
+                                    </p>
+                                }
+                            })
+                    }}
                 </div>
-                <Show when=move || { share.get() > 0.8 }>
+                <Show when=move || { share() > 0.8 }>
                     <p class="warn" data-testid="storage-warning" role="alert">
                         {move || state.tr(Msg::StorageWarn)}
                     </p>
                 </Show>
+                <div class="persist">
+                    <button
+                        class="btn"
+                        data-testid="storage-persist"
+                        data-persisted=move || (state.persisted.get() == Some(true)).to_string()
+                        title=move || state.tr(Msg::PersistHint)
+                        on:click=move |_| state.request_persist()
+                    >
+                        {move || state.tr(Msg::PersistKeep)}
+                    </button>
+                    <span class="muted small" data-testid="storage-persist-answer">
+                        {move || match state.persisted.get() {
+                            Some(true) => state.tr(Msg::PersistGranted),
+                            Some(false) => state.tr(Msg::PersistDenied),
+                            None => state.tr(Msg::PersistUnknown),
+                        }}
+                    </span>
+                </div>
             </div>
             <div class="card">
                 <h2>{move || state.tr(Msg::DemoData)}</h2>

@@ -124,3 +124,48 @@ export function demoEndDate() {
   chinaNow.setUTCDate(chinaNow.getUTCDate() - 1);
   return chinaNow.toISOString().slice(0, 10);
 }
+
+/**
+ * What kezhi's IndexedDB holds, read with the browser's own API: per object store, the
+ * number of records and the bytes of their keys and values. Call it once the app has opened
+ * the database (opening a missing one here would create it empty).
+ */
+export async function idbStats(page) {
+  return page.evaluate(async () => {
+    const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const db = await req(indexedDB.open('kezhi'));
+    const out = {};
+    for (const name of db.objectStoreNames) {
+      if (name === 'meta') continue;
+      const all = await req(db.transaction(name).objectStore(name).getAll());
+      out[name] = { count: all.length, bytes: all.reduce((n, o) => n + o.k.byteLength + (o.v?.byteLength ?? 0), 0) };
+    }
+    db.close();
+    return out;
+  });
+}
+
+/** Writes a raw value into one of kezhi's object stores (to damage a record). */
+export async function idbPutRaw(page, store, record) {
+  return page.evaluate(async ({ store, record }) => {
+    const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const db = await req(indexedDB.open('kezhi'));
+    const tx = db.transaction(store, 'readwrite');
+    const value = { ...record, k: new Uint8Array(record.k) };
+    if (Array.isArray(record.v)) value.v = new Uint8Array(record.v);
+    await req(tx.objectStore(store).put(value));
+    await new Promise((ok) => { tx.oncomplete = ok; });
+    db.close();
+  }, { store, record });
+}
+
+/** The key bytes and value of one stored record, found by a predicate's index. */
+export async function idbFirst(page, store) {
+  return page.evaluate(async (store) => {
+    const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const db = await req(indexedDB.open('kezhi'));
+    const [o] = await req(db.transaction(store).objectStore(store).getAll(null, 1));
+    db.close();
+    return { k: Array.from(o.k), s: o.s, v: Array.from(o.v) };
+  }, store);
+}

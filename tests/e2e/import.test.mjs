@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, until } from './harness.mjs';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, until, idbStats } from './harness.mjs';
 
 const real = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'real');
 const RETAIL = join(real, 'online_retail_sample.csv');
@@ -77,7 +77,7 @@ test('a large file imports in chunks with a progress bar; cancelling changes not
   await page.click(byId('import-cancel'));
   await page.waitForSelector(`${byId('toast')} >> text=/取消/`);
   assert.equal(await page.locator(byId('import-report')).count(), 0);
-  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kezhi:s')).length), 0);
+  assert.equal((await idbStats(page)).customers?.count ?? 0, 0, 'nothing stored');
   await page.click(byId('nav-customers'));
   await page.waitForSelector(byId('load-demo'));
   await page.goto(server.url + '#/import');

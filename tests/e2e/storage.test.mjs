@@ -1,25 +1,21 @@
-// End-to-end: what happens when storage goes wrong, and two tabs at once.
+// End-to-end: the data in IndexedDB — reloads, a full quota (the DevTools protocol's quota
+// override), a damaged record, two tabs, upgrades from every localStorage format, IndexedDB
+// missing, a newer database, backup and restore.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until,
+  idbStats, idbPutRaw, idbFirst,
+} from './harness.mjs';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
 
 let server;
 before(async () => { server = await startServer(); });
 after(() => server.close());
-
-/** Fills what is left of localStorage with another site's junk, as a full quota looks. */
-async function fillStorage(page) {
-  return page.evaluate(() => {
-    let chunk = 'x'.repeat(1 << 20);
-    let n = 0;
-    while (chunk.length >= 8) {
-      try { localStorage.setItem(`other-app-${n}`, chunk); n += 1; } catch { chunk = chunk.slice(chunk.length / 2); }
-    }
-    return n;
-  });
-}
-
-const snapshot = (page) => page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
 
 async function createCustomer(page, name) {
   await page.click(byId('nav-customers'));
@@ -28,113 +24,179 @@ async function createCustomer(page, name) {
   await page.click(byId('customer-save'));
 }
 
-test('a full quota: a clear message, the data kept in the page, what was stored intact', async () => {
+const toastSays = (page, re) => until(
+  async () => (await page.locator(byId('toast')).allTextContents()).some((t) => re.test(t)),
+  `a toast matching ${re}`,
+);
+
+/** Gives the origin a quota of `bytes` (or back the browser's own with -1... a large one). */
+async function setQuota(context, page, bytes) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: bytes });
+  await cdp.detach();
+}
+
+const usage = (page) => page.evaluate(async () => (await navigator.storage.estimate()).usage);
+
+test('the demo is stored record by record and comes back after a reload; usage is what is stored', async () => {
   const browser = await launch();
   try {
-    // Case 1: storage is already full when the demo is loaded.
-    const page = await open(browser.context, server.url);
-    await fillStorage(page);
-    const before = await snapshot(page);
-    await loadDemo(page);
-    const toast = await page.textContent(byId('toast'));
-    assert.match(toast, /存储空间已满/);
-    await page.waitForSelector(byId('not-saved'));
-    await page.click(byId('nav-customers'));
-    assert.equal(await count(page), 5000, 'the demo is usable in memory');
-    assert.equal(await snapshot(page), before, 'nothing stored changed');
-
-    // Case 2: saved data, then the quota fills, then an edit.
-    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('other-app-')) localStorage.removeItem(k); });
-    await page.reload();
-    await ready(page);
-    await page.click(byId('nav-settings'));
+    const page = await open(browser.context, server.url + '#/settings');
     await loadDemo(page);
     await page.waitForSelector(byId('not-saved'), { state: 'detached' });
-    await fillStorage(page);
-    const saved = await snapshot(page);
-    await createCustomer(page, '配额测试');
-    await until(async () => (await page.locator(byId('toast')).allTextContents()).some((t) => /存储空间已满/.test(t)), 'the quota message');
-    await page.waitForSelector(byId('not-saved'));
-    assert.equal(await count(page), 5001, 'the new customer is kept in the page');
-    assert.equal(await snapshot(page), saved, 'what was stored is intact');
+    const stats = await idbStats(page);
+    assert.equal(stats.customers.count, 5000);
+    assert.ok(stats.orders.count > 10_000, `${stats.orders.count} orders stored one by one`);
+    assert.ok(stats.events.count > 4000 && stats.events.count <= 5000, 'one event log per customer');
+    assert.equal(await page.evaluate(() => localStorage.getItem('kezhi:manifest')), null, 'nothing in localStorage');
+    assert.equal(await page.evaluate(() => localStorage.getItem('kezhi:persist-asked')), 'true', 'asked once to keep the data');
+
+    const bytes = Number(await page.getAttribute(byId('storage-usage'), 'data-bytes'));
+    const stored = Object.values(stats).reduce((n, s) => n + s.bytes, 0);
+    assert.equal(bytes, stored, 'storage-usage = bytes of the stored keys and values');
 
     await page.reload();
     await ready(page);
     await page.click(byId('nav-customers'));
     await page.waitForSelector(byId('customer-row'));
-    assert.equal(await count(page), 5000, 'after a reload the previously saved data is all there');
+    assert.equal(await count(page), 5000);
+
+    await page.click(byId('nav-settings'));
+    const persist = page.locator(byId('storage-persist'));
+    await persist.click();
+    await until(async () => ['true', 'false'].includes(await persist.getAttribute('data-persisted')), 'the browser answer');
+    assert.notEqual(await page.textContent(byId('storage-persist-answer')), '');
     checkNoErrors(page);
   } finally {
     await browser.close();
   }
 });
 
-test('a corrupted payload is reported, offered for download, and never overwritten', async () => {
+test('a full quota: the transaction fails whole, the page keeps the edit, and saves once there is room', async () => {
   const browser = await launch();
   try {
-    const page = await open(browser.context, server.url);
+    const page = await open(browser.context, server.url + '#/settings');
     await loadDemo(page);
-    await page.evaluate(() => {
-      const m = JSON.parse(localStorage.getItem('kezhi:manifest'));
-      const key = m.sections.customers.key;
-      localStorage.setItem(key, localStorage.getItem(key).slice(0, 5000));
-    });
-    const damaged = await snapshot(page);
-    await page.reload();
-    await ready(page);
-    await page.waitForSelector(byId('unreadable'));
-    await page.waitForSelector(byId('download-raw'));
-    // Working with the app does not touch the stored payload.
-    await createCustomer(page, '不应保存');
-    assert.equal(await snapshot(page), damaged);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('download-raw'))]);
-    assert.match(download.suggestedFilename(), /^kezhi-raw-.*\.json$/);
-    const raw = JSON.parse(await (await download.createReadStream()).toArray().then((b) => Buffer.concat(b).toString()));
-    assert.ok(raw['kezhi:manifest'], 'the raw download holds the stored payload');
+    await page.waitForSelector(byId('not-saved'), { state: 'detached' });
+    const before = await idbStats(page);
 
-    await page.click(byId('start-fresh'));
-    await page.click(byId('confirm-yes'));
-    await page.waitForSelector(byId('unreadable'), { state: 'detached' });
+    await setQuota(browser.context, page, await usage(page));
+    await createCustomer(page, '配额测试');
+    await toastSays(page, /存储空间已满/);
+    await page.waitForSelector(byId('not-saved'));
+    assert.match(await page.getAttribute(byId('not-saved'), 'title'), /存储空间已满/, 'the badge says why');
+    assert.equal(await count(page), 5001, 'the new customer is kept in the page');
+    assert.deepEqual(await idbStats(page), before, 'what was stored is intact');
+    // Another tab reads what is stored: the 5,000.
+    const other = await open(browser.context, server.url + '#/customers');
+    await until(async () => (await count(other)) === 5000, 'the stored data in another tab');
+    await other.close();
+
+    // Room again: the save goes through by itself.
+    await setQuota(browser.context, page, 10 * 1024 * 1024 * 1024);
+    await page.waitForSelector(byId('not-saved'), { state: 'detached', timeout: 20_000 });
+    assert.equal((await idbStats(page)).customers.count, 5001);
     await page.reload();
     await ready(page);
-    await page.waitForSelector(byId('empty-state'));
+    await page.click(byId('nav-customers'));
+    await until(async () => (await count(page)) === 5001, 'the edit after a reload');
+
+    // A demo that does not fit: refused whole, shown in the page, the stored data kept.
+    await setQuota(browser.context, page, await usage(page));
+    await page.click(byId('nav-settings'));
+    await page.click(byId('load-demo'));
+    await page.click(byId('confirm-yes'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+    await page.waitForSelector(byId('not-saved'));
+    assert.equal((await idbStats(page)).customers.count, 5001, 'nothing stored changed');
     checkNoErrors(page);
   } finally {
     await browser.close();
   }
 });
 
-test('two tabs: a change in one appears in the other; edits of different customers both survive', async () => {
+test('a damaged record: the rest loads, a banner names it, offers it, and nothing overwrites it', async () => {
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/settings');
+    await loadDemo(page);
+    const victim = await idbFirst(page, 'customers');
+    const garbage = { k: victim.k, s: victim.s, v: [1, 255, 255, 255, 7] };
+    await idbPutRaw(page, 'customers', garbage);
+    await page.reload();
+    await ready(page);
+    const banner = page.locator(byId('damaged-records'));
+    await banner.waitFor();
+    assert.equal(await banner.getAttribute('data-count'), '1');
+    assert.match(await banner.textContent(), /customers: 1/);
+    await page.click(byId('nav-customers'));
+    await until(async () => (await count(page)) === 4999, 'everything else loaded');
+
+    // Edits (one customer, and a bulk tag on all) leave the damaged value as it is.
+    await createCustomer(page, '损坏测试');
+    await until(async () => (await idbStats(page)).customers.count === 5001, 'the new customer stored');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('download-damaged'))]);
+    const raw = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(raw['indexeddb:damaged'].length, 1);
+    assert.equal(raw['indexeddb:damaged'][0].store, 'customers');
+    assert.deepEqual([...Buffer.from(raw['indexeddb:damaged'][0].value, 'base64')], garbage.v);
+    const still = await page.evaluate(async (k) => {
+      const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+      const db = await req(indexedDB.open('kezhi'));
+      const o = await req(db.transaction('customers').objectStore('customers').get(new Uint8Array(k)));
+      db.close();
+      return Array.from(o.v);
+    }, victim.k);
+    assert.deepEqual(still, garbage.v, 'the damaged value was not overwritten');
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('two tabs: edits appear in the other within a second; both survive; the newer one wins', async () => {
   const browser = await launch();
   try {
     const a = await open(browser.context, server.url + '#/customers');
     const b = await open(browser.context, server.url + '#/customers');
     await a.click(byId('load-demo'));
-    await b.waitForSelector(byId('customer-row'), { timeout: 60_000 });
-    assert.equal(await count(b), 5000, 'the demo loaded in tab A shows in tab B without a reload');
+    await a.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+    await until(async () => (await count(b)) === 5000, 'the demo loaded in tab A shows in tab B');
 
     const rows = a.locator(byId('customer-row'));
     const idA = await rows.nth(0).getAttribute('data-id');
     const idB = await rows.nth(1).getAttribute('data-id');
+    const idC = await rows.nth(2).getAttribute('data-id');
     const edit = async (page, id, name) => {
+      await page.fill(byId('customer-search'), '');
       await page.click(`${byId('customer-row')}[data-id="${id}"]`);
       await page.waitForSelector(byId('customer-detail'));
       await page.fill(byId('field-name'), name);
       await page.click(byId('customer-save'));
     };
-    await edit(a, idA, '甲标签页改');
-    await edit(b, idB, '乙标签页改');
-    // Each tab sees the other's edit without a reload.
+    // Different customers at the same time: neither edit is lost.
+    await Promise.all([edit(a, idA, '甲标签页改'), edit(b, idB, '乙标签页改')]);
     for (const [page, name] of [[a, '乙标签页改'], [b, '甲标签页改']]) {
+      const start = Date.now();
       await page.fill(byId('customer-search'), name);
       await until(async () => (await count(page)) === 1, `${name} in the other tab`);
+      assert.ok(Date.now() - start < 2000, `seen in ${Date.now() - start} ms`);
+    }
+    // The same customer in both: B's edit is the newer one and wins in both tabs.
+    await edit(a, idC, '甲先改');
+    await edit(b, idC, '乙后改');
+    for (const page of [a, b]) {
+      await page.fill(byId('customer-search'), '乙后改');
+      await until(async () => (await count(page)) === 1, 'the newer edit');
+      await page.fill(byId('customer-search'), '甲先改');
+      await until(async () => (await count(page)) === 0, 'the older edit gone');
     }
     for (const page of [a, b]) {
       await page.reload();
       await ready(page);
-      for (const name of ['甲标签页改', '乙标签页改']) {
+      for (const [name, n] of [['甲标签页改', 1], ['乙标签页改', 1], ['乙后改', 1], ['甲先改', 0]]) {
         await page.fill(byId('customer-search'), name);
-        await until(async () => (await count(page)) === 1, `${name} after reload`);
+        await until(async () => (await count(page)) === n, `${name} after reload`);
       }
       checkNoErrors(page);
     }
@@ -143,24 +205,96 @@ test('two tabs: a change in one appears in the other; edits of different custome
   }
 });
 
-test('a format-1 payload from an older version is migrated on load', async () => {
+for (const [file, customers, segments] of [['v1.json', 2, 0], ['v2.json', 150, 2], ['v3.json', 200, 2]]) {
+  test(`data stored by an older version (${file}) moves into IndexedDB; the old keys go only then`, async () => {
+    const browser = await launch();
+    try {
+      const stored = JSON.parse(await readFile(join(FIXTURES, file), 'utf8'));
+      const page = await open(browser.context, server.url);
+      await page.evaluate((entries) => { for (const [k, v] of entries) localStorage.setItem(k, v); }, Object.entries(stored));
+      await page.reload();
+      await ready(page);
+      await toastSays(page, /升级/);
+      await page.click(byId('nav-customers'));
+      await until(async () => (await count(page)) === customers, `${customers} customers`);
+      assert.equal((await idbStats(page)).customers.count, customers);
+      const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => /^kezhi:(manifest|data|s:|segments|funnels)/.test(k)));
+      assert.deepEqual(left, [], 'the old keys are removed after the copy was verified');
+      await page.click(byId('nav-segments'));
+      assert.equal(await page.locator(byId('segment-item')).count(), segments);
+      await page.reload();
+      await ready(page);
+      await page.click(byId('nav-customers'));
+      await until(async () => (await count(page)) === customers, 'still there after another reload');
+      checkNoErrors(page);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('a migration that cannot complete leaves the old data in place, in use, and says so', async () => {
   const browser = await launch();
   try {
+    const stored = JSON.parse(await readFile(join(FIXTURES, 'v3.json'), 'utf8'));
     const page = await open(browser.context, server.url);
-    await page.evaluate(() => localStorage.setItem('kezhi:data', JSON.stringify({
-      version: 1,
-      customers: [{ id: '6f1c0a4e-3b7a-4d2e-9a51-0c3f5e7d8b21', name: '旧版客户', phone: '13812345678',
-        region: '广东 深圳', tags: '高价值,母婴', created: 1700000000, updated: 1700000000 }],
-      orders: [], events: [],
-    })));
+    await page.evaluate((entries) => { for (const [k, v] of entries) localStorage.setItem(k, v); }, Object.entries(stored));
+    await setQuota(browser.context, page, await usage(page));
+    await page.reload();
+    await ready(page);
+    await page.waitForSelector(byId('storage-notice'));
+    assert.match(await page.textContent(byId('storage-notice')), /未能移入/);
+    await page.click(byId('nav-customers'));
+    await until(async () => (await count(page)) === 200, 'the old data in use');
+    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kezhi:')).sort());
+    assert.deepEqual(keys, Object.keys(stored).sort(), 'every old key still there');
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without IndexedDB the app works on localStorage with a notice', async () => {
+  const browser = await launch();
+  try {
+    await browser.context.addInitScript(() => {
+      Object.defineProperty(window, 'indexedDB', { get: () => undefined });
+    });
+    const page = await open(browser.context, server.url);
+    await page.waitForSelector(byId('storage-notice'));
+    assert.match(await page.textContent(byId('storage-notice')), /IndexedDB/);
+    await loadDemo(page);
     await page.reload();
     await ready(page);
     await page.click(byId('nav-customers'));
-    await page.waitForSelector(byId('customer-row'));
-    assert.equal(await count(page), 1);
-    assert.match(await page.textContent(byId('customer-row')), /旧版客户/);
-    assert.equal(await page.evaluate(() => localStorage.getItem('kezhi:data')), null, 'format 1 removed after migration');
+    await until(async () => (await count(page)) === 5000, 'the demo kept in localStorage');
     assert.ok(await page.evaluate(() => localStorage.getItem('kezhi:manifest')));
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a database of a newer version is not touched, and the page says why', async () => {
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url);
+    await loadDemo(page);
+    // A newer kezhi upgrades the database in another tab; this tab must let it.
+    const other = await browser.context.newPage();
+    await other.goto(server.url + 'missing-page');
+    await other.evaluate(() => new Promise((ok, no) => {
+      const r = indexedDB.open('kezhi', 99);
+      r.onupgradeneeded = () => r.result.createObjectStore('from-the-future');
+      r.onsuccess = () => { r.result.close(); ok(); };
+      r.onerror = () => no(r.error);
+    }));
+    await page.waitForSelector(byId('storage-notice'));
+    assert.match(await page.textContent(byId('storage-notice')), /另一个标签页中升级/);
+    await page.reload();
+    await ready(page);
+    await page.waitForSelector(byId('storage-notice'));
+    assert.match(await page.textContent(byId('storage-notice')), /更新版本/);
     checkNoErrors(page);
   } finally {
     await browser.close();
@@ -189,11 +323,9 @@ test('backup → reset → restore gives back the same data and settings', async
       await ready(page);
       await until(async () => (await count(page)) > 0, 'customers listed');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('export-csv'))]);
-      const { readFile } = await import('node:fs/promises');
       return readFile(await download.path(), 'utf8');
     };
     const before = await exportAll();
-    const segmentsBefore = await page.evaluate(() => localStorage.getItem('kezhi:segments'));
 
     await page.goto(server.url + '#/settings');
     await ready(page);
@@ -203,7 +335,8 @@ test('backup → reset → restore gives back the same data and settings', async
 
     await page.click(byId('reset-data'));
     await page.click(byId('confirm-yes'));
-    await until(async () => (await page.evaluate(() => localStorage.getItem('kezhi:segments'))) === null, 'reset');
+    await until(async () => (await idbStats(page)).customers.count === 0, 'reset');
+    assert.equal((await idbStats(page)).segments.count, 0);
 
     // A file that is not a backup: a clear error, nothing changes.
     await page.setInputFiles(byId('backup-file'), { name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"a":1}') });
@@ -218,10 +351,11 @@ test('backup → reset → restore gives back the same data and settings', async
 
     const after = await exportAll();
     assert.equal(after, before);
-    assert.equal(await page.evaluate(() => localStorage.getItem('kezhi:segments')), segmentsBefore);
-    // And it was stored: a fresh page shows it too.
+    // And it was stored: a fresh page shows it too, segment included.
     const again = await open(browser.context, server.url + '#/customers');
     await until(async () => (await count(again)) === 5001, 'restored data stored');
+    await again.click(byId('nav-segments'));
+    await again.waitForSelector(`${byId('segment-item')}[data-name="备份里的分群"]`);
     checkNoErrors(page);
   } finally {
     await browser.close();

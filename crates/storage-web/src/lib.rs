@@ -6,6 +6,8 @@
 //! `QuotaExceededError` DOMException (or Firefox's legacy name) and reported as
 //! [`StoreError::QuotaExceeded`], so the repository can keep what was stored intact.
 
+pub mod records;
+
 use gloo_storage::{LocalStorage, Storage};
 use kezhi_core::store::{KeyValueStore, StoreError};
 use wasm_bindgen::{JsCast, JsValue};
@@ -100,4 +102,42 @@ pub fn set_pref<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StoreEr
 
 pub fn remove_pref(key: &str) {
     LocalStorage::delete(key);
+}
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    let navigator = web_sys::window()?.navigator();
+    // Absent on insecure origins and in some embedded browsers.
+    js_sys::Reflect::get(&navigator, &JsValue::from_str("storage"))
+        .ok()
+        .filter(|s| !s.is_undefined() && !s.is_null())?;
+    Some(navigator.storage())
+}
+
+async fn call(promise: Result<js_sys::Promise, JsValue>) -> Option<JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise.ok()?)
+        .await
+        .ok()
+}
+
+/// The origin's usage and quota in bytes (`navigator.storage.estimate()`), if the browser
+/// tells.
+pub async fn storage_estimate() -> Option<(f64, f64)> {
+    let estimate = call(storage_manager()?.estimate()).await?;
+    let number = |name: &str| {
+        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    Some((number("usage")?, number("quota")?))
+}
+
+/// Asks the browser to keep this origin's data under storage pressure
+/// (`navigator.storage.persist()`); its answer, if it gave one.
+pub async fn request_persist() -> Option<bool> {
+    call(storage_manager()?.persist()).await?.as_bool()
+}
+
+/// Whether the browser already keeps this origin's data (`navigator.storage.persisted()`).
+pub async fn persisted() -> Option<bool> {
+    call(storage_manager()?.persisted()).await?.as_bool()
 }

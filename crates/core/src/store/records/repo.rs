@@ -315,15 +315,19 @@ impl<S: RecordStore> RecordRepository<S> {
     ) -> Result<Saved, StoreError> {
         let mut merged = false;
         for _ in 0..SAVE_RETRIES {
-            let prepared = cell.with_data(|data, lists| self.prepare(data, lists, now()));
+            let Some(prepared) = cell.with_data(|data, lists| self.prepare(data, lists, now()))
+            else {
+                return Ok(Saved { records: 0, merged });
+            };
             let records = prepared.records;
             match self.commit(prepared, None).await {
                 Ok(()) => return Ok(Saved { records, merged }),
                 Err(StoreError::Conflict) => {
                     let before = self.lists.clone();
                     let pulled = self.pull(now()).await?;
-                    merged |=
-                        cell.with_data(|data, lists| apply_pulled(data, lists, &before, pulled));
+                    merged |= cell
+                        .with_data(|data, lists| apply_pulled(data, lists, &before, pulled))
+                        .unwrap_or(false);
                 }
                 Err(e) => return Err(e),
             }
@@ -486,14 +490,15 @@ impl<S: RecordStore> RecordRepository<S> {
 /// Where the data lives while a save runs (the app's signals; a plain cell in tests). The
 /// closure must not wait: it runs between the save's steps.
 pub trait DataCell {
-    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> R;
+    /// `None`: the data is gone (the page is closing); nothing is saved.
+    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> Option<R>;
 }
 
 impl DataCell for std::cell::RefCell<(Dataset, SavedLists)> {
-    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> R {
+    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> Option<R> {
         let mut cell = self.borrow_mut();
         let (data, lists) = &mut *cell;
-        f(data, lists)
+        Some(f(data, lists))
     }
 }
 

@@ -1,0 +1,339 @@
+//! In-browser tests of the IndexedDB adapter against the record store's contract, and the
+//! record repository over it: round trip of a demo, one put per edit, two connections (two
+//! tabs), a damaged record, an upgrade blocked by an open connection. Run by
+//! `scripts/test.sh` in headless Chromium and Firefox (wasm-bindgen-test-runner).
+
+use chrono::NaiveDate;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::store::StoreError;
+use kezhi_core::store::records::{
+    Commit, Kind, Op, RecordRepository, RecordStore, SavedLists, apply_pulled,
+};
+use kezhi_core::{Dataset, Timestamp};
+use kezhi_storage_web::records::{self, IdbStore, OpenError};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A database of the test's own, emptied first.
+async fn fresh(name: &str) -> IdbStore {
+    records::delete(name).await.expect("delete");
+    records::open(name, || {}, || {}).await.expect("open")
+}
+
+fn put(kind: Kind, key: &[u8], value: &[u8]) -> Op {
+    Op::Put {
+        kind,
+        key: key.to_vec(),
+        value: value.to_vec(),
+    }
+}
+
+async fn commit(store: &IdbStore, expect: Option<u64>, ops: Vec<Op>) -> Result<u64, StoreError> {
+    let total = ops.len();
+    store
+        .commit(
+            Commit {
+                expect_seq: expect,
+                replace: None,
+                ops: ops.into_iter(),
+                total,
+            },
+            None,
+        )
+        .await
+}
+
+fn demo(n: usize) -> Dataset {
+    generate(&DemoConfig::new(
+        n,
+        NaiveDate::from_ymd_opt(2026, 10, 31).expect("date"),
+    ))
+}
+
+const T0: i64 = 1_800_000_000_000;
+
+#[wasm_bindgen_test]
+async fn commits_stamp_sequence_numbers_and_refuse_a_stale_writer() {
+    let store = fresh("kezhi-test-contract").await;
+    assert_eq!(store.meta().await.expect("meta").seq, 0);
+    let ops = vec![
+        put(Kind::Customer, b"a", b"1"),
+        put(Kind::Customer, b"b", b"2"),
+    ];
+    assert_eq!(commit(&store, Some(0), ops).await, Ok(2));
+    assert_eq!(
+        commit(&store, Some(0), vec![put(Kind::Customer, b"c", b"3")]).await,
+        Err(StoreError::Conflict)
+    );
+    assert_eq!(
+        store.count(Kind::Customer).await,
+        Ok(2),
+        "the refused commit wrote nothing"
+    );
+    assert_eq!(
+        commit(&store, Some(2), vec![put(Kind::Customer, b"a", b"9")]).await,
+        Ok(3)
+    );
+    let deleted = vec![Op::Delete {
+        kind: Kind::Customer,
+        key: b"b".to_vec(),
+    }];
+    assert_eq!(
+        commit(&store, Some(3), deleted).await,
+        Ok(3),
+        "a delete takes no number"
+    );
+
+    let page = store
+        .read_page(Kind::Customer, None, 10)
+        .await
+        .expect("page");
+    assert_eq!(page.len(), 1);
+    assert_eq!(
+        (
+            page[0].key.as_slice(),
+            page[0].seq,
+            page[0].value.as_slice()
+        ),
+        (b"a".as_slice(), 3, b"9".as_slice())
+    );
+    // Pages in key order after a given key; changes by sequence number.
+    let ops: Vec<Op> = (0u8..30).map(|i| put(Kind::Order, &[i], &[i, i])).collect();
+    commit(&store, Some(3), ops).await.expect("orders");
+    let first = store.read_page(Kind::Order, None, 10).await.expect("page");
+    assert_eq!(
+        first.iter().map(|r| r.key[0]).collect::<Vec<_>>(),
+        (0..10).collect::<Vec<u8>>()
+    );
+    let next = store
+        .read_page(Kind::Order, Some(&[9]), 10)
+        .await
+        .expect("page");
+    assert_eq!(next[0].key, [10]);
+    let changed = store
+        .changed_since(Kind::Order, 30, 100)
+        .await
+        .expect("changes");
+    assert_eq!(
+        changed.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        [31, 32, 33]
+    );
+    assert_eq!(store.meta().await.expect("meta").seq, 33);
+
+    // Replacing clears every collection and names the new dataset.
+    let replaced = store
+        .commit(
+            Commit {
+                expect_seq: None,
+                replace: Some("new".into()),
+                ops: vec![put(Kind::Segment, b"s", b"x")].into_iter(),
+                total: 1,
+            },
+            None,
+        )
+        .await;
+    assert_eq!(replaced, Ok(34));
+    assert_eq!(store.count(Kind::Order).await, Ok(0));
+    assert_eq!(store.count(Kind::Customer).await, Ok(0));
+    assert_eq!(store.meta().await.expect("meta").dataset, "new");
+}
+
+#[wasm_bindgen_test]
+async fn a_demo_round_trips_and_an_edit_is_one_put() {
+    let store = fresh("kezhi-test-demo").await;
+    let data = demo(500);
+    let mut repo = RecordRepository::new(store.clone());
+    let calls = Rc::new(Cell::new(0));
+    let seen = calls.clone();
+    let progress = move |_: usize, _: usize| seen.set(seen.get() + 1);
+    repo.replace_all(
+        &data,
+        &SavedLists::default(),
+        "d".into(),
+        Timestamp(T0),
+        Some(&progress),
+    )
+    .await
+    .expect("stored");
+    assert!(calls.get() > 1, "progress reported slice by slice");
+
+    let mut reader = RecordRepository::new(store.clone());
+    let back = reader.load(Timestamp(T0 + 1), &|_| {}).await.expect("load");
+    assert!(back.damaged.is_empty());
+    let mut expected = data.clone();
+    expected.normalize();
+    expected.customers.sort_by_key(|c| (c.created_at, c.id));
+    assert_eq!(back.data.counts(), expected.counts());
+    assert!(back.data.customers == expected.customers);
+    assert!(back.data.orders == expected.orders);
+    assert!(back.data.events == expected.events);
+    assert!(back.data.activities == expected.activities);
+
+    let cell = RefCell::new((back.data, SavedLists::default()));
+    let seq = reader.seen();
+    {
+        let mut c = cell.borrow_mut();
+        c.0.customers[3].name = "浏览器里改的".into();
+        c.0.customers[3].updated_at = Timestamp(T0 + 2);
+    }
+    let saved = reader
+        .save(&cell, &|| Timestamp(T0 + 3))
+        .await
+        .expect("save");
+    assert_eq!(saved.records, 1);
+    assert_eq!(
+        store.meta().await.expect("meta").seq,
+        seq + 1,
+        "one record written"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn two_connections_merge_each_others_edits() {
+    let name = "kezhi-test-tabs";
+    let first = fresh(name).await;
+    let second = records::open(name, || {}, || {})
+        .await
+        .expect("second connection");
+    let data = demo(80);
+    RecordRepository::new(first.clone())
+        .replace_all(
+            &data,
+            &SavedLists::default(),
+            "d".into(),
+            Timestamp(T0),
+            None,
+        )
+        .await
+        .expect("stored");
+    let mut a = RecordRepository::new(first);
+    let mut b = RecordRepository::new(second);
+    let tab_a = RefCell::new((
+        a.load(Timestamp(T0), &|_| {}).await.expect("a").data,
+        SavedLists::default(),
+    ));
+    let tab_b = RefCell::new((
+        b.load(Timestamp(T0), &|_| {}).await.expect("b").data,
+        SavedLists::default(),
+    ));
+    let (x, y) = {
+        let (mut ta, mut tb) = (tab_a.borrow_mut(), tab_b.borrow_mut());
+        ta.0.customers[0].name = "甲".into();
+        ta.0.customers[0].updated_at = Timestamp(T0 + 10);
+        tb.0.customers[1].name = "乙".into();
+        tb.0.customers[1].updated_at = Timestamp(T0 + 11);
+        (ta.0.customers[0].id, tb.0.customers[1].id)
+    };
+    a.save(&tab_a, &|| Timestamp(T0 + 12))
+        .await
+        .expect("a saves");
+    let saved = b
+        .save(&tab_b, &|| Timestamp(T0 + 13))
+        .await
+        .expect("b saves");
+    assert!(saved.merged);
+    let before = a.stored_lists();
+    let pulled = a.pull(Timestamp(T0 + 14)).await.expect("pull");
+    {
+        let mut guard = tab_a.borrow_mut();
+        let (d, l) = &mut *guard;
+        assert!(apply_pulled(d, l, &before, pulled));
+    }
+    let name_of = |tab: &RefCell<(Dataset, SavedLists)>, id| {
+        tab.borrow()
+            .0
+            .customers
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+    };
+    for tab in [&tab_a, &tab_b] {
+        assert_eq!(name_of(tab, x).as_deref(), Some("甲"));
+        assert_eq!(name_of(tab, y).as_deref(), Some("乙"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_value_is_reported_and_left_alone() {
+    let store = fresh("kezhi-test-damaged").await;
+    let data = demo(60);
+    let mut repo = RecordRepository::new(store.clone());
+    repo.replace_all(
+        &data,
+        &SavedLists::default(),
+        "d".into(),
+        Timestamp(T0),
+        None,
+    )
+    .await
+    .expect("stored");
+    let victim = data.customers[2].id;
+    store
+        .put_raw(
+            Kind::Customer,
+            victim.as_bytes(),
+            &wasm_bindgen::JsValue::from_str("garbage"),
+        )
+        .await
+        .expect("damage");
+    let mut reader = RecordRepository::new(store.clone());
+    let loaded = reader.load(Timestamp(T0 + 1), &|_| {}).await.expect("load");
+    assert_eq!(loaded.data.customers.len(), 59);
+    assert_eq!(loaded.damaged.len(), 1);
+    assert_eq!(loaded.damaged[0].key, victim.as_bytes());
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_blocked_by_an_open_connection_is_reported() {
+    let name = "kezhi-test-blocked";
+    fresh(name).await.close();
+    // A connection without a `versionchange` handler: a tab running an older build.
+    let old = idb::Factory::new()
+        .expect("factory")
+        .open(name, Some(records::DB_VERSION))
+        .expect("open")
+        .await
+        .expect("opened");
+    // A newer version opening while `old` stays open: blocked until `old` closes. (The app's
+    // own connections close themselves on `versionchange`.)
+    let blocked = Rc::new(Cell::new(false));
+    let flag = blocked.clone();
+    let opening =
+        records::open_version(name, records::DB_VERSION + 1, move || flag.set(true), || {});
+    let keeper = old;
+    let unblock = async move {
+        // Give the open request time to be blocked, then close the old connection.
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window()
+                .expect("window")
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 300);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        keeper.close();
+    };
+    let opened = join(opening, unblock).await;
+    assert!(blocked.get(), "the blocked event was reported");
+    let upgraded = opened.expect("opens once the old connection is gone");
+    assert_eq!(upgraded.meta().await.expect("meta").seq, 0);
+    upgraded.close();
+    // And an older build meeting the newer database says so instead of failing blankly.
+    let older = records::open_version(name, records::DB_VERSION, || {}, || {}).await;
+    assert!(matches!(older, Err(OpenError::Newer)), "{:?}", older.err());
+}
+
+/// Runs `b` beside `a` on this thread; returns `a`'s output once both are done.
+async fn join<A: std::future::Future>(
+    a: A,
+    b: impl std::future::Future<Output = ()> + 'static,
+) -> A::Output {
+    let b = wasm_bindgen_futures::future_to_promise(async move {
+        b.await;
+        Ok(wasm_bindgen::JsValue::UNDEFINED)
+    });
+    let a = a.await;
+    let _ = wasm_bindgen_futures::JsFuture::from(b).await;
+    a
+}
