@@ -487,8 +487,12 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             SavingProgress => "正在保存…",
             StorageRecordsHint => "数据逐条保存在本浏览器的 IndexedDB 中，只在这台设备上。",
             StorageLegacyHint => "数据保存在本浏览器的 localStorage 中（约 5 MB）。",
-            NoticeUnavailable => "此浏览器无法使用 IndexedDB（可能是隐私模式或设置所致），数据改存在 localStorage，最多约 5 MB。",
-            NoticeMigrationFailed => "旧版本保存的数据未能移入 IndexedDB，仍保存在 localStorage 中并照常使用；下次打开时会再试。",
+            NoticeUnavailable => {
+                "此浏览器无法使用 IndexedDB（可能是隐私模式或设置所致），数据改存在 localStorage，最多约 5 MB。"
+            }
+            NoticeMigrationFailed => {
+                "旧版本保存的数据未能移入 IndexedDB，仍保存在 localStorage 中并照常使用；下次打开时会再试。"
+            }
             NoticeBlocked => "另一个标签页正在使用旧版本的客知，请关闭其他客知标签页以完成升级。",
             NoticeVersionChanged => "客知已在另一个标签页中升级，请重新加载本页面。",
             NoticeNewer => "本地数据由更新版本的客知保存，此版本无法读取；请使用最新版本打开。",
@@ -876,21 +880,35 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             InMemoryOnly => "Too large for the browser's local storage: running in memory only",
             Loading => "Reading the stored data…",
             SavingProgress => "Saving…",
-            StorageRecordsHint => "Every record is stored in this browser's IndexedDB, on this device only.",
+            StorageRecordsHint => {
+                "Every record is stored in this browser's IndexedDB, on this device only."
+            }
             StorageLegacyHint => "Data is stored in this browser's localStorage (about 5 MB).",
-            NoticeUnavailable => "IndexedDB cannot be used in this browser (private mode or a setting); data is kept in localStorage instead, about 5 MB at most.",
-            NoticeMigrationFailed => "Data saved by an older version could not be moved to IndexedDB; it stays in localStorage and is used from there. The move is tried again at the next start.",
-            NoticeBlocked => "Another tab runs an older version of kezhi: close the other kezhi tabs to finish the upgrade.",
+            NoticeUnavailable => {
+                "IndexedDB cannot be used in this browser (private mode or a setting); data is kept in localStorage instead, about 5 MB at most."
+            }
+            NoticeMigrationFailed => {
+                "Data saved by an older version could not be moved to IndexedDB; it stays in localStorage and is used from there. The move is tried again at the next start."
+            }
+            NoticeBlocked => {
+                "Another tab runs an older version of kezhi: close the other kezhi tabs to finish the upgrade."
+            }
             NoticeVersionChanged => "kezhi was upgraded in another tab: reload this page.",
-            NoticeNewer => "The stored data was saved by a newer version of kezhi and cannot be read by this one; open the latest version.",
+            NoticeNewer => {
+                "The stored data was saved by a newer version of kezhi and cannot be read by this one; open the latest version."
+            }
             Reload => "Reload",
             DamagedTitle => "Some records cannot be read",
-            DamagedBody => "Everything else was loaded. The unreadable records are kept as they are, never overwritten, and can be downloaded.",
+            DamagedBody => {
+                "Everything else was loaded. The unreadable records are kept as they are, never overwritten, and can be downloaded."
+            }
             DamagedDownload => "Download the unreadable records",
             StorageQuotaLine => "Space the browser gives this site",
             PersistKeep => "Keep data on this device",
             PersistGranted => "The browser keeps the data (not cleared when space runs low)",
-            PersistDenied => "The browser did not agree; data may be cleared when space runs low — take backups",
+            PersistDenied => {
+                "The browser did not agree; data may be cleared when space runs low — take backups"
+            }
             PersistUnknown => "Not requested yet",
             PersistHint => "Asks the browser not to clear this site's data when space runs low.",
             Dashboard => "Dashboard",

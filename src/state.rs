@@ -6,12 +6,12 @@
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::route::Route;
+use crate::storage::{self, Notice};
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{EventIndex, SavedFunnel};
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::segment::saved::SavedSegment;
-use crate::storage::{self, Notice};
 use kezhi_core::store::backup::{Backup, write_backup};
 use kezhi_core::store::records::{Damaged, LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
 use kezhi_core::store::{KEY_PREFIX, MANIFEST_KEY, Section};
@@ -185,8 +185,14 @@ impl AppState {
         // The saved lists are records now; a backup keeps them under their former keys, so
         // files of either version restore in both.
         let lists = [
-            (LEGACY_SEGMENTS_KEY, serde_json::to_value(self.segments.get_untracked())),
-            (LEGACY_FUNNELS_KEY, serde_json::to_value(self.funnels.get_untracked())),
+            (
+                LEGACY_SEGMENTS_KEY,
+                serde_json::to_value(self.segments.get_untracked()),
+            ),
+            (
+                LEGACY_FUNNELS_KEY,
+                serde_json::to_value(self.funnels.get_untracked()),
+            ),
         ];
         for (key, value) in lists {
             if let Ok(value) = value {

@@ -62,6 +62,8 @@ struct Shared {
     channel: RefCell<Option<web_sys::BroadcastChannel>>,
     /// A retry after a failed save is planned.
     retry_planned: Cell<bool>,
+    /// The backend is localStorage (read without waiting for the lock).
+    on_legacy: Cell<bool>,
 }
 
 thread_local! {
@@ -99,7 +101,7 @@ pub fn start(state: AppState) {
         let shared = shared();
         let mut guard = shared.backend.lock().await;
         let backend = open_and_load(state).await;
-        *guard = Some(backend);
+        install_backend(&shared, &mut guard, backend);
         drop(guard);
         state.loading.set(None);
         state.ready.set(true);
@@ -130,8 +132,7 @@ async fn open_and_load(state: AppState) -> Backend {
     let mut repo = RecordRepository::new(idb);
     if has_legacy(&BrowserStore) {
         state.loading.set(Some((0, 0)));
-        return match migrate_from(BrowserStore, &mut repo, platform::random_hex::<6>(), now).await
-        {
+        return match migrate_from(BrowserStore, &mut repo, platform::random_hex::<6>(), now).await {
             Ok(Some((_, loaded))) => {
                 install(state, loaded);
                 state.toast(ToastKind::Info, state.tr(Msg::Migrated));
@@ -144,7 +145,11 @@ async fn open_and_load(state: AppState) -> Backend {
     load_records(state, repo, now).await
 }
 
-async fn load_records(state: AppState, mut repo: RecordRepository<IdbStore>, now: kezhi_core::Timestamp) -> Backend {
+async fn load_records(
+    state: AppState,
+    mut repo: RecordRepository<IdbStore>,
+    now: kezhi_core::Timestamp,
+) -> Backend {
     let progress = move |p: LoadProgress| state.loading.set(Some((p.done, p.total)));
     let loaded = platform::timed_async("kezhi:load", repo.load(now, &progress)).await;
     match loaded {
@@ -186,26 +191,32 @@ fn legacy(state: AppState, notice: Option<Notice>) -> Backend {
                 state.toast(ToastKind::Error, state.tr(Msg::MigratedNotSaved));
             }
         }
-        LoadOutcome::Unreadable(why) => state.persistence.set(Persistence::Unreadable(why.to_string())),
+        LoadOutcome::Unreadable(why) => state
+            .persistence
+            .set(Persistence::Unreadable(why.to_string())),
     }
     repo.collect_garbage();
     Backend::Legacy(repo)
 }
 
+fn install_backend(shared: &Shared, slot: &mut Option<Backend>, backend: Backend) {
+    shared.on_legacy.set(matches!(backend, Backend::Legacy(_)));
+    *slot = Some(backend);
+}
+
 /// Whether the data is kept in IndexedDB (else localStorage).
 pub fn on_records() -> bool {
-    shared()
-        .backend
-        .try_lock()
-        .map(|b| matches!(&*b, Some(Backend::Records(_))))
-        .unwrap_or(true)
+    !shared().on_legacy.get()
 }
 
 /// Saves the data as it is now, after the current operation; edits made before this save
 /// starts are saved with it.
 pub fn save(state: AppState, sections: &[Section]) {
     let shared = shared();
-    shared.legacy_sections.borrow_mut().extend(sections.iter().copied());
+    shared
+        .legacy_sections
+        .borrow_mut()
+        .extend(sections.iter().copied());
     if shared.save_queued.replace(true) {
         return;
     }
@@ -216,7 +227,9 @@ pub fn save(state: AppState, sections: &[Section]) {
         let outcome = match guard.as_mut() {
             None => return,
             Some(Backend::Records(repo)) => {
-                let result = platform::timed_async("kezhi:save", repo.save(&Signals(state), &platform::now)).await;
+                let result =
+                    platform::timed_async("kezhi:save", repo.save(&Signals(state), &platform::now))
+                        .await;
                 match result {
                     Ok(saved) => {
                         if saved.merged {
@@ -238,7 +251,10 @@ pub fn save(state: AppState, sections: &[Section]) {
         drop(guard);
         match outcome {
             Ok(()) => {
-                if !matches!(state.persistence.get_untracked(), Persistence::Unreadable(_)) {
+                if !matches!(
+                    state.persistence.get_untracked(),
+                    Persistence::Unreadable(_)
+                ) {
                     state.persistence.set(Persistence::Saved);
                 }
             }
@@ -257,7 +273,10 @@ fn legacy_save(
     sections: &[Section],
 ) -> Result<(), SaveError> {
     if state.memory_only.get_untracked()
-        || matches!(state.persistence.get_untracked(), Persistence::Unreadable(_))
+        || matches!(
+            state.persistence.get_untracked(),
+            Persistence::Unreadable(_)
+        )
     {
         return Ok(());
     }
@@ -288,7 +307,9 @@ fn failed(state: AppState, e: SaveError) {
         other => format!("{}: {other}", state.tr(Msg::SaveFailed)),
     };
     if let SaveError::Blocked(why) = &e {
-        state.persistence.set(Persistence::Unreadable(why.to_string()));
+        state
+            .persistence
+            .set(Persistence::Unreadable(why.to_string()));
         return;
     }
     let already = matches!(state.persistence.get_untracked(), Persistence::NotSaved(_));
@@ -371,7 +392,10 @@ fn legacy_replace(
     repo: &mut Repository<BrowserStore>,
     data: &mut Dataset,
 ) -> Result<(), SaveError> {
-    if matches!(state.persistence.get_untracked(), Persistence::Unreadable(_)) {
+    if matches!(
+        state.persistence.get_untracked(),
+        Persistence::Unreadable(_)
+    ) {
         return Ok(());
     }
     // The larger demos are tens of megabytes: far beyond localStorage.
@@ -413,16 +437,25 @@ pub fn reset(state: AppState) {
         };
         // Starting fresh after the older version's data could not be moved: from now on
         // the record store holds the data.
-        if result.is_ok() && matches!(state.notice.get_untracked(), Some(Notice::MigrationFailed(_))) {
+        if result.is_ok()
+            && matches!(
+                state.notice.get_untracked(),
+                Some(Notice::MigrationFailed(_))
+            )
+        {
             drop(guard);
             state.notice.set(None);
             let backend = open_and_load(state).await;
-            *shared.backend.lock().await = Some(backend);
+            let mut guard = shared.backend.lock().await;
+            install_backend(&shared, &mut guard, backend);
         } else {
             drop(guard);
         }
         match result {
-            Err(e) => state.toast(ToastKind::Error, format!("{}: {e}", state.tr(Msg::SaveFailed))),
+            Err(e) => state.toast(
+                ToastKind::Error,
+                format!("{}: {e}", state.tr(Msg::SaveFailed)),
+            ),
             Ok(()) => {
                 state.data.set(Dataset::default());
                 state.segments.set(Vec::new());
@@ -493,7 +526,9 @@ pub fn on_legacy_storage_event(state: AppState) {
             return;
         }
         let mut outcome = None;
-        state.data.update_untracked(|data| outcome = Some(repo.refresh(data)));
+        state
+            .data
+            .update_untracked(|data| outcome = Some(repo.refresh(data)));
         drop(guard);
         match outcome {
             Some(Ok(Refresh::Unchanged)) | None => {}
@@ -501,7 +536,9 @@ pub fn on_legacy_storage_event(state: AppState) {
                 state.data.notify();
                 state.persistence.set(Persistence::Saved);
             }
-            Some(Err(why)) => state.persistence.set(Persistence::Unreadable(why.to_string())),
+            Some(Err(why)) => state
+                .persistence
+                .set(Persistence::Unreadable(why.to_string())),
         }
     });
 }
@@ -544,7 +581,10 @@ pub fn raw_dump(state: AppState) -> String {
         })
         .collect();
     if !records.is_empty() {
-        out.insert("indexeddb:damaged".into(), serde_json::Value::Array(records));
+        out.insert(
+            "indexeddb:damaged".into(),
+            serde_json::Value::Array(records),
+        );
     }
     serde_json::to_string_pretty(&out).unwrap_or_default()
 }

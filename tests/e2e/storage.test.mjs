@@ -29,14 +29,14 @@ const toastSays = (page, re) => until(
   `a toast matching ${re}`,
 );
 
-/** Gives the origin a quota of `bytes` (or back the browser's own with -1... a large one). */
+/** Gives the origin a quota of `bytes` (the override lasts as long as the DevTools session,
+ * which stays open with the page). A quota below what is stored makes every write fail. */
 async function setQuota(context, page, bytes) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: bytes });
-  await cdp.detach();
+  page.cdp ??= await context.newCDPSession(page);
+  await page.cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin, quotaSize: bytes });
 }
 
-const usage = (page) => page.evaluate(async () => (await navigator.storage.estimate()).usage);
+const FULL = 1000;
 
 test('the demo is stored record by record and comes back after a reload; usage is what is stored', async () => {
   const browser = await launch();
@@ -80,7 +80,7 @@ test('a full quota: the transaction fails whole, the page keeps the edit, and sa
     await page.waitForSelector(byId('not-saved'), { state: 'detached' });
     const before = await idbStats(page);
 
-    await setQuota(browser.context, page, await usage(page));
+    await setQuota(browser.context, page, FULL);
     await createCustomer(page, '配额测试');
     await toastSays(page, /存储空间已满/);
     await page.waitForSelector(byId('not-saved'));
@@ -102,7 +102,7 @@ test('a full quota: the transaction fails whole, the page keeps the edit, and sa
     await until(async () => (await count(page)) === 5001, 'the edit after a reload');
 
     // A demo that does not fit: refused whole, shown in the page, the stored data kept.
-    await setQuota(browser.context, page, await usage(page));
+    await setQuota(browser.context, page, FULL);
     await page.click(byId('nav-settings'));
     await page.click(byId('load-demo'));
     await page.click(byId('confirm-yes'));
@@ -168,7 +168,7 @@ test('two tabs: edits appear in the other within a second; both survive; the new
     const idB = await rows.nth(1).getAttribute('data-id');
     const idC = await rows.nth(2).getAttribute('data-id');
     const edit = async (page, id, name) => {
-      await page.fill(byId('customer-search'), '');
+      await page.fill(byId('customer-search'), id);
       await page.click(`${byId('customer-row')}[data-id="${id}"]`);
       await page.waitForSelector(byId('customer-detail'));
       await page.fill(byId('field-name'), name);
@@ -239,7 +239,7 @@ test('a migration that cannot complete leaves the old data in place, in use, and
     const stored = JSON.parse(await readFile(join(FIXTURES, 'v3.json'), 'utf8'));
     const page = await open(browser.context, server.url);
     await page.evaluate((entries) => { for (const [k, v] of entries) localStorage.setItem(k, v); }, Object.entries(stored));
-    await setQuota(browser.context, page, await usage(page));
+    await setQuota(browser.context, page, FULL);
     await page.reload();
     await ready(page);
     await page.waitForSelector(byId('storage-notice'));

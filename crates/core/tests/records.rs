@@ -648,3 +648,37 @@ fn a_failed_migration_leaves_the_old_data_in_place() {
         Ok(true)
     );
 }
+
+#[test]
+fn merging_a_few_changes_equals_the_full_merge() {
+    use kezhi_core::{RecordKey, Tombstone};
+    let base = demo(150);
+    let mut theirs = Dataset::default();
+    // Newer and older versions of ours, one new customer, a new event, a deleted customer.
+    let mut newer = base.customers[3].clone();
+    newer.name = "更新".into();
+    newer.updated_at = at(5);
+    let mut older = base.customers[4].clone();
+    older.name = "过时".into();
+    older.updated_at = Timestamp(0);
+    let mut fresh = Customer::new(Uuid::from_u128(42), "新客", at(6));
+    fresh.updated_at = at(6);
+    let mut event = base.events[10].clone();
+    event.occurred_at = at(7);
+    event.updated_at = at(7);
+    let gone = base.customers[5].id;
+    theirs.customers = vec![newer, older, fresh];
+    theirs.events = vec![event];
+    theirs.tombstones = vec![Tombstone {
+        kind: RecordKind::Customer,
+        key: RecordKey::Id(gone),
+        deleted_at: at(8),
+    }];
+    let mut full = base.clone();
+    full.merge(theirs.clone());
+    full.normalize();
+    let mut small = base;
+    assert!(small.merge_changes(theirs));
+    small.normalize();
+    assert_same(&canonical(small), &canonical(full));
+}

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 /// One collection: key → (sequence number, value).
 type Collection = BTreeMap<Vec<u8>, (u64, Vec<u8>)>;
+/// What a key held before a commit changed it (`None`: nothing).
+type UndoEntry = (Kind, Vec<u8>, Option<(u64, Vec<u8>)>);
 
 #[derive(Clone, Debug, Default)]
 struct State {
@@ -96,31 +98,41 @@ impl RecordStore for MemoryRecordStore {
         if let Some(e) = self.fail_with.borrow().clone() {
             return Err(e);
         }
-        // Work on a copy: any failure drops it and leaves the state as it was.
-        let mut next = self.state.borrow().clone();
+        let mut state = self.state.borrow_mut();
         if let Some(expected) = commit.expect_seq
-            && expected != next.meta.seq
+            && expected != state.meta.seq
         {
             return Err(StoreError::Conflict);
         }
+        // Changes are applied in place with an undo log, so a failure (the quota) puts back
+        // exactly what was there, without copying the whole store for every commit.
+        let before_meta = state.meta.clone();
+        let mut replaced: Option<BTreeMap<Kind, Collection>> = None;
+        let mut undo: Vec<UndoEntry> = Vec::new();
         if let Some(dataset) = commit.replace {
-            next.collections.clear();
-            next.meta.dataset = dataset;
+            replaced = Some(std::mem::take(&mut state.collections));
+            state.meta.dataset = dataset;
         }
         let mut done = 0;
         for op in commit.ops {
             match op {
                 Op::Put { kind, key, value } => {
-                    next.meta.seq += 1;
-                    let seq = next.meta.seq;
-                    next.collections
+                    state.meta.seq += 1;
+                    let seq = state.meta.seq;
+                    let old = state
+                        .collections
                         .entry(kind)
                         .or_default()
-                        .insert(key, (seq, value));
+                        .insert(key.clone(), (seq, value));
+                    undo.push((kind, key, old));
                 }
                 Op::Delete { kind, key } => {
-                    if let Some(c) = next.collections.get_mut(&kind) {
-                        c.remove(&key);
+                    if let Some(old) = state
+                        .collections
+                        .get_mut(&kind)
+                        .and_then(|c| c.remove(&key))
+                    {
+                        undo.push((kind, key, Some(old)));
                     }
                 }
             }
@@ -131,13 +143,26 @@ impl RecordStore for MemoryRecordStore {
                 p(done, commit.total);
             }
         }
-        if self.quota.is_some_and(|q| next.bytes() > q) {
+        if self.quota.is_some_and(|q| state.bytes() > q) {
+            for (kind, key, old) in undo.into_iter().rev() {
+                let c = state.collections.entry(kind).or_default();
+                match old {
+                    Some(v) => {
+                        c.insert(key, v);
+                    }
+                    None => {
+                        c.remove(&key);
+                    }
+                }
+            }
+            if let Some(collections) = replaced {
+                state.collections = collections;
+            }
+            state.meta = before_meta;
             return Err(StoreError::QuotaExceeded);
         }
-        let seq = next.meta.seq;
-        *self.state.borrow_mut() = next;
         *self.commits.borrow_mut() += 1;
-        Ok(seq)
+        Ok(state.meta.seq)
     }
 
     async fn read_page(
