@@ -101,6 +101,7 @@ pub fn start(state: AppState) {
         let shared = shared();
         let mut guard = shared.backend.lock().await;
         let backend = open_and_load(state).await;
+        measure(state, &backend).await;
         install_backend(&shared, &mut guard, backend);
         drop(guard);
         state.loading.set(None);
@@ -248,6 +249,9 @@ pub fn save(state: AppState, sections: &[Section]) {
                 legacy_save(state, repo, &sections)
             }
         };
+        if let Some(backend) = guard.as_ref() {
+            measure(state, backend).await;
+        }
         drop(guard);
         match outcome {
             Ok(()) => {
@@ -354,11 +358,13 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
                 if r.is_ok() {
                     broadcast();
                 }
+                measure_records(state, repo).await;
                 r.map_err(store_error)
             }
             Some(Backend::Legacy(repo)) => {
                 let mut data = data;
                 let r = legacy_replace(state, repo, &mut data);
+                state.stored_bytes.set(repo.usage() as u64);
                 drop(guard);
                 state.segments.set(lists.segments);
                 state.funnels.set(lists.funnels);
@@ -435,6 +441,9 @@ pub fn reset(state: AppState) {
                 repo.clear().map_err(|e| e.to_string())
             }
         };
+        if let Some(backend) = guard.as_ref() {
+            measure(state, backend).await;
+        }
         // Starting fresh after the older version's data could not be moved: from now on
         // the record store holds the data.
         if result.is_ok()
@@ -496,7 +505,9 @@ pub fn pull(state: AppState) {
             return;
         };
         let before = repo.stored_lists();
-        match repo.pull(platform::now()).await {
+        let pulled = repo.pull(platform::now()).await;
+        measure_records(state, repo).await;
+        match pulled {
             Ok(pulled) => {
                 let changed = Signals(state)
                     .with_data(|d, l| rec::apply_pulled(d, l, &before, pulled))
@@ -543,20 +554,19 @@ pub fn on_legacy_storage_event(state: AppState) {
     });
 }
 
-/// Bytes of kezhi's stored data: the records' keys and values, or localStorage's payload.
-pub fn stored_bytes(state: AppState) -> u64 {
-    if on_records() {
-        let lists = SavedLists {
-            segments: state.segments.get(),
-            funnels: state.funnels.get(),
-        };
-        state
-            .data
-            .with(|d| rec::encoded_bytes(d, &lists.segments, &lists.funnels))
-    } else {
-        state.data.track();
-        let raw = Repository::new(BrowserStore, "usage").raw_dump();
-        raw.iter().map(|(k, v)| (k.len() + v.len()) as u64).sum()
+/// Reads how many bytes kezhi's stored data takes (the record store's keys and values, or
+/// localStorage's payload) into `stored_bytes`; call with the backend locked.
+async fn measure(state: AppState, backend: &Backend) {
+    match backend {
+        Backend::Records(repo) => measure_records(state, repo).await,
+        Backend::Legacy(repo) => state.stored_bytes.set(repo.usage() as u64),
+    }
+}
+
+async fn measure_records(state: AppState, repo: &RecordRepository<IdbStore>) {
+    use kezhi_core::store::records::RecordStore;
+    if let Ok(bytes) = repo.store().usage().await {
+        state.stored_bytes.set(bytes);
     }
 }
 

@@ -13,8 +13,8 @@ use std::sync::Arc;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let state = use_app();
-    // Bytes of kezhi's stored data, recomputed when the data changes while this page shows.
-    let bytes = Memo::new(move |_| storage::stored_bytes(state));
+    // Bytes of kezhi's stored data, as the store counts them after every write.
+    let bytes = state.stored_bytes;
     // What the browser says of the whole origin: (usage, quota).
     let estimate = RwSignal::new(None::<(f64, f64)>);
     Effect::new(move |_| {

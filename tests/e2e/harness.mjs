@@ -127,8 +127,9 @@ export function demoEndDate() {
 
 /**
  * What kezhi's IndexedDB holds, read with the browser's own API: per object store, the
- * number of records and the bytes of their keys and values. Call it once the app has opened
- * the database (opening a missing one here would create it empty).
+ * number of records (kept in groups, each group saying how many it holds) and the bytes of the
+ * groups' keys and values. Call it once the app has opened the database (opening a missing
+ * one here would create it empty).
  */
 export async function idbStats(page) {
   return page.evaluate(async () => {
@@ -137,35 +138,56 @@ export async function idbStats(page) {
     const out = {};
     for (const name of db.objectStoreNames) {
       if (name === 'meta') continue;
-      const all = await req(db.transaction(name).objectStore(name).getAll());
-      out[name] = { count: all.length, bytes: all.reduce((n, o) => n + o.k.byteLength + (o.v?.byteLength ?? 0), 0) };
+      const store = db.transaction(name).objectStore(name);
+      const [keys, groups] = [await req(store.getAllKeys()), await req(store.getAll())];
+      let count = 0;
+      let bytes = 0;
+      groups.forEach((g, i) => {
+        count += g.n ?? 0;
+        bytes += keys[i].byteLength + (g.v?.byteLength ?? 0) + (g.d ?? []).reduce((n, d) => n + d.byteLength, 0);
+      });
+      out[name] = { count, groups: groups.length, bytes };
     }
     db.close();
     return out;
   });
 }
 
-/** Writes a raw value into one of kezhi's object stores (to damage a record). */
-export async function idbPutRaw(page, store, record) {
-  return page.evaluate(async ({ store, record }) => {
-    const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-    const db = await req(indexedDB.open('kezhi'));
-    const tx = db.transaction(store, 'readwrite');
-    const value = { ...record, k: new Uint8Array(record.k) };
-    if (Array.isArray(record.v)) value.v = new Uint8Array(record.v);
-    await req(tx.objectStore(store).put(value));
-    await new Promise((ok) => { tx.oncomplete = ok; });
-    db.close();
-  }, { store, record });
-}
-
-/** The key bytes and value of one stored record, found by a predicate's index. */
-export async function idbFirst(page, store) {
+/** The first group of one of kezhi's object stores: its key and value. */
+export async function idbFirstGroup(page, store) {
   return page.evaluate(async (store) => {
     const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
     const db = await req(indexedDB.open('kezhi'));
-    const [o] = await req(db.transaction(store).objectStore(store).getAll(null, 1));
+    const s = db.transaction(store).objectStore(store);
+    const [key] = await req(s.getAllKeys(null, 1));
+    const [group] = await req(s.getAll(null, 1));
     db.close();
-    return { k: Array.from(o.k), s: o.s, v: Array.from(o.v) };
+    return { key: Array.from(new Uint8Array(key)), n: group.n, v: Array.from(group.v) };
   }, store);
+}
+
+/** Replaces the bytes of one group of kezhi's (to damage it). */
+export async function idbDamageGroup(page, store, key, bytes) {
+  return page.evaluate(async ({ store, key, bytes }) => {
+    const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const db = await req(indexedDB.open('kezhi'));
+    const tx = db.transaction(store, 'readwrite');
+    const s = tx.objectStore(store);
+    const group = await req(s.get(new Uint8Array(key)));
+    group.v = new Uint8Array(bytes);
+    await req(s.put(group, new Uint8Array(key)));
+    await new Promise((ok) => { tx.oncomplete = ok; });
+    db.close();
+  }, { store, key, bytes });
+}
+
+/** All the bytes kept in one group (its records' and any damaged ones), to find a value in. */
+export async function idbGroupBytes(page, store, key) {
+  return page.evaluate(async ({ store, key }) => {
+    const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+    const db = await req(indexedDB.open('kezhi'));
+    const group = await req(db.transaction(store).objectStore(store).get(new Uint8Array(key)));
+    db.close();
+    return [Array.from(group.v), ...(group.d ?? []).map((d) => Array.from(d))];
+  }, { store, key });
 }

@@ -8,7 +8,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until,
-  idbStats, idbPutRaw, idbFirst,
+  idbStats, idbFirstGroup, idbDamageGroup, idbGroupBytes,
 } from './harness.mjs';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
@@ -149,9 +149,11 @@ test('a damaged record: the rest loads, a banner names it, offers it, and nothin
   try {
     const page = await open(browser.context, server.url + '#/settings');
     await loadDemo(page);
-    const victim = await idbFirst(page, 'customers');
-    const garbage = { k: victim.k, s: victim.s, v: [1, 255, 255, 255, 7] };
-    await idbPutRaw(page, 'customers', garbage);
+    // The bytes of one group of customers (a few of the 5,000) replaced by garbage.
+    const victim = await idbFirstGroup(page, 'customers');
+    assert.ok(victim.n > 0 && victim.n < 50, `a group of ${victim.n}`);
+    const garbage = [1, 255, 255, 255, 7];
+    await idbDamageGroup(page, 'customers', victim.key, garbage);
     await page.reload();
     await ready(page);
     const banner = page.locator(byId('damaged-records'));
@@ -159,24 +161,23 @@ test('a damaged record: the rest loads, a banner names it, offers it, and nothin
     assert.equal(await banner.getAttribute('data-count'), '1');
     assert.match(await banner.textContent(), /customers: 1/);
     await page.click(byId('nav-customers'));
-    await until(async () => (await count(page)) === 4999, 'everything else loaded');
+    await until(async () => (await count(page)) === 5000 - victim.n, 'everything else loaded');
 
-    // Edits (one customer, and a bulk tag on all) leave the damaged value as it is.
+    // Edits (a bulk tag on everyone, a new customer) leave the damaged bytes as they are.
+    await page.click(`${byId('row-select')} >> nth=0`);
+    await page.click(byId('select-all-matching'));
+    await page.fill(byId('bulk-tag'), '损坏后');
+    await page.click(byId('bulk-add-tag'));
     await createCustomer(page, '损坏测试');
-    await until(async () => (await idbStats(page)).customers.count === 5001, 'the new customer stored');
+    // Stored: the 5,000 − n read, the new one, and the damaged group still saying it holds n.
+    await until(async () => (await idbStats(page)).customers.count === 5001, 'the edits stored');
+    const kept = await idbGroupBytes(page, 'customers', victim.key);
+    assert.ok(kept.some((b) => JSON.stringify(b) === JSON.stringify(garbage)), 'the damaged bytes are still there');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('download-damaged'))]);
     const raw = JSON.parse(await readFile(await download.path(), 'utf8'));
     assert.equal(raw['indexeddb:damaged'].length, 1);
     assert.equal(raw['indexeddb:damaged'][0].store, 'customers');
-    assert.deepEqual([...Buffer.from(raw['indexeddb:damaged'][0].value, 'base64')], garbage.v);
-    const still = await page.evaluate(async (k) => {
-      const req = (r) => new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
-      const db = await req(indexedDB.open('kezhi'));
-      const o = await req(db.transaction('customers').objectStore('customers').get(new Uint8Array(k)));
-      db.close();
-      return Array.from(o.v);
-    }, victim.k);
-    assert.deepEqual(still, garbage.v, 'the damaged value was not overwritten');
+    assert.deepEqual([...Buffer.from(raw['indexeddb:damaged'][0].value, 'base64')], garbage);
     checkNoErrors(page);
   } finally {
     await browser.close();

@@ -215,6 +215,10 @@ impl RecordStore for MemoryRecordStore {
         Ok(out)
     }
 
+    async fn usage(&self) -> Result<u64, StoreError> {
+        Ok(self.bytes() as u64)
+    }
+
     async fn count(&self, kind: Kind) -> Result<usize, StoreError> {
         Ok(self
             .state

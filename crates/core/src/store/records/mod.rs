@@ -12,11 +12,12 @@
 //! 2.5 million entries, and a new event rewrites only its customer's log.
 
 mod encode;
+pub mod group;
 mod memory;
 mod migrate;
 mod repo;
 
-pub use encode::{Decoded, RecordCodecError, decode_value, encoded_bytes, key_of_customer};
+pub use encode::{Decoded, RecordCodecError, decode_value, key_of_customer};
 pub use memory::MemoryRecordStore;
 pub use migrate::{
     LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, Migration, MigrationError, has_legacy, migrate_from,
@@ -107,6 +108,8 @@ pub struct Commit<I> {
     pub expect_seq: Option<u64>,
     /// Clear every collection first and mark the data with this new dataset id.
     pub replace: Option<String>,
+    /// Sorted by collection and key where they can be (a grouping store then writes each group
+    /// once); deletions of a key before a put of it.
     pub ops: I,
     /// How many ops there are (for progress), if known.
     pub total: usize,
@@ -126,15 +129,16 @@ pub trait RecordStore {
         commit: Commit<I>,
         progress: Option<Progress<'_>>,
     ) -> Result<u64, StoreError>;
-    /// Up to `limit` records of one collection in key order, after `after` (exclusive).
+    /// Records of one collection in key order, after `after` (exclusive): about `limit` of
+    /// them (a store that keeps records in groups returns whole groups); none when no more.
     async fn read_page(
         &self,
         kind: Kind,
         after: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<StoredRecord>, StoreError>;
-    /// Up to `limit` records of one collection written after sequence number `seq`, in
-    /// sequence order.
+    /// Records of one collection written after sequence number `seq`, in sequence order:
+    /// about `limit` of them (whole groups); none when no more.
     async fn changed_since(
         &self,
         kind: Kind,
@@ -143,6 +147,8 @@ pub trait RecordStore {
     ) -> Result<Vec<StoredRecord>, StoreError>;
     /// Number of records in one collection.
     async fn count(&self, kind: Kind) -> Result<usize, StoreError>;
+    /// Bytes of the stored keys and values (what Settings shows as the data's size).
+    async fn usage(&self) -> Result<u64, StoreError>;
 }
 
 /// A shared store (two repositories on one store are two tabs on one database).
@@ -175,5 +181,8 @@ impl<T: RecordStore> RecordStore for &T {
     }
     async fn count(&self, kind: Kind) -> Result<usize, StoreError> {
         (**self).count(kind).await
+    }
+    async fn usage(&self) -> Result<u64, StoreError> {
+        (**self).usage().await
     }
 }

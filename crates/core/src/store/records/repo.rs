@@ -149,9 +149,6 @@ impl<S: RecordStore> RecordRepository<S> {
                 }
                 done += n;
                 progress(LoadProgress { done, total });
-                if n < PAGE {
-                    break;
-                }
             }
         }
         sweep_deleted(&mut loaded.data);
@@ -268,8 +265,11 @@ impl<S: RecordStore> RecordRepository<S> {
             &mut deletes,
             &mut puts,
         );
-        // Deletions first: a customer deleted and then restored (undo) is written back.
+        // Deletions first: a customer deleted and then restored (undo) is written back. Then
+        // in key order (stable: a deletion stays before a put of the same key), so a store
+        // that keeps records in groups writes each group once.
         deletes.extend(puts);
+        deletes.sort_by(|a, b| op_order(a).cmp(&op_order(b)));
         Prepared {
             records: deletes.len(),
             ops: deletes,
@@ -367,12 +367,8 @@ impl<S: RecordStore> RecordRepository<S> {
                 let page = self.store.changed_since(kind, from, PAGE).await?;
                 let Some(last) = page.last() else { break };
                 from = last.seq;
-                let n = page.len();
                 for record in page {
                     take(&mut theirs, kind, record.key, record.value);
-                }
-                if n < PAGE {
-                    break;
                 }
             }
         }
@@ -419,41 +415,47 @@ impl<S: RecordStore> RecordRepository<S> {
             + lists.segments.len()
             + lists.funnels.len();
         let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
-        // Encoded as the store takes them, so the whole encoding never sits in memory at once.
-        let ops = data
-            .customers
-            .iter()
-            .map(move |c| put(Kind::Customer, encode_customer(c)))
+        // In key order (ids are the keys; the collections in the order of `Kind`), encoded as
+        // the store takes them, so the whole encoding never sits in memory at once.
+        let customers = key_order(&data.customers, |c| c.id);
+        let orders = key_order(&data.orders, |o| o.id);
+        let activities = key_order(&data.activities, |a| a.id);
+        let tombstones = key_order(&data.tombstones, |t| encode_tombstone(t).0);
+        let segments = key_order(&lists.segments, |s| s.id.clone());
+        let funnels = key_order(&lists.funnels, |f| f.id.clone());
+        let ops = customers
+            .into_iter()
+            .map(move |i| put(Kind::Customer, encode_customer(&data.customers[i as usize])))
             .chain(
-                data.orders
-                    .iter()
-                    .map(move |o| put(Kind::Order, encode_order(o))),
-            )
-            .chain(
-                data.activities
-                    .iter()
-                    .map(move |a| put(Kind::Activity, encode_activity(a))),
-            )
-            .chain(
-                data.tombstones
-                    .iter()
-                    .map(move |t| put(Kind::Tombstone, encode_tombstone(t))),
+                orders
+                    .into_iter()
+                    .map(move |i| put(Kind::Order, encode_order(&data.orders[i as usize]))),
             )
             .chain(log_keys.into_iter().map(|c| {
                 let events = logs.get(c).map(Vec::as_slice).unwrap_or_default();
                 put(Kind::EventLog, encode_event_log(*c, events))
             }))
+            .chain(activities.into_iter().map(move |i| {
+                put(
+                    Kind::Activity,
+                    encode_activity(&data.activities[i as usize]),
+                )
+            }))
+            .chain(tombstones.into_iter().map(move |i| {
+                put(
+                    Kind::Tombstone,
+                    encode_tombstone(&data.tombstones[i as usize]),
+                )
+            }))
             .chain(
-                lists
-                    .segments
-                    .iter()
-                    .map(move |s| put(Kind::Segment, encode_segment(s))),
+                segments
+                    .into_iter()
+                    .map(move |i| put(Kind::Segment, encode_segment(&lists.segments[i as usize]))),
             )
             .chain(
-                lists
-                    .funnels
-                    .iter()
-                    .map(move |f| put(Kind::Funnel, encode_funnel(f))),
+                funnels
+                    .into_iter()
+                    .map(move |i| put(Kind::Funnel, encode_funnel(&lists.funnels[i as usize]))),
             );
         let seq = self
             .store
@@ -583,6 +585,19 @@ fn reconcile<T: Clone>(
         }
     }
     out
+}
+
+fn op_order(op: &Op) -> (Kind, &[u8]) {
+    match op {
+        Op::Put { kind, key, .. } | Op::Delete { kind, key } => (*kind, key.as_slice()),
+    }
+}
+
+/// Positions of `items` in the order of their keys.
+fn key_order<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| key(&items[i as usize]));
+    order
 }
 
 /// Adds one stored record to what is being loaded, or sets it aside as damaged.
