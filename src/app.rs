@@ -104,6 +104,11 @@ fn Header() -> impl IntoView {
                 {link(View::Settings, Msg::NavSettings)}
             </nav>
             <div class="topbar-end">
+                <Show when=move || state.writing.get()>
+                    <span class="badge" data-testid="saving" role="status">
+                        {move || state.tr(Msg::SavingProgress)}
+                    </span>
+                </Show>
                 {move || {
                     not_saved()
                         .map(|why| {

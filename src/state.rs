@@ -83,6 +83,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<Notice>>,
     /// Stored records that could not be read (kept untouched, offered for download).
     pub damaged: RwSignal<Arc<Vec<Damaged>>>,
+    /// A write to storage is queued or running.
+    pub writing: RwSignal<bool>,
     /// Bytes of kezhi's stored data (keys and values), as of the last storage operation.
     pub stored_bytes: RwSignal<u64>,
     /// The browser's answer to `navigator.storage.persist()`, once asked.
@@ -149,6 +151,7 @@ impl AppState {
             ready: RwSignal::new(false),
             notice: RwSignal::new(None),
             damaged: RwSignal::new(Arc::new(Vec::new())),
+            writing: RwSignal::new(false),
             stored_bytes: RwSignal::new(0),
             persisted: RwSignal::new(None),
             toasts: RwSignal::new(Vec::new()),

@@ -64,6 +64,32 @@ struct Shared {
     retry_planned: Cell<bool>,
     /// The backend is localStorage (read without waiting for the lock).
     on_legacy: Cell<bool>,
+    /// Writes queued or running (saves, replaces, resets).
+    writes: Cell<usize>,
+}
+
+/// A write queued or running, for as long as it lives: the header shows "saving" meanwhile
+/// (and a test waits for it before reloading).
+struct Writing(AppState);
+
+impl Writing {
+    fn start(state: AppState) -> Self {
+        let shared = shared();
+        shared.writes.set(shared.writes.get() + 1);
+        state.writing.set(true);
+        Writing(state)
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        let shared = shared();
+        let left = shared.writes.get().saturating_sub(1);
+        shared.writes.set(left);
+        if left == 0 {
+            self.0.writing.set(false);
+        }
+    }
 }
 
 thread_local! {
@@ -221,7 +247,9 @@ pub fn save(state: AppState, sections: &[Section]) {
     if shared.save_queued.replace(true) {
         return;
     }
+    let writing = Writing::start(state);
     spawn_local(async move {
+        let _writing = writing;
         let shared = self::shared();
         let mut guard = shared.backend.lock().await;
         shared.save_queued.set(false);
@@ -339,7 +367,9 @@ fn failed(state: AppState, e: SaveError) {
 /// progress; the data goes into the page once stored (or, if it cannot be, labelled "not
 /// saved" with the reason).
 pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnOnce() + 'static) {
+    let writing = Writing::start(state);
     spawn_local(async move {
+        let _writing = writing;
         let shared = shared();
         let mut guard = shared.backend.lock().await;
         let result = match guard.as_mut() {
@@ -425,7 +455,9 @@ fn legacy_replace(
 
 /// Deletes all stored data (and lifts an unreadable-data block).
 pub fn reset(state: AppState) {
+    let writing = Writing::start(state);
     spawn_local(async move {
+        let _writing = writing;
         let shared = shared();
         let mut guard = shared.backend.lock().await;
         let result = match guard.as_mut() {

@@ -2,7 +2,7 @@
 // create → edit → delete cycle with validation, through the UI contract's hooks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, settled } from './harness.mjs';
 
 let server;
 let browser;
@@ -87,6 +87,7 @@ test('filters combine with search and live in the URL', async () => {
   const both = await count(page);
   assert.ok(both > 0);
   assert.ok(page.url().includes('channel=tmall') && page.url().includes('level=gold'));
+  await settled(page);
   await page.reload();
   await ready(page);
   await until(async () => (await count(page)) === both, 'filters restored from the URL');
@@ -141,6 +142,7 @@ test('columns can be hidden and stay hidden; phones are masked until revealed', 
   await page.click(byId('column-chooser'));
   await page.uncheck(byId('column-city'));
   assert.equal(await page.locator(byId('sort-city')).count(), 0);
+  await settled(page);
   await page.reload();
   await ready(page);
   assert.equal(await page.locator(byId('sort-city')).count(), 0, 'remembered');
@@ -160,6 +162,7 @@ test('columns can be hidden and stay hidden; phones are masked until revealed', 
   await page.mouse.up();
   const wider = await width();
   assert.ok(wider > before + 80, `${before} → ${wider}`);
+  await settled(page);
   await page.reload();
   await ready(page);
   assert.ok(Math.abs((await width()) - wider) < 2, 'the width is remembered');
@@ -196,6 +199,7 @@ test('create → validation → edit → delete a customer; the detail shows ord
   await page.click(byId('customer-row'));
   await page.fill(byId('field-name'), '测试客户改');
   await page.click(byId('customer-save'));
+  await settled(page);
   await page.reload();
   await ready(page);
   await page.fill(byId('customer-search'), '测试客户改');
@@ -258,6 +262,7 @@ test('bulk: tag all matching customers, then undo in one step', async () => {
   await until(async () => (await count(page)) === 0, 'deleted');
   await page.click(byId('undo'));
   await until(async () => (await count(page)) === 2, 'restored by undo');
+  await settled(page);
   await page.reload();
   await ready(page);
   await until(async () => (await count(page)) === 2, 'the restoration was saved');
@@ -291,6 +296,8 @@ test('activities: record a follow-up with outcome and next date; newest first; k
   await page.click(byId('customer-save'));
   await until(async () => /赵经理/.test(await page.textContent(`${byId('activity-item')} >> nth=0`)), 'owner history entry');
 
+  await settled(page);
+
   await page.reload();
   await ready(page);
   await page.waitForSelector(byId('customer-detail'));
@@ -315,6 +322,7 @@ test('a lifecycle stage set by hand shows as such, filters as such, and is kept'
   await page.goto(server.url + `#/customers?stage=mature&id=${id}`);
   await ready(page);
   await page.waitForSelector(byId('customer-detail'));
+  await settled(page);
   await page.reload();
   await ready(page);
   await page.waitForSelector(byId('customer-detail'));

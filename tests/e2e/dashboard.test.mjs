@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, open, checkNoErrors, byId, loadDemo, until, count, demoEndDate } from './harness.mjs';
+import { startServer, launch, open, checkNoErrors, byId, loadDemo, until, count, demoEndDate, settled } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -42,6 +42,7 @@ test('KPIs of the demo match the core to the cent', async () => {
     await page.press(byId('analytics-churn-days'), 'Enter');
     await page.click(byId('nav-dashboard'));
     assert.equal(await churned(), 0, 'nobody is quiet for ten years in a three-year history');
+    await settled(page);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     assert.equal(await churned(), 0, 'remembered');
@@ -120,6 +121,7 @@ test('charts, date range, top customers and churn warnings agree with the core',
     assert.match(page.url(), /from=\d{4}-\d{2}-\d{2}/);
     const recent = await chartRows(page, 'chart-gmv');
     assert.ok(recent.reduce((a, [, v]) => a + v[0], 0) < net);
+    await settled(page);
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     assert.ok((await chartRows(page, 'chart-gmv')).length <= 4, 'range kept across reload');

@@ -2,7 +2,7 @@
 // sub-path hosting, and reset. Real Chromium, driven only through the UI contract's hooks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, idbStats } from './harness.mjs';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, idbStats, settled } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -24,6 +24,8 @@ test('first visit → load demo → rows visible → reload → still there', as
     const rendered = await page.locator(byId('customer-row')).count();
     assert.ok(rendered > 5 && rendered < 100, `virtualised: ${rendered} rows in the DOM`);
     const firstId = await page.getAttribute(byId('customer-row'), 'data-id');
+
+    await settled(page);
 
     await page.reload();
     await ready(page);
@@ -51,6 +53,7 @@ test('the language follows the browser, switches at once and is remembered', asy
     await page.selectOption(byId('lang-switch'), 'en');
     assert.equal((await page.textContent(byId('nav-customers'))).trim(), 'Customers');
     assert.equal((await page.textContent(byId('load-demo'))).trim(), 'Load demo data');
+    await settled(page);
     await page.reload();
     await ready(page);
     assert.equal(await page.inputValue(byId('lang-switch')), 'en');
@@ -112,6 +115,7 @@ test('replacing or deleting data asks first; reset deletes all data', async () =
     await page.click(byId('confirm-yes'));
     // Deleting takes a transaction: the usage drops once it is committed.
     await until(async () => (await page.getAttribute(byId('storage-usage'), 'data-bytes')) === '0', 'all data deleted');
+    await settled(page);
     await page.reload();
     await ready(page);
     await page.click(byId('nav-dashboard'));

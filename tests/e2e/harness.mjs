@@ -97,6 +97,11 @@ export function checkNoErrors(page) {
 
 export const byId = (id) => `[data-testid="${id}"]`;
 
+/** Waits until no write to storage is queued or running (before a reload, say). */
+export async function settled(page) {
+  await page.waitForSelector(byId('saving'), { state: 'detached', timeout: 60_000 });
+}
+
 export async function count(page) {
   return Number(await page.getAttribute(byId('customer-count'), 'data-count'));
 }

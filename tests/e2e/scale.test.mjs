@@ -4,7 +4,7 @@
 // (figures for docs/benchmarks.md), not asserted: benchmarks measure, tests check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, checkNoErrors, byId, count, until, idbStats } from './harness.mjs';
+import { startServer, launch, open, checkNoErrors, byId, count, until, idbStats, settled } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -33,6 +33,8 @@ test('the 100,000-customer demo is stored, comes back after a reload, and scroll
     const stats = await idbStats(page);
     assert.equal(stats.customers.count, 100000);
     const replace = await measures(page, 'kezhi:replace');
+
+    await settled(page);
 
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, demoEndDate } from './harness.mjs';
+import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, demoEndDate, settled } from './harness.mjs';
 
 let server;
 let browser;
@@ -83,6 +83,7 @@ test('dynamic and static segments: saved, listed with counts; a data change move
   assert.equal(await page.getAttribute(item('测试城 静态'), 'data-count'), '0', 'the snapshot does not');
 
   // Saved segments survive a reload; a saved segment opens as exactly its customers.
+  await settled(page);
   await page.reload();
   await ready(page);
   await page.waitForSelector(item('测试城 动态'));

@@ -8,7 +8,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until,
-  idbStats, idbFirstGroup, idbDamageGroup, idbGroupBytes,
+  idbStats, idbFirstGroup, idbDamageGroup, idbGroupBytes, settled,
 } from './harness.mjs';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
@@ -92,6 +92,8 @@ test('the demo is stored record by record and comes back after a reload; usage i
     const stored = Object.values(stats).reduce((n, s) => n + s.bytes, 0);
     assert.equal(bytes, stored, 'storage-usage = bytes of the stored keys and values');
 
+    await settled(page);
+
     await page.reload();
     await ready(page);
     await page.click(byId('nav-customers'));
@@ -134,6 +136,7 @@ test('a full quota: the transaction fails whole, the page keeps the edit, and sa
     await free();
     await page.waitForSelector(byId('not-saved'), { state: 'detached', timeout: 30_000 });
     assert.equal((await idbStats(page)).customers.count, 5001);
+    await settled(page);
     await page.reload();
     await ready(page);
     await page.click(byId('nav-customers'));
@@ -154,6 +157,7 @@ test('a damaged record: the rest loads, a banner names it, offers it, and nothin
     assert.ok(victim.n > 0 && victim.n < 50, `a group of ${victim.n}`);
     const garbage = [1, 255, 255, 255, 7];
     await idbDamageGroup(page, 'customers', victim.key, garbage);
+    await settled(page);
     await page.reload();
     await ready(page);
     const banner = page.locator(byId('damaged-records'));
@@ -222,6 +226,7 @@ test('two tabs: edits appear in the other within a second; both survive; the new
       await until(async () => (await count(page)) === 0, 'the older edit gone');
     }
     for (const page of [a, b]) {
+      await settled(page);
       await page.reload();
       await ready(page);
       for (const [name, n] of [['甲标签页改', 1], ['乙标签页改', 1], ['乙后改', 1], ['甲先改', 0]]) {
@@ -242,6 +247,7 @@ for (const [file, customers, segments] of [['v1.json', 2, 0], ['v2.json', 150, 2
       const stored = JSON.parse(await readFile(join(FIXTURES, file), 'utf8'));
       const page = await open(browser.context, server.url);
       await page.evaluate((entries) => { for (const [k, v] of entries) localStorage.setItem(k, v); }, Object.entries(stored));
+      await settled(page);
       await page.reload();
       await ready(page);
       await toastSays(page, /升级/);
@@ -252,6 +258,7 @@ for (const [file, customers, segments] of [['v1.json', 2, 0], ['v2.json', 150, 2
       assert.deepEqual(left, [], 'the old keys are removed after the copy was verified');
       await page.click(byId('nav-segments'));
       assert.equal(await page.locator(byId('segment-item')).count(), segments);
+      await settled(page);
       await page.reload();
       await ready(page);
       await page.click(byId('nav-customers'));
@@ -270,6 +277,7 @@ test('a migration that cannot complete leaves the old data in place, in use, and
     const page = await open(browser.context, server.url);
     await page.evaluate((entries) => { for (const [k, v] of entries) localStorage.setItem(k, v); }, Object.entries(stored));
     await setQuota(browser.context, page, FULL);
+    await settled(page);
     await page.reload();
     await ready(page);
     await page.waitForSelector(byId('storage-notice'));
@@ -294,6 +302,7 @@ test('without IndexedDB the app works on localStorage with a notice', async () =
     await page.waitForSelector(byId('storage-notice'));
     assert.match(await page.textContent(byId('storage-notice')), /IndexedDB/);
     await loadDemo(page);
+    await settled(page);
     await page.reload();
     await ready(page);
     await page.click(byId('nav-customers'));
@@ -321,6 +330,7 @@ test('a database of a newer version is not touched, and the page says why', asyn
     }));
     await page.waitForSelector(byId('storage-notice'));
     assert.match(await page.textContent(byId('storage-notice')), /另一个标签页中升级/);
+    await settled(page);
     await page.reload();
     await ready(page);
     await page.waitForSelector(byId('storage-notice'));

@@ -239,10 +239,6 @@ fn group_key_of(value: &JsValue) -> Option<[u8; 2]> {
     bytes_of(value).and_then(|b| b.try_into().ok())
 }
 
-fn meta_of(value: Option<JsValue>) -> Meta {
-    meta_and_counts(value).0
-}
-
 /// The meta, and the number of records of each collection (and `bytes`, of all of them).
 fn meta_and_counts(value: Option<JsValue>) -> (Meta, BTreeMap<String, f64>) {
     let Some(v) = value.filter(|v| v.is_object()) else {
@@ -298,6 +294,18 @@ impl IdbStore {
             .map_err(idb_error)
     }
 
+    /// The meta and the counts, in a transaction of their own.
+    async fn read_meta(&self) -> Result<(Meta, BTreeMap<String, f64>), StoreError> {
+        let tx = self.read_tx(&[META])?;
+        let store = tx.object_store(META).map_err(idb_error)?;
+        let value = store
+            .get(JsValue::from_str(META))
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
+        Ok(meta_and_counts(value))
+    }
+
     /// Closes the connection (another tab's upgrade waits for it).
     pub fn close(&self) {
         self.db.close();
@@ -347,14 +355,7 @@ async fn finish(tx: Transaction) -> Result<(), StoreError> {
 
 impl RecordStore for IdbStore {
     async fn meta(&self) -> Result<Meta, StoreError> {
-        let tx = self.read_tx(&[META])?;
-        let store = tx.object_store(META).map_err(idb_error)?;
-        let value = store
-            .get(JsValue::from_str(META))
-            .map_err(idb_error)?
-            .await
-            .map_err(idb_error)?;
-        Ok(meta_of(value))
+        Ok(self.read_meta().await?.0)
     }
 
     async fn commit<I: Iterator<Item = Op>>(
@@ -592,26 +593,12 @@ impl RecordStore for IdbStore {
     }
 
     async fn count(&self, kind: Kind) -> Result<usize, StoreError> {
-        let tx = self.read_tx(&[META])?;
-        let store = tx.object_store(META).map_err(idb_error)?;
-        let value = store
-            .get(JsValue::from_str(META))
-            .map_err(idb_error)?
-            .await
-            .map_err(idb_error)?;
-        let (_, counts) = meta_and_counts(value);
+        let (_, counts) = self.read_meta().await?;
         Ok(counts.get(kind.name()).copied().unwrap_or(0.0).max(0.0) as usize)
     }
 
     async fn usage(&self) -> Result<u64, StoreError> {
-        let tx = self.read_tx(&[META])?;
-        let store = tx.object_store(META).map_err(idb_error)?;
-        let value = store
-            .get(JsValue::from_str(META))
-            .map_err(idb_error)?
-            .await
-            .map_err(idb_error)?;
-        let (_, counts) = meta_and_counts(value);
+        let (_, counts) = self.read_meta().await?;
         Ok(counts.get(BYTES).copied().unwrap_or(0.0).max(0.0) as u64)
     }
 }

@@ -1,0 +1,38 @@
+//! Where the time of loading the 100,000-customer demo from the record store goes: reading
+//! and decoding every record, then sorting into the canonical order.
+//! `cargo run --release -p kezhi-core --example load_profile`
+
+use chrono::NaiveDate;
+use futures::executor::block_on;
+use kezhi_core::Timestamp;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::store::records::{MemoryRecordStore, RecordRepository, SavedLists};
+use std::time::Instant;
+
+fn main() {
+    let data = generate(&DemoConfig::new(
+        100_000,
+        NaiveDate::from_ymd_opt(2026, 10, 31).expect("date"),
+    ));
+    let store = MemoryRecordStore::default();
+    block_on(RecordRepository::new(&store).replace_all(
+        &data,
+        &SavedLists::default(),
+        "d".into(),
+        Timestamp(1),
+        None,
+    ))
+    .expect("stored");
+    let t = Instant::now();
+    let mut repo = RecordRepository::new(&store);
+    let loaded = block_on(repo.load(Timestamp(2), &|_| {})).expect("load");
+    println!("load: {:?}", t.elapsed());
+    let mut d = loaded.data.clone();
+    d.events.reverse();
+    let t = Instant::now();
+    d.normalize();
+    println!("normalize (events reversed): {:?}", t.elapsed());
+    let t = Instant::now();
+    d.normalize();
+    println!("normalize (already sorted): {:?}", t.elapsed());
+}
