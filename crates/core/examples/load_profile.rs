@@ -27,6 +27,15 @@ fn main() {
     let mut repo = RecordRepository::new(&store);
     let loaded = block_on(repo.load(Timestamp(2), &|_| {})).expect("load");
     println!("load: {:?}", t.elapsed());
+    let all = store.snapshot();
+    let t = Instant::now();
+    let mut n = 0;
+    for (kind, key, value) in &all {
+        if kezhi_core::store::records::decode_value(*kind, key, value).is_ok() {
+            n += 1;
+        }
+    }
+    println!("decode {n} records: {:?}", t.elapsed());
     let mut d = loaded.data.clone();
     d.events.reverse();
     let t = Instant::now();
