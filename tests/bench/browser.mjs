@@ -1,4 +1,4 @@
-// Browser benchmark (not a test): how long the demo takes to generate, save and load in
+// Browser benchmark (not a test): how long the demo takes to generate, store (IndexedDB) and load in
 // headless Chromium, and how many bytes it stores. Run after scripts/build.sh:
 //   node tests/bench/browser.mjs
 // Figures go into docs/benchmarks.md.
@@ -59,7 +59,7 @@ try {
         await ready(page);
         load = (await measures(page))['kezhi:load'];
       }
-      rows.push({ customers: size, generate_ms: m['kezhi:generate'], save_ms: m['kezhi:save'], saved, bytes, load_ms: load, app_mb: await appMb(page), renderer_rss_mb: rendererMb(), renderer_private_mb: rendererPrivateMb() });
+      rows.push({ customers: size, generate_ms: m['kezhi:generate'], save_ms: m['kezhi:replace'], saved, bytes, load_ms: load, app_mb: await appMb(page), renderer_rss_mb: rendererMb(), renderer_private_mb: rendererPrivateMb() });
     } finally {
       await browser.close();
     }

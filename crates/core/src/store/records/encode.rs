@@ -311,6 +311,36 @@ pub fn encode_event_log(customer: Uuid, events: &[&Event]) -> (Vec<u8>, Vec<u8>)
     (key_of_customer(customer), to_value(&dto))
 }
 
+/// How many events a stored event log holds, read from its header without decoding them
+/// (0 for a damaged one).
+pub fn event_log_len(value: &[u8]) -> usize {
+    // postcard: the strings (a length, then each as a length and bytes), then the events'
+    // count.
+    fn varint(bytes: &[u8], at: &mut usize) -> Option<usize> {
+        let mut n: usize = 0;
+        for shift in (0..64).step_by(7) {
+            let b = *bytes.get(*at)?;
+            *at += 1;
+            n |= usize::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+    let count = || -> Option<usize> {
+        let body = body(value).ok()?;
+        let mut at = 0;
+        let strings = varint(body, &mut at)?;
+        for _ in 0..strings {
+            let len = varint(body, &mut at)?;
+            at = at.checked_add(len)?;
+        }
+        varint(body, &mut at)
+    };
+    count().unwrap_or(0)
+}
+
 fn decode_event_log(key: &[u8], value: &[u8]) -> Result<Vec<Event>, RecordCodecError> {
     let customer_id = uuid_at(key, 0)?;
     let d: EventLogR1 = from_body(value)?;
@@ -441,4 +471,37 @@ pub fn events_by_customer(events: &[Event]) -> rustc_hash::FxHashMap<Uuid, Vec<&
         map.entry(e.customer_id).or_default().push(e);
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_log_says_how_many_events_it_holds() {
+        let customer = Uuid::from_u128(7);
+        let events: Vec<Event> = (0..300)
+            .map(|i| Event {
+                customer_id: customer,
+                kind: Sym::new(["visit", "view", "pay"][i % 3]),
+                occurred_at: Timestamp(1_700_000_000_000 + i as i64 * 1000),
+                props: EventProps {
+                    channel: Some(Sym::new("tmall")),
+                    item: Some(Sym::new(&format!("item-{}", i % 40))),
+                    category: None,
+                },
+                updated_at: Timestamp(5),
+            })
+            .collect();
+        let refs: Vec<&Event> = events.iter().collect();
+        let (key, value) = encode_event_log(customer, &refs);
+        assert_eq!(event_log_len(&value), 300);
+        assert_eq!(decode_event_log(&key, &value).map(|e| e.len()), Ok(300));
+        assert_eq!(
+            event_log_len(&value[..5]),
+            0,
+            "a damaged log counts as empty"
+        );
+        assert_eq!(event_log_len(&[]), 0);
+    }
 }
