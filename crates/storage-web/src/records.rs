@@ -37,7 +37,7 @@ const BYTES: &str = "bytes";
 /// Groups written before waiting for the browser: a few milliseconds of work each.
 const SLICE: usize = 64;
 /// Groups read per request when loading.
-const GROUPS_PER_PAGE: u32 = 32;
+const GROUPS_PER_PAGE: u32 = 128;
 
 /// An open connection. Cheap to clone.
 #[derive(Clone)]
