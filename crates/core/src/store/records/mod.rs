@@ -149,6 +149,9 @@ pub trait RecordStore {
     async fn count(&self, kind: Kind) -> Result<usize, StoreError>;
     /// Bytes of the stored keys and values (what Settings shows as the data's size).
     async fn usage(&self) -> Result<u64, StoreError>;
+    /// Lets the environment run between slices of long work on what was read (a browser
+    /// paints); nothing by default.
+    async fn pause(&self) {}
 }
 
 /// A shared store (two repositories on one store are two tabs on one database).
@@ -184,5 +187,8 @@ impl<T: RecordStore> RecordStore for &T {
     }
     async fn usage(&self) -> Result<u64, StoreError> {
         (**self).usage().await
+    }
+    async fn pause(&self) {
+        (**self).pause().await
     }
 }

@@ -31,6 +31,8 @@ use uuid::Uuid;
 pub const SAVE_RETRIES: usize = 5;
 /// Records read per request at load: small enough that decoding one page is a short task.
 const PAGE: usize = 10_000;
+/// Event logs decoded between two pauses of a load.
+const LOGS_PER_SLICE: usize = 5_000;
 
 /// A stored record that could not be read: kept as it is, shown, offered for download.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,8 +168,14 @@ impl<S: RecordStore> RecordRepository<S> {
             if kind == Kind::EventLog {
                 let events: usize = logs.iter().map(|r| event_log_len(&r.value)).sum();
                 loaded.data.events.reserve_exact(events);
-                for record in logs {
-                    take(&mut loaded, kind, record.key, record.value);
+                // Decoded a slice at a time (5,000 logs: ~125,000 events at 100k), pausing in
+                // between, so no single task decodes millions of events.
+                let mut logs = logs.into_iter().peekable();
+                while logs.peek().is_some() {
+                    for record in logs.by_ref().take(LOGS_PER_SLICE) {
+                        take(&mut loaded, kind, record.key, record.value);
+                    }
+                    self.store.pause().await;
                 }
             }
         }
