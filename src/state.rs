@@ -102,8 +102,9 @@ pub struct AppState {
     pub funnels: RwSignal<Vec<SavedFunnel>>,
     /// Each customer's events together, for funnels: built on first use after a data change.
     pub event_index: Memo<Arc<EventIndex>>,
-    /// The data was too big for localStorage (the fallback): no further save is attempted
-    /// until it is replaced.
+    /// The data shown could not be stored as a whole (too big for the localStorage fallback,
+    /// or a demo or restore the store refused): no edit is saved on top of the older stored
+    /// data until the data is replaced again.
     pub memory_only: RwSignal<bool>,
     next_toast: StoredValue<u64>,
     /// The undo of the latest undoable action, with the id of its toast. Only the latest

@@ -239,6 +239,9 @@ pub fn on_records() -> bool {
 /// Saves the data as it is now, after the current operation; edits made before this save
 /// starts are saved with it.
 pub fn save(state: AppState, sections: &[Section]) {
+    if state.memory_only.get_untracked() {
+        return; // the page shows data that could not be stored (it says so)
+    }
     let shared = shared();
     shared
         .legacy_sections
@@ -368,6 +371,7 @@ fn failed(state: AppState, e: SaveError) {
 /// saved" with the reason).
 pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnOnce() + 'static) {
     let writing = Writing::start(state);
+    let mut data = data;
     spawn_local(async move {
         let _writing = writing;
         let shared = shared();
@@ -385,6 +389,10 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
                 )
                 .await;
                 state.saving.set(None);
+                // Stored: later edits are saved as usual. Not stored: the page shows data
+                // that is not what is stored, and saving edits on top of the old data would
+                // mix the two, so nothing more is saved until the data is replaced again.
+                state.memory_only.set(r.is_err());
                 if r.is_ok() {
                     broadcast();
                 }
@@ -392,17 +400,9 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
                 r.map_err(store_error)
             }
             Some(Backend::Legacy(repo)) => {
-                let mut data = data;
                 let r = legacy_replace(state, repo, &mut data);
                 state.stored_bytes.set(repo.usage() as u64);
-                drop(guard);
-                state.segments.set(lists.segments);
-                state.funnels.set(lists.funnels);
-                state.data.set(data);
-                state.damaged.set(Arc::new(Vec::new()));
-                finish_replace(state, r);
-                done();
-                return;
+                r
             }
         };
         drop(guard);
@@ -410,7 +410,6 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
         state.funnels.set(lists.funnels);
         state.data.set(data);
         state.damaged.set(Arc::new(Vec::new()));
-        state.memory_only.set(false);
         finish_replace(state, result);
         done();
     });
