@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { startServer, launch, open, ready, checkNoErrors, byId, count, until, idbStats } from './harness.mjs';
 
-const real = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'real');
+const real = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'real');
 const RETAIL = join(real, 'online_retail_sample.csv');
 const TAOBAO = join(real, 'taobao_user_behavior_sample.csv');
 

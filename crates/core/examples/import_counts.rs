@@ -3,7 +3,7 @@
 //! and what the end-to-end tests compare it with), then every count as `name=value`, the
 //! mapping used and the first errors.
 //!
-//! `cargo run --release -p kezhi-core --example import_counts -- orders ../shared/data/real/online_retail_sample.csv`
+//! `cargo run --release -p kezhi-core --example import_counts -- orders data/real/online_retail_sample.csv`
 //!
 //! Options after the file: `--no-header` / `--header` (override detection), `--utc` (read
 //! times without a zone as UTC instead of China time), `--twice` (import the file a second

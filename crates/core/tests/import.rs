@@ -1,7 +1,7 @@
 //! The import engine end to end, natively: every parser path (encodings, delimiters, quoting,
 //! ragged rows, headers, time and money forms, phones and ids), mapping guesses, orders as line
 //! items with refunds, merging and re-importing, atomicity, property tests, and the two real
-//! samples in ../shared/data/real/.
+//! samples in data/real/ (copied from the project's shared data, with their provenance).
 
 use kezhi_core::import::merge::import_id;
 use kezhi_core::import::*;
@@ -836,7 +836,7 @@ fn a_failed_save_or_a_cancel_leaves_the_data_as_it_was() {
 fn chunked_reading_gives_the_same_plan_as_one_go() {
     let text = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/real/online_retail_sample.csv"
+        "/../../data/real/online_retail_sample.csv"
     ))
     .expect("sample");
     let whole = read_file(
@@ -1023,7 +1023,7 @@ fn exported_orders_and_events_import_back_without_duplicates() {
 
 fn sample(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../../../shared/data/real/{name}",
+        "{}/../../data/real/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
