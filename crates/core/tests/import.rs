@@ -1022,10 +1022,7 @@ fn exported_orders_and_events_import_back_without_duplicates() {
 // The real samples
 
 fn sample(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../../data/real/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../../data/real/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
