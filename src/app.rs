@@ -50,14 +50,17 @@ pub fn App() -> impl IntoView {
             <UnreadableBanner/>
             <DamagedBanner/>
             <main class="main" id="main">
-                {move || match view.get() {
+                // Nothing derived from the data is made before it is loaded (the load makes
+                // the analytics in tasks of their own; see `storage::start`).
+                {move || (!state.ready.get()).then(|| view! { <div class="page-wait" aria-busy="true"></div> })}
+                {move || state.ready.get().then(|| match view.get() {
                     View::Dashboard => view! { <DashboardPage/> }.into_any(),
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
                     View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
-                }}
+                })}
             </main>
             <Toasts/>
             <ConfirmDialog/>

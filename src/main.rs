@@ -4,6 +4,7 @@
 mod app;
 mod bench_hooks;
 mod components;
+mod derived;
 mod i18n;
 mod pages;
 mod platform;

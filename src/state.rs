@@ -3,14 +3,16 @@
 //! every storage outcome becomes something the user sees (a toast, the "not saved" badge,
 //! a banner).
 
+use crate::derived::{self, Writes};
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::route::Route;
 use crate::storage::{self, Notice};
 use kezhi_core::Dataset;
+use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{EventIndex, SavedFunnel};
-use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
+use kezhi_core::metrics::{Analytics, AnalyticsSettings};
 use kezhi_core::segment::saved::SavedSegment;
 use kezhi_core::store::backup::{Backup, write_backup};
 use kezhi_core::store::records::{Damaged, LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
@@ -102,6 +104,13 @@ pub struct AppState {
     pub funnels: RwSignal<Vec<SavedFunnel>>,
     /// Each customer's events together, for funnels: built on first use after a data change.
     pub event_index: Memo<Arc<EventIndex>>,
+    /// The customer list's index (search text, name order, labels), built on first use and
+    /// then updated by edits.
+    pub index: Memo<Arc<CustomerIndex>>,
+    /// How the data was written since the derived values were made (see [`derived`]).
+    writes: StoredValue<Writes>,
+    /// The list index built ahead in slices (see [`derived::build_index_ahead`]).
+    prebuilt: derived::Prebuilt,
     /// The data shown could not be stored as a whole (too big for the localStorage fallback,
     /// or a demo or restore the store refused): no edit is saved on top of the older stored
     /// data until the data is replaced again.
@@ -120,28 +129,11 @@ impl AppState {
         let data = RwSignal::new(Dataset::default());
         let analytics =
             RwSignal::new(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
-        // Compared as never equal: comparing would cost as much as computing.
-        let metrics = Memo::new_with_compare(
-            move |_| {
-                let settings = in_local_time(analytics.get());
-                data.with(|d| {
-                    Arc::new(platform::timed("kezhi:analytics", || {
-                        metrics::compute(d, &settings)
-                    }))
-                })
-            },
-            |_, _| true,
-        );
-        let event_index = Memo::new_with_compare(
-            move |_| {
-                data.with(|d| {
-                    Arc::new(platform::timed("kezhi:event-index", || {
-                        EventIndex::build(d)
-                    }))
-                })
-            },
-            |_, _| true,
-        );
+        let writes = StoredValue::new(Writes::default());
+        let metrics = derived::analytics(data, move || in_local_time(analytics.get()), writes);
+        let prebuilt = StoredValue::new(None);
+        let index = derived::customer_index(data, metrics, writes, prebuilt);
+        let event_index = derived::event_index(data);
         AppState {
             data,
             lang: RwSignal::new(lang),
@@ -163,6 +155,9 @@ impl AppState {
             segments: RwSignal::new(Vec::new()),
             funnels: RwSignal::new(Vec::new()),
             event_index,
+            index,
+            writes,
+            prebuilt,
             memory_only: RwSignal::new(false),
             next_toast: StoredValue::new(0),
             pending_undo: StoredValue::new(None),
@@ -291,10 +286,33 @@ impl AppState {
         storage::start(*self);
     }
 
-    /// Applies an edit to the data and saves what it changed.
+    /// Applies an edit to the data and saves what it changed. The edit must stamp what it
+    /// writes with the time of the edit (`updated_at`, a tombstone's `deleted_at`): saves and
+    /// the derived values find what changed by those stamps.
     pub fn change(&self, sections: &[Section], edit: impl FnOnce(&mut Dataset)) {
+        self.writes.update_value(Writes::edit);
         self.data.update(edit);
         storage::save(*self, sections);
+    }
+
+    /// Builds the customer list's index in slices and hands it to `index` (after a load, so
+    /// that no single task builds all of it).
+    pub async fn build_index_ahead(&self) {
+        derived::build_index_ahead(self.data, self.metrics, self.writes, self.prebuilt).await;
+        self.index.with_untracked(|_| ());
+    }
+
+    /// Makes `data` the data (a load, a restore, a reset): everything derived is rebuilt.
+    pub fn set_data(&self, data: Dataset) {
+        self.writes.update_value(Writes::full);
+        self.data.set(data);
+    }
+
+    /// The data was changed in place by something other than an edit (records of another
+    /// tab merged in): everything derived is rebuilt.
+    pub fn data_merged(&self) {
+        self.writes.update_value(Writes::full);
+        self.data.notify();
     }
 
     /// Loads the demo; asks first when that would replace data the user has.

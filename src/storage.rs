@@ -130,9 +130,23 @@ pub fn start(state: AppState) {
         measure(state, &backend).await;
         install_backend(&shared, &mut guard, backend);
         drop(guard);
+        warm_up(state).await;
         state.loading.set(None);
         state.ready.set(true);
     });
+}
+
+/// Makes what the first page derives from the loaded data before the page is shown, in tasks
+/// of their own: the analytics, then (on the customer list) its index, in slices. Together in
+/// the task that shows the page they would block it for most of a second.
+async fn warm_up(state: AppState) {
+    platform::yield_to_browser().await;
+    state.metrics.with_untracked(|_| ());
+    platform::yield_to_browser().await;
+    if state.route.get_untracked().view == crate::route::View::Customers {
+        state.build_index_ahead().await;
+        platform::yield_to_browser().await;
+    }
 }
 
 async fn open_and_load(state: AppState) -> Backend {
@@ -192,7 +206,7 @@ fn install(state: AppState, loaded: Loaded) {
     state.segments.set(loaded.lists.segments);
     state.funnels.set(loaded.lists.funnels);
     state.damaged.set(Arc::new(loaded.damaged));
-    state.data.set(loaded.data);
+    state.set_data(loaded.data);
 }
 
 /// The localStorage path of earlier versions, with the saved lists from the preferences.
@@ -210,9 +224,9 @@ fn legacy(state: AppState, notice: Option<Notice>) -> Backend {
         .set(kezhi_storage_web::get_pref(rec::LEGACY_FUNNELS_KEY).unwrap_or_default());
     match repo.load(platform::now()) {
         LoadOutcome::Empty => {}
-        LoadOutcome::Loaded(data) => state.data.set(data),
+        LoadOutcome::Loaded(data) => state.set_data(data),
         LoadOutcome::Migrated { data, saved, .. } => {
-            state.data.set(data);
+            state.set_data(data);
             if let Err(e) = saved {
                 state.persistence.set(Persistence::NotSaved(e.to_string()));
                 state.toast(ToastKind::Error, state.tr(Msg::MigratedNotSaved));
@@ -265,7 +279,7 @@ pub fn save(state: AppState, sections: &[Section]) {
                 match result {
                     Ok(saved) => {
                         if saved.merged {
-                            state.data.notify();
+                            state.data_merged();
                         }
                         if saved.records > 0 {
                             broadcast();
@@ -322,7 +336,7 @@ fn legacy_save(
     state.data.update_untracked(|data| {
         result = repo.save(data, sections, now).map(|report| {
             if report.merged_from_elsewhere {
-                state.data.notify();
+                state.data_merged();
             }
         });
     });
@@ -408,7 +422,7 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
         drop(guard);
         state.segments.set(lists.segments);
         state.funnels.set(lists.funnels);
-        state.data.set(data);
+        state.set_data(data);
         state.damaged.set(Arc::new(Vec::new()));
         finish_replace(state, result);
         done();
@@ -497,7 +511,7 @@ pub fn reset(state: AppState) {
                 format!("{}: {e}", state.tr(Msg::SaveFailed)),
             ),
             Ok(()) => {
-                state.data.set(Dataset::default());
+                state.set_data(Dataset::default());
                 state.segments.set(Vec::new());
                 state.funnels.set(Vec::new());
                 state.damaged.set(Arc::new(Vec::new()));
@@ -545,7 +559,7 @@ pub fn pull(state: AppState) {
                     .unwrap_or(false);
                 drop(guard);
                 if changed {
-                    state.data.notify();
+                    state.data_merged();
                 }
             }
             Err(e) => {
@@ -575,7 +589,7 @@ pub fn on_legacy_storage_event(state: AppState) {
         match outcome {
             Some(Ok(Refresh::Unchanged)) | None => {}
             Some(Ok(_)) => {
-                state.data.notify();
+                state.data_merged();
                 state.persistence.set(Persistence::Saved);
             }
             Some(Err(why)) => state

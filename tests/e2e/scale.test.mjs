@@ -4,6 +4,9 @@
 // (figures for docs/benchmarks.md), not asserted: benchmarks measure, tests check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, launch, open, checkNoErrors, byId, count, until, idbStats, settled } from './harness.mjs';
 
 let server;
@@ -15,6 +18,16 @@ const measures = (page, name) => page.evaluate(
   (name) => performance.getEntriesByName(name).map((e) => Math.round(e.duration)), name);
 
 /** Records long tasks from the page's start (a PerformanceObserver set up before any script). */
+/** Asserts two (large) texts are identical; a difference is reported as its first differing
+ * line rather than as a diff of megabytes. */
+function assertSameText(actual, expected, what) {
+  if (actual === expected) return;
+  const [a, e] = [actual.split('\n'), expected.split('\n')];
+  const i = a.findIndex((line, i) => line !== e[i]);
+  assert.equal(`line ${i}: ${a[i]}`, `line ${i}: ${e[i]}`, what);
+  assert.equal(actual.length, expected.length, what);
+}
+
 const watchLongTasks = (context) => context.addInitScript(() => {
   window.__longTasks = [];
   new PerformanceObserver((list) => {
@@ -30,8 +43,7 @@ test('the 100,000-customer demo is stored, comes back after a reload, and scroll
     await page.click(byId('load-demo-100000'));
     await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
     assert.equal(await page.locator(byId('not-saved')).count(), 0, 'stored, not "not saved"');
-    const stats = await idbStats(page);
-    assert.equal(stats.customers.count, 100000);
+    assert.deepEqual(records(await idbStats(page)), stored, 'the same records stored as before the backup');
     const replace = await measures(page, 'kezhi:replace');
 
     await settled(page);
@@ -89,5 +101,108 @@ test('the 100,000-customer demo is stored, comes back after a reload, and scroll
     checkNoErrors(page);
   } finally {
     await browser.close();
+  }
+});
+
+test('backup → reset → restore of the 100,000-customer demo gives the identical customer export', async () => {
+  const browser = await launch();
+  const dir = await mkdtemp(join(tmpdir(), 'kezhi-scale-backup-'));
+  try {
+    const page = await open(browser.context, server.url + '#/settings');
+    await page.click(byId('load-demo-100000'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
+    assert.equal(await page.locator(byId('not-saved')).count(), 0, 'stored, not "not saved"');
+    await settled(page);
+    const records = (stats) => Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v.count]));
+    const stored = records(await idbStats(page));
+    assert.equal(stored.customers, 100000);
+
+    /** Downloads the customer export of everyone (no search, no filter) into `dir`. */
+    const exportAll = async (name) => {
+      await page.goto(server.url + '#/customers');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+      await until(async () => (await count(page)) === 100000, 'all 100,000 customers listed', 120_000);
+      const start = Date.now();
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: 300_000 }),
+        page.click(byId('export-csv')),
+      ]);
+      const file = join(dir, name);
+      await download.saveAs(file);
+      return { text: await readFile(file, 'utf8'), ms: Date.now() - start };
+    };
+    const before = await exportAll('before.csv');
+    const lines = before.text.split(/\r?\n/);
+    assert.equal(lines.pop(), '', 'the file ends with a line break');
+    assert.equal(lines.length, 100001, 'a header and one line per customer');
+
+    // The backup, kept as a file.
+    await page.goto(server.url + '#/settings');
+    await page.waitForSelector(byId('backup-download'));
+    const backupsBefore = (await measures(page, 'kezhi:backup')).length;
+    let start = Date.now();
+    const [backup] = await Promise.all([
+      page.waitForEvent('download', { timeout: 300_000 }),
+      page.click(byId('backup-download')),
+    ]);
+    assert.match(backup.suggestedFilename(), /^kezhi-backup-.*\.json$/);
+    const backupPath = join(dir, backup.suggestedFilename());
+    await backup.saveAs(backupPath);
+    const backupMs = Date.now() - start;
+    assert.equal(await backup.failure(), null, 'the backup download completed');
+    const backupBytes = (await stat(backupPath)).size;
+    const writeBackupMs = (await measures(page, 'kezhi:backup')).slice(backupsBefore);
+
+    // Reset: nothing stored, nothing listed.
+    await page.click(byId('reset-data'));
+    await page.click(byId('confirm-yes'));
+    await until(async () => (await idbStats(page)).customers.count === 0, 'the reset stored', 120_000);
+    await settled(page);
+    await page.goto(server.url + '#/customers');
+    await until(async () => (await count(page)) === 0, 'an empty customer list', 60_000);
+
+    // Restore from the file: read and checked (the preview), then stored.
+    await page.goto(server.url + '#/settings');
+    start = Date.now();
+    await page.setInputFiles(byId('backup-file'), backupPath);
+    await page.waitForSelector(byId('backup-preview'), { timeout: 300_000 });
+    const readMs = Date.now() - start;
+    assert.equal(await page.locator(byId('backup-error')).count(), 0);
+    const { testid: _, ...preview } = await page.$eval(byId('backup-preview'), (el) => ({ ...el.dataset }));
+    assert.equal(preview.customers, '100000');
+    assert.equal(preview.orders, String(stored.orders), 'every order in the backup');
+    assert.equal(preview.activities, String(stored.activities), 'every activity in the backup');
+    assert.ok(Number(preview.events) > 2_000_000, `the events in the backup (${preview.events})`);
+    const replacesBefore = (await measures(page, 'kezhi:replace')).length;
+    start = Date.now();
+    await page.click(byId('backup-restore'));
+    await page.click(byId('confirm-yes'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
+    await page.waitForSelector(`${byId('toast')} >> text=/备份恢复/`, { timeout: 60_000 });
+    await settled(page);
+    const restoreMs = Date.now() - start;
+    const replaceMs = (await measures(page, 'kezhi:replace')).slice(replacesBefore);
+    assert.equal(await page.locator(byId('not-saved')).count(), 0, 'the restore stored, not "not saved"');
+    assert.deepEqual(records(await idbStats(page)), stored, 'the same records stored as before the backup');
+
+    const after = await exportAll('after.csv');
+    assertSameText(after.text, before.text, 'the export after the restore is byte-identical');
+
+    // What was restored is what is stored: the same export after a reload.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+    const reloaded = await exportAll('reloaded.csv');
+    assertSameText(reloaded.text, before.text, 'the export after a reload is byte-identical');
+
+    console.log(JSON.stringify({
+      backupBytes, backupDownloadMs: backupMs, writeBackupMs,
+      backupReadMs: readMs, restoreMs, replaceMs,
+      csvBytes: Buffer.byteLength(before.text), csvLines: lines.length, exportMs: [before.ms, after.ms, reloaded.ms],
+      backupCounts: preview, storedRecords: stored,
+    }));
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -76,6 +76,28 @@ fn customer_list(c: &mut Criterion) {
         &data,
         &kezhi_core::metrics::compute(&data, &Default::default()),
     );
+    // One customer edited at 100,000: what the app does from the edit to the updated list
+    // (touched positions, analytics and index updated, the list queried again).
+    let settings = Default::default();
+    let analytics = kezhi_core::metrics::compute(&data, &settings);
+    let mut edited = data.clone();
+    let mut state = Some((analytics.clone(), index.clone()));
+    let mut clock = 1_900_000_000_000i64;
+    group.bench_function("one customer edited: update analytics, index, list", |b| {
+        b.iter(|| {
+            let since = Timestamp(clock);
+            clock += 1;
+            edited.customers[77].name = format!("编辑{clock}");
+            edited.customers[77].updated_at = Timestamp(clock);
+            let touched = edited.touched_since(since).expect("no deletion");
+            let (analytics, index) = state.take().expect("state");
+            let analytics = analytics.update(&edited, &settings, &touched);
+            let index = index.update(&edited, &analytics, &touched);
+            let rows = index.query(&edited, &CustomerQuery::default()).len();
+            state = Some((analytics, index));
+            rows
+        })
+    });
     for text in ["王", "138", "zs", "zhangwei"] {
         group.bench_with_input(
             BenchmarkId::new("search keystroke", text),

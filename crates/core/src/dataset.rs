@@ -33,6 +33,33 @@ impl Dataset {
             .collect()
     }
 
+    /// The positions of the customers whose own record, or one of whose orders, was written
+    /// at or after `since` (every edit stamps what it writes with the time of the edit), for
+    /// updating analytics and the list index instead of rebuilding them. `None` when a record
+    /// was deleted since: positions may have moved.
+    pub fn touched_since(&self, since: Timestamp) -> Option<Vec<usize>> {
+        if self.tombstones.iter().any(|t| t.deleted_at >= since) {
+            return None;
+        }
+        let mut touched: Vec<usize> = (0..self.customers.len())
+            .filter(|&i| self.customers[i].updated_at >= since)
+            .collect();
+        let buyers: HashSet<Uuid> = self
+            .orders
+            .iter()
+            .filter(|o| o.updated_at >= since)
+            .map(|o| o.customer_id)
+            .collect();
+        if !buyers.is_empty() {
+            touched.extend(
+                (0..self.customers.len()).filter(|&i| buyers.contains(&self.customers[i].id)),
+            );
+            touched.sort_unstable();
+            touched.dedup();
+        }
+        Some(touched)
+    }
+
     pub fn customer(&self, id: Uuid) -> Option<&Customer> {
         self.customers.iter().find(|c| c.id == id)
     }
@@ -45,11 +72,25 @@ impl Dataset {
         email: Option<&str>,
         except: Uuid,
     ) -> Option<&Customer> {
+        // `stored.to_lowercase() == wanted`, without a new string per customer for the
+        // ASCII addresses nearly all are (this runs over every customer on each save).
+        let same_email = |stored: &str, wanted: &str| {
+            if stored.is_ascii() {
+                stored.len() == wanted.len()
+                    && stored
+                        .bytes()
+                        .zip(wanted.bytes())
+                        .all(|(s, w)| s.to_ascii_lowercase() == w)
+            } else {
+                stored.to_lowercase() == wanted
+            }
+        };
         self.customers.iter().find(|c| {
             c.id != except
                 && ((phone.is_some() && c.phone.as_deref() == phone)
-                    || (email.is_some()
-                        && c.email.as_deref().map(str::to_lowercase).as_deref() == email))
+                    || email.is_some_and(|wanted| {
+                        c.email.as_deref().is_some_and(|e| same_email(e, wanted))
+                    }))
         })
     }
 
@@ -162,16 +203,14 @@ impl Dataset {
         // Unstable sorts on keys that identify a record (so the result is still one fixed
         // order): a stable sort allocates half the vector again, and with millions of events
         // that peak stays with the tab for good, as wasm memory never shrinks.
+        self.events.sort_unstable_by(event_order);
+        self.normalize_all_but_events();
+    }
+
+    /// [`Dataset::normalize`] for everything but the events (which a caller sorts by
+    /// [`event_order`] itself, say in steps).
+    pub fn normalize_all_but_events(&mut self) {
         self.orders.sort_unstable_by_key(|o| (o.ordered_at, o.id));
-        self.events.sort_unstable_by(|a, b| {
-            (a.occurred_at, a.customer_id, a.kind, a.props, a.updated_at).cmp(&(
-                b.occurred_at,
-                b.customer_id,
-                b.kind,
-                b.props,
-                b.updated_at,
-            ))
-        });
         self.activities.sort_unstable_by_key(|a| (a.at, a.id));
         self.tombstones
             .sort_by(|a, b| (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at)));
@@ -194,6 +233,17 @@ pub struct Counts {
     pub orders: usize,
     pub events: usize,
     pub activities: usize,
+}
+
+/// The canonical order of events: by time, then customer, type, properties and write time.
+pub fn event_order(a: &Event, b: &Event) -> std::cmp::Ordering {
+    (a.occurred_at, a.customer_id, a.kind, a.props, a.updated_at).cmp(&(
+        b.occurred_at,
+        b.customer_id,
+        b.kind,
+        b.props,
+        b.updated_at,
+    ))
 }
 
 type TombstoneIndex = HashMap<(RecordKind, RecordKey), Timestamp>;
@@ -304,6 +354,32 @@ mod tests {
         let mut c = Customer::new(id(n), name, Timestamp(0));
         c.updated_at = Timestamp(updated);
         c
+    }
+
+    #[test]
+    fn duplicates_by_phone_or_by_email_in_any_case() {
+        let mut a = customer(1, "张三", 1);
+        a.email = Some("Zhang.San@Example.com".into());
+        let mut b = customer(2, "李四", 1);
+        b.phone = Some("13800000000".into());
+        b.email = Some("LÌ@例子.中国".into());
+        let d = Dataset {
+            customers: vec![a, b],
+            ..Dataset::default()
+        };
+        let found = |phone, email, except| d.find_duplicate(phone, email, id(except)).map(|c| c.id);
+        assert_eq!(found(None, Some("zhang.san@example.com"), 9), Some(id(1)));
+        assert_eq!(
+            found(None, Some("zhang.san@example.com"), 1),
+            None,
+            "not itself"
+        );
+        // What is looked for is already lowercase; an uppercase one matches nothing.
+        assert_eq!(found(None, Some("Zhang.San@Example.com"), 9), None);
+        assert_eq!(found(None, Some("zhang.san@example.co"), 9), None);
+        assert_eq!(found(None, Some("lì@例子.中国"), 9), Some(id(2)));
+        assert_eq!(found(Some("13800000000"), None, 9), Some(id(2)));
+        assert_eq!(found(Some("13800000001"), Some("x@y.z"), 9), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod model;
 pub mod report;
 pub mod segment;
+pub mod sliced_sort;
 pub mod store;
 pub mod summary;
 pub mod sym;

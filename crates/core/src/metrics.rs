@@ -319,6 +319,10 @@ pub struct Analytics {
     pub tiers: Vec<TierName>,
     /// Aligned with `Dataset::customers`.
     pub customers: Vec<CustomerMetrics>,
+    /// The customers' ids and the settings these analytics were computed for, so that
+    /// [`Analytics::update`] can tell whether an update fits.
+    ids: Vec<uuid::Uuid>,
+    settings: AnalyticsSettings,
 }
 
 fn div_round(a: i64, b: i64) -> i64 {
@@ -371,14 +375,104 @@ pub fn parse_cuts(text: &str) -> Option<[i64; 4]> {
 }
 
 pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
-    let offset = settings.offset();
-    let day = |t: Timestamp| -> i64 { t.local_day(offset) };
     let index = data.customer_positions();
     let mut out = vec![CustomerMetrics::default(); data.customers.len()];
-    let mut paid_days: Vec<Vec<i64>> = vec![Vec::new(); data.customers.len()];
-    let mut latest: Option<Timestamp> = None;
+    order_figures(data, settings, &mut out, |id| index.get(id).copied());
+    finish(out, data, settings)
+}
+
+impl Analytics {
+    /// The analytics after an edit that changed only the customers at `touched` (their own
+    /// fields, their orders) or added customers at the end, equal to [`compute`] over the new
+    /// data at a fraction of its cost: only those customers' order figures are recounted; the
+    /// scores, stages and tiers, which compare customers with each other, are redone for all
+    /// from the kept figures. Anything else (customers removed or moved, other settings) is a
+    /// full [`compute`].
+    pub fn update(
+        mut self,
+        data: &Dataset,
+        settings: &AnalyticsSettings,
+        touched: &[usize],
+    ) -> Self {
+        let (old, n) = (self.ids.len(), data.customers.len());
+        let same_shape = self.settings == *settings
+            && old <= n
+            && old == self.customers.len()
+            && self
+                .ids
+                .iter()
+                .zip(&data.customers)
+                .all(|(id, c)| *id == c.id);
+        if !same_shape {
+            return compute(data, settings);
+        }
+        let touched: Vec<usize> = touched.iter().copied().filter(|&i| i < old).collect();
+        let before: Vec<CustomerMetrics> =
+            touched.iter().map(|&i| self.customers[i].clone()).collect();
+        self.customers.resize(n, CustomerMetrics::default());
+        let mut positions = rustc_hash::FxHashMap::default();
+        for i in touched.iter().copied().chain(old..n) {
+            self.customers[i] = CustomerMetrics::default();
+            positions.insert(data.customers[i].id, i);
+        }
+        order_figures(data, settings, &mut self.customers, |id| {
+            positions.get(id).copied()
+        });
+        let figures_kept = old == n
+            && touched
+                .iter()
+                .zip(&before)
+                .all(|(&i, b)| same_order_figures(&self.customers[i], b));
+        if !figures_kept {
+            return finish(std::mem::take(&mut self.customers), data, settings);
+        }
+        // No order changed: the scores, tiers and recency of everyone stay; what the edited
+        // customers' own fields decide is redone for them (a stage set by hand, and with it
+        // the churn limit and LTV).
+        let offset = settings.offset();
+        let reference_day = self.reference.map(crate::time::day_number);
+        for (&i, b) in touched.iter().zip(before) {
+            let m = &mut self.customers[i];
+            *m = b;
+            settle_stage(m, &data.customers[i], settings, reference_day, offset);
+        }
+        self
+    }
+}
+
+/// Whether two metrics agree in everything a customer's orders give.
+fn same_order_figures(a: &CustomerMetrics, b: &CustomerMetrics) -> bool {
+    (
+        a.orders,
+        a.total_spent,
+        a.aov,
+        a.first_order,
+        a.last_order,
+        a.median_gap_days,
+    ) == (
+        b.orders,
+        b.total_spent,
+        b.aov,
+        b.first_order,
+        b.last_order,
+        b.median_gap_days,
+    )
+}
+
+/// Counts the paid orders, net spend, first and last order, average order value and median
+/// gap of the customers `position` names (their metrics start at the default); orders of
+/// other customers are skipped.
+fn order_figures(
+    data: &Dataset,
+    settings: &AnalyticsSettings,
+    out: &mut [CustomerMetrics],
+    position: impl Fn(&uuid::Uuid) -> Option<usize>,
+) {
+    let offset = settings.offset();
+    let day = |t: Timestamp| -> i64 { t.local_day(offset) };
+    let mut paid_days: Vec<Vec<i64>> = vec![Vec::new(); out.len()];
     for o in &data.orders {
-        let Some(&i) = index.get(&o.customer_id) else {
+        let Some(i) = position(&o.customer_id) else {
             continue;
         };
         let m = &mut out[i];
@@ -389,27 +483,16 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
                 m.first_order = Some(m.first_order.map_or(o.ordered_at, |t| t.min(o.ordered_at)));
                 m.last_order = Some(m.last_order.map_or(o.ordered_at, |t| t.max(o.ordered_at)));
                 paid_days[i].push(day(o.ordered_at));
-                latest = latest.max(Some(o.ordered_at));
             }
             OrderStatus::Refunded => m.total_spent -= o.amount_cents,
         }
     }
-    let reference = settings.reference.or_else(|| {
-        latest
-            .and_then(|t| t.to_offset(offset))
-            .and_then(|d| d.date_naive().succ_opt())
-    });
-    let reference_day = reference.map(crate::time::day_number);
-
     for (m, days) in out.iter_mut().zip(paid_days.iter_mut()) {
-        if m.orders == 0 {
+        if days.is_empty() {
             continue;
         }
         m.aov = Some(div_round(m.total_spent, i64::from(m.orders)));
         days.sort_unstable();
-        if let (Some(r), Some(&last)) = (reference_day, days.last()) {
-            m.recency_days = Some(r - last);
-        }
         let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
         gaps.sort_unstable();
         m.median_gap_days = match gaps.len() {
@@ -417,6 +500,34 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
             n if n % 2 == 1 => Some(gaps[n / 2]),
             n => Some((gaps[n / 2 - 1] + gaps[n / 2]).div_euclid(2)),
         };
+    }
+}
+
+/// From every customer's order figures: the reference date, recency, RFM scores and groups,
+/// stages, churn limits, LTV and value tiers (what compares customers with each other).
+fn finish(
+    mut out: Vec<CustomerMetrics>,
+    data: &Dataset,
+    settings: &AnalyticsSettings,
+) -> Analytics {
+    let offset = settings.offset();
+    let day = |t: Timestamp| -> i64 { t.local_day(offset) };
+    // The latest paid order of all is the latest of the customers' last paid orders.
+    let latest = out.iter().filter_map(|m| m.last_order).max();
+    let reference = settings.reference.or_else(|| {
+        latest
+            .and_then(|t| t.to_offset(offset))
+            .and_then(|d| d.date_naive().succ_opt())
+    });
+    let reference_day = reference.map(crate::time::day_number);
+    for m in out.iter_mut() {
+        // The last paid order's day is the latest of the paid days.
+        m.recency_days = match (reference_day, m.last_order) {
+            (Some(r), Some(last)) if m.orders > 0 => Some(r - day(last)),
+            _ => None,
+        };
+        (m.r, m.f, m.m, m.group) = (None, None, None, None);
+        m.at_risk_after = None;
     }
 
     // RFM scores over customers with a paid order.
@@ -455,15 +566,8 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
     }
 
     for (m, c) in out.iter_mut().zip(&data.customers) {
-        let computed = stage_of(m, settings);
-        m.computed_stage = Some(computed);
-        let stage = c.stage_override.unwrap_or(computed);
-        m.stage = Some(stage);
-        // Warnings come from the rules; a stage set by hand (either way) silences them.
-        if stage == Stage::AtRisk && computed == Stage::AtRisk {
-            m.at_risk_after = Some(at_risk_limit(m, settings));
-        }
-        m.ltv = predicted_ltv(m, settings, reference_day, &day);
+        m.computed_stage = Some(stage_of(m, settings));
+        settle_stage(m, c, settings, reference_day, offset);
     }
 
     // Value tiers: the first rule met; "top share" counts the customers who spent more.
@@ -491,8 +595,30 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
     Analytics {
         reference,
         tiers,
+        ids: data.customers.iter().map(|c| c.id).collect(),
+        settings: settings.clone(),
         customers: out,
     }
+}
+
+/// The stage shown (set by hand, or the computed one), the churn limit and the LTV, given the
+/// computed stage.
+fn settle_stage(
+    m: &mut CustomerMetrics,
+    c: &crate::Customer,
+    settings: &AnalyticsSettings,
+    reference_day: Option<i64>,
+    offset: FixedOffset,
+) {
+    let computed = m.computed_stage.unwrap_or_else(|| stage_of(m, settings));
+    let stage = c.stage_override.unwrap_or(computed);
+    m.stage = Some(stage);
+    // Warnings come from the rules; a stage set by hand (either way) silences them.
+    m.at_risk_after =
+        (stage == Stage::AtRisk && computed == Stage::AtRisk).then(|| at_risk_limit(m, settings));
+    m.ltv = predicted_ltv(m, settings, reference_day, &|t: Timestamp| {
+        t.local_day(offset)
+    });
 }
 
 /// The lifecycle stage; the first rule that applies wins: no order → 潜在; quiet beyond

@@ -239,3 +239,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn filter_menus_list_values_most_frequent_first_ties_alphabetically() {
+    let data = fixture();
+    let [channel, city, level, tags, owner] = CustomerIndex::filter_values(&data);
+    assert_eq!(channel, ["tmall", "jd"]);
+    // 深圳 ×3, 广州 ×1.
+    assert_eq!(city, ["深圳", "广州"]);
+    assert!(level.is_empty());
+    // 高价值 ×2, 母婴 ×1.
+    assert_eq!(tags, ["高价值", "母婴"]);
+    assert_eq!(owner, ["王丽娜"]);
+}
+
+#[test]
+fn name_order_from_the_index_equals_sorting_by_name() {
+    let data = fixture();
+    let index = CustomerIndex::build(&data, &metrics::compute(&data, &Default::default()));
+    for descending in [false, true] {
+        let q = CustomerQuery {
+            sort: SortKey::Name,
+            descending,
+            ..Default::default()
+        };
+        let mut all: Vec<usize> = (0..data.customers.len()).collect();
+        index.sort(&data, &mut all, SortKey::Name, descending);
+        assert_eq!(index.query(&data, &q), all);
+    }
+    let q = CustomerQuery::default();
+    assert_eq!(
+        names(&data, &index.query(&data, &q)),
+        // By pinyin: lisi, wang wu, zengzhiqiang (曾 read zeng), zhangsan, zhangsanfeng.
+        ["李四", "Wang Wu", "曾志强", "张三", "张三丰"]
+    );
+}

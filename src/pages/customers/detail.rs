@@ -303,8 +303,23 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
 fn CustomerHistory(id: Uuid) -> impl IntoView {
     let state = use_app();
     let offset = platform::local_offset();
+    // The history follows the data a task after it changes: scanning millions of events for
+    // this customer's would otherwise delay the list the edit was made in.
+    let changed = RwSignal::new(0u64);
+    Effect::new(move |first: Option<()>| {
+        state.data.track();
+        if first.is_some() {
+            set_timeout(
+                move || {
+                    changed.try_update(|n| *n += 1);
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
     let orders = Memo::new(move |_| {
-        state.data.with(|d| {
+        changed.track();
+        state.data.with_untracked(|d| {
             let mut list: Vec<_> = d
                 .orders
                 .iter()
@@ -316,7 +331,8 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
         })
     });
     let activities = Memo::new(move |_| {
-        state.data.with(|d| {
+        changed.track();
+        state.data.with_untracked(|d| {
             let mut list: Vec<_> = d
                 .activities
                 .iter()
@@ -328,7 +344,8 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
         })
     });
     let events = Memo::new(move |_| {
-        state.data.with(|d| {
+        changed.track();
+        state.data.with_untracked(|d| {
             let mut list: Vec<_> = d
                 .events
                 .iter()

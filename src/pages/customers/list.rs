@@ -14,6 +14,7 @@ use kezhi_core::summary::OrderSummary;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// One rendered row: what it shows and the view settings it was drawn with.
@@ -309,7 +310,7 @@ fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
 #[component]
 pub fn CustomerList(
     matches: Memo<Vec<usize>>,
-    index: Memo<CustomerIndex>,
+    index: Memo<Arc<CustomerIndex>>,
     selected: Memo<Option<Uuid>>,
     reveal: RwSignal<bool>,
     query: Memo<CustomerQuery>,

@@ -12,9 +12,8 @@ use crate::platform;
 use crate::state::use_app;
 use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
-use kezhi_core::Sym;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
-use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, Filters, SortKey};
+use kezhi_core::customer_query::{CustomerQuery, Filters, SortKey};
 use kezhi_core::metrics::{Analytics, RfmGroup, Stage, Tier};
 use leptos::prelude::*;
 use list::CustomerList;
@@ -95,17 +94,8 @@ pub fn CustomersPage() -> impl IntoView {
         );
     };
 
-    // The index is rebuilt only when the data changes; its comparison would cost more than
-    // the rebuild, so every rebuild counts as a change.
-    let index = Memo::new_with_compare(
-        move |_| {
-            let analytics = state.metrics.get();
-            state
-                .data
-                .with(|d| platform::timed("kezhi:index", || CustomerIndex::build(d, &analytics)))
-        },
-        |_, _| true,
-    );
+    // Built once, then updated by edits (see `derived`).
+    let index = state.index;
     let query = Memo::new(move |_| {
         state
             .metrics
@@ -234,23 +224,19 @@ pub fn CustomersPage() -> impl IntoView {
 fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
     let state = use_app();
     let options = Memo::new(move |_| {
-        state.data.with(|d| {
-            let one = |f: fn(&kezhi_core::Customer) -> Option<Sym>| {
-                CustomerIndex::values(d, |c| f(c).map(Sym::as_str).into_iter().collect())
-            };
-            [
-                one(|c| c.channel),
-                one(|c| c.city),
-                one(|c| c.member_level),
-                CustomerIndex::values(d, |c| c.tags.iter().map(String::as_str).collect()),
-                one(|c| c.owner),
-                Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
-                state
-                    .metrics
-                    .with(|a| a.tiers.iter().map(|t| t.code.clone()).collect()),
-                RfmGroup::ALL.iter().map(|s| s.code().to_string()).collect(),
-            ]
-        })
+        let [channel, city, level, tags, owner] = state.index.with(|ix| ix.menus().clone());
+        [
+            channel,
+            city,
+            level,
+            tags,
+            owner,
+            Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
+            state
+                .metrics
+                .with(|a| a.tiers.iter().map(|t| t.code.clone()).collect()),
+            RfmGroup::ALL.iter().map(|s| s.code().to_string()).collect(),
+        ]
     });
     let labels = [
         Msg::Channel,

@@ -17,10 +17,11 @@ use super::encode::{
     encode_order, encode_segment, encode_tombstone, events_by_customer, key_of_customer,
 };
 use super::{Commit, Kind, Op, RecordStore, StoredRecord};
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, event_order};
 use crate::funnel::SavedFunnel;
 use crate::model::*;
 use crate::segment::saved::SavedSegment;
+use crate::sliced_sort::SlicedSort;
 use crate::store::StoreError;
 use crate::time::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -33,6 +34,9 @@ pub const SAVE_RETRIES: usize = 5;
 const PAGE: usize = 10_000;
 /// Event logs decoded between two pauses of a load.
 const LOGS_PER_SLICE: usize = 5_000;
+/// Elements gone over by the steps of sorting the events before a pause (a median split of
+/// all 2.55 M events at 100k is one step that goes over all of them).
+const SORT_WORK_PER_SLICE: usize = 300_000;
 
 /// A stored record that could not be read: kept as it is, shown, offered for download.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,7 +184,18 @@ impl<S: RecordStore> RecordRepository<S> {
             }
         }
         sweep_deleted(&mut loaded.data);
-        loaded.data.normalize();
+        // The events arrive grouped by customer; sorting millions of them at once would block
+        // the page for most of a second, so they are sorted in steps with pauses between.
+        let mut sort = SlicedSort::new(loaded.data.events.len());
+        let mut work = 0;
+        while let Some(n) = sort.step(&mut loaded.data.events, event_order) {
+            work += n;
+            if work >= SORT_WORK_PER_SLICE {
+                work = 0;
+                self.store.pause().await;
+            }
+        }
+        loaded.data.normalize_all_but_events();
         // The store lists customers by id; the oldest first is the order they were added in.
         loaded
             .data

@@ -1,0 +1,67 @@
+// Profile (not a test): where the time of a reload and of one edit goes at 100,000
+// customers. Prints every kezhi:* performance measure taken during the reload and during
+// one customer edit, the long tasks, and the edit → list updated time.
+//   node tests/bench/profile.mjs
+import { startServer, launch, open, ready, byId, settled } from '../e2e/harness.mjs';
+
+const SIZE = Number(process.env.SIZE ?? 100000);
+const server = await startServer();
+const browser = await launch();
+const entries = (page) => page.evaluate(() => performance.getEntriesByType('measure')
+  .map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]));
+try {
+  await browser.context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = await open(browser.context, server.url + '#/settings');
+  await page.click(SIZE === 5000 ? byId('load-demo') : byId(`load-demo-${SIZE}`));
+  await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 600_000 });
+  await settled(page);
+  await page.goto(server.url + '#/customers');
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector(byId('customer-row'));
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log('reload measures', JSON.stringify(await entries(page)));
+  console.log('reload long tasks', JSON.stringify(await page.evaluate(() => window.__longTasks)));
+  const mark = await page.evaluate(() => { window.__longTasks = []; return performance.now(); });
+  await page.click(byId('customer-row'));
+  await page.waitForSelector(byId('customer-detail'));
+  await page.fill(byId('field-name'), '基准测试');
+  const cdp = process.env.CPU ? await browser.context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  const t0 = await page.evaluate(() => performance.now());
+  await page.click(byId('customer-save'));
+  // The list is queried again once its index has the edit (the edited row itself may have
+  // moved out of view: the list is in name order).
+  await page.waitForFunction((t0) => performance.getEntriesByName('kezhi:query').some((m) => m.startTime > t0), t0);
+  const t1 = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
+  console.log('edit → list updated (ms, upper bound)', Math.round(t1 - t0));
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    // Self time by function, from the samples.
+    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map();
+    profile.samples.forEach((id, k) => {
+      const dt = (profile.timeDeltas[k + 1] ?? 0) / 1000;
+      const f = byNode.get(id).callFrame;
+      const name = f.functionName || `(${f.url.split('/').pop()}:${f.lineNumber})`;
+      self.set(name, (self.get(name) ?? 0) + dt);
+    });
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+    for (const [name, ms] of top) console.log(ms.toFixed(1).padStart(8), name.slice(0, 140));
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log('edit measures', JSON.stringify((await entries(page)).filter((e) => e[1] >= mark)));
+  console.log('edit long tasks', JSON.stringify(await page.evaluate(() => window.__longTasks)));
+} finally {
+  await browser.close();
+  server.close();
+}
