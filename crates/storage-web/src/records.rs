@@ -43,6 +43,10 @@ const GROUPS_PER_PAGE: u32 = 128;
 #[derive(Clone)]
 pub struct IdbStore {
     db: Rc<Database>,
+    /// The collection whose last page was just read, with the last group in it: the next
+    /// page of it is empty without a transaction (a load reads every collection to its end,
+    /// and each transaction costs milliseconds). Forgotten at the next read or write.
+    ended: std::cell::RefCell<Option<(Kind, [u8; 2])>>,
 }
 
 /// How an opening can go wrong, beyond the common store errors.
@@ -125,7 +129,10 @@ pub async fn open_version(
         closer.close();
         on_version_change();
     });
-    Ok(IdbStore { db: Rc::new(db) })
+    Ok(IdbStore {
+        db: Rc::new(db),
+        ended: Default::default(),
+    })
 }
 
 /// Deletes a database (tests, and "start fresh" when nothing else helps).
@@ -353,6 +360,10 @@ async fn finish(tx: Transaction) -> Result<(), StoreError> {
     }
 }
 
+fn count_of(counts: &BTreeMap<String, f64>, kind: Kind) -> usize {
+    counts.get(kind.name()).copied().unwrap_or(0.0).max(0.0) as usize
+}
+
 impl RecordStore for IdbStore {
     async fn meta(&self) -> Result<Meta, StoreError> {
         Ok(self.read_meta().await?.0)
@@ -363,6 +374,7 @@ impl RecordStore for IdbStore {
         commit: Commit<I>,
         progress: Option<Progress<'_>>,
     ) -> Result<u64, StoreError> {
+        self.ended.borrow_mut().take();
         let names = all_stores();
         let tx = self
             .db
@@ -519,6 +531,14 @@ impl RecordStore for IdbStore {
         after: Option<&[u8]>,
         _limit: usize,
     ) -> Result<Vec<StoredRecord>, StoreError> {
+        // The previous page was this collection's last, and `after` is in its last group.
+        let ended = self.ended.borrow_mut().take();
+        if let (Some((k, last)), Some(a)) = (ended, after)
+            && k == kind
+            && group_of(a) >= last
+        {
+            return Ok(Vec::new());
+        }
         // Whole groups from the one holding `after` on; a group read to its end yields nothing
         // new, so go on to the next ones until something is found or none are left.
         let mut from = after.map(group_of);
@@ -556,6 +576,11 @@ impl RecordStore for IdbStore {
                 );
             }
             if !out.is_empty() {
+                if values.len() < GROUPS_PER_PAGE as usize
+                    && let Some(last) = keys.last().and_then(group_key_of)
+                {
+                    *self.ended.borrow_mut() = Some((kind, last));
+                }
                 return Ok(out);
             }
             // Past the last group read (a key that is not a group's ends the reading).
@@ -594,7 +619,12 @@ impl RecordStore for IdbStore {
 
     async fn count(&self, kind: Kind) -> Result<usize, StoreError> {
         let (_, counts) = self.read_meta().await?;
-        Ok(counts.get(kind.name()).copied().unwrap_or(0.0).max(0.0) as usize)
+        Ok(count_of(&counts, kind))
+    }
+
+    async fn counts(&self) -> Result<Vec<usize>, StoreError> {
+        let (_, counts) = self.read_meta().await?;
+        Ok(Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect())
     }
 
     async fn pause(&self) {

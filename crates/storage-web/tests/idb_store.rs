@@ -420,3 +420,59 @@ async fn join<A: std::future::Future>(
     let _ = wasm_bindgen_futures::JsFuture::from(b).await;
     a
 }
+
+#[wasm_bindgen_test]
+async fn pages_end_where_the_records_end_and_a_write_after_the_end_is_read() {
+    let store = fresh("kezhi-test-pages").await;
+    // Keys in two groups far apart (a group is named by the first 10 bits of the key).
+    let (a1, a2, b) = ([0x00, 0x01], [0x00, 0x02], [0xf0, 0x00]);
+    commit(
+        &store,
+        None,
+        vec![put(Kind::Order, &a1, b"1"), put(Kind::Order, &a2, b"2")],
+    )
+    .await
+    .expect("committed");
+    assert_eq!(
+        store.counts().await.expect("counts")[1],
+        2,
+        "orders, in Kind::ALL order"
+    );
+    let page = store.read_page(Kind::Order, None, 100).await.expect("page");
+    let keys: Vec<Vec<u8>> = page.iter().map(|r| r.key.clone()).collect();
+    assert_eq!(keys, [a1.to_vec(), a2.to_vec()]);
+    assert!(
+        store
+            .read_page(Kind::Order, Some(&a2), 100)
+            .await
+            .expect("end")
+            .is_empty()
+    );
+    // The last page was read; a record written after it, past the last group, is found.
+    store.read_page(Kind::Order, None, 100).await.expect("page");
+    let seq = store.meta().await.expect("meta").seq;
+    commit(&store, Some(seq), vec![put(Kind::Order, &b, b"3")])
+        .await
+        .expect("committed");
+    let next = store
+        .read_page(Kind::Order, Some(&a2), 100)
+        .await
+        .expect("next");
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].key, b.to_vec());
+    assert_eq!(next[0].value, b"3".to_vec());
+    // Another collection's end says nothing about this one.
+    store
+        .read_page(Kind::Customer, None, 100)
+        .await
+        .expect("none");
+    assert_eq!(
+        store
+            .read_page(Kind::Order, Some(&a1), 100)
+            .await
+            .expect("rest")
+            .len(),
+        2
+    );
+    store.close();
+}

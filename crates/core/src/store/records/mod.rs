@@ -147,6 +147,15 @@ pub trait RecordStore {
     ) -> Result<Vec<StoredRecord>, StoreError>;
     /// Number of records in one collection.
     async fn count(&self, kind: Kind) -> Result<usize, StoreError>;
+    /// Numbers of records of every collection, in [`Kind::ALL`]'s order (a store that keeps
+    /// them together reads them at once).
+    async fn counts(&self) -> Result<Vec<usize>, StoreError> {
+        let mut out = Vec::with_capacity(Kind::ALL.len());
+        for kind in Kind::ALL {
+            out.push(self.count(kind).await?);
+        }
+        Ok(out)
+    }
     /// Bytes of the stored keys and values (what Settings shows as the data's size).
     async fn usage(&self) -> Result<u64, StoreError>;
     /// Lets the environment run between slices of long work on what was read (a browser
@@ -184,6 +193,9 @@ impl<T: RecordStore> RecordStore for &T {
     }
     async fn count(&self, kind: Kind) -> Result<usize, StoreError> {
         (**self).count(kind).await
+    }
+    async fn counts(&self) -> Result<Vec<usize>, StoreError> {
+        (**self).counts().await
     }
     async fn usage(&self) -> Result<u64, StoreError> {
         (**self).usage().await

@@ -137,10 +137,7 @@ impl<S: RecordStore> RecordRepository<S> {
         progress: &dyn Fn(LoadProgress),
     ) -> Result<Loaded, StoreError> {
         let meta = self.store.meta().await?;
-        let mut counts = Vec::with_capacity(Kind::ALL.len());
-        for kind in Kind::ALL {
-            counts.push(self.store.count(kind).await?);
-        }
+        let counts = self.store.counts().await?;
         let total = counts.iter().sum();
         let mut loaded = Loaded::default();
         // Exact capacities: growing by doubling would leave the tab's memory at the peak of
