@@ -4,29 +4,43 @@ use crate::components::{
     BusyOverlay, ConfirmDialog, DamagedBanner, LoadingBar, StorageNoticeBanner, Toasts,
     UnreadableBanner,
 };
+use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
     CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
 };
 use crate::platform;
+use crate::prefs::{Prefs, use_prefs};
 use crate::route::{Route, View};
-use crate::state::{AppState, Persistence};
+use crate::store::{Persistence, Store, use_store};
+use crate::ui::{Ui, use_ui};
 use leptos::ev;
 use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new();
-    provide_context(state);
-    platform::set_document_lang(state.lang.get_untracked().code());
-    state.load();
+    // Four contexts, each with its own accessor (`use_ui`, `use_prefs`, `use_store`,
+    // `use_derived`); each part holds copies of the ones it builds on.
+    let ui = Ui::new();
+    let prefs = Prefs::new(ui);
+    let store = Store::new(ui, prefs);
+    let derived = Derived::new(store, prefs);
+    provide_context(ui);
+    provide_context(prefs);
+    provide_context(store);
+    provide_context(derived);
+    platform::set_document_lang(prefs.lang.get_untracked().code());
+    store.load(derived);
 
     // The listeners live as long as the page; the app never unmounts.
     let hash = window_event_listener(ev::hashchange, move |_| {
-        state.route.set(Route::parse(&platform::location_hash()));
+        ui.route.set(Route::parse(&platform::location_hash()));
     });
+    // Another tab wrote to localStorage: preferences, or (on the localStorage fallback) data.
     let storage = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
-        state.on_storage_event(e.key());
+        let key = e.key();
+        prefs.on_storage_event(key.as_deref());
+        store.on_storage_event(key.as_deref());
     });
     on_cleanup(move || {
         hash.remove();
@@ -34,14 +48,14 @@ pub fn App() -> impl IntoView {
     });
     // Ready once the stored data is loaded (the first render of it included).
     Effect::new(move |_| {
-        if state.ready.get() {
+        if store.ready.get() {
             platform::set_body_attr("data-ready", "true");
         }
     });
 
     // Only the view decides which page is mounted: typing in a search box changes the route's
     // parameters and must not re-create the page under the cursor.
-    let view = Memo::new(move |_| state.route.with(|r| r.view));
+    let view = Memo::new(move |_| ui.route.with(|r| r.view));
     view! {
         <div class="app">
             <Header/>
@@ -51,9 +65,9 @@ pub fn App() -> impl IntoView {
             <DamagedBanner/>
             <main class="main" id="main">
                 // Nothing derived from the data is made before it is loaded (the load makes
-                // the analytics in tasks of their own; see `storage::start`).
-                {move || (!state.ready.get()).then(|| view! { <div class="page-wait" aria-busy="true"></div> })}
-                {move || state.ready.get().then(|| match view.get() {
+                // the analytics in tasks of their own; see `store::storage::start`).
+                {move || (!store.ready.get()).then(|| view! { <div class="page-wait" aria-busy="true"></div> })}
+                {move || store.ready.get().then(|| match view.get() {
                     View::Dashboard => view! { <DashboardPage/> }.into_any(),
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
@@ -71,8 +85,10 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let state = crate::state::use_app();
-    let current = Memo::new(move |_| state.route.with(|r| r.view));
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let current = Memo::new(move |_| ui.route.with(|r| r.view));
     let link = move |view: View, msg: Msg| {
         let testid = format!("nav-{}", view.slug());
         view! {
@@ -83,11 +99,11 @@ fn Header() -> impl IntoView {
                 class:active=move || current.get() == view
                 aria-current=move || (current.get() == view).then_some("page")
             >
-                {move || state.tr(msg)}
+                {move || prefs.tr(msg)}
             </a>
         }
     };
-    let not_saved = move || match state.persistence.get() {
+    let not_saved = move || match store.persistence.get() {
         Persistence::Saved => None,
         Persistence::NotSaved(why) | Persistence::Unreadable(why) => Some(why),
     };
@@ -95,8 +111,8 @@ fn Header() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="#/dashboard">
                 <span class="brand-mark" aria-hidden="true">"客"</span>
-                <span class="brand-name">{move || state.tr(Msg::AppName)}</span>
-                <span class="brand-tagline">{move || state.tr(Msg::Tagline)}</span>
+                <span class="brand-name">{move || prefs.tr(Msg::AppName)}</span>
+                <span class="brand-tagline">{move || prefs.tr(Msg::Tagline)}</span>
             </a>
             <nav class="nav" aria-label="main">
                 {link(View::Dashboard, Msg::NavDashboard)}
@@ -107,30 +123,30 @@ fn Header() -> impl IntoView {
                 {link(View::Settings, Msg::NavSettings)}
             </nav>
             <div class="topbar-end">
-                <Show when=move || state.writing.get()>
+                <Show when=move || store.writing.get()>
                     <span class="badge" data-testid="saving" role="status">
-                        {move || state.tr(Msg::SavingProgress)}
+                        {move || prefs.tr(Msg::SavingProgress)}
                     </span>
                 </Show>
                 {move || {
                     not_saved()
                         .map(|why| {
-                            let title = format!("{} — {why}", state.tr(Msg::NotSavedHint));
+                            let title = format!("{} — {why}", prefs.tr(Msg::NotSavedHint));
                             view! {
                                 <span class="badge badge-warn" data-testid="not-saved" title=title>
-                                    {state.tr(Msg::NotSaved)}
+                                    {prefs.tr(Msg::NotSaved)}
                                 </span>
                             }
                         })
                 }}
                 <label class="lang">
-                    <span class="visually-hidden">{move || state.tr(Msg::Language)}</span>
+                    <span class="visually-hidden">{move || prefs.tr(Msg::Language)}</span>
                     <select
                         data-testid="lang-switch"
-                        prop:value=move || state.lang.get().code()
+                        prop:value=move || prefs.lang.get().code()
                         on:change=move |ev| {
                             if let Some(lang) = Lang::from_code(&event_target_value(&ev)) {
-                                state.set_lang(lang);
+                                prefs.set_lang(lang);
                             }
                         }
                     >

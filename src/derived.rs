@@ -1,11 +1,14 @@
 //! What the pages show is derived from the data: every customer's analytics, the customer
 //! list's index, the funnels' event index. Each is a memo over the data signal; after an edit
-//! through [`crate::state::AppState::change`] the analytics and the list index are *updated*
+//! through [`crate::store::Store::change`] the analytics and the list index are *updated*
 //! for the customers the edit touched (found by the `updated_at` stamps it wrote) instead of
 //! rebuilt: one edit at 100,000 customers costs a few milliseconds, not a few hundred.
 //! Any other write (a load, a restore, a merge of another tab's records) rebuilds them.
+//! [`Derived`] holds them, provided as a context of its own ([`use_derived`]).
 
 use crate::platform;
+use crate::prefs::Prefs;
+use crate::store::Store;
 use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::funnel::EventIndex;
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
@@ -14,7 +17,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Counts the writes to the data: every write, and the last one that was not an edit through
-/// `AppState::change` (whose records carry the edit's time).
+/// `Store::change` (whose records carry the edit's time).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Writes {
     count: u64,
@@ -23,12 +26,12 @@ pub struct Writes {
 
 impl Writes {
     /// An edit that stamps what it writes.
-    pub fn edit(&mut self) {
+    pub(crate) fn edit(&mut self) {
         self.count += 1;
     }
 
     /// Any other write: whatever was derived must be rebuilt.
-    pub fn full(&mut self) {
+    pub(crate) fn full(&mut self) {
         self.count += 1;
         self.last_full = self.count;
     }
@@ -50,10 +53,57 @@ impl Seen {
     }
 }
 
+/// What the pages show that is derived from the data (and the analytics settings).
+#[derive(Clone, Copy)]
+pub struct Derived {
+    /// Every customer's metrics and labels, computed once per change of the data or of the
+    /// settings and shared by the dashboard, the list, the exports and the segments.
+    pub metrics: Memo<Arc<Analytics>>,
+    /// The customer list's index (search text, name order, labels), built on first use and
+    /// then updated by edits.
+    pub index: Memo<Arc<CustomerIndex>>,
+    /// Each customer's events together, for funnels: built on first use after a data change.
+    pub event_index: Memo<Arc<EventIndex>>,
+    data: ReadSignal<Dataset>,
+    writes: StoredValue<Writes>,
+    /// The list index built ahead in slices (see [`build_index_ahead`]).
+    prebuilt: Prebuilt,
+}
+
+impl Derived {
+    pub fn new(store: Store, prefs: Prefs) -> Self {
+        let data = store.data;
+        let writes = store.writes();
+        let metrics = analytics(data, move || prefs.analytics_settings(), writes);
+        let prebuilt = StoredValue::new(None);
+        let index = customer_index(data, metrics, writes, prebuilt);
+        let event_index = event_index(data);
+        Derived {
+            metrics,
+            index,
+            event_index,
+            data,
+            writes,
+            prebuilt,
+        }
+    }
+
+    /// Builds the customer list's index in slices and hands it to `index` (after a load, so
+    /// that no single task builds all of it).
+    pub async fn build_index_ahead(&self) {
+        build_index_ahead(self.data, self.metrics, self.writes, self.prebuilt).await;
+        self.index.with_untracked(|_| ());
+    }
+}
+
+pub fn use_derived() -> Derived {
+    expect_context::<Derived>()
+}
+
 /// Every customer's analytics: updated after an edit, computed in full otherwise (also when
 /// the settings change).
-pub fn analytics(
-    data: RwSignal<Dataset>,
+fn analytics(
+    data: ReadSignal<Dataset>,
     settings: impl Fn() -> AnalyticsSettings + Send + Sync + 'static,
     writes: StoredValue<Writes>,
 ) -> Memo<Arc<Analytics>> {
@@ -82,11 +132,11 @@ pub fn analytics(
 }
 
 /// An index built ahead (in slices, while the data loads), for the data as of a write count.
-pub type Prebuilt = StoredValue<Option<(u64, CustomerIndex)>>;
+type Prebuilt = StoredValue<Option<(u64, CustomerIndex)>>;
 
 /// The customer list's index over the data and its analytics.
-pub fn customer_index(
-    data: RwSignal<Dataset>,
+fn customer_index(
+    data: ReadSignal<Dataset>,
     analytics: Memo<Arc<Analytics>>,
     writes: StoredValue<Writes>,
     prebuilt: Prebuilt,
@@ -124,8 +174,8 @@ pub fn customer_index(
 /// Builds the customer list's index in slices with pauses between, for the data as it is
 /// now; the index memo takes it instead of building it in one go. Given up if the data
 /// changes meanwhile.
-pub async fn build_index_ahead(
-    data: RwSignal<Dataset>,
+async fn build_index_ahead(
+    data: ReadSignal<Dataset>,
     analytics: Memo<Arc<Analytics>>,
     writes: StoredValue<Writes>,
     prebuilt: Prebuilt,
@@ -159,7 +209,7 @@ pub async fn build_index_ahead(
 }
 
 /// Each customer's events together, for funnels: built on first use after a data change.
-pub fn event_index(data: RwSignal<Dataset>) -> Memo<Arc<EventIndex>> {
+fn event_index(data: ReadSignal<Dataset>) -> Memo<Arc<EventIndex>> {
     Memo::new_with_compare(
         move |_| {
             data.with(|d| {

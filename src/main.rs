@@ -1,5 +1,6 @@
 //! kezhi (客知): the Leptos front end. A thin layer over `kezhi-core`: it renders what the
-//! core computes and sends user actions through [`state::AppState`].
+//! core computes and sends user actions through [`store::Store`] (the data), with
+//! [`prefs::Prefs`], [`ui::Ui`] and [`derived::Derived`] beside it, each a context of its own.
 
 mod app;
 mod bench_hooks;
@@ -8,9 +9,10 @@ mod derived;
 mod i18n;
 mod pages;
 mod platform;
+mod prefs;
 mod route;
-mod state;
-mod storage;
+mod store;
+mod ui;
 
 fn main() {
     console_error_panic_hook::set_once();

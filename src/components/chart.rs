@@ -3,7 +3,7 @@
 
 use crate::i18n::Msg;
 use crate::platform::{group, money};
-use crate::state::use_app;
+use crate::prefs::use_prefs;
 use leptos::prelude::*;
 
 /// How a series' values are written.
@@ -112,7 +112,7 @@ pub fn BarChart(
     #[prop(into)] data: Signal<ChartData>,
     #[prop(optional)] hint: Option<Msg>,
 ) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
     let hover = RwSignal::new(None::<usize>);
     let as_table = RwSignal::new(false);
 
@@ -124,14 +124,14 @@ pub fn BarChart(
                 .series
                 .iter()
                 .zip(row)
-                .map(|(s, v)| format!("{} {}", state.tr(s.name), s.unit.format(*v)))
+                .map(|(s, v)| format!("{} {}", prefs.tr(s.name), s.unit.format(*v)))
                 .collect();
             Some(format!("{} · {}", d.labels.get(i)?, parts.join(" · ")))
         })
     };
 
     let svg = move || {
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         data.with(|d| {
             let plotted: Vec<usize> = (0..d.series.len())
                 .filter(|&k| d.series[k].plotted)
@@ -244,7 +244,7 @@ pub fn BarChart(
                     class="chart"
                     viewBox=format!("0 0 {W} {H}")
                     role="img"
-                    aria-label=state.tr(title)
+                    aria-label=prefs.tr(title)
                     on:mouseleave=move |_| hover.set(None)
                 >
                     {grid}
@@ -259,7 +259,7 @@ pub fn BarChart(
             let head = d
                 .series
                 .iter()
-                .map(|s| view! { <th class="num">{state.tr(s.name)}</th> })
+                .map(|s| view! { <th class="num">{prefs.tr(s.name)}</th> })
                 .collect_view();
             let rows = d
                 .values
@@ -308,7 +308,7 @@ pub fn BarChart(
                     view! {
                         <span class="legend-item">
                             <span class=format!("legend-swatch chart-s{j}")></span>
-                            {state.tr(s.name)}
+                            {prefs.tr(s.name)}
                         </span>
                     }
                 })
@@ -319,27 +319,27 @@ pub fn BarChart(
     view! {
         <div class="card chart-card" data-testid=testid>
             <div class="chart-head">
-                <h2>{move || state.tr(title)}</h2>
+                <h2>{move || prefs.tr(title)}</h2>
                 <button
                     class="btn btn-link"
                     data-testid=format!("{testid}-table-toggle")
                     aria-pressed=move || as_table.get().to_string()
                     on:click=move |_| as_table.update(|t| *t = !*t)
                 >
-                    {move || state.tr(if as_table.get() { Msg::ShowAsChart } else { Msg::ShowAsTable })}
+                    {move || prefs.tr(if as_table.get() { Msg::ShowAsChart } else { Msg::ShowAsTable })}
                 </button>
             </div>
-            {hint.map(|h| view! { <p class="muted small">{move || state.tr(h)}</p> })}
+            {hint.map(|h| view! { <p class="muted small">{move || prefs.tr(h)}</p> })}
             <Show
                 when=move || !data.with(|d| d.values.is_empty())
-                fallback=move || view! { <p class="muted">{move || state.tr(Msg::NoDataInRange)}</p> }
+                fallback=move || view! { <p class="muted">{move || prefs.tr(Msg::NoDataInRange)}</p> }
             >
                 <Show when=move || as_table.get() fallback=move || {
                     view! {
                         <div class="chart-legend small">{legend}</div>
                         <div class="chart-scroll">{svg}</div>
                         <p class="chart-tooltip small" data-testid=format!("{testid}-tooltip") aria-live="polite">
-                            {move || tooltip().unwrap_or_else(|| state.tr(Msg::HoverForValues).to_string())}
+                            {move || tooltip().unwrap_or_else(|| prefs.tr(Msg::HoverForValues).to_string())}
                         </p>
                     }
                 }>

@@ -7,16 +7,18 @@ mod chart;
 pub use chart::{BarChart, ChartData, Series, Unit};
 
 use crate::i18n::Msg;
-use crate::state::{Persistence, ToastKind, use_app};
-use crate::storage::Notice;
+use crate::prefs::use_prefs;
+use crate::store::{Notice, Persistence, use_store};
+use crate::ui::{ToastKind, use_ui};
 use leptos::prelude::*;
 
 #[component]
 pub fn Toasts() -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
+    let ui = use_ui();
     view! {
         <div class="toasts" role="status" aria-live="polite">
-            <For each=move || state.toasts.get() key=|t| t.id let:toast>
+            <For each=move || ui.toasts.get() key=|t| t.id let:toast>
                 <div
                     class="toast"
                     class:toast-error=toast.kind == ToastKind::Error
@@ -30,16 +32,16 @@ pub fn Toasts() -> impl IntoView {
                                 <button
                                     class="toast-undo"
                                     data-testid="undo"
-                                    on:click=move |_| state.run_undo(toast.id)
+                                    on:click=move |_| ui.run_undo(toast.id, prefs.tr(Msg::Undone))
                                 >
-                                    {move || state.tr(Msg::Undo)}
+                                    {move || prefs.tr(Msg::Undo)}
                                 </button>
                             }
                         })}
                     <button
                         class="toast-close"
-                        aria-label=move || state.tr(Msg::Dismiss)
-                        on:click=move |_| state.dismiss_toast(toast.id)
+                        aria-label=move || prefs.tr(Msg::Dismiss)
+                        on:click=move |_| ui.dismiss_toast(toast.id)
                     >
                         "×"
                     </button>
@@ -51,11 +53,12 @@ pub fn Toasts() -> impl IntoView {
 
 #[component]
 pub fn ConfirmDialog() -> impl IntoView {
-    let state = use_app();
-    let close = move || state.confirm.set(None);
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let close = move || ui.confirm.set(None);
     view! {
         {move || {
-            state
+            ui
                 .confirm
                 .get()
                 .map(|c| {
@@ -73,7 +76,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                                     }
                                 }
                             >
-                                <p class="modal-text">{state.tr(c.message)}</p>
+                                <p class="modal-text">{prefs.tr(c.message)}</p>
                                 <div class="modal-actions">
                                     <button
                                         class="btn"
@@ -81,7 +84,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                                         autofocus
                                         on:click=move |_| close()
                                     >
-                                        {state.tr(Msg::No)}
+                                        {prefs.tr(Msg::No)}
                                     </button>
                                     <button
                                         class="btn btn-danger"
@@ -91,7 +94,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                                             yes.run(());
                                         }
                                     >
-                                        {state.tr(Msg::Yes)}
+                                        {prefs.tr(Msg::Yes)}
                                     </button>
                                 </div>
                             </div>
@@ -104,17 +107,18 @@ pub fn ConfirmDialog() -> impl IntoView {
 
 #[component]
 pub fn BusyOverlay() -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
+    let ui = use_ui();
     view! {
         {move || {
-            state
+            ui
                 .busy
                 .get()
                 .map(|msg| {
                     view! {
                         <div class="busy" data-testid="busy" role="status" aria-live="assertive">
                             <div class="spinner" aria-hidden="true"></div>
-                            <span>{state.tr(msg)}</span>
+                            <span>{prefs.tr(msg)}</span>
                         </div>
                     }
                 })
@@ -124,32 +128,34 @@ pub fn BusyOverlay() -> impl IntoView {
 
 #[component]
 pub fn UnreadableBanner() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     view! {
-        {move || match state.persistence.get() {
+        {move || match store.persistence.get() {
             Persistence::Unreadable(why) => {
                 Some(
                     view! {
                         <section class="banner banner-error" data-testid="unreadable" role="alert">
                             <div>
-                                <strong>{state.tr(Msg::UnreadableTitle)}</strong>
-                                <p>{state.tr(Msg::UnreadableBody)}</p>
+                                <strong>{prefs.tr(Msg::UnreadableTitle)}</strong>
+                                <p>{prefs.tr(Msg::UnreadableBody)}</p>
                                 <p class="muted small">{why}</p>
                             </div>
                             <div class="banner-actions">
                                 <button
                                     class="btn btn-primary"
                                     data-testid="download-raw"
-                                    on:click=move |_| state.download_raw()
+                                    on:click=move |_| store.download_raw()
                                 >
-                                    {state.tr(Msg::DownloadRaw)}
+                                    {prefs.tr(Msg::DownloadRaw)}
                                 </button>
                                 <button
                                     class="btn btn-danger"
                                     data-testid="start-fresh"
-                                    on:click=move |_| state.ask(Msg::ConfirmStartFresh, move || state.reset())
+                                    on:click=move |_| ui.ask(Msg::ConfirmStartFresh, move || store.reset())
                                 >
-                                    {state.tr(Msg::StartFresh)}
+                                    {prefs.tr(Msg::StartFresh)}
                                 </button>
                             </div>
                         </section>
@@ -164,17 +170,18 @@ pub fn UnreadableBanner() -> impl IntoView {
 /// The start-up load's progress (and a large write's), as a bar under the header.
 #[component]
 pub fn LoadingBar() -> impl IntoView {
-    let state = use_app();
-    let progress = move || state.loading.get().or_else(|| state.saving.get());
+    let store = use_store();
+    let prefs = use_prefs();
+    let progress = move || store.loading.get().or_else(|| store.saving.get());
     view! {
         {move || {
             progress()
                 .map(|(done, total)| {
                     let share = if total == 0 { 0.0 } else { done as f64 / total as f64 };
-                    let label = if state.loading.get().is_some() {
-                        state.tr(Msg::Loading)
+                    let label = if store.loading.get().is_some() {
+                        prefs.tr(Msg::Loading)
                     } else {
-                        state.tr(Msg::SavingProgress)
+                        prefs.tr(Msg::SavingProgress)
                     };
                     view! {
                         <div
@@ -209,10 +216,11 @@ pub fn LoadingBar() -> impl IntoView {
 /// Why the data is not kept in IndexedDB, or what the storage waits for.
 #[component]
 pub fn StorageNoticeBanner() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
     view! {
         {move || {
-            state
+            store
                 .notice
                 .get()
                 .map(|notice| {
@@ -228,7 +236,7 @@ pub fn StorageNoticeBanner() -> impl IntoView {
                     view! {
                         <section class="banner banner-warn" data-testid="storage-notice" role="status">
                             <div>
-                                <p>{state.tr(msg)}</p>
+                                <p>{prefs.tr(msg)}</p>
                                 {detail.map(|d| view! { <p class="muted small">{d}</p> })}
                             </div>
                             {reload
@@ -236,7 +244,7 @@ pub fn StorageNoticeBanner() -> impl IntoView {
                                     view! {
                                         <div class="banner-actions">
                                             <button class="btn btn-primary" on:click=move |_| crate::platform::reload()>
-                                                {state.tr(Msg::Reload)}
+                                                {prefs.tr(Msg::Reload)}
                                             </button>
                                         </div>
                                     }
@@ -251,10 +259,11 @@ pub fn StorageNoticeBanner() -> impl IntoView {
 /// Records that could not be read: named, offered for download, never overwritten.
 #[component]
 pub fn DamagedBanner() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
     view! {
         {move || {
-            let damaged = state.damaged.get();
+            let damaged = store.damaged.get();
             (!damaged.is_empty())
                 .then(|| {
                     let mut kinds: Vec<(&'static str, usize)> = Vec::new();
@@ -277,17 +286,17 @@ pub fn DamagedBanner() -> impl IntoView {
                             role="alert"
                         >
                             <div>
-                                <strong>{state.tr(Msg::DamagedTitle)}</strong>
-                                <p>{state.tr(Msg::DamagedBody)}</p>
+                                <strong>{prefs.tr(Msg::DamagedTitle)}</strong>
+                                <p>{prefs.tr(Msg::DamagedBody)}</p>
                                 <p class="muted small">{list}</p>
                             </div>
                             <div class="banner-actions">
                                 <button
                                     class="btn btn-primary"
                                     data-testid="download-damaged"
-                                    on:click=move |_| state.download_raw()
+                                    on:click=move |_| store.download_raw()
                                 >
-                                    {state.tr(Msg::DamagedDownload)}
+                                    {prefs.tr(Msg::DamagedDownload)}
                                 </button>
                             </div>
                         </section>
@@ -300,18 +309,19 @@ pub fn DamagedBanner() -> impl IntoView {
 /// Shown where there is no data yet: one click to the demo.
 #[component]
 pub fn EmptyState() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
     view! {
         <section class="empty" data-testid="empty-state">
             <div class="empty-mark" aria-hidden="true">"客"</div>
-            <h2>{move || state.tr(Msg::EmptyTitle)}</h2>
-            <p>{move || state.tr(Msg::EmptyBody)}</p>
+            <h2>{move || prefs.tr(Msg::EmptyTitle)}</h2>
+            <p>{move || prefs.tr(Msg::EmptyBody)}</p>
             <button
                 class="btn btn-primary btn-lg"
                 data-testid="load-demo"
-                on:click=move |_| state.offer_demo(kezhi_core::demo::DEMO_SIZES[0])
+                on:click=move |_| store.offer_demo(kezhi_core::demo::DEMO_SIZES[0])
             >
-                {move || state.tr(Msg::LoadDemo)}
+                {move || prefs.tr(Msg::LoadDemo)}
             </button>
         </section>
     }
@@ -321,13 +331,13 @@ pub fn EmptyState() -> impl IntoView {
 /// `label` for screen readers and as its placeholder.
 #[component]
 pub fn NameInput(value: RwSignal<String>, testid: &'static str, label: Msg) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
     view! {
         <input
             type="text"
             data-testid=testid
-            placeholder=move || state.tr(label)
-            aria-label=move || state.tr(label)
+            placeholder=move || prefs.tr(label)
+            aria-label=move || prefs.tr(label)
             prop:value=move || value.get()
             on:input=move |ev| value.set(event_target_value(&ev))
         />

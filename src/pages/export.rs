@@ -1,8 +1,11 @@
 //! Downloading customers (a list, a segment) as CSV or as an Excel workbook: the core writes
 //! the file, this names it and hands it to the browser.
 
+use crate::derived::{Derived, use_derived};
 use crate::platform;
-use crate::state::{AppState, ToastKind};
+use crate::prefs::{Prefs, use_prefs};
+use crate::store::{Store, use_store};
+use crate::ui::{ToastKind, Ui, use_ui};
 use kezhi_core::export::{ExportOptions, customers_csv, customers_xlsx};
 use leptos::prelude::*;
 
@@ -12,35 +15,63 @@ pub enum FileKind {
     Xlsx,
 }
 
-/// Downloads the customers at `rows` as `kezhi-<what>-<date>.csv|xlsx`; problems are toasts.
-pub fn export_customers(state: AppState, rows: &[usize], what: &str, mask: bool, kind: FileKind) {
-    let options = ExportOptions {
-        mask,
-        chinese: state.lang.get_untracked().is_zh(),
-        offset: platform::local_offset(),
-    };
-    let analytics = state.metrics.get_untracked();
-    // Only letters and digits of a segment's name reach the file name.
-    let safe: String = what
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
-    let stem = format!("kezhi-{safe}-{}", platform::today());
-    let result = state.data.with_untracked(|d| match kind {
-        FileKind::Csv => platform::download(
-            &format!("{stem}.csv"),
-            "text/csv;charset=utf-8",
-            &customers_csv(d, &analytics, rows, &options),
-        ),
-        FileKind::Xlsx => customers_xlsx(d, &analytics, rows, &options).and_then(|bytes| {
-            platform::download_bytes(
-                &format!("{stem}.xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &bytes,
-            )
-        }),
-    });
-    if let Err(e) = result {
-        state.toast(ToastKind::Error, e);
+/// What an export reads (the data, its analytics, the language) and where it reports a
+/// problem. Made in a component (it reads the contexts), used by its event handlers.
+#[derive(Clone, Copy)]
+pub struct Exporter {
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    ui: Ui,
+}
+
+impl Exporter {
+    pub fn new() -> Self {
+        Exporter {
+            store: use_store(),
+            derived: use_derived(),
+            prefs: use_prefs(),
+            ui: use_ui(),
+        }
+    }
+
+    /// Downloads the customers at `rows` as `kezhi-<what>-<date>.csv|xlsx`; problems are
+    /// toasts.
+    pub fn customers(&self, rows: &[usize], what: &str, mask: bool, kind: FileKind) {
+        let Exporter {
+            store,
+            derived,
+            prefs,
+            ui,
+        } = *self;
+        let options = ExportOptions {
+            mask,
+            chinese: prefs.lang.get_untracked().is_zh(),
+            offset: platform::local_offset(),
+        };
+        let analytics = derived.metrics.get_untracked();
+        // Only letters and digits of a segment's name reach the file name.
+        let safe: String = what
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        let stem = format!("kezhi-{safe}-{}", platform::today());
+        let result = store.data.with_untracked(|d| match kind {
+            FileKind::Csv => platform::download(
+                &format!("{stem}.csv"),
+                "text/csv;charset=utf-8",
+                &customers_csv(d, &analytics, rows, &options),
+            ),
+            FileKind::Xlsx => customers_xlsx(d, &analytics, rows, &options).and_then(|bytes| {
+                platform::download_bytes(
+                    &format!("{stem}.xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &bytes,
+                )
+            }),
+        });
+        if let Err(e) = result {
+            ui.toast(ToastKind::Error, e);
+        }
     }
 }

@@ -6,7 +6,9 @@
 
 use crate::i18n::Msg;
 use crate::platform::{self, group};
-use crate::state::{ToastKind, use_app};
+use crate::prefs::use_prefs;
+use crate::store::use_store;
+use crate::ui::{ToastKind, use_ui};
 use kezhi_core::import::{
     DateOrder, EncodingChoice, Field, Format, ImportKind, ImportOptions, ImportSummary, Importer,
     Mapping, MergePolicy, ReadOptions, RowError, Table, errors_csv, events_csv, orders_csv,
@@ -44,7 +46,9 @@ fn remember(shape: String, mapping: &Mapping) {
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let kind = RwSignal::new(ImportKind::Customers);
     let file_name = RwSignal::new(None::<String>);
     let bytes = StoredValue::new(None::<Arc<Vec<u8>>>);
@@ -76,7 +80,7 @@ pub fn ImportPage() -> impl IntoView {
         let Some(b) = bytes.get_value() else {
             return;
         };
-        let zh = state.lang.get_untracked().is_zh();
+        let zh = prefs.lang.get_untracked().is_zh();
         match Table::open((*b).clone(), &read.get_untracked()) {
             Ok(t) => {
                 table.set_value(Some(t));
@@ -137,11 +141,11 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let commit = move |_| {
-        let zh = state.lang.get_untracked().is_zh();
+        let zh = prefs.lang.get_untracked().is_zh();
         let k = kind.get_untracked();
         let m = mapping.get_untracked();
         if let Err(e) = m.check(k) {
-            state.toast(ToastKind::Error, e.message(zh));
+            ui.toast(ToastKind::Error, e.message(zh));
             return;
         }
         let Some(t) = table.try_update_value(Option::take).flatten() else {
@@ -150,7 +154,7 @@ pub fn ImportPage() -> impl IntoView {
         let mut importer = match Importer::new(t, k, m, options.get_untracked()) {
             Ok(i) => i,
             Err(e) => {
-                state.toast(ToastKind::Error, e.message(zh));
+                ui.toast(ToastKind::Error, e.message(zh));
                 reopen();
                 return;
             }
@@ -169,14 +173,14 @@ pub fn ImportPage() -> impl IntoView {
                 if cancelled.try_get_value() != Some(false) {
                     // Nothing was applied: dropping the importer is the whole cancel.
                     progress.set(None);
-                    state.toast(ToastKind::Info, state.tr(Msg::ImportCancelled));
+                    ui.toast(ToastKind::Info, prefs.tr(Msg::ImportCancelled));
                     reopen();
                     return;
                 }
             }
             let plan = importer.finish();
             let now = platform::now();
-            let change = state
+            let change = store
                 .data
                 .with_untracked(|d| platform::timed("kezhi:import-merge", || plan.changes(d, now)));
             let summary = change.summary.clone();
@@ -187,9 +191,9 @@ pub fn ImportPage() -> impl IntoView {
             if !change.is_empty() {
                 platform::yield_to_browser().await;
                 platform::timed("kezhi:import-apply", || {
-                    state.change(&sections, |d| change.apply_to(d))
+                    store.change(&sections, |d| change.apply_to(d))
                 });
-                state.ask_to_persist_once();
+                store.ask_to_persist_once();
             }
             progress.set(None);
             if let Some(summary) = summary {
@@ -214,15 +218,15 @@ pub fn ImportPage() -> impl IntoView {
                     }
                 }
             >
-                <option value="customers">{move || state.tr(Msg::Customers)}</option>
-                <option value="orders">{move || state.tr(Msg::Orders)}</option>
-                <option value="events">{move || state.tr(Msg::Events)}</option>
+                <option value="customers">{move || prefs.tr(Msg::Customers)}</option>
+                <option value="orders">{move || prefs.tr(Msg::Orders)}</option>
+                <option value="events">{move || prefs.tr(Msg::Events)}</option>
             </select>
         }
     };
     let format_note = move || {
         version.track();
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         table.with_value(|t| {
             t.as_ref().map(|t| match t.format() {
                 Format::Text {
@@ -254,7 +258,7 @@ pub fn ImportPage() -> impl IntoView {
         (names.len() > 1).then(|| {
             view! {
                 <label class="field">
-                    <span class="field-label">{move || state.tr(Msg::ImportSheet)}</span>
+                    <span class="field-label">{move || prefs.tr(Msg::ImportSheet)}</span>
                     <select
                         data-testid="import-sheet"
                         on:change=move |ev| {
@@ -278,7 +282,7 @@ pub fn ImportPage() -> impl IntoView {
     let mapping_view = move || {
         let k = kind.get();
         let cols = columns.get();
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         k.fields()
             .iter()
             .chain(k.extra_fields())
@@ -301,7 +305,7 @@ pub fn ImportPage() -> impl IntoView {
                                 set_mapping(field, v.parse().ok());
                             }
                         >
-                            <option value="">{move || state.tr(Msg::NotMapped)}</option>
+                            <option value="">{move || prefs.tr(Msg::NotMapped)}</option>
                             {cols
                                 .iter()
                                 .enumerate()
@@ -318,7 +322,7 @@ pub fn ImportPage() -> impl IntoView {
         let k = kind.get();
         let m = mapping.get();
         let o = options.get();
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let rows = table.with_value(|t| {
             t.as_ref()
                 .map(|t| t.preview(k, &m, &o, zh, PREVIEW_ROWS))
@@ -369,7 +373,7 @@ pub fn ImportPage() -> impl IntoView {
     };
     let report_view = move || {
         report.get().map(|r| {
-            let zh = state.lang.get().is_zh();
+            let zh = prefs.lang.get().is_zh();
             let s = &r.summary;
             let details = s
                 .details()
@@ -397,7 +401,7 @@ pub fn ImportPage() -> impl IntoView {
             let download = move |_| {
                 let csv = errors_csv(&errors, zh);
                 let name = format!("kezhi-import-errors-{}.csv", platform::today());
-                state.offer_download(&name, "text/csv;charset=utf-8", &csv);
+                ui.offer_download(&name, "text/csv;charset=utf-8", &csv);
             };
             let has_errors = !r.errors.is_empty();
             view! {
@@ -409,25 +413,25 @@ pub fn ImportPage() -> impl IntoView {
                     data-errors=s.errors.to_string()
                     role="status"
                 >
-                    <h2>{move || state.tr(Msg::ImportDone)}</h2>
+                    <h2>{move || prefs.tr(Msg::ImportDone)}</h2>
                     <p>
-                        {move || state.tr(Msg::ImportImported)} " " <strong>{group(s.imported as u64)}</strong> " · "
-                        {move || state.tr(Msg::ImportSkipped)} " " <strong>{group(s.skipped as u64)}</strong> " · "
-                        {move || state.tr(Msg::ImportErrors)} " " <strong>{group(s.errors as u64)}</strong>
+                        {move || prefs.tr(Msg::ImportImported)} " " <strong>{group(s.imported as u64)}</strong> " · "
+                        {move || prefs.tr(Msg::ImportSkipped)} " " <strong>{group(s.skipped as u64)}</strong> " · "
+                        {move || prefs.tr(Msg::ImportErrors)} " " <strong>{group(s.errors as u64)}</strong>
                     </p>
                     <ul class="import-details">{details}</ul>
                     {has_errors.then(|| view! {
                         <button class="btn" data-testid="import-errors-download" on:click=download>
-                            {move || state.tr(Msg::ImportErrorsDownload)}
+                            {move || prefs.tr(Msg::ImportErrorsDownload)}
                         </button>
                         <div class="table-scroll">
                             <table class="mini">
                                 <thead>
                                     <tr>
-                                        <th class="num">{move || state.tr(Msg::ImportRow)}</th>
-                                        <th>{move || state.tr(Msg::ImportColumn)}</th>
-                                        <th>{move || state.tr(Msg::ImportValue)}</th>
-                                        <th>{move || state.tr(Msg::ImportReason)}</th>
+                                        <th class="num">{move || prefs.tr(Msg::ImportRow)}</th>
+                                        <th>{move || prefs.tr(Msg::ImportColumn)}</th>
+                                        <th>{move || prefs.tr(Msg::ImportValue)}</th>
+                                        <th>{move || prefs.tr(Msg::ImportReason)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>{shown}</tbody>
@@ -440,28 +444,28 @@ pub fn ImportPage() -> impl IntoView {
     };
     let export = move |what: &'static str| {
         let offset = platform::local_offset();
-        let csv = state.data.with_untracked(|d| match what {
+        let csv = store.data.with_untracked(|d| match what {
             "orders" => orders_csv(d, None, offset),
             _ => events_csv(d, offset),
         });
         let name = format!("kezhi-{what}-{}.csv", platform::today());
-        state.offer_download(&name, "text/csv;charset=utf-8", &csv);
+        ui.offer_download(&name, "text/csv;charset=utf-8", &csv);
     };
 
     view! {
         <section class="page import" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <header class="page-head">
-                <h1>{move || state.tr(Msg::NavImport)}</h1>
+                <h1>{move || prefs.tr(Msg::NavImport)}</h1>
             </header>
             <div class="card">
-                <p class="muted">{move || state.tr(Msg::ImportHint)}</p>
+                <p class="muted">{move || prefs.tr(Msg::ImportHint)}</p>
                 <div class="import-source">
                     <label class="field">
-                        <span class="field-label">{move || state.tr(Msg::ImportKindLabel)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::ImportKindLabel)}</span>
                         {kind_select}
                     </label>
                     <label class="field import-drop">
-                        <span class="field-label">{move || state.tr(Msg::ImportFile)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::ImportFile)}</span>
                         <input
                             type="file"
                             data-testid="import-file"
@@ -470,7 +474,7 @@ pub fn ImportPage() -> impl IntoView {
                         />
                     </label>
                     <label class="field">
-                        <span class="field-label">{move || state.tr(Msg::ImportEncoding)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::ImportEncoding)}</span>
                         <select
                             data-testid="import-encoding"
                             on:change=move |ev| {
@@ -483,7 +487,7 @@ pub fn ImportPage() -> impl IntoView {
                                 reopen();
                             }
                         >
-                            <option value="auto">{move || state.tr(Msg::ImportAuto)}</option>
+                            <option value="auto">{move || prefs.tr(Msg::ImportAuto)}</option>
                             <option value="utf8">"UTF-8"</option>
                             <option value="gb18030">"GBK / GB18030"</option>
                         </select>
@@ -508,7 +512,7 @@ pub fn ImportPage() -> impl IntoView {
                                 fit_mapping();
                             }
                         />
-                        {move || state.tr(Msg::ImportHasHeader)}
+                        {move || prefs.tr(Msg::ImportHasHeader)}
                     </label>
                 </div>
                 {move || file_name.get().map(|n| view! { <p class="muted small" data-testid="import-file-info">{n} " · " {format_note}</p> })}
@@ -516,11 +520,11 @@ pub fn ImportPage() -> impl IntoView {
             </div>
             <Show when=move || loaded.get()>
                 <div class="card">
-                    <h2>{move || state.tr(Msg::ImportMapping)}</h2>
+                    <h2>{move || prefs.tr(Msg::ImportMapping)}</h2>
                     <div class="import-mapping">{mapping_view}</div>
                     <div class="import-options">
                         <label class="field">
-                            <span class="field-label">{move || state.tr(Msg::ImportTimeZone)}</span>
+                            <span class="field-label">{move || prefs.tr(Msg::ImportTimeZone)}</span>
                             <select
                                 data-testid="import-timezone"
                                 prop:value=move || options.with(|o| (o.offset.local_minus_utc() / 3600).to_string())
@@ -535,7 +539,7 @@ pub fn ImportPage() -> impl IntoView {
                             </select>
                         </label>
                         <label class="field">
-                            <span class="field-label">{move || state.tr(Msg::ImportDateOrder)}</span>
+                            <span class="field-label">{move || prefs.tr(Msg::ImportDateOrder)}</span>
                             <select
                                 data-testid="import-date-order"
                                 on:change=move |ev| {
@@ -547,13 +551,13 @@ pub fn ImportPage() -> impl IntoView {
                                     options.update(|o| o.date_order = order);
                                 }
                             >
-                                <option value="auto">{move || state.tr(Msg::ImportAuto)}</option>
+                                <option value="auto">{move || prefs.tr(Msg::ImportAuto)}</option>
                                 <option value="mdy">"MM/DD/YYYY"</option>
                                 <option value="dmy">"DD/MM/YYYY"</option>
                             </select>
                         </label>
                         <label class="field">
-                            <span class="field-label">{move || state.tr(Msg::ImportExisting)}</span>
+                            <span class="field-label">{move || prefs.tr(Msg::ImportExisting)}</span>
                             <select
                                 data-testid="import-policy"
                                 on:change=move |ev| {
@@ -561,12 +565,12 @@ pub fn ImportPage() -> impl IntoView {
                                     options.update(|o| o.policy = p);
                                 }
                             >
-                                <option value="keep">{move || state.tr(Msg::ImportKeep)}</option>
-                                <option value="overwrite">{move || state.tr(Msg::ImportOverwrite)}</option>
+                                <option value="keep">{move || prefs.tr(Msg::ImportKeep)}</option>
+                                <option value="overwrite">{move || prefs.tr(Msg::ImportOverwrite)}</option>
                             </select>
                         </label>
                     </div>
-                    <h2>{move || state.tr(Msg::ImportPreview)}</h2>
+                    <h2>{move || prefs.tr(Msg::ImportPreview)}</h2>
                     {preview}
                     <div class="button-row">
                         <button
@@ -575,7 +579,7 @@ pub fn ImportPage() -> impl IntoView {
                             disabled=move || progress.get().is_some()
                             on:click=commit
                         >
-                            {move || state.tr(Msg::ImportCommit)}
+                            {move || prefs.tr(Msg::ImportCommit)}
                         </button>
                     </div>
                 </div>
@@ -585,19 +589,19 @@ pub fn ImportPage() -> impl IntoView {
                     <progress max="1" value=p.to_string()></progress>
                     <span>{format!("{:.0}%", p * 100.0)}</span>
                     <button class="btn" data-testid="import-cancel" on:click=move |_| cancelled.set_value(true)>
-                        {move || state.tr(Msg::ImportCancel)}
+                        {move || prefs.tr(Msg::ImportCancel)}
                     </button>
                 </div>
             })}
             {report_view}
             <div class="card">
-                <h2>{move || state.tr(Msg::ExportRecords)}</h2>
+                <h2>{move || prefs.tr(Msg::ExportRecords)}</h2>
                 <div class="button-row">
                     <button class="btn" data-testid="export-orders" on:click=move |_| export("orders")>
-                        {move || state.tr(Msg::ExportOrders)}
+                        {move || prefs.tr(Msg::ExportOrders)}
                     </button>
                     <button class="btn" data-testid="export-events" on:click=move |_| export("events")>
-                        {move || state.tr(Msg::ExportEvents)}
+                        {move || prefs.tr(Msg::ExportEvents)}
                     </button>
                 </div>
             </div>

@@ -4,8 +4,10 @@
 //! show the same rule. Items are dragged by their handle to reorder them or to move them into
 //! or out of groups; buttons do the same from the keyboard (up, down, indent, outdent).
 
+use crate::derived::use_derived;
 use crate::i18n::Msg;
-use crate::state::{AppState, use_app};
+use crate::prefs::{Prefs, use_prefs};
+use crate::store::{Store, use_store};
 use kezhi_core::metrics::{RfmGroup, Stage};
 use kezhi_core::segment::ast::Span;
 use kezhi_core::segment::edit::{
@@ -42,7 +44,9 @@ pub fn SegmentBuilder(
     #[prop(into)] tree: Signal<Option<Group>>,
     on_change: OnChange,
 ) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
     let dragging: Dragging = StoredValue::new(None);
     view! {
         <div class="builder" data-testid="segment-builder">
@@ -53,11 +57,11 @@ pub fn SegmentBuilder(
                 {RfmGroup::ALL.iter().map(|g| view! { <option value=g.name(true)></option> }).collect_view()}
             </datalist>
             <datalist id="builder-tiers">
-                {move || state.metrics.with(|a| a.tiers.iter().map(|t| view! { <option value=t.zh.clone()></option> }).collect_view())}
+                {move || derived.metrics.with(|a| a.tiers.iter().map(|t| view! { <option value=t.zh.clone()></option> }).collect_view())}
             </datalist>
             {move || match tree.get() {
-                Some(root) => group_view(state, root.clone(), root, Vec::new(), on_change, dragging),
-                None => view! { <p class="muted small">{state.tr(Msg::BuilderNeedsValidText)}</p> }.into_any(),
+                Some(root) => group_view(store, prefs, root.clone(), root, Vec::new(), on_change, dragging),
+                None => view! { <p class="muted small">{prefs.tr(Msg::BuilderNeedsValidText)}</p> }.into_any(),
             }}
         </div>
     }
@@ -126,7 +130,8 @@ fn drag_over(ev: leptos::ev::DragEvent) {
 }
 
 fn group_view(
-    state: AppState,
+    store: Store,
+    prefs: Prefs,
     root: Group,
     g: Group,
     path: Vec<usize>,
@@ -150,9 +155,12 @@ fn group_view(
             p.push(k);
             let count = g.items.len();
             let body = match node {
-                Node::Condition(c) => condition_view(state, root, c.clone(), p.clone(), on_change),
+                Node::Condition(c) => {
+                    condition_view(store, prefs, root, c.clone(), p.clone(), on_change)
+                }
                 Node::Group(inner) => group_view(
-                    state,
+                    store,
+                    prefs,
                     root.clone(),
                     inner.clone(),
                     p.clone(),
@@ -162,7 +170,7 @@ fn group_view(
             };
             let on_drop = drop_target(root, path.clone(), k, dragging, on_change);
             let from = p.clone();
-            let controls = item_controls(state, root, p, k, count, on_change);
+            let controls = item_controls(prefs, root, p, k, count, on_change);
             view! {
                 <li
                     class="builder-item"
@@ -175,7 +183,7 @@ fn group_view(
                         class="builder-drag"
                         data-testid="builder-drag"
                         draggable="true"
-                        title=state.tr(Msg::BuilderDrag)
+                        title=prefs.tr(Msg::BuilderDrag)
                         on:dragstart=move |ev: leptos::ev::DragEvent| {
                             ev.stop_propagation();
                             dragging.set_value(Some(from.clone()));
@@ -201,9 +209,9 @@ fn group_view(
     view! {
         <div class="builder-group" class:builder-root=is_root data-testid="builder-group" data-op=if g.op == Op::And { "and" } else { "or" } data-negated=g.negated.to_string()>
             <div class="builder-group-head">
-                {g.negated.then(|| view! { <span class="builder-not">{state.tr(Msg::BuilderNot)}</span> })}
-                <button class="btn btn-small" data-testid="builder-op-toggle" title=state.tr(Msg::BuilderToggleOp) on:click=move |_| edit(&r1, Edit::ToggleOp(p1.clone()), on_change)>
-                    {state.tr(op_label)}
+                {g.negated.then(|| view! { <span class="builder-not">{prefs.tr(Msg::BuilderNot)}</span> })}
+                <button class="btn btn-small" data-testid="builder-op-toggle" title=prefs.tr(Msg::BuilderToggleOp) on:click=move |_| edit(&r1, Edit::ToggleOp(p1.clone()), on_change)>
+                    {prefs.tr(op_label)}
                 </button>
             </div>
             <ul class="builder-items">
@@ -215,21 +223,21 @@ fn group_view(
                     on:dragleave=move |ev| mark_target(&ev, false)
                     on:drop=end_drop
                 >
-                    {state.tr(Msg::BuilderDropHere)}
+                    {prefs.tr(Msg::BuilderDropHere)}
                 </li>
             </ul>
             <div class="builder-group-foot">
                 <button class="btn btn-small" data-testid="builder-add-condition" on:click=move |_| edit(&r2, Edit::AddCondition(p2.clone(), new_condition(Field::City)), on_change)>
-                    {state.tr(Msg::BuilderAddCondition)}
+                    {prefs.tr(Msg::BuilderAddCondition)}
                 </button>
                 <button class="btn btn-small" data-testid="builder-add-group" on:click=move |_| edit(&r3, Edit::AddGroup(p3.clone(), new_condition(Field::City)), on_change)>
-                    {state.tr(Msg::BuilderAddGroup)}
+                    {prefs.tr(Msg::BuilderAddGroup)}
                 </button>
                 {(!p4.is_empty()).then(|| {
                     let p = p4.clone();
                     view! {
                         <button class="btn btn-small" data-testid="builder-not" on:click=move |_| edit(&r4, Edit::ToggleNot(p.clone()), on_change)>
-                            {state.tr(Msg::BuilderNot)}
+                            {prefs.tr(Msg::BuilderNot)}
                         </button>
                     }
                 })}
@@ -240,7 +248,7 @@ fn group_view(
 }
 
 fn item_controls(
-    state: AppState,
+    prefs: Prefs,
     root: &Group,
     path: Vec<usize>,
     k: usize,
@@ -254,7 +262,7 @@ fn item_controls(
                        e: Edit| {
         let root = root.clone();
         view! {
-            <button class="btn btn-ghost btn-small" data-testid=testid title=state.tr(title) aria-label=state.tr(title) disabled=disabled on:click=move |_| edit(&root, e.clone(), on_change)>
+            <button class="btn btn-ghost btn-small" data-testid=testid title=prefs.tr(title) aria-label=prefs.tr(title) disabled=disabled on:click=move |_| edit(&root, e.clone(), on_change)>
                 {label}
             </button>
         }
@@ -325,7 +333,8 @@ fn list_of(text: &str) -> Vec<String> {
 }
 
 fn condition_view(
-    state: AppState,
+    store: Store,
+    prefs: Prefs,
     root: &Group,
     c: Condition,
     path: Vec<usize>,
@@ -350,14 +359,14 @@ fn condition_view(
         view! {
             <select
                 data-testid="builder-field"
-                aria-label=state.tr(Msg::BuilderField)
+                aria-label=prefs.tr(Msg::BuilderField)
                 prop:value=current
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     let field = match name.as_str() {
                         "events" => Field::Events { kind: "visit".into(), within: Some(Span::Days(30)) },
                         "in_segment" => Field::InSegment {
-                            name: state.segments.with_untracked(|l| l.first().map(|s| s.name.clone()).unwrap_or_default()),
+                            name: store.segments.with_untracked(|l| l.first().map(|s| s.name.clone()).unwrap_or_default()),
                         },
                         _ => Field::plain(&name).unwrap_or(Field::City),
                     };
@@ -383,24 +392,24 @@ fn condition_view(
             let (c1, c2, r1, r2) = (c.clone(), c.clone(), replace.clone(), replace.clone());
             let (n, unit) = within.map_or((0, "d"), span_parts);
             Some(view! {
-                <input type="text" class="builder-short" data-testid="builder-event-kind" aria-label=state.tr(Msg::BuilderEventType) prop:value=kind.clone()
+                <input type="text" class="builder-short" data-testid="builder-event-kind" aria-label=prefs.tr(Msg::BuilderEventType) prop:value=kind.clone()
                     on:change=move |ev| r1(Condition { field: Field::Events { kind: event_target_value(&ev), within }, operator: c1.operator.clone() }) />
-                <input type="number" min="0" class="builder-short" data-testid="builder-event-days" aria-label=state.tr(Msg::BuilderWithinDays) prop:value=if within.is_some() { n.to_string() } else { String::new() }
+                <input type="number" min="0" class="builder-short" data-testid="builder-event-days" aria-label=prefs.tr(Msg::BuilderWithinDays) prop:value=if within.is_some() { n.to_string() } else { String::new() }
                     on:change=move |ev| {
                         let within = event_target_value(&ev).trim().parse::<u32>().ok().filter(|n| *n > 0).map(|n| make_span(n, unit));
                         r2(Condition { field: Field::Events { kind: kind.clone(), within }, operator: c2.operator.clone() });
                     } />
-                <span class="muted small">{state.tr(Msg::BuilderDays)}</span>
+                <span class="muted small">{prefs.tr(Msg::BuilderDays)}</span>
             }.into_any())
         }
         Field::InSegment { name } => {
             let (c1, r1, current) = (c.clone(), replace.clone(), name.clone());
             Some(view! {
-                <select data-testid="builder-segment" aria-label=state.tr(Msg::SavedSegments) prop:value=current.clone()
+                <select data-testid="builder-segment" aria-label=prefs.tr(Msg::SavedSegments) prop:value=current.clone()
                     on:change=move |ev| r1(Condition { field: Field::InSegment { name: event_target_value(&ev) }, operator: c1.operator.clone() })>
                     // A name no saved segment has any more stays visible (the count shows the error).
-                    {state.segments.with_untracked(|l| !l.iter().any(|s| s.name == current)).then(|| view! { <option value=current.clone()>{current.clone()}</option> })}
-                    {state.segments.with_untracked(|l| l.iter().map(|s| view! { <option value=s.name.clone()>{s.name.clone()}</option> }).collect_view())}
+                    {store.segments.with_untracked(|l| !l.iter().any(|s| s.name == current)).then(|| view! { <option value=current.clone()>{current.clone()}</option> })}
+                    {store.segments.with_untracked(|l| l.iter().map(|s| view! { <option value=s.name.clone()>{s.name.clone()}</option> }).collect_view())}
                 </select>
             }.into_any())
         }
@@ -409,7 +418,7 @@ fn condition_view(
     let op_select = {
         let (c, replace) = (c.clone(), replace.clone());
         view! {
-            <select data-testid="builder-operator" aria-label=state.tr(Msg::BuilderOperator) prop:value=operator_name(&c.operator)
+            <select data-testid="builder-operator" aria-label=prefs.tr(Msg::BuilderOperator) prop:value=operator_name(&c.operator)
                 on:change=move |ev| {
                     let op = make_operator(&event_target_value(&ev), ty, Some(&c.operator));
                     replace(Condition { field: c.field.clone(), operator: op });
@@ -431,7 +440,7 @@ fn condition_view(
     };
     let value_input = move |current: String, set: Box<dyn Fn(String) + Send + Sync>| {
         view! {
-            <input type=input_type class="builder-value" data-testid="builder-value" list=list_id aria-label=state.tr(Msg::BuilderValue) prop:value=current
+            <input type=input_type class="builder-value" data-testid="builder-value" list=list_id aria-label=prefs.tr(Msg::BuilderValue) prop:value=current
                 on:change=move |ev| set(event_target_value(&ev)) />
         }
     };
@@ -522,7 +531,7 @@ fn condition_view(
             Operator::Before(d) | Operator::After(d) => {
                 let (op, r) = (c.operator.clone(), replace.clone());
                 Some(view! {
-                    <input type="date" class="builder-value" data-testid="builder-value" aria-label=state.tr(Msg::BuilderValue) prop:value=d.format("%Y-%m-%d").to_string()
+                    <input type="date" class="builder-value" data-testid="builder-value" aria-label=prefs.tr(Msg::BuilderValue) prop:value=d.format("%Y-%m-%d").to_string()
                         on:change=move |ev| { if let Ok(d) = chrono::NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
                             r(with(if matches!(op, Operator::Before(_)) { Operator::Before(d) } else { Operator::After(d) }));
                         } } />
@@ -546,14 +555,14 @@ fn condition_view(
                     }
                 };
                 Some(view! {
-                    <input type="number" min="1" class="builder-short" data-testid="builder-value" aria-label=state.tr(Msg::BuilderValue) prop:value=n.to_string()
+                    <input type="number" min="1" class="builder-short" data-testid="builder-value" aria-label=prefs.tr(Msg::BuilderValue) prop:value=n.to_string()
                         on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() { r1(w1(make(&op, make_span(n, unit)))) } } />
-                    <select data-testid="builder-span-unit" aria-label=state.tr(Msg::BuilderUnit) prop:value=unit
+                    <select data-testid="builder-span-unit" aria-label=prefs.tr(Msg::BuilderUnit) prop:value=unit
                         on:change=move |ev| r2(w2(make(&op2, make_span(n, &event_target_value(&ev)))))>
-                        <option value="d">{state.tr(Msg::UnitDays)}</option>
-                        <option value="w">{state.tr(Msg::UnitWeeks)}</option>
-                        <option value="m">{state.tr(Msg::UnitMonths)}</option>
-                        <option value="y">{state.tr(Msg::UnitYears)}</option>
+                        <option value="d">{prefs.tr(Msg::UnitDays)}</option>
+                        <option value="w">{prefs.tr(Msg::UnitWeeks)}</option>
+                        <option value="m">{prefs.tr(Msg::UnitMonths)}</option>
+                        <option value="y">{prefs.tr(Msg::UnitYears)}</option>
                     </select>
                 }.into_any())
             }

@@ -6,13 +6,16 @@
 
 use super::customers::activity::KindSelect;
 use super::customers::bulk::run_bulk;
-use super::export::{FileKind, export_customers};
+use super::export::{Exporter, FileKind};
 use super::segment_builder::SegmentBuilder;
 use crate::components::{EmptyState, NameInput};
+use crate::derived::{Derived, use_derived};
 use crate::i18n::Msg;
 use crate::platform::{self, group, money};
+use crate::prefs::{Prefs, use_prefs};
 use crate::route::{Route, View};
-use crate::state::{AppState, ToastKind, use_app};
+use crate::store::{Store, use_store};
+use crate::ui::{ToastKind, Ui, use_ui};
 use kezhi_core::ActivityKind;
 use kezhi_core::bulk::BulkAction;
 use kezhi_core::segment::complete::{Completion, Vocabulary, complete};
@@ -38,19 +41,19 @@ enum Selection {
 /// The customers a saved segment holds now: a static one its snapshot (those still present),
 /// a dynamic one whatever its query matches.
 /// A segment whose query no longer resolves (a segment it names was deleted) holds nobody.
-pub fn rows_of(state: AppState, segment: &SavedSegment) -> Vec<usize> {
-    let settings = state.analytics_settings();
-    let analytics = state.metrics.get();
-    state.data.with(|d| {
-        state.segments.with(|saved| {
+pub fn rows_of(store: Store, derived: Derived, prefs: Prefs, segment: &SavedSegment) -> Vec<usize> {
+    let settings = prefs.analytics_settings();
+    let analytics = derived.metrics.get();
+    store.data.with(|d| {
+        store.segments.with(|saved| {
             membership::members(d, &analytics, &settings, segment, saved).unwrap_or_default()
         })
     })
 }
 
 /// The customer list's `segment` (a saved segment's id) and `sq` (a query) parameters.
-fn restriction_params(state: AppState) -> (Option<String>, Option<String>) {
-    state.route.with(|r| {
+fn restriction_params(ui: Ui) -> (Option<String>, Option<String>) {
+    ui.route.with(|r| {
         (
             r.param("segment").map(str::to_string),
             r.param("sq").map(str::to_string),
@@ -60,14 +63,14 @@ fn restriction_params(state: AppState) -> (Option<String>, Option<String>) {
 
 /// What the customer list's URL restricts it to (a saved segment's name or a query), without
 /// evaluating it.
-pub fn restriction_name(state: AppState) -> Option<String> {
-    if state.route.with(|r| r.param("funnel").is_some()) {
-        return Some(state.tr(Msg::FilterFunnel).to_string());
+pub fn restriction_name(store: Store, prefs: Prefs, ui: Ui) -> Option<String> {
+    if ui.route.with(|r| r.param("funnel").is_some()) {
+        return Some(prefs.tr(Msg::FilterFunnel).to_string());
     }
-    let (segment, query) = restriction_params(state);
+    let (segment, query) = restriction_params(ui);
     match segment {
         Some(id) => Some(
-            state
+            store
                 .segments
                 .with(|list| list.iter().find(|s| s.id == id).map(|s| s.name.clone()))
                 .unwrap_or(id),
@@ -78,34 +81,42 @@ pub fn restriction_name(state: AppState) -> Option<String> {
 
 /// The customers a query (`sq`) or a saved segment (`segment`) in the customer list's URL
 /// selects, with what to call it; `None` when the URL names neither.
-pub fn restriction(state: AppState) -> Option<(String, HashSet<usize>)> {
+pub fn restriction(
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    ui: Ui,
+) -> Option<(String, HashSet<usize>)> {
     // A funnel's drill-down (those who reached or dropped at a step).
-    if state.route.with(|r| r.param("funnel").is_some()) {
-        let (name, rows) = super::funnels::query::drill_rows(state)
-            .unwrap_or_else(|| (state.tr(Msg::FilterFunnel).to_string(), Vec::new()));
+    if ui.route.with(|r| r.param("funnel").is_some()) {
+        let (name, rows) = super::funnels::query::drill_rows(store, derived, prefs, ui)
+            .unwrap_or_else(|| (prefs.tr(Msg::FilterFunnel).to_string(), Vec::new()));
         return Some((name, rows.into_iter().collect()));
     }
-    let (segment, query) = restriction_params(state);
+    let (segment, query) = restriction_params(ui);
     if let Some(id) = segment {
-        let saved = state
+        let saved = store
             .segments
             .with(|list| list.iter().find(|s| s.id == id).cloned());
         // A segment deleted since selects nobody rather than everybody.
         return Some(match saved {
-            Some(s) => (s.name.clone(), rows_of(state, &s).into_iter().collect()),
+            Some(s) => (
+                s.name.clone(),
+                rows_of(store, derived, prefs, &s).into_iter().collect(),
+            ),
             None => (id, HashSet::new()),
         });
     }
     let query = query?;
-    let rows = match select(state, &query) {
+    let rows = match select(store, derived, prefs, &query) {
         Selection::Rows(rows) => rows.into_iter().collect(),
         Selection::Error { .. } => HashSet::new(),
     };
     Some((query, rows))
 }
 
-fn select(state: AppState, query: &str) -> Selection {
-    let zh = state.lang.get().is_zh();
+fn select(store: Store, derived: Derived, prefs: Prefs, query: &str) -> Selection {
+    let zh = prefs.lang.get().is_zh();
     match parse(query) {
         Err(e) => Selection::Error {
             at: e.at,
@@ -113,10 +124,10 @@ fn select(state: AppState, query: &str) -> Selection {
         },
         Ok(tree) => {
             let tree = tree.normalize();
-            let settings = state.analytics_settings();
-            let analytics = state.metrics.get();
-            let selected = state.data.with(|d| {
-                state.segments.with(|saved| {
+            let settings = prefs.analytics_settings();
+            let analytics = derived.metrics.get();
+            let selected = store.data.with(|d| {
+                store.segments.with(|saved| {
                     platform::timed("kezhi:segment", || {
                         membership::select(d, &analytics, &settings, &tree, saved)
                     })
@@ -163,20 +174,23 @@ fn name_position(query: &str, name: &str) -> usize {
 
 #[component]
 pub fn SegmentsPage() -> impl IntoView {
-    let state = use_app();
-    let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let exporter = Exporter::new();
+    let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     // The text as typed (never rewritten by the app), and the query last sent to the URL.
     let text = RwSignal::new(
-        state
-            .route
+        ui.route
             .with_untracked(|r| r.param("q").unwrap_or("").to_string()),
     );
-    let query = Memo::new(move |_| state.route.with(|r| r.param("q").unwrap_or("").to_string()));
+    let query = Memo::new(move |_| ui.route.with(|r| r.param("q").unwrap_or("").to_string()));
     let pending = StoredValue::new(None::<TimeoutHandle>);
     // Autocompletion: what the caret may take next, and the highlighted suggestion.
     let completion = RwSignal::new(None::<Completion>);
     let active = RwSignal::new(0usize);
-    let vocabulary = Memo::new(move |_| state.data.with(Vocabulary::new));
+    let vocabulary = Memo::new(move |_| store.data.with(Vocabulary::new));
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let suggest = move || {
         let Some(el) = textarea.get_untracked() else {
@@ -184,11 +198,11 @@ pub fn SegmentsPage() -> impl IntoView {
         };
         let value = el.value();
         let caret = caret_chars(&value, el.selection_start().ok().flatten());
-        let zh = state.lang.get_untracked().is_zh();
-        let tiers: Vec<String> = state
+        let zh = prefs.lang.get_untracked().is_zh();
+        let tiers: Vec<String> = derived
             .metrics
             .with_untracked(|a| a.tiers.iter().map(|t| t.name(zh).to_string()).collect());
-        let segments: Vec<String> = state
+        let segments: Vec<String> = store
             .segments
             .with_untracked(|l| l.iter().map(|s| s.name.clone()).collect());
         let c = vocabulary
@@ -204,9 +218,9 @@ pub fn SegmentsPage() -> impl IntoView {
         let handle = set_timeout_with_handle(
             move || {
                 // The user may have left the page within the pause: the query is not theirs.
-                let route = state.route.get_untracked();
+                let route = ui.route.get_untracked();
                 if route.view == View::Segments {
-                    state.replace_route(route.with("q", Some(v.clone())));
+                    ui.replace_route(route.with("q", Some(v.clone())));
                 }
             },
             Duration::from_millis(DEBOUNCE_MS),
@@ -271,17 +285,17 @@ pub fn SegmentsPage() -> impl IntoView {
     };
     let use_query = move |q: &str| {
         text.set(q.to_string());
-        let route = state.route.get_untracked().with("q", Some(q.to_string()));
-        state.replace_route(route);
+        let route = ui.route.get_untracked().with("q", Some(q.to_string()));
+        ui.replace_route(route);
     };
-    let selection = Memo::new(move |_| select(state, &query.get()));
+    let selection = Memo::new(move |_| select(store, derived, prefs, &query.get()));
     // The builder shows the text's tree at once (the count follows the debounced URL).
     let tree = Memo::new(move |_| text.with(|t| parse(t).ok().map(|g| g.normalize())));
     let from_builder = Callback::new(move |g: Group| {
         let q = print(&g);
         text.set(q.clone());
-        let route = state.route.get_untracked().with("q", Some(q));
-        state.replace_route(route);
+        let route = ui.route.get_untracked().with("q", Some(q));
+        ui.replace_route(route);
     });
     let rows = move || match selection.get() {
         Selection::Rows(r) => r,
@@ -294,7 +308,7 @@ pub fn SegmentsPage() -> impl IntoView {
             Selection::Error { .. } => 0,
         })
     };
-    let total = move || state.data.with(|d| d.customers.len());
+    let total = move || store.data.with(|d| d.customers.len());
     let share = move || count() as f64 / total().max(1) as f64;
 
     let name = RwSignal::new(String::new());
@@ -305,24 +319,24 @@ pub fn SegmentsPage() -> impl IntoView {
         // The text as it stands (the count may still be catching up with the last keystroke):
         // evaluated once, for the check and for a snapshot.
         let q = text.get_untracked();
-        let Selection::Rows(matched) = select(state, &q) else {
-            state.toast(ToastKind::Error, state.tr(Msg::SegmentFixFirst));
+        let Selection::Rows(matched) = select(store, derived, prefs, &q) else {
+            ui.toast(ToastKind::Error, prefs.tr(Msg::SegmentFixFirst));
             return;
         };
         let n = name.get_untracked().trim().to_string();
         if n.is_empty() {
-            state.toast(ToastKind::Error, state.tr(Msg::SegmentNameNeeded));
+            ui.toast(ToastKind::Error, prefs.tr(Msg::SegmentNameNeeded));
             return;
         }
         // A query may not lead back to the name it is saved under.
-        if let Err(e) = refers_to_itself(state, &q, &n) {
-            state.toast(ToastKind::Error, e);
+        if let Err(e) = refers_to_itself(store, derived, prefs, &q, &n) {
+            ui.toast(ToastKind::Error, e);
             return;
         }
         let now = platform::now();
         let snap = snapshot.get_untracked().then(|| Snapshot {
             taken_at: now,
-            customers: state.data.with_untracked(|d| {
+            customers: store.data.with_untracked(|d| {
                 matched
                     .iter()
                     .filter_map(|&i| d.customers.get(i).map(|c| c.id))
@@ -336,16 +350,16 @@ pub fn SegmentsPage() -> impl IntoView {
             snapshot: snap,
             updated_at: now,
         };
-        state.set_segments(|list| list.push(segment));
+        store.set_segments(|list| list.push(segment));
         name.set(String::new());
-        state.toast(ToastKind::Info, state.tr(Msg::SegmentSaved));
+        ui.toast(ToastKind::Info, prefs.tr(Msg::SegmentSaved));
     };
     let open_list = move |_| {
-        state.navigate(Route::new(View::Customers).with("sq", Some(query.get_untracked())));
+        ui.navigate(Route::new(View::Customers).with("sq", Some(query.get_untracked())));
     };
 
     let templates = move || {
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         TEMPLATES
             .iter()
             .map(|(code, name_zh, name_en, q)| {
@@ -366,9 +380,9 @@ pub fn SegmentsPage() -> impl IntoView {
     };
     let preview = move || {
         let shown: Vec<usize> = rows().into_iter().take(PREVIEW).collect();
-        let analytics = state.metrics.get();
-        let zh = state.lang.get().is_zh();
-        state.data.with(|d| {
+        let analytics = derived.metrics.get();
+        let zh = prefs.lang.get().is_zh();
+        store.data.with(|d| {
             shown
                 .iter()
                 .filter_map(|&i| {
@@ -397,13 +411,13 @@ pub fn SegmentsPage() -> impl IntoView {
         <section class="page">
             <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
                 <header class="page-head">
-                    <h1>{move || state.tr(Msg::NavSegments)}</h1>
+                    <h1>{move || prefs.tr(Msg::NavSegments)}</h1>
                 </header>
                 <div class="segments-layout">
                     <div class="segments-main">
                         <div class="card">
                             <label class="field">
-                                <span class="field-label">{move || state.tr(Msg::SegmentQuery)}</span>
+                                <span class="field-label">{move || prefs.tr(Msg::SegmentQuery)}</span>
                                 <textarea
                                     class="segment-query"
                                     data-testid="segment-query"
@@ -439,11 +453,11 @@ pub fn SegmentsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             })}
-                            <p class="muted small">{move || state.tr(Msg::SegmentQueryHint)}</p>
+                            <p class="muted small">{move || prefs.tr(Msg::SegmentQueryHint)}</p>
                             {move || match selection.get() {
                                 Selection::Error { at, message } => view! {
                                     <p class="form-error" data-testid="segment-error" data-at=at.to_string() role="alert">
-                                        {format!("{} {}: {message}", state.tr(Msg::SegmentErrorAt), at + 1)}
+                                        {format!("{} {}: {message}", prefs.tr(Msg::SegmentErrorAt), at + 1)}
                                     </p>
                                 }
                                 .into_any(),
@@ -452,27 +466,27 @@ pub fn SegmentsPage() -> impl IntoView {
                             <div class="segment-figures">
                                 <span data-testid="segment-count" data-count=move || count().to_string()>
                                     <strong>{move || group(count() as u64)}</strong>
-                                    " " {move || state.tr(Msg::CustomersUnit)}
+                                    " " {move || prefs.tr(Msg::CustomersUnit)}
                                 </span>
                                 <span data-testid="segment-share" data-rate=move || format!("{:.6}", share())>
                                     {move || format!("{:.2}%", share() * 100.0)}
                                 </span>
                                 <button class="btn" data-testid="segment-open-list" on:click=open_list>
-                                    {move || state.tr(Msg::OpenAsList)}
+                                    {move || prefs.tr(Msg::OpenAsList)}
                                 </button>
                                 <button
                                     class="btn"
                                     data-testid="segment-export"
-                                    on:click=move |_| export_customers(state, &rows(), "segment", mask.get_untracked(), FileKind::Csv)
+                                    on:click=move |_| exporter.customers(&rows(), "segment", mask.get_untracked(), FileKind::Csv)
                                 >
-                                    {move || state.tr(Msg::ExportCsv)}
+                                    {move || prefs.tr(Msg::ExportCsv)}
                                 </button>
                                 <button
                                     class="btn"
                                     data-testid="segment-export-xlsx"
-                                    on:click=move |_| export_customers(state, &rows(), "segment", mask.get_untracked(), FileKind::Xlsx)
+                                    on:click=move |_| exporter.customers(&rows(), "segment", mask.get_untracked(), FileKind::Xlsx)
                                 >
-                                    {move || state.tr(Msg::ExportXlsx)}
+                                    {move || prefs.tr(Msg::ExportXlsx)}
                                 </button>
                                 <label class="check">
                                     <input
@@ -481,7 +495,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                         prop:checked=move || mask.get()
                                         on:change=move |ev| mask.set(event_target_checked(&ev))
                                     />
-                                    {move || state.tr(Msg::MaskExport)}
+                                    {move || prefs.tr(Msg::MaskExport)}
                                 </label>
                             </div>
                             <div class="segment-save">
@@ -493,28 +507,28 @@ pub fn SegmentsPage() -> impl IntoView {
                                         prop:checked=move || snapshot.get()
                                         on:change=move |ev| snapshot.set(event_target_checked(&ev))
                                     />
-                                    {move || state.tr(Msg::SegmentStatic)}
+                                    {move || prefs.tr(Msg::SegmentStatic)}
                                 </label>
                                 <button class="btn btn-primary" data-testid="segment-save" on:click=save>
-                                    {move || state.tr(Msg::Save)}
+                                    {move || prefs.tr(Msg::Save)}
                                 </button>
                             </div>
                         </div>
                         <SegmentActions rows=Signal::derive(rows)/>
                         <div class="card">
-                            <h2>{move || state.tr(Msg::BuilderTitle)}</h2>
+                            <h2>{move || prefs.tr(Msg::BuilderTitle)}</h2>
                             <SegmentBuilder tree=tree on_change=from_builder/>
                         </div>
                         <div class="card">
-                            <h2>{move || state.tr(Msg::SegmentPreview)}</h2>
+                            <h2>{move || prefs.tr(Msg::SegmentPreview)}</h2>
                             <table class="mini">
                                 <thead>
                                     <tr>
-                                        <th>{move || state.tr(Msg::Name)}</th>
-                                        <th>{move || state.tr(Msg::City)}</th>
-                                        <th>{move || state.tr(Msg::Lifecycle)}</th>
-                                        <th class="num">{move || state.tr(Msg::Orders)}</th>
-                                        <th class="num">{move || state.tr(Msg::TotalSpent)}</th>
+                                        <th>{move || prefs.tr(Msg::Name)}</th>
+                                        <th>{move || prefs.tr(Msg::City)}</th>
+                                        <th>{move || prefs.tr(Msg::Lifecycle)}</th>
+                                        <th class="num">{move || prefs.tr(Msg::Orders)}</th>
+                                        <th class="num">{move || prefs.tr(Msg::TotalSpent)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>{preview}</tbody>
@@ -523,7 +537,7 @@ pub fn SegmentsPage() -> impl IntoView {
                     </div>
                     <aside class="segments-side">
                         <div class="card">
-                            <h2>{move || state.tr(Msg::SegmentTemplates)}</h2>
+                            <h2>{move || prefs.tr(Msg::SegmentTemplates)}</h2>
                             <div class="chips">{templates}</div>
                         </div>
                         <SavedSegments use_query mask/>
@@ -536,7 +550,13 @@ pub fn SegmentsPage() -> impl IntoView {
 }
 
 /// Whether saving `query` under `name` would make segments name each other in a circle.
-fn refers_to_itself(state: AppState, query: &str, name: &str) -> Result<(), String> {
+fn refers_to_itself(
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    query: &str,
+    name: &str,
+) -> Result<(), String> {
     let Ok(tree) = parse(query) else {
         return Ok(());
     };
@@ -544,11 +564,11 @@ fn refers_to_itself(state: AppState, query: &str, name: &str) -> Result<(), Stri
     if membership::references(&tree).is_empty() {
         return Ok(());
     }
-    let settings = state.analytics_settings();
-    let analytics = state.metrics.get_untracked();
-    let zh = state.lang.get_untracked().is_zh();
-    state.data.with_untracked(|d| {
-        state.segments.with_untracked(|saved| {
+    let settings = prefs.analytics_settings();
+    let analytics = derived.metrics.get_untracked();
+    let zh = prefs.lang.get_untracked().is_zh();
+    store.data.with_untracked(|d| {
+        store.segments.with_untracked(|saved| {
             membership::resolve(d, &analytics, &settings, &tree, saved, Some(name))
                 .map(|_| ())
                 .map_err(|e| e.message(zh))
@@ -557,9 +577,9 @@ fn refers_to_itself(state: AppState, query: &str, name: &str) -> Result<(), Stri
 }
 
 /// Renames a saved segment; the queries of other segments that name it follow.
-fn rename(state: AppState, id: &str, new_name: String) {
+fn rename(store: Store, id: &str, new_name: String) {
     let now = platform::now();
-    state.set_segments(|list| {
+    store.set_segments(|list| {
         let Some(old) = list.iter().find(|x| x.id == id).map(|x| x.name.clone()) else {
             return;
         };
@@ -577,18 +597,18 @@ fn rename(state: AppState, id: &str, new_name: String) {
 
 /// Deletes a saved segment, asking first when other segments name it (they would then match
 /// nobody until edited).
-fn delete(state: AppState, id: String) {
-    let used = state.segments.with_untracked(|list| {
+fn delete(store: Store, ui: Ui, id: String) {
+    let used = store.segments.with_untracked(|list| {
         list.iter()
             .find(|x| x.id == id)
             .is_some_and(|x| !membership::referenced_by(list, &x.name).is_empty())
     });
     let remove = move || {
         let id = id.clone();
-        state.set_segments(|list| list.retain(|x| x.id != id));
+        store.set_segments(|list| list.retain(|x| x.id != id));
     };
     if used {
-        state.ask(Msg::SegmentDeleteReferenced, remove);
+        ui.ask(Msg::SegmentDeleteReferenced, remove);
     } else {
         remove();
     }
@@ -599,31 +619,35 @@ fn SavedSegments(
     use_query: impl Fn(&str) + Copy + Send + Sync + 'static,
     mask: RwSignal<bool>,
 ) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let exporter = Exporter::new();
     // The saved segment whose name is being edited.
     let renaming = RwSignal::new(None::<String>);
     let items = move || {
-        state
+        store
             .segments
             .get()
             .into_iter()
             .map(|s| {
-                let rows = rows_of(state, &s);
+                let rows = rows_of(store, derived, prefs, &s);
                 let n = rows.len();
                 let id = s.id.clone();
                 let (id_del, id_dup) = (id.clone(), id.clone());
                 let kind = match &s.snapshot {
                     Some(snap) => format!(
                         "{} · {}",
-                        state.tr(Msg::SegmentStaticShort),
+                        prefs.tr(Msg::SegmentStaticShort),
                         snap.taken_at.format_date(platform::local_offset())
                     ),
-                    None => state.tr(Msg::SegmentDynamicShort).to_string(),
+                    None => prefs.tr(Msg::SegmentDynamicShort).to_string(),
                 };
                 let name = s.name.clone();
                 let id_open = id.clone();
                 let open = move |_| {
-                    state.navigate(Route::new(View::Customers).with("segment", Some(id_open.clone())));
+                    ui.navigate(Route::new(View::Customers).with("segment", Some(id_open.clone())));
                 };
                 let q_load = s.query.clone();
                 view! {
@@ -644,13 +668,13 @@ fn SavedSegments(
                                         <input
                                             type="text"
                                             data-testid="segment-rename-input"
-                                            aria-label=move || state.tr(Msg::SegmentName)
+                                            aria-label=move || prefs.tr(Msg::SegmentName)
                                             prop:value=old_name.clone()
                                             on:change=move |ev| {
                                                 let v = event_target_value(&ev).trim().to_string();
                                                 let id = id.clone();
                                                 if !v.is_empty() {
-                                                    rename(state, &id, v);
+                                                    rename(store, &id, v);
                                                 }
                                                 renaming.set(None);
                                             }
@@ -672,7 +696,7 @@ fn SavedSegments(
                         <strong class="num">{group(n as u64)}</strong>
                         <span class="segment-actions">
                             <button class="btn btn-ghost" data-testid="segment-item-open" on:click=open>
-                                {move || state.tr(Msg::OpenAsList)}
+                                {move || prefs.tr(Msg::OpenAsList)}
                             </button>
                             {
                                 let (rows2, name2) = (rows.clone(), name.clone());
@@ -680,14 +704,14 @@ fn SavedSegments(
                                     <button
                                         class="btn btn-ghost"
                                         data-testid="segment-item-export"
-                                        on:click=move |_| export_customers(state, &rows, &format!("segment-{name}"), mask.get_untracked(), FileKind::Csv)
+                                        on:click=move |_| exporter.customers(&rows, &format!("segment-{name}"), mask.get_untracked(), FileKind::Csv)
                                     >
                                         "CSV"
                                     </button>
                                     <button
                                         class="btn btn-ghost"
                                         data-testid="segment-item-export-xlsx"
-                                        on:click=move |_| export_customers(state, &rows2, &format!("segment-{name2}"), mask.get_untracked(), FileKind::Xlsx)
+                                        on:click=move |_| exporter.customers(&rows2, &format!("segment-{name2}"), mask.get_untracked(), FileKind::Xlsx)
                                     >
                                         "Excel"
                                     </button>
@@ -697,7 +721,7 @@ fn SavedSegments(
                                 let id = id.clone();
                                 view! {
                                     <button class="btn btn-ghost" data-testid="segment-rename" on:click=move |_| renaming.set(Some(id.clone()))>
-                                        {move || state.tr(Msg::Rename)}
+                                        {move || prefs.tr(Msg::Rename)}
                                     </button>
                                 }
                             }
@@ -706,7 +730,7 @@ fn SavedSegments(
                                 data-testid="segment-duplicate"
                                 on:click=move |_| {
                                     let id = id_dup.clone();
-                                    state.set_segments(|list| {
+                                    store.set_segments(|list| {
                                         if let Some(copy) = list.iter().find(|x| x.id == id).cloned() {
                                             list.push(SavedSegment {
                                                 id: platform::random_hex::<6>(),
@@ -717,14 +741,14 @@ fn SavedSegments(
                                     });
                                 }
                             >
-                                {move || state.tr(Msg::Duplicate)}
+                                {move || prefs.tr(Msg::Duplicate)}
                             </button>
                             <button
                                 class="btn btn-ghost"
                                 data-testid="segment-delete"
-                                on:click=move |_| delete(state, id_del.clone())
+                                on:click=move |_| delete(store, ui, id_del.clone())
                             >
-                                {move || state.tr(Msg::Delete)}
+                                {move || prefs.tr(Msg::Delete)}
                             </button>
                         </span>
                     </li>
@@ -734,10 +758,10 @@ fn SavedSegments(
     };
     view! {
         <div class="card">
-            <h2>{move || state.tr(Msg::SavedSegments)}</h2>
+            <h2>{move || prefs.tr(Msg::SavedSegments)}</h2>
             <Show
-                when=move || state.segments.with(|s| !s.is_empty())
-                fallback=move || view! { <p class="muted">{move || state.tr(Msg::NoSavedSegments)}</p> }
+                when=move || store.segments.with(|s| !s.is_empty())
+                fallback=move || view! { <p class="muted">{move || prefs.tr(Msg::NoSavedSegments)}</p> }
             >
                 <ul class="segment-list">{items}</ul>
             </Show>
@@ -749,14 +773,16 @@ fn SavedSegments(
 /// step, like the customer list's bulk actions).
 #[component]
 fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let tag = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let kind = RwSignal::new(ActivityKind::Care);
     let note = RwSignal::new(String::new());
     let ids = move || -> HashSet<Uuid> {
         let rows = rows.get_untracked();
-        state.data.with_untracked(|d| {
+        store.data.with_untracked(|d| {
             rows.iter()
                 .filter_map(|&i| d.customers.get(i).map(|c| c.id))
                 .collect()
@@ -765,12 +791,14 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
     let add_tag = move |_| {
         let t = tag.get_untracked().trim().to_string();
         if !t.is_empty() {
-            run_bulk(state, &ids(), BulkAction::AddTag(t));
+            run_bulk(store, prefs, ui, &ids(), BulkAction::AddTag(t));
         }
     };
     let assign = move |_| {
         run_bulk(
-            state,
+            store,
+            prefs,
+            ui,
             &ids(),
             BulkAction::assign_owner(&owner.get_untracked()),
         );
@@ -778,11 +806,13 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
     let follow_up = move |_| {
         let text = note.get_untracked().trim().to_string();
         if text.is_empty() {
-            state.toast(ToastKind::Error, state.tr(Msg::ErrActivityText));
+            ui.toast(ToastKind::Error, prefs.tr(Msg::ErrActivityText));
             return;
         }
         run_bulk(
-            state,
+            store,
+            prefs,
+            ui,
             &ids(),
             BulkAction::FollowUp {
                 kind: kind.get_untracked(),
@@ -795,21 +825,21 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
     view! {
         <div class="card" data-testid="segment-actions">
             <h2>
-                {move || state.tr(Msg::SegmentActOn)} " "
+                {move || prefs.tr(Msg::SegmentActOn)} " "
                 <span class="muted">{move || group(rows.with(|r| r.len()) as u64)}</span>
             </h2>
             <div class="segment-act">
-                <input type="text" data-testid="segment-tag" placeholder=move || state.tr(Msg::TagPlaceholder) aria-label=move || state.tr(Msg::TagPlaceholder) prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
-                <button class="btn" data-testid="segment-add-tag" on:click=add_tag>{move || state.tr(Msg::AddTag)}</button>
+                <input type="text" data-testid="segment-tag" placeholder=move || prefs.tr(Msg::TagPlaceholder) aria-label=move || prefs.tr(Msg::TagPlaceholder) prop:value=move || tag.get() on:input=move |ev| tag.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="segment-add-tag" on:click=add_tag>{move || prefs.tr(Msg::AddTag)}</button>
             </div>
             <div class="segment-act">
-                <input type="text" data-testid="segment-owner" placeholder=move || state.tr(Msg::OwnerPlaceholder) aria-label=move || state.tr(Msg::OwnerPlaceholder) prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
-                <button class="btn" data-testid="segment-assign-owner" on:click=assign>{move || state.tr(Msg::AssignOwner)}</button>
+                <input type="text" data-testid="segment-owner" placeholder=move || prefs.tr(Msg::OwnerPlaceholder) aria-label=move || prefs.tr(Msg::OwnerPlaceholder) prop:value=move || owner.get() on:input=move |ev| owner.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="segment-assign-owner" on:click=assign>{move || prefs.tr(Msg::AssignOwner)}</button>
             </div>
             <div class="segment-act">
                 <KindSelect kind testid="segment-follow-up-kind"/>
-                <input type="text" data-testid="segment-follow-up-text" placeholder=move || state.tr(Msg::SegmentFollowUpHint) aria-label=move || state.tr(Msg::ActivityText) prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
-                <button class="btn" data-testid="segment-follow-up" on:click=follow_up>{move || state.tr(Msg::SegmentFollowUp)}</button>
+                <input type="text" data-testid="segment-follow-up-text" placeholder=move || prefs.tr(Msg::SegmentFollowUpHint) aria-label=move || prefs.tr(Msg::ActivityText) prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="segment-follow-up" on:click=follow_up>{move || prefs.tr(Msg::SegmentFollowUp)}</button>
             </div>
         </div>
     }
@@ -818,14 +848,16 @@ fn SegmentActions(rows: Signal<Vec<usize>>) -> impl IntoView {
 /// How two saved segments overlap: only in A, in both, only in B.
 #[component]
 fn Overlap() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
     let a = RwSignal::new(String::new());
     let b = RwSignal::new(String::new());
     let rows = move |id: String| {
-        state
+        store
             .segments
             .with(|list| list.iter().find(|s| s.id == id).cloned())
-            .map(|s| rows_of(state, &s))
+            .map(|s| rows_of(store, derived, prefs, &s))
     };
     let result = Memo::new(move |_| match (rows(a.get()), rows(b.get())) {
         (Some(x), Some(y)) => Some(overlap(&x, &y)),
@@ -835,7 +867,7 @@ fn Overlap() -> impl IntoView {
         view! {
             <select data-testid=testid prop:value=move || which.get() on:change=move |ev| which.set(event_target_value(&ev))>
                 <option value="">"—"</option>
-                {move || state.segments.with(|list| {
+                {move || store.segments.with(|list| {
                     list.iter()
                         .map(|s| view! { <option value=s.id.clone()>{s.name.clone()}</option> })
                         .collect_view()
@@ -848,15 +880,15 @@ fn Overlap() -> impl IntoView {
                        pick: fn((usize, usize, usize)) -> usize| {
         view! {
             <div class="overlap-figure" data-testid=testid data-count=move || result.get().map(pick).unwrap_or(0).to_string()>
-                <span class="muted small">{move || state.tr(label)}</span>
+                <span class="muted small">{move || prefs.tr(label)}</span>
                 <strong>{move || result.get().map(|r| group(pick(r) as u64)).unwrap_or_else(|| "—".into())}</strong>
             </div>
         }
     };
     view! {
-        <Show when=move || state.segments.with(|s| s.len() >= 2)>
+        <Show when=move || store.segments.with(|s| s.len() >= 2)>
             <div class="card" data-testid="segment-overlap">
-                <h2>{move || state.tr(Msg::SegmentOverlap)}</h2>
+                <h2>{move || prefs.tr(Msg::SegmentOverlap)}</h2>
                 <div class="segment-act">{select(a, "segment-overlap-a")} "×" {select(b, "segment-overlap-b")}</div>
                 <div class="overlap">
                     {figure(Msg::OverlapAOnly, "overlap-a-only", |r| r.0)}

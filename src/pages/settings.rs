@@ -1,7 +1,8 @@
 use crate::i18n::Msg;
 use crate::platform::{self, group};
-use crate::state::use_app;
-use crate::storage::{self, LEGACY_QUOTA};
+use crate::prefs::use_prefs;
+use crate::store::{LEGACY_QUOTA, use_store};
+use crate::ui::use_ui;
 use kezhi_core::demo::DEMO_SIZES;
 use kezhi_core::metrics::{
     self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
@@ -12,9 +13,11 @@ use std::sync::Arc;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     // Bytes of kezhi's stored data, as the store counts them after every write.
-    let bytes = state.stored_bytes;
+    let bytes = store.stored_bytes;
     // What the browser says of the whole origin: (usage, quota).
     let estimate = RwSignal::new(None::<(f64, f64)>);
     Effect::new(move |_| {
@@ -24,10 +27,10 @@ pub fn SettingsPage() -> impl IntoView {
         });
     });
     Effect::new(move |_| {
-        if state.persisted.get_untracked().is_none() {
+        if store.persisted.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
                 if let Some(true) = kezhi_storage_web::persisted().await {
-                    state.persisted.set(Some(true));
+                    store.persisted.set(Some(true));
                 }
             });
         }
@@ -35,7 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
     // The share of the space available to kezhi: localStorage's 5 MB on the fallback, the
     // browser's quota for the site otherwise.
     let capacity = move || {
-        if storage::on_records() {
+        if store.on_records() {
             estimate.get().map(|(_, quota)| quota)
         } else {
             Some(LEGACY_QUOTA as f64)
@@ -46,16 +49,16 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page settings">
             <header class="page-head">
-                <h1>{move || state.tr(Msg::NavSettings)}</h1>
+                <h1>{move || prefs.tr(Msg::NavSettings)}</h1>
             </header>
             <div class="card">
-                <h2>{move || state.tr(Msg::Storage)}</h2>
+                <h2>{move || prefs.tr(Msg::Storage)}</h2>
                 <p class="muted">
                     {move || {
-                        if storage::on_records() {
-                            state.tr(Msg::StorageRecordsHint)
+                        if store.on_records() {
+                            prefs.tr(Msg::StorageRecordsHint)
                         } else {
-                            state.tr(Msg::StorageLegacyHint)
+                            prefs.tr(Msg::StorageLegacyHint)
                         }
                     }}
                 </p>
@@ -79,7 +82,7 @@ pub fn SettingsPage() -> impl IntoView {
                         ></div>
                     </div>
                     <p>
-                        {move || state.tr(Msg::StorageUsed)} " "
+                        {move || prefs.tr(Msg::StorageUsed)} " "
                         <strong>{move || mb(bytes.get() as f64)}</strong>
                         {move || {
                             capacity()
@@ -92,7 +95,7 @@ pub fn SettingsPage() -> impl IntoView {
                             .map(|(usage, quota)| {
                                 view! {
                                     <p class="muted small" data-testid="storage-quota" data-quota=format!("{quota:.0}")>
-                                        {state.tr(Msg::StorageQuotaLine)} ": " {mb(usage)} " / " {mb(quota)}
+                                        {prefs.tr(Msg::StorageQuotaLine)} ": " {mb(usage)} " / " {mb(quota)}
                                     </p>
                                 }
                             })
@@ -100,38 +103,38 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
                 <Show when=move || { share() > 0.8 }>
                     <p class="warn" data-testid="storage-warning" role="alert">
-                        {move || state.tr(Msg::StorageWarn)}
+                        {move || prefs.tr(Msg::StorageWarn)}
                     </p>
                 </Show>
                 <div class="persist">
                     <button
                         class="btn"
                         data-testid="storage-persist"
-                        data-persisted=move || (state.persisted.get() == Some(true)).to_string()
-                        title=move || state.tr(Msg::PersistHint)
-                        on:click=move |_| state.request_persist()
+                        data-persisted=move || (store.persisted.get() == Some(true)).to_string()
+                        title=move || prefs.tr(Msg::PersistHint)
+                        on:click=move |_| store.request_persist()
                     >
-                        {move || state.tr(Msg::PersistKeep)}
+                        {move || prefs.tr(Msg::PersistKeep)}
                     </button>
                     <span class="muted small" data-testid="storage-persist-answer">
-                        {move || match state.persisted.get() {
-                            Some(true) => state.tr(Msg::PersistGranted),
-                            Some(false) => state.tr(Msg::PersistDenied),
-                            None => state.tr(Msg::PersistUnknown),
+                        {move || match store.persisted.get() {
+                            Some(true) => prefs.tr(Msg::PersistGranted),
+                            Some(false) => prefs.tr(Msg::PersistDenied),
+                            None => prefs.tr(Msg::PersistUnknown),
                         }}
                     </span>
                 </div>
             </div>
             <div class="card">
-                <h2>{move || state.tr(Msg::DemoData)}</h2>
-                <p class="muted">{move || state.tr(Msg::DemoSizeHint)}</p>
+                <h2>{move || prefs.tr(Msg::DemoData)}</h2>
+                <p class="muted">{move || prefs.tr(Msg::DemoSizeHint)}</p>
                 <div class="button-row">
                     <button
                         class="btn btn-primary"
                         data-testid="load-demo"
-                        on:click=move |_| state.offer_demo(DEMO_SIZES[0])
+                        on:click=move |_| store.offer_demo(DEMO_SIZES[0])
                     >
-                        {move || state.tr(Msg::LoadDemo)}
+                        {move || prefs.tr(Msg::LoadDemo)}
                         {format!(" · {}", group(DEMO_SIZES[0] as u64))}
                     </button>
                     {DEMO_SIZES[1..]
@@ -141,11 +144,11 @@ pub fn SettingsPage() -> impl IntoView {
                                 <button
                                     class="btn"
                                     data-testid=format!("load-demo-{size}")
-                                    on:click=move |_| state.offer_demo(size)
+                                    on:click=move |_| store.offer_demo(size)
                                 >
                                     {group(size as u64)}
                                     " "
-                                    {move || state.tr(Msg::DemoLarge)}
+                                    {move || prefs.tr(Msg::DemoLarge)}
                                 </button>
                             }
                         })
@@ -156,13 +159,13 @@ pub fn SettingsPage() -> impl IntoView {
             <AnalyticsCard/>
             <TiersCard/>
             <div class="card danger-zone">
-                <h2>{move || state.tr(Msg::ResetData)}</h2>
+                <h2>{move || prefs.tr(Msg::ResetData)}</h2>
                 <button
                     class="btn btn-danger"
                     data-testid="reset-data"
-                    on:click=move |_| state.ask(Msg::ConfirmReset, move || state.reset())
+                    on:click=move |_| ui.ask(Msg::ConfirmReset, move || store.reset())
                 >
-                    {move || state.tr(Msg::ResetData)}
+                    {move || prefs.tr(Msg::ResetData)}
                 </button>
             </div>
         </section>
@@ -172,14 +175,16 @@ pub fn SettingsPage() -> impl IntoView {
 /// Taking a backup of everything, and restoring one after a preview and a confirmation.
 #[component]
 fn BackupCard() -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     // The backup read from the chosen file (or why it cannot be used), until restored.
     let chosen = RwSignal::new(None::<Result<Arc<Backup>, String>>);
     let on_file = move |ev: leptos::ev::Event| {
         let Some(file) = platform::picked_file(&ev) else {
             return;
         };
-        let zh = state.lang.get_untracked().is_zh();
+        let zh = prefs.lang.get_untracked().is_zh();
         leptos::task::spawn_local(async move {
             let read = platform::file_bytes(&file).await.and_then(|bytes| {
                 let text = String::from_utf8(bytes)
@@ -193,8 +198,8 @@ fn BackupCard() -> impl IntoView {
         let Some(Ok(backup)) = chosen.get_untracked() else {
             return;
         };
-        state.ask(Msg::ConfirmRestore, move || {
-            state.restore_backup((*backup).clone());
+        ui.ask(Msg::ConfirmRestore, move || {
+            store.restore_backup((*backup).clone());
             chosen.set(None);
         });
     };
@@ -214,21 +219,21 @@ fn BackupCard() -> impl IntoView {
                         data-activities=c.activities.to_string()
                     >
                         <p>
-                            {move || state.tr(Msg::BackupTaken)} " " <strong>{when.clone()}</strong>
+                            {move || prefs.tr(Msg::BackupTaken)} " " <strong>{when.clone()}</strong>
                         </p>
                         <p>
-                            {group(c.customers as u64)} " " {move || state.tr(Msg::Customers)} " · "
-                            {group(c.orders as u64)} " " {move || state.tr(Msg::Orders)} " · "
-                            {group(c.events as u64)} " " {move || state.tr(Msg::Events)} " · "
-                            {group(c.activities as u64)} " " {move || state.tr(Msg::Activities)} " · "
-                            {b.settings.len()} " " {move || state.tr(Msg::BackupSettingsCount)}
+                            {group(c.customers as u64)} " " {move || prefs.tr(Msg::Customers)} " · "
+                            {group(c.orders as u64)} " " {move || prefs.tr(Msg::Orders)} " · "
+                            {group(c.events as u64)} " " {move || prefs.tr(Msg::Events)} " · "
+                            {group(c.activities as u64)} " " {move || prefs.tr(Msg::Activities)} " · "
+                            {b.settings.len()} " " {move || prefs.tr(Msg::BackupSettingsCount)}
                         </p>
                         <div class="button-row">
                             <button class="btn btn-danger" data-testid="backup-restore" on:click=restore>
-                                {move || state.tr(Msg::BackupRestore)}
+                                {move || prefs.tr(Msg::BackupRestore)}
                             </button>
                             <button class="btn" on:click=move |_| chosen.set(None)>
-                                {move || state.tr(Msg::Close)}
+                                {move || prefs.tr(Msg::Close)}
                             </button>
                         </div>
                     </div>
@@ -239,14 +244,14 @@ fn BackupCard() -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>{move || state.tr(Msg::Backup)}</h2>
-            <p class="muted">{move || state.tr(Msg::BackupHint)}</p>
+            <h2>{move || prefs.tr(Msg::Backup)}</h2>
+            <p class="muted">{move || prefs.tr(Msg::BackupHint)}</p>
             <div class="button-row">
-                <button class="btn" data-testid="backup-download" on:click=move |_| state.download_backup()>
-                    {move || state.tr(Msg::BackupDownload)}
+                <button class="btn" data-testid="backup-download" on:click=move |_| store.download_backup()>
+                    {move || prefs.tr(Msg::BackupDownload)}
                 </button>
                 <label class="btn">
-                    {move || state.tr(Msg::BackupChoose)}
+                    {move || prefs.tr(Msg::BackupChoose)}
                     <input
                         type="file"
                         class="visually-hidden"
@@ -264,8 +269,8 @@ fn BackupCard() -> impl IntoView {
 /// The thresholds of the analytics (docs/analytics.md), applied at once everywhere.
 #[component]
 fn AnalyticsCard() -> impl IntoView {
-    let state = use_app();
-    let a = state.analytics;
+    let prefs = use_prefs();
+    let a = prefs.analytics;
     // A number field that writes a valid value into the settings and ignores anything else.
     let number = move |label: Msg,
                        testid: &'static str,
@@ -275,7 +280,7 @@ fn AnalyticsCard() -> impl IntoView {
                        max: i64| {
         view! {
             <label class="field">
-                <span class="field-label">{move || state.tr(label)}</span>
+                <span class="field-label">{move || prefs.tr(label)}</span>
                 <input
                     type="number"
                     min=min
@@ -286,7 +291,7 @@ fn AnalyticsCard() -> impl IntoView {
                         if let Ok(v) = event_target_value(&ev).trim().parse::<i64>()
                             && (min..=max).contains(&v)
                         {
-                            state.set_analytics(|s| set(s, v));
+                            prefs.set_analytics(|s| set(s, v));
                         }
                     }
                 />
@@ -313,21 +318,21 @@ fn AnalyticsCard() -> impl IntoView {
         };
         view! {
             <label class="field">
-                <span class="field-label">{move || state.tr(label)}</span>
+                <span class="field-label">{move || prefs.tr(label)}</span>
                 <input
                     type="text"
                     inputmode="numeric"
                     data-testid=testid
-                    placeholder=move || state.tr(Msg::CutsPlaceholder)
+                    placeholder=move || prefs.tr(Msg::CutsPlaceholder)
                     prop:value=shown
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         if text.trim().is_empty() {
                             invalid.set(false);
-                            state.set_analytics(|s| set(s, None));
+                            prefs.set_analytics(|s| set(s, None));
                         } else if let Some(c) = metrics::parse_cuts(&text) {
                             invalid.set(false);
-                            state.set_analytics(|s| set(s, Some(c.map(|v| v.saturating_mul(scale)))));
+                            prefs.set_analytics(|s| set(s, Some(c.map(|v| v.saturating_mul(scale)))));
                         } else {
                             invalid.set(true);
                         }
@@ -335,7 +340,7 @@ fn AnalyticsCard() -> impl IntoView {
                 />
                 <Show when=move || invalid.get()>
                     <span class="form-error small" data-testid=format!("{testid}-error")>
-                        {move || state.tr(Msg::CutsInvalid)}
+                        {move || prefs.tr(Msg::CutsInvalid)}
                     </span>
                 </Show>
             </label>
@@ -343,11 +348,11 @@ fn AnalyticsCard() -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>{move || state.tr(Msg::AnalyticsSettingsTitle)}</h2>
-            <p class="muted">{move || state.tr(Msg::AnalyticsSettingsHint)}</p>
+            <h2>{move || prefs.tr(Msg::AnalyticsSettingsTitle)}</h2>
+            <p class="muted">{move || prefs.tr(Msg::AnalyticsSettingsHint)}</p>
             <div class="settings-grid">
                 <label class="field">
-                    <span class="field-label">{move || state.tr(Msg::ReferenceDate)}</span>
+                    <span class="field-label">{move || prefs.tr(Msg::ReferenceDate)}</span>
                     <input
                         type="date"
                         data-testid="analytics-reference"
@@ -355,7 +360,7 @@ fn AnalyticsCard() -> impl IntoView {
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             let date = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
-                            state.set_analytics(|s| s.reference = date);
+                            prefs.set_analytics(|s| s.reference = date);
                         }
                     />
                 </label>
@@ -370,8 +375,8 @@ fn AnalyticsCard() -> impl IntoView {
                 {cuts(Msg::MCuts, "analytics-m-cuts", |s| s.m_cuts, |s, c| s.m_cuts = c, 100)}
             </div>
             <div class="button-row">
-                <button class="btn" data-testid="analytics-defaults" on:click=move |_| state.set_analytics(|s| *s = AnalyticsSettings::default())>
-                    {move || state.tr(Msg::RestoreDefaults)}
+                <button class="btn" data-testid="analytics-defaults" on:click=move |_| prefs.set_analytics(|s| *s = AnalyticsSettings::default())>
+                    {move || prefs.tr(Msg::RestoreDefaults)}
                 </button>
             </div>
         </div>
@@ -385,9 +390,9 @@ type TierEdit = Box<dyn FnOnce(&mut Vec<TierRule>)>;
 /// customers who meet none. Every change applies at once.
 #[component]
 fn TiersCard() -> impl IntoView {
-    let state = use_app();
-    let a = state.analytics;
-    let edit = move |f: TierEdit| state.set_analytics(|s| f(&mut s.tiers));
+    let prefs = use_prefs();
+    let a = prefs.analytics;
+    let edit = move |f: TierEdit| prefs.set_analytics(|s| f(&mut s.tiers));
     let rules = move || {
         let count = a.with(|s| s.tiers.len());
         a.with(|s| s.tiers.clone())
@@ -423,33 +428,33 @@ fn TiersCard() -> impl IntoView {
                         <input
                             type="text"
                             data-testid="tier-name-zh"
-                            aria-label=move || state.tr(Msg::TierNameZh)
-                            placeholder=move || state.tr(Msg::TierNameZh)
+                            aria-label=move || prefs.tr(Msg::TierNameZh)
+                            placeholder=move || prefs.tr(Msg::TierNameZh)
                             prop:value=rule.tier.zh.clone()
                             on:change=move |ev| set_name(true, event_target_value(&ev))
                         />
                         <input
                             type="text"
                             data-testid="tier-name-en"
-                            aria-label=move || state.tr(Msg::TierNameEn)
-                            placeholder=move || state.tr(Msg::TierNameEn)
+                            aria-label=move || prefs.tr(Msg::TierNameEn)
+                            placeholder=move || prefs.tr(Msg::TierNameEn)
                             prop:value=rule.tier.en.clone()
                             on:change=move |ev| set_name(false, event_target_value(&ev))
                         />
                         <select
                             data-testid="tier-kind"
-                            aria-label=move || state.tr(Msg::TierRuleLabel)
+                            aria-label=move || prefs.tr(Msg::TierRuleLabel)
                             prop:value=kind
                             on:change=move |ev| set_condition(event_target_value(&ev), value)
                         >
-                            <option value="min_spend">{move || state.tr(Msg::TierMinSpend)}</option>
-                            <option value="top_percent">{move || state.tr(Msg::TierTopPercent)}</option>
+                            <option value="min_spend">{move || prefs.tr(Msg::TierMinSpend)}</option>
+                            <option value="top_percent">{move || prefs.tr(Msg::TierTopPercent)}</option>
                         </select>
                         <input
                             type="number"
                             min="0"
                             data-testid="tier-value"
-                            aria-label=move || state.tr(Msg::TierValue)
+                            aria-label=move || prefs.tr(Msg::TierValue)
                             prop:value=value.to_string()
                             on:change=move |ev| {
                                 if let Ok(v) = event_target_value(&ev).trim().parse::<i64>() {
@@ -460,7 +465,7 @@ fn TiersCard() -> impl IntoView {
                         <button
                             class="btn btn-ghost"
                             data-testid="tier-up"
-                            aria-label=move || state.tr(Msg::MoveUp)
+                            aria-label=move || prefs.tr(Msg::MoveUp)
                             disabled={k == 0}
                             on:click=move |_| edit(Box::new(move |t| t.swap(k, k - 1)))
                         >
@@ -469,7 +474,7 @@ fn TiersCard() -> impl IntoView {
                         <button
                             class="btn btn-ghost"
                             data-testid="tier-down"
-                            aria-label=move || state.tr(Msg::MoveDown)
+                            aria-label=move || prefs.tr(Msg::MoveDown)
                             disabled={k + 1 >= count}
                             on:click=move |_| edit(Box::new(move |t| t.swap(k, k + 1)))
                         >
@@ -478,7 +483,7 @@ fn TiersCard() -> impl IntoView {
                         <button
                             class="btn btn-ghost"
                             data-testid="tier-delete"
-                            aria-label=move || state.tr(Msg::Delete)
+                            aria-label=move || prefs.tr(Msg::Delete)
                             on:click=move |_| edit(Box::new(move |t| { t.remove(k); }))
                         >
                             "×"
@@ -508,7 +513,7 @@ fn TiersCard() -> impl IntoView {
     let other = move |zh: bool| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
-            state.set_analytics(|s| {
+            prefs.set_analytics(|s| {
                 if zh {
                     s.other_tier.zh = v
                 } else {
@@ -519,22 +524,22 @@ fn TiersCard() -> impl IntoView {
     };
     view! {
         <div class="card" data-testid="tiers">
-            <h2>{move || state.tr(Msg::ValueTiers)}</h2>
-            <p class="muted">{move || state.tr(Msg::ValueTiersHint)}</p>
+            <h2>{move || prefs.tr(Msg::ValueTiers)}</h2>
+            <p class="muted">{move || prefs.tr(Msg::ValueTiersHint)}</p>
             <div class="tier-rules">{rules}</div>
             <div class="tier-rule tier-other">
-                <span class="tier-pos">{move || state.tr(Msg::TierOther)}</span>
+                <span class="tier-pos">{move || prefs.tr(Msg::TierOther)}</span>
                 <input
                     type="text"
                     data-testid="tier-other-zh"
-                    aria-label=move || state.tr(Msg::TierNameZh)
+                    aria-label=move || prefs.tr(Msg::TierNameZh)
                     prop:value=move || a.with(|s| s.other_tier.zh.clone())
                     on:change=other(true)
                 />
                 <input
                     type="text"
                     data-testid="tier-other-en"
-                    aria-label=move || state.tr(Msg::TierNameEn)
+                    aria-label=move || prefs.tr(Msg::TierNameEn)
                     prop:value=move || a.with(|s| s.other_tier.en.clone())
                     on:change=other(false)
                 />
@@ -546,7 +551,7 @@ fn TiersCard() -> impl IntoView {
                     disabled=move || a.with(|s| s.tiers.len() >= MAX_TIER_RULES)
                     on:click=add
                 >
-                    {move || state.tr(Msg::TierAdd)}
+                    {move || prefs.tr(Msg::TierAdd)}
                 </button>
             </div>
         </div>

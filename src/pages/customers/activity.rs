@@ -3,7 +3,9 @@
 
 use crate::i18n::Msg;
 use crate::platform;
-use crate::state::{ToastKind, use_app};
+use crate::prefs::use_prefs;
+use crate::store::use_store;
+use crate::ui::{ToastKind, use_ui};
 use kezhi_core::store::Section;
 use kezhi_core::{Activity, ActivityKind};
 use leptos::prelude::*;
@@ -23,7 +25,9 @@ pub fn kind_msg(kind: ActivityKind) -> Msg {
 
 #[component]
 pub fn ActivityForm(customer: Uuid) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let kind = RwSignal::new(ActivityKind::Call);
     let text = RwSignal::new(String::new());
     let outcome = RwSignal::new(String::new());
@@ -38,7 +42,7 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
         }
         error.set(false);
         let now = platform::now();
-        let owner = state.data.with_untracked(|d| {
+        let owner = store.data.with_untracked(|d| {
             d.customer(customer)
                 .and_then(|c| c.owner.map(|o| o.to_string()))
         });
@@ -54,21 +58,21 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
             outcome: Some(outcome.get_untracked().trim().to_string()).filter(|o| !o.is_empty()),
             updated_at: now,
         };
-        state.change(&[Section::Activities], move |d| d.activities.push(activity));
+        store.change(&[Section::Activities], move |d| d.activities.push(activity));
         text.set(String::new());
         outcome.set(String::new());
         next.set(String::new());
-        state.toast(ToastKind::Info, state.tr(Msg::ActivityAdded));
+        ui.toast(ToastKind::Info, prefs.tr(Msg::ActivityAdded));
     };
     view! {
         <form class="form activity-form" on:submit=add novalidate>
-            <h4>{move || state.tr(Msg::AddActivity)}</h4>
+            <h4>{move || prefs.tr(Msg::AddActivity)}</h4>
             <label class="field">
-                <span class="field-label">{move || state.tr(Msg::ActivityKindLabel)}</span>
+                <span class="field-label">{move || prefs.tr(Msg::ActivityKindLabel)}</span>
                 <KindSelect kind testid="activity-kind"/>
             </label>
             <label class="field">
-                <span class="field-label">{move || state.tr(Msg::ActivityText)}</span>
+                <span class="field-label">{move || prefs.tr(Msg::ActivityText)}</span>
                 <textarea
                     data-testid="activity-text"
                     rows="2"
@@ -77,7 +81,7 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
                 ></textarea>
             </label>
             <label class="field">
-                <span class="field-label">{move || state.tr(Msg::Outcome)}</span>
+                <span class="field-label">{move || prefs.tr(Msg::Outcome)}</span>
                 <input
                     type="text"
                     data-testid="activity-outcome"
@@ -86,7 +90,7 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
                 />
             </label>
             <label class="field">
-                <span class="field-label">{move || state.tr(Msg::NextFollowUp)}</span>
+                <span class="field-label">{move || prefs.tr(Msg::NextFollowUp)}</span>
                 <input
                     type="date"
                     data-testid="activity-next"
@@ -95,11 +99,11 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
                 />
             </label>
             <Show when=move || error.get()>
-                <p class="form-error" role="alert">{move || state.tr(Msg::ErrActivityText)}</p>
+                <p class="form-error" role="alert">{move || prefs.tr(Msg::ErrActivityText)}</p>
             </Show>
             <div class="button-row">
                 <button type="submit" class="btn" data-testid="activity-add">
-                    {move || state.tr(Msg::AddActivity)}
+                    {move || prefs.tr(Msg::AddActivity)}
                 </button>
             </div>
         </form>
@@ -109,11 +113,11 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
 /// The kinds of follow-up a person records (not owner changes), by name in the UI language.
 #[component]
 pub fn KindSelect(kind: RwSignal<ActivityKind>, testid: &'static str) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
     view! {
         <select
             data-testid=testid
-            aria-label=move || state.tr(Msg::ActivityKindLabel)
+            aria-label=move || prefs.tr(Msg::ActivityKindLabel)
             prop:value=move || kind.get().code().to_string()
             on:change=move |ev| {
                 let code = event_target_value(&ev).parse::<u8>().unwrap_or(0);
@@ -122,7 +126,7 @@ pub fn KindSelect(kind: RwSignal<ActivityKind>, testid: &'static str) -> impl In
         >
             {ActivityKind::MANUAL
                 .iter()
-                .map(|&k| view! { <option value=k.code().to_string()>{move || state.tr(kind_msg(k))}</option> })
+                .map(|&k| view! { <option value=k.code().to_string()>{move || prefs.tr(kind_msg(k))}</option> })
                 .collect_view()}
         </select>
     }

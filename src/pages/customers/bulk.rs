@@ -3,7 +3,9 @@
 
 use crate::i18n::Msg;
 use crate::platform;
-use crate::state::{AppState, use_app};
+use crate::prefs::{Prefs, use_prefs};
+use crate::store::{Store, use_store};
+use crate::ui::{Ui, use_ui};
 use kezhi_core::bulk::{self, BulkAction};
 use kezhi_core::store::Section;
 use leptos::prelude::*;
@@ -55,10 +57,12 @@ impl Selection {
 
 #[component]
 pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let matching_ids = move || -> HashSet<Uuid> {
         matches.with_untracked(|m| {
-            state.data.with_untracked(|d| {
+            store.data.with_untracked(|d| {
                 m.iter()
                     .filter_map(|&i| d.customers.get(i).map(|c| c.id))
                     .collect()
@@ -85,54 +89,54 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
             return;
         }
         selection.clear();
-        run_bulk(state, &ids, action);
+        run_bulk(store, prefs, ui, &ids, action);
     };
     let tag_value = move || Some(tag.get_untracked().trim().to_string()).filter(|t| !t.is_empty());
 
     view! {
         <Show when=move || { count.get() > 0 }>
-            <div class="bulkbar" role="toolbar" data-testid="bulk-bar" aria-label=move || state.tr(Msg::Selected)>
+            <div class="bulkbar" role="toolbar" data-testid="bulk-bar" aria-label=move || prefs.tr(Msg::Selected)>
                 <span class="bulk-count" data-testid="bulk-count" data-count=move || count.get().to_string()>
-                    {move || state.tr(Msg::Selected)} " "
+                    {move || prefs.tr(Msg::Selected)} " "
                     {move || platform::group(count.get() as u64)} " "
-                    {move || state.tr(Msg::CustomersUnit)}
+                    {move || prefs.tr(Msg::CustomersUnit)}
                 </span>
                 <Show when=move || { !selection.all.get() && count.get() < matches.with(|m| m.len()) }>
                     <button class="btn btn-link" data-testid="select-all-matching" on:click=move |_| selection.all.set(true)>
-                        {move || state.tr(Msg::SelectAllMatching)}
+                        {move || prefs.tr(Msg::SelectAllMatching)}
                         {move || format!(" ({})", platform::group(matches.with(|m| m.len()) as u64))}
                     </button>
                 </Show>
                 <input
                     type="text"
                     data-testid="bulk-tag"
-                    placeholder=move || state.tr(Msg::TagPlaceholder)
-                    aria-label=move || state.tr(Msg::TagPlaceholder)
+                    placeholder=move || prefs.tr(Msg::TagPlaceholder)
+                    aria-label=move || prefs.tr(Msg::TagPlaceholder)
                     prop:value=move || tag.get()
                     on:input=move |ev| tag.set(event_target_value(&ev))
                 />
                 <button class="btn" data-testid="bulk-add-tag" on:click=move |_| {
                     if let Some(t) = tag_value() { run(BulkAction::AddTag(t)) }
-                }>{move || state.tr(Msg::AddTag)}</button>
+                }>{move || prefs.tr(Msg::AddTag)}</button>
                 <button class="btn" data-testid="bulk-remove-tag" on:click=move |_| {
                     if let Some(t) = tag_value() { run(BulkAction::RemoveTag(t)) }
-                }>{move || state.tr(Msg::RemoveTag)}</button>
+                }>{move || prefs.tr(Msg::RemoveTag)}</button>
                 <input
                     type="text"
                     data-testid="bulk-owner"
-                    placeholder=move || state.tr(Msg::OwnerPlaceholder)
-                    aria-label=move || state.tr(Msg::OwnerPlaceholder)
+                    placeholder=move || prefs.tr(Msg::OwnerPlaceholder)
+                    aria-label=move || prefs.tr(Msg::OwnerPlaceholder)
                     prop:value=move || owner.get()
                     on:input=move |ev| owner.set(event_target_value(&ev))
                 />
                 <button class="btn" data-testid="bulk-assign-owner" on:click=move |_| {
                     run(BulkAction::assign_owner(&owner.get_untracked()))
-                }>{move || state.tr(Msg::AssignOwner)}</button>
+                }>{move || prefs.tr(Msg::AssignOwner)}</button>
                 <button class="btn btn-danger" data-testid="bulk-delete" on:click=move |_| {
-                    state.ask(Msg::ConfirmBulkDelete, move || run(BulkAction::Delete))
-                }>{move || state.tr(Msg::Delete)}</button>
+                    ui.ask(Msg::ConfirmBulkDelete, move || run(BulkAction::Delete))
+                }>{move || prefs.tr(Msg::Delete)}</button>
                 <button class="btn btn-link" data-testid="bulk-clear" on:click=move |_| selection.clear()>
-                    {move || state.tr(Msg::ClearSelection)}
+                    {move || prefs.tr(Msg::ClearSelection)}
                 </button>
             </div>
         </Show>
@@ -140,7 +144,7 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
 }
 
 /// Applies a bulk action to these customers as one change, with an undo in the toast.
-pub fn run_bulk(state: AppState, ids: &HashSet<Uuid>, action: BulkAction) {
+pub fn run_bulk(store: Store, prefs: Prefs, ui: Ui, ids: &HashSet<Uuid>, action: BulkAction) {
     if ids.is_empty() {
         return;
     }
@@ -150,7 +154,7 @@ pub fn run_bulk(state: AppState, ids: &HashSet<Uuid>, action: BulkAction) {
         &[Section::Customers, Section::Activities]
     };
     let mut done = None;
-    state.change(sections, |d| {
+    store.change(sections, |d| {
         done = Some(bulk::apply(
             d,
             ids,
@@ -167,11 +171,11 @@ pub fn run_bulk(state: AppState, ids: &HashSet<Uuid>, action: BulkAction) {
     };
     let text = format!(
         "{} {} {}",
-        state.tr(msg),
+        prefs.tr(msg),
         platform::group(undo.affected as u64),
-        state.tr(Msg::CustomersUnit)
+        prefs.tr(Msg::CustomersUnit)
     );
-    state.toast_with_undo(text, move || {
-        state.change(sections, |d| bulk::undo(d, undo, platform::now()));
+    ui.toast_with_undo(text, move || {
+        store.change(sections, |d| bulk::undo(d, undo, platform::now()));
     });
 }

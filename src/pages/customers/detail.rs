@@ -2,9 +2,12 @@
 //! activities and recent behaviour.
 
 use super::activity::{ActivityForm, kind_msg};
+use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform::{self, money};
-use crate::state::{ToastKind, use_app};
+use crate::prefs::use_prefs;
+use crate::store::use_store;
+use crate::ui::{ToastKind, use_ui};
 use kezhi_core::bulk;
 use kezhi_core::metrics::Stage;
 use kezhi_core::store::Section;
@@ -24,9 +27,11 @@ fn field_message(e: FieldError) -> Msg {
 /// The edit form and the customer's history. `id: None` is a new customer.
 #[component]
 pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let existing: Option<Customer> =
-        id.and_then(|id| state.data.with_untracked(|d| d.customer(id).cloned()));
+        id.and_then(|id| store.data.with_untracked(|d| d.customer(id).cloned()));
     let start = existing
         .clone()
         .unwrap_or_else(|| Customer::new(Uuid::nil(), "", platform::now()));
@@ -50,12 +55,8 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let missing = id.is_some() && existing.is_none();
 
     let close = move || {
-        let route = state
-            .route
-            .get_untracked()
-            .with("id", None)
-            .with("new", None);
-        state.replace_route(route);
+        let route = ui.route.get_untracked().with("id", None).with("new", None);
+        ui.replace_route(route);
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -75,7 +76,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         };
         error.set(None);
         let self_id = id.unwrap_or_else(Uuid::nil);
-        let dup = state.data.with_untracked(|d| {
+        let dup = store.data.with_untracked(|d| {
             d.find_duplicate(valid_phone.as_deref(), valid_email.as_deref(), self_id)
                 .map(|c| (c.id, c.name.clone()))
         });
@@ -87,7 +88,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         let now = platform::now();
         let blank = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let mut customer = id
-            .and_then(|id| state.data.with_untracked(|d| d.customer(id).cloned()))
+            .and_then(|id| store.data.with_untracked(|d| d.customer(id).cloned()))
             .unwrap_or_else(|| Customer::new(platform::new_id(), "", now));
         customer.name = valid_name;
         customer.phone = valid_phone;
@@ -102,31 +103,31 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         customer.owner = new_owner;
         customer.updated_at = now;
         let new_id = customer.id;
-        state.change(&[Section::Customers, Section::Activities], move |d| {
+        store.change(&[Section::Customers, Section::Activities], move |d| {
             d.upsert_customer(customer);
             d.activities.extend(history);
         });
         if id.is_none() {
-            state.toast(ToastKind::Info, state.tr(Msg::CustomerCreated));
-            let route = state
+            ui.toast(ToastKind::Info, prefs.tr(Msg::CustomerCreated));
+            let route = ui
                 .route
                 .get_untracked()
                 .with("new", None)
                 .with("id", Some(new_id.to_string()));
-            state.replace_route(route);
+            ui.replace_route(route);
         } else {
-            state.toast(ToastKind::Info, state.tr(Msg::Saved));
+            ui.toast(ToastKind::Info, prefs.tr(Msg::Saved));
         }
     };
     let delete = move |_| {
         if let Some(id) = id {
-            state.ask(Msg::ConfirmDeleteCustomer, move || {
-                state.change(&Section::ALL, |d| {
+            ui.ask(Msg::ConfirmDeleteCustomer, move || {
+                store.change(&Section::ALL, |d| {
                     d.delete_customer(id, platform::now());
                 });
-                state.toast(ToastKind::Info, state.tr(Msg::Deleted));
-                let route = state.route.get_untracked().with("id", None);
-                state.replace_route(route);
+                ui.toast(ToastKind::Info, prefs.tr(Msg::Deleted));
+                let route = ui.route.get_untracked().with("id", None);
+                ui.replace_route(route);
             });
         }
     };
@@ -135,7 +136,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         move |label: Msg, testid: &'static str, value: RwSignal<String>, kind: &'static str| {
             view! {
                 <label class="field">
-                    <span class="field-label">{move || state.tr(label)}</span>
+                    <span class="field-label">{move || prefs.tr(label)}</span>
                     <input
                         type=kind
                         data-testid=testid
@@ -147,14 +148,14 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         };
 
     view! {
-        <aside class="detail card" data-testid="customer-detail" aria-label=move || state.tr(Msg::Profile)>
+        <aside class="detail card" data-testid="customer-detail" aria-label=move || prefs.tr(Msg::Profile)>
             <div class="detail-head">
-                <h2>{move || if id.is_some() { name.get() } else { state.tr(Msg::NewCustomer).to_string() }}</h2>
-                <button class="btn btn-ghost" aria-label=move || state.tr(Msg::Close) on:click=move |_| close()>
+                <h2>{move || if id.is_some() { name.get() } else { prefs.tr(Msg::NewCustomer).to_string() }}</h2>
+                <button class="btn btn-ghost" aria-label=move || prefs.tr(Msg::Close) on:click=move |_| close()>
                     "×"
                 </button>
             </div>
-            <Show when=move || !missing fallback=move || view! { <p class="muted">{state.tr(Msg::NoMatch)}</p> }>
+            <Show when=move || !missing fallback=move || view! { <p class="muted">{prefs.tr(Msg::NoMatch)}</p> }>
                 <form class="form" on:submit=save novalidate>
                     {input(Msg::Name, "field-name", name, "text")}
                     {input(Msg::Phone, "field-phone", phone, "tel")}
@@ -162,8 +163,8 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                     {input(Msg::City, "field-city", city, "text")}
                     <label class="field">
                         <span class="field-label">
-                            {move || state.tr(Msg::Tags)} " "
-                            <span class="muted small">{move || state.tr(Msg::TagsHint)}</span>
+                            {move || prefs.tr(Msg::Tags)} " "
+                            <span class="muted small">{move || prefs.tr(Msg::TagsHint)}</span>
                         </span>
                         <input
                             type="text"
@@ -174,20 +175,20 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                     </label>
                     {input(Msg::Owner, "field-owner", owner, "text")}
                     <label class="field">
-                        <span class="field-label">{move || state.tr(Msg::ManualStage)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::ManualStage)}</span>
                         <select
                             data-testid="field-stage"
                             prop:value=move || stage.get()
                             on:change=move |ev| stage.set(event_target_value(&ev))
                         >
-                            <option value="">{move || state.tr(Msg::StageAutomatic)}</option>
+                            <option value="">{move || prefs.tr(Msg::StageAutomatic)}</option>
                             {Stage::ALL
                                 .iter()
                                 .map(|s| {
                                     let s = *s;
                                     view! {
                                         <option value=s.code()>
-                                            {move || s.name(state.lang.get().is_zh())}
+                                            {move || s.name(prefs.lang.get().is_zh())}
                                         </option>
                                     }
                                 })
@@ -199,21 +200,21 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                             .get()
                             .map(|(other, other_name)| {
                                 let open = move |_| {
-                                    let route = state
+                                    let route = ui
                                         .route
                                         .get_untracked()
                                         .with("new", None)
                                         .with("id", Some(other.to_string()));
-                                    state.replace_route(route);
+                                    ui.replace_route(route);
                                 };
                                 view! {
                                     <div class="form-warning" data-testid="form-duplicate" role="alert">
                                         <p>
-                                            {state.tr(Msg::DuplicateOf)} " " <strong>{other_name}</strong>
-                                            ". " {state.tr(Msg::SaveAgainToKeep)}
+                                            {prefs.tr(Msg::DuplicateOf)} " " <strong>{other_name}</strong>
+                                            ". " {prefs.tr(Msg::SaveAgainToKeep)}
                                         </p>
                                         <button type="button" class="btn" data-testid="open-duplicate" on:click=open>
-                                            {state.tr(Msg::OpenExisting)}
+                                            {prefs.tr(Msg::OpenExisting)}
                                         </button>
                                     </div>
                                 }
@@ -222,15 +223,15 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                     {move || {
                         error
                             .get()
-                            .map(|m| view! { <p class="form-error" data-testid="form-error" role="alert">{state.tr(m)}</p> })
+                            .map(|m| view! { <p class="form-error" data-testid="form-error" role="alert">{prefs.tr(m)}</p> })
                     }}
                     <div class="button-row">
                         <button type="submit" class="btn btn-primary" data-testid="customer-save">
-                            {move || state.tr(Msg::Save)}
+                            {move || prefs.tr(Msg::Save)}
                         </button>
                         {id.map(|_| view! {
                             <button type="button" class="btn btn-danger" data-testid="customer-delete" on:click=delete>
-                                {move || state.tr(Msg::Delete)}
+                                {move || prefs.tr(Msg::Delete)}
                             </button>
                         })}
                     </div>
@@ -244,17 +245,19 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
 /// The customer's computed metrics and labels, as the list, segments and exports use them.
 #[component]
 fn CustomerAnalysis(id: Uuid) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
     let metrics = Memo::new(move |_| {
-        let index = state
+        let index = store
             .data
             .with(|d| d.customers.iter().position(|c| c.id == id));
-        index.and_then(|i| state.metrics.with(|a| a.customers.get(i).cloned()))
+        index.and_then(|i| derived.metrics.with(|a| a.customers.get(i).cloned()))
     });
     let item = move |label: Msg, testid: &'static str, value: String| {
         view! {
             <div class="stat" data-testid=testid>
-                <dt class="muted small">{move || state.tr(label)}</dt>
+                <dt class="muted small">{move || prefs.tr(label)}</dt>
                 <dd>{value}</dd>
             </div>
         }
@@ -262,12 +265,12 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
     let dash = || "—".to_string();
     view! {
         <section class="analysis">
-            <h3>{move || state.tr(Msg::Analysis)}</h3>
+            <h3>{move || prefs.tr(Msg::Analysis)}</h3>
             {move || {
-                let zh = state.lang.get().is_zh();
+                let zh = prefs.lang.get().is_zh();
                 metrics.get().map(|m| {
                     let stage = match (m.stage, m.computed_stage) {
-                        (Some(s), Some(c)) if s != c => state
+                        (Some(s), Some(c)) if s != c => prefs
                             .tr(Msg::StageSetByHand)
                             .replace("{stage}", s.name(zh))
                             .replace("{computed}", c.name(zh)),
@@ -282,7 +285,7 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
                     view! {
                         <dl class="stats">
                             {item(Msg::Lifecycle, "metric-stage", stage)}
-                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| state.metrics.with(|a| a.tier_name(t, zh).to_string())).unwrap_or_else(dash))}
+                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| derived.metrics.with(|a| a.tier_name(t, zh).to_string())).unwrap_or_else(dash))}
                             {item(Msg::RfmGroupLabel, "metric-group", format!("{group} · {scores}"))}
                             {item(Msg::DaysSinceLastOrder, "metric-recency", m.recency_days.map(|d| d.to_string()).unwrap_or_else(dash))}
                             {item(Msg::UsualGap, "metric-gap", m.median_gap_days.map(|d| d.to_string()).unwrap_or_else(dash))}
@@ -290,7 +293,7 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
                             {item(Msg::LtvHistoric, "metric-ltv-historic", money(m.total_spent))}
                             {item(Msg::LtvPredicted, "metric-ltv", m.ltv.map(money).unwrap_or_else(dash))}
                         </dl>
-                        <p class="muted small">{state.tr(Msg::LtvHint)}</p>
+                        <p class="muted small">{prefs.tr(Msg::LtvHint)}</p>
                     }
                 })
             }}
@@ -301,13 +304,14 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
 /// Orders, activities and recent behaviour of one customer, newest first.
 #[component]
 fn CustomerHistory(id: Uuid) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
     let offset = platform::local_offset();
     // The history follows the data a task after it changes: scanning millions of events for
     // this customer's would otherwise delay the list the edit was made in.
     let changed = RwSignal::new(0u64);
     Effect::new(move |first: Option<()>| {
-        state.data.track();
+        store.data.track();
         if first.is_some() {
             set_timeout(
                 move || {
@@ -319,7 +323,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
     });
     let orders = Memo::new(move |_| {
         changed.track();
-        state.data.with_untracked(|d| {
+        store.data.with_untracked(|d| {
             let mut list: Vec<_> = d
                 .orders
                 .iter()
@@ -332,7 +336,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
     });
     let activities = Memo::new(move |_| {
         changed.track();
-        state.data.with_untracked(|d| {
+        store.data.with_untracked(|d| {
             let mut list: Vec<_> = d
                 .activities
                 .iter()
@@ -345,7 +349,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
     });
     let events = Memo::new(move |_| {
         changed.track();
-        state.data.with_untracked(|d| {
+        store.data.with_untracked(|d| {
             let mut list: Vec<_> = d
                 .events
                 .iter()
@@ -368,19 +372,19 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
     view! {
         <section class="history" data-testid="customer-orders">
             <h3>
-                {move || state.tr(Msg::Orders)}
+                {move || prefs.tr(Msg::Orders)}
                 <span class="muted small">
                     {move || format!(" · {} · {}", orders.with(|o| o.len()), money(total()))}
                 </span>
             </h3>
-            <Show when=move || orders.with(|o| !o.is_empty()) fallback=move || view! { <p class="muted">{state.tr(Msg::NoOrders)}</p> }>
+            <Show when=move || orders.with(|o| !o.is_empty()) fallback=move || view! { <p class="muted">{prefs.tr(Msg::NoOrders)}</p> }>
                 <table class="mini">
                     <thead>
                         <tr>
-                            <th>{move || state.tr(Msg::OrderNo)}</th>
-                            <th>{move || state.tr(Msg::Time)}</th>
-                            <th class="num">{move || state.tr(Msg::Amount)}</th>
-                            <th>{move || state.tr(Msg::Status)}</th>
+                            <th>{move || prefs.tr(Msg::OrderNo)}</th>
+                            <th>{move || prefs.tr(Msg::Time)}</th>
+                            <th class="num">{move || prefs.tr(Msg::Amount)}</th>
+                            <th>{move || prefs.tr(Msg::Status)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -389,7 +393,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                                 <td>{o.source_order_id.clone()}</td>
                                 <td>{o.ordered_at.format_local(offset)}</td>
                                 <td class="num">{money(o.amount_cents)}</td>
-                                <td>{move || state.tr(if o.status == OrderStatus::Paid { Msg::Paid } else { Msg::Refunded })}</td>
+                                <td>{move || prefs.tr(if o.status == OrderStatus::Paid { Msg::Paid } else { Msg::Refunded })}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -397,20 +401,20 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
             </Show>
         </section>
         <section class="history" data-testid="customer-activities">
-            <h3>{move || state.tr(Msg::Activities)}</h3>
+            <h3>{move || prefs.tr(Msg::Activities)}</h3>
             <ActivityForm customer=id/>
-            <Show when=move || activities.with(|a| !a.is_empty()) fallback=move || view! { <p class="muted">{state.tr(Msg::NoActivities)}</p> }>
+            <Show when=move || activities.with(|a| !a.is_empty()) fallback=move || view! { <p class="muted">{prefs.tr(Msg::NoActivities)}</p> }>
                 <ul class="timeline">
                     {move || activities.get().into_iter().map(|a| view! {
                         <li data-testid="activity-item" data-kind=a.kind.code().to_string()>
                             <span class="muted small">
-                                {a.at.format_local(offset)} " · " {move || state.tr(kind_msg(a.kind))}
+                                {a.at.format_local(offset)} " · " {move || prefs.tr(kind_msg(a.kind))}
                                 {a.owner.clone().map(|o| format!(" · {o}"))}
                             </span>
                             <span>{a.text.clone()}</span>
-                            {a.outcome.clone().map(|o| view! { <span class="small">{move || state.tr(Msg::Outcome)} ": " {o.clone()}</span> })}
+                            {a.outcome.clone().map(|o| view! { <span class="small">{move || prefs.tr(Msg::Outcome)} ": " {o.clone()}</span> })}
                             {a.next_follow_up.map(|d| view! {
-                                <span class="small follow-up">{move || state.tr(Msg::NextFollowUp)} ": " {d.to_string()}</span>
+                                <span class="small follow-up">{move || prefs.tr(Msg::NextFollowUp)} ": " {d.to_string()}</span>
                             })}
                         </li>
                     }).collect_view()}
@@ -418,7 +422,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
             </Show>
         </section>
         <section class="history">
-            <h3>{move || state.tr(Msg::RecentEvents)}</h3>
+            <h3>{move || prefs.tr(Msg::RecentEvents)}</h3>
             <ul class="timeline">
                 {move || events.get().into_iter().map(|e| view! {
                     <li>

@@ -1,9 +1,12 @@
 //! The virtualised customer table: only the rows in view (plus a margin) are in the DOM.
 //! Columns can be chosen (remembered in this browser) and each header sorts.
 
+use crate::derived::use_derived;
 use crate::i18n::{Lang, Msg, t};
 use crate::platform::{self, money};
-use crate::state::use_app;
+use crate::prefs::use_prefs;
+use crate::store::use_store;
+use crate::ui::use_ui;
 use kezhi_core::Customer;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::Labels;
@@ -205,7 +208,7 @@ const MAX_WIDTH: f64 = 600.0;
 
 #[component]
 pub fn ColumnChooser(columns: Columns) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
     let columns = columns.visible;
     let open = RwSignal::new(false);
     let toggle = move |c: Column| {
@@ -230,7 +233,7 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {move || state.tr(Msg::Columns)}
+                {move || prefs.tr(Msg::Columns)}
             </button>
             <Show when=move || open.get()>
                 <div class="chooser-menu card" role="menu">
@@ -245,7 +248,7 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
                                         prop:checked=move || columns.with(|cols| cols.contains(&c))
                                         on:change=move |_| toggle(c)
                                     />
-                                    {move || state.tr(c.label())}
+                                    {move || prefs.tr(c.label())}
                                 </label>
                             }
                         })
@@ -317,12 +320,15 @@ pub fn CustomerList(
     selection: super::bulk::Selection,
     layout: Columns,
 ) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let columns = layout.visible;
     let template = Memo::new(move |_| layout.template());
     let matching_ids = move || -> std::collections::HashSet<Uuid> {
         matches.with_untracked(|m| {
-            state.data.with_untracked(|d| {
+            store.data.with_untracked(|d| {
                 m.iter()
                     .filter_map(|&i| d.customers.get(i).map(|c| c.id))
                     .collect()
@@ -353,12 +359,12 @@ pub fn CustomerList(
         (first as usize, last.max(first) as usize)
     });
     let select = move |id: Uuid| {
-        let route = state
+        let route = ui
             .route
             .get_untracked()
             .with("new", None)
             .with("id", Some(id.to_string()));
-        state.replace_route(route);
+        ui.replace_route(route);
     };
     // The rows in view as plain values: the table re-renders only when they change.
     let visible = Memo::new(move |_| {
@@ -370,7 +376,7 @@ pub fn CustomerList(
                 .map(|&i| (ix.summary(i), ix.labels(i)))
                 .collect()
         });
-        state.data.with(|d| {
+        store.data.with(|d| {
             slice
                 .iter()
                 .zip(summaries)
@@ -385,10 +391,10 @@ pub fn CustomerList(
     // every frame left tens of megabytes of detached elements for the garbage collector.
     let rows = move || {
         let chosen = selected.get();
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let reveal = reveal.get();
         let cols = columns.get();
-        let tiers: Vec<String> = state
+        let tiers: Vec<String> = derived
             .metrics
             .with(|a| a.tiers.iter().map(|t| t.name(zh).to_string()).collect());
         visible
@@ -433,7 +439,7 @@ pub fn CustomerList(
                 <input
                     type="checkbox"
                     data-testid="row-select"
-                    aria-label=move || state.tr(Msg::SelectRow)
+                    aria-label=move || prefs.tr(Msg::SelectRow)
                     prop:checked=move || selection.contains(id)
                     on:click=move |e| e.stop_propagation()
                     on:change=move |_| selection.toggle(id, matching_ids)
@@ -474,12 +480,12 @@ pub fn CustomerList(
                 SortKey::Orders | SortKey::TotalSpent | SortKey::LastOrder
             )
         };
-        let route = state
+        let route = ui
             .route
             .get_untracked()
             .with("sort", Some(key.as_str().to_string()))
             .with("dir", descending.then(|| "desc".to_string()));
-        state.replace_route(route);
+        ui.replace_route(route);
     };
     let headers = move || {
         columns
@@ -519,7 +525,7 @@ pub fn CustomerList(
                             data-testid=format!("sort-{}", key.as_str())
                             on:click=move |_| sort_by(key)
                         >
-                            {move || state.tr(col.label())}
+                            {move || prefs.tr(col.label())}
                             {arrow}
                         </button>
                         <span
@@ -527,7 +533,7 @@ pub fn CustomerList(
                             role="separator"
                             aria-orientation="vertical"
                             tabindex="0"
-                            aria-label=move || state.tr(col.label())
+                            aria-label=move || prefs.tr(col.label())
                             data-testid=format!("resize-{}", key.as_str())
                             on:pointerdown=move |e| {
                                 e.prevent_default();
@@ -574,7 +580,7 @@ pub fn CustomerList(
                     <input
                         type="checkbox"
                         data-testid="select-all"
-                        aria-label=move || state.tr(Msg::SelectAllMatching)
+                        aria-label=move || prefs.tr(Msg::SelectAllMatching)
                         prop:checked=move || selection.all.get()
                         on:change=move |_| {
                             if selection.all.get_untracked() {
@@ -605,7 +611,7 @@ pub fn CustomerList(
                     </div>
                 </div>
                 <Show when=move || matches.with(|m| m.is_empty())>
-                    <p class="muted no-match">{move || state.tr(Msg::NoMatch)}</p>
+                    <p class="muted no-match">{move || prefs.tr(Msg::NoMatch)}</p>
                 </Show>
             </div>
         </div>

@@ -6,10 +6,13 @@ pub mod bulk;
 mod detail;
 mod list;
 
-use super::export::{FileKind, export_customers};
+use super::export::{Exporter, FileKind};
+use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
-use crate::state::use_app;
+use crate::prefs::use_prefs;
+use crate::store::use_store;
+use crate::ui::use_ui;
 use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
@@ -66,8 +69,12 @@ fn query_from_route(route: &crate::route::Route, analytics: &Analytics) -> Custo
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
-    let state = use_app();
-    let initial = state
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let exporter = Exporter::new();
+    let initial = ui
         .route
         .with_untracked(|r| r.param("q").unwrap_or("").to_string());
     let typed = RwSignal::new(initial);
@@ -83,11 +90,11 @@ pub fn CustomersPage() -> impl IntoView {
             move || {
                 // Only the latest keystroke, and only while the list is still shown (the
                 // page may be gone, and its ticket with it).
-                let route = state.route.get_untracked();
+                let route = ui.route.get_untracked();
                 if debounce.try_get_value() == Some(ticket)
                     && route.view == crate::route::View::Customers
                 {
-                    state.replace_route(route.with("q", Some(value)));
+                    ui.replace_route(route.with("q", Some(value)));
                 }
             },
             Duration::from_millis(SEARCH_DEBOUNCE_MS),
@@ -95,18 +102,19 @@ pub fn CustomersPage() -> impl IntoView {
     };
 
     // Built once, then updated by edits (see `derived`).
-    let index = state.index;
+    let index = derived.index;
     let query = Memo::new(move |_| {
-        state
+        derived
             .metrics
-            .with(|a| state.route.with(|r| query_from_route(r, a)))
+            .with(|a| ui.route.with(|r| query_from_route(r, a)))
     });
     // A segment (saved, or a query from the segment page) narrows the list further.
-    let segment = Memo::new(move |_| crate::pages::segments::restriction(state));
+    let segment =
+        Memo::new(move |_| crate::pages::segments::restriction(store, derived, prefs, ui));
     let matches = Memo::new(move |_| {
         let q = query.get();
         let mut rows = index.with(|ix| {
-            state
+            store
                 .data
                 .with(|d| platform::timed("kezhi:query", || ix.query(d, &q)))
         });
@@ -118,12 +126,11 @@ pub fn CustomersPage() -> impl IntoView {
         rows
     });
     let selected = Memo::new(move |_| {
-        state
-            .route
+        ui.route
             .with(|r| r.param("id").and_then(|id| Uuid::parse_str(id).ok()))
     });
-    let creating = Memo::new(move |_| state.route.with(|r| r.param("new").is_some()));
-    let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
+    let creating = Memo::new(move |_| ui.route.with(|r| r.param("new").is_some()));
+    let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     let reveal = RwSignal::new(false);
     let selection = Selection::new();
     let layout = list::Columns::load();
@@ -138,27 +145,27 @@ pub fn CustomersPage() -> impl IntoView {
     let mask = RwSignal::new(false);
     let export = move |kind: FileKind| {
         let rows = matches.get_untracked();
-        export_customers(state, &rows, "customers", mask.get_untracked(), kind);
+        exporter.customers(&rows, "customers", mask.get_untracked(), kind);
     };
     let open_new = move |_| {
-        let route = state
+        let route = ui
             .route
             .get_untracked()
             .with("id", None)
             .with("new", Some("1".into()));
-        state.navigate(route);
+        ui.navigate(route);
     };
 
     view! {
         <section class="page customers">
             <header class="page-head toolbar">
-                <h1>{move || state.tr(Msg::Customers)}</h1>
+                <h1>{move || prefs.tr(Msg::Customers)}</h1>
                 <input
                     type="search"
                     class="search"
                     data-testid="customer-search"
-                    placeholder=move || state.tr(Msg::SearchPlaceholder)
-                    aria-label=move || state.tr(Msg::SearchPlaceholder)
+                    placeholder=move || prefs.tr(Msg::SearchPlaceholder)
+                    aria-label=move || prefs.tr(Msg::SearchPlaceholder)
                     prop:value=move || typed.get()
                     on:input=on_input
                 />
@@ -169,7 +176,7 @@ pub fn CustomersPage() -> impl IntoView {
                 >
                     <strong>{move || platform::group(matches.with(|m| m.len()) as u64)}</strong>
                     " "
-                    {move || state.tr(Msg::MatchingCustomers)}
+                    {move || prefs.tr(Msg::MatchingCustomers)}
                 </span>
                 <span class="export">
                     <label class="mask-toggle">
@@ -179,18 +186,18 @@ pub fn CustomersPage() -> impl IntoView {
                             prop:checked=move || mask.get()
                             on:change=move |_| mask.update(|m| *m = !*m)
                         />
-                        {move || state.tr(Msg::MaskOnExport)}
+                        {move || prefs.tr(Msg::MaskOnExport)}
                     </label>
                     <button class="btn" data-testid="export-csv" on:click=move |_| export(FileKind::Csv)>
-                        {move || state.tr(Msg::ExportCsv)}
+                        {move || prefs.tr(Msg::ExportCsv)}
                     </button>
                     <button class="btn" data-testid="export-xlsx" on:click=move |_| export(FileKind::Xlsx)>
-                        {move || state.tr(Msg::ExportXlsx)}
+                        {move || prefs.tr(Msg::ExportXlsx)}
                     </button>
                 </span>
                 <button class="btn btn-primary" data-testid="customer-new" on:click=open_new>
                     "+ "
-                    {move || state.tr(Msg::NewCustomer)}
+                    {move || prefs.tr(Msg::NewCustomer)}
                 </button>
             </header>
             <Show
@@ -222,9 +229,12 @@ pub fn CustomersPage() -> impl IntoView {
 /// One `<select>` per filter, with the values present in the data (most frequent first).
 #[component]
 fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let options = Memo::new(move |_| {
-        let [channel, city, level, tags, owner] = state.index.with(|ix| ix.menus().clone());
+        let [channel, city, level, tags, owner] = derived.index.with(|ix| ix.menus().clone());
         [
             channel,
             city,
@@ -232,7 +242,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
             tags,
             owner,
             Stage::ALL.iter().map(|s| s.code().to_string()).collect(),
-            state
+            derived
                 .metrics
                 .with(|a| a.tiers.iter().map(|t| t.code.clone()).collect()),
             RfmGroup::ALL.iter().map(|s| s.code().to_string()).collect(),
@@ -249,7 +259,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         Msg::RfmGroupLabel,
     ];
     let any_filter = Memo::new(move |_| {
-        state.route.with(|r| {
+        ui.route.with(|r| {
             FILTER_PARAMS
                 .iter()
                 .chain([&RISK_PARAM])
@@ -257,29 +267,26 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         })
     });
     let clear = move |_| {
-        let mut route = state.route.get_untracked();
+        let mut route = ui.route.get_untracked();
         for p in FILTER_PARAMS.iter().chain([&RISK_PARAM]) {
             route = route.with(p, None);
         }
-        state.replace_route(route);
+        ui.replace_route(route);
     };
     let selects = FILTER_PARAMS
         .iter()
         .enumerate()
         .map(|(i, &param)| {
             let label = labels[i];
-            let current = Memo::new(move |_| {
-                state
-                    .route
-                    .with(|r| r.param(param).unwrap_or("").to_string())
-            });
+            let current =
+                Memo::new(move |_| ui.route.with(|r| r.param(param).unwrap_or("").to_string()));
             let name = move |v: &str| -> String {
-                let zh = state.lang.get().is_zh();
+                let zh = prefs.lang.get().is_zh();
                 match param {
                     "channel" => display(&CHANNELS, v, zh).to_string(),
                     "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
                     "stage" => Stage::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
-                    "tier" => state.metrics.with(|a| {
+                    "tier" => derived.metrics.with(|a| {
                         a.tier_by_code(v)
                             .map_or(v, |t| a.tier_name(t, zh))
                             .to_string()
@@ -290,17 +297,17 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
             };
             view! {
                 <label class="filter">
-                    <span class="field-label">{move || state.tr(label)}</span>
+                    <span class="field-label">{move || prefs.tr(label)}</span>
                     <select
                         data-testid=format!("filter-{param}")
                         prop:value=move || current.get()
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            let route = state.route.get_untracked().with(param, Some(v));
-                            state.replace_route(route);
+                            let route = ui.route.get_untracked().with(param, Some(v));
+                            ui.replace_route(route);
                         }
                     >
-                        <option value="">{move || state.tr(Msg::AllValues)}</option>
+                        <option value="">{move || prefs.tr(Msg::AllValues)}</option>
                         {move || {
                             options
                                 .with(|o| o[i].clone())
@@ -317,25 +324,25 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="filters" role="group" aria-label=move || state.tr(Msg::Filters)>
+        <div class="filters" role="group" aria-label=move || prefs.tr(Msg::Filters)>
             {selects}
             {move || {
-                crate::pages::segments::restriction_name(state)
+                crate::pages::segments::restriction_name(store, prefs, ui)
                     .map(|name| {
                         view! {
                             <span class="chip" data-testid="filter-segment">
-                                {move || state.tr(Msg::FilterSegment)} ": " {name}
+                                {move || prefs.tr(Msg::FilterSegment)} ": " {name}
                                 <button
                                     class="chip-x"
-                                    aria-label=move || state.tr(Msg::ClearFilters)
+                                    aria-label=move || prefs.tr(Msg::ClearFilters)
                                     on:click=move |_| {
-                                        let route = state
+                                        let route = ui
                                             .route
                                             .get_untracked()
                                             .with("segment", None)
                                             .with("sq", None)
                                             .with("funnel", None);
-                                        state.replace_route(route);
+                                        ui.replace_route(route);
                                     }
                                 >
                                     "×"
@@ -344,15 +351,15 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || state.route.with(|r| r.param(RISK_PARAM).is_some())>
+            <Show when=move || ui.route.with(|r| r.param(RISK_PARAM).is_some())>
                 <span class="chip" data-testid="filter-newly-at-risk">
-                    {move || state.tr(Msg::NewlyAtRisk)}
+                    {move || prefs.tr(Msg::NewlyAtRisk)}
                     <button
                         class="chip-x"
-                        aria-label=move || state.tr(Msg::ClearFilters)
+                        aria-label=move || prefs.tr(Msg::ClearFilters)
                         on:click=move |_| {
-                            let route = state.route.get_untracked().with(RISK_PARAM, None);
-                            state.replace_route(route);
+                            let route = ui.route.get_untracked().with(RISK_PARAM, None);
+                            ui.replace_route(route);
                         }
                     >
                         "×"
@@ -361,7 +368,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
             </Show>
             <Show when=move || any_filter.get()>
                 <button class="btn btn-link" data-testid="filters-clear" on:click=clear>
-                    {move || state.tr(Msg::ClearFilters)}
+                    {move || prefs.tr(Msg::ClearFilters)}
                 </button>
             </Show>
             <span class="filters-end">
@@ -372,7 +379,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                     aria-pressed=move || reveal.get().to_string()
                     on:click=move |_| reveal.update(|r| *r = !*r)
                 >
-                    {move || state.tr(if reveal.get() { Msg::HidePhones } else { Msg::RevealPhones })}
+                    {move || prefs.tr(if reveal.get() { Msg::HidePhones } else { Msg::RevealPhones })}
                 </button>
             </span>
         </div>

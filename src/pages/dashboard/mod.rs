@@ -2,9 +2,12 @@
 //! `kpi-repeat-rate`) and the lifecycle distribution, all computed by the core.
 
 use crate::components::EmptyState;
+use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform::{group, money};
-use crate::state::use_app;
+use crate::prefs::use_prefs;
+use crate::store::use_store;
+use crate::ui::use_ui;
 use kezhi_core::metrics::{self, Stage};
 use leptos::prelude::*;
 
@@ -12,11 +15,14 @@ mod reports;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let state = use_app();
-    let empty = Memo::new(move |_| state.data.with(|d| d.is_empty()));
-    let analytics = state.metrics;
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let empty = Memo::new(move |_| store.data.with(|d| d.is_empty()));
+    let analytics = derived.metrics;
     let kpis = Memo::new(move |_| analytics.with(|a| metrics::kpis(a)));
-    let counts = Memo::new(move |_| state.data.with(|d| d.counts()));
+    let counts = Memo::new(move |_| store.data.with(|d| d.counts()));
     let stages = Memo::new(move |_| {
         analytics.with(|a| {
             Stage::ALL
@@ -30,49 +36,49 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let (reports, computing) = reports::use_reports(state);
+    let (reports, computing) = reports::use_reports(store, derived, prefs, ui);
     let grid = Memo::new(move |_| analytics.with(|a| metrics::rf_grid(a)));
     let percent = |r: f64| format!("{:.2}%", r * 100.0);
     view! {
         <section class="page">
             <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
                 <header class="page-head">
-                    <h1>{move || state.tr(Msg::Dashboard)}</h1>
+                    <h1>{move || prefs.tr(Msg::Dashboard)}</h1>
                 </header>
                 <div class="kpis">
                     <div class="kpi card" data-testid="kpi-customers" data-count=move || kpis.get().customers.to_string()>
-                        <div class="kpi-label">{move || state.tr(Msg::Customers)}</div>
+                        <div class="kpi-label">{move || prefs.tr(Msg::Customers)}</div>
                         <div class="kpi-value">{move || group(kpis.get().customers as u64)}</div>
                         <div class="kpi-sub muted small">
-                            {move || state.tr(Msg::Buyers)} " " {move || group(kpis.get().buyers as u64)}
+                            {move || prefs.tr(Msg::Buyers)} " " {move || group(kpis.get().buyers as u64)}
                         </div>
                     </div>
                     <div class="kpi card" data-testid="kpi-aov" data-cents=move || kpis.get().aov.unwrap_or(0).to_string()>
-                        <div class="kpi-label">{move || state.tr(Msg::Aov)}</div>
+                        <div class="kpi-label">{move || prefs.tr(Msg::Aov)}</div>
                         <div class="kpi-value">{move || kpis.get().aov.map(money).unwrap_or_else(|| "—".into())}</div>
-                        <div class="kpi-sub muted small">{move || state.tr(Msg::AovHint)}</div>
+                        <div class="kpi-sub muted small">{move || prefs.tr(Msg::AovHint)}</div>
                     </div>
                     <div
                         class="kpi card"
                         data-testid="kpi-repeat-rate"
                         data-rate=move || format!("{:.6}", kpis.get().repeat_rate.unwrap_or(0.0))
                     >
-                        <div class="kpi-label">{move || state.tr(Msg::RepeatRate)}</div>
+                        <div class="kpi-label">{move || prefs.tr(Msg::RepeatRate)}</div>
                         <div class="kpi-value">{move || kpis.get().repeat_rate.map(percent).unwrap_or_else(|| "—".into())}</div>
-                        <div class="kpi-sub muted small">{move || state.tr(Msg::RepeatHint)}</div>
+                        <div class="kpi-sub muted small">{move || prefs.tr(Msg::RepeatHint)}</div>
                     </div>
                     <div class="kpi card" data-testid="kpi-net-sales" data-cents=move || kpis.get().net_spend.to_string()>
-                        <div class="kpi-label">{move || state.tr(Msg::NetSales)}</div>
+                        <div class="kpi-label">{move || prefs.tr(Msg::NetSales)}</div>
                         <div class="kpi-value">{move || money(kpis.get().net_spend)}</div>
                         <div class="kpi-sub muted small">
-                            {move || state.tr(Msg::Orders)} " " {move || group(kpis.get().paid_orders)}
+                            {move || prefs.tr(Msg::Orders)} " " {move || group(kpis.get().paid_orders)}
                         </div>
                     </div>
                     <div class="kpi card" data-testid="kpi-events" data-count=move || counts.get().events.to_string()>
-                        <div class="kpi-label">{move || state.tr(Msg::Events)}</div>
+                        <div class="kpi-label">{move || prefs.tr(Msg::Events)}</div>
                         <div class="kpi-value">{move || group(counts.get().events as u64)}</div>
                         <div class="kpi-sub muted small">
-                            {move || state.tr(Msg::Activities)} " " {move || group(counts.get().activities as u64)}
+                            {move || prefs.tr(Msg::Activities)} " " {move || group(counts.get().activities as u64)}
                         </div>
                     </div>
                 </div>
@@ -82,11 +88,11 @@ pub fn DashboardPage() -> impl IntoView {
                 <reports::Breakdowns reports=reports/>
                 <reports::TopCustomers reports=reports/>
                 <div class="card">
-                    <h2>{move || state.tr(Msg::RfGrid)}</h2>
-                    <p class="muted small">{move || state.tr(Msg::RfGridHint)}</p>
+                    <h2>{move || prefs.tr(Msg::RfGrid)}</h2>
+                    <p class="muted small">{move || prefs.tr(Msg::RfGridHint)}</p>
                     <details class="help" data-testid="rfm-help">
-                        <summary>{move || state.tr(Msg::RfmHelpTitle)}</summary>
-                        <p class="small">{move || state.tr(Msg::RfmHelp)}</p>
+                        <summary>{move || prefs.tr(Msg::RfmHelpTitle)}</summary>
+                        <p class="small">{move || prefs.tr(Msg::RfmHelp)}</p>
                     </details>
                     <table class="rf-grid">
                         <thead>
@@ -138,11 +144,11 @@ pub fn DashboardPage() -> impl IntoView {
                     </table>
                 </div>
                 <div class="card">
-                    <h2>{move || state.tr(Msg::LifecycleMix)}</h2>
+                    <h2>{move || prefs.tr(Msg::LifecycleMix)}</h2>
                     <table class="mini stage-table">
                         <tbody>
                             {move || {
-                                let zh = state.lang.get().is_zh();
+                                let zh = prefs.lang.get().is_zh();
                                 let total = kpis.get().customers.max(1) as f64;
                                 stages
                                     .get()

@@ -2,10 +2,13 @@
 //! sales decomposition, channel and city breakdowns, top customers; and the churn warnings.
 
 use crate::components::{BarChart, ChartData, Series, Unit};
+use crate::derived::{Derived, use_derived};
 use crate::i18n::Msg;
 use crate::platform::{self, group, money};
+use crate::prefs::{Prefs, use_prefs};
 use crate::route::{Route, View};
-use crate::state::{AppState, use_app};
+use crate::store::{Store, use_store};
+use crate::ui::{Ui, use_ui};
 use chrono::{Months, NaiveDate};
 use kezhi_core::channel::{CHANNELS, display};
 use kezhi_core::metrics::{self, Stage};
@@ -17,21 +20,21 @@ const TOP_CITIES: usize = 10;
 /// Churn warnings listed on the dashboard; the whole list opens as a customer list.
 const WARNINGS_SHOWN: usize = 8;
 
-fn date_param(state: AppState, key: &str) -> Option<NaiveDate> {
-    state.route.with(|r| {
+fn date_param(ui: Ui, key: &str) -> Option<NaiveDate> {
+    ui.route.with(|r| {
         r.param(key)
             .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
     })
 }
 
-fn set_range(state: AppState, from: Option<NaiveDate>, to: Option<NaiveDate>) {
+fn set_range(ui: Ui, from: Option<NaiveDate>, to: Option<NaiveDate>) {
     let fmt = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-    let route = state
+    let route = ui
         .route
         .get_untracked()
         .with("from", fmt(from))
         .with("to", fmt(to));
-    state.replace_route(route);
+    ui.replace_route(route);
 }
 
 /// Records taken per slice of the reports: a few milliseconds of work, then the browser
@@ -40,18 +43,23 @@ const SLICE: usize = 150_000;
 
 /// The reports of the current range, recomputed a slice at a time whenever the data, the
 /// settings or the range change; the second signal says a computation is under way.
-pub fn use_reports(state: AppState) -> (ReadSignal<Reports>, ReadSignal<bool>) {
+pub fn use_reports(
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    ui: Ui,
+) -> (ReadSignal<Reports>, ReadSignal<bool>) {
     let out = RwSignal::new(Reports::default());
     let computing = RwSignal::new(false);
     let run = StoredValue::new(0u64);
     Effect::new(move |_| {
-        let analytics = state.metrics.get();
-        let settings = state.analytics_settings();
+        let analytics = derived.metrics.get();
+        let settings = prefs.analytics_settings();
         let range = DateRange {
-            from: date_param(state, "from"),
-            to: date_param(state, "to"),
+            from: date_param(ui, "from"),
+            to: date_param(ui, "to"),
         };
-        let shape = state
+        let shape = store
             .data
             .with(|d| (d.customers.len(), d.orders.len(), d.events.len()));
         run.update_value(|r| *r += 1);
@@ -59,14 +67,14 @@ pub fn use_reports(state: AppState) -> (ReadSignal<Reports>, ReadSignal<bool>) {
         // A newer run (or a change of the data's shape) makes this one stop.
         let current = move || {
             run.try_get_value() == Some(this_run)
-                && state
+                && store
                     .data
                     .with_untracked(|d| (d.customers.len(), d.orders.len(), d.events.len()))
                     == shape
         };
         computing.set(true);
         platform::start_measure("kezhi:reports");
-        let mut builder = state
+        let mut builder = store
             .data
             .with_untracked(|d| ReportBuilder::new(d, &analytics, &settings, range));
         leptos::task::spawn_local(async move {
@@ -74,12 +82,12 @@ pub fn use_reports(state: AppState) -> (ReadSignal<Reports>, ReadSignal<bool>) {
                 if !current() {
                     return;
                 }
-                if state.data.with_untracked(|d| builder.step(d, SLICE)) {
+                if store.data.with_untracked(|d| builder.step(d, SLICE)) {
                     break;
                 }
                 platform::yield_to_browser().await;
             }
-            let reports = state.data.with_untracked(|d| builder.finish(d));
+            let reports = store.data.with_untracked(|d| builder.finish(d));
             platform::end_measure("kezhi:reports");
             out.set(reports);
             computing.set(false);
@@ -90,20 +98,22 @@ pub fn use_reports(state: AppState) -> (ReadSignal<Reports>, ReadSignal<bool>) {
 
 #[component]
 pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
-    let state = use_app();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let from = move || {
-        date_param(state, "from")
+        date_param(ui, "from")
             .map(|d| d.to_string())
             .unwrap_or_default()
     };
     let to = move || {
-        date_param(state, "to")
+        date_param(ui, "to")
             .map(|d| d.to_string())
             .unwrap_or_default()
     };
     // Presets end on the last day with data (the day before the reference date).
     let last_day = move || {
-        state
+        derived
             .metrics
             .with_untracked(|a| a.reference)
             .and_then(|r| r.pred_opt())
@@ -114,38 +124,38 @@ pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
         let start = end
             .checked_sub_months(Months::new(months))
             .and_then(|d| d.succ_opt());
-        set_range(state, start, Some(end));
+        set_range(ui, start, Some(end));
     };
     let parse = |v: String| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
     view! {
-        <div class="range card" role="group" aria-label=move || state.tr(Msg::DateRange)>
-            <span class="field-label">{move || state.tr(Msg::DateRange)}</span>
+        <div class="range card" role="group" aria-label=move || prefs.tr(Msg::DateRange)>
+            <span class="field-label">{move || prefs.tr(Msg::DateRange)}</span>
             <input
                 type="date"
                 data-testid="range-from"
-                aria-label=move || state.tr(Msg::From)
+                aria-label=move || prefs.tr(Msg::From)
                 prop:value=from
-                on:change=move |ev| set_range(state, parse(event_target_value(&ev)), date_param(state, "to"))
+                on:change=move |ev| set_range(ui, parse(event_target_value(&ev)), date_param(ui, "to"))
             />
             "–"
             <input
                 type="date"
                 data-testid="range-to"
-                aria-label=move || state.tr(Msg::To)
+                aria-label=move || prefs.tr(Msg::To)
                 prop:value=to
-                on:change=move |ev| set_range(state, date_param(state, "from"), parse(event_target_value(&ev)))
+                on:change=move |ev| set_range(ui, date_param(ui, "from"), parse(event_target_value(&ev)))
             />
             <button class="btn" data-testid="range-3m" on:click=move |_| preset(3)>
-                {move || state.tr(Msg::Last3Months)}
+                {move || prefs.tr(Msg::Last3Months)}
             </button>
             <button class="btn" data-testid="range-12m" on:click=move |_| preset(12)>
-                {move || state.tr(Msg::Last12Months)}
+                {move || prefs.tr(Msg::Last12Months)}
             </button>
-            <button class="btn" data-testid="range-all" on:click=move |_| set_range(state, None, None)>
-                {move || state.tr(Msg::AllTime)}
+            <button class="btn" data-testid="range-all" on:click=move |_| set_range(ui, None, None)>
+                {move || prefs.tr(Msg::AllTime)}
             </button>
             <span class="muted small" data-testid="reports-computing" aria-live="polite">
-                {move || computing.get().then(|| state.tr(Msg::Computing))}
+                {move || computing.get().then(|| prefs.tr(Msg::Computing))}
             </span>
         </div>
     }
@@ -301,10 +311,10 @@ fn share_chart(shares: &[Share], label: impl Fn(&str) -> String, other: String) 
 
 #[component]
 pub fn Breakdowns(reports: ReadSignal<Reports>) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
     let channels = Signal::derive(move || {
-        let zh = state.lang.get().is_zh();
-        let other = state.tr(Msg::Other).to_string();
+        let zh = prefs.lang.get().is_zh();
+        let other = prefs.tr(Msg::Other).to_string();
         reports.with(|r| {
             share_chart(
                 &r.channels,
@@ -314,8 +324,8 @@ pub fn Breakdowns(reports: ReadSignal<Reports>) -> impl IntoView {
         })
     });
     let cities = Signal::derive(move || {
-        let none = state.tr(Msg::NoCity).to_string();
-        let other = state.tr(Msg::Other).to_string();
+        let none = prefs.tr(Msg::NoCity).to_string();
+        let other = prefs.tr(Msg::Other).to_string();
         reports.with(|r| {
             share_chart(
                 &r.cities,
@@ -338,16 +348,18 @@ pub fn Breakdowns(reports: ReadSignal<Reports>) -> impl IntoView {
     }
 }
 
-fn open_customer(state: AppState, id: uuid::Uuid) {
-    state.navigate(Route::new(View::Customers).with("id", Some(id.to_string())));
+fn open_customer(ui: Ui, id: uuid::Uuid) {
+    ui.navigate(Route::new(View::Customers).with("id", Some(id.to_string())));
 }
 
 #[component]
 pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let rows = move || {
         let top = reports.with(|r| r.top.clone());
-        state.data.with(|d| {
+        store.data.with(|d| {
             top.into_iter()
                 .enumerate()
                 .filter_map(|(rank, t)| {
@@ -357,7 +369,7 @@ pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
                         <tr data-testid="top-customer" data-id=id.to_string() data-cents=t.gmv.to_string()>
                             <td class="num">{rank + 1}</td>
                             <td>
-                                <button class="btn btn-link" on:click=move |_| open_customer(state, id)>
+                                <button class="btn btn-link" on:click=move |_| open_customer(ui, id)>
                                     {c.name.clone()}
                                 </button>
                             </td>
@@ -371,14 +383,14 @@ pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>{move || state.tr(Msg::TopCustomers)}</h2>
+            <h2>{move || prefs.tr(Msg::TopCustomers)}</h2>
             <table class="mini">
                 <thead>
                     <tr>
                         <th class="num">"#"</th>
-                        <th>{move || state.tr(Msg::Name)}</th>
-                        <th class="num">{move || state.tr(Msg::Gmv)}</th>
-                        <th class="num">{move || state.tr(Msg::Orders)}</th>
+                        <th>{move || prefs.tr(Msg::Name)}</th>
+                        <th class="num">{move || prefs.tr(Msg::Gmv)}</th>
+                        <th class="num">{move || prefs.tr(Msg::Orders)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -388,13 +400,13 @@ pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
 }
 
 /// Why a customer is at risk, in words.
-fn reason(state: AppState, w: &metrics::ChurnWarning) -> String {
+fn reason(prefs: Prefs, w: &metrics::ChurnWarning) -> String {
     match w.usual_gap_days {
-        Some(gap) => state
+        Some(gap) => prefs
             .tr(Msg::ChurnReasonGap)
             .replace("{days}", &w.recency_days.to_string())
             .replace("{gap}", &gap.max(1).to_string()),
-        None => state
+        None => prefs
             .tr(Msg::ChurnReasonOnce)
             .replace("{days}", &w.recency_days.to_string())
             .replace("{limit}", &w.limit_days.to_string()),
@@ -403,10 +415,13 @@ fn reason(state: AppState, w: &metrics::ChurnWarning) -> String {
 
 #[component]
 pub fn ChurnWarnings() -> impl IntoView {
-    let state = use_app();
-    let warnings = Memo::new(move |_| state.metrics.with(|a| metrics::churn_warnings(a)));
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let warnings = Memo::new(move |_| derived.metrics.with(|a| metrics::churn_warnings(a)));
     let open_all = move |_| {
-        state.navigate(
+        ui.navigate(
             Route::new(View::Customers)
                 .with("stage", Some(Stage::AtRisk.code().to_string()))
                 .with("risk", Some("new".to_string())),
@@ -414,7 +429,7 @@ pub fn ChurnWarnings() -> impl IntoView {
     };
     let rows = move || {
         let list = warnings.get();
-        state.data.with(|d| {
+        store.data.with(|d| {
             list.iter()
                 .take(WARNINGS_SHOWN)
                 .filter_map(|w| {
@@ -422,10 +437,10 @@ pub fn ChurnWarnings() -> impl IntoView {
                     let id = c.id;
                     Some(view! {
                         <li data-testid="churn-warning" data-id=id.to_string()>
-                            <button class="btn btn-link" on:click=move |_| open_customer(state, id)>
+                            <button class="btn btn-link" on:click=move |_| open_customer(ui, id)>
                                 {c.name.clone()}
                             </button>
-                            <span class="muted small">{reason(state, w)}</span>
+                            <span class="muted small">{reason(prefs, w)}</span>
                             <span class="num small">{money(w.total_spent)}</span>
                         </li>
                     })
@@ -437,14 +452,14 @@ pub fn ChurnWarnings() -> impl IntoView {
         <div class="card" data-testid="churn-warnings" data-count=move || warnings.with(|w| w.len()).to_string()>
             <div class="chart-head">
                 <h2>
-                    {move || state.tr(Msg::ChurnWarnings)} " "
+                    {move || prefs.tr(Msg::ChurnWarnings)} " "
                     <span class="muted">{move || group(warnings.with(|w| w.len()) as u64)}</span>
                 </h2>
                 <button class="btn" data-testid="churn-open-list" on:click=open_all>
-                    {move || state.tr(Msg::OpenAsList)}
+                    {move || prefs.tr(Msg::OpenAsList)}
                 </button>
             </div>
-            <p class="muted small">{move || state.tr(Msg::ChurnWarningsHint)}</p>
+            <p class="muted small">{move || prefs.tr(Msg::ChurnWarningsHint)}</p>
             <ul class="warnings">{rows}</ul>
         </div>
     }

@@ -5,7 +5,9 @@
 use super::query::{By, FunnelQuery, Kind, day_start, step_label};
 use crate::i18n::Msg;
 use crate::platform;
-use crate::state::{AppState, use_app};
+use crate::prefs::{Prefs, use_prefs};
+use crate::store::{Store, use_store};
+use crate::ui::use_ui;
 use kezhi_core::channel::CHANNELS;
 use kezhi_core::funnel::{
     FunnelDefinition, MAX_STEPS, MIN_STEPS, OrderMode, PropField, PropFilter, Step, Window,
@@ -22,8 +24,8 @@ const OPEN_FROM: Timestamp = Timestamp(-(1 << 50));
 const OPEN_TO: Timestamp = Timestamp(1 << 50);
 
 /// Event types in the data, the most frequent first.
-fn event_kinds(state: AppState) -> Vec<String> {
-    state.data.with(|d| {
+fn event_kinds(store: Store) -> Vec<String> {
+    store.data.with(|d| {
         let mut counts: HashMap<Sym, usize> = HashMap::new();
         for e in &d.events {
             *counts.entry(e.kind).or_default() += 1;
@@ -42,29 +44,31 @@ pub fn Editor(
     draft: RwSignal<FunnelDefinition>,
     set_draft: Callback<FunnelDefinition>,
 ) -> impl IntoView {
-    let state = use_app();
-    let kinds = Memo::new(move |_| event_kinds(state));
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let kinds = Memo::new(move |_| event_kinds(store));
     let edit = move |f: &dyn Fn(&mut FunnelDefinition)| {
         let mut d = draft.get_untracked();
         f(&mut d);
         set_draft.run(d);
     };
     let set_param = move |key: &'static str, value: Option<String>| {
-        let route = state
+        let route = ui
             .route
             .get_untracked()
             .with(key, value)
             .with("ds", None)
             .with("dw", None)
             .with("dg", None);
-        state.replace_route(route);
+        ui.replace_route(route);
     };
     let repurchase = move || query.with(|q| q.kind == Kind::Repurchase);
 
     let steps = move || {
         let d = draft.get();
         let n = d.steps.len();
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         d.steps
             .iter()
             .enumerate()
@@ -78,14 +82,14 @@ pub fn Editor(
                     .filters
                     .iter()
                     .enumerate()
-                    .map(|(k, f)| filter_view(state, i, k, *f, edit))
+                    .map(|(k, f)| filter_view(prefs, i, k, *f, edit))
                     .collect_view();
                 view! {
                     <li class="funnel-step" data-testid="funnel-step">
                         <span class="funnel-step-no">{i + 1}</span>
                         <select
                             data-testid="funnel-step-event"
-                            aria-label=move || format!("{} {}", state.tr(Msg::FunnelStep), i + 1)
+                            aria-label=move || format!("{} {}", prefs.tr(Msg::FunnelStep), i + 1)
                             prop:value=current.clone()
                             on:change=move |ev| {
                                 let v = event_target_value(&ev);
@@ -116,13 +120,13 @@ pub fn Editor(
                                 })
                             }
                         >
-                            {move || state.tr(Msg::FunnelAddFilter)}
+                            {move || prefs.tr(Msg::FunnelAddFilter)}
                         </button>
                         <button
                             class="btn btn-ghost btn-small"
                             data-testid="funnel-step-remove"
-                            title=move || state.tr(Msg::Delete)
-                            aria-label=move || state.tr(Msg::Delete)
+                            title=move || prefs.tr(Msg::Delete)
+                            aria-label=move || prefs.tr(Msg::Delete)
                             disabled=n <= MIN_STEPS
                             on:click=move |_| edit(&|d| {
                                 if d.steps.len() > MIN_STEPS && i < d.steps.len() {
@@ -199,13 +203,13 @@ pub fn Editor(
     let error = move || {
         draft
             .with(|d| d.validate().err())
-            .map(|e| e.message(state.lang.get().is_zh()))
+            .map(|e| e.message(prefs.lang.get().is_zh()))
     };
 
     view! {
         <div class="card funnel-editor">
             <Show when=move || !repurchase()>
-                <h2>{move || state.tr(Msg::FunnelSteps)}</h2>
+                <h2>{move || prefs.tr(Msg::FunnelSteps)}</h2>
                 <ol class="funnel-steps">{steps}</ol>
                 <button
                     class="btn"
@@ -213,7 +217,7 @@ pub fn Editor(
                     disabled=move || draft.with(|d| d.steps.len() >= MAX_STEPS)
                     on:click=add_step
                 >
-                    {move || state.tr(Msg::FunnelAddStep)}
+                    {move || prefs.tr(Msg::FunnelAddStep)}
                 </button>
             </Show>
             <div class="funnel-settings">
@@ -221,7 +225,7 @@ pub fn Editor(
                     when=move || !repurchase()
                     fallback=move || view! {
                         <label class="field">
-                            <span class="field-label">{move || state.tr(Msg::RepurchaseDays)}</span>
+                            <span class="field-label">{move || prefs.tr(Msg::RepurchaseDays)}</span>
                             <input
                                 type="number"
                                 min="1"
@@ -233,7 +237,7 @@ pub fn Editor(
                     }
                 >
                     <label class="field">
-                        <span class="field-label">{move || state.tr(Msg::FunnelWindow)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::FunnelWindow)}</span>
                         <span class="inline">
                             <input
                                 type="number"
@@ -248,21 +252,21 @@ pub fn Editor(
                             />
                             <select
                                 data-testid="funnel-window-unit"
-                                aria-label=move || state.tr(Msg::BuilderUnit)
+                                aria-label=move || prefs.tr(Msg::BuilderUnit)
                                 prop:value=window_unit
                                 on:change=move |ev| {
                                     let unit = unit_from_code(&event_target_value(&ev));
                                     edit(&|d| d.window = Window::new(d.window.value, unit));
                                 }
                             >
-                                <option value="minute">{move || state.tr(Msg::UnitMinutes)}</option>
-                                <option value="hour">{move || state.tr(Msg::UnitHours)}</option>
-                                <option value="day">{move || state.tr(Msg::UnitDays)}</option>
+                                <option value="minute">{move || prefs.tr(Msg::UnitMinutes)}</option>
+                                <option value="hour">{move || prefs.tr(Msg::UnitHours)}</option>
+                                <option value="day">{move || prefs.tr(Msg::UnitDays)}</option>
                             </select>
                         </span>
                     </label>
                     <label class="field">
-                        <span class="field-label">{move || state.tr(Msg::FunnelMode)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::FunnelMode)}</span>
                         <select
                             data-testid="funnel-mode"
                             prop:value=move || draft.with(|d| if d.mode == OrderMode::Strict { "strict" } else { "sequential" })
@@ -271,75 +275,75 @@ pub fn Editor(
                                 edit(&|d| d.mode = if strict { OrderMode::Strict } else { OrderMode::Sequential });
                             }
                         >
-                            <option value="sequential">{move || state.tr(Msg::FunnelSequential)}</option>
-                            <option value="strict">{move || state.tr(Msg::FunnelStrict)}</option>
+                            <option value="sequential">{move || prefs.tr(Msg::FunnelSequential)}</option>
+                            <option value="strict">{move || prefs.tr(Msg::FunnelStrict)}</option>
                         </select>
                     </label>
                 </Show>
                 <label class="field">
-                    <span class="field-label">{move || state.tr(Msg::FunnelRangeFrom)}</span>
+                    <span class="field-label">{move || prefs.tr(Msg::FunnelRangeFrom)}</span>
                     <input type="date" data-testid="funnel-from" prop:value=move || range_day(false)
                         on:change=move |ev| set_range(false, event_target_value(&ev)) />
                 </label>
                 <label class="field">
-                    <span class="field-label">{move || state.tr(Msg::To)}</span>
+                    <span class="field-label">{move || prefs.tr(Msg::To)}</span>
                     <input type="date" data-testid="funnel-to" prop:value=move || range_day(true)
                         on:change=move |ev| set_range(true, event_target_value(&ev)) />
                 </label>
                 <label class="field">
-                    <span class="field-label">{move || state.tr(Msg::FunnelOnlySegment)}</span>
+                    <span class="field-label">{move || prefs.tr(Msg::FunnelOnlySegment)}</span>
                     <select
                         data-testid="funnel-segment"
                         prop:value=move || query.with(|q| q.segment.clone().unwrap_or_default())
                         on:change=move |ev| set_param("seg", Some(event_target_value(&ev)))
                     >
-                        <option value="">{move || state.tr(Msg::AllCustomersOption)}</option>
-                        {move || segment_options(state)}
+                        <option value="">{move || prefs.tr(Msg::AllCustomersOption)}</option>
+                        {move || segment_options(store)}
                     </select>
                 </label>
                 <Show when=move || !repurchase()>
                     <label class="field">
-                        <span class="field-label">{move || state.tr(Msg::FunnelSplitBy)}</span>
+                        <span class="field-label">{move || prefs.tr(Msg::FunnelSplitBy)}</span>
                         <select
                             data-testid="funnel-breakdown"
                             prop:value=move || query.with(|q| q.by.map(By::code).unwrap_or(""))
                             on:change=move |ev| set_param("by", Some(event_target_value(&ev)))
                         >
-                            <option value="">{move || state.tr(Msg::FunnelNoSplit)}</option>
-                            <option value="channel">{move || state.tr(Msg::Channel)}</option>
-                            <option value="city">{move || state.tr(Msg::City)}</option>
-                            <option value="level">{move || state.tr(Msg::MemberLevel)}</option>
-                            <option value="tier">{move || state.tr(Msg::Tier)}</option>
-                            <option value="stage">{move || state.tr(Msg::Lifecycle)}</option>
-                            <option value="segment">{move || state.tr(Msg::FilterSegment)}</option>
+                            <option value="">{move || prefs.tr(Msg::FunnelNoSplit)}</option>
+                            <option value="channel">{move || prefs.tr(Msg::Channel)}</option>
+                            <option value="city">{move || prefs.tr(Msg::City)}</option>
+                            <option value="level">{move || prefs.tr(Msg::MemberLevel)}</option>
+                            <option value="tier">{move || prefs.tr(Msg::Tier)}</option>
+                            <option value="stage">{move || prefs.tr(Msg::Lifecycle)}</option>
+                            <option value="segment">{move || prefs.tr(Msg::FilterSegment)}</option>
                         </select>
                     </label>
                     <Show when=move || query.with(|q| q.by == Some(By::Segment))>
                         <label class="field">
-                            <span class="field-label">{move || state.tr(Msg::FilterSegment)}</span>
+                            <span class="field-label">{move || prefs.tr(Msg::FilterSegment)}</span>
                             <select
                                 data-testid="funnel-breakdown-segment"
                                 prop:value=move || query.with(|q| q.by_segment.clone().unwrap_or_default())
                                 on:change=move |ev| set_param("bys", Some(event_target_value(&ev)))
                             >
                                 <option value="">"—"</option>
-                                {move || segment_options(state)}
+                                {move || segment_options(store)}
                             </select>
                         </label>
                     </Show>
                 </Show>
                 <label class="field">
-                    <span class="field-label">{move || state.tr(Msg::FunnelOverTime)}</span>
+                    <span class="field-label">{move || prefs.tr(Msg::FunnelOverTime)}</span>
                     <select
                         data-testid="funnel-period"
-                        prop:value=move || state.route.with(|r| r.param("per").unwrap_or("day").to_string())
+                        prop:value=move || ui.route.with(|r| r.param("per").unwrap_or("day").to_string())
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             set_param("per", (v == "week").then_some(v));
                         }
                     >
-                        <option value="day">{move || state.tr(Msg::PeriodDay)}</option>
-                        <option value="week">{move || state.tr(Msg::PeriodWeek)}</option>
+                        <option value="day">{move || prefs.tr(Msg::PeriodDay)}</option>
+                        <option value="week">{move || prefs.tr(Msg::PeriodWeek)}</option>
                     </select>
                 </label>
             </div>
@@ -348,8 +352,8 @@ pub fn Editor(
     }
 }
 
-fn segment_options(state: AppState) -> impl IntoView {
-    state
+fn segment_options(store: Store) -> impl IntoView {
+    store
         .segments
         .get()
         .into_iter()
@@ -359,13 +363,13 @@ fn segment_options(state: AppState) -> impl IntoView {
 
 /// One property filter of a step: the property, the value, and removing it.
 fn filter_view(
-    state: AppState,
+    prefs: Prefs,
     step: usize,
     k: usize,
     f: PropFilter,
     edit: impl Fn(&dyn Fn(&mut FunnelDefinition)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let zh = state.lang.get_untracked().is_zh();
+    let zh = prefs.lang.get_untracked().is_zh();
     let set = move |next: Option<PropFilter>| {
         edit(&|d| {
             if let Some(s) = d.steps.get_mut(step)
@@ -410,7 +414,7 @@ fn filter_view(
             <datalist id="funnel-channels">
                 {CHANNELS.iter().map(|(code, _, _)| view! { <option value=*code></option> }).collect_view()}
             </datalist>
-            <button class="btn btn-ghost btn-small" data-testid="funnel-filter-remove" aria-label=move || state.tr(Msg::Delete) on:click=move |_| set(None)>
+            <button class="btn btn-ghost btn-small" data-testid="funnel-filter-remove" aria-label=move || prefs.tr(Msg::Delete) on:click=move |_| set(None)>
                 "×"
             </button>
         </span>

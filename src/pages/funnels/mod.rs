@@ -9,10 +9,13 @@ pub mod query;
 mod results;
 
 use crate::components::{EmptyState, NameInput};
+use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
+use crate::prefs::use_prefs;
 use crate::route::{Route, View};
-use crate::state::{ToastKind, use_app};
+use crate::store::use_store;
+use crate::ui::{ToastKind, use_ui};
 use editor::Editor;
 use kezhi_core::funnel::{FunnelDefinition, SavedFunnel, TEMPLATES, purchase_funnel};
 use leptos::prelude::*;
@@ -21,11 +24,14 @@ use results::{Results, StageFunnel};
 
 #[component]
 pub fn FunnelsPage() -> impl IntoView {
-    let state = use_app();
-    let empty = Memo::new(move |_| state.data.with(|d| d.customers.is_empty()));
+    let store = use_store();
+    let derived = use_derived();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     let query = Memo::new(move |_| {
-        let zh = state.lang.get().is_zh();
-        state.route.with(|r| FunnelQuery::from_route(r, zh))
+        let zh = prefs.lang.get().is_zh();
+        ui.route.with(|r| FunnelQuery::from_route(r, zh))
     });
     // The definition being edited: it may be briefly invalid (a window of 0 while typing),
     // which the URL cannot hold, so the editor works on this copy and writes every valid
@@ -49,14 +55,14 @@ pub fn FunnelsPage() -> impl IntoView {
         draft.set(d);
         if valid {
             // A new definition clears a drill-down of the old one.
-            let route = state
+            let route = ui
                 .route
                 .get_untracked()
                 .with("f", Some(text))
                 .with("ds", None)
                 .with("dw", None)
                 .with("dg", None);
-            state.replace_route(route);
+            ui.replace_route(route);
         }
     });
     // Every recomputation counts as a change: comparing results would cost as much.
@@ -64,13 +70,13 @@ pub fn FunnelsPage() -> impl IntoView {
         move |_| {
             let q = query.get();
             let d = draft.get();
-            query::compute(state, &q, &d).map(std::sync::Arc::new)
+            query::compute(store, derived, prefs, &q, &d).map(std::sync::Arc::new)
         },
         |_, _| true,
     );
 
     let templates = move || {
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         TEMPLATES
             .iter()
             .map(|(code, name_zh, name_en)| {
@@ -88,7 +94,7 @@ pub fn FunnelsPage() -> impl IntoView {
                                 "stages" => base.with("kind", Some("stages".into())),
                                 _ => base.with("f", Some(purchase_funnel().to_url())),
                             };
-                            state.navigate(route);
+                            ui.navigate(route);
                         }
                     >
                         {label}
@@ -97,13 +103,13 @@ pub fn FunnelsPage() -> impl IntoView {
             })
             .collect_view()
     };
-    let stages_only = Memo::new(move |_| state.route.with(|r| r.param("kind") == Some("stages")));
+    let stages_only = Memo::new(move |_| ui.route.with(|r| r.param("kind") == Some("stages")));
 
     view! {
         <section class="page funnels">
             <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
                 <header class="page-head">
-                    <h1>{move || state.tr(Msg::NavFunnels)}</h1>
+                    <h1>{move || prefs.tr(Msg::NavFunnels)}</h1>
                     <div class="chips">{templates}</div>
                 </header>
                 <Show
@@ -129,23 +135,25 @@ pub fn FunnelsPage() -> impl IntoView {
 /// Saving the current funnel under a name, and the saved ones.
 #[component]
 fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let name = RwSignal::new(String::new());
     let save = move |_| {
         let n = name.get_untracked().trim().to_string();
         if n.is_empty() {
-            state.toast(ToastKind::Error, state.tr(Msg::FunnelNameNeeded));
+            ui.toast(ToastKind::Error, prefs.tr(Msg::FunnelNameNeeded));
             return;
         }
         let definition = draft.get_untracked();
         if let Err(e) = definition.validate() {
-            state.toast(
+            ui.toast(
                 ToastKind::Error,
-                e.message(state.lang.get_untracked().is_zh()),
+                e.message(prefs.lang.get_untracked().is_zh()),
             );
             return;
         }
-        state.set_funnels(|list| {
+        store.set_funnels(|list| {
             list.push(SavedFunnel {
                 id: platform::random_hex::<6>(),
                 name: n,
@@ -154,10 +162,10 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
             })
         });
         name.set(String::new());
-        state.toast(ToastKind::Info, state.tr(Msg::FunnelSaved));
+        ui.toast(ToastKind::Info, prefs.tr(Msg::FunnelSaved));
     };
     let items = move || {
-        state
+        store
             .funnels
             .get()
             .into_iter()
@@ -173,16 +181,16 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
                         >
                             {f.name.clone()}
                         </a>
-                        <span class="muted small">{f.definition.steps.len()} " " {move || state.tr(Msg::FunnelStepsUnit)}</span>
+                        <span class="muted small">{f.definition.steps.len()} " " {move || prefs.tr(Msg::FunnelStepsUnit)}</span>
                         <button
                             class="btn btn-ghost"
                             data-testid="funnel-delete"
                             on:click=move |_| {
                                 let id = id.clone();
-                                state.set_funnels(|list| list.retain(|x| x.id != id));
+                                store.set_funnels(|list| list.retain(|x| x.id != id));
                             }
                         >
-                            {move || state.tr(Msg::Delete)}
+                            {move || prefs.tr(Msg::Delete)}
                         </button>
                     </li>
                 }
@@ -191,16 +199,16 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>{move || state.tr(Msg::SavedFunnels)}</h2>
+            <h2>{move || prefs.tr(Msg::SavedFunnels)}</h2>
             <div class="segment-save">
                 <NameInput value=name testid="funnel-name" label=Msg::FunnelName/>
                 <button class="btn btn-primary" data-testid="funnel-save" on:click=save>
-                    {move || state.tr(Msg::Save)}
+                    {move || prefs.tr(Msg::Save)}
                 </button>
             </div>
             <Show
-                when=move || state.funnels.with(|f| !f.is_empty())
-                fallback=move || view! { <p class="muted">{move || state.tr(Msg::NoSavedFunnels)}</p> }
+                when=move || store.funnels.with(|f| !f.is_empty())
+                fallback=move || view! { <p class="muted">{move || prefs.tr(Msg::NoSavedFunnels)}</p> }
             >
                 <ul class="segment-list">{items}</ul>
             </Show>

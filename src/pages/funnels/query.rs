@@ -1,9 +1,12 @@
 //! The funnel page's state in its URL, and computing what it shows — shared with the customer
 //! list, which lists a funnel's drill-down (`#/customers?funnel=<the funnel page's hash>`).
 
+use crate::derived::Derived;
 use crate::platform;
+use crate::prefs::Prefs;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::store::Store;
+use crate::ui::Ui;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::funnel::{
     Breakdown, Drill, EventIndex, FunnelDefinition, FunnelOptions, FunnelResult, Period,
@@ -170,13 +173,15 @@ impl Computed {
 /// Computes the funnel a query and definition describe (tracked: reruns when the data, the
 /// metrics or the saved segments change).
 pub fn compute(
-    state: AppState,
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
     q: &FunnelQuery,
     definition: &FunnelDefinition,
 ) -> Result<Computed, String> {
-    let zh = state.lang.get().is_zh();
+    let zh = prefs.lang.get().is_zh();
     let eligible = match &q.segment {
-        Some(id) => Some(segment_flags(state, id)?),
+        Some(id) => Some(segment_flags(store, derived, prefs, id)?),
         None => None,
     };
     let options = FunnelOptions {
@@ -185,7 +190,7 @@ pub fn compute(
         period: q.period,
     };
     if q.kind == Kind::Repurchase {
-        let result = state
+        let result = store
             .data
             .with(|d| repurchase_funnel(d, q.repurchase_days, definition.range, &options))
             .map_err(|e| e.message(zh))?;
@@ -195,12 +200,12 @@ pub fn compute(
         });
     }
     definition.validate().map_err(|e| e.message(zh))?;
-    let index: std::sync::Arc<EventIndex> = state.event_index.get();
+    let index: std::sync::Arc<EventIndex> = derived.event_index.get();
     let (keys, group_names) = match q.by {
-        Some(by) => breakdown_keys(state, by, q.by_segment.as_deref())?,
+        Some(by) => breakdown_keys(store, derived, prefs, by, q.by_segment.as_deref())?,
         None => (Vec::new(), Vec::new()),
     };
-    state.data.with(|d| {
+    store.data.with(|d| {
         platform::timed("kezhi:funnel", || {
             if q.by.is_some() {
                 let b = compute_breakdown(d, &index, definition, &options, &keys, TOP_GROUPS)
@@ -223,9 +228,14 @@ pub fn compute(
 }
 
 /// One flag per customer: a member of the saved segment.
-fn segment_flags(state: AppState, id: &str) -> Result<Vec<bool>, String> {
-    let zh = state.lang.get().is_zh();
-    let saved = state
+fn segment_flags(
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    id: &str,
+) -> Result<Vec<bool>, String> {
+    let zh = prefs.lang.get().is_zh();
+    let saved = store
         .segments
         .with(|l| l.iter().find(|s| s.id == id).cloned())
         .ok_or_else(|| {
@@ -235,15 +245,15 @@ fn segment_flags(state: AppState, id: &str) -> Result<Vec<bool>, String> {
                 "the chosen segment was deleted".to_string()
             }
         })?;
-    let settings = state.analytics_settings();
-    let analytics = state.metrics.get();
-    let rows = state.data.with(|d| {
-        state
+    let settings = prefs.analytics_settings();
+    let analytics = derived.metrics.get();
+    let rows = store.data.with(|d| {
+        store
             .segments
             .with(|all| membership::members(d, &analytics, &settings, &saved, all))
     });
     let rows = rows.map_err(|e| e.message(zh))?;
-    let mut flags = vec![false; state.data.with(|d| d.customers.len())];
+    let mut flags = vec![false; store.data.with(|d| d.customers.len())];
     for i in rows {
         if let Some(f) = flags.get_mut(i) {
             *f = true;
@@ -254,11 +264,13 @@ fn segment_flags(state: AppState, id: &str) -> Result<Vec<bool>, String> {
 
 /// Each customer's group for a breakdown, and the groups' names.
 fn breakdown_keys(
-    state: AppState,
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
     by: By,
     segment: Option<&str>,
 ) -> Result<(Vec<u32>, Vec<String>), String> {
-    let zh = state.lang.get().is_zh();
+    let zh = prefs.lang.get().is_zh();
     let missing = if zh { "（未填）" } else { "(none)" };
     let mut names: Vec<String> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
@@ -282,11 +294,11 @@ fn breakdown_keys(
                     "choose the segment to split by".into()
                 });
             };
-            let name = state
+            let name = store
                 .segments
                 .with(|l| l.iter().find(|s| s.id == id).map(|s| s.name.clone()))
                 .unwrap_or_default();
-            let flags = segment_flags(state, id)?;
+            let flags = segment_flags(store, derived, prefs, id)?;
             let (inside, outside) = if zh {
                 (format!("属于 {name}"), format!("不属于 {name}"))
             } else {
@@ -296,7 +308,7 @@ fn breakdown_keys(
             flags.iter().map(|&f| if f { 0 } else { 1 }).collect()
         }
         By::Tier | By::Stage => {
-            let analytics = state.metrics.get();
+            let analytics = derived.metrics.get();
             analytics
                 .customers
                 .iter()
@@ -306,7 +318,7 @@ fn breakdown_keys(
                 })
                 .collect()
         }
-        _ => state.data.with(|d| {
+        _ => store.data.with(|d| {
             d.customers
                 .iter()
                 .map(|c| {
@@ -331,16 +343,19 @@ pub fn day_start(date: chrono::NaiveDate) -> Option<Timestamp> {
 
 /// The customers a funnel drill-down in the customer list's URL (`funnel`) selects, with
 /// what to call it; `None` when the URL has none.
-pub fn drill_rows(state: AppState) -> Option<(String, Vec<usize>)> {
-    let hash = state
-        .route
-        .with(|r| r.param("funnel").map(str::to_string))?;
-    let zh = state.lang.get().is_zh();
+pub fn drill_rows(
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    ui: Ui,
+) -> Option<(String, Vec<usize>)> {
+    let hash = ui.route.with(|r| r.param("funnel").map(str::to_string))?;
+    let zh = prefs.lang.get().is_zh();
     let route = Route::parse(&hash);
     let q = FunnelQuery::from_route(&route, zh);
     let (step, which, group) = q.drill?;
     let definition = q.definition.clone().ok()?;
-    let computed = compute(state, &q, &definition).ok()?;
+    let computed = compute(store, derived, prefs, &q, &definition).ok()?;
     let rows = computed.drill(step, which, group);
     Some((drill_name(&q, &definition, step, which, zh), rows))
 }

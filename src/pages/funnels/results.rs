@@ -4,11 +4,14 @@
 
 use super::query::{Computed, FunnelQuery, Kind, drill_name, step_label};
 use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
+use crate::derived::use_derived;
 use crate::i18n::Msg;
-use crate::pages::export::{FileKind, export_customers};
+use crate::pages::export::{Exporter, FileKind};
 use crate::platform::{self, group};
+use crate::prefs::use_prefs;
 use crate::route::{Route, View};
-use crate::state::{AppState, ToastKind, use_app};
+use crate::store::use_store;
+use crate::ui::{ToastKind, Ui, use_ui};
 use kezhi_core::funnel::{
     Drill, FunnelDefinition, REPURCHASE_STEPS, STAGE_FUNNEL, TIME_BUCKETS, TimeStats, rate,
     stage_funnel,
@@ -67,8 +70,8 @@ fn labels(q: &FunnelQuery, d: &FunnelDefinition, zh: bool) -> Vec<String> {
     }
 }
 
-fn set_drill(state: AppState, step: usize, which: Drill, group: Option<usize>) {
-    let route = state
+fn set_drill(ui: Ui, step: usize, which: Drill, group: Option<usize>) {
+    let route = ui
         .route
         .get_untracked()
         .with("ds", Some((step + 1).to_string()))
@@ -84,7 +87,7 @@ fn set_drill(state: AppState, step: usize, which: Drill, group: Option<usize>) {
             ),
         )
         .with("dg", group.map(|g| g.to_string()));
-    state.replace_route(route);
+    ui.replace_route(route);
 }
 
 #[component]
@@ -93,10 +96,11 @@ pub fn Results(
     draft: RwSignal<FunnelDefinition>,
     computed: Memo<Outcome>,
 ) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
+    let ui = use_ui();
     let ok = move || computed.with(|c| c.as_ref().ok().cloned());
     let step_labels = move || {
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         query.with(|q| draft.with(|d| labels(q, d, zh)))
     };
     let error = move || {
@@ -136,17 +140,17 @@ pub fn Results(
                         </div>
                         <div class="funnel-bar"><span style=format!("width:{width:.2}%")></span></div>
                         <div class="funnel-result-figures muted small">
-                            <span>{move || state.tr(Msg::FunnelFromFirst)} " " {percent(s_rate(&c, i, true))}</span>
-                            <span>{move || state.tr(Msg::FunnelFromPrevious)} " " {percent(s_rate(&c, i, false))}</span>
+                            <span>{move || prefs.tr(Msg::FunnelFromFirst)} " " {percent(s_rate(&c, i, true))}</span>
+                            <span>{move || prefs.tr(Msg::FunnelFromPrevious)} " " {percent(s_rate(&c, i, false))}</span>
                             {(!last).then(|| view! {
-                                <span>{move || state.tr(Msg::FunnelDropped)} " " {group(u64::from(st.dropped))}</span>
+                                <span>{move || prefs.tr(Msg::FunnelDropped)} " " {group(u64::from(st.dropped))}</span>
                             })}
-                            <button class="btn btn-link" data-testid="funnel-drill-reached" on:click=move |_| set_drill(state, i, Drill::Reached, None)>
-                                {move || state.tr(Msg::FunnelReachedList)}
+                            <button class="btn btn-link" data-testid="funnel-drill-reached" on:click=move |_| set_drill(ui, i, Drill::Reached, None)>
+                                {move || prefs.tr(Msg::FunnelReachedList)}
                             </button>
                             {(!last).then(|| view! {
-                                <button class="btn btn-link" data-testid="funnel-drill-dropped" on:click=move |_| set_drill(state, i, Drill::Dropped, None)>
-                                    {move || state.tr(Msg::FunnelDroppedList)}
+                                <button class="btn btn-link" data-testid="funnel-drill-dropped" on:click=move |_| set_drill(ui, i, Drill::Dropped, None)>
+                                    {move || prefs.tr(Msg::FunnelDroppedList)}
                                 </button>
                             })}
                         </div>
@@ -162,13 +166,13 @@ pub fn Results(
             let unknown = c.result().unknown_customer_records;
             view! {
                 <p class="funnel-summary" data-testid="funnel-summary" data-entered=s.entered().to_string() data-converted=s.converted().to_string() data-rate=format!("{:.6}", s.overall_conversion())>
-                    {move || state.tr(Msg::FunnelEntered)} " " <strong>{group(u64::from(s.entered()))}</strong>
-                    " · " {move || state.tr(Msg::FunnelConverted)} " " <strong>{group(u64::from(s.converted()))}</strong>
-                    " · " {move || state.tr(Msg::FunnelOverall)} " " <strong>{percent(s.overall_conversion())}</strong>
+                    {move || prefs.tr(Msg::FunnelEntered)} " " <strong>{group(u64::from(s.entered()))}</strong>
+                    " · " {move || prefs.tr(Msg::FunnelConverted)} " " <strong>{group(u64::from(s.converted()))}</strong>
+                    " · " {move || prefs.tr(Msg::FunnelOverall)} " " <strong>{percent(s.overall_conversion())}</strong>
                 </p>
                 {(unknown > 0).then(|| view! {
                     <p class="muted small" data-testid="funnel-unknown" data-count=unknown.to_string()>
-                        {group(unknown as u64)} " " {move || state.tr(Msg::FunnelUnknownRecords)}
+                        {group(unknown as u64)} " " {move || prefs.tr(Msg::FunnelUnknownRecords)}
                     </p>
                 })}
             }
@@ -215,7 +219,7 @@ pub fn Results(
     });
     let times = move || {
         let c = ok()?;
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let s = &c.result().stats;
         let names = step_labels();
         let row = |label: String, t: &TimeStats| {
@@ -238,15 +242,15 @@ pub fn Results(
                 row(format!("{a} → {b}"), t).into_any()
             })
             .collect();
-        rows.push(row(state.tr(Msg::FunnelWhole).to_string(), &s.overall_time).into_any());
+        rows.push(row(prefs.tr(Msg::FunnelWhole).to_string(), &s.overall_time).into_any());
         Some(view! {
             <table class="mini" data-testid="funnel-times">
                 <thead>
                     <tr>
                         <th></th>
-                        <th class="num">{move || state.tr(Msg::FunnelConverted)}</th>
-                        <th class="num">{move || state.tr(Msg::Median)}</th>
-                        <th class="num">{move || state.tr(Msg::Mean)}</th>
+                        <th class="num">{move || prefs.tr(Msg::FunnelConverted)}</th>
+                        <th class="num">{move || prefs.tr(Msg::Median)}</th>
+                        <th class="num">{move || prefs.tr(Msg::Mean)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -257,7 +261,7 @@ pub fn Results(
         let Some(c) = ok() else {
             return ChartData::default();
         };
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let t = &c.result().stats.overall_time;
         ChartData {
             labels: TIME_BUCKETS
@@ -332,7 +336,7 @@ pub fn Results(
             <BarChart title=Msg::FunnelTimeHistogram testid="chart-time" data=histogram/>
         </div>
         <div class="card">
-            <h2>{move || state.tr(Msg::FunnelTimeTitle)}</h2>
+            <h2>{move || prefs.tr(Msg::FunnelTimeTitle)}</h2>
             {times}
         </div>
     }
@@ -355,15 +359,18 @@ fn Drilled(
     draft: RwSignal<FunnelDefinition>,
     computed: Memo<Outcome>,
 ) -> impl IntoView {
-    let state = use_app();
+    let store = use_store();
+    let prefs = use_prefs();
+    let ui = use_ui();
+    let exporter = Exporter::new();
     let name = RwSignal::new(String::new());
     let picked = Memo::new(move |_| {
         let (step, which, group) = query.with(|q| q.drill)?;
         let c = computed.with(|c| c.as_ref().ok().cloned())?;
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let mut title = query.with(|q| draft.with(|d| drill_name(q, d, step, which, zh)));
         if let Some(g) = group {
-            title = format!("{title} · {}", c.group_name(g, state.tr(Msg::Other)));
+            title = format!("{title} · {}", c.group_name(g, prefs.tr(Msg::Other)));
         }
         Some((title, c.drill(step, which, group)))
     });
@@ -375,12 +382,12 @@ fn Drilled(
         let n = name.get_untracked().trim().to_string();
         let n = if n.is_empty() { title } else { n };
         let now = platform::now();
-        let ids = state.data.with_untracked(|d| {
+        let ids = store.data.with_untracked(|d| {
             rows.iter()
                 .filter_map(|&i| d.customers.get(i).map(|c| c.id))
                 .collect()
         });
-        state.set_segments(|list| {
+        store.set_segments(|list| {
             list.push(SavedSegment {
                 id: platform::random_hex::<6>(),
                 name: n,
@@ -394,43 +401,43 @@ fn Drilled(
             })
         });
         name.set(String::new());
-        state.toast(ToastKind::Info, state.tr(Msg::SegmentSaved));
+        ui.toast(ToastKind::Info, prefs.tr(Msg::SegmentSaved));
     };
     let open = move |_| {
-        let here = state.route.get_untracked().to_hash();
+        let here = ui.route.get_untracked().to_hash();
         let route = Route::new(View::Customers)
             .with("funnel", Some(here.trim_start_matches("#/").to_string()));
-        state.navigate(route);
+        ui.navigate(route);
     };
     let close = move |_| {
-        let route = state
+        let route = ui
             .route
             .get_untracked()
             .with("ds", None)
             .with("dw", None)
             .with("dg", None);
-        state.replace_route(route);
+        ui.replace_route(route);
     };
     move || {
         picked.get().map(|(title, list)| {
             let n = list.len();
             view! {
                 <div class="card funnel-drill" data-testid="funnel-drill" data-count=n.to_string()>
-                    <h2>{title} " · " {group(n as u64)} " " {move || state.tr(Msg::CustomersUnit)}</h2>
+                    <h2>{title} " · " {group(n as u64)} " " {move || prefs.tr(Msg::CustomersUnit)}</h2>
                     <div class="segment-figures">
-                        <button class="btn" data-testid="funnel-drill-open" on:click=open>{move || state.tr(Msg::OpenAsList)}</button>
-                        <button class="btn" data-testid="funnel-drill-export" on:click=move |_| export_customers(state, &rows(), "funnel", false, FileKind::Csv)>
-                            {move || state.tr(Msg::ExportCsv)}
+                        <button class="btn" data-testid="funnel-drill-open" on:click=open>{move || prefs.tr(Msg::OpenAsList)}</button>
+                        <button class="btn" data-testid="funnel-drill-export" on:click=move |_| exporter.customers(&rows(), "funnel", false, FileKind::Csv)>
+                            {move || prefs.tr(Msg::ExportCsv)}
                         </button>
-                        <button class="btn" data-testid="funnel-drill-export-xlsx" on:click=move |_| export_customers(state, &rows(), "funnel", false, FileKind::Xlsx)>
-                            {move || state.tr(Msg::ExportXlsx)}
+                        <button class="btn" data-testid="funnel-drill-export-xlsx" on:click=move |_| exporter.customers(&rows(), "funnel", false, FileKind::Xlsx)>
+                            {move || prefs.tr(Msg::ExportXlsx)}
                         </button>
-                        <button class="btn btn-ghost" data-testid="funnel-drill-close" on:click=close>{move || state.tr(Msg::Close)}</button>
+                        <button class="btn btn-ghost" data-testid="funnel-drill-close" on:click=close>{move || prefs.tr(Msg::Close)}</button>
                     </div>
                     <div class="segment-save">
                         <NameInput value=name testid="funnel-drill-name" label=Msg::SegmentName/>
                         <button class="btn btn-primary" data-testid="funnel-drill-save" on:click=save>
-                            {move || state.tr(Msg::SaveAsStaticSegment)}
+                            {move || prefs.tr(Msg::SaveAsStaticSegment)}
                         </button>
                     </div>
                 </div>
@@ -446,13 +453,14 @@ fn Breakdown(
     draft: RwSignal<FunnelDefinition>,
     computed: Memo<Outcome>,
 ) -> impl IntoView {
-    let state = use_app();
+    let prefs = use_prefs();
+    let ui = use_ui();
     move || {
         let c = computed.with(|c| c.as_ref().ok().cloned())?;
         let b = c.breakdown.as_ref()?;
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let names = query.with(|q| draft.with(|d| labels(q, d, zh)));
-        let other = state.tr(Msg::Other);
+        let other = prefs.tr(Msg::Other);
         let heads = b
             .groups
             .iter()
@@ -478,7 +486,7 @@ fn Breakdown(
                         let r = rate(n, grp.stats.entered());
                         view! {
                             <td class="num" data-testid="funnel-group-cell" data-count=n.to_string()>
-                                <button class="btn btn-link" on:click=move |_| set_drill(state, i, Drill::Reached, Some(g))>
+                                <button class="btn btn-link" on:click=move |_| set_drill(ui, i, Drill::Reached, Some(g))>
                                     {group(u64::from(n))}
                                 </button>
                                 <span class="muted small">" " {percent(r)}</span>
@@ -491,7 +499,7 @@ fn Breakdown(
             .collect_view();
         Some(view! {
             <div class="card">
-                <h2>{move || state.tr(Msg::FunnelSplitBy)}</h2>
+                <h2>{move || prefs.tr(Msg::FunnelSplitBy)}</h2>
                 <div class="table-scroll">
                     <table class="mini" data-testid="funnel-breakdown-table">
                         <thead><tr><th></th>{heads}</tr></thead>
@@ -506,14 +514,15 @@ fn Breakdown(
 /// How many customers stand at each stage of the path 潜在 → 新客/开发 → 成长 → 成熟 now.
 #[component]
 pub fn StageFunnel() -> impl IntoView {
-    let state = use_app();
+    let derived = use_derived();
+    let prefs = use_prefs();
     let counts = Memo::new(move |_| {
-        state
+        derived
             .metrics
             .with(|a| stage_funnel(a.customers.iter().map(|m| m.stage)))
     });
     move || {
-        let zh = state.lang.get().is_zh();
+        let zh = prefs.lang.get().is_zh();
         let c = counts.get();
         let top = c.iter().copied().max().unwrap_or(0).max(1);
         let rows = STAGE_FUNNEL
@@ -534,8 +543,8 @@ pub fn StageFunnel() -> impl IntoView {
             .collect_view();
         view! {
             <div class="card">
-                <h2>{state.tr(Msg::StageFunnelTitle)}</h2>
-                <p class="muted small">{state.tr(Msg::StageFunnelHint)}</p>
+                <h2>{prefs.tr(Msg::StageFunnelTitle)}</h2>
+                <p class="muted small">{prefs.tr(Msg::StageFunnelHint)}</p>
                 <ol class="funnel-result-list">{rows}</ol>
             </div>
         }

@@ -6,9 +6,11 @@
 //! of an older version cannot be moved, it is localStorage as before (with a visible notice).
 //! Every operation holds the backend's async lock for its whole run, so they never overlap.
 
+use super::{Persistence, Store};
+use crate::derived::Derived;
 use crate::i18n::Msg;
 use crate::platform;
-use crate::state::{AppState, Persistence, ToastKind};
+use crate::ui::ToastKind;
 use futures::lock::Mutex;
 use kezhi_core::Dataset;
 use kezhi_core::store::records::{
@@ -70,14 +72,14 @@ struct Shared {
 
 /// A write queued or running, for as long as it lives: the header shows "saving" meanwhile
 /// (and a test waits for it before reloading).
-struct Writing(AppState);
+struct Writing(Store);
 
 impl Writing {
-    fn start(state: AppState) -> Self {
+    fn start(store: Store) -> Self {
         let shared = shared();
         shared.writes.set(shared.writes.get() + 1);
-        state.writing.set(true);
-        Writing(state)
+        store.writing.set(true);
+        Writing(store)
     }
 }
 
@@ -101,138 +103,140 @@ fn shared() -> Rc<Shared> {
 }
 
 /// The app's signals as the record repository sees the data while it saves.
-struct Signals(AppState);
+struct Signals(Store);
 
 impl DataCell for Signals {
     fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> Option<R> {
-        let state = self.0;
+        let store = self.0;
         let mut lists = SavedLists {
-            segments: state.segments.try_get_untracked()?,
-            funnels: state.funnels.try_get_untracked()?,
+            segments: store.segments.try_get_untracked()?,
+            funnels: store.funnels.try_get_untracked()?,
         };
         let before = lists.clone();
-        let out = state.data.try_update_untracked(|d| f(d, &mut lists))?;
+        let out = store.write.try_update_untracked(|d| f(d, &mut lists))?;
         if lists != before {
-            state.segments.set(lists.segments);
-            state.funnels.set(lists.funnels);
+            store.segments.set(lists.segments);
+            store.funnels.set(lists.funnels);
         }
         Some(out)
     }
 }
 
 /// Opens the store and loads everything; sets `ready` when done.
-pub fn start(state: AppState) {
-    listen_to_other_tabs(state);
+pub fn start(store: Store, derived: Derived) {
+    listen_to_other_tabs(store);
     spawn_local(async move {
         let shared = shared();
         let mut guard = shared.backend.lock().await;
-        let backend = open_and_load(state).await;
-        measure(state, &backend).await;
+        let backend = open_and_load(store).await;
+        measure(store, &backend).await;
         install_backend(&shared, &mut guard, backend);
         drop(guard);
-        warm_up(state).await;
-        state.loading.set(None);
-        state.ready.set(true);
+        warm_up(store, derived).await;
+        store.loading.set(None);
+        store.ready.set(true);
     });
 }
 
 /// Makes what the first page derives from the loaded data before the page is shown, in tasks
 /// of their own: the analytics, then (on the customer list) its index, in slices. Together in
 /// the task that shows the page they would block it for most of a second.
-async fn warm_up(state: AppState) {
+async fn warm_up(store: Store, derived: Derived) {
     platform::yield_to_browser().await;
-    state.metrics.with_untracked(|_| ());
+    derived.metrics.with_untracked(|_| ());
     platform::yield_to_browser().await;
-    if state.route.get_untracked().view == crate::route::View::Customers {
-        state.build_index_ahead().await;
+    if store.ui.route.get_untracked().view == crate::route::View::Customers {
+        derived.build_index_ahead().await;
         platform::yield_to_browser().await;
     }
 }
 
-async fn open_and_load(state: AppState) -> Backend {
+async fn open_and_load(store: Store) -> Backend {
     let now = platform::now();
     let opened = kezhi_storage_web::records::open(
         DB_NAME,
-        move || state.notice.set(Some(Notice::Blocked)),
-        move || state.notice.set(Some(Notice::VersionChanged)),
+        move || store.notice.set(Some(Notice::Blocked)),
+        move || store.notice.set(Some(Notice::VersionChanged)),
     )
     .await;
     let idb = match opened {
         Ok(idb) => idb,
         Err(OpenError::Newer) => {
-            state.notice.set(Some(Notice::Newer));
-            return legacy(state, None);
+            store.notice.set(Some(Notice::Newer));
+            return legacy(store, None);
         }
         Err(OpenError::Unavailable(why)) => {
-            return legacy(state, Some(Notice::Unavailable(why)));
+            return legacy(store, Some(Notice::Unavailable(why)));
         }
     };
-    if state.notice.get_untracked() == Some(Notice::Blocked) {
-        state.notice.set(None);
+    if store.notice.get_untracked() == Some(Notice::Blocked) {
+        store.notice.set(None);
     }
     let mut repo = RecordRepository::new(idb);
     if has_legacy(&BrowserStore) {
-        state.loading.set(Some((0, 0)));
+        store.loading.set(Some((0, 0)));
         return match migrate_from(BrowserStore, &mut repo, platform::random_hex::<6>(), now).await {
             Ok(Some((_, loaded))) => {
-                install(state, loaded);
-                state.toast(ToastKind::Info, state.tr(Msg::Migrated));
+                install(store, loaded);
+                store.ui.toast(ToastKind::Info, store.tr(Msg::Migrated));
                 Backend::Records(repo)
             }
-            Ok(None) => load_records(state, repo, now).await,
-            Err(e) => legacy(state, Some(Notice::MigrationFailed(e.to_string()))),
+            Ok(None) => load_records(store, repo, now).await,
+            Err(e) => legacy(store, Some(Notice::MigrationFailed(e.to_string()))),
         };
     }
-    load_records(state, repo, now).await
+    load_records(store, repo, now).await
 }
 
 async fn load_records(
-    state: AppState,
+    store: Store,
     mut repo: RecordRepository<IdbStore>,
     now: kezhi_core::Timestamp,
 ) -> Backend {
-    let progress = move |p: LoadProgress| state.loading.set(Some((p.done, p.total)));
+    let progress = move |p: LoadProgress| store.loading.set(Some((p.done, p.total)));
     let loaded = platform::timed_async("kezhi:load", repo.load(now, &progress)).await;
     match loaded {
         Ok(loaded) => {
-            install(state, loaded);
+            install(store, loaded);
             Backend::Records(repo)
         }
-        Err(e) => legacy(state, Some(Notice::Unavailable(e.to_string()))),
+        Err(e) => legacy(store, Some(Notice::Unavailable(e.to_string()))),
     }
 }
 
-fn install(state: AppState, loaded: Loaded) {
-    state.segments.set(loaded.lists.segments);
-    state.funnels.set(loaded.lists.funnels);
-    state.damaged.set(Arc::new(loaded.damaged));
-    state.set_data(loaded.data);
+fn install(store: Store, loaded: Loaded) {
+    store.segments.set(loaded.lists.segments);
+    store.funnels.set(loaded.lists.funnels);
+    store.damaged.set(Arc::new(loaded.damaged));
+    store.set_data(loaded.data);
 }
 
 /// The localStorage path of earlier versions, with the saved lists from the preferences.
-fn legacy(state: AppState, notice: Option<Notice>) -> Backend {
+fn legacy(store: Store, notice: Option<Notice>) -> Backend {
     if notice.is_some() {
-        state.notice.set(notice);
+        store.notice.set(notice);
     }
     let mut repo = Repository::new(BrowserStore, platform::random_hex::<4>());
     repo.capacity = Some(LEGACY_QUOTA);
-    state
+    store
         .segments
         .set(kezhi_storage_web::get_pref(rec::LEGACY_SEGMENTS_KEY).unwrap_or_default());
-    state
+    store
         .funnels
         .set(kezhi_storage_web::get_pref(rec::LEGACY_FUNNELS_KEY).unwrap_or_default());
     match repo.load(platform::now()) {
         LoadOutcome::Empty => {}
-        LoadOutcome::Loaded(data) => state.set_data(data),
+        LoadOutcome::Loaded(data) => store.set_data(data),
         LoadOutcome::Migrated { data, saved, .. } => {
-            state.set_data(data);
+            store.set_data(data);
             if let Err(e) = saved {
-                state.persistence.set(Persistence::NotSaved(e.to_string()));
-                state.toast(ToastKind::Error, state.tr(Msg::MigratedNotSaved));
+                store.persistence.set(Persistence::NotSaved(e.to_string()));
+                store
+                    .ui
+                    .toast(ToastKind::Error, store.tr(Msg::MigratedNotSaved));
             }
         }
-        LoadOutcome::Unreadable(why) => state
+        LoadOutcome::Unreadable(why) => store
             .persistence
             .set(Persistence::Unreadable(why.to_string())),
     }
@@ -252,8 +256,8 @@ pub fn on_records() -> bool {
 
 /// Saves the data as it is now, after the current operation; edits made before this save
 /// starts are saved with it.
-pub fn save(state: AppState, sections: &[Section]) {
-    if state.memory_only.get_untracked() {
+pub fn save(store: Store, sections: &[Section]) {
+    if store.memory_only.get_untracked() {
         return; // the page shows data that could not be stored (it says so)
     }
     let shared = shared();
@@ -264,7 +268,7 @@ pub fn save(state: AppState, sections: &[Section]) {
     if shared.save_queued.replace(true) {
         return;
     }
-    let writing = Writing::start(state);
+    let writing = Writing::start(store);
     spawn_local(async move {
         let _writing = writing;
         let shared = self::shared();
@@ -274,12 +278,12 @@ pub fn save(state: AppState, sections: &[Section]) {
             None => return,
             Some(Backend::Records(repo)) => {
                 let result =
-                    platform::timed_async("kezhi:save", repo.save(&Signals(state), &platform::now))
+                    platform::timed_async("kezhi:save", repo.save(&Signals(store), &platform::now))
                         .await;
                 match result {
                     Ok(saved) => {
                         if saved.merged {
-                            state.data_merged();
+                            store.data_merged();
                         }
                         if saved.records > 0 {
                             broadcast();
@@ -291,23 +295,23 @@ pub fn save(state: AppState, sections: &[Section]) {
             }
             Some(Backend::Legacy(repo)) => {
                 let sections: Vec<Section> = shared.legacy_sections.take().into_iter().collect();
-                legacy_save(state, repo, &sections)
+                legacy_save(store, repo, &sections)
             }
         };
         if let Some(backend) = guard.as_ref() {
-            measure(state, backend).await;
+            measure(store, backend).await;
         }
         drop(guard);
         match outcome {
             Ok(()) => {
                 if !matches!(
-                    state.persistence.get_untracked(),
+                    store.persistence.get_untracked(),
                     Persistence::Unreadable(_)
                 ) {
-                    state.persistence.set(Persistence::Saved);
+                    store.persistence.set(Persistence::Saved);
                 }
             }
-            Err(e) => failed(state, e),
+            Err(e) => failed(store, e),
         }
     });
 }
@@ -317,26 +321,26 @@ fn store_error(e: StoreError) -> SaveError {
 }
 
 fn legacy_save(
-    state: AppState,
+    store: Store,
     repo: &mut Repository<BrowserStore>,
     sections: &[Section],
 ) -> Result<(), SaveError> {
-    if state.memory_only.get_untracked()
+    if store.memory_only.get_untracked()
         || matches!(
-            state.persistence.get_untracked(),
+            store.persistence.get_untracked(),
             Persistence::Unreadable(_)
         )
     {
         return Ok(());
     }
-    let _ = kezhi_storage_web::set_pref(rec::LEGACY_SEGMENTS_KEY, &state.segments.get_untracked());
-    let _ = kezhi_storage_web::set_pref(rec::LEGACY_FUNNELS_KEY, &state.funnels.get_untracked());
+    let _ = kezhi_storage_web::set_pref(rec::LEGACY_SEGMENTS_KEY, &store.segments.get_untracked());
+    let _ = kezhi_storage_web::set_pref(rec::LEGACY_FUNNELS_KEY, &store.funnels.get_untracked());
     let now = platform::now();
     let mut result = Ok(());
-    state.data.update_untracked(|data| {
+    store.write.update_untracked(|data| {
         result = repo.save(data, sections, now).map(|report| {
             if report.merged_from_elsewhere {
-                state.data_merged();
+                store.data_merged();
             }
         });
     });
@@ -345,34 +349,34 @@ fn legacy_save(
 
 /// A save failed: the edit stays in the page, the badge says why, and the save is tried
 /// again a little later (room may have been made) and at the next edit.
-fn failed(state: AppState, e: SaveError) {
+fn failed(store: Store, e: SaveError) {
     let text = match &e {
-        SaveError::QuotaExceeded if state.memory_only.get_untracked() => format!(
+        SaveError::QuotaExceeded if store.memory_only.get_untracked() => format!(
             "{} — {}",
-            state.tr(Msg::InMemoryOnly),
-            state.tr(Msg::QuotaFull)
+            store.tr(Msg::InMemoryOnly),
+            store.tr(Msg::QuotaFull)
         ),
-        SaveError::QuotaExceeded => state.tr(Msg::QuotaFull).to_string(),
-        other => format!("{}: {other}", state.tr(Msg::SaveFailed)),
+        SaveError::QuotaExceeded => store.tr(Msg::QuotaFull).to_string(),
+        other => format!("{}: {other}", store.tr(Msg::SaveFailed)),
     };
     if let SaveError::Blocked(why) = &e {
-        state
+        store
             .persistence
             .set(Persistence::Unreadable(why.to_string()));
         return;
     }
-    let already = matches!(state.persistence.get_untracked(), Persistence::NotSaved(_));
-    state.persistence.set(Persistence::NotSaved(text.clone()));
+    let already = matches!(store.persistence.get_untracked(), Persistence::NotSaved(_));
+    store.persistence.set(Persistence::NotSaved(text.clone()));
     if !already {
-        state.toast(ToastKind::Error, text);
+        store.ui.toast(ToastKind::Error, text);
     }
     let shared = shared();
     if !shared.retry_planned.replace(true) {
         set_timeout(
             move || {
                 self::shared().retry_planned.set(false);
-                if matches!(state.persistence.get_untracked(), Persistence::NotSaved(_)) {
-                    save(state, &[]);
+                if matches!(store.persistence.get_untracked(), Persistence::NotSaved(_)) {
+                    save(store, &[]);
                 }
             },
             std::time::Duration::from_secs(5),
@@ -383,8 +387,8 @@ fn failed(state: AppState, e: SaveError) {
 /// Replaces everything stored with `data` and the lists (a demo, a restore), showing the
 /// progress; the data goes into the page once stored (or, if it cannot be, labelled "not
 /// saved" with the reason).
-pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnOnce() + 'static) {
-    let writing = Writing::start(state);
+pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce() + 'static) {
+    let writing = Writing::start(store);
     let mut data = data;
     spawn_local(async move {
         let _writing = writing;
@@ -394,7 +398,7 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
             None => Ok(()),
             Some(Backend::Records(repo)) => {
                 let progress = move |done: usize, total: usize| {
-                    state.saving.set(Some((done, total)));
+                    store.saving.set(Some((done, total)));
                 };
                 let id = platform::random_hex::<6>();
                 let r = platform::timed_async(
@@ -402,64 +406,64 @@ pub fn replace(state: AppState, data: Dataset, lists: SavedLists, done: impl FnO
                     repo.replace_all(&data, &lists, id, platform::now(), Some(&progress)),
                 )
                 .await;
-                state.saving.set(None);
+                store.saving.set(None);
                 // Stored: later edits are saved as usual. Not stored: the page shows data
                 // that is not what is stored, and saving edits on top of the old data would
                 // mix the two, so nothing more is saved until the data is replaced again.
-                state.memory_only.set(r.is_err());
+                store.memory_only.set(r.is_err());
                 if r.is_ok() {
                     broadcast();
                 }
-                measure_records(state, repo).await;
+                measure_records(store, repo).await;
                 r.map_err(store_error)
             }
             Some(Backend::Legacy(repo)) => {
-                let r = legacy_replace(state, repo, &mut data);
-                state.stored_bytes.set(repo.usage() as u64);
+                let r = legacy_replace(store, repo, &mut data);
+                store.stored_bytes.set(repo.usage() as u64);
                 r
             }
         };
         drop(guard);
-        state.segments.set(lists.segments);
-        state.funnels.set(lists.funnels);
-        state.set_data(data);
-        state.damaged.set(Arc::new(Vec::new()));
-        finish_replace(state, result);
+        store.segments.set(lists.segments);
+        store.funnels.set(lists.funnels);
+        store.set_data(data);
+        store.damaged.set(Arc::new(Vec::new()));
+        finish_replace(store, result);
         done();
     });
 }
 
-fn finish_replace(state: AppState, result: Result<(), SaveError>) {
+fn finish_replace(store: Store, result: Result<(), SaveError>) {
     match result {
-        Ok(()) => state.persistence.set(Persistence::Saved),
-        Err(e) => failed(state, e),
+        Ok(()) => store.persistence.set(Persistence::Saved),
+        Err(e) => failed(store, e),
     }
 }
 
 fn legacy_replace(
-    state: AppState,
+    store: Store,
     repo: &mut Repository<BrowserStore>,
     data: &mut Dataset,
 ) -> Result<(), SaveError> {
     if matches!(
-        state.persistence.get_untracked(),
+        store.persistence.get_untracked(),
         Persistence::Unreadable(_)
     ) {
         return Ok(());
     }
     // The larger demos are tens of megabytes: far beyond localStorage.
     if data.customers.len() > kezhi_core::demo::DEMO_SIZES[0] {
-        state.memory_only.set(true);
+        store.memory_only.set(true);
         return Err(SaveError::QuotaExceeded);
     }
     let id = platform::random_hex::<6>();
     match repo.replace_all(data, id, platform::now()) {
         Ok(_) => {
-            state.memory_only.set(false);
+            store.memory_only.set(false);
             Ok(())
         }
         Err(SaveError::QuotaExceeded) => {
-            state.memory_only.set(true);
+            store.memory_only.set(true);
             Err(SaveError::QuotaExceeded)
         }
         Err(e) => Err(e),
@@ -467,8 +471,8 @@ fn legacy_replace(
 }
 
 /// Deletes all stored data (and lifts an unreadable-data block).
-pub fn reset(state: AppState) {
-    let writing = Writing::start(state);
+pub fn reset(store: Store) {
+    let writing = Writing::start(store);
     spawn_local(async move {
         let _writing = writing;
         let shared = shared();
@@ -487,37 +491,37 @@ pub fn reset(state: AppState) {
             }
         };
         if let Some(backend) = guard.as_ref() {
-            measure(state, backend).await;
+            measure(store, backend).await;
         }
         // Starting fresh after the older version's data could not be moved: from now on
         // the record store holds the data.
         if result.is_ok()
             && matches!(
-                state.notice.get_untracked(),
+                store.notice.get_untracked(),
                 Some(Notice::MigrationFailed(_))
             )
         {
             drop(guard);
-            state.notice.set(None);
-            let backend = open_and_load(state).await;
+            store.notice.set(None);
+            let backend = open_and_load(store).await;
             let mut guard = shared.backend.lock().await;
             install_backend(&shared, &mut guard, backend);
         } else {
             drop(guard);
         }
         match result {
-            Err(e) => state.toast(
+            Err(e) => store.ui.toast(
                 ToastKind::Error,
-                format!("{}: {e}", state.tr(Msg::SaveFailed)),
+                format!("{}: {e}", store.tr(Msg::SaveFailed)),
             ),
             Ok(()) => {
-                state.set_data(Dataset::default());
-                state.segments.set(Vec::new());
-                state.funnels.set(Vec::new());
-                state.damaged.set(Arc::new(Vec::new()));
-                state.memory_only.set(false);
-                state.persistence.set(Persistence::Saved);
-                state.toast(ToastKind::Info, state.tr(Msg::DataReset));
+                store.set_data(Dataset::default());
+                store.segments.set(Vec::new());
+                store.funnels.set(Vec::new());
+                store.damaged.set(Arc::new(Vec::new()));
+                store.memory_only.set(false);
+                store.persistence.set(Persistence::Saved);
+                store.ui.toast(ToastKind::Info, store.tr(Msg::DataReset));
             }
         }
     });
@@ -530,11 +534,11 @@ fn broadcast() {
     }
 }
 
-fn listen_to_other_tabs(state: AppState) {
+fn listen_to_other_tabs(store: Store) {
     let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
         return; // very old browsers: each tab sees the others' edits at its next load
     };
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| pull(state));
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| pull(store));
     channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The listener lives as long as the page.
     on_message.forget();
@@ -542,7 +546,7 @@ fn listen_to_other_tabs(state: AppState) {
 }
 
 /// Brings in what another tab stored.
-pub fn pull(state: AppState) {
+pub fn pull(store: Store) {
     spawn_local(async move {
         let shared = shared();
         let mut guard = shared.backend.lock().await;
@@ -551,48 +555,48 @@ pub fn pull(state: AppState) {
         };
         let before = repo.stored_lists();
         let pulled = repo.pull(platform::now()).await;
-        measure_records(state, repo).await;
+        measure_records(store, repo).await;
         match pulled {
             Ok(pulled) => {
-                let changed = Signals(state)
+                let changed = Signals(store)
                     .with_data(|d, l| rec::apply_pulled(d, l, &before, pulled))
                     .unwrap_or(false);
                 drop(guard);
                 if changed {
-                    state.data_merged();
+                    store.data_merged();
                 }
             }
             Err(e) => {
                 drop(guard);
-                failed(state, store_error(e));
+                failed(store, store_error(e));
             }
         }
     });
 }
 
 /// Another tab wrote to localStorage (the legacy path follows other tabs this way).
-pub fn on_legacy_storage_event(state: AppState) {
+pub fn on_legacy_storage_event(store: Store) {
     spawn_local(async move {
         let shared = shared();
         let mut guard = shared.backend.lock().await;
         let Some(Backend::Legacy(repo)) = guard.as_mut() else {
             return;
         };
-        if state.memory_only.get_untracked() {
+        if store.memory_only.get_untracked() {
             return;
         }
         let mut outcome = None;
-        state
-            .data
+        store
+            .write
             .update_untracked(|data| outcome = Some(repo.refresh(data)));
         drop(guard);
         match outcome {
             Some(Ok(Refresh::Unchanged)) | None => {}
             Some(Ok(_)) => {
-                state.data_merged();
-                state.persistence.set(Persistence::Saved);
+                store.data_merged();
+                store.persistence.set(Persistence::Saved);
             }
-            Some(Err(why)) => state
+            Some(Err(why)) => store
                 .persistence
                 .set(Persistence::Unreadable(why.to_string())),
         }
@@ -601,29 +605,29 @@ pub fn on_legacy_storage_event(state: AppState) {
 
 /// Reads how many bytes kezhi's stored data takes (the record store's keys and values, or
 /// localStorage's payload) into `stored_bytes`; call with the backend locked.
-async fn measure(state: AppState, backend: &Backend) {
+async fn measure(store: Store, backend: &Backend) {
     match backend {
-        Backend::Records(repo) => measure_records(state, repo).await,
-        Backend::Legacy(repo) => state.stored_bytes.set(repo.usage() as u64),
+        Backend::Records(repo) => measure_records(store, repo).await,
+        Backend::Legacy(repo) => store.stored_bytes.set(repo.usage() as u64),
     }
 }
 
-async fn measure_records(state: AppState, repo: &RecordRepository<IdbStore>) {
+async fn measure_records(store: Store, repo: &RecordRepository<IdbStore>) {
     use kezhi_core::store::records::RecordStore;
     if let Ok(bytes) = repo.store().usage().await {
-        state.stored_bytes.set(bytes);
+        store.stored_bytes.set(bytes);
     }
 }
 
 /// Every stored value of the app, for the rescue download: localStorage's keys, and the
 /// record store's damaged records (base64).
-pub fn raw_dump(state: AppState) -> String {
+pub fn raw_dump(store: Store) -> String {
     use base64::Engine;
     let mut out = serde_json::Map::new();
     for (k, v) in Repository::new(BrowserStore, "dump").raw_dump() {
         out.insert(k, serde_json::Value::String(v));
     }
-    let damaged = state.damaged.get_untracked();
+    let damaged = store.damaged.get_untracked();
     let records: Vec<serde_json::Value> = damaged
         .iter()
         .map(|d| {

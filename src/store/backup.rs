@@ -1,0 +1,91 @@
+//! The backup file: all the data and the settings that belong to it, downloaded and restored.
+
+use super::{Store, storage};
+use crate::i18n::Msg;
+use crate::platform;
+use crate::prefs::ANALYTICS_KEY;
+use crate::ui::ToastKind;
+use kezhi_core::store::backup::{Backup, write_backup};
+use kezhi_core::store::records::{LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// The preferences a backup carries with the data (the language stays the browser's).
+const BACKUP_PREFS: [&str; 4] = [
+    ANALYTICS_KEY,
+    "kezhi:columns",
+    "kezhi:column-widths",
+    "kezhi:import-mappings",
+];
+
+impl Store {
+    /// The backup file of all data and the settings that belong to it.
+    pub fn download_backup(&self) {
+        let mut settings: BTreeMap<String, serde_json::Value> = BACKUP_PREFS
+            .iter()
+            .filter_map(|k| {
+                kezhi_storage_web::get_pref::<serde_json::Value>(k).map(|v| (k.to_string(), v))
+            })
+            .collect();
+        // The saved lists are records now; a backup keeps them under their former keys, so
+        // files of either version restore in both.
+        let lists = [
+            (
+                LEGACY_SEGMENTS_KEY,
+                serde_json::to_value(self.segments.get_untracked()),
+            ),
+            (
+                LEGACY_FUNNELS_KEY,
+                serde_json::to_value(self.funnels.get_untracked()),
+            ),
+        ];
+        for (key, value) in lists {
+            if let Ok(value) = value {
+                settings.insert(key.to_string(), value);
+            }
+        }
+        let file = self.data.with_untracked(|d| {
+            platform::timed("kezhi:backup", || {
+                write_backup(d, settings, platform::now())
+            })
+        });
+        let name = format!("kezhi-backup-{}.json", platform::today());
+        self.ui.offer_download(&name, "application/json", &file);
+    }
+
+    /// Replaces all data and those settings with a backup's (stored, with progress; if it
+    /// cannot be, kept in this page and labelled "not saved").
+    pub fn restore_backup(&self, backup: Backup) {
+        for (key, value) in &backup.settings {
+            // Only the keys a backup is made of: a file cannot plant other preferences.
+            if BACKUP_PREFS.contains(&key.as_str()) {
+                let _ = kezhi_storage_web::set_pref(key, value);
+            }
+        }
+        for key in BACKUP_PREFS {
+            if !backup.settings.contains_key(key) {
+                kezhi_storage_web::remove_pref(key);
+            }
+        }
+        self.prefs
+            .analytics
+            .set(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
+        fn list<T: serde::de::DeserializeOwned>(backup: &Backup, key: &str) -> Vec<T> {
+            backup
+                .settings
+                .get(key)
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .unwrap_or_default()
+        }
+        let lists = SavedLists {
+            segments: list(&backup, LEGACY_SEGMENTS_KEY),
+            funnels: list(&backup, LEGACY_FUNNELS_KEY),
+        };
+        let store = *self;
+        self.ui.busy.set(Some(Msg::SavingProgress));
+        storage::replace(*self, backup.data, lists, move || {
+            store.ui.busy.set(None);
+            store.ui.toast(ToastKind::Info, store.tr(Msg::Restored));
+        });
+    }
+}
