@@ -70,7 +70,7 @@ impl ChangeSet {
         self.customers.is_empty() && self.orders.is_empty() && self.events.is_empty()
     }
 
-    /// The storage sections the change touches (what `AppState::change` saves).
+    /// The storage sections the change touches (what `Store::change` saves).
     pub fn sections(&self) -> Vec<Section> {
         let mut out = Vec::new();
         if !self.customers.is_empty() {
