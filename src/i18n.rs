@@ -52,6 +52,7 @@ pub enum Msg {
     EmptyBody,
     LoadDemo,
     Generating,
+    PreparingBackup,
     Customers,
     Orders,
     Events,
@@ -417,6 +418,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             EmptyBody => "加载演示数据，马上体验客户列表、分析与分群；数据只保存在本浏览器中。",
             LoadDemo => "加载演示数据",
             Generating => "正在生成演示数据…",
+            PreparingBackup => "正在准备备份文件…",
             Customers => "客户",
             Orders => "订单",
             Events => "行为事件",
@@ -802,6 +804,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             LoadDemo => "Load demo data",
             Generating => "Generating demo data…",
+            PreparingBackup => "Preparing the backup file…",
             Customers => "Customers",
             Orders => "Orders",
             Events => "Events",

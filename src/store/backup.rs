@@ -19,8 +19,24 @@ const BACKUP_PREFS: [&str; 4] = [
 ];
 
 impl Store {
-    /// The backup file of all data and the settings that belong to it.
+    /// The backup file of all data and the settings that belong to it. Written in one go
+    /// (seconds at 100,000 customers), so the page first says so and paints.
     pub fn download_backup(&self) {
+        if self.ui.busy.get_untracked().is_some() {
+            return;
+        }
+        self.ui.busy.set(Some(Msg::PreparingBackup));
+        let store = *self;
+        set_timeout(
+            move || {
+                store.write_backup_file();
+                store.ui.busy.set(None);
+            },
+            std::time::Duration::from_millis(30),
+        );
+    }
+
+    fn write_backup_file(&self) {
         let mut settings: BTreeMap<String, serde_json::Value> = BACKUP_PREFS
             .iter()
             .filter_map(|k| {

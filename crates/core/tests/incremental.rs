@@ -42,15 +42,6 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-const STAGES: [Stage; 6] = [
-    Stage::Prospect,
-    Stage::Developing,
-    Stage::Growing,
-    Stage::Mature,
-    Stage::AtRisk,
-    Stage::Churned,
-];
-
 /// Applies an edit as the app does: what it writes is stamped `now`.
 fn apply(d: &mut Dataset, e: &Edit, now: Timestamp, seq: u128) {
     let n = d.customers.len();
@@ -62,7 +53,7 @@ fn apply(d: &mut Dataset, e: &Edit, now: Timestamp, seq: u128) {
         }
         Edit::Override(i, s) => {
             let c = &mut d.customers[i % n];
-            c.stage_override = s.map(|s| STAGES[usize::from(s)]);
+            c.stage_override = s.map(|s| Stage::ALL[usize::from(s)]);
             c.updated_at = now;
         }
         Edit::Order(i, amount, paid, days_ago) => {
