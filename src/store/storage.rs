@@ -59,8 +59,9 @@ struct Shared {
     backend: Mutex<Option<Backend>>,
     /// A save is queued and has not started: a new edit needs no second one.
     save_queued: Cell<bool>,
-    /// Sections touched since the last legacy save (localStorage writes whole sections).
-    legacy_sections: RefCell<BTreeSet<Section>>,
+    /// Sections the edits since the last save named (localStorage writes whole sections; the
+    /// record store leaves the events unread when no edit named them).
+    sections: RefCell<BTreeSet<Section>>,
     channel: RefCell<Option<web_sys::BroadcastChannel>>,
     /// A retry after a failed save is planned.
     retry_planned: Cell<bool>,
@@ -262,7 +263,7 @@ pub fn save(store: Store, sections: &[Section]) {
     }
     let shared = shared();
     shared
-        .legacy_sections
+        .sections
         .borrow_mut()
         .extend(sections.iter().copied());
     if shared.save_queued.replace(true) {
@@ -277,6 +278,12 @@ pub fn save(store: Store, sections: &[Section]) {
         let outcome = match guard.as_mut() {
             None => return,
             Some(Backend::Records(repo)) => {
+                // The edits name what they changed: without events, the save need not look
+                // through millions of them (a save for other reasons names nothing: all).
+                let sections = shared.sections.take();
+                if !sections.is_empty() && !sections.contains(&Section::Events) {
+                    repo.skip_events_once();
+                }
                 let result =
                     platform::timed_async("kezhi:save", repo.save(&Signals(store), &platform::now))
                         .await;
@@ -294,7 +301,7 @@ pub fn save(store: Store, sections: &[Section]) {
                 }
             }
             Some(Backend::Legacy(repo)) => {
-                let sections: Vec<Section> = shared.legacy_sections.take().into_iter().collect();
+                let sections: Vec<Section> = shared.sections.take().into_iter().collect();
                 legacy_save(store, repo, &sections)
             }
         };

@@ -682,3 +682,49 @@ fn merging_a_few_changes_equals_the_full_merge() {
     small.normalize();
     assert_same(&canonical(small), &canonical(full));
 }
+
+#[test]
+fn a_save_told_no_events_changed_skips_them_and_the_next_full_save_stores_them() {
+    let data = demo(50);
+    let store = MemoryRecordStore::default();
+    let mut repo = RecordRepository::new(&store);
+    block_on(repo.replace_all(&data, &SavedLists::default(), "d".into(), at(0), None))
+        .expect("stored");
+    let cell = RefCell::new((data, SavedLists::default()));
+    let events_of = |d: &Dataset, id: Uuid| d.events.iter().filter(|e| e.customer_id == id).count();
+
+    // An event added at 2 (by an edit that did not say so) and a customer renamed at 2.
+    let (id, before) = {
+        let mut c = cell.borrow_mut();
+        let mut e = c.0.events[0].clone();
+        e.occurred_at = at(2);
+        e.updated_at = at(2);
+        c.0.events.push(e.clone());
+        c.0.customers[3].name = "改名".into();
+        c.0.customers[3].updated_at = at(2);
+        (e.customer_id, events_of(&c.0, e.customer_id))
+    };
+    repo.skip_events_once();
+    let saved = block_on(repo.save(&cell, &|| at(3))).expect("save");
+    assert_eq!(
+        saved.records, 1,
+        "the customer only: the events were not read"
+    );
+    let back = load(&mut RecordRepository::new(&store), 4);
+    assert_eq!(
+        events_of(&back.data, id),
+        before - 1,
+        "the new event not stored yet"
+    );
+    assert!(back.data.customers.iter().any(|c| c.name == "改名"));
+
+    // The hint lasts one save: the next reads the events since the last save that read them.
+    let saved = block_on(repo.save(&cell, &|| at(5))).expect("save");
+    assert_eq!(saved.records, 1, "the customer's event log");
+    let back = load(&mut RecordRepository::new(&store), 6);
+    assert_eq!(events_of(&back.data, id), before);
+    assert_eq!(
+        block_on(repo.save(&cell, &|| at(7))).expect("save").records,
+        0
+    );
+}

@@ -87,6 +87,8 @@ pub enum Pulled {
 pub struct Prepared {
     ops: Vec<Op>,
     now: Timestamp,
+    /// The events were looked through (see [`RecordRepository::skip_events_once`]).
+    events_scanned: bool,
     lists: ListState,
     /// Records written (puts and deletions), for reports and tests.
     pub records: usize,
@@ -108,6 +110,11 @@ pub struct RecordRepository<S> {
     seen: u64,
     /// Records stamped at or after this are not stored yet.
     watermark: Timestamp,
+    /// The same for events, which a save may skip: events stamped at or after this are not
+    /// stored yet.
+    events_watermark: Timestamp,
+    /// The next save may leave the events unread (see [`Self::skip_events_once`]).
+    skip_events: bool,
     lists: ListState,
 }
 
@@ -118,6 +125,8 @@ impl<S: RecordStore> RecordRepository<S> {
             dataset: String::new(),
             seen: 0,
             watermark: Timestamp(i64::MIN),
+            events_watermark: Timestamp(i64::MIN),
+            skip_events: false,
             lists: Default::default(),
         }
     }
@@ -200,7 +209,7 @@ impl<S: RecordStore> RecordRepository<S> {
             .sort_unstable_by_key(|c| (c.created_at, c.id));
         self.dataset = meta.dataset;
         self.seen = meta.seq;
-        self.watermark = now;
+        (self.watermark, self.events_watermark) = (now, now);
         self.lists = list_state(&loaded.lists);
         Ok(loaded)
     }
@@ -209,6 +218,7 @@ impl<S: RecordStore> RecordRepository<S> {
     /// the tombstones of deletions since, and the saved lists that differ from the stored.
     pub fn prepare(&self, data: &Dataset, lists: &SavedLists, now: Timestamp) -> Prepared {
         let w = self.watermark;
+        let scan_events = !self.skip_events;
         let mut deletes: Vec<Op> = Vec::new();
         let mut puts: Vec<Op> = Vec::new();
         let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
@@ -230,13 +240,18 @@ impl<S: RecordStore> RecordRepository<S> {
                 .filter(|a| a.updated_at >= w)
                 .map(|a| put(Kind::Activity, encode_activity(a))),
         );
-        // Customers whose event log must be written again.
-        let mut logs: FxHashSet<Uuid> = data
-            .events
-            .iter()
-            .filter(|e| e.updated_at >= w)
-            .map(|e| e.customer_id)
-            .collect();
+        // Customers whose event log must be written again. Looking through millions of events
+        // is most of an edit's save; an edit that wrote none lets the save skip them.
+        let ew = self.events_watermark;
+        let mut logs: FxHashSet<Uuid> = if scan_events {
+            data.events
+                .iter()
+                .filter(|e| e.updated_at >= ew)
+                .map(|e| e.customer_id)
+                .collect()
+        } else {
+            FxHashSet::default()
+        };
         let present: FxHashSet<Uuid> = if data.tombstones.iter().any(|t| t.deleted_at >= w) {
             data.customers.iter().map(|c| c.id).collect()
         } else {
@@ -314,6 +329,7 @@ impl<S: RecordStore> RecordRepository<S> {
             records: deletes.len(),
             ops: deletes,
             now,
+            events_scanned: scan_events,
             lists: state,
         }
     }
@@ -342,6 +358,9 @@ impl<S: RecordStore> RecordRepository<S> {
                 .await?;
         }
         self.watermark = prepared.now;
+        if prepared.events_scanned {
+            self.events_watermark = prepared.now;
+        }
         self.lists = prepared.lists;
         Ok(())
     }
@@ -349,6 +368,24 @@ impl<S: RecordStore> RecordRepository<S> {
     /// Saves what changed in the data `cell` holds: prepares, commits, and when another
     /// writer came first, merges their changes into the cell and tries again.
     pub async fn save<C: DataCell>(
+        &mut self,
+        cell: &C,
+        now: &dyn Fn() -> Timestamp,
+    ) -> Result<Saved, StoreError> {
+        let result = self.save_once(cell, now).await;
+        self.skip_events = false;
+        result
+    }
+
+    /// The next save (only) may leave the events unread: every edit since the previous save
+    /// wrote no event (the caller knows, as an edit names what it changes). Events edited
+    /// meanwhile are still stored by the next save that reads them, as they are stamped after
+    /// the events watermark, which only a save that read them moves.
+    pub fn skip_events_once(&mut self) {
+        self.skip_events = true;
+    }
+
+    async fn save_once<C: DataCell>(
         &mut self,
         cell: &C,
         now: &dyn Fn() -> Timestamp,
@@ -389,6 +426,7 @@ impl<S: RecordStore> RecordRepository<S> {
             // Our own unsaved edits are gone with the replaced data; keep the watermark
             // where it was so nothing of theirs is written back needlessly.
             self.watermark = watermark.max(now);
+            self.events_watermark = self.watermark;
             return Ok(Pulled::Replaced(loaded));
         }
         if meta.seq == self.seen {
@@ -511,7 +549,7 @@ impl<S: RecordStore> RecordRepository<S> {
             .await?;
         self.dataset = dataset;
         self.seen = seq;
-        self.watermark = now;
+        (self.watermark, self.events_watermark) = (now, now);
         self.lists = list_state(lists);
         Ok(())
     }
