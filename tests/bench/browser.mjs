@@ -84,16 +84,17 @@ console.table(rows);
       return all.length ? Math.round(all[all.length - 1].duration * 10) / 10 : null;
     }, name);
     const out = { index_build_ms: await last('kezhi:index') };
-    // An edit at 100,000: save one customer and time the rebuild of the list index.
+    // An edit at 100,000: save one customer; the list index is updated, not rebuilt
+    // (tests/bench/profile.mjs times it from the click to the frame in the page).
     await page.click(byId('customer-row'));
     await page.fill(byId('field-name'), '基准测试');
-    const builds = await page.evaluate(() => performance.getEntriesByName('kezhi:index').length);
+    const updates = await page.evaluate(() => performance.getEntriesByName('kezhi:index-update').length);
     const t0 = Date.now();
     await page.click(byId('customer-save'));
-    await page.waitForFunction((n) => performance.getEntriesByName('kezhi:index').length > n, builds);
+    await page.waitForFunction((n) => performance.getEntriesByName('kezhi:index-update').length > n, updates);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
-    out['edit → list updated (ms)'] = Date.now() - t0;
-    out.index_rebuild_ms = await last('kezhi:index');
+    out['edit → list updated (ms, with the round trips of the test)'] = Date.now() - t0;
+    out.index_update_ms = await last('kezhi:index-update');
     out.measures = await page.evaluate(() => [...new Set(performance.getEntriesByType('measure').map((m) => m.name))]);
     const timeUntil = async (action, check) => {
       const t0 = Date.now();
