@@ -197,12 +197,7 @@ pub async fn timed_async<T>(name: &str, f: impl std::future::Future<Output = T>)
 
 /// Lets the browser handle input and paint before the next slice of a long computation.
 pub async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    kezhi_storage_web::next_task().await;
 }
 
 /// Runs `f` between two performance marks, so the browser benchmark (and a Performance

@@ -126,6 +126,16 @@ impl Ui {
         self.toasts.update(|list| list.retain(|t| t.id != id));
     }
 
+    /// Shows the busy overlay with `message`, lets the browser paint it, then runs `work`
+    /// (which blocks the page, and ends the busy state itself). Nothing if already busy.
+    pub fn busy_after_paint(&self, message: Msg, work: impl FnOnce() + 'static) {
+        if self.busy.get_untracked().is_some() {
+            return;
+        }
+        self.busy.set(Some(message));
+        set_timeout(work, Duration::from_millis(30));
+    }
+
     pub fn ask(&self, message: Msg, on_yes: impl Fn() + Send + Sync + 'static) {
         self.confirm.set(Some(Confirm {
             message,

@@ -22,18 +22,11 @@ impl Store {
     /// The backup file of all data and the settings that belong to it. Written in one go
     /// (seconds at 100,000 customers), so the page first says so and paints.
     pub fn download_backup(&self) {
-        if self.ui.busy.get_untracked().is_some() {
-            return;
-        }
-        self.ui.busy.set(Some(Msg::PreparingBackup));
         let store = *self;
-        set_timeout(
-            move || {
-                store.write_backup_file();
-                store.ui.busy.set(None);
-            },
-            std::time::Duration::from_millis(30),
-        );
+        self.ui.busy_after_paint(Msg::PreparingBackup, move || {
+            store.write_backup_file();
+            store.ui.busy.set(None);
+        });
     }
 
     fn write_backup_file(&self) {

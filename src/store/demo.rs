@@ -7,7 +7,6 @@ use crate::ui::ToastKind;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::store::records::SavedLists;
 use leptos::prelude::*;
-use std::time::Duration;
 
 impl Store {
     /// Loads the demo; asks first when that would replace data the user has.
@@ -24,37 +23,30 @@ impl Store {
     /// Generates the demo of the given size and makes it the data, once stored (or, if it
     /// cannot be, in this page only, labelled "not saved").
     fn load_demo(&self, customers: usize) {
-        if self.ui.busy.get_untracked().is_some() {
-            return;
-        }
-        self.ui.busy.set(Some(Msg::Generating));
         let store = *self;
-        // Let the browser paint the "generating" state before the work blocks the thread.
-        set_timeout(
-            move || {
-                // The history ends yesterday (China time), so every generated record is older
-                // than any edit the user makes from now on.
-                let end = platform::now()
-                    .to_offset(kezhi_core::time::china_offset())
-                    .map(|t| t.date_naive())
-                    .unwrap_or_default()
-                    .pred_opt()
-                    .unwrap_or_default();
-                let data = platform::timed("kezhi:generate", || {
-                    generate(&DemoConfig::new(customers, end))
-                });
-                store.ui.busy.set(Some(Msg::SavingProgress));
-                let lists = SavedLists {
-                    segments: store.segments.get_untracked(),
-                    funnels: store.funnels.get_untracked(),
-                };
-                storage::replace(store, data, lists, move || {
-                    store.ui.busy.set(None);
-                    store.ui.toast(ToastKind::Info, store.tr(Msg::DemoLoaded));
-                    store.ask_to_persist_once();
-                });
-            },
-            Duration::from_millis(30),
-        );
+        // The browser paints the "generating" state before the work blocks the thread.
+        self.ui.busy_after_paint(Msg::Generating, move || {
+            // The history ends yesterday (China time), so every generated record is older
+            // than any edit the user makes from now on.
+            let end = platform::now()
+                .to_offset(kezhi_core::time::china_offset())
+                .map(|t| t.date_naive())
+                .unwrap_or_default()
+                .pred_opt()
+                .unwrap_or_default();
+            let data = platform::timed("kezhi:generate", || {
+                generate(&DemoConfig::new(customers, end))
+            });
+            store.ui.busy.set(Some(Msg::SavingProgress));
+            let lists = SavedLists {
+                segments: store.segments.get_untracked(),
+                funnels: store.funnels.get_untracked(),
+            };
+            storage::replace(store, data, lists, move || {
+                store.ui.busy.set(None);
+                store.ui.toast(ToastKind::Info, store.tr(Msg::DemoLoaded));
+                store.ask_to_persist_once();
+            });
+        });
     }
 }

@@ -141,3 +141,18 @@ pub async fn request_persist() -> Option<bool> {
 pub async fn persisted() -> Option<bool> {
     call(storage_manager()?.persisted()).await?.as_bool()
 }
+
+/// Resumes in a new task (a macrotask): the browser handles input and paints in between.
+/// Without a window (a worker) or a timer, goes on at once rather than wait forever.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !scheduled {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

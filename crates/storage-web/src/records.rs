@@ -628,18 +628,7 @@ impl RecordStore for IdbStore {
     }
 
     async fn pause(&self) {
-        // A macrotask: the browser handles input and paints before the next slice.
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            let scheduled = web_sys::window().is_some_and(|w| {
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-                    .is_ok()
-            });
-            if !scheduled {
-                // No window (a worker) or no timer: go on at once rather than wait forever.
-                let _ = resolve.call0(&JsValue::UNDEFINED);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        crate::next_task().await;
     }
 
     async fn usage(&self) -> Result<u64, StoreError> {
