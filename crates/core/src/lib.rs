@@ -21,6 +21,7 @@ pub mod sliced_sort;
 pub mod store;
 pub mod summary;
 pub mod sym;
+pub mod sync;
 pub mod time;
 pub mod validate;
 

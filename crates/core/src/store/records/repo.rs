@@ -15,6 +15,7 @@ use super::encode::event_log_len;
 use super::encode::{
     Decoded, decode_value, encode_activity, encode_customer, encode_event_log, encode_funnel,
     encode_order, encode_segment, encode_tombstone, events_by_customer, key_of_customer,
+    tombstone_key,
 };
 use super::{Commit, Kind, Op, RecordStore, StoredRecord};
 use crate::dataset::{Dataset, event_order};
@@ -23,6 +24,7 @@ use crate::model::*;
 use crate::segment::saved::SavedSegment;
 use crate::sliced_sort::SlicedSort;
 use crate::store::StoreError;
+use crate::sync::Touched;
 use crate::time::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -393,6 +395,132 @@ impl<S: RecordStore> RecordRepository<S> {
         let mut merged = false;
         for _ in 0..SAVE_RETRIES {
             let Some(prepared) = cell.with_data(|data, lists| self.prepare(data, lists, now()))
+            else {
+                return Ok(Saved { records: 0, merged });
+            };
+            let records = prepared.records;
+            match self.commit(prepared, None).await {
+                Ok(()) => return Ok(Saved { records, merged }),
+                Err(StoreError::Conflict) => {
+                    let before = self.lists.clone();
+                    let pulled = self.pull(now()).await?;
+                    merged |= cell
+                        .with_data(|data, lists| apply_pulled(data, lists, &before, pulled))
+                        .unwrap_or(false);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// Encodes exactly the records `touched` names as they now are in `data` (absent ones are
+    /// deleted): what a sync pull brought. Their stamps are another device's, usually older
+    /// than the watermark, so a save by stamps would not see them.
+    pub fn prepare_touched(&self, data: &Dataset, touched: &Touched) -> Prepared {
+        let mut ops: Vec<Op> = Vec::new();
+        let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
+        let mut found: FxHashSet<Uuid> = FxHashSet::default();
+        for c in data
+            .customers
+            .iter()
+            .filter(|c| touched.customers.contains(&c.id))
+        {
+            found.insert(c.id);
+            ops.push(put(Kind::Customer, encode_customer(c)));
+        }
+        for id in touched.customers.iter().filter(|id| !found.contains(id)) {
+            ops.push(Op::Delete {
+                kind: Kind::Customer,
+                key: key_of_customer(*id),
+            });
+        }
+        found.clear();
+        for o in data
+            .orders
+            .iter()
+            .filter(|o| touched.orders.contains(&o.id))
+        {
+            found.insert(o.id);
+            ops.push(put(Kind::Order, encode_order(o)));
+        }
+        for id in touched.orders.iter().filter(|id| !found.contains(id)) {
+            ops.push(Op::Delete {
+                kind: Kind::Order,
+                key: id.as_bytes().to_vec(),
+            });
+        }
+        found.clear();
+        for a in data
+            .activities
+            .iter()
+            .filter(|a| touched.activities.contains(&a.id))
+        {
+            found.insert(a.id);
+            ops.push(put(Kind::Activity, encode_activity(a)));
+        }
+        for id in touched.activities.iter().filter(|id| !found.contains(id)) {
+            ops.push(Op::Delete {
+                kind: Kind::Activity,
+                key: id.as_bytes().to_vec(),
+            });
+        }
+        if !touched.event_logs.is_empty() {
+            let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
+            for e in data
+                .events
+                .iter()
+                .filter(|e| touched.event_logs.contains(&e.customer_id))
+            {
+                by_customer.entry(e.customer_id).or_default().push(e);
+            }
+            for customer in &touched.event_logs {
+                match by_customer.get(customer) {
+                    Some(events) => {
+                        ops.push(put(Kind::EventLog, encode_event_log(*customer, events)))
+                    }
+                    None => ops.push(Op::Delete {
+                        kind: Kind::EventLog,
+                        key: key_of_customer(*customer),
+                    }),
+                }
+            }
+        }
+        for (kind, key) in &touched.tombstones {
+            match data
+                .tombstones
+                .iter()
+                .find(|t| t.kind == *kind && t.key == *key)
+            {
+                Some(t) => ops.push(put(Kind::Tombstone, encode_tombstone(t))),
+                None => ops.push(Op::Delete {
+                    kind: Kind::Tombstone,
+                    key: tombstone_key(*kind, key),
+                }),
+            }
+        }
+        ops.sort_by(|a, b| op_order(a).cmp(&op_order(b)));
+        Prepared {
+            records: ops.len(),
+            ops,
+            // The watermarks stay: edits not saved yet are still found by their stamps.
+            now: self.watermark,
+            events_scanned: false,
+            lists: self.lists.clone(),
+        }
+    }
+
+    /// Stores what a sync pull brought into the data `cell` holds (see
+    /// [`Self::prepare_touched`]); another tab writing first is merged as a save does.
+    pub async fn store_touched<C: DataCell>(
+        &mut self,
+        cell: &C,
+        touched: &Touched,
+        now: &dyn Fn() -> Timestamp,
+    ) -> Result<Saved, StoreError> {
+        let mut merged = false;
+        for _ in 0..SAVE_RETRIES {
+            let Some(prepared) = cell.with_data(|data, _| self.prepare_touched(data, touched))
             else {
                 return Ok(Saved { records: 0, merged });
             };

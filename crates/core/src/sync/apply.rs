@@ -1,0 +1,187 @@
+//! Putting what a pull decided into the data. The engine has already chosen every winner
+//! (the server's current version, or the rule's choice in a conflict), so records are taken
+//! as they come, not compared again: a merge by `updated_at` alone would disagree with the
+//! rule at equal times, and devices would drift apart.
+
+use crate::dataset::{Dataset, event_order, merge_tombstones};
+use crate::model::{Activity, Customer, Event, Order, Record, RecordKey, RecordKind, Tombstone};
+use rustc_hash::{FxHashMap, FxHashSet};
+use uuid::Uuid;
+
+/// Records to take as they are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Incoming {
+    pub customers: Vec<Customer>,
+    pub orders: Vec<Order>,
+    pub events: Vec<Event>,
+    pub activities: Vec<Activity>,
+    /// Deletions: the record goes, the tombstone stays.
+    pub tombstones: Vec<Tombstone>,
+}
+
+impl Incoming {
+    pub fn is_empty(&self) -> bool {
+        self.customers.is_empty()
+            && self.orders.is_empty()
+            && self.events.is_empty()
+            && self.activities.is_empty()
+            && self.tombstones.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.customers.len()
+            + self.orders.len()
+            + self.events.len()
+            + self.activities.len()
+            + self.tombstones.len()
+    }
+}
+
+/// What [`apply_incoming`] changed, by key: what a store must write (or delete) now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub customers: FxHashSet<Uuid>,
+    pub orders: FxHashSet<Uuid>,
+    pub activities: FxHashSet<Uuid>,
+    /// Customers whose event log changed.
+    pub event_logs: FxHashSet<Uuid>,
+    pub tombstones: FxHashSet<(RecordKind, RecordKey)>,
+}
+
+impl Touched {
+    pub fn is_empty(&self) -> bool {
+        self.customers.is_empty()
+            && self.orders.is_empty()
+            && self.activities.is_empty()
+            && self.event_logs.is_empty()
+            && self.tombstones.is_empty()
+    }
+}
+
+fn take_all<R: Record + PartialEq>(
+    ours: &mut Vec<R>,
+    theirs: Vec<R>,
+    id: impl Fn(&R) -> Uuid,
+    touched: &mut FxHashSet<Uuid>,
+) {
+    if theirs.is_empty() {
+        return;
+    }
+    let mut incoming: FxHashMap<RecordKey, R> = theirs.into_iter().map(|r| (r.key(), r)).collect();
+    for slot in ours.iter_mut() {
+        if let Some(r) = incoming.remove(&slot.key())
+            && *slot != r
+        {
+            touched.insert(id(&r));
+            *slot = r;
+        }
+        if incoming.is_empty() {
+            return;
+        }
+    }
+    let mut rest: Vec<R> = incoming.into_values().collect();
+    rest.sort_by_key(|r| r.key());
+    for r in rest {
+        touched.insert(id(&r));
+        ours.push(r);
+    }
+}
+
+/// Takes `incoming` into `data` as it is; returns what changed. The data is left in its
+/// canonical order (normalised) when anything changed.
+pub fn apply_incoming(data: &mut Dataset, incoming: Incoming) -> Touched {
+    let mut t = Touched::default();
+    // A version that comes back to life ends its deletion here (or the next load would drop
+    // it again under the tombstone).
+    let alive: FxHashSet<(RecordKind, RecordKey)> = incoming
+        .customers
+        .iter()
+        .map(|c| (RecordKind::Customer, c.key()))
+        .chain(incoming.orders.iter().map(|o| (RecordKind::Order, o.key())))
+        .chain(incoming.events.iter().map(|e| (RecordKind::Event, e.key())))
+        .chain(
+            incoming
+                .activities
+                .iter()
+                .map(|a| (RecordKind::Activity, a.key())),
+        )
+        .collect();
+    if !alive.is_empty() {
+        data.tombstones.retain(|ts| {
+            let revived = alive.contains(&(ts.kind, ts.key.clone()));
+            if revived {
+                t.tombstones.insert((ts.kind, ts.key.clone()));
+            }
+            !revived
+        });
+    }
+    take_all(
+        &mut data.customers,
+        incoming.customers,
+        |c| c.id,
+        &mut t.customers,
+    );
+    take_all(&mut data.orders, incoming.orders, |o| o.id, &mut t.orders);
+    take_all(
+        &mut data.activities,
+        incoming.activities,
+        |a| a.id,
+        &mut t.activities,
+    );
+    take_all(
+        &mut data.events,
+        incoming.events,
+        |e| e.customer_id,
+        &mut t.event_logs,
+    );
+    if !incoming.tombstones.is_empty() {
+        let gone: FxHashSet<(RecordKind, RecordKey)> = incoming
+            .tombstones
+            .iter()
+            .map(|ts| (ts.kind, ts.key.clone()))
+            .collect();
+        for ts in &incoming.tombstones {
+            t.tombstones.insert((ts.kind, ts.key.clone()));
+        }
+        let dead = |kind: RecordKind, key: RecordKey| gone.contains(&(kind, key));
+        let mut dead_customers: FxHashSet<Uuid> = FxHashSet::default();
+        data.customers.retain(|c| {
+            let d = dead(RecordKind::Customer, c.key());
+            if d {
+                t.customers.insert(c.id);
+                dead_customers.insert(c.id);
+            }
+            !d
+        });
+        // A customer's orders, events and activities go with it (as a local delete does).
+        data.orders.retain(|o| {
+            let d = dead(RecordKind::Order, o.key()) || dead_customers.contains(&o.customer_id);
+            if d {
+                t.orders.insert(o.id);
+            }
+            !d
+        });
+        data.activities.retain(|a| {
+            let d = dead(RecordKind::Activity, a.key()) || dead_customers.contains(&a.customer_id);
+            if d {
+                t.activities.insert(a.id);
+            }
+            !d
+        });
+        data.events.retain(|e| {
+            let d = dead(RecordKind::Event, e.key()) || dead_customers.contains(&e.customer_id);
+            if d {
+                t.event_logs.insert(e.customer_id);
+            }
+            !d
+        });
+        data.tombstones =
+            merge_tombstones(std::mem::take(&mut data.tombstones), incoming.tombstones);
+    }
+    if !t.event_logs.is_empty() {
+        data.events.sort_unstable_by(event_order);
+    }
+    if !t.is_empty() {
+        data.normalize_all_but_events();
+    }
+    t
+}

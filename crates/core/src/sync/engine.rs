@@ -1,0 +1,791 @@
+//! The sync engine: push what changed here, pull what changed there, and decide conflicts the
+//! same way on every device.
+//!
+//! - **What is local and not yet on the server.** Every edit stamps `updated_at` (a deletion
+//!   `deleted_at`) with the time of the edit. A push round looks at the records stamped at or
+//!   after `scan_from` (the time the previous complete round began) and, for customers and
+//!   orders, drops those whose document is exactly the one last exchanged with the server
+//!   (`known`: its revision and a fingerprint). So records that arrived by a pull are not
+//!   sent back, and nothing is missed by a clock that another device set.
+//! - **Revisions.** A changed customer or order is sent with the revision we know; unknown
+//!   revisions are asked with `_all_docs?keys` first. Events and activities are facts (new
+//!   ids, never edited): they are sent without a revision, and "conflict" for them means
+//!   "already there".
+//! - **Conflicts.** A pull (or a push refused with `conflict`) brings the server's version of
+//!   a record that was also changed here. The rule picks the winner — the newer `updated_at`;
+//!   a deletion wins over versions not newer than it; at equal times the larger content — and
+//!   the loser is not dropped: it travels inside the winning document (`kezhi_conflict`), so
+//!   every device lists the conflict until someone keeps one version.
+//! - **Checkpoints.** The server's `last_seq` is kept after each page of changes has been
+//!   stored here, and `known` after each batch the server accepted: a cut anywhere resumes
+//!   without duplicating anything (CouchDB revisions make a repeated write a conflict, not a
+//!   second document).
+
+use super::apply::Incoming;
+use super::couch::{BulkResult, CouchClient, SyncError, Transport};
+use super::doc::{
+    CONFLICT_FIELD, Doc, DocError, DocKind, Remote, activity_doc, customer_doc, event_doc,
+    order_doc, parse_doc_id, read_doc, tombstone_doc,
+};
+use crate::dataset::Dataset;
+use crate::model::{RecordKey, RecordKind};
+use crate::time::Timestamp;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// Documents per `_bulk_docs` request and per page of `_changes`.
+pub const BATCH: usize = 500;
+/// How often a push round starts over because the data changed under it before it gives up
+/// for this round (the next round goes on).
+const RESTARTS: usize = 20;
+
+/// A customer or an order: the records that are edited, and so have revisions to remember.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocKey {
+    pub kind: DocKind,
+    pub id: Uuid,
+}
+
+impl DocKey {
+    fn of(kind: RecordKind, key: &RecordKey) -> Option<DocKey> {
+        let kind = DocKind::of(kind);
+        match key {
+            RecordKey::Id(id) if !kind.append_only() => Some(DocKey { kind, id: *id }),
+            _ => None,
+        }
+    }
+    /// A short text form for storage (`c:<uuid>`, `o:<uuid>`).
+    pub fn text(self) -> String {
+        let k = match self.kind {
+            DocKind::Customer => 'c',
+            DocKind::Order => 'o',
+            DocKind::Event => 'e',
+            DocKind::Activity => 'a',
+        };
+        format!("{k}:{}", self.id)
+    }
+    pub fn parse(s: &str) -> Option<DocKey> {
+        let (k, id) = s.split_once(':')?;
+        let kind = match k {
+            "c" => DocKind::Customer,
+            "o" => DocKind::Order,
+            "e" => DocKind::Event,
+            "a" => DocKind::Activity,
+            _ => return None,
+        };
+        Some(DocKey {
+            kind,
+            id: Uuid::parse_str(id).ok()?,
+        })
+    }
+}
+
+/// The document last exchanged with the server for one record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Known {
+    pub rev: String,
+    pub print: u64,
+}
+
+impl Known {
+    pub fn text(&self) -> String {
+        format!("{:016x}{}", self.print, self.rev)
+    }
+    pub fn parse(s: &str) -> Option<Known> {
+        let (print, rev) = s.split_at_checked(16)?;
+        Some(Known {
+            rev: rev.to_string(),
+            print: u64::from_str_radix(print, 16).ok()?,
+        })
+    }
+}
+
+/// What sync keeps on a device for one server and database.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyncState {
+    /// The server's `last_seq` after the last page of changes stored here.
+    pub checkpoint: Option<String>,
+    /// Records stamped at or after this may not be on the server yet.
+    pub scan_from: Timestamp,
+    pub known: FxHashMap<DocKey, Known>,
+    /// Records changed on two devices, by document id: the losing version's note
+    /// (`{"deleted": bool, "doc": {…fields}}`), as it travels in the winning document.
+    pub conflicts: BTreeMap<String, Value>,
+    /// When the last complete sync (push and pull) ended.
+    pub last_synced: Option<Timestamp>,
+    /// Records to send whatever their stamps say: a conflict decided here (the winner must
+    /// go up with its note), a conflict closed here.
+    pub dirty: BTreeSet<DocKey>,
+}
+
+impl Default for SyncState {
+    fn default() -> Self {
+        SyncState {
+            checkpoint: None,
+            scan_from: Timestamp(i64::MIN),
+            known: FxHashMap::default(),
+            conflicts: BTreeMap::new(),
+            last_synced: None,
+            dirty: BTreeSet::new(),
+        }
+    }
+}
+
+impl SyncState {
+    /// The small part (checkpoint, scan mark, conflicts, time) as JSON, for storage; `known`
+    /// is stored entry by entry.
+    pub fn head_json(&self) -> String {
+        json!({
+            "checkpoint": self.checkpoint,
+            "scan_from": self.scan_from.millis(),
+            "conflicts": self.conflicts,
+            "last_synced": self.last_synced.map(|t| t.millis()),
+            "dirty": self.dirty.iter().map(|k| k.text()).collect::<Vec<_>>(),
+        })
+        .to_string()
+    }
+    pub fn read_head(&mut self, text: &str) -> bool {
+        let Ok(v) = serde_json::from_str::<Value>(text) else {
+            return false;
+        };
+        self.checkpoint = v["checkpoint"].as_str().map(str::to_string);
+        self.scan_from = Timestamp(v["scan_from"].as_i64().unwrap_or(i64::MIN));
+        self.conflicts = match &v["conflicts"] {
+            Value::Object(m) => m.clone().into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
+        self.last_synced = v["last_synced"].as_i64().map(Timestamp);
+        self.dirty = match &v["dirty"] {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().and_then(DocKey::parse))
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        true
+    }
+}
+
+/// Where a device keeps its [`SyncState`] (IndexedDB in the browser).
+#[allow(async_fn_in_trait)]
+pub trait StateStore {
+    async fn load(&self) -> Result<SyncState, String>;
+    /// Stores the state's head and these entries of `known` (changed since the last save).
+    async fn save(&self, state: &SyncState, changed: &[DocKey]) -> Result<(), String>;
+    /// Forgets everything (a new server, a reset of the local data).
+    async fn clear(&self) -> Result<(), String>;
+}
+
+/// The device's data as sync sees it.
+#[allow(async_fn_in_trait)]
+pub trait Replica {
+    fn read<R>(&self, f: impl FnOnce(&Dataset) -> R) -> R;
+    /// Changes whenever the data is written (positions read before are then stale).
+    fn version(&self) -> u64;
+    /// Takes these records as they are (see [`super::apply::apply_incoming`]) and stores them.
+    async fn apply(&self, incoming: Incoming) -> Result<(), String>;
+}
+
+/// How far a round is, for the progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What a round did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub pushed: usize,
+    pub pulled: usize,
+    /// Conflicts found by this device in this round.
+    pub conflicts: usize,
+    /// Documents the server refused (other than conflicts), left here.
+    pub refused: usize,
+    /// Documents of ours on the server that could not be read (left there, not applied).
+    pub unreadable: usize,
+    pub requests: usize,
+}
+
+impl std::ops::AddAssign for Report {
+    fn add_assign(&mut self, o: Report) {
+        self.pushed += o.pushed;
+        self.pulled += o.pulled;
+        self.conflicts += o.conflicts;
+        self.refused += o.refused;
+        self.unreadable += o.unreadable;
+        self.requests += o.requests;
+    }
+}
+
+/// Which of two versions of a record wins, the same on every device: the newer
+/// `updated_at`; a deletion wins over versions not newer than it; at equal times the larger
+/// content (so no device keeps its own).
+pub fn local_wins(local: &Doc, remote: &Doc) -> bool {
+    let (lt, rt) = (
+        local.updated_at().unwrap_or(Timestamp(i64::MIN)),
+        remote.updated_at().unwrap_or(Timestamp(i64::MIN)),
+    );
+    if local.deleted != remote.deleted {
+        return if local.deleted { lt >= rt } else { lt > rt };
+    }
+    if lt != rt {
+        return lt > rt;
+    }
+    let text = |d: &Doc| Value::Object(d.content()).to_string();
+    text(local) > text(remote)
+}
+
+/// The note a winning document carries about the version that lost.
+pub fn conflict_note(loser: &Doc) -> Value {
+    json!({ "deleted": loser.deleted, "doc": Value::Object(loser.content()) })
+}
+
+/// Position of a candidate for a push, in the data as of one version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Customer(u32),
+    Order(u32),
+    Activity(u32),
+    Event(u32),
+    Tombstone(u32),
+    /// A record named in [`SyncState::dirty`].
+    Key(DocKey),
+}
+
+fn candidates(d: &Dataset, from: Timestamp, dirty: &BTreeSet<DocKey>) -> Vec<Slot> {
+    let mut out: Vec<Slot> = dirty.iter().map(|&k| Slot::Key(k)).collect();
+    let pos = |i: usize| i as u32;
+    out.extend(
+        (d.customers.iter().enumerate())
+            .filter(|(_, c)| c.updated_at >= from)
+            .map(|(i, _)| Slot::Customer(pos(i))),
+    );
+    out.extend(
+        (d.orders.iter().enumerate())
+            .filter(|(_, o)| o.updated_at >= from)
+            .map(|(i, _)| Slot::Order(pos(i))),
+    );
+    out.extend(
+        (d.activities.iter().enumerate())
+            .filter(|(_, a)| a.updated_at >= from)
+            .map(|(i, _)| Slot::Activity(pos(i))),
+    );
+    out.extend(
+        (d.events.iter().enumerate())
+            .filter(|(_, e)| e.updated_at >= from)
+            .map(|(i, _)| Slot::Event(pos(i))),
+    );
+    out.extend(
+        (d.tombstones.iter().enumerate())
+            .filter(|(_, t)| t.deleted_at >= from)
+            .map(|(i, _)| Slot::Tombstone(pos(i))),
+    );
+    out
+}
+
+fn slot_doc(d: &Dataset, slot: Slot, conflicts: &BTreeMap<String, Value>) -> Option<Doc> {
+    let at = |i: u32| i as usize;
+    match slot {
+        Slot::Key(k) => local_doc(d, k, conflicts),
+        Slot::Customer(i) => d.customers.get(at(i)).map(customer_doc),
+        Slot::Order(i) => d.orders.get(at(i)).map(order_doc),
+        Slot::Activity(i) => d.activities.get(at(i)).map(activity_doc),
+        Slot::Event(i) => d.events.get(at(i)).map(event_doc),
+        Slot::Tombstone(i) => d.tombstones.get(at(i)).map(tombstone_doc),
+    }
+}
+
+/// The local document of a customer or order (or its deletion), as it would be pushed.
+fn local_doc(d: &Dataset, key: DocKey, conflicts: &BTreeMap<String, Value>) -> Option<Doc> {
+    let doc = match key.kind {
+        DocKind::Customer => d.customer(key.id).map(customer_doc),
+        DocKind::Order => d.orders.iter().find(|o| o.id == key.id).map(order_doc),
+        _ => None,
+    }
+    .or_else(|| {
+        d.tombstones
+            .iter()
+            .find(|t| t.kind == key.kind.record_kind() && t.key == RecordKey::Id(key.id))
+            .map(tombstone_doc)
+    })?;
+    Some(with_note(doc, conflicts))
+}
+
+fn with_note(mut doc: Doc, conflicts: &BTreeMap<String, Value>) -> Doc {
+    if let Some(note) = conflicts.get(&doc.id) {
+        doc.body.insert(CONFLICT_FIELD.into(), note.clone());
+    }
+    doc
+}
+
+fn add_remote(incoming: &mut Incoming, remote: Remote) {
+    match remote {
+        Remote::Customer(c) => incoming.customers.push(c),
+        Remote::Order(o) => incoming.orders.push(o),
+        Remote::Event(e) => incoming.events.push(e),
+        Remote::Activity(a) => incoming.activities.push(a),
+        Remote::Deleted(t) => incoming.tombstones.push(t),
+    }
+}
+
+pub struct Syncer<T, S> {
+    pub client: CouchClient<T>,
+    pub store: S,
+    pub state: SyncState,
+}
+
+impl<T: Transport, S: StateStore> Syncer<T, S> {
+    /// A syncer with the state its store keeps.
+    pub async fn open(client: CouchClient<T>, store: S) -> Result<Self, SyncError> {
+        let state = store.load().await.map_err(SyncError::Local)?;
+        Ok(Syncer {
+            client,
+            store,
+            state,
+        })
+    }
+
+    async fn save_state(&self, changed: &[DocKey]) -> Result<(), SyncError> {
+        self.store
+            .save(&self.state, changed)
+            .await
+            .map_err(SyncError::Local)
+    }
+
+    /// Local changes not on the server yet (what the header shows as waiting).
+    pub fn pending<R: Replica>(&self, replica: &R) -> usize {
+        replica.read(|d| {
+            candidates(d, self.state.scan_from, &self.state.dirty)
+                .into_iter()
+                .filter(|&slot| self.unsent(d, slot).is_some())
+                .count()
+        })
+    }
+
+    /// The document to send for a candidate, or `None` when the server has it already.
+    fn unsent(&self, d: &Dataset, slot: Slot) -> Option<Doc> {
+        let mut doc = with_note(
+            slot_doc(d, slot, &self.state.conflicts)?,
+            &self.state.conflicts,
+        );
+        let (kind, key) = parse_doc_id(&doc.id)?;
+        if let Some(k) = DocKey::of(kind, &key) {
+            match self.state.known.get(&k) {
+                Some(known) if known.print == doc.fingerprint() => return None,
+                Some(known) => doc.rev = Some(known.rev.clone()),
+                None => {}
+            }
+        }
+        Some(doc)
+    }
+
+    /// One full sync: push, then pull until caught up.
+    pub async fn sync<R: Replica>(
+        &mut self,
+        replica: &R,
+        now: &dyn Fn() -> Timestamp,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Report, SyncError> {
+        let mut report = self.push(replica, now, progress).await?;
+        report += self.pull(replica, now, None, progress).await?;
+        self.state.last_synced = Some(now());
+        self.save_state(&[]).await?;
+        Ok(report)
+    }
+
+    /// Sends every local change to the server, in batches.
+    pub async fn push<R: Replica>(
+        &mut self,
+        replica: &R,
+        now: &dyn Fn() -> Timestamp,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        let started = now();
+        let mut version = replica.version();
+        let mut slots = replica.read(|d| candidates(d, self.state.scan_from, &self.state.dirty));
+        // Facts sent in this round: a restart (the data changed under us) does not send them
+        // again.
+        let mut sent_facts: FxHashSet<u64> = FxHashSet::default();
+        let mut next = 0;
+        let mut restarts = 0;
+        let total = slots.len();
+        let mut again = false;
+        loop {
+            // The data changed under us, or a conflict was decided (its winner must go up
+            // in this round): look again.
+            if replica.version() != version || again {
+                again = false;
+                restarts += 1;
+                if restarts > RESTARTS {
+                    return Ok(report); // the next round goes on from the same mark
+                }
+                version = replica.version();
+                slots = replica.read(|d| candidates(d, self.state.scan_from, &self.state.dirty));
+                next = 0;
+            }
+            let mut batch: Vec<Doc> = Vec::with_capacity(BATCH);
+            let mut settled = Vec::new();
+            replica.read(|d| {
+                while next < slots.len() && batch.len() < BATCH {
+                    let slot = slots[next];
+                    next += 1;
+                    let unsent = self.unsent(d, slot);
+                    if let (Slot::Key(k), None) = (slot, &unsent) {
+                        settled.push(k);
+                    }
+                    if let Some(doc) = unsent {
+                        let fact = matches!(slot, Slot::Event(_) | Slot::Activity(_));
+                        if fact && !sent_facts.insert(super::doc::fnv1a(doc.id.as_bytes())) {
+                            continue;
+                        }
+                        batch.push(doc);
+                    }
+                }
+            });
+            for k in settled {
+                self.state.dirty.remove(&k);
+            }
+            if batch.is_empty() {
+                if next >= slots.len() {
+                    break;
+                }
+                continue;
+            }
+            let sent = self.send(replica, now, batch).await?;
+            again = sent.conflicts > 0;
+            report += sent;
+            progress(Progress {
+                done: next.min(total),
+                total,
+            });
+        }
+        // Everything stamped before the round began is on the server (or was a conflict,
+        // which is stamped again when decided).
+        if restarts <= RESTARTS {
+            self.state.scan_from = started;
+            self.save_state(&[]).await?;
+        }
+        Ok(report)
+    }
+
+    /// Sends one batch: learns unknown revisions, writes, and settles conflicts.
+    async fn send<R: Replica>(
+        &mut self,
+        replica: &R,
+        now: &dyn Fn() -> Timestamp,
+        mut batch: Vec<Doc>,
+    ) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        let unknown: Vec<String> = batch
+            .iter()
+            .filter(|d| d.rev.is_none() && !is_fact(&d.id))
+            .map(|d| d.id.clone())
+            .collect();
+        if !unknown.is_empty() {
+            report.requests += 1;
+            let revs: FxHashMap<String, Option<String>> = self
+                .client
+                .revs(&unknown, false)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.rev))
+                .collect();
+            batch.retain_mut(|d| match revs.get(&d.id) {
+                Some(Some(rev)) => {
+                    d.rev = Some(rev.clone());
+                    true
+                }
+                // A deletion of what the server never had: nothing to send.
+                _ => !d.deleted,
+            });
+        }
+        if batch.is_empty() {
+            return Ok(report);
+        }
+        report.requests += 1;
+        let results = self.client.bulk(&batch).await?;
+        let by_id: FxHashMap<&str, &Doc> = batch.iter().map(|d| (d.id.as_str(), d)).collect();
+        let mut changed = Vec::new();
+        let mut conflicted = Vec::new();
+        for r in results {
+            match r {
+                BulkResult::Ok { id, rev } => {
+                    report.pushed += 1;
+                    if let (Some(doc), Some((kind, key))) =
+                        (by_id.get(id.as_str()), parse_doc_id(&id))
+                        && let Some(k) = DocKey::of(kind, &key)
+                    {
+                        let mut sent = (*doc).clone();
+                        sent.rev = None;
+                        self.state.known.insert(
+                            k,
+                            Known {
+                                rev,
+                                print: sent.fingerprint(),
+                            },
+                        );
+                        self.state.dirty.remove(&k);
+                        changed.push(k);
+                    }
+                }
+                // A fact the server has already.
+                BulkResult::Conflict { id } if is_fact(&id) => report.pushed += 1,
+                BulkResult::Conflict { id } => conflicted.push(id),
+                BulkResult::Refused { .. } => report.refused += 1,
+            }
+        }
+        self.save_state(&changed).await?;
+        if !conflicted.is_empty() {
+            report.requests += 1;
+            let mut docs: Vec<Doc> = Vec::with_capacity(conflicted.len());
+            for info in self.client.revs(&conflicted, true).await? {
+                match (info.doc, info.rev) {
+                    (Some(doc), _) => docs.push(doc),
+                    (None, Some(rev)) if info.deleted => {
+                        report.requests += 1;
+                        if let Some(doc) = self.client.get_rev(&info.id, &rev).await? {
+                            docs.push(doc);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            report += self.take(replica, now, docs).await?;
+        }
+        Ok(report)
+    }
+
+    /// Brings the server's changes here, a page at a time; `longpoll`: wait that long for a
+    /// first change (live sync).
+    pub async fn pull<R: Replica>(
+        &mut self,
+        replica: &R,
+        now: &dyn Fn() -> Timestamp,
+        longpoll: Option<u32>,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        let mut wait = longpoll;
+        loop {
+            report.requests += 1;
+            let page = self
+                .client
+                .changes(self.state.checkpoint.as_deref(), BATCH, wait.take())
+                .await?;
+            report += self.take(replica, now, page.docs).await?;
+            let moved = self.state.checkpoint.as_deref() != Some(page.last_seq.as_str());
+            self.state.checkpoint = Some(page.last_seq);
+            self.save_state(&[]).await?;
+            progress(Progress {
+                done: report.pulled,
+                total: report.pulled,
+            });
+            if page.rows < BATCH || !moved {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// Decides each of the server's documents against the local record and applies the
+    /// winners here.
+    async fn take<R: Replica>(
+        &mut self,
+        replica: &R,
+        now: &dyn Fn() -> Timestamp,
+        docs: Vec<Doc>,
+    ) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        let mut incoming = Incoming::default();
+        let mut changed = Vec::new();
+        let at = now();
+        replica.read(|d| {
+            for remote in docs {
+                let Some((kind, key)) = parse_doc_id(&remote.id) else {
+                    continue; // not ours (design documents, other tools' kinds)
+                };
+                let record = match read_doc(&remote, at) {
+                    Ok(r) => r,
+                    Err(DocError::Id) => continue,
+                    Err(_) => {
+                        report.unreadable += 1;
+                        continue;
+                    }
+                };
+                report.pulled += 1;
+                let Some(k) = DocKey::of(kind, &key) else {
+                    add_remote(&mut incoming, record);
+                    continue;
+                };
+                let Some(rev) = remote.rev.clone() else {
+                    continue;
+                };
+                if self
+                    .state
+                    .known
+                    .get(&k)
+                    .is_some_and(|known| known.rev == rev)
+                {
+                    continue; // seen and decided already (our own write, or a conflict)
+                }
+                let local = local_doc(d, k, &self.state.conflicts);
+                let pending = local.as_ref().is_some_and(|l| {
+                    let same = l.deleted == remote.deleted && l.content() == remote.content();
+                    let synced = self
+                        .state
+                        .known
+                        .get(&k)
+                        .is_some_and(|known| known.print == l.fingerprint());
+                    !same && !synced
+                });
+                if let (true, Some(local)) = (pending, &local) {
+                    report.conflicts += 1;
+                    self.state.dirty.insert(k);
+                    if local_wins(local, &remote) {
+                        self.state
+                            .conflicts
+                            .insert(remote.id.clone(), conflict_note(&remote));
+                    } else {
+                        self.state
+                            .conflicts
+                            .insert(remote.id.clone(), conflict_note(local));
+                        add_remote(&mut incoming, record);
+                    }
+                } else {
+                    match remote.body.get(CONFLICT_FIELD) {
+                        Some(note) => self.state.conflicts.insert(remote.id.clone(), note.clone()),
+                        None => self.state.conflicts.remove(&remote.id),
+                    };
+                    add_remote(&mut incoming, record);
+                }
+                self.state.known.insert(
+                    k,
+                    Known {
+                        rev,
+                        print: remote.fingerprint(),
+                    },
+                );
+                changed.push(k);
+            }
+        });
+        if !incoming.is_empty() {
+            replica.apply(incoming).await.map_err(SyncError::Local)?;
+        }
+        self.save_state(&changed).await?;
+        Ok(report)
+    }
+
+    /// "Keep the other one": the version that lost becomes the record (stamped now, so it is
+    /// the newest everywhere), and the conflict is closed on every device.
+    pub async fn keep_other<R: Replica>(
+        &mut self,
+        replica: &R,
+        doc_id: &str,
+        now: Timestamp,
+    ) -> Result<bool, SyncError> {
+        let Some(note) = self.state.conflicts.get(doc_id).cloned() else {
+            return Ok(false);
+        };
+        let mut body: Map<String, Value> = match &note["doc"] {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        };
+        body.insert(
+            "updated_at".into(),
+            Value::String(super::doc::format_time(now)),
+        );
+        let doc = Doc {
+            id: doc_id.to_string(),
+            rev: None,
+            deleted: note["deleted"].as_bool().unwrap_or(false),
+            body,
+        };
+        let Ok(record) = read_doc(&doc, now) else {
+            return Ok(false);
+        };
+        self.state.conflicts.remove(doc_id);
+        if let Some((kind, key)) = parse_doc_id(doc_id)
+            && let Some(k) = DocKey::of(kind, &key)
+        {
+            self.state.dirty.insert(k);
+        }
+        let mut incoming = Incoming::default();
+        add_remote(&mut incoming, record);
+        replica.apply(incoming).await.map_err(SyncError::Local)?;
+        self.save_state(&[]).await?;
+        Ok(true)
+    }
+
+    /// "Keep this one": the conflict is closed everywhere, the record stays as it is.
+    pub async fn dismiss(&mut self, doc_id: &str) -> Result<(), SyncError> {
+        self.state.conflicts.remove(doc_id);
+        if let Some((kind, key)) = parse_doc_id(doc_id)
+            && let Some(k) = DocKey::of(kind, &key)
+        {
+            self.state.dirty.insert(k);
+        }
+        self.save_state(&[]).await
+    }
+}
+
+fn is_fact(id: &str) -> bool {
+    id.split_once(':')
+        .and_then(|(k, _)| DocKind::from_code(k))
+        .is_some_and(DocKind::append_only)
+}
+
+/// Both versions of a conflict, field by field, for the conflict list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictView {
+    pub doc_id: String,
+    pub kind: DocKind,
+    pub id: String,
+    /// (field, this device's value, the other version's value), fields that differ first.
+    pub fields: Vec<(String, Value, Value)>,
+    pub other_deleted: bool,
+}
+
+/// The conflicts of a state, with the current record's fields beside the other version's.
+pub fn conflict_views(d: &Dataset, state: &SyncState) -> Vec<ConflictView> {
+    let mut out = Vec::new();
+    for (doc_id, note) in &state.conflicts {
+        let Some((kind, key)) = parse_doc_id(doc_id) else {
+            continue;
+        };
+        let Some(k) = DocKey::of(kind, &key) else {
+            continue;
+        };
+        let ours = local_doc(d, k, &BTreeMap::new()).map(|doc| doc.content());
+        let ours = ours.unwrap_or_default();
+        let theirs = match &note["doc"] {
+            Value::Object(m) => m.clone(),
+            _ => Map::new(),
+        };
+        let mut names: Vec<&String> = ours.keys().chain(theirs.keys()).collect();
+        names.sort();
+        names.dedup();
+        let mut fields: Vec<(String, Value, Value)> = names
+            .into_iter()
+            .filter(|n| n.as_str() != "type")
+            .map(|n| {
+                (
+                    n.clone(),
+                    ours.get(n).cloned().unwrap_or(Value::Null),
+                    theirs.get(n).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        fields.sort_by_key(|(_, a, b)| a == b);
+        out.push(ConflictView {
+            doc_id: doc_id.clone(),
+            kind: k.kind,
+            id: k.id.to_string(),
+            fields,
+            other_deleted: note["deleted"].as_bool().unwrap_or(false),
+        });
+    }
+    out
+}

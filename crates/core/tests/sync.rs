@@ -1,0 +1,453 @@
+//! The sync engine against an in-memory CouchDB: two devices converge, nothing is sent twice,
+//! cuts resume from checkpoints, conflicts are decided alike and listed on both devices.
+
+use chrono::NaiveDate;
+use futures::executor::block_on;
+use kezhi_core::demo::{DemoConfig, generate};
+use kezhi_core::sync::couch::{Check, CouchClient, NetError, SyncError};
+use kezhi_core::sync::fake::{FakeCouch, MemoryReplica, MemoryState};
+use kezhi_core::sync::{Replica, Report, Syncer, conflict_views};
+use kezhi_core::{Dataset, Timestamp};
+use serde_json::json;
+use std::cell::Cell;
+use uuid::Uuid;
+
+fn demo(n: usize) -> Dataset {
+    generate(&DemoConfig::new(
+        n,
+        NaiveDate::from_ymd_opt(2026, 6, 30).expect("date"),
+    ))
+}
+
+/// A device: its data, its sync state, and a clock after every stamp of the demo.
+struct Device<'a> {
+    replica: MemoryReplica,
+    state: MemoryState,
+    server: &'a FakeCouch,
+    clock: Cell<i64>,
+}
+
+impl<'a> Device<'a> {
+    fn new(server: &'a FakeCouch, data: Dataset) -> Self {
+        Device {
+            replica: MemoryReplica::new(data),
+            state: MemoryState::default(),
+            server,
+            clock: Cell::new(1_900_000_000_000),
+        }
+    }
+    fn tick(&self) -> Timestamp {
+        self.clock.set(self.clock.get() + 1_000);
+        Timestamp(self.clock.get())
+    }
+    fn syncer(&self) -> Syncer<&'a FakeCouch, &MemoryState> {
+        block_on(Syncer::open(
+            CouchClient::new(self.server, "team"),
+            &self.state,
+        ))
+        .expect("open")
+    }
+    fn sync(&self) -> Result<Report, SyncError> {
+        let mut s = self.syncer();
+        let now = || self.tick();
+        block_on(s.sync(&&self.replica, &now, &|_| {}))
+    }
+    fn data(&self) -> Dataset {
+        self.replica.data.borrow().clone()
+    }
+    fn rename(&self, id: Uuid, name: &str, at: Timestamp) {
+        self.replica.edit(|d| {
+            let c = d
+                .customers
+                .iter_mut()
+                .find(|c| c.id == id)
+                .expect("customer");
+            c.name = name.into();
+            c.updated_at = at;
+        });
+    }
+    /// The data in a fixed order (customers arrive in key order on another device).
+    fn canon(&self) -> Dataset {
+        let mut d = self.data();
+        d.customers.sort_by_key(|c| c.id);
+        d
+    }
+    fn nth(&self, n: usize) -> Uuid {
+        self.replica.data.borrow().customers[n].id
+    }
+    fn pending(&self) -> usize {
+        self.syncer().pending(&&self.replica)
+    }
+}
+
+fn docs_of(d: &Dataset) -> usize {
+    d.customers.len() + d.orders.len() + d.events.len() + d.activities.len()
+}
+
+#[test]
+fn a_second_device_pulls_exactly_what_the_first_pushed_and_nothing_goes_back() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(60));
+    let total = docs_of(&a.data());
+    assert_eq!(a.pending(), total);
+    let report = a.sync().expect("sync a");
+    assert_eq!(report.pushed, total);
+    assert_eq!(server.docs().len(), total);
+    // 500 documents a request; customers and orders first ask for their revisions.
+    assert_eq!(server.calls("bulk"), total.div_ceil(500));
+    assert_eq!(a.pending(), 0);
+
+    let b = Device::new(&server, Dataset::default());
+    let report = b.sync().expect("sync b");
+    assert_eq!(report.pushed, 0);
+    assert_eq!(report.pulled, total);
+    assert_eq!(b.canon(), a.canon());
+    assert_eq!(b.pending(), 0);
+
+    // A second round on either device sends and changes nothing.
+    let bulk = server.calls("bulk");
+    assert_eq!(b.sync().expect("again").pushed, 0);
+    assert_eq!(a.sync().expect("again").pushed, 0);
+    assert_eq!(server.calls("bulk"), bulk);
+    assert!(
+        server
+            .docs()
+            .values()
+            .all(|d| d["_rev"].as_str().is_some_and(|r| r.starts_with("1-")))
+    );
+}
+
+#[test]
+fn edits_and_deletions_travel_both_ways() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(30));
+    a.sync().expect("a");
+    let b = Device::new(&server, Dataset::default());
+    b.sync().expect("b");
+
+    let renamed = a.data().customers[3].id;
+    a.rename(a.nth(3), "改名的客户", a.tick());
+    assert_eq!(a.pending(), 1);
+    let gone = a.data().customers[5].id;
+    let at = a.tick();
+    a.replica.edit(|d| {
+        d.delete_customer(gone, at);
+    });
+    assert_eq!(a.pending(), 2);
+    let r = a.sync().expect("a");
+    assert_eq!(r.pushed, 2);
+    let r = b.sync().expect("b");
+    assert_eq!(r.pulled, 2);
+    let bd = b.data();
+    assert_eq!(
+        bd.customer(renamed).map(|c| c.name.as_str()),
+        Some("改名的客户")
+    );
+    assert!(bd.customer(gone).is_none());
+    assert!(bd.orders.iter().all(|o| o.customer_id != gone));
+    assert!(bd.events.iter().all(|e| e.customer_id != gone));
+    assert_eq!(b.canon().customers, a.canon().customers);
+    assert_eq!(bd.orders, a.data().orders);
+
+    // And back: an edit on B reaches A.
+    let first = b.nth(0);
+    b.rename(first, "B 改的", b.tick());
+    b.sync().expect("b");
+    a.sync().expect("a");
+    assert_eq!(
+        a.data().customer(first).map(|c| c.name.as_str()),
+        Some("B 改的")
+    );
+    assert_eq!(
+        server.doc(&format!("customer:{gone}")).expect("doc")["_deleted"],
+        true
+    );
+}
+
+#[test]
+fn a_cut_in_the_middle_of_a_push_resumes_without_writing_anything_twice() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(100));
+    let total = docs_of(&a.data());
+    server.fail_bulk_after.set(Some(2));
+    assert_eq!(a.sync(), Err(SyncError::Status(500)));
+    let partly = server.docs().len();
+    assert_eq!(partly, 1_000);
+    server.fail_bulk_after.set(None);
+    let r = a.sync().expect("resumed");
+    assert_eq!(server.docs().len(), total);
+    // Customers and orders already there are known; the facts already there come back as
+    // conflicts ("already there") and are not written again.
+    assert!(r.pushed >= total - partly);
+    assert!(
+        server
+            .docs()
+            .values()
+            .all(|d| d["_rev"].as_str().is_some_and(|r| r.starts_with("1-")))
+    );
+    assert_eq!(a.pending(), 0);
+}
+
+#[test]
+fn a_cut_in_the_middle_of_a_pull_resumes_from_the_checkpoint() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(100));
+    a.sync().expect("a");
+    let total = server.docs().len();
+    let b = Device::new(&server, Dataset::default());
+    // The first request of B is `_changes` (nothing to push): go down after three pages.
+    server.down_after.set(Some(3));
+    assert_eq!(b.sync(), Err(SyncError::Net(NetError::Unreachable)));
+    assert_eq!(b.state.state.borrow().checkpoint.as_deref(), Some("1500"));
+    assert_eq!(docs_of(&b.data()), 1_500);
+    server.down.set(false);
+    let r = b.sync().expect("resumed");
+    assert_eq!(r.pulled, total - 1_500);
+    assert_eq!(b.canon(), a.canon());
+}
+
+#[test]
+fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_on_both() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(10));
+    a.sync().expect("a");
+    let b = Device::new(&server, Dataset::default());
+    b.sync().expect("b");
+    let id = a.nth(2);
+    let doc_id = format!("customer:{id}");
+    // Offline on both; B's edit is the later one.
+    a.rename(id, "A 的版本", Timestamp(1_950_000_000_000));
+    b.rename(id, "B 的版本", Timestamp(1_950_000_100_000));
+    a.sync().expect("a");
+    let r = b.sync().expect("b");
+    assert_eq!(r.conflicts, 1);
+    a.sync().expect("a again");
+    for d in [&a, &b] {
+        assert_eq!(
+            d.data().customer(id).map(|c| c.name.clone()),
+            Some("B 的版本".into())
+        );
+        let views = conflict_views(&d.data(), &d.state.state.borrow());
+        assert_eq!(views.len(), 1, "listed on both devices");
+        assert_eq!(views[0].doc_id, doc_id);
+        let name = views[0]
+            .fields
+            .iter()
+            .find(|f| f.0 == "name")
+            .expect("name");
+        assert_eq!(
+            (name.1.clone(), name.2.clone()),
+            (json!("B 的版本"), json!("A 的版本"))
+        );
+        assert_eq!(d.pending(), 0);
+    }
+    assert_eq!(
+        server.doc(&doc_id).expect("doc")["kezhi_conflict"]["doc"]["name"],
+        "A 的版本"
+    );
+
+    // "Keep the other one" on A: A's version comes back everywhere and the conflict closes.
+    {
+        let mut s = a.syncer();
+        let kept = block_on(s.keep_other(&&a.replica, &doc_id, a.tick())).expect("keep");
+        assert!(kept);
+    }
+    a.sync().expect("a");
+    b.sync().expect("b");
+    for d in [&a, &b] {
+        assert_eq!(
+            d.data().customer(id).map(|c| c.name.clone()),
+            Some("A 的版本".into())
+        );
+        assert!(d.state.state.borrow().conflicts.is_empty());
+    }
+    assert_eq!(a.canon().customers, b.canon().customers);
+    assert!(
+        server
+            .doc(&doc_id)
+            .expect("doc")
+            .get("kezhi_conflict")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_older_edit_loses_whichever_device_syncs_first() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(10));
+    a.sync().expect("a");
+    let b = Device::new(&server, Dataset::default());
+    b.sync().expect("b");
+    let id = a.nth(1);
+    // A's edit is newer but B syncs first.
+    a.rename(id, "newer", Timestamp(1_950_000_100_000));
+    b.rename(id, "older", Timestamp(1_950_000_000_000));
+    b.sync().expect("b");
+    assert_eq!(a.sync().expect("a").conflicts, 1);
+    b.sync().expect("b");
+    for d in [&a, &b] {
+        assert_eq!(
+            d.data().customer(id).map(|c| c.name.clone()),
+            Some("newer".into())
+        );
+        assert_eq!(d.state.state.borrow().conflicts.len(), 1);
+    }
+}
+
+#[test]
+fn a_deletion_wins_over_an_older_edit_and_the_edit_is_kept_in_the_list() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(10));
+    a.sync().expect("a");
+    let b = Device::new(&server, Dataset::default());
+    b.sync().expect("b");
+    let id = a.nth(4);
+    b.rename(id, "edited", Timestamp(1_950_000_000_000));
+    a.replica.edit(|d| {
+        d.delete_customer(id, Timestamp(1_950_000_100_000));
+    });
+    a.sync().expect("a");
+    assert_eq!(b.sync().expect("b").conflicts, 1);
+    a.sync().expect("a");
+    for d in [&a, &b] {
+        assert!(d.data().customer(id).is_none());
+        let views = conflict_views(&d.data(), &d.state.state.borrow());
+        assert_eq!(views.len(), 1);
+        let name = views[0]
+            .fields
+            .iter()
+            .find(|f| f.0 == "name")
+            .expect("name");
+        assert_eq!(name.2, json!("edited"));
+    }
+}
+
+#[test]
+fn wrong_credentials_and_a_missing_database_are_told_apart() {
+    let server = FakeCouch::default();
+    let client = CouchClient::new(&server, "team");
+    assert_eq!(block_on(client.check()), Check::NoDatabase);
+    block_on(client.create_db()).expect("create");
+    assert_eq!(block_on(client.check()), Check::Ready { docs: 0 });
+    server.refuse.set(true);
+    assert_eq!(
+        block_on(client.check()),
+        Check::Failed(SyncError::Unauthorized)
+    );
+    assert!(!SyncError::Unauthorized.retryable());
+    server.refuse.set(false);
+    server.down.set(true);
+    assert_eq!(
+        block_on(client.check()),
+        Check::Failed(SyncError::Net(NetError::Unreachable))
+    );
+    let a = Device::new(&server, demo(5));
+    assert_eq!(a.sync(), Err(SyncError::Net(NetError::Unreachable)));
+    server.down.set(false);
+    server.fail.set(Some((500, 1)));
+    assert_eq!(a.sync(), Err(SyncError::Status(500)));
+    assert!(a.sync().is_ok());
+}
+
+#[test]
+fn a_document_written_by_another_tool_arrives_and_unreadable_ones_are_counted() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, Dataset::default());
+    server
+        .put(json!({
+            "_id": "customer:00000000-0000-0000-0000-00000000abcd",
+            "type": "customer",
+            "name": "王五",
+            "phone": "13900000000",
+            "tags": ["批发"],
+            "updated_at": "2026-11-30T08:00:00Z",
+        }))
+        .expect("put");
+    server
+        .put(json!({"_id": "order:00000000-0000-0000-0000-000000000001", "type": "order", "updated_at": "bad"}))
+        .expect("put");
+    server
+        .put(json!({"_id": "_design/x", "views": {}}))
+        .expect("put");
+    let r = a.sync().expect("sync");
+    assert_eq!((r.pulled, r.unreadable), (1, 1));
+    let d = a.data();
+    assert_eq!(d.customers.len(), 1);
+    assert_eq!(d.customers[0].name, "王五");
+    assert_eq!(d.customers[0].tags, vec!["批发".to_string()]);
+    assert_eq!(a.pending(), 0);
+}
+
+#[test]
+fn pending_counts_local_changes_until_they_are_on_the_server() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(10));
+    a.sync().expect("a");
+    assert_eq!(a.pending(), 0);
+    a.rename(a.nth(0), "x", a.tick());
+    a.rename(a.nth(1), "y", a.tick());
+    assert_eq!(a.pending(), 2);
+    server.down.set(true);
+    assert!(a.sync().is_err());
+    assert_eq!(a.pending(), 2, "kept while offline");
+    server.down.set(false);
+    a.sync().expect("a");
+    assert_eq!(a.pending(), 0);
+    let _ = (&&a.replica).version();
+}
+
+#[test]
+fn what_a_pull_brings_is_stored_record_by_record_and_reads_back() {
+    use kezhi_core::store::records::{MemoryRecordStore, RecordRepository, SavedLists};
+    use kezhi_core::sync::{Incoming, apply_incoming};
+    use std::cell::RefCell;
+    let store = MemoryRecordStore::default();
+    let mut repo = RecordRepository::new(&store);
+    let data = demo(20);
+    block_on(repo.replace_all(
+        &data,
+        &SavedLists::default(),
+        "d".into(),
+        Timestamp(0),
+        None,
+    ))
+    .expect("stored");
+    let cell = RefCell::new((data.clone(), SavedLists::default()));
+    // From another device, with its own (older) stamps: a renamed customer, a deleted one,
+    // a new event and a new customer.
+    let mut renamed = data.customers[0].clone();
+    renamed.name = "远端改名".into();
+    let gone = data.customers[1].id;
+    let mut event = data.events[0].clone();
+    event.occurred_at = Timestamp(event.occurred_at.0 + 1);
+    let mut new = data.customers[2].clone();
+    new.id = Uuid::from_u128(42);
+    let incoming = Incoming {
+        customers: vec![renamed.clone(), new.clone()],
+        events: vec![event.clone()],
+        tombstones: vec![kezhi_core::Tombstone {
+            kind: kezhi_core::RecordKind::Customer,
+            key: kezhi_core::RecordKey::Id(gone),
+            deleted_at: Timestamp(5),
+        }],
+        ..Default::default()
+    };
+    let touched = apply_incoming(&mut cell.borrow_mut().0, incoming);
+    assert!(touched.customers.contains(&gone) && touched.customers.contains(&new.id));
+    let saved = block_on(repo.store_touched(&cell, &touched, &|| Timestamp(10))).expect("saved");
+    assert!(saved.records >= 4);
+    let mut fresh = RecordRepository::new(&store);
+    let loaded = block_on(fresh.load(Timestamp(20), &|_| {})).expect("load");
+    let mut got = loaded.data;
+    let mut want = cell.borrow().0.clone();
+    for d in [&mut got, &mut want] {
+        d.customers.sort_by_key(|c| c.id);
+    }
+    assert_eq!(got, want);
+    assert_eq!(
+        got.customer(renamed.id).map(|c| c.name.as_str()),
+        Some("远端改名")
+    );
+    assert!(got.customer(gone).is_none());
+    assert!(got.events.contains(&event));
+}
