@@ -26,6 +26,8 @@ pub fn App() -> impl IntoView {
     let store = Store::new(ui, prefs);
     let derived = Derived::new(store, prefs);
     provide_context(ui);
+    let sync = crate::sync::Sync::new(store);
+    provide_context(sync);
     provide_context(prefs);
     provide_context(store);
     provide_context(derived);
@@ -123,6 +125,7 @@ fn Header() -> impl IntoView {
                 {link(View::Settings, Msg::NavSettings)}
             </nav>
             <div class="topbar-end">
+                <crate::pages::sync_settings::SyncStatus />
                 <Show when=move || store.writing.get()>
                     <span class="badge" data-testid="saving" role="status">
                         {move || prefs.tr(Msg::SavingProgress)}

@@ -25,6 +25,10 @@ pub struct Writes {
 }
 
 impl Writes {
+    /// Writes so far (any kind): what was read before a change is stale after it.
+    pub(crate) fn count(&self) -> u64 {
+        self.count
+    }
     /// An edit that stamps what it writes.
     pub(crate) fn edit(&mut self) {
         self.count += 1;

@@ -12,6 +12,7 @@ mod platform;
 mod prefs;
 mod route;
 mod store;
+mod sync;
 mod ui;
 
 fn main() {

@@ -8,6 +8,7 @@ mod import;
 mod segment_builder;
 pub mod segments;
 mod settings;
+pub mod sync_settings;
 
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;

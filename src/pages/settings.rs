@@ -125,6 +125,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </span>
                 </div>
             </div>
+            <crate::pages::sync_settings::SyncSettings />
             <div class="card">
                 <h2>{move || prefs.tr(Msg::DemoData)}</h2>
                 <p class="muted">{move || prefs.tr(Msg::DemoSizeHint)}</p>

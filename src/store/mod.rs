@@ -122,6 +122,13 @@ impl Store {
         self.writes.update_value(Writes::edit);
         self.write.update(edit);
         storage::save(*self, sections);
+        crate::sync::local_edit();
+    }
+
+    /// Takes what a sync pull decided and stores exactly those records; everything derived
+    /// is rebuilt.
+    pub async fn apply_sync(&self, incoming: kezhi_core::sync::Incoming) -> Result<(), String> {
+        storage::apply_sync(*self, incoming).await
     }
 
     /// Makes `data` the data (a load, a restore, a reset): everything derived is rebuilt.

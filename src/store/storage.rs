@@ -581,6 +581,45 @@ pub fn pull(store: Store) {
     });
 }
 
+/// Takes what a sync pull decided into the data and stores exactly those records (their
+/// stamps are another device's, so a save by stamps would not see them). On the localStorage
+/// fallback the whole data is saved instead.
+pub async fn apply_sync(store: Store, incoming: kezhi_core::sync::Incoming) -> Result<(), String> {
+    let shared = shared();
+    let mut guard = shared.backend.lock().await;
+    let mut touched = None;
+    store.write.update_untracked(|d| {
+        touched = Some(kezhi_core::sync::apply_incoming(d, incoming));
+    });
+    let Some(touched) = touched.filter(|t| !t.is_empty()) else {
+        return Ok(());
+    };
+    let result = match guard.as_mut() {
+        None => Ok(()),
+        Some(Backend::Records(repo)) => {
+            let _writing = Writing::start(store);
+            match repo
+                .store_touched(&Signals(store), &touched, &platform::now)
+                .await
+            {
+                Ok(saved) => {
+                    if saved.records > 0 {
+                        broadcast();
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Some(Backend::Legacy(repo)) => {
+            legacy_save(store, repo, &Section::ALL).map_err(|e| format!("{e:?}"))
+        }
+    };
+    drop(guard);
+    store.data_merged();
+    result
+}
+
 /// Another tab wrote to localStorage (the legacy path follows other tabs this way).
 pub fn on_legacy_storage_event(store: Store) {
     spawn_local(async move {

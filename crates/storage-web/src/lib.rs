@@ -7,6 +7,7 @@
 //! [`StoreError::QuotaExceeded`], so the repository can keep what was stored intact.
 
 pub mod records;
+pub mod sync;
 
 use gloo_storage::{LocalStorage, Storage};
 use kezhi_core::store::{KeyValueStore, StoreError};
