@@ -101,6 +101,7 @@ pub enum Msg {
     ResetData,
     ConfirmReplaceDemo,
     ConfirmReset,
+    ConfirmResetServer,
     DataReset,
     Yes,
     No,
@@ -514,6 +515,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ResetData => "清除全部数据",
             ConfirmReplaceDemo => "加载演示数据会替换当前的全部数据。确定继续吗？",
             ConfirmReset => "确定清除本浏览器中的全部客户数据吗？此操作无法撤销。",
+            ConfirmResetServer => {
+                "同步已开启。是否同时删除同步服务器上的这些数据（团队的其他设备也会删除）？选择“否”：服务器上的数据保留，下次同步时会重新下载到本设备。"
+            }
             DataReset => "数据已清除",
             Yes => "确定",
             No => "取消",
@@ -955,6 +959,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ResetData => "Delete all data",
             ConfirmReplaceDemo => "Loading the demo replaces all current data. Continue?",
             ConfirmReset => "Delete all customer data in this browser? This cannot be undone.",
+            ConfirmResetServer => {
+                "Sync is on. Also delete this data on the sync server (and so on the team's other devices)? No: the server keeps it and the next sync brings it back to this device."
+            }
             DataReset => "All data deleted",
             Yes => "Yes",
             No => "No",

@@ -9,12 +9,16 @@ use leptos::prelude::*;
 
 pub const LANG_KEY: &str = "kezhi:lang";
 pub const ANALYTICS_KEY: &str = "kezhi:analytics";
+/// When the analytics settings were last changed (what sync compares).
+pub const ANALYTICS_AT_KEY: &str = "kezhi:analytics-at";
 
 #[derive(Clone, Copy)]
 pub struct Prefs {
     pub lang: RwSignal<Lang>,
     /// Analytics thresholds and reference date (Settings), remembered in this browser.
     pub analytics: RwSignal<AnalyticsSettings>,
+    /// When they were last changed here or by sync (0: never, the defaults).
+    pub analytics_at: RwSignal<kezhi_core::Timestamp>,
     /// Where a preference that could not be stored is reported.
     ui: Ui,
 }
@@ -29,6 +33,9 @@ impl Prefs {
             analytics: RwSignal::new(
                 kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default(),
             ),
+            analytics_at: RwSignal::new(kezhi_core::Timestamp(
+                kezhi_storage_web::get_pref(ANALYTICS_AT_KEY).unwrap_or(0),
+            )),
             ui,
         }
     }
@@ -49,6 +56,20 @@ impl Prefs {
     pub fn set_analytics(&self, edit: impl FnOnce(&mut AnalyticsSettings)) {
         self.analytics.update(edit);
         self.remember(ANALYTICS_KEY, &self.analytics.get_untracked());
+        self.analytics_at.set(platform::now());
+        self.remember(
+            ANALYTICS_AT_KEY,
+            &self.analytics_at.get_untracked().millis(),
+        );
+        crate::sync::local_edit();
+    }
+
+    /// The team's settings as sync brought them (with the time they were changed there).
+    pub fn take_synced_analytics(&self, settings: AnalyticsSettings, at: kezhi_core::Timestamp) {
+        self.analytics.set(settings);
+        self.remember(ANALYTICS_KEY, &self.analytics.get_untracked());
+        self.analytics_at.set(at);
+        self.remember(ANALYTICS_AT_KEY, &at.millis());
     }
 
     pub fn tr(&self, msg: Msg) -> &'static str {

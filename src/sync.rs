@@ -16,6 +16,10 @@ use kezhi_core::Timestamp;
 use kezhi_core::sync::couch::{Check, CouchClient, NetError, SyncError};
 use kezhi_core::sync::doc::fnv1a;
 use kezhi_core::sync::engine::{ConflictView, Progress, Replica, Syncer, conflict_views};
+use kezhi_core::sync::shared::{
+    SharedChange, SharedItem, SharedKind, funnel_item, read_funnel, read_segment, read_settings,
+    segment_item, settings_item,
+};
 use kezhi_core::sync::{Incoming, backoff};
 use kezhi_storage_web::sync::{FetchTransport, IdbSyncState};
 use leptos::prelude::*;
@@ -132,6 +136,16 @@ struct Runner {
     transport: RefCell<Option<FetchTransport>>,
     polling: Cell<bool>,
     woken: Cell<bool>,
+    /// A local edit since the round began: the loop goes round again instead of waiting.
+    edited: Cell<bool>,
+    /// Conflict decisions waiting for the engine (the loop holds it while it long-polls).
+    actions: RefCell<Vec<Action>>,
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    KeepOther(String),
+    KeepThis(String),
 }
 
 thread_local! {
@@ -142,7 +156,8 @@ fn runner() -> Rc<Runner> {
     RUNNER.with(Rc::clone)
 }
 
-/// The data as the engine sees it: read from the store's signal, written through storage.
+/// The data as the engine sees it: read from the store's signal, written through storage;
+/// the shared items from the store's lists and the preferences' analytics settings.
 struct AppReplica(Store);
 
 impl Replica for AppReplica {
@@ -154,6 +169,60 @@ impl Replica for AppReplica {
     }
     async fn apply(&self, incoming: Incoming) -> Result<(), String> {
         self.0.apply_sync(incoming).await
+    }
+    fn shared(&self) -> Vec<SharedItem> {
+        let store = self.0;
+        let mut out: Vec<SharedItem> = store
+            .segments
+            .with_untracked(|l| l.iter().map(segment_item).collect());
+        out.extend(
+            store
+                .funnels
+                .with_untracked(|l| l.iter().map(funnel_item).collect::<Vec<_>>()),
+        );
+        let prefs = store.prefs();
+        let at = prefs.analytics_at.get_untracked();
+        // Settings never changed here are the defaults: nothing to share (a team's own win).
+        if at.millis() > 0 {
+            out.push(settings_item(&prefs.analytics.get_untracked(), at));
+        }
+        out
+    }
+    async fn apply_shared(&self, changes: Vec<SharedChange>) -> Result<(), String> {
+        let store = self.0;
+        let (mut segments, mut funnels) = (false, false);
+        let mut seg_list = store.segments.get_untracked();
+        let mut fun_list = store.funnels.get_untracked();
+        for c in changes {
+            match c.kind {
+                SharedKind::Segment => {
+                    segments = true;
+                    seg_list.retain(|s| s.id != c.id);
+                    if let Some(s) = c.item.as_ref().and_then(read_segment) {
+                        seg_list.push(s);
+                    }
+                }
+                SharedKind::Funnel => {
+                    funnels = true;
+                    fun_list.retain(|f| f.id != c.id);
+                    if let Some(f) = c.item.as_ref().and_then(read_funnel) {
+                        fun_list.push(f);
+                    }
+                }
+                SharedKind::Setting => {
+                    if let Some((settings, at)) = c.item.as_ref().and_then(read_settings) {
+                        store.prefs().take_synced_analytics(settings, at);
+                    }
+                }
+            }
+        }
+        if segments {
+            store.set_segments(|l| *l = seg_list);
+        }
+        if funnels {
+            store.set_funnels(|l| *l = fun_list);
+        }
+        Ok(())
     }
 }
 
@@ -194,6 +263,11 @@ impl Sync {
             test: RwSignal::new(None),
             store,
         };
+        SYNC.with(|c| c.set(Some(sync)));
+        // Back online: try at once instead of waiting out the backoff.
+        let online = window_event_listener(leptos::ev::online, move |_| wake());
+        // The listener lives as long as the page (the app never unmounts).
+        std::mem::forget(online);
         // Live sync was on before the reload: go on once the local data is loaded.
         if config.on && config.complete() {
             Effect::new(move |done: Option<bool>| {
@@ -271,39 +345,122 @@ impl Sync {
         }
     }
 
+    /// Sync is set up and on: a reset of the local data asks about the server's copy.
+    pub fn is_set_up(&self) -> bool {
+        self.config.with_untracked(|c| c.on && c.complete())
+    }
+
+    /// Stops the current run and waits until it has let go of the engine.
+    async fn stop_run(&self) {
+        let r = runner();
+        r.generation.set(r.generation.get() + 1);
+        if let Some(t) = r.transport.borrow().as_ref() {
+            t.abort_all();
+        }
+        drop(r.engine.lock().await);
+    }
+
+    /// The local data was reset, the server's copy kept: forget what this device knew of the
+    /// server, so that the next sync pulls everything back.
+    pub fn forget_local(&self) {
+        let sync = *self;
+        spawn_local(async move {
+            sync.stop_run().await;
+            let config = sync.config.get_untracked();
+            if let Ok(states) = IdbSyncState::open(&config.target()).await {
+                use kezhi_core::sync::engine::StateStore;
+                if let Err(e) = states.clear().await {
+                    sync.failed(SyncError::Local(e));
+                    return;
+                }
+            }
+            *runner().engine.lock().await = None;
+            sync.conflicts.set(Vec::new());
+            sync.pending.set(0);
+            if config.on {
+                sync.begin(true);
+            }
+        });
+    }
+
+    /// "Reset, also on the server": deletes every kezhi document on the server (so on every
+    /// device), then the local data. If the server cannot be reached nothing is deleted
+    /// anywhere, and the error says why.
+    pub fn reset_with_server(&self) {
+        let sync = *self;
+        spawn_local(async move {
+            sync.stop_run().await;
+            let config = sync.config.get_untracked();
+            sync.state.set(State::Syncing);
+            let states = match IdbSyncState::open(&config.target()).await {
+                Ok(s) => s,
+                Err(e) => return sync.failed(SyncError::Local(e)),
+            };
+            let mut engine = match Syncer::open(config.client(), states).await {
+                Ok(e) => e,
+                Err(e) => return sync.failed(e),
+            };
+            if let Err(e) = engine.delete_remote_all(platform::now()).await {
+                return sync.failed(e);
+            }
+            *runner().engine.lock().await = None;
+            sync.conflicts.set(Vec::new());
+            sync.pending.set(0);
+            sync.store.reset_then(move || {
+                if config.on {
+                    sync.begin(true);
+                }
+            });
+        });
+    }
+
     /// "Keep the other one" for a conflict.
     pub fn keep_other(&self, doc_id: String) {
-        let sync = *self;
-        let store = self.store;
-        wake();
-        spawn_local(async move {
-            let r = runner();
-            let mut engine = r.engine.lock().await;
-            if let Some(engine) = engine.as_mut() {
-                let _ = engine
-                    .keep_other(&AppReplica(store), &doc_id, platform::now())
-                    .await;
-                sync.after_round(engine);
-            }
-            drop(engine);
-            wake();
-        });
+        self.decide(Action::KeepOther(doc_id));
     }
 
     /// "Keep this one": closes the conflict on every device.
     pub fn keep_this(&self, doc_id: String) {
-        let sync = *self;
+        self.decide(Action::KeepThis(doc_id));
+    }
+
+    /// Queues a decision: the loop takes it at its next round (a wake starts one now); when
+    /// no loop holds the engine (paused, waiting to retry), it is taken here at once.
+    fn decide(&self, action: Action) {
+        runner().actions.borrow_mut().push(action);
         wake();
+        let sync = *self;
         spawn_local(async move {
             let r = runner();
-            let mut engine = r.engine.lock().await;
-            if let Some(engine) = engine.as_mut() {
-                let _ = engine.dismiss(&doc_id).await;
-                sync.after_round(engine);
+            let Some(mut slot) = r.engine.try_lock() else {
+                return; // the loop has it, and takes the decision next
+            };
+            if let Some(engine) = slot.as_mut() {
+                sync.take_actions(engine).await;
             }
-            drop(engine);
-            wake();
         });
+    }
+
+    async fn take_actions(&self, engine: &mut Engine) {
+        let actions: Vec<Action> = runner().actions.borrow_mut().drain(..).collect();
+        if actions.is_empty() {
+            return;
+        }
+        let replica = AppReplica(self.store);
+        for action in actions {
+            let done = match action {
+                Action::KeepOther(id) => engine
+                    .keep_other(&replica, &id, platform::now())
+                    .await
+                    .map(|_| ()),
+                Action::KeepThis(id) => engine.dismiss(&id).await,
+            };
+            if let Err(e) = done {
+                self.failed(e);
+            }
+        }
+        self.after_round(engine);
+        wake();
     }
 
     fn after_round(&self, engine: &Engine) {
@@ -363,8 +520,12 @@ impl Sync {
             }
             let mut slot = r.engine.lock().await;
             let Some(engine) = slot.as_mut() else { return };
+            self.take_actions(engine).await;
             self.pending.set(engine.pending(&replica));
             self.state.set(State::Syncing);
+            // Edits and wakes from now on are for the next round.
+            r.woken.set(false);
+            r.edited.set(false);
             let result = engine.sync(&replica, &platform::now, &on_progress).await;
             self.after_round(engine);
             drop(slot);
@@ -388,7 +549,11 @@ impl Sync {
             if !live {
                 return;
             }
-            // Live: wait for the server's next change (or a local edit, which cuts it short).
+            // Live: wait for the server's next change (or a local edit, which cuts it short);
+            // an edit made during the round goes up at once instead.
+            if r.edited.replace(false) || r.woken.replace(false) {
+                continue;
+            }
             let mut slot = r.engine.lock().await;
             let Some(engine) = slot.as_mut() else { return };
             r.polling.set(true);
@@ -441,10 +606,15 @@ impl Sync {
     }
 }
 
-/// Cuts a long-poll or a wait short: a local edit is to go up now.
+/// Cuts a long-poll short, and a wait before a retry too ("sync now", back online, a
+/// decision on a conflict): try now.
 fn wake() {
     let r = runner();
     r.woken.set(true);
+    cut_long_poll(&r);
+}
+
+fn cut_long_poll(r: &Runner) {
     if r.polling.get()
         && let Some(t) = r.transport.borrow().as_ref()
     {
@@ -452,9 +622,34 @@ fn wake() {
     }
 }
 
-/// The data was edited here: counted as waiting, and pushed within moments when sync is on.
+thread_local! {
+    /// The app's sync, for edits that happen outside any component (the store's writes).
+    static SYNC: Cell<Option<Sync>> = const { Cell::new(None) };
+}
+
+/// The data was edited here: a long-poll is cut short so the edit goes up within moments;
+/// while the server cannot be reached the wait before the next try is kept (no request per
+/// keystroke against a server that is down), and the count of waiting changes is updated.
 pub fn local_edit() {
-    wake();
+    let r = runner();
+    r.edited.set(true);
+    if r.polling.get() {
+        cut_long_poll(&r);
+        return;
+    }
+    let Some(sync) = SYNC.with(Cell::get) else {
+        return;
+    };
+    spawn_local(async move {
+        let r = runner();
+        // Not now if the loop has the engine: it counts at the start of its round.
+        let Some(slot) = r.engine.try_lock() else {
+            return;
+        };
+        if let Some(engine) = slot.as_ref() {
+            sync.pending.set(engine.pending(&AppReplica(sync.store)));
+        }
+    });
 }
 
 pub fn use_sync() -> Sync {

@@ -25,11 +25,13 @@ pub struct Toast {
 
 type UndoFn = Box<dyn FnOnce() + Send + Sync>;
 
-/// A question for the confirmation dialog; `on_yes` runs if the user agrees.
+/// A question for the confirmation dialog; `on_yes` runs if the user agrees, `on_no` (if
+/// any) if the user answers no (closing the dialog otherwise answers nothing).
 #[derive(Clone)]
 pub struct Confirm {
     pub message: Msg,
     pub on_yes: Callback<()>,
+    pub on_no: Option<Callback<()>>,
 }
 
 #[derive(Clone, Copy)]
@@ -140,6 +142,21 @@ impl Ui {
         self.confirm.set(Some(Confirm {
             message,
             on_yes: Callback::new(move |_| on_yes()),
+            on_no: None,
+        }));
+    }
+
+    /// A question where "no" is an answer that does something too.
+    pub fn ask_either(
+        &self,
+        message: Msg,
+        on_yes: impl Fn() + Send + Sync + 'static,
+        on_no: impl Fn() + Send + Sync + 'static,
+    ) {
+        self.confirm.set(Some(Confirm {
+            message,
+            on_yes: Callback::new(move |_| on_yes()),
+            on_no: Some(Callback::new(move |_| on_no())),
         }));
     }
 

@@ -63,6 +63,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                 .get()
                 .map(|c| {
                     let yes = c.on_yes;
+                    let no = c.on_no;
                     view! {
                         <div class="modal-backdrop" on:click=move |_| close()>
                             <div
@@ -82,7 +83,12 @@ pub fn ConfirmDialog() -> impl IntoView {
                                         class="btn"
                                         data-testid="confirm-no"
                                         autofocus
-                                        on:click=move |_| close()
+                                        on:click=move |_| {
+                                            close();
+                                            if let Some(no) = no {
+                                                no.run(());
+                                            }
+                                        }
                                     >
                                         {prefs.tr(Msg::No)}
                                     </button>

@@ -16,6 +16,7 @@ pub fn SettingsPage() -> impl IntoView {
     let store = use_store();
     let prefs = use_prefs();
     let ui = use_ui();
+    let sync = crate::sync::use_sync();
     // Bytes of kezhi's stored data, as the store counts them after every write.
     let bytes = store.stored_bytes;
     // What the browser says of the whole origin: (usage, quota).
@@ -164,7 +165,24 @@ pub fn SettingsPage() -> impl IntoView {
                 <button
                     class="btn btn-danger"
                     data-testid="reset-data"
-                    on:click=move |_| ui.ask(Msg::ConfirmReset, move || store.reset())
+                    on:click=move |_| {
+                        ui.ask(
+                            Msg::ConfirmReset,
+                            move || {
+                                if sync.is_set_up() {
+                                    // The team's copy is the team's: deleting it is asked apart,
+                                    // and "no" (the default) keeps it, to come back next sync.
+                                    ui.ask_either(
+                                        Msg::ConfirmResetServer,
+                                        move || sync.reset_with_server(),
+                                        move || store.reset_then(move || sync.forget_local()),
+                                    );
+                                } else {
+                                    store.reset();
+                                }
+                            },
+                        )
+                    }
                 >
                     {move || prefs.tr(Msg::ResetData)}
                 </button>

@@ -148,12 +148,14 @@ impl Store {
     pub fn set_funnels(&self, edit: impl FnOnce(&mut Vec<SavedFunnel>)) {
         self.funnels.update(edit);
         storage::save(*self, &[]);
+        crate::sync::local_edit();
     }
 
     /// Changes the saved segments and stores them.
     pub fn set_segments(&self, edit: impl FnOnce(&mut Vec<SavedSegment>)) {
         self.segments.update(edit);
         storage::save(*self, &[]);
+        crate::sync::local_edit();
     }
 
     /// Whether the data is kept in IndexedDB (else localStorage).
@@ -183,6 +185,11 @@ impl Store {
         storage::reset(*self);
     }
 
+    /// [`Store::reset`], then `done` once the data is deleted.
+    pub fn reset_then(&self, done: impl FnOnce() + 'static) {
+        storage::reset_then(*self, done);
+    }
+
     /// Offers every stored value of the app as one JSON file (the rescue for unreadable data).
     pub fn download_raw(&self) {
         let json = storage::raw_dump(*self);
@@ -207,6 +214,11 @@ impl Store {
             Some(k) if !k.starts_with(KEY_PREFIX) => {}
             Some(_) => {} // section keys: the manifest write that follows is what counts
         }
+    }
+
+    /// The preferences this store was made with.
+    pub fn prefs(&self) -> Prefs {
+        self.prefs
     }
 
     /// A message in the user's language.

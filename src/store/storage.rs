@@ -479,6 +479,11 @@ fn legacy_replace(
 
 /// Deletes all stored data (and lifts an unreadable-data block).
 pub fn reset(store: Store) {
+    reset_then(store, || {});
+}
+
+/// [`reset`], then `done` once the data is deleted (not on failure).
+pub fn reset_then(store: Store, done: impl FnOnce() + 'static) {
     let writing = Writing::start(store);
     spawn_local(async move {
         let _writing = writing;
@@ -529,6 +534,7 @@ pub fn reset(store: Store) {
                 store.memory_only.set(false);
                 store.persistence.set(Persistence::Saved);
                 store.ui.toast(ToastKind::Info, store.tr(Msg::DataReset));
+                done();
             }
         }
     });

@@ -195,6 +195,17 @@ test('two devices on one database: create, edit and delete travel both ways; exp
       await until(async () => (await names(p)).some((t) => t.includes('外部工具写入')), 'the other client\'s document in the app', 40_000);
     }
 
+    // A saved segment is shared too.
+    await pa.goto(server.url + '#/segments');
+    await pa.fill(byId('segment-query'), 'city = "同步城"');
+    await pa.fill(byId('segment-name'), '同步分群');
+    await pa.click(byId('segment-save'));
+    await pb.goto(server.url + '#/segments');
+    await until(async () => (await pb.locator(`${byId('segment-item')}[data-name="同步分群"]`).count()) === 1, 'A\'s segment in B', 30_000);
+    assert.equal((await remote.get(`segment:${await pb.getAttribute(`${byId('segment-item')}[data-name="同步分群"]`, 'data-id')}`)).type, 'segment');
+    await pa.goto(server.url + '#/customers');
+    await pb.goto(server.url + '#/customers');
+
     // Deleted in A → gone in B.
     await pa.click(`${byId('customer-row')}:has-text("同步甲（B 改）")`);
     await pa.click(byId('customer-delete'));
@@ -221,5 +232,218 @@ test('two devices on one database: create, edit and delete travel both ways; exp
     await a.close();
     await b.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** A proxy in front of the server that can go down (connections cut), fail `_bulk_docs` with a
+ * 500, or answer slowly: the faults a real network and server have. */
+async function startProxy(target) {
+  const { createServer: createHttp } = await import('node:http');
+  const state = { down: false, fail500: 0, delayMs: 0, downAfterBulks: null, bulks: 0, log: [] };
+  const srv = createHttp(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    state.log.push(`${Date.now() % 100000} ${req.method} ${req.url.slice(0, 60)}`);
+    const body = Buffer.concat(chunks);
+    if (req.method === 'POST' && req.url.includes('_bulk_docs')) {
+      state.bulks += 1;
+      if (state.downAfterBulks !== null && state.bulks > state.downAfterBulks) state.down = true;
+    }
+    if (state.down) { req.socket.destroy(); return; }
+    const cors = { 'access-control-allow-origin': req.headers.origin ?? '*', 'access-control-allow-credentials': 'true' };
+    if (req.method === 'POST' && req.url.includes('_bulk_docs') && state.fail500 > 0) {
+      state.fail500 -= 1;
+      res.writeHead(500, { ...cors, 'content-type': 'application/json' });
+      res.end('{"error":"internal","reason":"injected"}');
+      return;
+    }
+    if (state.delayMs) await new Promise((ok) => setTimeout(ok, state.delayMs));
+    const headers = { ...req.headers };
+    delete headers.host;
+    delete headers['content-length'];
+    delete headers['accept-encoding'];
+    const r = await fetch(target + req.url, {
+      method: req.method,
+      headers,
+      body: ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ? undefined : body,
+    });
+    const out = Object.fromEntries(r.headers);
+    delete out['content-encoding'];
+    delete out['content-length'];
+    delete out['transfer-encoding'];
+    res.writeHead(r.status, out);
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${srv.address().port}`, state, close: () => srv.close() };
+}
+
+async function importCustomers(page, n, prefix) {
+  const lines = ['姓名,手机'];
+  for (let i = 0; i < n; i += 1) lines.push(`${prefix}${String(i).padStart(4, '0')},139${String(10_000_000 + i).slice(0, 8)}`);
+  await page.goto(server.url + '#/import');
+  await page.selectOption(byId('import-kind'), 'customers');
+  await page.setInputFiles(byId('import-file'), { name: 'c.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await page.waitForSelector(byId('import-preview-row'));
+  await page.click(byId('import-commit'));
+  await page.waitForSelector(byId('import-report'));
+}
+
+async function renameFirst(page, search, name) {
+  await page.goto(server.url + '#/customers');
+  await page.fill(byId('customer-search'), search);
+  await until(async () => (await count(page)) === 1, `${search} found`);
+  await page.click(byId('customer-row'));
+  await page.fill(byId('field-name'), name);
+  await page.click(byId('customer-save'));
+  await page.fill(byId('customer-search'), '');
+}
+
+test('faults lose nothing: a cut mid-push resumes without duplicates, a 500, offline edits, a slow server', async () => {
+  const proxy = await startProxy(couch.url);
+  const browser = await launch();
+  try {
+    await fetch(`${couch.url}/faults`, { method: 'PUT' });
+    const page = await open(browser.context, server.url + '#/settings');
+    await importCustomers(page, 2400, '断点客户');
+    await page.goto(server.url + '#/settings');
+    await page.fill(byId('sync-url'), proxy.url);
+    await page.fill(byId('sync-db'), 'faults');
+    // The server goes away after two batches of 500.
+    proxy.state.downAfterBulks = 2;
+    await page.click(byId('sync-start'));
+    await until(async () => (await syncState(page)) === 'offline', 'offline once the server is gone');
+    // What did not arrive is what waits.
+    await until(async () => (await page.getAttribute(byId('sync-status'), 'data-pending')) === '1400', '1,400 waiting');
+    let info = await (await fetch(`${couch.url}/faults`)).json();
+    assert.equal(info.doc_count, 1000, 'two batches arrived');
+    assert.match(await page.textContent(byId('sync-error')), /无法连接服务器/);
+    // Back: sync resumes from where it was; every document exactly once, at its first revision.
+    proxy.state.down = false;
+    proxy.state.downAfterBulks = null;
+    await page.click(byId('sync-now'));
+    await synced(page, 60_000);
+    info = await (await fetch(`${couch.url}/faults`)).json();
+    assert.equal(info.doc_count, 2400);
+    const all = await (await fetch(`${couch.url}/faults/_all_docs`)).json();
+    assert.equal(all.rows.length, 2400);
+    assert.ok(all.rows.every((r) => r.value.rev.startsWith('1-')), 'nothing written twice');
+
+    // A 500 on one batch: said, retried, in.
+    proxy.state.fail500 = 1;
+    await renameFirst(page, '断点客户0007', '断点客户0007-改');
+    await until(async () => (await syncState(page)) === 'error', 'the 500 is an error').catch(async (e) => {
+      console.log('# DEBUG status', await page.textContent(byId('sync-status')), await syncState(page), 'bulks', proxy.state.bulks, 'fail500', proxy.state.fail500, 'count', await count(page), 'log', JSON.stringify(proxy.state.log.slice(-8)));
+      await page.goto(server.url + '#/settings');
+      console.log('# DEBUG error', await page.locator(byId('sync-error')).count() ? await page.textContent(byId('sync-error')) : 'none');
+      throw e;
+    });
+    assert.match(await page.textContent(byId('sync-status')), /同步出错/);
+    await synced(page, 30_000);
+    const doc = async (name) => (await (await fetch(`${couch.url}/faults/_all_docs?include_docs=true`)).json())
+      .rows.map((r) => r.doc).find((d) => d.name === name);
+    assert.ok(await doc('断点客户0007-改'), 'the edit arrived after the retry');
+
+    // Offline: edits wait (counted), and go up when the network is back.
+    await browser.context.setOffline(true);
+    await renameFirst(page, '断点客户0011', '离线改-1');
+    await renameFirst(page, '断点客户0012', '离线改-2');
+    await until(async () => (await syncState(page)) === 'offline'
+      && (await page.getAttribute(byId('sync-status'), 'data-pending')) === '2', 'offline, 2 waiting');
+    await browser.context.setOffline(false);
+    await synced(page, 30_000);
+    assert.ok(await doc('离线改-1'));
+    assert.ok(await doc('离线改-2'));
+
+    // A slow server: the page stays responsive while requests wait.
+    proxy.state.delayMs = 4000;
+    await renameFirst(page, '断点客户0013', '慢服务器');
+    await until(async () => (await syncState(page)) === 'syncing', 'syncing against the slow server');
+    const t = Date.now();
+    await page.click(byId('nav-dashboard'));
+    await page.waitForSelector(byId('kpi-customers'));
+    assert.ok(Date.now() - t < 2000, `the page answered in ${Date.now() - t} ms while a request waited`);
+    proxy.state.delayMs = 0;
+    await synced(page, 30_000);
+  } finally {
+    await browser.close();
+    proxy.close();
+  }
+});
+
+test('the same customer edited offline in two browsers: both end with the newer version and list the conflict', async () => {
+  const a = await launch();
+  const b = await launch();
+  try {
+    await fetch(`${couch.url}/conflicts`, { method: 'PUT' });
+    const pa = await open(a.context, server.url + '#/settings');
+    const pb = await open(b.context, server.url + '#/settings');
+    await configure(pa, 'conflicts');
+    await configure(pb, 'conflicts');
+    await pa.click(byId('sync-start'));
+    await synced(pa);
+    await createCustomer(pa, '冲突客户', '13600001111');
+    await synced(pa);
+    await pb.click(byId('sync-start'));
+    await synced(pb);
+    for (const c of [a, b]) await c.context.setOffline(true);
+    await renameFirst(pa, '冲突客户', '冲突客户-A');
+    await new Promise((ok) => setTimeout(ok, 50));
+    await renameFirst(pb, '冲突客户', '冲突客户-B');
+    await a.context.setOffline(false);
+    await synced(pa);
+    await b.context.setOffline(false);
+    await synced(pb);
+    // A hears B's winning version (with the conflict) without a reload.
+    await pa.goto(server.url + '#/customers');
+    await until(async () => (await names(pa)).some((t) => t.includes('冲突客户-B')), 'B\'s newer edit in A', 30_000);
+    for (const p of [pa, pb]) {
+      await p.goto(server.url + '#/settings');
+      await until(async () => (await p.locator(byId('sync-conflict')).count()) === 1, 'the conflict listed', 30_000);
+      const item = p.locator(byId('sync-conflict'));
+      assert.equal(await item.getAttribute('data-kind'), 'customer');
+      assert.match(await item.textContent(), /冲突客户-A/);
+      assert.match(await item.textContent(), /冲突客户-B/);
+    }
+    // "Keep the other one" in B: A's version everywhere, the conflict gone on both.
+    await pb.click(byId('sync-keep-other'));
+    for (const p of [pa, pb]) {
+      await until(async () => (await p.locator(byId('sync-conflict')).count()) === 0, 'the conflict closed', 30_000).catch(async (e) => {
+        for (const q of [pa, pb]) console.log('# DEBUG', q === pa ? 'A' : 'B', JSON.stringify(q.errors), await q.textContent(byId('sync-status')), await q.locator(byId('sync-conflict')).count(), await q.locator(byId('sync-error')).count() ? await q.textContent(byId('sync-error')) : 'no error');
+        const all = await (await fetch(`${couch.url}/conflicts/_all_docs?include_docs=true`)).json();
+        console.log('# DEBUG server', JSON.stringify(all.rows.map((r) => [r.doc.name, r.value.rev, !!r.doc.kezhi_conflict])));
+        throw e;
+      });
+      await p.goto(server.url + '#/customers');
+      await until(async () => (await names(p)).some((t) => t.includes('冲突客户-A')), 'A\'s version kept', 30_000);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('a wrong password is said in words and stops sync; the right one works', async () => {
+  // Ends the server's "admin party": from now on, a wrong password is refused (401).
+  await fetch(`${couch.url}/_config/admins/ann`, { method: 'PUT', body: '"secret"' });
+  const auth = 'Basic ' + Buffer.from('ann:secret').toString('base64');
+  await fetch(`${couch.url}/guarded`, { method: 'PUT', headers: { authorization: auth } });
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/settings');
+    await configure(page, 'guarded');
+    await page.fill(byId('sync-user'), 'ann');
+    await page.fill(byId('sync-password'), 'wrong');
+    await page.click(byId('sync-test'));
+    await until(async () => /请检查用户名和密码/.test(await page.textContent(byId('sync-test-result'))), 'refused said in words');
+    assert.equal(await page.getAttribute(byId('sync-test-result'), 'data-ok'), 'false');
+    await page.click(byId('sync-start'));
+    await until(async () => (await syncState(page)) === 'error', 'sync stops with an error');
+    assert.match(await page.textContent(byId('sync-error')), /请检查用户名和密码/);
+    await page.fill(byId('sync-password'), 'secret');
+    await page.click(byId('sync-start'));
+    await synced(page);
+  } finally {
+    await browser.close();
   }
 });

@@ -451,3 +451,146 @@ fn what_a_pull_brings_is_stored_record_by_record_and_reads_back() {
     assert!(got.customer(gone).is_none());
     assert!(got.events.contains(&event));
 }
+
+#[test]
+fn a_reset_keeps_the_server_copy_and_pulls_it_back_or_deletes_it_everywhere() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(30));
+    a.sync().expect("a");
+    let b = Device::new(&server, Dataset::default());
+    b.sync().expect("b");
+    let whole = a.canon();
+    // Reset on A, the server's copy kept: forgetting the sync state pulls it all back.
+    *a.replica.data.borrow_mut() = Dataset::default();
+    block_on(a.syncer().forget()).expect("forget");
+    let r = a.sync().expect("a");
+    assert_eq!(r.pushed, 0);
+    assert_eq!(a.canon(), whole);
+    // Reset on A, also on the server: every document deleted, and B follows.
+    let n = server.docs().len();
+    let deleted = block_on(a.syncer().delete_remote_all(a.tick())).expect("delete");
+    assert_eq!(deleted, n);
+    assert_eq!(server.docs().len(), 0);
+    *a.replica.data.borrow_mut() = Dataset::default();
+    a.sync().expect("a");
+    assert!(a.data().customers.is_empty());
+    b.sync().expect("b");
+    let bd = b.data();
+    assert_eq!(
+        (
+            bd.customers.len(),
+            bd.orders.len(),
+            bd.events.len(),
+            bd.activities.len()
+        ),
+        (0, 0, 0, 0)
+    );
+}
+
+#[test]
+fn deletions_of_records_a_device_never_had_leave_no_tombstones() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(5));
+    a.sync().expect("a");
+    let at = a.tick();
+    let ids: Vec<Uuid> = a.data().customers.iter().map(|c| c.id).collect();
+    a.replica.edit(|d| {
+        for id in &ids {
+            d.delete_customer(*id, at);
+        }
+    });
+    a.sync().expect("a");
+    // B joins after the deletions: the customers' tombstones drop their orders, events and
+    // activities (still on the server as documents of their own).
+    let b = Device::new(&server, Dataset::default());
+    b.sync().expect("b");
+    let bd = b.data();
+    assert_eq!(bd.tombstones.len(), 5);
+    assert!(
+        bd.tombstones
+            .iter()
+            .all(|t| t.kind == kezhi_core::RecordKind::Customer)
+    );
+    assert_eq!(
+        (
+            bd.customers.len(),
+            bd.orders.len(),
+            bd.events.len(),
+            bd.activities.len()
+        ),
+        (0, 0, 0, 0)
+    );
+    // And a reset on the server (every document deleted) leaves B without a tombstone per
+    // order and event.
+    block_on(a.syncer().delete_remote_all(a.tick())).expect("delete");
+    b.sync().expect("b");
+    assert_eq!(b.data().tombstones.len(), 5);
+}
+
+#[test]
+fn saved_segments_funnels_and_settings_are_shared_and_deletions_travel() {
+    use kezhi_core::metrics::AnalyticsSettings;
+    use kezhi_core::segment::saved::SavedSegment;
+    use kezhi_core::sync::shared::{read_segment, read_settings, segment_item, settings_item};
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, Dataset::default());
+    let b = Device::new(&server, Dataset::default());
+    let seg = SavedSegment {
+        id: "s1".into(),
+        name: "优质客户".into(),
+        query: "spend >= 5000000".into(),
+        snapshot: None,
+        updated_at: Timestamp(1_000),
+    };
+    a.replica.shared.borrow_mut().push(segment_item(&seg));
+    let mut settings = AnalyticsSettings {
+        churn_days: 200,
+        ..Default::default()
+    };
+    a.replica
+        .shared
+        .borrow_mut()
+        .push(settings_item(&settings, Timestamp(2_000)));
+    assert_eq!(a.sync().expect("a").pushed, 2);
+    b.sync().expect("b");
+    let got = b.replica.shared.borrow().clone();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got.iter().find_map(read_segment), Some(seg.clone()));
+    assert_eq!(
+        got.iter().find_map(read_settings),
+        Some((settings.clone(), Timestamp(2_000)))
+    );
+    // Nothing goes back, nothing changes on a second round.
+    assert_eq!(b.sync().expect("b").pushed, 0);
+    assert_eq!(a.sync().expect("a").pushed, 0);
+
+    // B changes the settings; A deletes the segment.
+    settings.churn_days = 365;
+    b.replica
+        .shared
+        .borrow_mut()
+        .retain(|i| i.id != "analytics");
+    b.replica
+        .shared
+        .borrow_mut()
+        .push(settings_item(&settings, Timestamp(3_000)));
+    a.replica.shared.borrow_mut().retain(|i| i.id != "s1");
+    assert_eq!(a.sync().expect("a").pushed, 1);
+    b.sync().expect("b");
+    a.sync().expect("a");
+    for d in [&a, &b] {
+        let items = d.replica.shared.borrow().clone();
+        assert_eq!(items.len(), 1, "the segment is gone everywhere");
+        assert_eq!(
+            items.iter().find_map(read_settings),
+            Some((settings.clone(), Timestamp(3_000)))
+        );
+    }
+    assert!(
+        server.doc("segment:s1").expect("doc")["_deleted"]
+            .as_bool()
+            .unwrap_or(false)
+    );
+    assert_eq!(a.sync().expect("a").pushed, 0);
+    assert_eq!(b.sync().expect("b").pushed, 0);
+}

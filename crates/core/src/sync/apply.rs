@@ -88,8 +88,45 @@ fn take_all<R: Record + PartialEq>(
 
 /// Takes `incoming` into `data` as it is; returns what changed. The data is left in its
 /// canonical order (normalised) when anything changed.
-pub fn apply_incoming(data: &mut Dataset, incoming: Incoming) -> Touched {
+pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
     let mut t = Touched::default();
+    // A deletion of an order, event or activity this device never had leaves nothing behind: the server only
+    // ever sends a record's latest revision, so no older copy can come back through sync,
+    // and a reset on another device would otherwise leave a tombstone here per record.
+    if !incoming.tombstones.is_empty() {
+        let wanted: FxHashSet<(RecordKind, RecordKey)> = incoming
+            .tombstones
+            .iter()
+            .map(|ts| (ts.kind, ts.key.clone()))
+            .collect();
+        let mut here: FxHashSet<(RecordKind, RecordKey)> = FxHashSet::default();
+        let mut look = |kind: RecordKind, key: RecordKey| {
+            let k = (kind, key);
+            if wanted.contains(&k) {
+                here.insert(k);
+            }
+        };
+        data.customers
+            .iter()
+            .for_each(|r| look(RecordKind::Customer, r.key()));
+        data.orders
+            .iter()
+            .for_each(|r| look(RecordKind::Order, r.key()));
+        data.activities
+            .iter()
+            .for_each(|r| look(RecordKind::Activity, r.key()));
+        data.events
+            .iter()
+            .for_each(|r| look(RecordKind::Event, r.key()));
+        data.tombstones
+            .iter()
+            .for_each(|ts| look(ts.kind, ts.key.clone()));
+        // A customer's deletion is kept all the same: its orders, events and activities may
+        // arrive (or be here) without it, and its tombstone is what drops them.
+        incoming.tombstones.retain(|ts| {
+            ts.kind == RecordKind::Customer || here.contains(&(ts.kind, ts.key.clone()))
+        });
+    }
     // A version that comes back to life ends its deletion here (or the next load would drop
     // it again under the tombstone).
     let alive: FxHashSet<(RecordKind, RecordKey)> = incoming
@@ -113,6 +150,24 @@ pub fn apply_incoming(data: &mut Dataset, incoming: Incoming) -> Touched {
             }
             !revived
         });
+    }
+    // Orders, events and activities of a deleted customer stay out (their documents outlive
+    // the customer on the server).
+    let gone: FxHashSet<Uuid> = data
+        .tombstones
+        .iter()
+        .chain(&incoming.tombstones)
+        .filter_map(|ts| match (ts.kind, &ts.key) {
+            (RecordKind::Customer, RecordKey::Id(id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    if !gone.is_empty() {
+        incoming.orders.retain(|o| !gone.contains(&o.customer_id));
+        incoming.events.retain(|e| !gone.contains(&e.customer_id));
+        incoming
+            .activities
+            .retain(|a| !gone.contains(&a.customer_id));
     }
     take_all(
         &mut data.customers,
@@ -143,12 +198,18 @@ pub fn apply_incoming(data: &mut Dataset, incoming: Incoming) -> Touched {
             t.tombstones.insert((ts.kind, ts.key.clone()));
         }
         let dead = |kind: RecordKind, key: RecordKey| gone.contains(&(kind, key));
-        let mut dead_customers: FxHashSet<Uuid> = FxHashSet::default();
+        let dead_customers: FxHashSet<Uuid> = incoming
+            .tombstones
+            .iter()
+            .filter_map(|ts| match (ts.kind, &ts.key) {
+                (RecordKind::Customer, RecordKey::Id(id)) => Some(*id),
+                _ => None,
+            })
+            .collect();
         data.customers.retain(|c| {
             let d = dead(RecordKind::Customer, c.key());
             if d {
                 t.customers.insert(c.id);
-                dead_customers.insert(c.id);
             }
             !d
         });

@@ -356,6 +356,31 @@ impl<T: Transport> CouchClient<T> {
         Ok(Doc::from_json(v))
     }
 
+    /// A page of every document's id and revision in id order (`GET /db/_all_docs`), after
+    /// the id `after`.
+    pub async fn ids_page(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, SyncError> {
+        let mut path = format!("/{}/_all_docs?limit={}", self.db, limit + 1);
+        if let Some(after) = after {
+            path.push_str(&format!(
+                "&startkey={}",
+                encode(&Value::String(after.to_string()).to_string())
+            ));
+        }
+        let r = self.call(Method::Get, path, None, TIMEOUT_MS).await?;
+        let page: AllDocs = self.json(&r)?;
+        Ok(page
+            .rows
+            .into_iter()
+            .filter_map(|row| Some((row.id?, row.value?.rev)))
+            .filter(|(id, _)| Some(id.as_str()) != after)
+            .take(limit)
+            .collect())
+    }
+
     /// Writes documents (`POST /db/_bulk_docs`); one answer per document.
     pub async fn bulk(&self, docs: &[Doc]) -> Result<Vec<BulkResult>, SyncError> {
         let body = json!({ "docs": docs.iter().map(Doc::to_json).collect::<Vec<_>>() });

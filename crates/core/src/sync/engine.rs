@@ -27,6 +27,7 @@ use super::doc::{
     CONFLICT_FIELD, Doc, DocError, DocKind, Remote, activity_doc, customer_doc, event_doc,
     order_doc, parse_doc_id, read_doc, tombstone_doc,
 };
+use super::shared::{SharedChange, SharedItem, SharedKind};
 use crate::dataset::Dataset;
 use crate::model::{RecordKey, RecordKind};
 use crate::time::Timestamp;
@@ -118,6 +119,8 @@ pub struct SyncState {
     /// Records to send whatever their stamps say: a conflict decided here (the winner must
     /// go up with its note), a conflict closed here.
     pub dirty: BTreeSet<DocKey>,
+    /// The shared items (segments, funnels, settings) last exchanged, by document id.
+    pub shared_known: BTreeMap<String, Known>,
 }
 
 impl Default for SyncState {
@@ -129,6 +132,7 @@ impl Default for SyncState {
             conflicts: BTreeMap::new(),
             last_synced: None,
             dirty: BTreeSet::new(),
+            shared_known: BTreeMap::new(),
         }
     }
 }
@@ -143,6 +147,7 @@ impl SyncState {
             "conflicts": self.conflicts,
             "last_synced": self.last_synced.map(|t| t.millis()),
             "dirty": self.dirty.iter().map(|k| k.text()).collect::<Vec<_>>(),
+            "shared_known": self.shared_known.iter().map(|(id, k)| (id.clone(), k.text())).collect::<BTreeMap<_, _>>(),
         })
         .to_string()
     }
@@ -163,6 +168,13 @@ impl SyncState {
                 .filter_map(|i| i.as_str().and_then(DocKey::parse))
                 .collect(),
             _ => BTreeSet::new(),
+        };
+        self.shared_known = match &v["shared_known"] {
+            Value::Object(m) => m
+                .iter()
+                .filter_map(|(id, k)| Some((id.clone(), Known::parse(k.as_str()?)?)))
+                .collect(),
+            _ => BTreeMap::new(),
         };
         true
     }
@@ -186,6 +198,15 @@ pub trait Replica {
     fn version(&self) -> u64;
     /// Takes these records as they are (see [`super::apply::apply_incoming`]) and stores them.
     async fn apply(&self, incoming: Incoming) -> Result<(), String>;
+    /// The saved segments, saved funnels and analytics settings as they are here.
+    fn shared(&self) -> Vec<SharedItem> {
+        Vec::new()
+    }
+    /// Takes these shared items (or their deletions) as they are, and stores them.
+    async fn apply_shared(&self, changes: Vec<SharedChange>) -> Result<(), String> {
+        let _ = changes;
+        Ok(())
+    }
 }
 
 /// How far a round is, for the progress bar.
@@ -403,7 +424,7 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         now: &dyn Fn() -> Timestamp,
         progress: &dyn Fn(Progress),
     ) -> Result<Report, SyncError> {
-        let mut report = Report::default();
+        let mut report = self.push_shared(replica, now).await?;
         let started = now();
         let mut version = replica.version();
         let mut slots = replica.read(|d| candidates(d, self.state.scan_from, &self.state.dirty));
@@ -469,6 +490,203 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
             self.state.scan_from = started;
             self.save_state(&[]).await?;
         }
+        Ok(report)
+    }
+
+    /// Sends the shared items that changed here (and the deletions of those gone here).
+    async fn push_shared<R: Replica>(
+        &mut self,
+        replica: &R,
+        now: &dyn Fn() -> Timestamp,
+    ) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        let local = replica.shared();
+        let mut docs: Vec<Doc> = Vec::new();
+        for item in &local {
+            let mut doc = item.doc();
+            match self.state.shared_known.get(&doc.id) {
+                Some(k) if k.print == doc.fingerprint() => continue,
+                Some(k) => doc.rev = Some(k.rev.clone()),
+                None => {}
+            }
+            docs.push(doc);
+        }
+        let here: BTreeSet<String> = local.iter().map(SharedItem::doc_id).collect();
+        for (id, known) in &self.state.shared_known {
+            let Some((kind, _)) = SharedKind::of_doc_id(id) else {
+                continue;
+            };
+            let mut body = Map::new();
+            body.insert("type".into(), Value::String(kind.code().into()));
+            body.insert(
+                "updated_at".into(),
+                Value::String(super::doc::format_time(now())),
+            );
+            let gone = Doc {
+                id: id.clone(),
+                rev: Some(known.rev.clone()),
+                deleted: true,
+                body,
+            };
+            let already = Doc {
+                body: Map::new(),
+                ..gone.clone()
+            };
+            if here.contains(id) || known.print == already.fingerprint() {
+                continue;
+            }
+            docs.push(gone);
+        }
+        if docs.is_empty() {
+            return Ok(report);
+        }
+        let unknown: Vec<String> = docs
+            .iter()
+            .filter(|d| d.rev.is_none())
+            .map(|d| d.id.clone())
+            .collect();
+        if !unknown.is_empty() {
+            report.requests += 1;
+            for info in self.client.revs(&unknown, false).await? {
+                if let Some(doc) = docs.iter_mut().find(|d| d.id == info.id) {
+                    doc.rev = info.rev;
+                }
+            }
+        }
+        report.requests += 1;
+        let results = self.client.bulk(&docs).await?;
+        let mut conflicted = Vec::new();
+        for r in results {
+            match r {
+                BulkResult::Ok { id, rev } => {
+                    report.pushed += 1;
+                    if let Some(doc) = docs.iter().find(|d| d.id == id) {
+                        // A deletion is remembered without its body (what a pull of it gives).
+                        let sent = Doc {
+                            rev: None,
+                            body: if doc.deleted {
+                                Map::new()
+                            } else {
+                                doc.body.clone()
+                            },
+                            ..doc.clone()
+                        };
+                        self.state.shared_known.insert(
+                            id,
+                            Known {
+                                rev,
+                                print: sent.fingerprint(),
+                            },
+                        );
+                    }
+                }
+                BulkResult::Conflict { id } => conflicted.push(id),
+                BulkResult::Refused { .. } => report.refused += 1,
+            }
+        }
+        self.save_state(&[]).await?;
+        if !conflicted.is_empty() {
+            report.requests += 1;
+            let fresh: Vec<Doc> = self
+                .client
+                .revs(&conflicted, true)
+                .await?
+                .into_iter()
+                .filter_map(|r| r.doc)
+                .collect();
+            report += self.take_shared(replica, fresh).await?;
+        }
+        Ok(report)
+    }
+
+    /// Decides the server's shared documents against the items here (the same rule as for
+    /// records) and applies the winners.
+    async fn take_shared<R: Replica>(
+        &mut self,
+        replica: &R,
+        docs: Vec<Doc>,
+    ) -> Result<Report, SyncError> {
+        let mut report = Report::default();
+        if docs.is_empty() {
+            return Ok(report);
+        }
+        let local = replica.shared();
+        let mut changes = Vec::new();
+        for remote in docs {
+            let Some((kind, id)) = SharedKind::of_doc_id(&remote.id) else {
+                continue;
+            };
+            let Some(rev) = remote.rev.clone() else {
+                continue;
+            };
+            if self
+                .state
+                .shared_known
+                .get(&remote.id)
+                .is_some_and(|k| k.rev == rev)
+            {
+                continue;
+            }
+            report.pulled += 1;
+            let mine = local
+                .iter()
+                .find(|i| i.doc_id() == remote.id)
+                .map(SharedItem::doc);
+            let pending = mine.as_ref().is_some_and(|l| {
+                l.content() != remote.content()
+                    && self
+                        .state
+                        .shared_known
+                        .get(&remote.id)
+                        .is_none_or(|k| k.print != l.fingerprint())
+            });
+            let theirs_win = match &mine {
+                Some(l) if pending => !local_wins(l, &remote),
+                _ => true,
+            };
+            if pending {
+                report.conflicts += 1;
+            }
+            if theirs_win {
+                let item = if remote.deleted {
+                    None
+                } else {
+                    SharedItem::from_doc(&remote)
+                };
+                if remote.deleted || item.is_some() {
+                    changes.push(SharedChange {
+                        kind,
+                        id: id.to_string(),
+                        item,
+                    });
+                } else {
+                    report.unreadable += 1;
+                }
+            }
+            let known = Doc {
+                rev: None,
+                body: if remote.deleted {
+                    Map::new()
+                } else {
+                    remote.content()
+                },
+                ..remote.clone()
+            };
+            self.state.shared_known.insert(
+                remote.id.clone(),
+                Known {
+                    rev,
+                    print: known.fingerprint(),
+                },
+            );
+        }
+        if !changes.is_empty() {
+            replica
+                .apply_shared(changes)
+                .await
+                .map_err(SyncError::Local)?;
+        }
+        self.save_state(&[]).await?;
         Ok(report)
     }
 
@@ -598,7 +816,10 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         now: &dyn Fn() -> Timestamp,
         docs: Vec<Doc>,
     ) -> Result<Report, SyncError> {
-        let mut report = Report::default();
+        let (shared, docs): (Vec<Doc>, Vec<Doc>) = docs
+            .into_iter()
+            .partition(|d| SharedKind::of_doc_id(&d.id).is_some());
+        let mut report = self.take_shared(replica, shared).await?;
         let mut incoming = Incoming::default();
         let mut changed = Vec::new();
         let at = now();
@@ -676,6 +897,57 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         }
         self.save_state(&changed).await?;
         Ok(report)
+    }
+
+    /// Deletes every kezhi document on the server (CouchDB deletions stamped `now`, so every
+    /// device that syncs deletes them too), and forgets this device's sync state: what "reset,
+    /// also on the server" does before the local data is cleared.
+    pub async fn delete_remote_all(&mut self, now: Timestamp) -> Result<usize, SyncError> {
+        let stamp = super::doc::format_time(now);
+        let mut after: Option<String> = None;
+        let mut deleted = 0;
+        loop {
+            let page = self.client.ids_page(after.as_deref(), BATCH).await?;
+            let Some((last, _)) = page.last() else { break };
+            after = Some(last.clone());
+            let docs: Vec<Doc> = page
+                .into_iter()
+                .filter_map(|(id, rev)| {
+                    let (kind, _) = parse_doc_id(&id)?;
+                    let mut body = Map::new();
+                    body.insert(
+                        "type".into(),
+                        Value::String(DocKind::of(kind).code().into()),
+                    );
+                    body.insert("updated_at".into(), Value::String(stamp.clone()));
+                    Some(Doc {
+                        id,
+                        rev: Some(rev),
+                        deleted: true,
+                        body,
+                    })
+                })
+                .collect();
+            if !docs.is_empty() {
+                deleted += self
+                    .client
+                    .bulk(&docs)
+                    .await?
+                    .iter()
+                    .filter(|r| matches!(r, BulkResult::Ok { .. }))
+                    .count();
+            }
+        }
+        self.forget().await?;
+        Ok(deleted)
+    }
+
+    /// Forgets this device's sync state (checkpoint, known revisions, conflicts): the next
+    /// sync pulls everything again (after a reset of the local data).
+    pub async fn forget(&mut self) -> Result<(), SyncError> {
+        self.store.clear().await.map_err(SyncError::Local)?;
+        self.state = SyncState::default();
+        Ok(())
     }
 
     /// "Keep the other one": the version that lost becomes the record (stamped now, so it is

@@ -272,6 +272,24 @@ impl FakeCouch {
                     .collect();
                 respond(200, json!({"rows": rows}))
             }
+            (Method::Get, Some("_all_docs")) => {
+                self.count("all_docs");
+                let start: Option<String> = params
+                    .get("startkey")
+                    .and_then(|k| serde_json::from_str(k).ok());
+                let limit: usize = params
+                    .get("limit")
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(usize::MAX);
+                let docs = self.docs.borrow();
+                let rows: Vec<Value> = docs
+                    .iter()
+                    .filter(|(id, s)| !s.deleted && start.as_ref().is_none_or(|k| *id >= k))
+                    .take(limit)
+                    .map(|(id, s)| json!({"id": id, "key": id, "value": {"rev": s.rev()}}))
+                    .collect();
+                respond(200, json!({"total_rows": docs.len(), "rows": rows}))
+            }
             (Method::Get, Some("_changes")) => {
                 self.count("changes");
                 let since: u64 = params
@@ -350,6 +368,8 @@ impl super::engine::StateStore for &MemoryState {
 pub struct MemoryReplica {
     pub data: RefCell<crate::Dataset>,
     pub version: Cell<u64>,
+    /// Segments, funnels, settings as shared items.
+    pub shared: RefCell<Vec<super::shared::SharedItem>>,
 }
 
 impl MemoryReplica {
@@ -357,6 +377,7 @@ impl MemoryReplica {
         MemoryReplica {
             data: RefCell::new(data),
             version: Cell::new(0),
+            shared: RefCell::new(Vec::new()),
         }
     }
     /// A local edit (as the app's `Store::change` makes one).
@@ -376,6 +397,19 @@ impl super::engine::Replica for &MemoryReplica {
     async fn apply(&self, incoming: super::apply::Incoming) -> Result<(), String> {
         super::apply::apply_incoming(&mut self.data.borrow_mut(), incoming);
         self.version.set(self.version.get() + 1);
+        Ok(())
+    }
+    fn shared(&self) -> Vec<super::shared::SharedItem> {
+        self.shared.borrow().clone()
+    }
+    async fn apply_shared(&self, changes: Vec<super::shared::SharedChange>) -> Result<(), String> {
+        let mut items = self.shared.borrow_mut();
+        for c in changes {
+            items.retain(|i| !(i.kind == c.kind && i.id == c.id));
+            if let Some(item) = c.item {
+                items.push(item);
+            }
+        }
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod couch;
 pub mod doc;
 pub mod engine;
 pub mod fake;
+pub mod shared;
 
 pub use apply::{Incoming, Touched, apply_incoming};
 pub use couch::{Check, CouchClient, NetError, SyncError, Transport};

@@ -1,0 +1,90 @@
+// Benchmark: the first sync of the 5,000-customer demo (or SIZE) to a local pouchdb-server —
+// push from device A, then pull into an empty device B: time, records per second, requests
+// made, the tab's memory after; then one edit's time to appear in the other browser.
+//   node tests/bench/sync.mjs            (KEZHI_DIST=dir for another build; SIZE=20000)
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launch, open, byId, until } from '../e2e/harness.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SIZE = Number(process.env.SIZE ?? 5000);
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address();
+  await new Promise((ok) => s.close(ok));
+  return port;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'kezhi-couch-bench-'));
+const port = await freePort();
+const couch = spawn(join(root, 'node_modules/.bin/pouchdb-server'),
+  ['--in-memory', '--port', String(port), '--host', '127.0.0.1', '--dir', dir], { cwd: dir, stdio: 'ignore' });
+const couchUrl = `http://127.0.0.1:${port}`;
+await until(async () => { try { return (await fetch(couchUrl + '/')).ok; } catch { return false; } }, 'pouchdb-server', 30_000);
+await fetch(`${couchUrl}/bench`, { method: 'PUT' });
+const server = await startServer();
+
+async function device(name) {
+  const browser = await launch();
+  const requests = [];
+  browser.context.on('request', (r) => { if (r.url().startsWith(couchUrl)) requests.push(r.url()); });
+  const page = await open(browser.context, server.url + '#/settings');
+  await page.fill(byId('sync-url'), couchUrl);
+  await page.fill(byId('sync-db'), 'bench');
+  return { name, browser, page, requests };
+}
+
+async function synced(page, timeout) {
+  await until(async () => (await page.getAttribute(byId('sync-status'), 'data-state')) === 'synced'
+    && (await page.getAttribute(byId('sync-status'), 'data-pending')) === '0', 'synced', timeout);
+}
+
+/** Memory the app itself holds: its wasm linear memory plus the JS heap, in MB. */
+const memoryMb = (page) => page.evaluate(() => Math.round(
+  ((window.kezhiWasm?.memory?.buffer?.byteLength ?? 0) + (performance.memory?.usedJSHeapSize ?? 0)) / 1e6));
+
+const a = await device('A');
+const sizeButton = SIZE === 5000 ? byId('load-demo') : byId(`load-demo-${SIZE}`);
+await a.page.click(sizeButton);
+await a.page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
+let t = Date.now();
+await a.page.click(byId('sync-start'));
+await synced(a.page, 1_800_000);
+const pushMs = Date.now() - t;
+const info = await (await fetch(`${couchUrl}/bench`)).json();
+const docs = info.doc_count;
+console.log(`push: ${docs} documents in ${(pushMs / 1000).toFixed(1)} s = ${Math.round(docs / (pushMs / 1000))} records/s, ${a.requests.length} requests (${a.requests.filter((u) => u.includes('_bulk_docs')).length} _bulk_docs)`);
+console.log(`A: app memory after the push ${await memoryMb(a.page)} MB`);
+
+const b = await device('B');
+t = Date.now();
+await b.page.click(byId('sync-start'));
+await synced(b.page, 1_800_000);
+const pullMs = Date.now() - t;
+await b.page.goto(server.url + '#/customers');
+await until(async () => Number(await b.page.getAttribute(byId('customer-count'), 'data-count')) === SIZE, 'all customers in B', 120_000);
+console.log(`pull: ${docs} documents in ${(pullMs / 1000).toFixed(1)} s = ${Math.round(docs / (pullMs / 1000))} records/s, ${b.requests.length} requests (${b.requests.filter((u) => u.includes('_changes')).length} _changes)`);
+console.log(`B: app memory after the pull ${await memoryMb(b.page)} MB`);
+
+// One edit in A → visible in B's list.
+await a.page.goto(server.url + '#/customers');
+await a.page.click(`${byId('customer-row')} >> nth=0`);
+const name = `改名-${Date.now() % 100000}`;
+await a.page.fill(byId('field-name'), name);
+await b.page.fill(byId('customer-search'), name);
+t = Date.now();
+await a.page.click(byId('customer-save'));
+await until(async () => Number(await b.page.getAttribute(byId('customer-count'), 'data-count')) === 1, 'the edit in B', 60_000);
+console.log(`one edit → visible in the other browser: ${Date.now() - t} ms`);
+
+await a.browser.close();
+await b.browser.close();
+server.close();
+couch.kill();
+await rm(dir, { recursive: true, force: true });
