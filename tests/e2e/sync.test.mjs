@@ -239,11 +239,10 @@ test('two devices on one database: create, edit and delete travel both ways; exp
  * 500, or answer slowly: the faults a real network and server have. */
 async function startProxy(target) {
   const { createServer: createHttp } = await import('node:http');
-  const state = { down: false, fail500: 0, delayMs: 0, downAfterBulks: null, bulks: 0, log: [] };
+  const state = { down: false, fail500: 0, delayMs: 0, downAfterBulks: null, bulks: 0 };
   const srv = createHttp(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
-    state.log.push(`${Date.now() % 100000} ${req.method} ${req.url.slice(0, 60)}`);
     const body = Buffer.concat(chunks);
     if (req.method === 'POST' && req.url.includes('_bulk_docs')) {
       state.bulks += 1;
@@ -262,20 +261,30 @@ async function startProxy(target) {
     delete headers.host;
     delete headers['content-length'];
     delete headers['accept-encoding'];
-    const r = await fetch(target + req.url, {
-      method: req.method,
-      headers,
-      body: ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ? undefined : body,
-    });
-    const out = Object.fromEntries(r.headers);
-    delete out['content-encoding'];
-    delete out['content-length'];
-    delete out['transfer-encoding'];
-    res.writeHead(r.status, out);
-    res.end(Buffer.from(await r.arrayBuffer()));
+    try {
+      const r = await fetch(target + req.url, {
+        method: req.method,
+        headers,
+        body: ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ? undefined : body,
+      });
+      const out = Object.fromEntries(r.headers);
+      delete out['content-encoding'];
+      delete out['content-length'];
+      delete out['transfer-encoding'];
+      const bytes = Buffer.from(await r.arrayBuffer());
+      res.writeHead(r.status, out);
+      res.end(bytes);
+    } catch {
+      // The page gave up on the request (a long-poll cut short) or the test is over.
+      res.destroy();
+    }
   });
   await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${srv.address().port}`, state, close: () => srv.close() };
+  return {
+    url: `http://127.0.0.1:${srv.address().port}`,
+    state,
+    close: () => { srv.closeAllConnections(); srv.close(); },
+  };
 }
 
 async function importCustomers(page, n, prefix) {
@@ -332,12 +341,7 @@ test('faults lose nothing: a cut mid-push resumes without duplicates, a 500, off
     // A 500 on one batch: said, retried, in.
     proxy.state.fail500 = 1;
     await renameFirst(page, '断点客户0007', '断点客户0007-改');
-    await until(async () => (await syncState(page)) === 'error', 'the 500 is an error').catch(async (e) => {
-      console.log('# DEBUG status', await page.textContent(byId('sync-status')), await syncState(page), 'bulks', proxy.state.bulks, 'fail500', proxy.state.fail500, 'count', await count(page), 'log', JSON.stringify(proxy.state.log.slice(-8)));
-      await page.goto(server.url + '#/settings');
-      console.log('# DEBUG error', await page.locator(byId('sync-error')).count() ? await page.textContent(byId('sync-error')) : 'none');
-      throw e;
-    });
+    await until(async () => (await syncState(page)) === 'error', 'the 500 is an error');
     assert.match(await page.textContent(byId('sync-status')), /同步出错/);
     await synced(page, 30_000);
     const doc = async (name) => (await (await fetch(`${couch.url}/faults/_all_docs?include_docs=true`)).json())
@@ -408,12 +412,7 @@ test('the same customer edited offline in two browsers: both end with the newer 
     // "Keep the other one" in B: A's version everywhere, the conflict gone on both.
     await pb.click(byId('sync-keep-other'));
     for (const p of [pa, pb]) {
-      await until(async () => (await p.locator(byId('sync-conflict')).count()) === 0, 'the conflict closed', 30_000).catch(async (e) => {
-        for (const q of [pa, pb]) console.log('# DEBUG', q === pa ? 'A' : 'B', JSON.stringify(q.errors), await q.textContent(byId('sync-status')), await q.locator(byId('sync-conflict')).count(), await q.locator(byId('sync-error')).count() ? await q.textContent(byId('sync-error')) : 'no error');
-        const all = await (await fetch(`${couch.url}/conflicts/_all_docs?include_docs=true`)).json();
-        console.log('# DEBUG server', JSON.stringify(all.rows.map((r) => [r.doc.name, r.value.rev, !!r.doc.kezhi_conflict])));
-        throw e;
-      });
+      await until(async () => (await p.locator(byId('sync-conflict')).count()) === 0, 'the conflict closed', 30_000);
       await p.goto(server.url + '#/customers');
       await until(async () => (await names(p)).some((t) => t.includes('冲突客户-A')), 'A\'s version kept', 30_000);
     }
