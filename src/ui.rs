@@ -27,12 +27,18 @@ type UndoFn = Box<dyn FnOnce() + Send + Sync>;
 
 /// A question for the confirmation dialog; `on_yes` runs if the user agrees, `on_no` (if
 /// any) if the user answers no (closing the dialog otherwise answers nothing).
+///
+/// Plain shared closures, not `Callback`s: a `Callback` belongs to the reactive owner it was
+/// made under, and a question asked from another dialog's answer would be disposed with that
+/// dialog before it could be answered.
 #[derive(Clone)]
 pub struct Confirm {
     pub message: Msg,
-    pub on_yes: Callback<()>,
-    pub on_no: Option<Callback<()>>,
+    pub on_yes: Answer,
+    pub on_no: Option<Answer>,
 }
+
+pub type Answer = std::sync::Arc<dyn Fn() + Send + Sync>;
 
 #[derive(Clone, Copy)]
 pub struct Ui {
@@ -141,7 +147,7 @@ impl Ui {
     pub fn ask(&self, message: Msg, on_yes: impl Fn() + Send + Sync + 'static) {
         self.confirm.set(Some(Confirm {
             message,
-            on_yes: Callback::new(move |_| on_yes()),
+            on_yes: std::sync::Arc::new(on_yes),
             on_no: None,
         }));
     }
@@ -155,8 +161,8 @@ impl Ui {
     ) {
         self.confirm.set(Some(Confirm {
             message,
-            on_yes: Callback::new(move |_| on_yes()),
-            on_no: Some(Callback::new(move |_| on_no())),
+            on_yes: std::sync::Arc::new(on_yes),
+            on_no: Some(std::sync::Arc::new(on_no)),
         }));
     }
 

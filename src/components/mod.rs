@@ -62,8 +62,8 @@ pub fn ConfirmDialog() -> impl IntoView {
                 .confirm
                 .get()
                 .map(|c| {
-                    let yes = c.on_yes;
-                    let no = c.on_no;
+                    let yes = c.on_yes.clone();
+                    let no = c.on_no.clone();
                     view! {
                         <div class="modal-backdrop" on:click=move |_| close()>
                             <div
@@ -85,8 +85,8 @@ pub fn ConfirmDialog() -> impl IntoView {
                                         autofocus
                                         on:click=move |_| {
                                             close();
-                                            if let Some(no) = no {
-                                                no.run(());
+                                            if let Some(no) = &no {
+                                                no();
                                             }
                                         }
                                     >
@@ -97,7 +97,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                                         data-testid="confirm-yes"
                                         on:click=move |_| {
                                             close();
-                                            yes.run(());
+                                            yes();
                                         }
                                     >
                                         {prefs.tr(Msg::Yes)}

@@ -14,6 +14,13 @@ import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
 import { startServer, launch, open, byId, count, until, settled } from './harness.mjs';
 
+/** No error of the app's own (a panic, an exception). The browser's notes on requests the
+ * tests make fail on purpose (401, 500, connection cut) are not errors of the app. */
+function checkNoErrors(page) {
+  const own = page.errors.filter((e) => !/Failed to load resource|net::ERR_|ERR_INTERNET_DISCONNECTED/.test(e));
+  assert.deepEqual(own, [], `page errors: ${own.join('\n')}`);
+}
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let server;
 let couch;
@@ -228,6 +235,8 @@ test('two devices on one database: create, edit and delete travel both ways; exp
     await pb.waitForSelector('body[data-ready="true"]');
     await synced(pb);
     assert.equal(await count(pb), 1);
+    checkNoErrors(pa);
+    checkNoErrors(pb);
   } finally {
     await a.close();
     await b.close();
@@ -369,6 +378,7 @@ test('faults lose nothing: a cut mid-push resumes without duplicates, a 500, off
     assert.ok(Date.now() - t < 2000, `the page answered in ${Date.now() - t} ms while a request waited`);
     proxy.state.delayMs = 0;
     await synced(page, 30_000);
+    checkNoErrors(page);
   } finally {
     await browser.close();
     proxy.close();
@@ -415,7 +425,61 @@ test('the same customer edited offline in two browsers: both end with the newer 
       await until(async () => (await p.locator(byId('sync-conflict')).count()) === 0, 'the conflict closed', 30_000);
       await p.goto(server.url + '#/customers');
       await until(async () => (await names(p)).some((t) => t.includes('冲突客户-A')), 'A\'s version kept', 30_000);
+      checkNoErrors(p);
     }
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('a reset with sync on asks about the server: no keeps it (and pulls it back), yes deletes it everywhere', async () => {
+  const a = await launch();
+  const b = await launch();
+  try {
+    await fetch(`${couch.url}/resets`, { method: 'PUT' });
+    const pa = await open(a.context, server.url + '#/settings');
+    const pb = await open(b.context, server.url + '#/settings');
+    for (const p of [pa, pb]) {
+      await configure(p, 'resets');
+      await p.click(byId('sync-start'));
+      await synced(p);
+    }
+    await createCustomer(pa, '重置客户一', '13500000001');
+    await createCustomer(pa, '重置客户二', '13500000002');
+    await synced(pa);
+    await pb.goto(server.url + '#/customers');
+    await until(async () => (await count(pb)) === 2, 'both in B', 20_000);
+
+    // No: the local data goes, the server keeps it, and the next sync brings it back.
+    await pa.goto(server.url + '#/settings');
+    await pa.click(byId('reset-data'));
+    await pa.click(byId('confirm-yes'));
+    await pa.waitForSelector(`.modal-text:has-text("同步服务器")`);
+    await pa.click(byId('confirm-no'));
+    await pa.goto(server.url + '#/customers');
+    await until(async () => (await count(pa)) === 2, 'pulled back after the reset', 30_000);
+    let info = await (await fetch(`${couch.url}/resets`)).json();
+    assert.equal(info.doc_count, 2);
+
+    // Yes: deleted on the server, and so on B.
+    await pa.goto(server.url + '#/settings');
+    await pa.click(byId('reset-data'));
+    await pa.click(byId('confirm-yes'));
+    await pa.waitForSelector(`.modal-text:has-text("同步服务器")`);
+    await pa.click(byId('confirm-yes'));
+    await until(async () => (await (await fetch(`${couch.url}/resets`)).json()).doc_count === 0, 'deleted on the server', 30_000).catch(async (e) => {
+      checkNoErrors(pa);
+      throw e;
+    });
+    await until(async () => (await count(pb)) === 0, 'deleted in B', 30_000);
+    await pa.goto(server.url + '#/customers');
+    await until(async () => (await count(pa)) === 0, 'A empty', 30_000);
+    await synced(pa);
+    info = await (await fetch(`${couch.url}/resets`)).json();
+    assert.equal(info.doc_count, 0, 'nothing pushed back');
+    checkNoErrors(pa);
+    checkNoErrors(pb);
   } finally {
     await a.close();
     await b.close();
@@ -442,6 +506,7 @@ test('a wrong password is said in words and stops sync; the right one works', as
     await page.fill(byId('sync-password'), 'secret');
     await page.click(byId('sync-start'));
     await synced(page);
+    checkNoErrors(page);
   } finally {
     await browser.close();
   }

@@ -195,8 +195,9 @@ fn a_cut_in_the_middle_of_a_pull_resumes_from_the_checkpoint() {
     a.sync().expect("a");
     let total = server.docs().len();
     let b = Device::new(&server, Dataset::default());
-    // The first request of B is `_changes` (nothing to push): go down after three pages.
-    server.down_after.set(Some(3));
+    // B has nothing to push; it asks the database's size (for the progress bar), then reads
+    // `_changes`: go down after three pages.
+    server.down_after.set(Some(4));
     assert_eq!(b.sync(), Err(SyncError::Net(NetError::Unreachable)));
     assert_eq!(b.state.state.borrow().checkpoint.as_deref(), Some("1500"));
     assert_eq!(docs_of(&b.data()), 1_500);

@@ -356,6 +356,8 @@ pub struct Syncer<T, S> {
     pub client: CouchClient<T>,
     pub store: S,
     pub state: SyncState,
+    /// Documents a first pull expects (for its progress), while it runs.
+    expected: Option<usize>,
 }
 
 impl<T: Transport, S: StateStore> Syncer<T, S> {
@@ -366,6 +368,7 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
             client,
             store,
             state,
+            expected: None,
         })
     }
 
@@ -411,7 +414,13 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         progress: &dyn Fn(Progress),
     ) -> Result<Report, SyncError> {
         let mut report = self.push(replica, now, progress).await?;
+        // A first pull shows how far it is against the documents the server holds.
+        self.expected = match self.state.checkpoint {
+            None => self.client.db_info().await.ok().map(|n| n as usize),
+            Some(_) => None,
+        };
         report += self.pull(replica, now, None, progress).await?;
+        self.expected = None;
         self.state.last_synced = Some(now());
         self.save_state(&[]).await?;
         Ok(report)
@@ -800,7 +809,7 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
             self.save_state(&[]).await?;
             progress(Progress {
                 done: report.pulled,
-                total: report.pulled,
+                total: self.expected.unwrap_or(0).max(report.pulled),
             });
             if page.rows < BATCH || !moved {
                 return Ok(report);
