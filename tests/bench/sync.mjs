@@ -2,31 +2,12 @@
 // push from device A, then pull into an empty device B: time, records per second, requests
 // made, the tab's memory after; then one edit's time to appear in the other browser.
 //   node tests/bench/sync.mjs            (KEZHI_DIST=dir for another build; SIZE=20000)
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, launch, open, byId, until } from '../e2e/harness.mjs';
+import { startServer, startCouch, launch, open, byId, until } from '../e2e/harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SIZE = Number(process.env.SIZE ?? 5000);
 
-async function freePort() {
-  const s = createServer();
-  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address();
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
-
-const dir = await mkdtemp(join(tmpdir(), 'kezhi-couch-bench-'));
-const port = await freePort();
-const couch = spawn(join(root, 'node_modules/.bin/pouchdb-server'),
-  ['--in-memory', '--port', String(port), '--host', '127.0.0.1', '--dir', dir], { cwd: dir, stdio: 'ignore' });
-const couchUrl = `http://127.0.0.1:${port}`;
-await until(async () => { try { return (await fetch(couchUrl + '/')).ok; } catch { return false; } }, 'pouchdb-server', 30_000);
+const couch = await startCouch();
+const couchUrl = couch.url;
 await fetch(`${couchUrl}/bench`, { method: 'PUT' });
 const server = await startServer();
 
@@ -86,5 +67,4 @@ console.log(`one edit → visible in the other browser: ${Date.now() - t} ms`);
 await a.browser.close();
 await b.browser.close();
 server.close();
-couch.kill();
-await rm(dir, { recursive: true, force: true });
+await couch.stop();

@@ -1,6 +1,8 @@
 // Shared set-up of the end-to-end tests: a static server for dist/ (at / and under a
 // sub-path, as a CDN would serve it) and Debian's Chromium driven by playwright-core.
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,4 +197,35 @@ export async function idbGroupBytes(page, store, key) {
     db.close();
     return [Array.from(group.v), ...(group.d ?? []).map((d) => Array.from(d))];
   }, { store, key });
+}
+
+/** A free port on loopback. */
+export async function freePort() {
+  const s = createNetServer();
+  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
+  const { port } = s.address();
+  await new Promise((ok) => s.close(ok));
+  return port;
+}
+
+/** Starts pouchdb-server (CouchDB's HTTP API, CORS on) in memory on a free port. */
+export async function startCouch() {
+  const dir = await mkdtemp(join(tmpdir(), 'kezhi-couch-'));
+  const port = await freePort();
+  const proc = spawn(join(root, 'node_modules/.bin/pouchdb-server'),
+    ['--in-memory', '--port', String(port), '--host', '127.0.0.1', '--dir', dir],
+    { cwd: dir, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await until(async () => {
+    try { return (await fetch(url + '/')).ok; } catch { return false; }
+  }, 'pouchdb-server answering', 30_000);
+  return {
+    url,
+    proc,
+    async stop() {
+      proc.kill();
+      await new Promise((ok) => proc.once('exit', ok));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,14 +5,11 @@
 // document the app shows; wrong password and server down are said in words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import PouchDB from 'pouchdb';
-import { startServer, launch, open, byId, count, until, settled } from './harness.mjs';
+import { startServer, startCouch, launch, open, byId, count, until, settled } from './harness.mjs';
 
 /** No error of the app's own (a panic, an exception). The browser's notes on requests the
  * tests make fail on purpose (401, 500, connection cut) are not errors of the app. */
@@ -21,39 +18,8 @@ function checkNoErrors(page) {
   assert.deepEqual(own, [], `page errors: ${own.join('\n')}`);
 }
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let server;
 let couch;
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address();
-  await new Promise((ok) => s.close(ok));
-  return port;
-}
-
-/** Starts pouchdb-server (CouchDB's HTTP API, CORS on) in memory on a free port. */
-async function startCouch() {
-  const dir = await mkdtemp(join(tmpdir(), 'kezhi-couch-'));
-  const port = await freePort();
-  const proc = spawn(join(root, 'node_modules/.bin/pouchdb-server'),
-    ['--in-memory', '--port', String(port), '--host', '127.0.0.1', '--dir', dir],
-    { cwd: dir, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  await until(async () => {
-    try { return (await fetch(url + '/')).ok; } catch { return false; }
-  }, 'pouchdb-server answering', 30_000);
-  return {
-    url,
-    proc,
-    async stop() {
-      proc.kill();
-      await new Promise((ok) => proc.once('exit', ok));
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 before(async () => {
   server = await startServer();

@@ -182,6 +182,21 @@ impl ActivityKind {
     pub fn from_code(code: u8) -> Option<Self> {
         Self::ALL.get(usize::from(code)).copied()
     }
+    /// The kind as text (documents, fingerprints): `call`, `visit`, … `owner_change`.
+    pub fn text(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "call",
+            ActivityKind::Visit => "visit",
+            ActivityKind::Message => "message",
+            ActivityKind::Care => "care",
+            ActivityKind::Complaint => "complaint",
+            ActivityKind::Note => "note",
+            ActivityKind::OwnerChange => "owner_change",
+        }
+    }
+    pub fn from_text(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.text() == text)
+    }
 }
 
 /// A follow-up activity of an account manager with a customer.

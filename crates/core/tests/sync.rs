@@ -80,6 +80,15 @@ impl<'a> Device<'a> {
     }
 }
 
+/// Two devices with the demo of `n` customers, A pushed it and B pulled it.
+fn synced_pair(server: &FakeCouch, n: usize) -> (Device<'_>, Device<'_>) {
+    let a = Device::new(server, demo(n));
+    a.sync().expect("a");
+    let b = Device::new(server, Dataset::default());
+    b.sync().expect("b");
+    (a, b)
+}
+
 fn docs_of(d: &Dataset) -> usize {
     d.customers.len() + d.orders.len() + d.events.len() + d.activities.len()
 }
@@ -120,10 +129,7 @@ fn a_second_device_pulls_exactly_what_the_first_pushed_and_nothing_goes_back() {
 #[test]
 fn edits_and_deletions_travel_both_ways() {
     let server = FakeCouch::with_db("team");
-    let a = Device::new(&server, demo(30));
-    a.sync().expect("a");
-    let b = Device::new(&server, Dataset::default());
-    b.sync().expect("b");
+    let (a, b) = synced_pair(&server, 30);
 
     let renamed = a.data().customers[3].id;
     a.rename(a.nth(3), "改名的客户", a.tick());
@@ -210,10 +216,7 @@ fn a_cut_in_the_middle_of_a_pull_resumes_from_the_checkpoint() {
 #[test]
 fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_on_both() {
     let server = FakeCouch::with_db("team");
-    let a = Device::new(&server, demo(10));
-    a.sync().expect("a");
-    let b = Device::new(&server, Dataset::default());
-    b.sync().expect("b");
+    let (a, b) = synced_pair(&server, 10);
     let id = a.nth(2);
     let doc_id = format!("customer:{id}");
     // Offline on both; B's edit is the later one.
@@ -275,10 +278,7 @@ fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_o
 #[test]
 fn the_older_edit_loses_whichever_device_syncs_first() {
     let server = FakeCouch::with_db("team");
-    let a = Device::new(&server, demo(10));
-    a.sync().expect("a");
-    let b = Device::new(&server, Dataset::default());
-    b.sync().expect("b");
+    let (a, b) = synced_pair(&server, 10);
     let id = a.nth(1);
     // A's edit is newer but B syncs first.
     a.rename(id, "newer", Timestamp(1_950_000_100_000));
@@ -298,10 +298,7 @@ fn the_older_edit_loses_whichever_device_syncs_first() {
 #[test]
 fn a_deletion_wins_over_an_older_edit_and_the_edit_is_kept_in_the_list() {
     let server = FakeCouch::with_db("team");
-    let a = Device::new(&server, demo(10));
-    a.sync().expect("a");
-    let b = Device::new(&server, Dataset::default());
-    b.sync().expect("b");
+    let (a, b) = synced_pair(&server, 10);
     let id = a.nth(4);
     b.rename(id, "edited", Timestamp(1_950_000_000_000));
     a.replica.edit(|d| {
@@ -456,10 +453,7 @@ fn what_a_pull_brings_is_stored_record_by_record_and_reads_back() {
 #[test]
 fn a_reset_keeps_the_server_copy_and_pulls_it_back_or_deletes_it_everywhere() {
     let server = FakeCouch::with_db("team");
-    let a = Device::new(&server, demo(30));
-    a.sync().expect("a");
-    let b = Device::new(&server, Dataset::default());
-    b.sync().expect("b");
+    let (a, b) = synced_pair(&server, 30);
     let whole = a.canon();
     // Reset on A, the server's copy kept: forgetting the sync state pulls it all back.
     *a.replica.data.borrow_mut() = Dataset::default();

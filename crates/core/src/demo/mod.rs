@@ -630,10 +630,7 @@ impl Generator {
         };
         for _ in 0..count {
             let (kind_code, texts) = *self.pick(&ACTIVITY_TEXTS);
-            let kind = ActivityKind::ALL
-                .into_iter()
-                .find(|k| activity_code(*k) == kind_code)
-                .unwrap_or(ActivityKind::Note);
+            let kind = ActivityKind::from_text(kind_code).unwrap_or(ActivityKind::Note);
             let at = self.shopping_time(customer.created_at, self.end);
             let next_follow_up = if self.chance(0.4) {
                 at.to_offset(china_offset())
@@ -654,18 +651,6 @@ impl Generator {
             };
             self.data.activities.push(activity);
         }
-    }
-}
-
-fn activity_code(kind: ActivityKind) -> &'static str {
-    match kind {
-        ActivityKind::Call => "call",
-        ActivityKind::Visit => "visit",
-        ActivityKind::Message => "message",
-        ActivityKind::Care => "care",
-        ActivityKind::Complaint => "complaint",
-        ActivityKind::Note => "note",
-        ActivityKind::OwnerChange => "owner_change",
     }
 }
 

@@ -215,18 +215,6 @@ fn gender_code(g: Gender) -> &'static str {
     }
 }
 
-fn activity_code(k: ActivityKind) -> &'static str {
-    match k {
-        ActivityKind::Call => "call",
-        ActivityKind::Visit => "visit",
-        ActivityKind::Message => "message",
-        ActivityKind::Care => "care",
-        ActivityKind::Complaint => "complaint",
-        ActivityKind::Note => "note",
-        ActivityKind::OwnerChange => "owner_change",
-    }
-}
-
 fn body(kind: DocKind, fields: Value) -> Map<String, Value> {
     let mut map = match fields {
         Value::Object(m) => m,
@@ -319,7 +307,7 @@ pub fn activity_doc(a: &Activity) -> Doc {
             DocKind::Activity,
             json!({
                 "customer_id": a.customer_id.to_string(),
-                "kind": activity_code(a.kind),
+                "kind": ActivityKind::text(a.kind),
                 "at": format_time(a.at),
                 "text": a.text,
                 "owner": a.owner,
@@ -505,10 +493,7 @@ pub fn read_doc(doc: &Doc, now: Timestamp) -> Result<Remote, DocError> {
             id,
             customer_id: f.uuid("customer_id")?,
             kind: match f.str("kind")? {
-                Some(code) => ActivityKind::ALL
-                    .into_iter()
-                    .find(|k| activity_code(*k) == code)
-                    .ok_or(DocError::Field("kind"))?,
+                Some(code) => ActivityKind::from_text(code).ok_or(DocError::Field("kind"))?,
                 None => ActivityKind::Note,
             },
             at: f.time("at")?,

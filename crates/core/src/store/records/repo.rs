@@ -392,10 +392,23 @@ impl<S: RecordStore> RecordRepository<S> {
         cell: &C,
         now: &dyn Fn() -> Timestamp,
     ) -> Result<Saved, StoreError> {
+        self.commit_retrying(cell, now, &|repo, data, lists| {
+            repo.prepare(data, lists, now())
+        })
+        .await
+    }
+
+    /// Prepares and commits; when another writer came first, merges their changes into the
+    /// cell and prepares again (a few times).
+    async fn commit_retrying<C: DataCell>(
+        &mut self,
+        cell: &C,
+        now: &dyn Fn() -> Timestamp,
+        prepare: &dyn Fn(&Self, &Dataset, &SavedLists) -> Prepared,
+    ) -> Result<Saved, StoreError> {
         let mut merged = false;
         for _ in 0..SAVE_RETRIES {
-            let Some(prepared) = cell.with_data(|data, lists| self.prepare(data, lists, now()))
-            else {
+            let Some(prepared) = cell.with_data(|data, lists| prepare(self, data, lists)) else {
                 return Ok(Saved { records: 0, merged });
             };
             let records = prepared.records;
@@ -420,51 +433,34 @@ impl<S: RecordStore> RecordRepository<S> {
     pub fn prepare_touched(&self, data: &Dataset, touched: &Touched) -> Prepared {
         let mut ops: Vec<Op> = Vec::new();
         let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
-        let mut found: FxHashSet<Uuid> = FxHashSet::default();
-        for c in data
-            .customers
-            .iter()
-            .filter(|c| touched.customers.contains(&c.id))
-        {
-            found.insert(c.id);
-            ops.push(put(Kind::Customer, encode_customer(c)));
-        }
-        for id in touched.customers.iter().filter(|id| !found.contains(id)) {
-            ops.push(Op::Delete {
-                kind: Kind::Customer,
-                key: key_of_customer(*id),
-            });
-        }
-        found.clear();
-        for o in data
-            .orders
-            .iter()
-            .filter(|o| touched.orders.contains(&o.id))
-        {
-            found.insert(o.id);
-            ops.push(put(Kind::Order, encode_order(o)));
-        }
-        for id in touched.orders.iter().filter(|id| !found.contains(id)) {
-            ops.push(Op::Delete {
-                kind: Kind::Order,
-                key: id.as_bytes().to_vec(),
-            });
-        }
-        found.clear();
-        for a in data
-            .activities
-            .iter()
-            .filter(|a| touched.activities.contains(&a.id))
-        {
-            found.insert(a.id);
-            ops.push(put(Kind::Activity, encode_activity(a)));
-        }
-        for id in touched.activities.iter().filter(|id| !found.contains(id)) {
-            ops.push(Op::Delete {
-                kind: Kind::Activity,
-                key: id.as_bytes().to_vec(),
-            });
-        }
+        let id_key = |id: Uuid| id.as_bytes().to_vec();
+        put_or_delete(
+            &mut ops,
+            Kind::Customer,
+            &data.customers,
+            &touched.customers,
+            |c| c.id,
+            encode_customer,
+            key_of_customer,
+        );
+        put_or_delete(
+            &mut ops,
+            Kind::Order,
+            &data.orders,
+            &touched.orders,
+            |o| o.id,
+            encode_order,
+            id_key,
+        );
+        put_or_delete(
+            &mut ops,
+            Kind::Activity,
+            &data.activities,
+            &touched.activities,
+            |a| a.id,
+            encode_activity,
+            id_key,
+        );
         if !touched.event_logs.is_empty() {
             let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
             for e in data
@@ -518,26 +514,10 @@ impl<S: RecordStore> RecordRepository<S> {
         touched: &Touched,
         now: &dyn Fn() -> Timestamp,
     ) -> Result<Saved, StoreError> {
-        let mut merged = false;
-        for _ in 0..SAVE_RETRIES {
-            let Some(prepared) = cell.with_data(|data, _| self.prepare_touched(data, touched))
-            else {
-                return Ok(Saved { records: 0, merged });
-            };
-            let records = prepared.records;
-            match self.commit(prepared, None).await {
-                Ok(()) => return Ok(Saved { records, merged }),
-                Err(StoreError::Conflict) => {
-                    let before = self.lists.clone();
-                    let pulled = self.pull(now()).await?;
-                    merged |= cell
-                        .with_data(|data, lists| apply_pulled(data, lists, &before, pulled))
-                        .unwrap_or(false);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(StoreError::Conflict)
+        self.commit_retrying(cell, now, &|repo, data, _| {
+            repo.prepare_touched(data, touched)
+        })
+        .await
     }
 
     /// The saved lists as last stored or read, by id (to reconcile a pull with local edits).
@@ -791,6 +771,30 @@ fn reconcile<T: Clone>(
         }
     }
     out
+}
+
+/// Puts the records of `all` that `touched` names, and deletes the named ones not there.
+fn put_or_delete<R>(
+    ops: &mut Vec<Op>,
+    kind: Kind,
+    all: &[R],
+    touched: &FxHashSet<Uuid>,
+    id: impl Fn(&R) -> Uuid,
+    encode: impl Fn(&R) -> (Vec<u8>, Vec<u8>),
+    key: impl Fn(Uuid) -> Vec<u8>,
+) {
+    let mut found: FxHashSet<Uuid> = FxHashSet::default();
+    for r in all.iter().filter(|r| touched.contains(&id(r))) {
+        found.insert(id(r));
+        let (key, value) = encode(r);
+        ops.push(Op::Put { kind, key, value });
+    }
+    for missing in touched.iter().filter(|i| !found.contains(i)) {
+        ops.push(Op::Delete {
+            kind,
+            key: key(*missing),
+        });
+    }
 }
 
 fn op_order(op: &Op) -> (Kind, &[u8]) {
