@@ -1,26 +1,18 @@
 // End-to-end in Firefox ESR (WebDriver through geckodriver, plain HTTP): the demo is stored in
-// IndexedDB and comes back after a reload, an edit is kept, and localStorage data of an older
-// version moves into IndexedDB.
+// IndexedDB and comes back after a reload, an edit is kept, localStorage data of an older
+// version moves into IndexedDB, and sync with a CouchDB server works both ways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
-import { startServer } from './harness.mjs';
+import { startServer, startCouch, freePort } from './harness.mjs';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
 
 function which(cmd) {
   try { return execFileSync('sh', ['-c', `command -v ${cmd}`]).toString().trim(); } catch { return ''; }
-}
-
-async function freePort() {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
-  });
 }
 
 let server;
@@ -124,5 +116,39 @@ test('Firefox: data of an older version (format 3) moves from localStorage into 
     assert.deepEqual(left, [], 'the old keys are removed after the copy was verified');
   } finally {
     await s.close();
+  }
+});
+
+test('Firefox: sync with a CouchDB server — a customer goes up, a document from the server comes down', async () => {
+  const couch = await startCouch();
+  const s = await session();
+  try {
+    await fetch(`${couch.url}/firefox`, { method: 'PUT' });
+    await s.go(server.url + '#/settings');
+    await s.ready();
+    const type = (testid, value) => s.run(`const i = document.querySelector('[data-testid="${testid}"]');
+      i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, value);
+    await type('sync-url', couch.url);
+    await type('sync-db', 'firefox');
+    await s.click('sync-start');
+    const state = 'return document.querySelector(\'[data-testid="sync-status"]\').dataset.state';
+    await s.until(`${state} === "synced"`, 'synced');
+    await s.go(server.url + '#/customers');
+    await s.click('customer-new');
+    await type('field-name', '火狐同步');
+    await s.click('customer-save');
+    const onServer = async () => (await (await fetch(`${couch.url}/firefox/_all_docs?include_docs=true`)).json())
+      .rows.some((r) => r.doc?.name === '火狐同步');
+    for (let i = 0; i < 100 && !(await onServer()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await onServer(), 'the customer is on the server');
+    await fetch(`${couch.url}/firefox/customer:00000000-0000-4000-8000-0000000f1f0f`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'customer', name: '服务器来的', updated_at: new Date().toISOString() }),
+    });
+    await s.until('return Number(document.querySelector(\'[data-testid="customer-count"]\')?.dataset.count) === 2', 'the server\'s customer in Firefox', 30_000);
+  } finally {
+    await s.close();
+    await couch.stop();
   }
 });
