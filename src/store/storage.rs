@@ -141,12 +141,19 @@ pub fn start(store: Store, derived: Derived) {
 
 /// Makes what the first page derives from the loaded data before the page is shown, in tasks
 /// of their own: the analytics, then (on the customer list) its index, in slices. Together in
-/// the task that shows the page they would block it for most of a second.
+/// the task that shows the page they would block it for most of a second. Settings and Import
+/// show no analytics: there they wait for the first page that does (17 MB at 100k that the
+/// tab need not hold, and 100-150 ms of the load).
 async fn warm_up(store: Store, derived: Derived) {
+    use crate::route::View;
+    let view = store.ui.route.get_untracked().view;
+    if matches!(view, View::Settings | View::Import) {
+        return;
+    }
     platform::yield_to_browser().await;
     derived.metrics.with_untracked(|_| ());
     platform::yield_to_browser().await;
-    if store.ui.route.get_untracked().view == crate::route::View::Customers {
+    if view == View::Customers {
         derived.build_index_ahead().await;
         platform::yield_to_browser().await;
     }

@@ -70,7 +70,8 @@ try {
 console.table(rows);
 
 // The customer list at 100,000: index build, a search keystroke, a sort, and scrolling.
-{
+// (ONLY=load: the table above alone.)
+if (!process.env.ONLY || process.env.ONLY === 'list') {
   const server2 = await startServer();
   const browser = await launch();
   try {
@@ -148,7 +149,7 @@ console.table(rows);
 
 // Analytics at scale: metrics for 100,000 customers and 1,000,000 orders, computed in the
 // browser by the app's `bench_metrics` export (a fresh page: it generates its own data).
-{
+if (!process.env.ONLY || process.env.ONLY === 'metrics') {
   const server3 = await startServer();
   const browser = await launch();
   try {

@@ -1,12 +1,25 @@
 // Profile (not a test): where the time of a reload and of one edit goes at 100,000
 // customers. Prints every kezhi:* performance measure taken during the reload and during
 // one customer edit, the long tasks, and the edit → list updated time.
-//   node tests/bench/profile.mjs
+//   node tests/bench/profile.mjs          (CPU=1: a CPU profile of the edit; CPU=load: of the reload)
 import { startServer, launch, open, ready, byId, settled } from '../e2e/harness.mjs';
 
 const SIZE = Number(process.env.SIZE ?? 100000);
 const server = await startServer();
 const browser = await launch();
+/** Self time by function, from a CDP CPU profile's samples: the 40 largest. */
+function printProfile(profile) {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  profile.samples.forEach((id, k) => {
+    const dt = (profile.timeDeltas[k + 1] ?? 0) / 1000;
+    const f = byNode.get(id).callFrame;
+    const name = f.functionName || `(${f.url.split('/').pop()}:${f.lineNumber})`;
+    self.set(name, (self.get(name) ?? 0) + dt);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  for (const [name, ms] of top) console.log(ms.toFixed(1).padStart(8), name.slice(0, 140));
+}
 const entries = (page) => page.evaluate(() => performance.getEntriesByType('measure')
   .map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]));
 try {
@@ -15,23 +28,38 @@ try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
     }).observe({ type: 'longtask', buffered: true });
+    // When the data is ready and when the list shows its first row (the page is interactive).
+    window.__times = {};
+    new MutationObserver(() => {
+      const t = window.__times;
+      if (!t.ready && document.body?.dataset.ready === 'true') t.ready = Math.round(performance.now());
+      if (!t.row && document.querySelector('[data-testid=customer-row]')) t.row = Math.round(performance.now());
+    }).observe(document, { subtree: true, childList: true, attributes: true });
   });
   const page = await open(browser.context, server.url + '#/settings');
   await page.click(SIZE === 5000 ? byId('load-demo') : byId(`load-demo-${SIZE}`));
   await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 600_000 });
   await settled(page);
   await page.goto(server.url + '#/customers');
+  const loadCdp = process.env.CPU === 'load' ? await browser.context.newCDPSession(page) : null;
+  if (loadCdp) {
+    await loadCdp.send('Profiler.enable');
+    await loadCdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await loadCdp.send('Profiler.start');
+  }
   await page.reload();
   await ready(page);
   await page.waitForSelector(byId('customer-row'));
   await new Promise((r) => setTimeout(r, 1500));
+  if (loadCdp) printProfile((await loadCdp.send('Profiler.stop')).profile);
+  console.log('reload: data-ready, first row at (ms since navigation)', JSON.stringify(await page.evaluate(() => window.__times)));
   console.log('reload measures', JSON.stringify(await entries(page)));
   console.log('reload long tasks', JSON.stringify(await page.evaluate(() => window.__longTasks)));
   const mark = await page.evaluate(() => { window.__longTasks = []; return performance.now(); });
   await page.click(byId('customer-row'));
   await page.waitForSelector(byId('customer-detail'));
   await page.fill(byId('field-name'), '基准测试');
-  const cdp = process.env.CPU ? await browser.context.newCDPSession(page) : null;
+  const cdp = process.env.CPU === '1' ? await browser.context.newCDPSession(page) : null;
   if (cdp) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -56,20 +84,7 @@ try {
   const edit = await page.evaluate(() => window.__edit);
   const query = await page.evaluate((t0) => performance.getEntriesByName('kezhi:query').filter((m) => m.startTime > t0).map((m) => Math.round(m.startTime + m.duration)), edit.t0);
   console.log('edit → list updated, next frame after the click (ms)', Math.round(edit.t1 - edit.t0), 'list queried at +', query.map((q) => Math.round(q - edit.t0)));
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop');
-    // Self time by function, from the samples.
-    const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map();
-    profile.samples.forEach((id, k) => {
-      const dt = (profile.timeDeltas[k + 1] ?? 0) / 1000;
-      const f = byNode.get(id).callFrame;
-      const name = f.functionName || `(${f.url.split('/').pop()}:${f.lineNumber})`;
-      self.set(name, (self.get(name) ?? 0) + dt);
-    });
-    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
-    for (const [name, ms] of top) console.log(ms.toFixed(1).padStart(8), name.slice(0, 140));
-  }
+  if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
   await new Promise((r) => setTimeout(r, 1500));
   console.log('edit measures', JSON.stringify((await entries(page)).filter((e) => e[1] >= mark)));
   console.log('edit long tasks', JSON.stringify(await page.evaluate(() => window.__longTasks)));

@@ -44,4 +44,40 @@ fn main() {
     let t = Instant::now();
     d.normalize();
     println!("normalize (already sorted): {:?}", t.elapsed());
+    // As a load has them before sorting: grouped by customer, each in time order.
+    let mut grouped = loaded.data.events.clone();
+    grouped.sort_by_key(|e| e.customer_id);
+    let sliced = |by_key: bool| {
+        let mut v = grouped.clone();
+        let t = Instant::now();
+        let mut sort = kezhi_core::sliced_sort::SlicedSort::new(v.len());
+        let (mut steps, mut largest) = (0, 0);
+        loop {
+            let t = Instant::now();
+            let step = if by_key {
+                sort.step_by_key(
+                    &mut v,
+                    kezhi_core::dataset::event_key,
+                    kezhi_core::dataset::event_order,
+                )
+            } else {
+                sort.step(&mut v, kezhi_core::dataset::event_order)
+            };
+            if step.is_none() {
+                break;
+            }
+            steps += 1;
+            if t.elapsed().as_millis() > 500 {
+                println!("  step {steps}: {:?} over {:?}", t.elapsed(), step);
+            }
+            largest = largest.max(t.elapsed().as_micros());
+        }
+        let took = t.elapsed();
+        assert!(v == loaded.data.events, "sorted as a load sorts");
+        println!(
+            "sliced sort of grouped events (by key: {by_key}): {took:?}, {steps} steps, longest {largest} µs"
+        );
+    };
+    sliced(false);
+    sliced(true);
 }

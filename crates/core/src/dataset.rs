@@ -208,7 +208,8 @@ impl Dataset {
     }
 
     /// [`Dataset::normalize`] for everything but the events (which a caller sorts by
-    /// [`event_order`] itself, say in steps).
+    /// [`event_order`] itself, say in steps). A load sorts in steps into the same order
+    /// (`RecordRepository::load`).
     pub fn normalize_all_but_events(&mut self) {
         self.orders.sort_unstable_by_key(|o| (o.ordered_at, o.id));
         self.activities.sort_unstable_by_key(|a| (a.at, a.id));
@@ -244,6 +245,12 @@ pub fn event_order(a: &Event, b: &Event) -> std::cmp::Ordering {
         b.props,
         b.updated_at,
     ))
+}
+
+/// The events' time as an unsigned key in the same order: [`event_order`] orders first by it
+/// (for sorting by key, [`crate::sliced_sort::SlicedSort::step_by_key`]).
+pub fn event_key(e: &Event) -> u64 {
+    (e.occurred_at.0 as u64) ^ (1 << 63)
 }
 
 type TombstoneIndex = HashMap<(RecordKind, RecordKey), Timestamp>;

@@ -6,7 +6,6 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::{Mutex, OnceLock};
@@ -17,7 +16,9 @@ pub struct Sym(NonZeroU32);
 #[derive(Default)]
 struct Interner {
     strings: Vec<&'static str>,
-    ids: HashMap<&'static str, NonZeroU32>,
+    /// Fx hashing: loading interns a few million strings (SipHash was a tenth of decoding
+    /// the events); the keys are short texts of the user's own data.
+    ids: rustc_hash::FxHashMap<&'static str, NonZeroU32>,
 }
 
 fn interner() -> &'static Mutex<Interner> {

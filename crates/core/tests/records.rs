@@ -188,6 +188,21 @@ fn the_demo_round_trips_through_the_record_store() {
         "every record, segments and funnels included"
     );
     assert!(progress.len() > 4, "reported page by page");
+    assert_eq!(
+        block_on(store.counts_and_events()).expect("counts").1,
+        Some(data.events.len()),
+        "the events' number, for the load to reserve at once"
+    );
+
+    // A store that does not tell the events' number (a database an older version wrote):
+    // the load counts them from the logs and gives the same data.
+    let mut older = MemoryRecordStore::default();
+    older.without_event_count = true;
+    block_on(RecordRepository::new(&older).replace_all(&data, &lists(), "d1".into(), at(0), None))
+        .expect("stored");
+    let back = block_on(RecordRepository::new(&older).load(at(1), &|_| {})).expect("load");
+    assert_same(&back.data, &canonical(data));
+    assert_eq!(back.data.events.capacity(), back.data.events.len(), "exact");
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! is `{s: highest sequence number inside, n: records, v: the group's bytes, d: [damaged
 //! groups' bytes]}` under the group's 2-byte key, with an index `seq` on `s` (what "changed
 //! since" reads). A `meta` store holds the last sequence number, the dataset id and the record
-//! counts under the key `meta`.
+//! counts under the key `meta` (with the number of events in all event logs, kept since this
+//! version: a database an older version wrote has none until its next replace, and an older
+//! version writing drops it, as it writes only the counts it knows).
 //!
 //! A commit is one read-write transaction over all stores: the meta is read and checked first;
 //! then each group the operations touch is read, changed record by record, and written back
@@ -14,6 +16,7 @@
 //! the new meta. A group whose bytes cannot be read is never written over: its bytes are kept
 //! under `d` and reported at every load until the data is replaced.
 
+use idb::request::{GetAllKeysStoreRequest, GetAllStoreRequest, RequestReadyState};
 use idb::{
     Database, DatabaseEvent, Factory, IndexParams, KeyPath, KeyRange, ObjectStoreParams, Query,
     Transaction, TransactionMode, TransactionResult,
@@ -21,7 +24,10 @@ use idb::{
 use js_sys::{Object, Reflect, Uint8Array};
 use kezhi_core::store::StoreError;
 use kezhi_core::store::records::group::{decode_group, encode_group, group_of};
-use kezhi_core::store::records::{Commit, Kind, Meta, Op, Progress, RecordStore, StoredRecord};
+use kezhi_core::store::records::{
+    Commit, Kind, Meta, Op, Progress, RecordStore, StoredRecord, event_log_len,
+};
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,19 +40,73 @@ const META: &str = "meta";
 const SEQ_INDEX: &str = "seq";
 /// The entry of the meta's counts that holds the bytes of all groups.
 const BYTES: &str = "bytes";
+/// The entry of the meta's counts that holds the number of events in all event logs.
+const EVENTS: &str = "event_count";
 /// Groups written before waiting for the browser: a few milliseconds of work each.
 const SLICE: usize = 64;
 /// Groups read per request when loading.
 const GROUPS_PER_PAGE: u32 = 128;
+/// Milliseconds of work after which [`RecordStore::pause`] lets the browser run: long enough
+/// that the waits (a few milliseconds each: a timer, a frame) cost little of a load, short
+/// enough that no task comes near 200 ms.
+const WORK_BEFORE_PAUSE_MS: f64 = 50.0;
 
 /// An open connection. Cheap to clone.
-#[derive(Clone)]
 pub struct IdbStore {
     db: Rc<Database>,
     /// The collection whose last page was just read, with the last group in it: the next
     /// page of it is empty without a transaction (a load reads every collection to its end,
     /// and each transaction costs milliseconds). Forgotten at the next read or write.
-    ended: std::cell::RefCell<Option<(Kind, [u8; 2])>>,
+    ended: RefCell<Option<(Kind, [u8; 2])>>,
+    /// The next page's requests, sent when a full page was returned: IndexedDB reads it while
+    /// the caller decodes (a load's reads and decoding overlap instead of taking turns).
+    /// Forgotten at the next write, or when another page is asked for.
+    ahead: RefCell<Option<Ahead>>,
+    /// When the work since the last wait began (`Date.now()`), for [`RecordStore::pause`].
+    since_wait: Cell<f64>,
+}
+
+impl Clone for IdbStore {
+    fn clone(&self) -> Self {
+        IdbStore {
+            db: Rc::clone(&self.db),
+            ended: Default::default(),
+            ahead: Default::default(),
+            since_wait: Default::default(),
+        }
+    }
+}
+
+/// A page's requests, sent before the page is asked for.
+struct Ahead {
+    kind: Kind,
+    /// The key the page comes after: the last of the page before.
+    after: Vec<u8>,
+    page: PageRequests,
+}
+
+/// The keys and the values of up to [`GROUPS_PER_PAGE`] groups, asked for together. No
+/// handler is set until they are awaited ([`answer`]): a page asked for ahead and then not
+/// needed is dropped without a handler left to call.
+struct PageRequests {
+    keys: GetAllKeysStoreRequest,
+    values: GetAllStoreRequest,
+}
+
+/// The answer of a `getAll`/`getAllKeys` request: read at once when it came already, else
+/// waited for.
+async fn answer<R>(request: R) -> Result<Vec<JsValue>, StoreError>
+where
+    R: idb::Request + std::future::IntoFuture<Output = Result<Vec<JsValue>, idb::Error>>,
+{
+    if request.ready_state().ok() == Some(RequestReadyState::Done) {
+        if let Ok(Some(ex)) = request.error() {
+            return Err(dom_error(&ex));
+        }
+        let result = request.result().map_err(idb_error)?;
+        return Ok(js_sys::Array::from(&result).to_vec());
+    }
+    request.await.map_err(idb_error)
 }
 
 /// How an opening can go wrong, beyond the common store errors.
@@ -132,6 +192,8 @@ pub async fn open_version(
     Ok(IdbStore {
         db: Rc::new(db),
         ended: Default::default(),
+        ahead: Default::default(),
+        since_wait: Default::default(),
     })
 }
 
@@ -253,7 +315,7 @@ fn meta_and_counts(value: Option<JsValue>) -> (Meta, BTreeMap<String, f64>) {
     };
     let mut counts = BTreeMap::new();
     let c = get(&v, "counts");
-    for name in Kind::ALL.iter().map(|k| k.name()).chain([BYTES]) {
+    for name in Kind::ALL.iter().map(|k| k.name()).chain([BYTES, EVENTS]) {
         if let Some(n) = get(&c, name).as_f64() {
             counts.insert(name.to_string(), n);
         }
@@ -311,6 +373,31 @@ impl IdbStore {
             .await
             .map_err(idb_error)?;
         Ok(meta_and_counts(value))
+    }
+
+    /// Asks for the keys and values of the groups from `from` on (all when `None`), in a
+    /// transaction of their own; the answers are awaited later.
+    fn request_page(
+        &self,
+        kind: Kind,
+        from: Option<[u8; 2]>,
+        inclusive: bool,
+    ) -> Result<PageRequests, StoreError> {
+        let tx = self.read_tx(&[kind.name()])?;
+        let store = tx.object_store(kind.name()).map_err(idb_error)?;
+        let query = match from {
+            Some(g) => Some(Query::KeyRange(
+                KeyRange::lower_bound(&key_js(&g), Some(!inclusive)).map_err(idb_error)?,
+            )),
+            None => None,
+        };
+        let keys = store
+            .get_all_keys(query.clone(), Some(GROUPS_PER_PAGE))
+            .map_err(idb_error)?;
+        let values = store
+            .get_all(query, Some(GROUPS_PER_PAGE))
+            .map_err(idb_error)?;
+        Ok(PageRequests { keys, values })
     }
 
     /// Closes the connection (another tab's upgrade waits for it).
@@ -375,6 +462,7 @@ impl RecordStore for IdbStore {
         progress: Option<Progress<'_>>,
     ) -> Result<u64, StoreError> {
         self.ended.borrow_mut().take();
+        self.ahead.borrow_mut().take();
         let names = all_stores();
         let tx = self
             .db
@@ -411,7 +499,11 @@ impl RecordStore for IdbStore {
             }
             meta.dataset = dataset;
             counts.clear();
+            // Counted from now on: every later commit adds what it changes.
+            counts.insert(EVENTS.to_string(), 0.0);
         }
+        // The events' number is kept up to date only where it is known to be right.
+        let count_events = counts.contains_key(EVENTS);
         // Groups written in this transaction (after a clear, the others are known empty).
         let mut written: HashSet<(Kind, [u8; 2])> = HashSet::new();
         let mut done = 0usize;
@@ -456,6 +548,17 @@ impl RecordStore for IdbStore {
                 }
             };
             let before = group.records.len();
+            let events_in = |g: &Group| -> f64 {
+                g.records
+                    .iter()
+                    .map(|r| event_log_len(&r.value) as f64)
+                    .sum()
+            };
+            let events_before = if count_events && kind == Kind::EventLog {
+                events_in(&group)
+            } else {
+                0.0
+            };
             for op in run {
                 done += 1;
                 match op {
@@ -480,6 +583,9 @@ impl RecordStore for IdbStore {
             }
             *counts.entry(kind.name().to_string()).or_default() +=
                 group.records.len() as f64 - before as f64;
+            if count_events && kind == Kind::EventLog {
+                *counts.entry(EVENTS.to_string()).or_default() += events_in(&group) - events_before;
+            }
             let request = if group.records.is_empty() && group.damaged.is_empty() {
                 *counts.entry(BYTES.to_string()).or_default() -= old_bytes;
                 store
@@ -539,32 +645,31 @@ impl RecordStore for IdbStore {
         {
             return Ok(Vec::new());
         }
+        // The page asked for ahead, if this is it: it holds the groups after the previous
+        // page's last one, which the previous page held whole.
+        let ahead = self
+            .ahead
+            .borrow_mut()
+            .take()
+            .filter(|a| a.kind == kind && Some(a.after.as_slice()) == after);
         // Whole groups from the one holding `after` on; a group read to its end yields nothing
         // new, so go on to the next ones until something is found or none are left.
         let mut from = after.map(group_of);
         let mut inclusive = true;
+        let mut requests = ahead.map(|a| a.page);
         loop {
-            let tx = self.read_tx(&[kind.name()])?;
-            let store = tx.object_store(kind.name()).map_err(idb_error)?;
-            let query = match from {
-                Some(g) => Some(Query::KeyRange(
-                    KeyRange::lower_bound(&key_js(&g), Some(!inclusive)).map_err(idb_error)?,
-                )),
-                None => None,
+            let page = match requests.take() {
+                Some(page) => page,
+                None => self.request_page(kind, from, inclusive)?,
             };
-            let keys = store
-                .get_all_keys(query.clone(), Some(GROUPS_PER_PAGE))
-                .map_err(idb_error)?
-                .await
-                .map_err(idb_error)?;
-            let values = store
-                .get_all(query, Some(GROUPS_PER_PAGE))
-                .map_err(idb_error)?
-                .await
-                .map_err(idb_error)?;
+            let keys = answer(page.keys).await?;
+            let values = answer(page.values).await?;
+            self.since_wait.set(js_sys::Date::now());
             if values.is_empty() {
                 return Ok(Vec::new());
             }
+            let last = keys.last().and_then(group_key_of);
+            let full = values.len() >= GROUPS_PER_PAGE as usize;
             let mut out = Vec::new();
             for (key, value) in keys.iter().zip(&values) {
                 let Some(group_key) = group_key_of(key) else {
@@ -576,15 +681,27 @@ impl RecordStore for IdbStore {
                 );
             }
             if !out.is_empty() {
-                if values.len() < GROUPS_PER_PAGE as usize
-                    && let Some(last) = keys.last().and_then(group_key_of)
-                {
-                    *self.ended.borrow_mut() = Some((kind, last));
+                match last {
+                    Some(last) if !full => *self.ended.borrow_mut() = Some((kind, last)),
+                    // More groups may follow: ask for them now, read while this page is
+                    // decoded.
+                    Some(last) => {
+                        if let (Some(r), Ok(page)) =
+                            (out.last(), self.request_page(kind, Some(last), false))
+                        {
+                            *self.ahead.borrow_mut() = Some(Ahead {
+                                kind,
+                                after: r.key.clone(),
+                                page,
+                            });
+                        }
+                    }
+                    None => {}
                 }
                 return Ok(out);
             }
             // Past the last group read (a key that is not a group's ends the reading).
-            let Some(last) = keys.last().and_then(group_key_of) else {
+            let Some(last) = last else {
                 return Ok(Vec::new());
             };
             from = Some(last);
@@ -627,8 +744,23 @@ impl RecordStore for IdbStore {
         Ok(Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect())
     }
 
+    async fn counts_and_events(&self) -> Result<(Vec<usize>, Option<usize>), StoreError> {
+        let (_, counts) = self.read_meta().await?;
+        let events = counts.get(EVENTS).map(|n| n.max(0.0) as usize);
+        Ok((
+            Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect(),
+            events,
+        ))
+    }
+
+    /// Lets the browser run once the work since the last wait (here or for a request) has
+    /// taken [`WORK_BEFORE_PAUSE_MS`]; otherwise goes on at once.
     async fn pause(&self) {
+        if js_sys::Date::now() - self.since_wait.get() < WORK_BEFORE_PAUSE_MS {
+            return;
+        }
         crate::next_task().await;
+        self.since_wait.set(js_sys::Date::now());
     }
 
     async fn usage(&self) -> Result<u64, StoreError> {

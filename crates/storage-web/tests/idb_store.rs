@@ -201,6 +201,34 @@ async fn a_demo_round_trips_and_an_edit_is_one_put() {
         seq + 1,
         "one record written"
     );
+
+    // The meta keeps the events' number through writes of event logs.
+    let events = cell.borrow().0.events.len();
+    assert_eq!(
+        store.counts_and_events().await.expect("counts").1,
+        Some(events)
+    );
+    {
+        let mut c = cell.borrow_mut();
+        let mut event = c.0.events[7].clone();
+        event.occurred_at = Timestamp(event.occurred_at.0 + 1);
+        event.updated_at = Timestamp(T0 + 4);
+        c.0.events.push(event);
+        c.0.normalize();
+    }
+    reader
+        .save(&cell, &|| Timestamp(T0 + 5))
+        .await
+        .expect("save");
+    assert_eq!(
+        store.counts_and_events().await.expect("counts").1,
+        Some(events + 1)
+    );
+    let again = RecordRepository::new(store.clone())
+        .load(Timestamp(T0 + 6), &|_| {})
+        .await
+        .expect("load");
+    assert!(again.data.events == cell.borrow().0.events);
 }
 
 #[wasm_bindgen_test]

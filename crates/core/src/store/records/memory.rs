@@ -37,6 +37,9 @@ pub struct MemoryRecordStore {
     pub fail_with: RefCell<Option<StoreError>>,
     /// Number of commits applied (tests check that an edit is one transaction).
     pub commits: RefCell<usize>,
+    /// Does not tell the events' number ([`RecordStore::counts_and_events`]), as a database
+    /// an older version wrote: a load counts them from the logs.
+    pub without_event_count: bool,
 }
 
 impl MemoryRecordStore {
@@ -217,6 +220,23 @@ impl RecordStore for MemoryRecordStore {
 
     async fn usage(&self) -> Result<u64, StoreError> {
         Ok(self.bytes() as u64)
+    }
+
+    async fn counts_and_events(&self) -> Result<(Vec<usize>, Option<usize>), StoreError> {
+        if self.without_event_count {
+            return Ok((self.counts().await?, None));
+        }
+        let events = self
+            .state
+            .borrow()
+            .collections
+            .get(&Kind::EventLog)
+            .map_or(0, |c| {
+                c.values()
+                    .map(|(_, v)| super::event_log_len(v))
+                    .sum::<usize>()
+            });
+        Ok((self.counts().await?, Some(events)))
     }
 
     async fn count(&self, kind: Kind) -> Result<usize, StoreError> {

@@ -13,12 +13,12 @@
 
 use super::encode::event_log_len;
 use super::encode::{
-    Decoded, decode_value, encode_activity, encode_customer, encode_event_log, encode_funnel,
-    encode_order, encode_segment, encode_tombstone, events_by_customer, key_of_customer,
-    tombstone_key,
+    Decoded, decode_event_log_into, decode_value, encode_activity, encode_customer,
+    encode_event_log, encode_funnel, encode_order, encode_segment, encode_tombstone,
+    events_by_customer, key_of_customer, tombstone_key,
 };
 use super::{Commit, Kind, Op, RecordStore, StoredRecord};
-use crate::dataset::{Dataset, event_order};
+use crate::dataset::{Dataset, event_key, event_order};
 use crate::funnel::SavedFunnel;
 use crate::model::*;
 use crate::segment::saved::SavedSegment;
@@ -34,11 +34,19 @@ use uuid::Uuid;
 pub const SAVE_RETRIES: usize = 5;
 /// Records read per request at load: small enough that decoding one page is a short task.
 const PAGE: usize = 10_000;
-/// Event logs decoded between two pauses of a load.
-const LOGS_PER_SLICE: usize = 5_000;
-/// Elements gone over by the steps of sorting the events before a pause (a median split of
-/// all 2.55 M events at 100k is one step that goes over all of them).
-const SORT_WORK_PER_SLICE: usize = 300_000;
+/// Event logs decoded between two offers of a pause during a load (~25,000 events at 100k:
+/// a few milliseconds; the store decides whether to pause, see [`RecordStore::pause`]).
+const LOGS_PER_PAUSE: usize = 1_000;
+/// Other records decoded between two offers of a pause.
+const RECORDS_PER_PAUSE: usize = 5_000;
+/// Elements gone over by the steps of sorting the events between two offers of a pause (a
+/// median split of all 2.55 M events at 100k is one step that goes over all of them).
+const SORT_WORK_PER_PAUSE: usize = 100_000;
+
+/// A time as an unsigned key in the same order (for [`SlicedSort::step_by_key`]).
+fn time_key(t: Timestamp) -> u64 {
+    (t.0 as u64) ^ (1 << 63)
+}
 
 /// A stored record that could not be read: kept as it is, shown, offered for download.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,7 +156,7 @@ impl<S: RecordStore> RecordRepository<S> {
         progress: &dyn Fn(LoadProgress),
     ) -> Result<Loaded, StoreError> {
         let meta = self.store.meta().await?;
-        let counts = self.store.counts().await?;
+        let (counts, events) = self.store.counts_and_events().await?;
         let total = counts.iter().sum();
         let mut loaded = Loaded::default();
         // Exact capacities: growing by doubling would leave the tab's memory at the peak of
@@ -157,10 +165,15 @@ impl<S: RecordStore> RecordRepository<S> {
         d.customers.reserve_exact(counts[0]);
         d.orders.reserve_exact(counts[1]);
         d.activities.reserve_exact(counts[3]);
+        if let Some(events) = events {
+            d.events.reserve_exact(events);
+        }
         let mut done = 0;
         progress(LoadProgress { done, total });
         for kind in Kind::ALL {
-            // Event logs are read whole first (38 MB at 100k) to count their events.
+            // Without the events' number, the event logs are read whole first (38 MB at
+            // 100k) to count their events.
+            let hold = kind == Kind::EventLog && events.is_none();
             let mut logs: Vec<StoredRecord> = Vec::new();
             let mut after: Option<Vec<u8>> = None;
             loop {
@@ -168,52 +181,90 @@ impl<S: RecordStore> RecordRepository<S> {
                 let Some(last) = page.last() else { break };
                 after = Some(last.key.clone());
                 done += page.len();
-                if kind == Kind::EventLog {
+                if hold {
                     logs.extend(page);
                 } else {
-                    for record in page {
-                        take(&mut loaded, kind, record.key, record.value);
-                    }
+                    self.take_page(&mut loaded, kind, page).await;
                 }
                 progress(LoadProgress { done, total });
             }
-            if kind == Kind::EventLog {
+            if hold {
                 let events: usize = logs.iter().map(|r| event_log_len(&r.value)).sum();
                 loaded.data.events.reserve_exact(events);
-                // Decoded a slice at a time (5,000 logs: ~125,000 events at 100k), pausing in
-                // between, so no single task decodes millions of events.
-                let mut logs = logs.into_iter().peekable();
-                while logs.peek().is_some() {
-                    for record in logs.by_ref().take(LOGS_PER_SLICE) {
-                        take(&mut loaded, kind, record.key, record.value);
-                    }
-                    self.store.pause().await;
-                }
+                self.take_page(&mut loaded, kind, logs).await;
             }
         }
         sweep_deleted(&mut loaded.data);
-        // The events arrive grouped by customer; sorting millions of them at once would block
-        // the page for most of a second, so they are sorted in steps with pauses between.
-        let mut sort = SlicedSort::new(loaded.data.events.len());
-        let mut work = 0;
-        while let Some(n) = sort.step(&mut loaded.data.events, event_order) {
-            work += n;
-            if work >= SORT_WORK_PER_SLICE {
-                work = 0;
-                self.store.pause().await;
-            }
-        }
-        loaded.data.normalize_all_but_events();
+        // The events arrive grouped by customer, the others in the order of their ids; sorting
+        // millions of events at once would block the page for most of a second, and the
+        // orders (283,083 at 100k) for a tenth of one, so all are sorted in steps with pauses
+        // between, into the canonical order (`Dataset::normalize`): each key identifies one
+        // record, so the order is one whatever the sort.
+        let d = &mut loaded.data;
+        self.sort_in_steps(&mut d.events, event_key, event_order)
+            .await;
+        self.sort_in_steps(
+            &mut d.orders,
+            |o| time_key(o.ordered_at),
+            |a, b| (a.ordered_at, a.id).cmp(&(b.ordered_at, b.id)),
+        )
+        .await;
+        self.sort_in_steps(
+            &mut d.activities,
+            |a| time_key(a.at),
+            |a, b| (a.at, a.id).cmp(&(b.at, b.id)),
+        )
+        .await;
+        d.tombstones
+            .sort_by(|a, b| (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at)));
         // The store lists customers by id; the oldest first is the order they were added in.
-        loaded
-            .data
-            .customers
-            .sort_unstable_by_key(|c| (c.created_at, c.id));
+        self.sort_in_steps(
+            &mut d.customers,
+            |c| time_key(c.created_at),
+            |a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)),
+        )
+        .await;
         self.dataset = meta.dataset;
         self.seen = meta.seq;
         (self.watermark, self.events_watermark) = (now, now);
         self.lists = list_state(&loaded.lists);
         Ok(loaded)
+    }
+
+    /// Sorts `v` by `key`, then `compare` ([`SlicedSort::step_by_key`]), offering the store a
+    /// pause between steps.
+    async fn sort_in_steps<T>(
+        &self,
+        v: &mut [T],
+        key: impl Fn(&T) -> u64,
+        mut compare: impl FnMut(&T, &T) -> std::cmp::Ordering,
+    ) {
+        self.store.pause().await;
+        let mut sort = SlicedSort::new(v.len());
+        let mut work = 0;
+        while let Some(n) = sort.step_by_key(v, &key, &mut compare) {
+            work += n;
+            if work >= SORT_WORK_PER_PAUSE {
+                work = 0;
+                self.store.pause().await;
+            }
+        }
+    }
+
+    /// Decodes a page of records into `loaded`, offering the store a pause every few
+    /// milliseconds of work (a page of event logs is a few hundred thousand events).
+    async fn take_page(&self, loaded: &mut Loaded, kind: Kind, page: Vec<StoredRecord>) {
+        let per_pause = if kind == Kind::EventLog {
+            LOGS_PER_PAUSE
+        } else {
+            RECORDS_PER_PAUSE
+        };
+        for (i, record) in page.into_iter().enumerate() {
+            take(loaded, kind, record.key, record.value);
+            if (i + 1) % per_pause == 0 {
+                self.store.pause().await;
+            }
+        }
     }
 
     /// Encodes what changed since the last save: records stamped at or after the watermark,
@@ -812,7 +863,13 @@ fn key_order<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<u32> {
 
 /// Adds one stored record to what is being loaded, or sets it aside as damaged.
 fn take(into: &mut Loaded, kind: Kind, key: Vec<u8>, value: Vec<u8>) {
-    match decode_value(kind, &key, &value) {
+    let decoded = if kind == Kind::EventLog {
+        // Straight into the events (no vector per log).
+        decode_event_log_into(&key, &value, &mut into.data.events).map(|()| Decoded::Events(vec![]))
+    } else {
+        decode_value(kind, &key, &value)
+    };
+    match decoded {
         Ok(Decoded::Customer(c)) => into.data.customers.push(c),
         Ok(Decoded::Order(o)) => into.data.orders.push(o),
         Ok(Decoded::Events(events)) => into.data.events.extend(events),
