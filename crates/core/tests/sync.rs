@@ -197,19 +197,27 @@ fn a_cut_in_the_middle_of_a_push_resumes_without_writing_anything_twice() {
 #[test]
 fn a_cut_in_the_middle_of_a_pull_resumes_from_the_checkpoint() {
     let server = FakeCouch::with_db("team");
-    let a = Device::new(&server, demo(100));
+    let a = Device::new(&server, demo(300));
     a.sync().expect("a");
     let total = server.docs().len();
+    assert!(
+        total > 5_500,
+        "{total} documents: more than one batch of pages"
+    );
     let b = Device::new(&server, Dataset::default());
     // B has nothing to push; it asks the database's size (for the progress bar), then reads
-    // `_changes`: go down after three pages.
-    server.down_after.set(Some(4));
+    // `_changes`, taking in ten pages of 500 at a time: go down after eleven pages.
+    server.down_after.set(Some(12));
     assert_eq!(b.sync(), Err(SyncError::Net(NetError::Unreachable)));
-    assert_eq!(b.state.state.borrow().checkpoint.as_deref(), Some("1500"));
-    assert_eq!(docs_of(&b.data()), 1_500);
+    assert_eq!(b.state.state.borrow().checkpoint.as_deref(), Some("5000"));
+    assert_eq!(
+        docs_of(&b.data()),
+        5_000,
+        "the ten pages taken in, the eleventh not"
+    );
     server.down.set(false);
     let r = b.sync().expect("resumed");
-    assert_eq!(r.pulled, total - 1_500);
+    assert_eq!(r.pulled, total - 5_000);
     assert_eq!(b.canon(), a.canon());
 }
 

@@ -38,6 +38,8 @@ use uuid::Uuid;
 
 /// Documents per `_bulk_docs` request and per page of `_changes`.
 pub const BATCH: usize = 500;
+/// Documents pulled before they are taken in at once (and the checkpoint moves).
+pub const APPLY_BATCH: usize = 5_000;
 /// How often a push round starts over because the data changed under it before it gives up
 /// for this round (the next round goes on).
 const RESTARTS: usize = 20;
@@ -797,21 +799,31 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
     ) -> Result<Report, SyncError> {
         let mut report = Report::default();
         let mut wait = longpoll;
+        // Pages read but not yet taken in, and the checkpoint after them.
+        let mut docs: Vec<Doc> = Vec::new();
+        let mut since = self.state.checkpoint.clone();
         loop {
             report.requests += 1;
             let page = self
                 .client
-                .changes(self.state.checkpoint.as_deref(), BATCH, wait.take())
+                .changes(since.as_deref(), BATCH, wait.take())
                 .await?;
-            report += self.take(replica, now, page.docs).await?;
-            let moved = self.state.checkpoint.as_deref() != Some(page.last_seq.as_str());
-            self.state.checkpoint = Some(page.last_seq);
-            self.save_state(&[]).await?;
-            progress(Progress {
-                done: report.pulled,
-                total: self.expected.unwrap_or(0).max(report.pulled),
-            });
-            if page.rows < BATCH || !moved {
+            let moved = since.as_deref() != Some(page.last_seq.as_str());
+            let end = page.rows < BATCH || !moved;
+            docs.extend(page.docs);
+            since = Some(page.last_seq);
+            // Taking in costs work that grows with the data (sorting, storing, the derived
+            // values): a few pages at once, and the checkpoint only after they are stored.
+            if docs.len() >= APPLY_BATCH || end {
+                report += self.take(replica, now, std::mem::take(&mut docs)).await?;
+                self.state.checkpoint = since.clone();
+                self.save_state(&[]).await?;
+                progress(Progress {
+                    done: report.pulled,
+                    total: self.expected.unwrap_or(0).max(report.pulled),
+                });
+            }
+            if end {
                 return Ok(report);
             }
         }
