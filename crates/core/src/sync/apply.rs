@@ -57,6 +57,16 @@ impl Touched {
     }
 }
 
+/// The customers these tombstones delete.
+fn deleted_customers<'a>(tombstones: impl Iterator<Item = &'a Tombstone>) -> FxHashSet<Uuid> {
+    tombstones
+        .filter_map(|ts| match (ts.kind, &ts.key) {
+            (RecordKind::Customer, RecordKey::Id(id)) => Some(*id),
+            _ => None,
+        })
+        .collect()
+}
+
 fn take_all<R: Record + PartialEq>(
     ours: &mut Vec<R>,
     theirs: Vec<R>,
@@ -153,15 +163,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
     }
     // Orders, events and activities of a deleted customer stay out (their documents outlive
     // the customer on the server).
-    let gone: FxHashSet<Uuid> = data
-        .tombstones
-        .iter()
-        .chain(&incoming.tombstones)
-        .filter_map(|ts| match (ts.kind, &ts.key) {
-            (RecordKind::Customer, RecordKey::Id(id)) => Some(*id),
-            _ => None,
-        })
-        .collect();
+    let gone = deleted_customers(data.tombstones.iter().chain(&incoming.tombstones));
     if !gone.is_empty() {
         incoming.orders.retain(|o| !gone.contains(&o.customer_id));
         incoming.events.retain(|e| !gone.contains(&e.customer_id));
@@ -198,14 +200,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
             t.tombstones.insert((ts.kind, ts.key.clone()));
         }
         let dead = |kind: RecordKind, key: RecordKey| gone.contains(&(kind, key));
-        let dead_customers: FxHashSet<Uuid> = incoming
-            .tombstones
-            .iter()
-            .filter_map(|ts| match (ts.kind, &ts.key) {
-                (RecordKind::Customer, RecordKey::Id(id)) => Some(*id),
-                _ => None,
-            })
-            .collect();
+        let dead_customers = deleted_customers(incoming.tombstones.iter());
         data.customers.retain(|c| {
             let d = dead(RecordKind::Customer, c.key());
             if d {

@@ -312,7 +312,7 @@ fn candidates(d: &Dataset, from: Timestamp, dirty: &BTreeSet<DocKey>) -> Vec<Slo
 fn slot_doc(d: &Dataset, slot: Slot, conflicts: &BTreeMap<String, Value>) -> Option<Doc> {
     let at = |i: u32| i as usize;
     match slot {
-        Slot::Key(k) => local_doc(d, k, conflicts),
+        Slot::Key(k) => local_doc(d, k, conflicts, None),
         Slot::Customer(i) => d.customers.get(at(i)).map(customer_doc),
         Slot::Order(i) => d.orders.get(at(i)).map(order_doc),
         Slot::Activity(i) => d.activities.get(at(i)).map(activity_doc),
@@ -321,18 +321,71 @@ fn slot_doc(d: &Dataset, slot: Slot, conflicts: &BTreeMap<String, Value>) -> Opt
     }
 }
 
-/// The local document of a customer or order (or its deletion), as it would be pushed.
-fn local_doc(d: &Dataset, key: DocKey, conflicts: &BTreeMap<String, Value>) -> Option<Doc> {
-    let doc = match key.kind {
-        DocKind::Customer => d.customer(key.id).map(customer_doc),
-        DocKind::Order => d.orders.iter().find(|o| o.id == key.id).map(order_doc),
+/// Where the customers, orders and tombstones are, by id: a page of a pull looks up
+/// thousands of them, and a search through 285,000 orders each time would be quadratic.
+#[derive(Default)]
+struct Positions {
+    customers: FxHashMap<Uuid, usize>,
+    orders: FxHashMap<Uuid, usize>,
+    tombstones: FxHashMap<(RecordKind, Uuid), usize>,
+}
+
+impl Positions {
+    fn of(d: &Dataset) -> Self {
+        let by_id =
+            |ids: &mut dyn Iterator<Item = Uuid>| ids.enumerate().map(|(i, id)| (id, i)).collect();
+        Positions {
+            customers: by_id(&mut d.customers.iter().map(|c| c.id)),
+            orders: by_id(&mut d.orders.iter().map(|o| o.id)),
+            tombstones: d
+                .tombstones
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| match t.key {
+                    RecordKey::Id(id) => Some(((t.kind, id), i)),
+                    RecordKey::Event(..) => None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The local document of a customer or order (or its deletion), as it would be pushed;
+/// `at` finds it at once where many are looked up, else it is searched for.
+fn local_doc(
+    d: &Dataset,
+    key: DocKey,
+    conflicts: &BTreeMap<String, Value>,
+    at: Option<&Positions>,
+) -> Option<Doc> {
+    let doc = match (key.kind, at) {
+        (DocKind::Customer, Some(p)) => p
+            .customers
+            .get(&key.id)
+            .and_then(|&i| d.customers.get(i))
+            .map(customer_doc),
+        (DocKind::Customer, None) => d.customer(key.id).map(customer_doc),
+        (DocKind::Order, Some(p)) => p
+            .orders
+            .get(&key.id)
+            .and_then(|&i| d.orders.get(i))
+            .map(order_doc),
+        (DocKind::Order, None) => d.orders.iter().find(|o| o.id == key.id).map(order_doc),
         _ => None,
     }
     .or_else(|| {
-        d.tombstones
-            .iter()
-            .find(|t| t.kind == key.kind.record_kind() && t.key == RecordKey::Id(key.id))
-            .map(tombstone_doc)
+        let kind = key.kind.record_kind();
+        match at {
+            Some(p) => p
+                .tombstones
+                .get(&(kind, key.id))
+                .and_then(|&i| d.tombstones.get(i)),
+            None => d
+                .tombstones
+                .iter()
+                .find(|t| t.kind == kind && t.key == RecordKey::Id(key.id)),
+        }
+        .map(tombstone_doc)
     })?;
     Some(with_note(doc, conflicts))
 }
@@ -845,6 +898,8 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         let mut changed = Vec::new();
         let at = now();
         replica.read(|d| {
+            // Made at the first customer or order of the page (events need none).
+            let mut positions: Option<Positions> = None;
             for remote in docs {
                 let Some((kind, key)) = parse_doc_id(&remote.id) else {
                     continue; // not ours (design documents, other tools' kinds)
@@ -873,7 +928,12 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
                 {
                     continue; // seen and decided already (our own write, or a conflict)
                 }
-                let local = local_doc(d, k, &self.state.conflicts);
+                let local = local_doc(
+                    d,
+                    k,
+                    &self.state.conflicts,
+                    Some(positions.get_or_insert_with(|| Positions::of(d))),
+                );
                 let pending = local.as_ref().is_some_and(|l| {
                     let same = l.deleted == remote.deleted && l.content() == remote.content();
                     let synced = self
@@ -1051,7 +1111,7 @@ pub fn conflict_views(d: &Dataset, state: &SyncState) -> Vec<ConflictView> {
         let Some(k) = DocKey::of(kind, &key) else {
             continue;
         };
-        let ours = local_doc(d, k, &BTreeMap::new()).map(|doc| doc.content());
+        let ours = local_doc(d, k, &BTreeMap::new(), None).map(|doc| doc.content());
         let ours = ours.unwrap_or_default();
         let theirs = match &note["doc"] {
             Value::Object(m) => m.clone(),
