@@ -195,6 +195,63 @@ fn a_cut_in_the_middle_of_a_push_resumes_without_writing_anything_twice() {
 }
 
 #[test]
+fn a_batch_written_whose_answer_was_lost_is_not_written_again() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(100));
+    let total = docs_of(&a.data());
+    // The first batch (the customers, the orders, then events) is written, then the server
+    // dies before answering.
+    server.lose_bulk_answer_after.set(Some(0));
+    assert_eq!(a.sync(), Err(SyncError::Net(NetError::Unreachable)));
+    assert_eq!(server.docs().len(), 500);
+    assert!(server.docs().keys().any(|id| id.starts_with("customer:")));
+    server.down.set(false);
+    let r = a.sync().expect("resumed");
+    assert_eq!(server.docs().len(), total);
+    assert_eq!(r.conflicts, 0, "the same content is no conflict");
+    // The customers and orders of the lost answer were there already: learned, not
+    // rewritten (a blind write would have made them second revisions).
+    assert!(
+        server
+            .docs()
+            .values()
+            .all(|d| d["_rev"].as_str().is_some_and(|r| r.starts_with("1-")))
+    );
+    assert_eq!(a.pending(), 0);
+    assert_eq!(a.sync().expect("again").pushed, 0);
+}
+
+#[test]
+fn a_version_on_the_server_this_device_never_saw_is_decided_by_the_rule_not_overwritten() {
+    let server = FakeCouch::with_db("team");
+    let (a, b) = synced_pair(&server, 20);
+    let id = a.nth(3);
+    // B renames the customer later than A; A then forgets what it knew of the server (its
+    // state lost), so its own older version goes up without a revision.
+    a.rename(id, "甲的旧名", Timestamp(1_900_000_100_000));
+    b.rename(id, "乙的新名", Timestamp(1_900_000_200_000));
+    b.sync().expect("b pushes");
+    *a.state.state.borrow_mut() = Default::default();
+    a.sync().expect("a");
+    b.sync().expect("b");
+    let name = |d: &Device| {
+        d.data()
+            .customers
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+    };
+    assert_eq!(name(&a).as_deref(), Some("乙的新名"));
+    assert_eq!(name(&b).as_deref(), Some("乙的新名"));
+    let doc = server.doc(&format!("customer:{id}")).expect("doc");
+    assert_eq!(doc["name"], "乙的新名");
+    assert_eq!(
+        doc["kezhi_conflict"]["doc"]["name"], "甲的旧名",
+        "the loser is listed"
+    );
+}
+
+#[test]
 fn a_cut_in_the_middle_of_a_pull_resumes_from_the_checkpoint() {
     let server = FakeCouch::with_db("team");
     let a = Device::new(&server, demo(300));

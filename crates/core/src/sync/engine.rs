@@ -22,7 +22,7 @@
 //!   second document).
 
 use super::apply::Incoming;
-use super::couch::{BulkResult, CouchClient, SyncError, Transport};
+use super::couch::{BulkResult, CouchClient, RevInfo, SyncError, Transport};
 use super::doc::{
     CONFLICT_FIELD, Doc, DocError, DocKind, Remote, activity_doc, customer_doc, event_doc,
     order_doc, parse_doc_id, read_doc, tombstone_doc,
@@ -762,83 +762,96 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         mut batch: Vec<Doc>,
     ) -> Result<Report, SyncError> {
         let mut report = Report::default();
-        let unknown: Vec<String> = batch
+        let unknown: FxHashSet<String> = batch
             .iter()
             .filter(|d| d.rev.is_none() && !is_fact(&d.id))
             .map(|d| d.id.clone())
             .collect();
+        // Documents the server has though this device never learned their revision (a batch
+        // written just before the connection or the server died, a first sync of the same
+        // records, a forgotten state): not overwritten blindly, but decided by the rule like
+        // any version from there (the same content costs no write).
+        let mut there = Vec::new();
         if !unknown.is_empty() {
             report.requests += 1;
-            let revs: FxHashMap<String, Option<String>> = self
-                .client
-                .revs(&unknown, false)
-                .await?
-                .into_iter()
-                .map(|r| (r.id, r.rev))
+            let ids: Vec<String> = unknown.iter().cloned().collect();
+            let infos = self.client.revs(&ids, true).await?;
+            let on_server: FxHashSet<String> = infos
+                .iter()
+                .filter(|i| i.rev.is_some())
+                .map(|i| i.id.clone())
                 .collect();
-            batch.retain_mut(|d| match revs.get(&d.id) {
-                Some(Some(rev)) => {
-                    d.rev = Some(rev.clone());
-                    true
-                }
-                // A deletion of what the server never had: nothing to send.
-                _ => !d.deleted,
-            });
+            there = self.versions(infos, &mut report).await?;
+            // A deletion of what the server never had: nothing to send.
+            batch.retain(|d| !unknown.contains(&d.id) || !(d.deleted || on_server.contains(&d.id)));
         }
-        if batch.is_empty() {
-            return Ok(report);
-        }
-        report.requests += 1;
-        let results = self.client.bulk(&batch).await?;
-        let by_id: FxHashMap<&str, &Doc> = batch.iter().map(|d| (d.id.as_str(), d)).collect();
-        let mut changed = Vec::new();
-        let mut conflicted = Vec::new();
-        for r in results {
-            match r {
-                BulkResult::Ok { id, rev } => {
-                    report.pushed += 1;
-                    if let (Some(doc), Some((kind, key))) =
-                        (by_id.get(id.as_str()), parse_doc_id(&id))
-                        && let Some(k) = DocKey::of(kind, &key)
-                    {
-                        let mut sent = (*doc).clone();
-                        sent.rev = None;
-                        self.state.known.insert(
-                            k,
-                            Known {
-                                rev,
-                                print: sent.fingerprint(),
-                            },
-                        );
-                        self.state.dirty.remove(&k);
-                        changed.push(k);
-                    }
-                }
-                // A fact the server has already.
-                BulkResult::Conflict { id } if is_fact(&id) => report.pushed += 1,
-                BulkResult::Conflict { id } => conflicted.push(id),
-                BulkResult::Refused { .. } => report.refused += 1,
-            }
-        }
-        self.save_state(&changed).await?;
-        if !conflicted.is_empty() {
+        if !batch.is_empty() {
             report.requests += 1;
-            let mut docs: Vec<Doc> = Vec::with_capacity(conflicted.len());
-            for info in self.client.revs(&conflicted, true).await? {
-                match (info.doc, info.rev) {
-                    (Some(doc), _) => docs.push(doc),
-                    (None, Some(rev)) if info.deleted => {
-                        report.requests += 1;
-                        if let Some(doc) = self.client.get_rev(&info.id, &rev).await? {
-                            docs.push(doc);
+            let results = self.client.bulk(&batch).await?;
+            let by_id: FxHashMap<&str, &Doc> = batch.iter().map(|d| (d.id.as_str(), d)).collect();
+            let mut changed = Vec::new();
+            let mut conflicted = Vec::new();
+            for r in results {
+                match r {
+                    BulkResult::Ok { id, rev } => {
+                        report.pushed += 1;
+                        if let (Some(doc), Some((kind, key))) =
+                            (by_id.get(id.as_str()), parse_doc_id(&id))
+                            && let Some(k) = DocKey::of(kind, &key)
+                        {
+                            let mut sent = (*doc).clone();
+                            sent.rev = None;
+                            self.state.known.insert(
+                                k,
+                                Known {
+                                    rev,
+                                    print: sent.fingerprint(),
+                                },
+                            );
+                            self.state.dirty.remove(&k);
+                            changed.push(k);
                         }
                     }
-                    _ => {}
+                    // A fact the server has already.
+                    BulkResult::Conflict { id } if is_fact(&id) => report.pushed += 1,
+                    BulkResult::Conflict { id } => conflicted.push(id),
+                    BulkResult::Refused { .. } => report.refused += 1,
                 }
             }
-            report += self.take(replica, now, docs).await?;
+            self.save_state(&changed).await?;
+            if !conflicted.is_empty() {
+                report.requests += 1;
+                let infos = self.client.revs(&conflicted, true).await?;
+                there.extend(self.versions(infos, &mut report).await?);
+            }
+        }
+        if !there.is_empty() {
+            report += self.take(replica, now, there).await?;
         }
         Ok(report)
+    }
+
+    /// The server's current versions among `infos` (from `revs` with the documents): a
+    /// deletion's body, which carries its time, is asked for on its own.
+    async fn versions(
+        &self,
+        infos: Vec<RevInfo>,
+        report: &mut Report,
+    ) -> Result<Vec<Doc>, SyncError> {
+        let mut docs = Vec::new();
+        for info in infos {
+            match (info.doc, info.rev) {
+                (Some(doc), _) => docs.push(doc),
+                (None, Some(rev)) if info.deleted => {
+                    report.requests += 1;
+                    if let Some(doc) = self.client.get_rev(&info.id, &rev).await? {
+                        docs.push(doc);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(docs)
     }
 
     /// Brings the server's changes here, a page at a time; `longpoll`: wait that long for a
