@@ -351,6 +351,54 @@ test('faults lose nothing: a cut mid-push resumes without duplicates, a 500, off
   }
 });
 
+test('the server killed mid-push and started again: sync resumes, every record once, none lost', async () => {
+  // A server that keeps its files (LevelDB) so that, killed and started again, it still has
+  // what it wrote — possibly a batch whose answer never left it.
+  const disk = await startCouch({ persistent: true });
+  const browser = await launch();
+  try {
+    await fetch(`${disk.url}/killed`, { method: 'PUT' });
+    const page = await open(browser.context, server.url + '#/settings');
+    await page.click(byId('load-demo'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+    await settled(page);
+    await page.fill(byId('sync-url'), disk.url);
+    await page.fill(byId('sync-db'), 'killed');
+    await page.click(byId('sync-start'));
+    const docCount = async () => (await (await fetch(`${disk.url}/killed`)).json()).doc_count;
+    await until(async () => (await docCount()) >= 20_000, 'the push under way', 120_000, 20);
+    await disk.kill();
+    await until(async () => (await syncState(page)) === 'offline', 'offline once the server is gone');
+    assert.ok(Number(await page.getAttribute(byId('sync-status'), 'data-pending')) > 0, 'changes wait');
+    await disk.restart();
+    const before = await docCount();
+    assert.ok(before >= 20_000 && before < 140_000, `killed mid-push with ${before} documents written`);
+    await page.click(byId('sync-now'));
+    await synced(page, 240_000);
+    // What this device holds, from its own database's counts.
+    const local = await page.evaluate(() => new Promise((ok, fail) => {
+      const open = indexedDB.open('kezhi');
+      open.onerror = () => fail(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('meta').objectStore('meta').get('meta');
+        get.onsuccess = () => { const c = get.result.counts; ok({ customers: c.customers, records: c.customers + c.orders + c.event_count + c.activities }); open.result.close(); };
+        get.onerror = () => fail(get.error);
+      };
+    }));
+    assert.equal(local.customers, 5000);
+    const all = await (await fetch(`${disk.url}/killed/_all_docs`)).json();
+    const records = all.rows.filter((r) => /^(customer|order|event|activity):/.test(r.id));
+    assert.equal(records.length, local.records, 'every record on the server, once');
+    assert.equal(records.filter((r) => r.id.startsWith('customer:')).length, 5000);
+    const twice = records.filter((r) => !r.value.rev.startsWith('1-'));
+    assert.deepEqual(twice.map((r) => r.id), [], 'nothing written twice');
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+    await disk.stop();
+  }
+});
+
 test('the same customer edited offline in two browsers: both end with the newer version and list the conflict', async () => {
   const a = await launch();
   const b = await launch();
