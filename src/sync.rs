@@ -499,10 +499,11 @@ impl Sync {
     fn after_round(&self, engine: &Engine) {
         let replica = AppReplica(self.store);
         self.pending.set(engine.pending(&replica));
+        let shared = AppReplica(self.store).shared();
         let views = self
             .store
             .data
-            .with_untracked(|d| conflict_views(d, &engine.state));
+            .with_untracked(|d| conflict_views(d, &shared, &engine.state));
         self.conflicts.set(views);
         self.last_synced.set(engine.state.last_synced);
     }

@@ -296,7 +296,11 @@ fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_o
             d.data().customer(id).map(|c| c.name.clone()),
             Some("B 的版本".into())
         );
-        let views = conflict_views(&d.data(), &d.state.state.borrow());
+        let views = conflict_views(
+            &d.data(),
+            &d.replica.shared.borrow(),
+            &d.state.state.borrow(),
+        );
         assert_eq!(views.len(), 1, "listed on both devices");
         assert_eq!(views[0].doc_id, doc_id);
         let name = views[0]
@@ -374,7 +378,11 @@ fn a_deletion_wins_over_an_older_edit_and_the_edit_is_kept_in_the_list() {
     a.sync().expect("a");
     for d in [&a, &b] {
         assert!(d.data().customer(id).is_none());
-        let views = conflict_views(&d.data(), &d.state.state.borrow());
+        let views = conflict_views(
+            &d.data(),
+            &d.replica.shared.borrow(),
+            &d.state.state.borrow(),
+        );
         assert_eq!(views.len(), 1);
         let name = views[0]
             .fields
@@ -653,4 +661,89 @@ fn saved_segments_funnels_and_settings_are_shared_and_deletions_travel() {
     );
     assert_eq!(a.sync().expect("a").pushed, 0);
     assert_eq!(b.sync().expect("b").pushed, 0);
+}
+
+#[test]
+fn a_saved_segment_edited_on_two_devices_is_listed_on_both_and_the_other_can_be_kept() {
+    use kezhi_core::segment::saved::SavedSegment;
+    use kezhi_core::sync::engine::ConflictKind;
+    use kezhi_core::sync::shared::{SharedKind, read_segment, segment_item};
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, Dataset::default());
+    let b = Device::new(&server, Dataset::default());
+    let seg = |query: &str, at: i64| SavedSegment {
+        id: "s1".into(),
+        name: "优质客户".into(),
+        query: query.into(),
+        snapshot: None,
+        updated_at: Timestamp(at),
+    };
+    let set = |d: &Device, s: &SavedSegment| {
+        let mut items = d.replica.shared.borrow_mut();
+        items.retain(|i| i.id != s.id);
+        items.push(segment_item(s));
+    };
+    let query_of = |d: &Device| {
+        d.replica
+            .shared
+            .borrow()
+            .iter()
+            .find_map(read_segment)
+            .map(|s| s.query)
+    };
+    set(&a, &seg("spend >= 5000000", 1_000));
+    a.sync().expect("a");
+    b.sync().expect("b");
+    // Offline on both; B's edit is the later one.
+    set(&a, &seg("spend >= 6000000", 2_000));
+    set(&b, &seg("spend >= 7000000", 3_000));
+    a.sync().expect("a");
+    assert_eq!(b.sync().expect("b").conflicts, 1);
+    a.sync().expect("a again");
+    for d in [&a, &b] {
+        assert_eq!(query_of(d).as_deref(), Some("spend >= 7000000"));
+        let views = conflict_views(
+            &d.data(),
+            &d.replica.shared.borrow(),
+            &d.state.state.borrow(),
+        );
+        assert_eq!(views.len(), 1, "listed on both devices");
+        assert_eq!(views[0].doc_id, "segment:s1");
+        assert_eq!(views[0].kind, ConflictKind::Shared(SharedKind::Segment));
+        assert_eq!(views[0].kind.code(), "segment");
+        assert_eq!(views[0].id, "s1");
+        let query = views[0]
+            .fields
+            .iter()
+            .find(|f| f.0 == "query")
+            .expect("query");
+        assert_eq!(
+            (query.1.clone(), query.2.clone()),
+            (json!("spend >= 7000000"), json!("spend >= 6000000"))
+        );
+        assert_eq!(views[0].fields[0].0, "query", "what differs comes first");
+    }
+    assert_eq!(
+        server.doc("segment:s1").expect("doc")["kezhi_conflict"]["doc"]["query"],
+        "spend >= 6000000"
+    );
+    // Nothing more goes up once settled.
+    assert_eq!(a.sync().expect("a").pushed, 0);
+    assert_eq!(b.sync().expect("b").pushed, 0);
+
+    // "Keep the other one" on B: A's query comes back everywhere and the conflict closes.
+    {
+        let mut s = b.syncer();
+        assert!(block_on(s.keep_other(&&b.replica, "segment:s1", b.tick())).expect("keep"));
+    }
+    b.sync().expect("b");
+    a.sync().expect("a");
+    for d in [&a, &b] {
+        assert_eq!(query_of(d).as_deref(), Some("spend >= 6000000"));
+        assert!(d.state.state.borrow().conflicts.is_empty());
+    }
+    assert!(
+        server.doc("segment:s1").expect("doc")["kezhi_conflict"].is_null(),
+        "closed on the server too"
+    );
 }
