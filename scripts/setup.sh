@@ -33,7 +33,7 @@ fi
 need_npm=0
 [ -x node_modules/.bin/wasm-opt ] || need_npm=1
 if [ "${1:-}" = "--test" ] && { [ ! -d node_modules/playwright-core ] \
-  || [ ! -d node_modules/pouchdb-server ] || [ ! -d node_modules/pouchdb ]; }; then need_npm=1; fi
+  || [ ! -d node_modules/pouchdb-server ] || [ ! -d node_modules/pouchdb ] || [ ! -d node_modules/axe-core ]; }; then need_npm=1; fi
 if [ "$need_npm" = 1 ]; then
   say "installing npm packages (binaryen's wasm-opt, playwright-core, pouchdb-server and pouchdb for the sync tests)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null

@@ -71,6 +71,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <div
                         class="meter"
                         role="meter"
+                        aria-label=move || prefs.tr(Msg::Storage)
                         aria-valuemin="0"
                         aria-valuemax="100"
                         aria-valuenow=move || format!("{:.0}", share() * 100.0)
