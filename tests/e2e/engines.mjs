@@ -9,7 +9,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, startCouch, freePort } from './harness.mjs';
+import { startServer, startCouch, freePort, launch, open, byId } from './harness.mjs';
+import { FLOW_EXPRESSION, FLOW_SCRIPT, IMPORT_CSV } from './flows.mjs';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
 
@@ -72,6 +73,7 @@ async function session() {
     ready: () => until('return document.body.dataset.ready === "true"', 'the app to be ready'),
     click: (testid) => run(`document.querySelector('[data-testid="${testid}"]').click()`),
     count: () => run('const e = document.querySelector(\'[data-testid="customer-count"]\'); return e ? Number(e.dataset.count) : -1'),
+    scriptTimeout: (ms) => wd('POST', `/session/${id}/timeouts`, { script: ms }),
     close: () => wd('DELETE', `/session/${id}`),
   };
 }
@@ -156,6 +158,35 @@ test(`${label}: sync with a CouchDB server — a customer goes up, a document fr
   } finally {
     await s.close();
     await couch.stop();
+  }
+});
+
+test(`${label}: search, a segment, the funnel, the export and a CSV import give Chromium's figures`, async (t) => {
+  // Chromium's figures for the same demo and the same flow.
+  const chromium = await launch();
+  let expected;
+  try {
+    const page = await open(chromium.context, server.url + '#/settings');
+    await page.click(byId('load-demo'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+    expected = await page.evaluate(FLOW_EXPRESSION);
+  } finally {
+    await chromium.close();
+  }
+  t.diagnostic(`Chromium: ${JSON.stringify(expected)}`);
+  assert.equal(expected.import, '3/0/0');
+  assert.equal(expected.exportLines, 5001, 'a header and 5,000 customers');
+  const s = await session();
+  try {
+    await s.scriptTimeout(300_000);
+    await s.go(server.url + '#/settings');
+    await s.ready();
+    await s.click('load-demo');
+    await s.until('return !document.querySelector(\'[data-testid="busy"]\')', 'the demo stored', 120_000);
+    const got = await s.run(FLOW_SCRIPT, IMPORT_CSV);
+    assert.deepEqual(got, expected);
+  } finally {
+    await s.close();
   }
 });
 }

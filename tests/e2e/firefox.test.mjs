@@ -7,7 +7,7 @@ import { engineTests, which } from './engines.mjs';
 engineTests({
   label: 'Firefox',
   driver: (port) => spawn(which('geckodriver'), ['--port', String(port), '--host', '127.0.0.1'],
-    { stdio: 'ignore', detached: true }),
+    { stdio: 'ignore', detached: true, env: { ...process.env, TZ: 'Asia/Shanghai' } }),
   capabilities: {
     browserName: 'firefox',
     'moz:firefoxOptions': { binary: which('firefox-esr') || which('firefox'), args: ['-headless'],

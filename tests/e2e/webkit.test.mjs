@@ -10,7 +10,7 @@ const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 engineTests({
   label: 'WebKit',
   driver: (port) => spawn(which('xvfb-run'), ['-a', which('WebKitWebDriver'), `--port=${port}`],
-    { stdio: 'ignore', detached: true }),
+    { stdio: 'ignore', detached: true, env: { ...process.env, TZ: 'Asia/Shanghai' } }),
   capabilities: {
     browserName: 'MiniBrowser',
     'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
