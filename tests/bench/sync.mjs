@@ -2,7 +2,7 @@
 // push from device A, then pull into an empty device B: time, records per second, requests
 // made, the tab's memory after; then one edit's time to appear in the other browser.
 //   node tests/bench/sync.mjs            (KEZHI_DIST=dir for another build; SIZE=20000)
-import { execFileSync } from 'node:child_process';
+import { appMb as memoryMb, rendererPrivateMb } from './memory.mjs';
 import { startServer, startCouch, launch, open, byId, until } from '../e2e/harness.mjs';
 
 const SIZE = Number(process.env.SIZE ?? 5000);
@@ -27,26 +27,6 @@ async function device(name) {
 async function synced(page, timeout) {
   await until(async () => (await page.getAttribute(byId('sync-status'), 'data-state')) === 'synced'
     && (await page.getAttribute(byId('sync-status'), 'data-pending')) === '0', 'synced', timeout);
-}
-
-/** Memory the app itself holds: its wasm linear memory plus the JS heap, in MB. */
-const memoryMb = (page) => page.evaluate(() => Math.round(
-  ((window.kezhiWasm?.memory?.buffer?.byteLength ?? 0) + (performance.memory?.usedJSHeapSize ?? 0)) / 1e6));
-
-/** Private memory (Private_Clean + Private_Dirty + Swap) of the largest renderer, in MB. */
-function rendererPrivateMb() {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  const pids = out.split('\n').filter((l) => l.includes('--type=renderer')).map((l) => parseInt(l, 10));
-  const sizes = pids.map((pid) => {
-    try {
-      const text = execFileSync('cat', [`/proc/${pid}/smaps_rollup`], { encoding: 'utf8' });
-      const kb = (key) => Number((text.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm')) ?? [0, 0])[1]);
-      return kb('Private_Clean') + kb('Private_Dirty') + kb('Swap');
-    } catch {
-      return 0;
-    }
-  });
-  return sizes.length ? Math.round(Math.max(...sizes) / 1024) : null;
 }
 
 /** Samples the page's memory every 2 s while a sync runs; `stop()` gives the peaks. */

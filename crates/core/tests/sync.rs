@@ -72,6 +72,9 @@ impl<'a> Device<'a> {
         d.customers.sort_by_key(|c| c.id);
         d
     }
+    fn name(&self, id: Uuid) -> Option<String> {
+        self.data().customer(id).map(|c| c.name.clone())
+    }
     fn nth(&self, n: usize) -> Uuid {
         self.replica.data.borrow().customers[n].id
     }
@@ -234,15 +237,8 @@ fn a_version_on_the_server_this_device_never_saw_is_decided_by_the_rule_not_over
     *a.state.state.borrow_mut() = Default::default();
     a.sync().expect("a");
     b.sync().expect("b");
-    let name = |d: &Device| {
-        d.data()
-            .customers
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name.clone())
-    };
-    assert_eq!(name(&a).as_deref(), Some("乙的新名"));
-    assert_eq!(name(&b).as_deref(), Some("乙的新名"));
+    assert_eq!(a.name(id).as_deref(), Some("乙的新名"));
+    assert_eq!(b.name(id).as_deref(), Some("乙的新名"));
     let doc = server.doc(&format!("customer:{id}")).expect("doc");
     assert_eq!(doc["name"], "乙的新名");
     assert_eq!(
@@ -292,10 +288,7 @@ fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_o
     assert_eq!(r.conflicts, 1);
     a.sync().expect("a again");
     for d in [&a, &b] {
-        assert_eq!(
-            d.data().customer(id).map(|c| c.name.clone()),
-            Some("B 的版本".into())
-        );
+        assert_eq!(d.name(id), Some("B 的版本".into()));
         let views = conflict_views(
             &d.data(),
             &d.replica.shared.borrow(),
@@ -328,10 +321,7 @@ fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_o
     a.sync().expect("a");
     b.sync().expect("b");
     for d in [&a, &b] {
-        assert_eq!(
-            d.data().customer(id).map(|c| c.name.clone()),
-            Some("A 的版本".into())
-        );
+        assert_eq!(d.name(id), Some("A 的版本".into()));
         assert!(d.state.state.borrow().conflicts.is_empty());
     }
     assert_eq!(a.canon().customers, b.canon().customers);
@@ -356,10 +346,7 @@ fn the_older_edit_loses_whichever_device_syncs_first() {
     assert_eq!(a.sync().expect("a").conflicts, 1);
     b.sync().expect("b");
     for d in [&a, &b] {
-        assert_eq!(
-            d.data().customer(id).map(|c| c.name.clone()),
-            Some("newer".into())
-        );
+        assert_eq!(d.name(id), Some("newer".into()));
         assert_eq!(d.state.state.borrow().conflicts.len(), 1);
     }
 }
