@@ -9,9 +9,12 @@ const SIZE = Number(process.env.SIZE ?? 5000);
 
 // At 100k the server keeps its documents in LevelDB files (millions of them in memory would
 // measure the test server, not the app).
-const couch = await startCouch({ persistent: SIZE >= 100000 });
+// PULL_FROM=dir: the files of an earlier run's server (kept, with the pushed demo in 'bench'):
+// only the pull into an empty browser is measured.
+const PULL_FROM = process.env.PULL_FROM ?? null;
+const couch = await startCouch({ persistent: SIZE >= 100000, dir: PULL_FROM });
 const couchUrl = couch.url;
-await fetch(`${couchUrl}/bench`, { method: 'PUT' });
+if (!PULL_FROM) await fetch(`${couchUrl}/bench`, { method: 'PUT' });
 const server = await startServer();
 
 async function device(name) {
@@ -45,32 +48,48 @@ function sampler(page) {
   return { stop: () => { clearInterval(timer); return peak; } };
 }
 
-const a = await device('A');
-const sizeButton = SIZE === 5000 ? byId('load-demo') : byId(`load-demo-${SIZE}`);
-await a.page.click(sizeButton);
-await a.page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
-console.log(`A: app memory before the push ${await memoryMb(a.page)} MB, renderer private ${rendererPrivateMb()} MB`);
-let t = Date.now();
-let sampling = sampler(a.page);
-await a.page.click(byId('sync-start'));
-await synced(a.page, 3_600_000);
-const pushMs = Date.now() - t;
-const pushPeak = sampling.stop();
-const info = await (await fetch(`${couchUrl}/bench`)).json();
-const docs = info.doc_count;
-console.log(`push: ${docs} documents in ${(pushMs / 1000).toFixed(1)} s = ${Math.round(docs / (pushMs / 1000))} records/s, ${a.requests.length} requests (${a.requests.filter((u) => u.includes('_bulk_docs')).length} _bulk_docs)`);
-console.log(`A: app memory after the push ${await memoryMb(a.page)} MB; during it at most ${pushPeak.app} MB, renderer private at most ${pushPeak.renderer} MB`);
-// At 100k, A's tab would be the largest renderer during B's pull: A goes (no edit test).
 const big = SIZE >= 100000;
-if (big) await a.browser.close();
+let a = null;
+let t = Date.now();
+let sampling;
+const docCount = async () => (await (await fetch(`${couchUrl}/bench`)).json()).doc_count;
+if (!PULL_FROM) {
+  a = await device('A');
+  const sizeButton = SIZE === 5000 ? byId('load-demo') : byId(`load-demo-${SIZE}`);
+  await a.page.click(sizeButton);
+  await a.page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
+  console.log(`A: app memory before the push ${await memoryMb(a.page)} MB, renderer private ${rendererPrivateMb()} MB`);
+  t = Date.now();
+  sampling = sampler(a.page);
+  await a.page.click(byId('sync-start'));
+  await synced(a.page, 3_600_000);
+  const pushMs = Date.now() - t;
+  const pushPeak = sampling.stop();
+  const docs = await docCount();
+  console.log(`push: ${docs} documents in ${(pushMs / 1000).toFixed(1)} s = ${Math.round(docs / (pushMs / 1000))} records/s, ${a.requests.length} requests (${a.requests.filter((u) => u.includes('_bulk_docs')).length} _bulk_docs)`);
+  console.log(`A: app memory after the push ${await memoryMb(a.page)} MB; during it at most ${pushPeak.app} MB, renderer private at most ${pushPeak.renderer} MB`);
+  // At 100k, A's tab would be the largest renderer during B's pull: A goes (no edit test).
+  if (big) await a.browser.close();
+}
+const docs = await docCount();
+
 
 const b = await device('B');
+b.page.on('crash', () => console.log(`B: the tab crashed after ${Math.round((Date.now() - t) / 1000)} s`));
+b.page.on('console', (m) => { if (m.type() === 'error') console.log('B: console error:', m.text().slice(0, 300)); });
+const watch = setInterval(async () => {
+  try {
+    const done = await b.page.getAttribute(byId('sync-progress'), 'data-done', { timeout: 1000 });
+    console.log(`B: ${Math.round((Date.now() - t) / 1000)} s, ${done} pulled, app ${await memoryMb(b.page)} MB, renderer private ${rendererPrivateMb()} MB`);
+  } catch { /* no progress shown at this moment */ }
+}, 60_000);
 t = Date.now();
 sampling = sampler(b.page);
 await b.page.click(byId('sync-start'));
 await synced(b.page, 3_600_000);
 const pullMs = Date.now() - t;
 const pullPeak = sampling.stop();
+clearInterval(watch);
 await b.page.goto(server.url + '#/customers');
 await until(async () => Number(await b.page.getAttribute(byId('customer-count'), 'data-count')) === SIZE, 'all customers in B', 120_000);
 console.log(`pull: ${docs} documents in ${(pullMs / 1000).toFixed(1)} s = ${Math.round(docs / (pullMs / 1000))} records/s, ${b.requests.length} requests (${b.requests.filter((u) => u.includes('_changes')).length} _changes)`);
@@ -82,6 +101,12 @@ if (big) {
   process.exit(0);
 }
 
+if (!a) {
+  await b.browser.close();
+  server.close();
+  await couch.stop();
+  process.exit(0);
+}
 // One edit in A → visible in B's list.
 await a.page.goto(server.url + '#/customers');
 await a.page.click(`${byId('customer-row')} >> nth=0`);

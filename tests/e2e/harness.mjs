@@ -209,8 +209,10 @@ export async function freePort() {
 }
 
 /** Starts pouchdb-server (CouchDB's HTTP API, CORS on) in memory on a free port. */
-export async function startCouch({ persistent = false } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'kezhi-couch-'));
+export async function startCouch({ persistent = false, dir: kept = null } = {}) {
+  // `kept`: the files of an earlier persistent server, used as they are and left in place.
+  const dir = kept ?? await mkdtemp(join(tmpdir(), 'kezhi-couch-'));
+  if (kept) persistent = true;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // In memory, or (persistent) in LevelDB files under `dir`: what a server killed and
@@ -242,7 +244,7 @@ export async function startCouch({ persistent = false } = {}) {
         couch.proc.kill();
         await exited;
       }
-      await rm(dir, { recursive: true, force: true });
+      if (!kept) await rm(dir, { recursive: true, force: true });
     },
   };
   return couch;
