@@ -49,9 +49,10 @@ impl Pwa {
     }
 
     /// Registers the worker (once per page) and starts looking for updates: now, every
-    /// [`CHECK_EVERY`], and whenever the page is shown again.
+    /// [`CHECK_EVERY`], and whenever the page is shown again. Not in debug builds (`trunk
+    /// serve`): there every rebuild would be a new version waiting behind the banner.
     pub fn start(self) {
-        if STARTED.with(|s| s.replace(true)) {
+        if cfg!(debug_assertions) || STARTED.with(|s| s.replace(true)) {
             return;
         }
         let Some(container) = container() else {
