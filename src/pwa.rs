@@ -139,7 +139,10 @@ impl Pwa {
 /// The page's service worker container, if this browser and origin have one.
 fn container() -> Option<ServiceWorkerContainer> {
     let window = web_sys::window()?;
-    if !window.is_secure_context() {
+    // Service workers need a secure http(s) origin: not file:// (the one-file build), not
+    // plain HTTP from another machine.
+    let protocol = window.location().protocol().unwrap_or_default();
+    if !window.is_secure_context() || !matches!(protocol.as_str(), "http:" | "https:") {
         return None;
     }
     // Read as a property: `navigator.serviceWorker` is undefined where unsupported.
