@@ -33,19 +33,21 @@ fi
 need_npm=0
 [ -x node_modules/.bin/wasm-opt ] || need_npm=1
 if [ "${1:-}" = "--test" ] && { [ ! -d node_modules/playwright-core ] \
-  || [ ! -d node_modules/pouchdb-server ] || [ ! -d node_modules/pouchdb ]; }; then need_npm=1; fi
+  || [ ! -d node_modules/pouchdb-server ] || [ ! -d node_modules/pouchdb ] || [ ! -d node_modules/axe-core ]; }; then need_npm=1; fi
 if [ "$need_npm" = 1 ]; then
   say "installing npm packages (binaryen's wasm-opt, playwright-core, pouchdb-server and pouchdb for the sync tests)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  # WebKit (Safari's engine): WebKitGTK's MiniBrowser and its WebDriver, on a virtual display.
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-    || ! command -v firefox-esr >/dev/null; then
-    say "installing chromium, chromium-driver and firefox-esr from Debian"
+    || ! command -v firefox-esr >/dev/null || ! command -v WebKitWebDriver >/dev/null \
+    || ! command -v xvfb-run >/dev/null; then
+    say "installing chromium, chromium-driver, firefox-esr, webkit2gtk-driver and xvfb from Debian"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null
+    apt-get install -y -qq chromium chromium-driver firefox-esr webkit2gtk-driver xvfb >/dev/null
   fi
   # Drives Firefox for the in-browser storage tests (WebDriver).
   if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then

@@ -140,6 +140,22 @@ struct Runner {
     edited: Cell<bool>,
     /// Conflict decisions waiting for the engine (the loop holds it while it long-polls).
     actions: RefCell<Vec<Action>>,
+    /// The server, database and account the current run syncs with.
+    connection: RefCell<Option<Connection>>,
+}
+
+/// What a run connects with: a change of any of it while sync is on starts a new run.
+type Connection = (String, String, String, String);
+
+impl Config {
+    fn connection(&self) -> Connection {
+        (
+            self.url.trim().to_string(),
+            self.db.trim().to_string(),
+            self.user.trim().to_string(),
+            self.password.clone(),
+        )
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -345,6 +361,23 @@ impl Sync {
         }
     }
 
+    /// A connection setting was edited and left (the field's `change`): live sync that is on
+    /// goes on with the new server, database or account at once (each target keeps its own
+    /// checkpoint), instead of syncing with the old one until the next reload.
+    pub fn connection_changed(&self) {
+        let (on, now) = self
+            .config
+            .with_untracked(|c| (c.on && c.complete(), c.connection()));
+        let r = runner();
+        if !on || r.connection.borrow().as_ref() == Some(&now) {
+            return;
+        }
+        if let Some(t) = r.transport.borrow().as_ref() {
+            t.abort_all();
+        }
+        self.begin(true);
+    }
+
     /// Sync is set up and on: a reset of the local data asks about the server's copy.
     pub fn is_set_up(&self) -> bool {
         self.config.with_untracked(|c| c.on && c.complete())
@@ -466,10 +499,11 @@ impl Sync {
     fn after_round(&self, engine: &Engine) {
         let replica = AppReplica(self.store);
         self.pending.set(engine.pending(&replica));
+        let shared = AppReplica(self.store).shared();
         let views = self
             .store
             .data
-            .with_untracked(|d| conflict_views(d, &engine.state));
+            .with_untracked(|d| conflict_views(d, &shared, &engine.state));
         self.conflicts.set(views);
         self.last_synced.set(engine.state.last_synced);
     }
@@ -488,6 +522,7 @@ impl Sync {
         let config = self.config.get_untracked();
         let transport = FetchTransport::new(&config.url, config.user.trim(), &config.password);
         *r.transport.borrow_mut() = Some(transport.clone());
+        *r.connection.borrow_mut() = Some(config.connection());
         let current = || runner().generation.get() == generation;
         // One engine at a time: a previous run lets go when it sees it is over.
         let mut slot = r.engine.lock().await;

@@ -337,7 +337,8 @@ pub fn BarChart(
                 <Show when=move || as_table.get() fallback=move || {
                     view! {
                         <div class="chart-legend small">{legend}</div>
-                        <div class="chart-scroll">{svg}</div>
+                        // Focusable: a chart wider than the screen scrolls by keyboard too.
+                        <div class="chart-scroll" tabindex="0" role="region" aria-label=move || prefs.tr(title)>{svg}</div>
                         <p class="chart-tooltip small" data-testid=format!("{testid}-tooltip") aria-live="polite">
                             {move || tooltip().unwrap_or_else(|| prefs.tr(Msg::HoverForValues).to_string())}
                         </p>

@@ -71,6 +71,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <div
                         class="meter"
                         role="meter"
+                        aria-label=move || prefs.tr(Msg::Storage)
                         aria-valuemin="0"
                         aria-valuemax="100"
                         aria-valuenow=move || format!("{:.0}", share() * 100.0)
@@ -197,6 +198,7 @@ fn BackupCard() -> impl IntoView {
     let store = use_store();
     let prefs = use_prefs();
     let ui = use_ui();
+    let sync = crate::sync::use_sync();
     // The backup read from the chosen file (or why it cannot be used), until restored.
     let chosen = RwSignal::new(None::<Result<Arc<Backup>, String>>);
     let on_file = move |ev: leptos::ev::Event| {
@@ -218,7 +220,15 @@ fn BackupCard() -> impl IntoView {
             return;
         };
         ui.ask(Msg::ConfirmRestore, move || {
-            store.restore_backup((*backup).clone());
+            // With sync on, the restored records are compared with the server's afresh (the
+            // device forgets what it knew of it): each is decided by the rule, so the newer
+            // version wins on every device and the older one is listed, and what the backup
+            // has that the server lacks goes up. A restore deletes nothing on the server.
+            store.restore_backup((*backup).clone(), move || {
+                if sync.is_set_up() {
+                    sync.forget_local();
+                }
+            });
             chosen.set(None);
         });
     };

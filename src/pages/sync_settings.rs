@@ -97,6 +97,7 @@ fn input(
                     let v = event_target_value(&ev);
                     sync.set_config(|c| set(c, v));
                 }
+                on:change=move |_| sync.connection_changed()
             />
         </label>
     }

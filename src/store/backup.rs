@@ -63,8 +63,8 @@ impl Store {
     }
 
     /// Replaces all data and those settings with a backup's (stored, with progress; if it
-    /// cannot be, kept in this page and labelled "not saved").
-    pub fn restore_backup(&self, backup: Backup) {
+    /// cannot be, kept in this page and labelled "not saved"); `then` runs once stored.
+    pub fn restore_backup(&self, backup: Backup, then: impl FnOnce() + 'static) {
         for (key, value) in &backup.settings {
             // Only the keys a backup is made of: a file cannot plant other preferences.
             if BACKUP_PREFS.contains(&key.as_str()) {
@@ -95,6 +95,7 @@ impl Store {
         storage::replace(*self, backup.data, lists, move || {
             store.ui.busy.set(None);
             store.ui.toast(ToastKind::Info, store.tr(Msg::Restored));
+            then();
         });
     }
 }

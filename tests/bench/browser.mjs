@@ -2,39 +2,8 @@
 // headless Chromium, and how many bytes it stores. Run after scripts/build.sh:
 //   node tests/bench/browser.mjs
 // Figures go into docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
+import { appMb, rendererMb, rendererPrivateMb } from './memory.mjs';
 import { startServer, launch, open, ready, byId } from '../e2e/harness.mjs';
-
-/** Memory the app itself holds: its wasm linear memory plus the JS heap, in MB. */
-const appMb = (page) => page.evaluate(() => Math.round(
-  ((window.kezhiWasm?.memory?.buffer?.byteLength ?? 0) + (performance.memory?.usedJSHeapSize ?? 0)) / 1e6));
-
-/** Resident memory of the largest Chromium renderer (the tab, including its wasm memory). */
-function rendererMb() {
-  const out = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' });
-  const sizes = out.split('\n').filter((l) => l.includes('--type=renderer')).map((l) => parseInt(l, 10));
-  return sizes.length ? Math.round(Math.max(...sizes) / 1024) : null;
-}
-
-/**
- * Private memory of the largest renderer (Private_Clean + Private_Dirty + swap from
- * /proc/PID/smaps_rollup): the pages only this tab holds, close to what Chrome's task manager
- * calls its memory footprint. Shared libraries, counted in the resident set, are left out.
- */
-function rendererPrivateMb() {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  const pids = out.split('\n').filter((l) => l.includes('--type=renderer')).map((l) => parseInt(l, 10));
-  const sizes = pids.map((pid) => {
-    try {
-      const text = execFileSync('cat', [`/proc/${pid}/smaps_rollup`], { encoding: 'utf8' });
-      const kb = (key) => Number((text.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm')) ?? [0, 0])[1]);
-      return kb('Private_Clean') + kb('Private_Dirty') + kb('Swap');
-    } catch {
-      return 0;
-    }
-  });
-  return sizes.length ? Math.round(Math.max(...sizes) / 1024) : null;
-}
 
 const measures = (page) => page.evaluate(() =>
   Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.duration)])));

@@ -2,11 +2,14 @@
 // push from device A, then pull into an empty device B: time, records per second, requests
 // made, the tab's memory after; then one edit's time to appear in the other browser.
 //   node tests/bench/sync.mjs            (KEZHI_DIST=dir for another build; SIZE=20000)
+import { appMb as memoryMb, rendererPrivateMb } from './memory.mjs';
 import { startServer, startCouch, launch, open, byId, until } from '../e2e/harness.mjs';
 
 const SIZE = Number(process.env.SIZE ?? 5000);
 
-const couch = await startCouch();
+// At 100k the server keeps its documents in LevelDB files (millions of them in memory would
+// measure the test server, not the app).
+const couch = await startCouch({ persistent: SIZE >= 100000 });
 const couchUrl = couch.url;
 await fetch(`${couchUrl}/bench`, { method: 'PUT' });
 const server = await startServer();
@@ -26,32 +29,58 @@ async function synced(page, timeout) {
     && (await page.getAttribute(byId('sync-status'), 'data-pending')) === '0', 'synced', timeout);
 }
 
-/** Memory the app itself holds: its wasm linear memory plus the JS heap, in MB. */
-const memoryMb = (page) => page.evaluate(() => Math.round(
-  ((window.kezhiWasm?.memory?.buffer?.byteLength ?? 0) + (performance.memory?.usedJSHeapSize ?? 0)) / 1e6));
+/** Samples the page's memory every 2 s while a sync runs; `stop()` gives the peaks. */
+function sampler(page) {
+  const peak = { app: 0, renderer: 0 };
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      peak.app = Math.max(peak.app, await memoryMb(page));
+      peak.renderer = Math.max(peak.renderer, rendererPrivateMb() ?? 0);
+    } catch { /* the page is busy navigating */ }
+    busy = false;
+  }, 2000);
+  return { stop: () => { clearInterval(timer); return peak; } };
+}
 
 const a = await device('A');
 const sizeButton = SIZE === 5000 ? byId('load-demo') : byId(`load-demo-${SIZE}`);
 await a.page.click(sizeButton);
 await a.page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });
+console.log(`A: app memory before the push ${await memoryMb(a.page)} MB, renderer private ${rendererPrivateMb()} MB`);
 let t = Date.now();
+let sampling = sampler(a.page);
 await a.page.click(byId('sync-start'));
-await synced(a.page, 1_800_000);
+await synced(a.page, 3_600_000);
 const pushMs = Date.now() - t;
+const pushPeak = sampling.stop();
 const info = await (await fetch(`${couchUrl}/bench`)).json();
 const docs = info.doc_count;
 console.log(`push: ${docs} documents in ${(pushMs / 1000).toFixed(1)} s = ${Math.round(docs / (pushMs / 1000))} records/s, ${a.requests.length} requests (${a.requests.filter((u) => u.includes('_bulk_docs')).length} _bulk_docs)`);
-console.log(`A: app memory after the push ${await memoryMb(a.page)} MB`);
+console.log(`A: app memory after the push ${await memoryMb(a.page)} MB; during it at most ${pushPeak.app} MB, renderer private at most ${pushPeak.renderer} MB`);
+// At 100k, A's tab would be the largest renderer during B's pull: A goes (no edit test).
+const big = SIZE >= 100000;
+if (big) await a.browser.close();
 
 const b = await device('B');
 t = Date.now();
+sampling = sampler(b.page);
 await b.page.click(byId('sync-start'));
-await synced(b.page, 1_800_000);
+await synced(b.page, 3_600_000);
 const pullMs = Date.now() - t;
+const pullPeak = sampling.stop();
 await b.page.goto(server.url + '#/customers');
 await until(async () => Number(await b.page.getAttribute(byId('customer-count'), 'data-count')) === SIZE, 'all customers in B', 120_000);
 console.log(`pull: ${docs} documents in ${(pullMs / 1000).toFixed(1)} s = ${Math.round(docs / (pullMs / 1000))} records/s, ${b.requests.length} requests (${b.requests.filter((u) => u.includes('_changes')).length} _changes)`);
-console.log(`B: app memory after the pull ${await memoryMb(b.page)} MB`);
+console.log(`B: app memory after the pull ${await memoryMb(b.page)} MB; during it at most ${pullPeak.app} MB, renderer private at most ${pullPeak.renderer} MB`);
+if (big) {
+  await b.browser.close();
+  server.close();
+  await couch.stop();
+  process.exit(0);
+}
 
 // One edit in A → visible in B's list.
 await a.page.goto(server.url + '#/customers');

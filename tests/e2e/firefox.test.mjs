@@ -1,154 +1,18 @@
-// End-to-end in Firefox ESR (WebDriver through geckodriver, plain HTTP): the demo is stored in
-// IndexedDB and comes back after a reload, an edit is kept, localStorage data of an older
-// version moves into IndexedDB, and sync with a CouchDB server works both ways.
-import { test, before, after } from 'node:test';
-import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer, startCouch, freePort } from './harness.mjs';
+// End-to-end in Firefox ESR (WebDriver through geckodriver, plain HTTP): the tests of
+// engines.mjs — the demo stored in IndexedDB and back after a reload with an edit, localStorage
+// data of an older version moved into IndexedDB, sync with a CouchDB server both ways.
+import { spawn } from 'node:child_process';
+import { engineTests, which } from './engines.mjs';
 
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
-
-function which(cmd) {
-  try { return execFileSync('sh', ['-c', `command -v ${cmd}`]).toString().trim(); } catch { return ''; }
-}
-
-let server;
-let driver;
-let base;
-before(async () => {
-  server = await startServer();
-  const port = await freePort();
-  driver = spawn(which('geckodriver'), ['--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { await fetch(`${base}/status`); return; } catch { await new Promise((r) => setTimeout(r, 100)); }
-  }
-  throw new Error('geckodriver did not start');
-});
-after(() => { driver?.kill(); server.close(); });
-
-async function wd(method, path, body) {
-  const res = await fetch(base + path, {
-    method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json();
-  if (json.value?.error) throw new Error(`${path}: ${json.value.error}: ${json.value.message}`);
-  return json.value;
-}
-
-async function session() {
-  const value = await wd('POST', '/session', {
-    capabilities: { alwaysMatch: {
-      browserName: 'firefox',
-      'moz:firefoxOptions': { binary: which('firefox-esr') || which('firefox'), args: ['-headless'],
-        prefs: { 'intl.accept_languages': 'zh-CN' } },
-    } },
-  });
-  const id = value.sessionId;
-  const run = (script, ...args) => wd('POST', `/session/${id}/execute/sync`, { script, args });
-  const until = async (script, what, timeout = 60_000) => {
-    const start = Date.now();
-    for (;;) {
-      const v = await run(script);
-      if (v) return v;
-      if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  return {
-    go: (url) => wd('POST', `/session/${id}/url`, { url }),
-    refresh: () => wd('POST', `/session/${id}/refresh`, {}),
-    run,
-    until,
-    ready: () => until('return document.body.dataset.ready === "true"', 'the app to be ready'),
-    click: (testid) => run(`document.querySelector('[data-testid="${testid}"]').click()`),
-    count: () => run('const e = document.querySelector(\'[data-testid="customer-count"]\'); return e ? Number(e.dataset.count) : -1'),
-    close: () => wd('DELETE', `/session/${id}`),
-  };
-}
-
-test('Firefox: the demo is stored in IndexedDB and comes back after a reload, with an edit', async () => {
-  const s = await session();
-  try {
-    await s.go(server.url + '#/settings');
-    await s.ready();
-    await s.click('load-demo');
-    await s.until('return !document.querySelector(\'[data-testid="busy"]\')', 'the demo stored', 120_000);
-    assert.equal(await s.run('return !!document.querySelector(\'[data-testid="not-saved"]\')'), false);
-    await s.go(server.url + '#/customers');
-    await s.until('return document.querySelector(\'[data-testid="customer-row"]\')', 'rows');
-    // An edit: a new customer through the form.
-    await s.click('customer-new');
-    await s.run(`const i = document.querySelector('[data-testid="field-name"]');
-      i.value = '火狐客户'; i.dispatchEvent(new Event('input', { bubbles: true }));`);
-    await s.click('customer-save');
-    await s.until('return Number(document.querySelector(\'[data-testid="customer-count"]\').dataset.count) === 5001', 'the new customer');
-    await s.until('return !document.querySelector(\'[data-testid="saving"]\')', 'the save');
-    await s.refresh();
-    await s.ready();
-    await s.until('return Number(document.querySelector(\'[data-testid="customer-count"]\')?.dataset.count) === 5001', '5,001 after the reload');
-    const stored = await s.run(`return new Promise((ok) => {
-      const r = indexedDB.open('kezhi');
-      r.onsuccess = () => { const q = r.result.transaction('meta').objectStore('meta').get('meta');
-        q.onsuccess = () => { ok(q.result.counts.customers); r.result.close(); }; };
-    });`);
-    assert.equal(stored, 5001, 'IndexedDB holds every customer');
-  } finally {
-    await s.close();
-  }
-});
-
-test('Firefox: data of an older version (format 3) moves from localStorage into IndexedDB', async () => {
-  const stored = JSON.parse(await readFile(join(FIXTURES, 'v3.json'), 'utf8'));
-  const s = await session();
-  try {
-    await s.go(server.url);
-    await s.ready();
-    await s.run('for (const [k, v] of arguments[0]) localStorage.setItem(k, v);', Object.entries(stored));
-    await s.refresh();
-    await s.ready();
-    await s.go(server.url + '#/customers');
-    await s.until('return Number(document.querySelector(\'[data-testid="customer-count"]\')?.dataset.count) === 200', '200 customers');
-    const left = await s.run('return Object.keys(localStorage).filter((k) => /^kezhi:(manifest|s:|segments|funnels)/.test(k))');
-    assert.deepEqual(left, [], 'the old keys are removed after the copy was verified');
-  } finally {
-    await s.close();
-  }
-});
-
-test('Firefox: sync with a CouchDB server — a customer goes up, a document from the server comes down', async () => {
-  const couch = await startCouch();
-  const s = await session();
-  try {
-    await fetch(`${couch.url}/firefox`, { method: 'PUT' });
-    await s.go(server.url + '#/settings');
-    await s.ready();
-    const type = (testid, value) => s.run(`const i = document.querySelector('[data-testid="${testid}"]');
-      i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, value);
-    await type('sync-url', couch.url);
-    await type('sync-db', 'firefox');
-    await s.click('sync-start');
-    const state = 'return document.querySelector(\'[data-testid="sync-status"]\').dataset.state';
-    await s.until(`${state} === "synced"`, 'synced');
-    await s.go(server.url + '#/customers');
-    await s.click('customer-new');
-    await type('field-name', '火狐同步');
-    await s.click('customer-save');
-    const onServer = async () => (await (await fetch(`${couch.url}/firefox/_all_docs?include_docs=true`)).json())
-      .rows.some((r) => r.doc?.name === '火狐同步');
-    for (let i = 0; i < 100 && !(await onServer()); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(await onServer(), 'the customer is on the server');
-    await fetch(`${couch.url}/firefox/customer:00000000-0000-4000-8000-0000000f1f0f`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'customer', name: '服务器来的', updated_at: new Date().toISOString() }),
-    });
-    await s.until('return Number(document.querySelector(\'[data-testid="customer-count"]\')?.dataset.count) === 2', 'the server\'s customer in Firefox', 30_000);
-  } finally {
-    await s.close();
-    await couch.stop();
-  }
+engineTests({
+  label: 'Firefox',
+  driver: (port) => spawn(which('geckodriver'), ['--port', String(port), '--host', '127.0.0.1'],
+    { stdio: 'ignore', detached: true, env: { ...process.env, TZ: 'Asia/Shanghai' } }),
+  capabilities: {
+    browserName: 'firefox',
+    'moz:firefoxOptions': { binary: which('firefox-esr') || which('firefox'), args: ['-headless'],
+      prefs: { 'intl.accept_languages': 'zh-CN' } },
+  },
+  names: { edit: '火狐客户', sync: '火狐同步' },
+  db: 'firefox',
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const dist = process.env.KEZHI_DIST ?? join(root, 'dist');
 export const SUB_PATH = '/tools/kezhi/';
 
@@ -124,13 +124,13 @@ export async function loadDemo(page) {
 }
 
 /** Waits until `fn` returns a truthy value (polling inside the test, not the page). */
-export async function until(fn, what, timeout = 15_000) {
+export async function until(fn, what, timeout = 15_000, everyMs = 100) {
   const start = Date.now();
   for (;;) {
     const v = await fn();
     if (v) return v;
     if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -219,23 +219,41 @@ export async function freePort() {
 }
 
 /** Starts pouchdb-server (CouchDB's HTTP API, CORS on) in memory on a free port. */
-export async function startCouch() {
+export async function startCouch({ persistent = false } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'kezhi-couch-'));
   const port = await freePort();
-  const proc = spawn(join(root, 'node_modules/.bin/pouchdb-server'),
-    ['--in-memory', '--port', String(port), '--host', '127.0.0.1', '--dir', dir],
-    { cwd: dir, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  await until(async () => {
-    try { return (await fetch(url + '/')).ok; } catch { return false; }
-  }, 'pouchdb-server answering', 30_000);
-  return {
+  // In memory, or (persistent) in LevelDB files under `dir`: what a server killed and
+  // started again still has.
+  const args = [...(persistent ? [] : ['--in-memory']), '--port', String(port), '--host', '127.0.0.1', '--dir', dir];
+  const start = async () => {
+    const proc = spawn(join(root, 'node_modules/.bin/pouchdb-server'), args, { cwd: dir, stdio: 'ignore' });
+    await until(async () => {
+      try { return (await fetch(url + '/')).ok; } catch { return false; }
+    }, 'pouchdb-server answering', 30_000);
+    return proc;
+  };
+  const couch = {
     url,
-    proc,
+    proc: await start(),
+    /** Kills the server at once (SIGKILL: no goodbye to open connections). */
+    async kill() {
+      const exited = new Promise((ok) => couch.proc.once('exit', ok));
+      couch.proc.kill('SIGKILL');
+      await exited;
+    },
+    /** Starts the server again on the same port and files. */
+    async restart() {
+      couch.proc = await start();
+    },
     async stop() {
-      proc.kill();
-      await new Promise((ok) => proc.once('exit', ok));
+      if (couch.proc.exitCode === null && couch.proc.signalCode === null) {
+        const exited = new Promise((ok) => couch.proc.once('exit', ok));
+        couch.proc.kill();
+        await exited;
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return couch;
 }

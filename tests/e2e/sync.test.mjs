@@ -351,6 +351,124 @@ test('faults lose nothing: a cut mid-push resumes without duplicates, a 500, off
   }
 });
 
+test('a database changed while sync runs: the sync goes on with the new one at once', async () => {
+  const browser = await launch();
+  try {
+    for (const db of ['switch-a', 'switch-b']) await fetch(`${couch.url}/${db}`, { method: 'PUT' });
+    const page = await open(browser.context, server.url + '#/settings');
+    await createCustomer(page, '换库客户甲', '13900000001');
+    await configure(page, 'switch-a');
+    await page.click(byId('sync-start'));
+    await synced(page);
+    const names = async (db) => (await (await fetch(`${couch.url}/${db}/_all_docs?include_docs=true`)).json())
+      .rows.map((r) => r.doc.name).filter(Boolean).sort();
+    assert.deepEqual(await names('switch-a'), ['换库客户甲']);
+    await page.fill(byId('sync-db'), 'switch-b');
+    await page.press(byId('sync-db'), 'Tab');
+    await until(async () => (await names('switch-b')).length === 1, 'the new database filled');
+    await synced(page);
+    await createCustomer(page, '换库客户乙', '13900000002');
+    await until(async () => (await names('switch-b')).length === 2, 'the next edit goes to the new database');
+    assert.deepEqual(await names('switch-b'), ['换库客户乙', '换库客户甲'].sort());
+    assert.deepEqual(await names('switch-a'), ['换库客户甲'], 'the old database is left alone');
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a backup restored with sync on: what the server lacks goes up, what the server has comes back', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kezhi-sync-restore-'));
+  const a = await launch();
+  const b = await launch();
+  try {
+    // A backup made on another device, of a customer the server never saw.
+    const pageA = await open(a.context, server.url + '#/settings');
+    await createCustomer(pageA, '备份里的客户', '13900000003');
+    await pageA.goto(server.url + '#/settings');
+    const [download] = await Promise.all([
+      pageA.waitForEvent('download', { timeout: 60_000 }),
+      pageA.click(byId('backup-download')),
+    ]);
+    const backupPath = join(dir, download.suggestedFilename());
+    await download.saveAs(backupPath);
+    // B syncs a customer of its own, then restores that backup.
+    await fetch(`${couch.url}/restored`, { method: 'PUT' });
+    const page = await open(b.context, server.url + '#/settings');
+    await createCustomer(page, '服务器上的客户', '13900000004');
+    await configure(page, 'restored');
+    await page.click(byId('sync-start'));
+    await synced(page);
+    await page.setInputFiles(byId('backup-file'), backupPath);
+    await page.waitForSelector(byId('backup-preview'));
+    await page.click(byId('backup-restore'));
+    await page.click(byId('confirm-yes'));
+    await page.waitForSelector(`${byId('toast')} >> text=/备份恢复/`, { timeout: 60_000 });
+    await synced(page);
+    const onServer = async () => (await (await fetch(`${couch.url}/restored/_all_docs?include_docs=true`)).json())
+      .rows.map((r) => r.doc.name).filter(Boolean).sort();
+    await until(async () => (await onServer()).length === 2, 'the backup\'s customer went up');
+    assert.deepEqual(await onServer(), ['备份里的客户', '服务器上的客户'].sort());
+    await page.goto(server.url + '#/customers');
+    await until(async () => (await count(page)) === 2, 'the server\'s customer came back');
+    assert.deepEqual((await names(page)).map((n) => n.includes('备份里') ? 'backup' : n.includes('服务器上') ? 'server' : n).sort(),
+      ['backup', 'server']);
+    checkNoErrors(page);
+  } finally {
+    await a.close();
+    await b.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the server killed mid-push and started again: sync resumes, every record once, none lost', async () => {
+  // A server that keeps its files (LevelDB) so that, killed and started again, it still has
+  // what it wrote — possibly a batch whose answer never left it.
+  const disk = await startCouch({ persistent: true });
+  const browser = await launch();
+  try {
+    await fetch(`${disk.url}/killed`, { method: 'PUT' });
+    const page = await open(browser.context, server.url + '#/settings');
+    await page.click(byId('load-demo'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+    await settled(page);
+    await page.fill(byId('sync-url'), disk.url);
+    await page.fill(byId('sync-db'), 'killed');
+    await page.click(byId('sync-start'));
+    const docCount = async () => (await (await fetch(`${disk.url}/killed`)).json()).doc_count;
+    await until(async () => (await docCount()) >= 20_000, 'the push under way', 120_000, 20);
+    await disk.kill();
+    await until(async () => (await syncState(page)) === 'offline', 'offline once the server is gone');
+    assert.ok(Number(await page.getAttribute(byId('sync-status'), 'data-pending')) > 0, 'changes wait');
+    await disk.restart();
+    const before = await docCount();
+    assert.ok(before >= 20_000 && before < 140_000, `killed mid-push with ${before} documents written`);
+    await page.click(byId('sync-now'));
+    await synced(page, 240_000);
+    // What this device holds, from its own database's counts.
+    const local = await page.evaluate(() => new Promise((ok, fail) => {
+      const open = indexedDB.open('kezhi');
+      open.onerror = () => fail(open.error);
+      open.onsuccess = () => {
+        const get = open.result.transaction('meta').objectStore('meta').get('meta');
+        get.onsuccess = () => { const c = get.result.counts; ok({ customers: c.customers, records: c.customers + c.orders + c.event_count + c.activities }); open.result.close(); };
+        get.onerror = () => fail(get.error);
+      };
+    }));
+    assert.equal(local.customers, 5000);
+    const all = await (await fetch(`${disk.url}/killed/_all_docs`)).json();
+    const records = all.rows.filter((r) => /^(customer|order|event|activity):/.test(r.id));
+    assert.equal(records.length, local.records, 'every record on the server, once');
+    assert.equal(records.filter((r) => r.id.startsWith('customer:')).length, 5000);
+    const twice = records.filter((r) => !r.value.rev.startsWith('1-'));
+    assert.deepEqual(twice.map((r) => r.id), [], 'nothing written twice');
+    checkNoErrors(page);
+  } finally {
+    await browser.close();
+    await disk.stop();
+  }
+});
+
 test('the same customer edited offline in two browsers: both end with the newer version and list the conflict', async () => {
   const a = await launch();
   const b = await launch();

@@ -72,6 +72,9 @@ impl<'a> Device<'a> {
         d.customers.sort_by_key(|c| c.id);
         d
     }
+    fn name(&self, id: Uuid) -> Option<String> {
+        self.data().customer(id).map(|c| c.name.clone())
+    }
     fn nth(&self, n: usize) -> Uuid {
         self.replica.data.borrow().customers[n].id
     }
@@ -195,6 +198,56 @@ fn a_cut_in_the_middle_of_a_push_resumes_without_writing_anything_twice() {
 }
 
 #[test]
+fn a_batch_written_whose_answer_was_lost_is_not_written_again() {
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, demo(100));
+    let total = docs_of(&a.data());
+    // The first batch (the customers, the orders, then events) is written, then the server
+    // dies before answering.
+    server.lose_bulk_answer_after.set(Some(0));
+    assert_eq!(a.sync(), Err(SyncError::Net(NetError::Unreachable)));
+    assert_eq!(server.docs().len(), 500);
+    assert!(server.docs().keys().any(|id| id.starts_with("customer:")));
+    server.down.set(false);
+    let r = a.sync().expect("resumed");
+    assert_eq!(server.docs().len(), total);
+    assert_eq!(r.conflicts, 0, "the same content is no conflict");
+    // The customers and orders of the lost answer were there already: learned, not
+    // rewritten (a blind write would have made them second revisions).
+    assert!(
+        server
+            .docs()
+            .values()
+            .all(|d| d["_rev"].as_str().is_some_and(|r| r.starts_with("1-")))
+    );
+    assert_eq!(a.pending(), 0);
+    assert_eq!(a.sync().expect("again").pushed, 0);
+}
+
+#[test]
+fn a_version_on_the_server_this_device_never_saw_is_decided_by_the_rule_not_overwritten() {
+    let server = FakeCouch::with_db("team");
+    let (a, b) = synced_pair(&server, 20);
+    let id = a.nth(3);
+    // B renames the customer later than A; A then forgets what it knew of the server (its
+    // state lost), so its own older version goes up without a revision.
+    a.rename(id, "甲的旧名", Timestamp(1_900_000_100_000));
+    b.rename(id, "乙的新名", Timestamp(1_900_000_200_000));
+    b.sync().expect("b pushes");
+    *a.state.state.borrow_mut() = Default::default();
+    a.sync().expect("a");
+    b.sync().expect("b");
+    assert_eq!(a.name(id).as_deref(), Some("乙的新名"));
+    assert_eq!(b.name(id).as_deref(), Some("乙的新名"));
+    let doc = server.doc(&format!("customer:{id}")).expect("doc");
+    assert_eq!(doc["name"], "乙的新名");
+    assert_eq!(
+        doc["kezhi_conflict"]["doc"]["name"], "甲的旧名",
+        "the loser is listed"
+    );
+}
+
+#[test]
 fn a_cut_in_the_middle_of_a_pull_resumes_from_the_checkpoint() {
     let server = FakeCouch::with_db("team");
     let a = Device::new(&server, demo(300));
@@ -235,11 +288,12 @@ fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_o
     assert_eq!(r.conflicts, 1);
     a.sync().expect("a again");
     for d in [&a, &b] {
-        assert_eq!(
-            d.data().customer(id).map(|c| c.name.clone()),
-            Some("B 的版本".into())
+        assert_eq!(d.name(id), Some("B 的版本".into()));
+        let views = conflict_views(
+            &d.data(),
+            &d.replica.shared.borrow(),
+            &d.state.state.borrow(),
         );
-        let views = conflict_views(&d.data(), &d.state.state.borrow());
         assert_eq!(views.len(), 1, "listed on both devices");
         assert_eq!(views[0].doc_id, doc_id);
         let name = views[0]
@@ -267,10 +321,7 @@ fn the_same_customer_edited_on_two_devices_ends_the_same_on_both_and_is_listed_o
     a.sync().expect("a");
     b.sync().expect("b");
     for d in [&a, &b] {
-        assert_eq!(
-            d.data().customer(id).map(|c| c.name.clone()),
-            Some("A 的版本".into())
-        );
+        assert_eq!(d.name(id), Some("A 的版本".into()));
         assert!(d.state.state.borrow().conflicts.is_empty());
     }
     assert_eq!(a.canon().customers, b.canon().customers);
@@ -295,10 +346,7 @@ fn the_older_edit_loses_whichever_device_syncs_first() {
     assert_eq!(a.sync().expect("a").conflicts, 1);
     b.sync().expect("b");
     for d in [&a, &b] {
-        assert_eq!(
-            d.data().customer(id).map(|c| c.name.clone()),
-            Some("newer".into())
-        );
+        assert_eq!(d.name(id), Some("newer".into()));
         assert_eq!(d.state.state.borrow().conflicts.len(), 1);
     }
 }
@@ -317,7 +365,11 @@ fn a_deletion_wins_over_an_older_edit_and_the_edit_is_kept_in_the_list() {
     a.sync().expect("a");
     for d in [&a, &b] {
         assert!(d.data().customer(id).is_none());
-        let views = conflict_views(&d.data(), &d.state.state.borrow());
+        let views = conflict_views(
+            &d.data(),
+            &d.replica.shared.borrow(),
+            &d.state.state.borrow(),
+        );
         assert_eq!(views.len(), 1);
         let name = views[0]
             .fields
@@ -596,4 +648,89 @@ fn saved_segments_funnels_and_settings_are_shared_and_deletions_travel() {
     );
     assert_eq!(a.sync().expect("a").pushed, 0);
     assert_eq!(b.sync().expect("b").pushed, 0);
+}
+
+#[test]
+fn a_saved_segment_edited_on_two_devices_is_listed_on_both_and_the_other_can_be_kept() {
+    use kezhi_core::segment::saved::SavedSegment;
+    use kezhi_core::sync::engine::ConflictKind;
+    use kezhi_core::sync::shared::{SharedKind, read_segment, segment_item};
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, Dataset::default());
+    let b = Device::new(&server, Dataset::default());
+    let seg = |query: &str, at: i64| SavedSegment {
+        id: "s1".into(),
+        name: "优质客户".into(),
+        query: query.into(),
+        snapshot: None,
+        updated_at: Timestamp(at),
+    };
+    let set = |d: &Device, s: &SavedSegment| {
+        let mut items = d.replica.shared.borrow_mut();
+        items.retain(|i| i.id != s.id);
+        items.push(segment_item(s));
+    };
+    let query_of = |d: &Device| {
+        d.replica
+            .shared
+            .borrow()
+            .iter()
+            .find_map(read_segment)
+            .map(|s| s.query)
+    };
+    set(&a, &seg("spend >= 5000000", 1_000));
+    a.sync().expect("a");
+    b.sync().expect("b");
+    // Offline on both; B's edit is the later one.
+    set(&a, &seg("spend >= 6000000", 2_000));
+    set(&b, &seg("spend >= 7000000", 3_000));
+    a.sync().expect("a");
+    assert_eq!(b.sync().expect("b").conflicts, 1);
+    a.sync().expect("a again");
+    for d in [&a, &b] {
+        assert_eq!(query_of(d).as_deref(), Some("spend >= 7000000"));
+        let views = conflict_views(
+            &d.data(),
+            &d.replica.shared.borrow(),
+            &d.state.state.borrow(),
+        );
+        assert_eq!(views.len(), 1, "listed on both devices");
+        assert_eq!(views[0].doc_id, "segment:s1");
+        assert_eq!(views[0].kind, ConflictKind::Shared(SharedKind::Segment));
+        assert_eq!(views[0].kind.code(), "segment");
+        assert_eq!(views[0].id, "s1");
+        let query = views[0]
+            .fields
+            .iter()
+            .find(|f| f.0 == "query")
+            .expect("query");
+        assert_eq!(
+            (query.1.clone(), query.2.clone()),
+            (json!("spend >= 7000000"), json!("spend >= 6000000"))
+        );
+        assert_eq!(views[0].fields[0].0, "query", "what differs comes first");
+    }
+    assert_eq!(
+        server.doc("segment:s1").expect("doc")["kezhi_conflict"]["doc"]["query"],
+        "spend >= 6000000"
+    );
+    // Nothing more goes up once settled.
+    assert_eq!(a.sync().expect("a").pushed, 0);
+    assert_eq!(b.sync().expect("b").pushed, 0);
+
+    // "Keep the other one" on B: A's query comes back everywhere and the conflict closes.
+    {
+        let mut s = b.syncer();
+        assert!(block_on(s.keep_other(&&b.replica, "segment:s1", b.tick())).expect("keep"));
+    }
+    b.sync().expect("b");
+    a.sync().expect("a");
+    for d in [&a, &b] {
+        assert_eq!(query_of(d).as_deref(), Some("spend >= 6000000"));
+        assert!(d.state.state.borrow().conflicts.is_empty());
+    }
+    assert!(
+        server.doc("segment:s1").expect("doc")["kezhi_conflict"].is_null(),
+        "closed on the server too"
+    );
 }

@@ -44,8 +44,10 @@ const BYTES: &str = "bytes";
 const EVENTS: &str = "event_count";
 /// Groups written before waiting for the browser: a few milliseconds of work each.
 const SLICE: usize = 64;
-/// Groups read per request when loading.
+/// Groups read per request when loading, at least: a few MB at 100,000 customers.
 const GROUPS_PER_PAGE: u32 = 128;
+/// Groups a collection has at most.
+const GROUPS: u32 = 1 << kezhi_core::store::records::group::GROUP_BITS;
 /// Milliseconds of work after which [`RecordStore::pause`] lets the browser run: long enough
 /// that the waits (a few milliseconds each: a timer, a frame) cost little of a load, short
 /// enough that no task comes near 200 ms.
@@ -58,10 +60,15 @@ pub struct IdbStore {
     /// page of it is empty without a transaction (a load reads every collection to its end,
     /// and each transaction costs milliseconds). Forgotten at the next read or write.
     ended: RefCell<Option<(Kind, [u8; 2])>>,
-    /// The next page's requests, sent when a full page was returned: IndexedDB reads it while
-    /// the caller decodes (a load's reads and decoding overlap instead of taking turns).
-    /// Forgotten at the next write, or when another page is asked for.
-    ahead: RefCell<Option<Ahead>>,
+    /// Pages asked for before they are needed: the next page of a collection when a full
+    /// page was returned (IndexedDB reads it while the caller decodes: a load's reads and
+    /// decoding overlap instead of taking turns), and the first page of each collection a
+    /// load will read ([`RecordStore::expect_reads`]: their transactions run side by side).
+    /// Forgotten at the next write; a collection's others when one of its pages is asked for.
+    ahead: RefCell<Vec<Ahead>>,
+    /// The collections' sizes from the last reading of the counts, which set how many groups
+    /// a page holds ([`IdbStore::groups_per_page`]).
+    sizes: RefCell<Option<Vec<usize>>>,
     /// When the work since the last wait began (`Date.now()`), for [`RecordStore::pause`].
     since_wait: Cell<f64>,
 }
@@ -72,6 +79,7 @@ impl Clone for IdbStore {
             db: Rc::clone(&self.db),
             ended: Default::default(),
             ahead: Default::default(),
+            sizes: Default::default(),
             since_wait: Default::default(),
         }
     }
@@ -80,8 +88,8 @@ impl Clone for IdbStore {
 /// A page's requests, sent before the page is asked for.
 struct Ahead {
     kind: Kind,
-    /// The key the page comes after: the last of the page before.
-    after: Vec<u8>,
+    /// The key the page comes after: the last of the page before (none: the first page).
+    after: Option<Vec<u8>>,
     page: PageRequests,
 }
 
@@ -91,6 +99,8 @@ struct Ahead {
 struct PageRequests {
     keys: GetAllKeysStoreRequest,
     values: GetAllStoreRequest,
+    /// The most groups asked for: fewer came back when the collection ended.
+    groups: u32,
 }
 
 /// The answer of a `getAll`/`getAllKeys` request: read at once when it came already, else
@@ -193,6 +203,7 @@ pub async fn open_version(
         db: Rc::new(db),
         ended: Default::default(),
         ahead: Default::default(),
+        sizes: Default::default(),
         since_wait: Default::default(),
     })
 }
@@ -382,7 +393,9 @@ impl IdbStore {
         kind: Kind,
         from: Option<[u8; 2]>,
         inclusive: bool,
+        limit: usize,
     ) -> Result<PageRequests, StoreError> {
+        let groups = self.groups_per_page(kind, limit);
         let tx = self.read_tx(&[kind.name()])?;
         let store = tx.object_store(kind.name()).map_err(idb_error)?;
         let query = match from {
@@ -392,12 +405,32 @@ impl IdbStore {
             None => None,
         };
         let keys = store
-            .get_all_keys(query.clone(), Some(GROUPS_PER_PAGE))
+            .get_all_keys(query.clone(), Some(groups))
             .map_err(idb_error)?;
-        let values = store
-            .get_all(query, Some(GROUPS_PER_PAGE))
-            .map_err(idb_error)?;
-        Ok(PageRequests { keys, values })
+        let values = store.get_all(query, Some(groups)).map_err(idb_error)?;
+        Ok(PageRequests {
+            keys,
+            values,
+            groups,
+        })
+    }
+
+    /// Groups in a page of about `limit` records of `kind`, by the collection's size when
+    /// known: a small collection is read whole in one request (each request is a
+    /// transaction, milliseconds even for a few records: the 5,000-customer demo was ~40 of
+    /// them), a large one [`GROUPS_PER_PAGE`] at a time.
+    fn groups_per_page(&self, kind: Kind, limit: usize) -> u32 {
+        let size = self.sizes.borrow().as_ref().and_then(|s| {
+            let at = Kind::ALL.iter().position(|&k| k == kind)?;
+            s.get(at).copied()
+        });
+        match size {
+            Some(n) if n > 0 => {
+                let groups = (limit as u64).saturating_mul(u64::from(GROUPS)) / n as u64;
+                groups.clamp(u64::from(GROUPS_PER_PAGE), u64::from(GROUPS)) as u32
+            }
+            _ => GROUPS_PER_PAGE,
+        }
     }
 
     /// Closes the connection (another tab's upgrade waits for it).
@@ -462,7 +495,7 @@ impl RecordStore for IdbStore {
         progress: Option<Progress<'_>>,
     ) -> Result<u64, StoreError> {
         self.ended.borrow_mut().take();
-        self.ahead.borrow_mut().take();
+        self.ahead.borrow_mut().clear();
         let names = all_stores();
         let tx = self
             .db
@@ -635,7 +668,7 @@ impl RecordStore for IdbStore {
         &self,
         kind: Kind,
         after: Option<&[u8]>,
-        _limit: usize,
+        limit: usize,
     ) -> Result<Vec<StoredRecord>, StoreError> {
         // The previous page was this collection's last, and `after` is in its last group.
         let ended = self.ended.borrow_mut().take();
@@ -645,13 +678,18 @@ impl RecordStore for IdbStore {
         {
             return Ok(Vec::new());
         }
-        // The page asked for ahead, if this is it: it holds the groups after the previous
-        // page's last one, which the previous page held whole.
-        let ahead = self
-            .ahead
-            .borrow_mut()
-            .take()
-            .filter(|a| a.kind == kind && Some(a.after.as_slice()) == after);
+        // The page asked for ahead, if this is it: the first page, or the groups after the
+        // previous page's last one, which the previous page held whole. The collection's other
+        // pages asked for ahead are not this reading's any more.
+        let ahead = {
+            let mut all = self.ahead.borrow_mut();
+            let at = all
+                .iter()
+                .position(|a| a.kind == kind && a.after.as_deref() == after);
+            let found = at.map(|at| all.swap_remove(at));
+            all.retain(|a| a.kind != kind);
+            found
+        };
         // Whole groups from the one holding `after` on; a group read to its end yields nothing
         // new, so go on to the next ones until something is found or none are left.
         let mut from = after.map(group_of);
@@ -660,8 +698,9 @@ impl RecordStore for IdbStore {
         loop {
             let page = match requests.take() {
                 Some(page) => page,
-                None => self.request_page(kind, from, inclusive)?,
+                None => self.request_page(kind, from, inclusive, limit)?,
             };
+            let asked = page.groups;
             let keys = answer(page.keys).await?;
             let values = answer(page.values).await?;
             self.since_wait.set(js_sys::Date::now());
@@ -669,7 +708,9 @@ impl RecordStore for IdbStore {
                 return Ok(Vec::new());
             }
             let last = keys.last().and_then(group_key_of);
-            let full = values.len() >= GROUPS_PER_PAGE as usize;
+            // A page that ends at the last group possible is the collection's last too.
+            let full = values.len() >= asked as usize
+                && last.is_some_and(|g| u32::from(u16::from_be_bytes(g)) + 1 < GROUPS);
             let mut out = Vec::new();
             for (key, value) in keys.iter().zip(&values) {
                 let Some(group_key) = group_key_of(key) else {
@@ -686,12 +727,13 @@ impl RecordStore for IdbStore {
                     // More groups may follow: ask for them now, read while this page is
                     // decoded.
                     Some(last) => {
-                        if let (Some(r), Ok(page)) =
-                            (out.last(), self.request_page(kind, Some(last), false))
-                        {
-                            *self.ahead.borrow_mut() = Some(Ahead {
+                        if let (Some(r), Ok(page)) = (
+                            out.last(),
+                            self.request_page(kind, Some(last), false, limit),
+                        ) {
+                            self.ahead.borrow_mut().push(Ahead {
                                 kind,
-                                after: r.key.clone(),
+                                after: Some(r.key.clone()),
                                 page,
                             });
                         }
@@ -706,6 +748,23 @@ impl RecordStore for IdbStore {
             };
             from = Some(last);
             inclusive = false;
+        }
+    }
+
+    fn expect_reads(&self, kinds: &[Kind], limit: usize) {
+        let mut ahead = self.ahead.borrow_mut();
+        for &kind in kinds {
+            if ahead.iter().any(|a| a.kind == kind && a.after.is_none()) {
+                continue;
+            }
+            // A request that cannot be made now is made again when the page is asked for.
+            if let Ok(page) = self.request_page(kind, None, true, limit) {
+                ahead.push(Ahead {
+                    kind,
+                    after: None,
+                    page,
+                });
+            }
         }
     }
 
@@ -741,16 +800,17 @@ impl RecordStore for IdbStore {
 
     async fn counts(&self) -> Result<Vec<usize>, StoreError> {
         let (_, counts) = self.read_meta().await?;
-        Ok(Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect())
+        let sizes: Vec<usize> = Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect();
+        *self.sizes.borrow_mut() = Some(sizes.clone());
+        Ok(sizes)
     }
 
     async fn counts_and_events(&self) -> Result<(Vec<usize>, Option<usize>), StoreError> {
         let (_, counts) = self.read_meta().await?;
         let events = counts.get(EVENTS).map(|n| n.max(0.0) as usize);
-        Ok((
-            Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect(),
-            events,
-        ))
+        let sizes: Vec<usize> = Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect();
+        *self.sizes.borrow_mut() = Some(sizes.clone());
+        Ok((sizes, events))
     }
 
     /// Lets the browser run once the work since the last wait (here or for a request) has

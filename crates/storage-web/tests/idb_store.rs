@@ -504,3 +504,71 @@ async fn pages_end_where_the_records_end_and_a_write_after_the_end_is_read() {
     );
     store.close();
 }
+
+/// Reads one collection page by page; the pages' lengths and the records.
+async fn read_all(store: &IdbStore, kind: Kind, limit: usize) -> (Vec<usize>, Vec<StoredRecord>) {
+    let (mut pages, mut all) = (Vec::new(), Vec::new());
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let page = store
+            .read_page(kind, after.as_deref(), limit)
+            .await
+            .expect("page");
+        let Some(last) = page.last() else { break };
+        after = Some(last.key.clone());
+        pages.push(page.len());
+        all.extend(page);
+    }
+    (pages, all)
+}
+
+#[wasm_bindgen_test]
+async fn pages_hold_about_the_limit_once_the_sizes_are_known_and_reads_asked_ahead_see_writes() {
+    let store = fresh("kezhi-test-page-size").await;
+    // One record in each of the 1,024 groups, and a second in every other one: 1,536.
+    let mut ops = Vec::new();
+    for g in 0u16..1024 {
+        let hi = (g << 6).to_be_bytes();
+        ops.push(put(Kind::Customer, &[hi[0], hi[1], 1], b"a"));
+        if g % 2 == 0 {
+            ops.push(put(Kind::Customer, &[hi[0], hi[1], 2], b"b"));
+        }
+    }
+    commit(&store, None, ops).await.expect("committed");
+    // Sizes unknown: 128 groups a page, whatever the limit.
+    let (pages, all) = read_all(&store, Kind::Customer, 10_000).await;
+    assert_eq!(pages, vec![192; 8]);
+    assert_eq!(all.len(), 1536);
+    // Known: a limit above the collection's size reads it in one request; a small limit
+    // still reads at least 128 groups; 300 records of 1,536 → 200 groups (300 of the records).
+    assert_eq!(store.counts().await.expect("counts")[0], 1536);
+    assert_eq!(read_all(&store, Kind::Customer, 10_000).await.0, vec![1536]);
+    assert_eq!(read_all(&store, Kind::Customer, 10).await.0, vec![192; 8]);
+    let (pages, again) = read_all(&store, Kind::Customer, 300).await;
+    assert_eq!(pages.iter().sum::<usize>(), 1536);
+    assert_eq!(pages[0], 300);
+    assert_eq!(again, all);
+    // First pages asked for ahead, then a write: the reading sees the write.
+    store.expect_reads(&Kind::ALL, 10_000);
+    let seq = store.meta().await.expect("meta").seq;
+    commit(
+        &store,
+        Some(seq),
+        vec![put(Kind::Customer, &[0xff, 0xff], b"z")],
+    )
+    .await
+    .expect("committed");
+    let (pages, after_write) = read_all(&store, Kind::Customer, 10_000).await;
+    assert_eq!(pages, vec![1537]);
+    assert_eq!(
+        after_write.last().map(|r| r.value.clone()),
+        Some(b"z".to_vec())
+    );
+    // Asked ahead and read without a write between: the same records as a plain reading.
+    store.expect_reads(&Kind::ALL, 10_000);
+    assert_eq!(
+        read_all(&store, Kind::Customer, 10_000).await.1,
+        after_write
+    );
+    assert!(read_all(&store, Kind::Order, 10_000).await.1.is_empty());
+}

@@ -517,6 +517,13 @@ pub fn CustomerList(
                         .map(|h| h.get_bounding_client_rect().width())
                         .unwrap_or(100.0)
                 };
+                // The column's width as shown, for the separator's value until it is set.
+                let measured = RwSignal::new(0u32);
+                Effect::new(move |_| {
+                    if let Some(h) = header.get() {
+                        measured.set(h.get_bounding_client_rect().width().round() as u32);
+                    }
+                });
                 view! {
                     <span class="head-wrap" node_ref=header role="columnheader" aria-sort=aria>
                         <button
@@ -534,6 +541,15 @@ pub fn CustomerList(
                             aria-orientation="vertical"
                             tabindex="0"
                             aria-label=move || prefs.tr(col.label())
+                            aria-valuemin=MIN_WIDTH.to_string()
+                            aria-valuemax=MAX_WIDTH.to_string()
+                            aria-valuenow=move || {
+                                layout
+                                    .widths
+                                    .with(|w| w.get(&col).copied())
+                                    .unwrap_or_else(|| measured.get())
+                                    .to_string()
+                            }
                             data-testid=format!("resize-{}", key.as_str())
                             on:pointerdown=move |e| {
                                 e.prevent_default();

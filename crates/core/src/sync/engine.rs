@@ -22,7 +22,7 @@
 //!   second document).
 
 use super::apply::Incoming;
-use super::couch::{BulkResult, CouchClient, SyncError, Transport};
+use super::couch::{BulkResult, CouchClient, RevInfo, SyncError, Transport};
 use super::doc::{
     CONFLICT_FIELD, Doc, DocError, DocKind, Remote, activity_doc, customer_doc, event_doc,
     order_doc, parse_doc_id, read_doc, tombstone_doc,
@@ -488,7 +488,17 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         now: &dyn Fn() -> Timestamp,
         progress: &dyn Fn(Progress),
     ) -> Result<Report, SyncError> {
-        let mut report = self.push_shared(replica, now).await?;
+        // A conflict decided while pushing the shared items may leave a winner (with its
+        // note) to send: a few tries, as for records.
+        let mut report = Report::default();
+        for _ in 0..3 {
+            let sent = self.push_shared(replica, now).await?;
+            let again = sent.conflicts > 0;
+            report += sent;
+            if !again {
+                break;
+            }
+        }
         let started = now();
         let mut version = replica.version();
         let mut slots = replica.read(|d| candidates(d, self.state.scan_from, &self.state.dirty));
@@ -567,7 +577,7 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         let local = replica.shared();
         let mut docs: Vec<Doc> = Vec::new();
         for item in &local {
-            let mut doc = item.doc();
+            let mut doc = with_note(item.doc(), &self.state.conflicts);
             match self.state.shared_known.get(&doc.id) {
                 Some(k) if k.print == doc.fingerprint() => continue,
                 Some(k) => doc.rev = Some(k.rev.clone()),
@@ -692,10 +702,11 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
                 continue;
             }
             report.pulled += 1;
+            // As this device would send it (with its note): what `shared_known` was made of.
             let mine = local
                 .iter()
                 .find(|i| i.doc_id() == remote.id)
-                .map(SharedItem::doc);
+                .map(|i| with_note(i.doc(), &self.state.conflicts));
             let pending = mine.as_ref().is_some_and(|l| {
                 l.content() != remote.content()
                     && self
@@ -709,7 +720,24 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
                 _ => true,
             };
             if pending {
+                // The loser is kept and listed, as for records: it travels in the winning
+                // document, so every device lists it.
                 report.conflicts += 1;
+                let loser = if theirs_win {
+                    mine.clone()
+                } else {
+                    Some(remote.clone())
+                };
+                if let Some(loser) = loser {
+                    self.state
+                        .conflicts
+                        .insert(remote.id.clone(), conflict_note(&loser));
+                }
+            } else {
+                match remote.body.get(CONFLICT_FIELD) {
+                    Some(note) => self.state.conflicts.insert(remote.id.clone(), note.clone()),
+                    None => self.state.conflicts.remove(&remote.id),
+                };
             }
             if theirs_win {
                 let item = if remote.deleted {
@@ -727,12 +755,13 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
                     report.unreadable += 1;
                 }
             }
+            // The server's version as this device would send it: the content and its note.
             let known = Doc {
                 rev: None,
                 body: if remote.deleted {
                     Map::new()
                 } else {
-                    remote.content()
+                    remote.body.clone()
                 },
                 ..remote.clone()
             };
@@ -762,83 +791,96 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         mut batch: Vec<Doc>,
     ) -> Result<Report, SyncError> {
         let mut report = Report::default();
-        let unknown: Vec<String> = batch
+        let unknown: FxHashSet<String> = batch
             .iter()
             .filter(|d| d.rev.is_none() && !is_fact(&d.id))
             .map(|d| d.id.clone())
             .collect();
+        // Documents the server has though this device never learned their revision (a batch
+        // written just before the connection or the server died, a first sync of the same
+        // records, a forgotten state): not overwritten blindly, but decided by the rule like
+        // any version from there (the same content costs no write).
+        let mut there = Vec::new();
         if !unknown.is_empty() {
             report.requests += 1;
-            let revs: FxHashMap<String, Option<String>> = self
-                .client
-                .revs(&unknown, false)
-                .await?
-                .into_iter()
-                .map(|r| (r.id, r.rev))
+            let ids: Vec<String> = unknown.iter().cloned().collect();
+            let infos = self.client.revs(&ids, true).await?;
+            let on_server: FxHashSet<String> = infos
+                .iter()
+                .filter(|i| i.rev.is_some())
+                .map(|i| i.id.clone())
                 .collect();
-            batch.retain_mut(|d| match revs.get(&d.id) {
-                Some(Some(rev)) => {
-                    d.rev = Some(rev.clone());
-                    true
-                }
-                // A deletion of what the server never had: nothing to send.
-                _ => !d.deleted,
-            });
+            there = self.versions(infos, &mut report).await?;
+            // A deletion of what the server never had: nothing to send.
+            batch.retain(|d| !unknown.contains(&d.id) || !(d.deleted || on_server.contains(&d.id)));
         }
-        if batch.is_empty() {
-            return Ok(report);
-        }
-        report.requests += 1;
-        let results = self.client.bulk(&batch).await?;
-        let by_id: FxHashMap<&str, &Doc> = batch.iter().map(|d| (d.id.as_str(), d)).collect();
-        let mut changed = Vec::new();
-        let mut conflicted = Vec::new();
-        for r in results {
-            match r {
-                BulkResult::Ok { id, rev } => {
-                    report.pushed += 1;
-                    if let (Some(doc), Some((kind, key))) =
-                        (by_id.get(id.as_str()), parse_doc_id(&id))
-                        && let Some(k) = DocKey::of(kind, &key)
-                    {
-                        let mut sent = (*doc).clone();
-                        sent.rev = None;
-                        self.state.known.insert(
-                            k,
-                            Known {
-                                rev,
-                                print: sent.fingerprint(),
-                            },
-                        );
-                        self.state.dirty.remove(&k);
-                        changed.push(k);
-                    }
-                }
-                // A fact the server has already.
-                BulkResult::Conflict { id } if is_fact(&id) => report.pushed += 1,
-                BulkResult::Conflict { id } => conflicted.push(id),
-                BulkResult::Refused { .. } => report.refused += 1,
-            }
-        }
-        self.save_state(&changed).await?;
-        if !conflicted.is_empty() {
+        if !batch.is_empty() {
             report.requests += 1;
-            let mut docs: Vec<Doc> = Vec::with_capacity(conflicted.len());
-            for info in self.client.revs(&conflicted, true).await? {
-                match (info.doc, info.rev) {
-                    (Some(doc), _) => docs.push(doc),
-                    (None, Some(rev)) if info.deleted => {
-                        report.requests += 1;
-                        if let Some(doc) = self.client.get_rev(&info.id, &rev).await? {
-                            docs.push(doc);
+            let results = self.client.bulk(&batch).await?;
+            let by_id: FxHashMap<&str, &Doc> = batch.iter().map(|d| (d.id.as_str(), d)).collect();
+            let mut changed = Vec::new();
+            let mut conflicted = Vec::new();
+            for r in results {
+                match r {
+                    BulkResult::Ok { id, rev } => {
+                        report.pushed += 1;
+                        if let (Some(doc), Some((kind, key))) =
+                            (by_id.get(id.as_str()), parse_doc_id(&id))
+                            && let Some(k) = DocKey::of(kind, &key)
+                        {
+                            let mut sent = (*doc).clone();
+                            sent.rev = None;
+                            self.state.known.insert(
+                                k,
+                                Known {
+                                    rev,
+                                    print: sent.fingerprint(),
+                                },
+                            );
+                            self.state.dirty.remove(&k);
+                            changed.push(k);
                         }
                     }
-                    _ => {}
+                    // A fact the server has already.
+                    BulkResult::Conflict { id } if is_fact(&id) => report.pushed += 1,
+                    BulkResult::Conflict { id } => conflicted.push(id),
+                    BulkResult::Refused { .. } => report.refused += 1,
                 }
             }
-            report += self.take(replica, now, docs).await?;
+            self.save_state(&changed).await?;
+            if !conflicted.is_empty() {
+                report.requests += 1;
+                let infos = self.client.revs(&conflicted, true).await?;
+                there.extend(self.versions(infos, &mut report).await?);
+            }
+        }
+        if !there.is_empty() {
+            report += self.take(replica, now, there).await?;
         }
         Ok(report)
+    }
+
+    /// The server's current versions among `infos` (from `revs` with the documents): a
+    /// deletion's body, which carries its time, is asked for on its own.
+    async fn versions(
+        &self,
+        infos: Vec<RevInfo>,
+        report: &mut Report,
+    ) -> Result<Vec<Doc>, SyncError> {
+        let mut docs = Vec::new();
+        for info in infos {
+            match (info.doc, info.rev) {
+                (Some(doc), _) => docs.push(doc),
+                (None, Some(rev)) if info.deleted => {
+                    report.requests += 1;
+                    if let Some(doc) = self.client.get_rev(&info.id, &rev).await? {
+                        docs.push(doc);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(docs)
     }
 
     /// Brings the server's changes here, a page at a time; `longpoll`: wait that long for a
@@ -1050,6 +1092,27 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
             "updated_at".into(),
             Value::String(super::doc::format_time(now)),
         );
+        if let Some((kind, id)) = SharedKind::of_doc_id(doc_id) {
+            // A saved segment, funnel or the settings: the other version becomes the item
+            // here (stamped now, so it wins everywhere), and goes up at the next push.
+            let deleted = note["deleted"].as_bool().unwrap_or(false);
+            let change = SharedChange {
+                kind,
+                id: id.to_string(),
+                item: (!deleted).then(|| SharedItem {
+                    kind,
+                    id: id.to_string(),
+                    body,
+                }),
+            };
+            self.state.conflicts.remove(doc_id);
+            replica
+                .apply_shared(vec![change])
+                .await
+                .map_err(SyncError::Local)?;
+            self.save_state(&[]).await?;
+            return Ok(true);
+        }
         let doc = Doc {
             id: doc_id.to_string(),
             rev: None,
@@ -1084,34 +1147,27 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
     }
 }
 
-fn is_fact(id: &str) -> bool {
-    id.split_once(':')
-        .and_then(|(k, _)| DocKind::from_code(k))
-        .is_some_and(DocKind::append_only)
-}
-
-/// Both versions of a conflict, field by field, for the conflict list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConflictView {
-    pub doc_id: String,
-    pub kind: DocKind,
-    pub id: String,
-    /// (field, this device's value, the other version's value), fields that differ first.
-    pub fields: Vec<(String, Value, Value)>,
-    pub other_deleted: bool,
-}
-
-/// The conflicts of a state, with the current record's fields beside the other version's.
-pub fn conflict_views(d: &Dataset, state: &SyncState) -> Vec<ConflictView> {
+/// The conflicts of a state, with the current record's (or shared item's) fields beside the
+/// other version's.
+pub fn conflict_views(d: &Dataset, shared: &[SharedItem], state: &SyncState) -> Vec<ConflictView> {
     let mut out = Vec::new();
     for (doc_id, note) in &state.conflicts {
-        let Some((kind, key)) = parse_doc_id(doc_id) else {
-            continue;
+        let (kind, id, ours) = if let Some((kind, id)) = SharedKind::of_doc_id(doc_id) {
+            let ours = shared
+                .iter()
+                .find(|i| i.kind == kind && i.id == id)
+                .map(|i| i.body.clone());
+            (ConflictKind::Shared(kind), id.to_string(), ours)
+        } else {
+            let Some((kind, key)) = parse_doc_id(doc_id) else {
+                continue;
+            };
+            let Some(k) = DocKey::of(kind, &key) else {
+                continue;
+            };
+            let ours = local_doc(d, k, &BTreeMap::new(), None).map(|doc| doc.content());
+            (ConflictKind::Record(k.kind), k.id.to_string(), ours)
         };
-        let Some(k) = DocKey::of(kind, &key) else {
-            continue;
-        };
-        let ours = local_doc(d, k, &BTreeMap::new(), None).map(|doc| doc.content());
         let ours = ours.unwrap_or_default();
         let theirs = match &note["doc"] {
             Value::Object(m) => m.clone(),
@@ -1134,11 +1190,46 @@ pub fn conflict_views(d: &Dataset, state: &SyncState) -> Vec<ConflictView> {
         fields.sort_by_key(|(_, a, b)| a == b);
         out.push(ConflictView {
             doc_id: doc_id.clone(),
-            kind: k.kind,
-            id: k.id.to_string(),
+            kind,
+            id,
             fields,
             other_deleted: note["deleted"].as_bool().unwrap_or(false),
         });
     }
     out
+}
+
+fn is_fact(id: &str) -> bool {
+    id.split_once(':')
+        .and_then(|(k, _)| DocKind::from_code(k))
+        .is_some_and(DocKind::append_only)
+}
+
+/// What a conflict is about: a record, or a shared item (a saved segment or funnel, the
+/// analytics settings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictKind {
+    Record(DocKind),
+    Shared(SharedKind),
+}
+
+impl ConflictKind {
+    /// The document type's code (`customer`, `segment`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            ConflictKind::Record(k) => k.code(),
+            ConflictKind::Shared(k) => k.code(),
+        }
+    }
+}
+
+/// Both versions of a conflict, field by field, for the conflict list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictView {
+    pub doc_id: String,
+    pub kind: ConflictKind,
+    pub id: String,
+    /// (field, this device's value, the other version's value), fields that differ first.
+    pub fields: Vec<(String, Value, Value)>,
+    pub other_deleted: bool,
 }

@@ -47,6 +47,9 @@ pub struct FakeCouch {
     pub fail: Cell<Option<(u16, usize)>>,
     /// Answer the `_bulk_docs` requests after this many more with a 500 (a cut mid-push).
     pub fail_bulk_after: Cell<Option<usize>>,
+    /// Write the `_bulk_docs` request after this many more, then go down before answering (the
+    /// server died, or the connection was cut, after the batch was written).
+    pub lose_bulk_answer_after: Cell<Option<usize>>,
     /// Go down after this many more requests (a cut in the middle of a sync).
     pub down_after: Cell<Option<usize>>,
     /// Requests received, by kind of call (`bulk`, `changes`, `all_docs`, …).
@@ -241,6 +244,14 @@ impl FakeCouch {
                         }
                     })
                     .collect();
+                if let Some(n) = self.lose_bulk_answer_after.get() {
+                    if n == 0 {
+                        self.lose_bulk_answer_after.set(None);
+                        self.down.set(true);
+                        return Err(NetError::Unreachable);
+                    }
+                    self.lose_bulk_answer_after.set(Some(n - 1));
+                }
                 respond(201, Value::Array(rows))
             }
             (Method::Post, Some("_all_docs")) => {

@@ -145,6 +145,10 @@ pub trait RecordStore {
         seq: u64,
         limit: usize,
     ) -> Result<Vec<StoredRecord>, StoreError>;
+    /// A load is about to read `kinds` from their start, about `limit` records a page: a
+    /// store whose reads cost a round trip each may ask for those first pages now, so that
+    /// they are read side by side. Nothing by default.
+    fn expect_reads(&self, _kinds: &[Kind], _limit: usize) {}
     /// Number of records in one collection.
     async fn count(&self, kind: Kind) -> Result<usize, StoreError>;
     /// Numbers of records of every collection, in [`Kind::ALL`]'s order (a store that keeps
@@ -190,6 +194,9 @@ impl<T: RecordStore> RecordStore for &T {
         limit: usize,
     ) -> Result<Vec<StoredRecord>, StoreError> {
         (**self).read_page(kind, after, limit).await
+    }
+    fn expect_reads(&self, kinds: &[Kind], limit: usize) {
+        (**self).expect_reads(kinds, limit)
     }
     async fn changed_since(
         &self,

@@ -158,6 +158,7 @@ impl<S: RecordStore> RecordRepository<S> {
         let meta = self.store.meta().await?;
         let (counts, events) = self.store.counts_and_events().await?;
         let total = counts.iter().sum();
+        self.store.expect_reads(&Kind::ALL, PAGE);
         let mut loaded = Loaded::default();
         // Exact capacities: growing by doubling would leave the tab's memory at the peak of
         // the last growth for good (wasm memory never shrinks) — for 2.55 M events, 100 MB.

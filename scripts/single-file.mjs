@@ -1,0 +1,70 @@
+// Writes the whole app as one HTML file (for people who get kezhi by e-mail or on a USB stick):
+// the CSS inline, the icon as a data URL, the wasm-bindgen glue inline (a page opened from
+// file:// may not import a module file), and the wasm's bytes inline in base64, compiled
+// asynchronously (`WebAssembly.instantiate` on the bytes) before the app starts.
+//   node scripts/single-file.mjs [dist dir] [output file]    (defaults: dist, dist-single/kezhi.html)
+import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+const dist = resolve(process.argv[2] ?? 'dist');
+const out = resolve(process.argv[3] ?? 'dist-single/kezhi.html');
+
+const files = await readdir(dist);
+const one = (re, what) => {
+  const found = files.filter((f) => re.test(f));
+  if (found.length !== 1) throw new Error(`single-file: expected one ${what} in ${dist}, found ${found.length}`);
+  return found[0];
+};
+const glueFile = one(/^kezhi-[0-9a-f]+\.js$/, 'wasm-bindgen glue (kezhi-*.js)');
+const wasmFile = one(/^kezhi-[0-9a-f]+_bg\.wasm$/, 'wasm module (kezhi-*_bg.wasm)');
+const cssFile = one(/^main-[0-9a-f]+\.css$/, 'stylesheet (main-*.css)');
+
+let html = await readFile(join(dist, 'index.html'), 'utf8');
+const css = await readFile(join(dist, cssFile), 'utf8');
+const glue = await readFile(join(dist, glueFile), 'utf8');
+const wasm = await readFile(join(dist, wasmFile));
+
+// The glue as a plain script body: its exports become local names.
+const exported = [...glue.matchAll(/^export (?:async )?(?:function|class) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+let body = glue
+  .replace(/^export (?=(?:async )?(?:function|class) )/gm, '')
+  .replace(/^export \{[^}]*\};?\s*$/m, '');
+if (/^export /m.test(body)) throw new Error('single-file: an export the script does not know in the glue');
+if (/import\.meta/.test(body.replace(/new URL\('[^']*', import\.meta\.url\)/, ''))) {
+  throw new Error('single-file: the glue uses import.meta beyond its default wasm path');
+}
+// A module script may not name import.meta outside modules; it stays a module script, so the
+// default path (never taken: the bytes are given) is harmless.
+const inlineScript = (code) => code.replace(/<\/script/gi, '<\\/script');
+
+const starter = `
+${body}
+const __kezhiWasmBytes = (() => {
+  const text = atob(__kezhiWasmBase64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+  return bytes;
+})();
+const __kezhiStarted = await __wbg_init({ module_or_path: __kezhiWasmBytes });
+window.wasmBindings = { ${exported.join(', ')} };
+dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm: __kezhiStarted}}));
+`;
+
+// Trunk's loader, the preloads of the separate files, and what a file:// page cannot use (the
+// web app manifest, the service worker's files) go; the rest of the page stays as built.
+html = html
+  .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">\nconst __kezhiWasmBase64 = "${wasm.toString('base64')}";\n${inlineScript(starter)}</script>`)
+  .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
+  .replace(/<link rel="manifest"[^>]*>/g, '')
+  .replace(/<link rel="stylesheet" href="\.\/main-[0-9a-f]+\.css"[^>]*\/?>/, () => `<style>\n${css}\n</style>`);
+const icon = files.find((f) => f === 'favicon.svg');
+if (icon) {
+  const svg = await readFile(join(dist, icon));
+  html = html.replace(/<link rel="icon" href="favicon\.svg"[^>]*>/, `<link rel="icon" href="data:image/svg+xml;base64,${svg.toString('base64')}" type="image/svg+xml" />`);
+}
+for (const left of [glueFile, wasmFile, cssFile]) {
+  if (html.includes(`./${left}`)) throw new Error(`single-file: ${left} is still referenced`);
+}
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, html);
+console.log(`single-file: ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB)`);
