@@ -31,6 +31,8 @@ pub fn App() -> impl IntoView {
     provide_context(prefs);
     provide_context(store);
     provide_context(derived);
+    let pwa = crate::pwa::Pwa::new();
+    provide_context(pwa);
     platform::set_document_lang(prefs.lang.get_untracked().code());
     store.load(derived);
 
@@ -52,6 +54,9 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         if store.ready.get() {
             platform::set_body_attr("data-ready", "true");
+            // The service worker (offline use) once the data is on screen: its download of
+            // the build's files does not compete with the app's own start.
+            pwa.start();
         }
     });
 
@@ -61,6 +66,7 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app">
             <Header/>
+            <crate::pwa::UpdateBanner/>
             <LoadingBar/>
             <StorageNoticeBanner/>
             <UnreadableBanner/>

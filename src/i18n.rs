@@ -126,6 +126,7 @@ pub enum Msg {
     NoticeVersionChanged,
     NoticeNewer,
     Reload,
+    UpdateReady,
     DamagedTitle,
     DamagedBody,
     DamagedDownload,
@@ -548,6 +549,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             NoticeVersionChanged => "客知已在另一个标签页中升级，请重新加载本页面。",
             NoticeNewer => "本地数据由更新版本的客知保存，此版本无法读取；请使用最新版本打开。",
             Reload => "重新加载",
+            UpdateReady => "有新版本可用。",
             DamagedTitle => "部分记录无法读取",
             DamagedBody => "其余数据已正常加载。无法读取的记录保持原样、不会被覆盖，可下载保存。",
             DamagedDownload => "下载无法读取的记录",
@@ -1004,6 +1006,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
                 "The stored data was saved by a newer version of kezhi and cannot be read by this one; open the latest version."
             }
             Reload => "Reload",
+            UpdateReady => "A new version is ready.",
             DamagedTitle => "Some records cannot be read",
             DamagedBody => {
                 "Everything else was loaded. The unreadable records are kept as they are, never overwritten, and can be downloaded."

@@ -10,6 +10,7 @@ mod i18n;
 mod pages;
 mod platform;
 mod prefs;
+mod pwa;
 mod route;
 mod store;
 mod sync;

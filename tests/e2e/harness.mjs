@@ -22,17 +22,22 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves dist/ at `/` and at SUB_PATH; anything else is a 404, as on a plain static host. */
-export async function startServer() {
-  assert.ok(existsSync(join(dist, 'index.html')), `no build in ${dist}: run scripts/build.sh`);
+/** Serves dist/ (or a copy of it in `dir`) at `/` and at SUB_PATH; anything else is a 404, as
+ * on a plain static host. `hits` lists the paths of the requests that reached it. */
+export async function startServer(dir = dist) {
+  assert.ok(existsSync(join(dir, 'index.html')), `no build in ${dir}: run scripts/build.sh`);
+  const hits = [];
   const server = createServer(async (req, res) => {
+    hits.push(req.url);
     let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (path.startsWith(SUB_PATH)) path = '/' + path.slice(SUB_PATH.length);
     if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(dist, path));
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    const file = normalize(join(dir, path));
+    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -43,7 +48,12 @@ export async function startServer() {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, subUrl: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    subUrl: `http://127.0.0.1:${port}${SUB_PATH}`,
+    hits,
+    close: () => server.close(),
+  };
 }
 
 const FLAGS = [
