@@ -24,6 +24,9 @@ try {
       const saved = (await page.locator(byId('not-saved')).count()) === 0;
       let load = null;
       if (saved) {
+        // The service worker's first install fetches and caches the whole build: let it end
+        // before the reload (a person's later visit finds it installed and idle).
+        await page.evaluate(() => navigator.serviceWorker?.ready);
         await page.reload();
         await ready(page);
         load = (await measures(page))['kezhi:load'];
