@@ -799,10 +799,7 @@ impl RecordStore for IdbStore {
     }
 
     async fn counts(&self) -> Result<Vec<usize>, StoreError> {
-        let (_, counts) = self.read_meta().await?;
-        let sizes: Vec<usize> = Kind::ALL.iter().map(|&k| count_of(&counts, k)).collect();
-        *self.sizes.borrow_mut() = Some(sizes.clone());
-        Ok(sizes)
+        Ok(self.counts_and_events().await?.0)
     }
 
     async fn counts_and_events(&self) -> Result<(Vec<usize>, Option<usize>), StoreError> {

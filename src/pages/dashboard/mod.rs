@@ -111,7 +111,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         let cells = (1..=5u8)
                                             .map(|f| {
                                                 let cell = g[usize::from(r) - 1][usize::from(f) - 1];
-                                                let alpha = cell.customers as f64 / max as f64;
+                                                let (background, color) = heat(cell.customers as f64 / max as f64);
                                                 let title = format!(
                                                     "R{r} F{f}: {} · {} · {}",
                                                     cell.customers,
@@ -127,8 +127,8 @@ pub fn DashboardPage() -> impl IntoView {
                                                         data-count=cell.customers.to_string()
                                                         data-cents=cell.revenue.to_string()
                                                         title=title
-                                                        style:background=heat(alpha).0
-                                                        style:color=heat(alpha).1
+                                                        style:background=background
+                                                        style:color=color
                                                     >
                                                         <strong>{group(cell.customers as u64)}</strong>
                                                         <span class="small">{cell.average().map(money)}</span>
