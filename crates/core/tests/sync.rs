@@ -734,3 +734,91 @@ fn a_saved_segment_edited_on_two_devices_is_listed_on_both_and_the_other_can_be_
         "closed on the server too"
     );
 }
+
+#[test]
+fn shared_items_the_server_has_though_this_device_never_saw_them_are_decided_by_the_rule() {
+    use kezhi_core::metrics::AnalyticsSettings;
+    use kezhi_core::segment::saved::SavedSegment;
+    use kezhi_core::sync::shared::{read_segment, read_settings, segment_item, settings_item};
+    let server = FakeCouch::with_db("team");
+    let settings = |churn_days: i64| AnalyticsSettings {
+        churn_days,
+        ..Default::default()
+    };
+    // B set its analytics at 3,000 and synced; A, a device that never synced, set its own at
+    // 2,000 (older) and has a segment B made and later deleted (at 4,000, after A's 2,500).
+    let b = Device::new(&server, Dataset::default());
+    let seg = SavedSegment {
+        id: "s1".into(),
+        name: "优质客户".into(),
+        query: "spend >= 5000000".into(),
+        snapshot: None,
+        updated_at: Timestamp(1_000),
+    };
+    b.replica.shared.borrow_mut().push(segment_item(&seg));
+    b.replica
+        .shared
+        .borrow_mut()
+        .push(settings_item(&settings(365), Timestamp(3_000)));
+    b.sync().expect("b");
+    b.replica.shared.borrow_mut().retain(|i| i.id != "s1");
+    b.clock.set(4_000 - 1_000);
+    assert_eq!(b.sync().expect("b deletes").pushed, 1);
+
+    let a = Device::new(&server, Dataset::default());
+    a.replica
+        .shared
+        .borrow_mut()
+        .push(settings_item(&settings(200), Timestamp(2_000)));
+    a.replica
+        .shared
+        .borrow_mut()
+        .push(segment_item(&SavedSegment {
+            query: "spend >= 6000000".into(),
+            updated_at: Timestamp(2_500),
+            ..seg.clone()
+        }));
+    let report = a.sync().expect("a");
+    assert_eq!(report.pushed, 1, "only the winning settings' note goes up");
+    assert_eq!(report.conflicts, 2);
+    let items = a.replica.shared.borrow().clone();
+    assert_eq!(
+        items.len(),
+        1,
+        "the later deletion wins over the older segment"
+    );
+    assert_eq!(
+        items.iter().find_map(read_settings),
+        Some((settings(365), Timestamp(3_000))),
+        "the newer settings from B win, not A's blind overwrite"
+    );
+    assert_eq!(items.iter().find_map(read_segment), None);
+    let on_server = server.doc("setting:analytics").expect("settings doc");
+    assert_eq!(on_server["churn_days"], 365);
+    assert_eq!(on_server["kezhi_conflict"]["doc"]["churn_days"], 200);
+    assert!(
+        server.doc("segment:s1").expect("doc")["_deleted"]
+            .as_bool()
+            .unwrap_or(false),
+        "the deletion stays"
+    );
+    let views = conflict_views(
+        &a.data(),
+        &a.replica.shared.borrow(),
+        &a.state.state.borrow(),
+    );
+    let mut ids: Vec<&str> = views.iter().map(|v| v.doc_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["segment:s1", "setting:analytics"],
+        "both losers listed"
+    );
+    // Settled: nothing more goes either way.
+    assert_eq!(a.sync().expect("a again").pushed, 0);
+    b.sync().expect("b");
+    assert_eq!(
+        b.replica.shared.borrow().iter().find_map(read_settings),
+        Some((settings(365), Timestamp(3_000)))
+    );
+}

@@ -574,58 +574,26 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         now: &dyn Fn() -> Timestamp,
     ) -> Result<Report, SyncError> {
         let mut report = Report::default();
-        let local = replica.shared();
-        let mut docs: Vec<Doc> = Vec::new();
-        for item in &local {
-            let mut doc = with_note(item.doc(), &self.state.conflicts);
-            match self.state.shared_known.get(&doc.id) {
-                Some(k) if k.print == doc.fingerprint() => continue,
-                Some(k) => doc.rev = Some(k.rev.clone()),
-                None => {}
-            }
-            docs.push(doc);
-        }
-        let here: BTreeSet<String> = local.iter().map(SharedItem::doc_id).collect();
-        for (id, known) in &self.state.shared_known {
-            let Some((kind, _)) = SharedKind::of_doc_id(id) else {
-                continue;
-            };
-            let mut body = Map::new();
-            body.insert("type".into(), Value::String(kind.code().into()));
-            body.insert(
-                "updated_at".into(),
-                Value::String(super::doc::format_time(now())),
-            );
-            let gone = Doc {
-                id: id.clone(),
-                rev: Some(known.rev.clone()),
-                deleted: true,
-                body,
-            };
-            let already = Doc {
-                body: Map::new(),
-                ..gone.clone()
-            };
-            if here.contains(id) || known.print == already.fingerprint() {
-                continue;
-            }
-            docs.push(gone);
-        }
-        if docs.is_empty() {
-            return Ok(report);
-        }
+        let mut docs = self.shared_to_send(&replica.shared(), now);
         let unknown: Vec<String> = docs
             .iter()
             .filter(|d| d.rev.is_none())
             .map(|d| d.id.clone())
             .collect();
         if !unknown.is_empty() {
+            // Items the server may have though this device never learned their revision (a
+            // first sync of a device that made its own settings, an answer lost): decided by
+            // the rule like any version from there, never overwritten blindly.
             report.requests += 1;
-            for info in self.client.revs(&unknown, false).await? {
-                if let Some(doc) = docs.iter_mut().find(|d| d.id == info.id) {
-                    doc.rev = info.rev;
-                }
+            let infos = self.client.revs(&unknown, true).await?;
+            let there = self.versions(infos, &mut report).await?;
+            if !there.is_empty() {
+                report += self.take_shared(replica, there).await?;
+                docs = self.shared_to_send(&replica.shared(), now);
             }
+        }
+        if docs.is_empty() {
+            return Ok(report);
         }
         report.requests += 1;
         let results = self.client.bulk(&docs).await?;
@@ -660,17 +628,55 @@ impl<T: Transport, S: StateStore> Syncer<T, S> {
         }
         self.save_state(&[]).await?;
         if !conflicted.is_empty() {
+            // Changed there meanwhile (a deletion too): the server's versions, by the rule.
             report.requests += 1;
-            let fresh: Vec<Doc> = self
-                .client
-                .revs(&conflicted, true)
-                .await?
-                .into_iter()
-                .filter_map(|r| r.doc)
-                .collect();
+            let infos = self.client.revs(&conflicted, true).await?;
+            let fresh = self.versions(infos, &mut report).await?;
             report += self.take_shared(replica, fresh).await?;
         }
         Ok(report)
+    }
+
+    /// The shared documents to send: items changed since the server's known version (with
+    /// that revision; none when never seen there), and deletions of items gone here.
+    fn shared_to_send(&self, local: &[SharedItem], now: &dyn Fn() -> Timestamp) -> Vec<Doc> {
+        let mut docs: Vec<Doc> = Vec::new();
+        for item in local {
+            let mut doc = with_note(item.doc(), &self.state.conflicts);
+            match self.state.shared_known.get(&doc.id) {
+                Some(k) if k.print == doc.fingerprint() => continue,
+                Some(k) => doc.rev = Some(k.rev.clone()),
+                None => {}
+            }
+            docs.push(doc);
+        }
+        let here: BTreeSet<String> = local.iter().map(SharedItem::doc_id).collect();
+        for (id, known) in &self.state.shared_known {
+            let Some((kind, _)) = SharedKind::of_doc_id(id) else {
+                continue;
+            };
+            let mut body = Map::new();
+            body.insert("type".into(), Value::String(kind.code().into()));
+            body.insert(
+                "updated_at".into(),
+                Value::String(super::doc::format_time(now())),
+            );
+            let gone = Doc {
+                id: id.clone(),
+                rev: Some(known.rev.clone()),
+                deleted: true,
+                body,
+            };
+            let already = Doc {
+                body: Map::new(),
+                ..gone.clone()
+            };
+            if here.contains(id) || known.print == already.fingerprint() {
+                continue;
+            }
+            docs.push(gone);
+        }
+        docs
     }
 
     /// Decides the server's shared documents against the items here (the same rule as for
