@@ -60,7 +60,8 @@ pub fn bench_funnel(customers: u32, events: u32, what: u32) -> f64 {
         return f64::NAN;
     };
     let mut data = generate(&DemoConfig::new(customers as usize, end));
-    data.events.truncate(events as usize);
+    // The same cut as the native benchmark (crates/core/benches/funnels.rs).
+    kezhi_core::demo::keep_recent_events(&mut data, events as usize);
     let definition = purchase_funnel();
     let options = FunnelOptions::default();
     let start = performance.now();
@@ -68,7 +69,12 @@ pub fn bench_funnel(customers: u32, events: u32, what: u32) -> f64 {
     if what == 0 {
         return performance.now() - start;
     }
-    let keys: Vec<u32> = (0..data.customers.len() as u32).map(|p| p % 5).collect();
+    // By channel, as the native benchmark: six channels, so the top five and "other".
+    let (keys, _) = kezhi_core::funnel::split_keys(
+        &data,
+        &kezhi_core::metrics::Analytics::default(),
+        kezhi_core::funnel::SplitBy::Channel,
+    );
     let start = performance.now();
     let ok = if what == 1 {
         compute(&data, &index, &definition, &options).map(|r| r.stats.entered())

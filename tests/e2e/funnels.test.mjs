@@ -115,6 +115,23 @@ test('a breakdown by channel adds up; the URL reproduces the funnel', async () =
   const entered = Number(await page.getAttribute(`${byId('funnel-result-step')}[data-step="1"]`, 'data-count'));
   assert.equal(groups.reduce((a, b) => a + b, 0), entered);
 
+  // Another language names the same groups anew and computes nothing: the groups are the
+  // stored channel codes, not their labels.
+  const shown = () => page.locator(byId('funnel-group')).evaluateAll((els) => els.map((e) => [e.dataset.name, Number(e.dataset.count)]));
+  const runs = () => page.evaluate(() => performance.getEntriesByName('kezhi:funnel').length);
+  const zhGroups = await shown();
+  const before = await runs();
+  assert.ok(zhGroups.some(([name]) => name === '天猫'), `groups: ${zhGroups}`);
+  await page.selectOption(byId('lang-switch'), 'en');
+  await until(async () => (await shown()).some(([name]) => name === 'Tmall'), 'the groups named in English');
+  const enGroups = await shown();
+  const label = { 天猫: 'Tmall', 京东: 'JD', 抖音: 'Douyin', 微信小程序: 'WeChat mini-program', 自营App: 'Own app', 线下门店: 'Offline store', 其他: 'Other', '（未填）': '(none)' };
+  assert.deepEqual(enGroups, zhGroups.map(([name, n]) => [label[name] ?? name, n]));
+  assert.equal(await runs(), before, 'switching the language computed the funnel again');
+  await page.selectOption(byId('lang-switch'), 'zh-CN');
+  await until(async () => (await shown()).some(([name]) => name === '天猫'), 'the groups named in Chinese again');
+  assert.equal(await runs(), before);
+
   const url = page.url();
   const other = await browser.context.newPage();
   await other.goto(url);

@@ -8,10 +8,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{
-    EventIndex, FunnelDefinition, FunnelOptions, OrderMode, Period, PropField, Step, compute,
-    compute_breakdown, purchase_funnel, repurchase_funnel,
+    EventIndex, FunnelDefinition, FunnelOptions, OrderMode, Period, PropField, SplitBy, Step,
+    compute, compute_breakdown, purchase_funnel, repurchase_funnel,
 };
-use rustc_hash::FxHashMap;
+use kezhi_core::metrics::Analytics;
 use std::hint::black_box;
 
 const EVENTS: usize = 1_000_000;
@@ -21,21 +21,13 @@ const EVENTS: usize = 1_000_000;
 fn bench_data() -> Dataset {
     let end = NaiveDate::from_ymd_opt(2026, 10, 31).expect("date");
     let mut data = generate(&DemoConfig::new(100_000, end));
-    let cut = data.events.len().saturating_sub(EVENTS);
-    data.events.drain(..cut);
+    kezhi_core::demo::keep_recent_events(&mut data, EVENTS);
     data
 }
 
 /// Each customer's acquisition channel, numbered: six channels, so the top five and "other".
 fn channel_keys(data: &Dataset) -> Vec<u32> {
-    let mut numbers: FxHashMap<Option<kezhi_core::Sym>, u32> = FxHashMap::default();
-    data.customers
-        .iter()
-        .map(|c| {
-            let next = numbers.len() as u32;
-            *numbers.entry(c.channel).or_insert(next)
-        })
-        .collect()
+    kezhi_core::funnel::split_keys(data, &Analytics::default(), SplitBy::Channel).0
 }
 
 fn funnels(c: &mut Criterion) {

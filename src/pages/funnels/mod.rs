@@ -29,10 +29,8 @@ pub fn FunnelsPage() -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
     let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
-    let query = Memo::new(move |_| {
-        let zh = prefs.lang.get().is_zh();
-        ui.route.with(|r| FunnelQuery::from_route(r, zh))
-    });
+    // Not the language: a switch of language names the groups anew, it computes nothing.
+    let query = Memo::new(move |_| ui.route.with(FunnelQuery::from_route));
     // The definition being edited: it may be briefly invalid (a window of 0 while typing),
     // which the URL cannot hold, so the editor works on this copy and writes every valid
     // state to the URL; a new URL (a template, a saved funnel, back) replaces it.

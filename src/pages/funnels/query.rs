@@ -9,14 +9,14 @@ use crate::store::Store;
 use crate::ui::Ui;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::funnel::{
-    Breakdown, Drill, EventIndex, FunnelDefinition, FunnelOptions, FunnelResult, Period,
-    compute_breakdown, purchase_funnel, repurchase_funnel,
+    Breakdown, Drill, EventIndex, FunnelDefinition, FunnelError, FunnelOptions, FunnelResult,
+    GroupLabel, Period, SplitBy, compute_breakdown, purchase_funnel, repurchase_funnel,
+    segment_split, split_keys,
 };
+use kezhi_core::metrics::TierName;
 use kezhi_core::segment::membership;
-use kezhi_core::sym::Sym;
 use kezhi_core::time::Timestamp;
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// Groups shown side by side in a breakdown; the rest is "other".
 pub const TOP_GROUPS: usize = 5;
@@ -73,8 +73,8 @@ impl By {
 pub struct FunnelQuery {
     pub kind: Kind,
     /// The definition in the URL (`f`), or the purchase funnel; an unreadable one is the
-    /// error text.
-    pub definition: Result<FunnelDefinition, String>,
+    /// error.
+    pub definition: Result<FunnelDefinition, FunnelError>,
     pub repurchase_days: u32,
     /// A saved segment's id: only its members are counted.
     pub segment: Option<String>,
@@ -87,9 +87,9 @@ pub struct FunnelQuery {
 }
 
 impl FunnelQuery {
-    pub fn from_route(r: &Route, chinese: bool) -> FunnelQuery {
+    pub fn from_route(r: &Route) -> FunnelQuery {
         let definition = match r.param("f") {
-            Some(text) => FunnelDefinition::from_url(text).map_err(|e| e.message(chinese)),
+            Some(text) => FunnelDefinition::from_url(text),
             None => Ok(purchase_funnel()),
         };
         let drill = r
@@ -129,14 +129,44 @@ impl FunnelQuery {
     }
 }
 
-/// A computed funnel, split by a property when the query asks for it.
+/// A computed funnel, split by a property when the query asks for it. Nothing in it depends
+/// on the language: the groups are codes, named when shown.
 #[derive(Clone, Debug, Default)]
 pub struct Computed {
     /// The funnel without a breakdown (with one, its total is the funnel: see [`Self::result`]).
     plain: FunnelResult,
     pub breakdown: Option<Breakdown>,
-    /// Names of the breakdown keys (index = key).
-    pub group_names: Vec<String>,
+    /// What each breakdown key stands for (index = key).
+    labels: Vec<GroupLabel>,
+    /// The tiers' names and the split segment's name, to name the groups.
+    tiers: Vec<TierName>,
+    segment_name: String,
+}
+
+/// Why a funnel could not be computed, told in the shown language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    Funnel(FunnelError),
+    SegmentGone,
+    NoSplitSegment,
+    /// A segment that could not be evaluated (already in words of both languages).
+    Segment {
+        zh: String,
+        en: String,
+    },
+}
+
+impl Failure {
+    pub fn message(&self, zh: bool) -> String {
+        match self {
+            Failure::Funnel(e) => e.message(zh),
+            Failure::SegmentGone if zh => "所选分群已被删除".into(),
+            Failure::SegmentGone => "the chosen segment was deleted".into(),
+            Failure::NoSplitSegment if zh => "请选择用于拆分的分群".into(),
+            Failure::NoSplitSegment => "choose the segment to split by".into(),
+            Failure::Segment { zh: z, en } => if zh { z } else { en }.clone(),
+        }
+    }
 }
 
 impl Computed {
@@ -153,33 +183,43 @@ impl Computed {
         }
     }
 
-    /// The name of a breakdown group ("other" for the folded rest).
-    pub fn group_name(&self, group: usize, other: &str) -> String {
-        self.breakdown
-            .as_ref()
-            .and_then(|b| b.groups.get(group))
-            .map(|g| match g.key {
-                Some(k) => self
-                    .group_names
-                    .get(k as usize)
-                    .cloned()
-                    .unwrap_or_default(),
-                None => other.to_string(),
-            })
-            .unwrap_or_default()
+    /// The name of a breakdown group in the shown language ("other" for the folded rest).
+    pub fn group_name(&self, group: usize, other: &str, zh: bool) -> String {
+        let Some(g) = self.breakdown.as_ref().and_then(|b| b.groups.get(group)) else {
+            return String::new();
+        };
+        let Some(label) = g.key.and_then(|k| self.labels.get(k as usize)) else {
+            return other.to_string();
+        };
+        let name = &self.segment_name;
+        match label {
+            GroupLabel::Missing if zh => "（未填）".into(),
+            GroupLabel::Missing => "(none)".into(),
+            GroupLabel::Channel(c) => display(&CHANNELS, c, zh).into(),
+            GroupLabel::Level(c) => display(&MEMBER_LEVELS, c, zh).into(),
+            GroupLabel::City(c) => c.clone(),
+            GroupLabel::Tier(t) => self
+                .tiers
+                .get(usize::from(t.0))
+                .map_or_else(String::new, |t| t.name(zh).to_string()),
+            GroupLabel::Stage(s) => s.name(zh).into(),
+            GroupLabel::InSegment if zh => format!("属于 {name}"),
+            GroupLabel::InSegment => format!("in {name}"),
+            GroupLabel::NotInSegment if zh => format!("不属于 {name}"),
+            GroupLabel::NotInSegment => format!("not in {name}"),
+        }
     }
 }
 
 /// Computes the funnel a query and definition describe (tracked: reruns when the data, the
-/// metrics or the saved segments change).
+/// metrics or the saved segments change — not when the language does).
 pub fn compute(
     store: Store,
     derived: Derived,
     prefs: Prefs,
     q: &FunnelQuery,
     definition: &FunnelDefinition,
-) -> Result<Computed, String> {
-    let zh = prefs.lang.get().is_zh();
+) -> Result<Computed, Failure> {
     let eligible = match &q.segment {
         Some(id) => Some(segment_flags(store, derived, prefs, id)?),
         None => None,
@@ -193,36 +233,43 @@ pub fn compute(
         let result = store
             .data
             .with(|d| repurchase_funnel(d, q.repurchase_days, definition.range, &options))
-            .map_err(|e| e.message(zh))?;
+            .map_err(Failure::Funnel)?;
         return Ok(Computed {
             plain: result,
             ..Computed::default()
         });
     }
-    definition.validate().map_err(|e| e.message(zh))?;
+    definition.validate().map_err(Failure::Funnel)?;
     let index: std::sync::Arc<EventIndex> = derived.event_index.get();
-    let (keys, group_names) = match q.by {
-        Some(by) => breakdown_keys(store, derived, prefs, by, q.by_segment.as_deref())?,
-        None => (Vec::new(), Vec::new()),
+    let split = match q.by {
+        Some(by) => Some(breakdown_keys(
+            store,
+            derived,
+            prefs,
+            by,
+            q.by_segment.as_deref(),
+        )?),
+        None => None,
     };
     store.data.with(|d| {
-        platform::timed("kezhi:funnel", || {
-            if q.by.is_some() {
+        platform::timed("kezhi:funnel", || match split {
+            Some((keys, labels, segment_name)) => {
                 let b = compute_breakdown(d, &index, definition, &options, &keys, TOP_GROUPS)
-                    .map_err(|e| e.message(zh))?;
+                    .map_err(Failure::Funnel)?;
                 Ok(Computed {
                     breakdown: Some(b),
-                    group_names,
+                    labels,
+                    tiers: derived.metrics.with(|m| m.tiers.clone()),
+                    segment_name,
                     ..Computed::default()
                 })
-            } else {
-                kezhi_core::funnel::compute(d, &index, definition, &options)
-                    .map(|plain| Computed {
-                        plain,
-                        ..Computed::default()
-                    })
-                    .map_err(|e| e.message(zh))
             }
+            None => kezhi_core::funnel::compute(d, &index, definition, &options)
+                .map(|plain| Computed {
+                    plain,
+                    ..Computed::default()
+                })
+                .map_err(Failure::Funnel),
         })
     })
 }
@@ -233,18 +280,11 @@ fn segment_flags(
     derived: Derived,
     prefs: Prefs,
     id: &str,
-) -> Result<Vec<bool>, String> {
-    let zh = prefs.lang.get().is_zh();
+) -> Result<Vec<bool>, Failure> {
     let saved = store
         .segments
         .with(|l| l.iter().find(|s| s.id == id).cloned())
-        .ok_or_else(|| {
-            if zh {
-                "所选分群已被删除".to_string()
-            } else {
-                "the chosen segment was deleted".to_string()
-            }
-        })?;
+        .ok_or(Failure::SegmentGone)?;
     let settings = prefs.analytics_settings();
     let analytics = derived.metrics.get();
     let rows = store.data.with(|d| {
@@ -252,7 +292,10 @@ fn segment_flags(
             .segments
             .with(|all| membership::members(d, &analytics, &settings, &saved, all))
     });
-    let rows = rows.map_err(|e| e.message(zh))?;
+    let rows = rows.map_err(|e| Failure::Segment {
+        zh: e.message(true),
+        en: e.message(false),
+    })?;
     let mut flags = vec![false; store.data.with(|d| d.customers.len())];
     for i in rows {
         if let Some(f) = flags.get_mut(i) {
@@ -262,77 +305,35 @@ fn segment_flags(
     Ok(flags)
 }
 
-/// Each customer's group for a breakdown, and the groups' names.
+/// Each customer's group for a breakdown (by the stored codes, see the core's
+/// `funnel::groups`), what each group stands for, and the split segment's name.
 fn breakdown_keys(
     store: Store,
     derived: Derived,
     prefs: Prefs,
     by: By,
     segment: Option<&str>,
-) -> Result<(Vec<u32>, Vec<String>), String> {
-    let zh = prefs.lang.get().is_zh();
-    let missing = if zh { "（未填）" } else { "(none)" };
-    let mut names: Vec<String> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    let mut key = |name: &str| -> u32 {
-        let name = if name.trim().is_empty() {
-            missing
-        } else {
-            name
-        };
-        *seen.entry(name.to_string()).or_insert_with(|| {
-            names.push(name.to_string());
-            (names.len() - 1) as u32
-        })
-    };
-    let keys: Vec<u32> = match by {
+) -> Result<(Vec<u32>, Vec<GroupLabel>, String), Failure> {
+    let split = match by {
         By::Segment => {
-            let Some(id) = segment else {
-                return Err(if zh {
-                    "请选择用于拆分的分群".into()
-                } else {
-                    "choose the segment to split by".into()
-                });
-            };
+            let id = segment.ok_or(Failure::NoSplitSegment)?;
             let name = store
                 .segments
                 .with(|l| l.iter().find(|s| s.id == id).map(|s| s.name.clone()))
                 .unwrap_or_default();
-            let flags = segment_flags(store, derived, prefs, id)?;
-            let (inside, outside) = if zh {
-                (format!("属于 {name}"), format!("不属于 {name}"))
-            } else {
-                (format!("in {name}"), format!("not in {name}"))
-            };
-            names = vec![inside, outside];
-            flags.iter().map(|&f| if f { 0 } else { 1 }).collect()
+            let (keys, labels) = segment_split(&segment_flags(store, derived, prefs, id)?);
+            return Ok((keys, labels, name));
         }
-        By::Tier | By::Stage => {
-            let analytics = derived.metrics.get();
-            analytics
-                .customers
-                .iter()
-                .map(|m| match by {
-                    By::Tier => key(m.tier.map_or("", |t| analytics.tier_name(t, zh))),
-                    _ => key(m.stage.map_or("", |s| s.name(zh))),
-                })
-                .collect()
-        }
-        _ => store.data.with(|d| {
-            d.customers
-                .iter()
-                .map(|c| {
-                    let sym = |s: Option<Sym>| s.map_or("", Sym::as_str);
-                    match by {
-                        By::Channel => key(display(&CHANNELS, sym(c.channel), zh)),
-                        By::Level => key(display(&MEMBER_LEVELS, sym(c.member_level), zh)),
-                        _ => key(sym(c.city)),
-                    }
-                })
-                .collect()
-        }),
+        By::Channel => SplitBy::Channel,
+        By::City => SplitBy::City,
+        By::Level => SplitBy::Level,
+        By::Tier => SplitBy::Tier,
+        By::Stage => SplitBy::Stage,
     };
-    Ok((keys, names))
+    let (keys, labels) = derived
+        .metrics
+        .with(|m| store.data.with(|d| split_keys(d, m, split)));
+    Ok((keys, labels, String::new()))
 }
 
 /// A local calendar day as the start of step 1's range (`to` days are inclusive, so the
@@ -352,7 +353,7 @@ pub fn drill_rows(
     let hash = ui.route.with(|r| r.param("funnel").map(str::to_string))?;
     let zh = prefs.lang.get().is_zh();
     let route = Route::parse(&hash);
-    let q = FunnelQuery::from_route(&route, zh);
+    let q = FunnelQuery::from_route(&route);
     let (step, which, group) = q.drill?;
     let definition = q.definition.clone().ok()?;
     let computed = compute(store, derived, prefs, &q, &definition).ok()?;

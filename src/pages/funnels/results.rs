@@ -2,7 +2,7 @@
 //! customers), a chart and table, time to convert, conversion over time, side-by-side groups
 //! of a breakdown, and the lifecycle stage funnel.
 
-use super::query::{Computed, FunnelQuery, Kind, drill_name, step_label};
+use super::query::{Computed, Failure, FunnelQuery, Kind, drill_name, step_label};
 use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
@@ -21,7 +21,7 @@ use kezhi_core::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE};
 use leptos::prelude::*;
 use std::sync::Arc;
 
-type Outcome = Result<Arc<Computed>, String>;
+type Outcome = Result<Arc<Computed>, Failure>;
 
 /// "2 小时 5 分" / "2 h 5 min"; days with one decimal past a day.
 pub fn duration(ms: i64, zh: bool) -> String {
@@ -107,8 +107,9 @@ pub fn Results(
         // The editor already shows a definition's own error.
         let valid =
             draft.with(|d| d.validate().is_ok()) || query.with(|q| q.kind == Kind::Repurchase);
+        let zh = prefs.lang.get().is_zh();
         computed
-            .with(|c| c.as_ref().err().cloned())
+            .with(|c| c.as_ref().err().map(|e| e.message(zh)))
             .filter(|_| valid)
     };
     let steps = move || {
@@ -370,7 +371,7 @@ fn Drilled(
         let zh = prefs.lang.get().is_zh();
         let mut title = query.with(|q| draft.with(|d| drill_name(q, d, step, which, zh)));
         if let Some(g) = group {
-            title = format!("{title} · {}", c.group_name(g, prefs.tr(Msg::Other)));
+            title = format!("{title} · {}", c.group_name(g, prefs.tr(Msg::Other), zh));
         }
         Some((title, c.drill(step, which, group)))
     });
@@ -467,8 +468,8 @@ fn Breakdown(
             .enumerate()
             .map(|(g, grp)| {
                 view! {
-                    <th class="num" data-testid="funnel-group" data-name=c.group_name(g, other) data-count=grp.stats.entered().to_string()>
-                        {c.group_name(g, other)}
+                    <th class="num" data-testid="funnel-group" data-name=c.group_name(g, other, zh) data-count=grp.stats.entered().to_string()>
+                        {c.group_name(g, other, zh)}
                     </th>
                 }
             })

@@ -65,6 +65,14 @@ const ARCHETYPES: [(Archetype, u32); 6] = [
 
 const HISTORY_DAYS: i64 = 3 * 365;
 
+/// Cuts `data`'s events to the `n` most recent (the events are sorted by time): the funnel
+/// benchmarks' data, natively and in the browser alike — whole funnel paths, as the demo
+/// writes them, over the last months.
+pub fn keep_recent_events(data: &mut Dataset, n: usize) {
+    let cut = data.events.len().saturating_sub(n);
+    data.events.drain(..cut);
+}
+
 /// Lengthens the order history of `data` to `total` orders, for benchmarks at a scale the
 /// demo does not reach (e.g. 1,000,000 orders of 100,000 customers): the existing orders are
 /// repeated, each copy 97 days earlier than the one before, under new ids. Deterministic.

@@ -10,7 +10,8 @@
 //! - `path.rs`: one customer's furthest step and the path its times are measured on
 //! - `compute.rs`: the pass over all customers, results and drill-downs
 //! - `stats.rs`, `timing.rs`: counts, rates, periods; time-to-convert statistics
-//! - `breakdown.rs`: side-by-side funnels by a customer property
+//! - `breakdown.rs`: side-by-side funnels by a customer property; `groups.rs`: its groups,
+//!   by the stored codes
 //! - `templates.rs`: purchase, repurchase (from orders) and lifecycle stage funnels
 //!
 //! ```
@@ -25,6 +26,7 @@
 mod breakdown;
 mod compute;
 mod definition;
+mod groups;
 mod index;
 mod matching;
 mod path;
@@ -39,6 +41,7 @@ pub use definition::{
     FunnelDefinition, FunnelError, MAX_STEPS, MAX_WINDOW_MS, MIN_STEPS, OrderMode, PropField,
     PropFilter, SavedFunnel, Step, Window, WindowUnit,
 };
+pub use groups::{GroupLabel, SplitBy, segment_split, split_keys};
 pub use index::EventIndex;
 pub use stats::{FunnelStats, Period, PeriodCount, StepCount, rate};
 pub use templates::{

@@ -1,0 +1,107 @@
+// Browser benchmark (not a test): a first visit over an emulated fast-4G link (9 Mbit/s down,
+// 150 ms latency; DevTools' Network.emulateNetworkConditions) to a static server that sends
+// gzip, as a CDN does. Each run is a fresh profile: nothing cached, no service worker.
+//   node tests/bench/coldstart.mjs            (RUNS=5, DIST=dist)
+// Prints the bytes of each built file (raw and gzipped), then per run: ms from navigation to
+// `body[data-ready]`, the bytes transferred, and, once ready, the ms to a usable import page
+// (the first visit of #/import, files' code included). Figures go into docs/benchmarks.md.
+import { createServer } from 'node:http';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launch, byId, root } from '../e2e/harness.mjs';
+
+const dir = process.env.DIST ?? join(root, 'dist');
+const RUNS = Number(process.env.RUNS ?? 5);
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
+};
+
+// Gzip at level 9 once per file, as a CDN stores it.
+const gz = new Map();
+async function gzipped(file) {
+  if (!gz.has(file)) gz.set(file, gzipSync(await readFile(file), { level: 9 }));
+  return gz.get(file);
+}
+
+const files = [];
+for (const name of (await readdir(dir)).sort()) {
+  const p = join(dir, name);
+  if (!(await stat(p)).isFile()) continue;
+  files.push({ file: name, bytes: (await stat(p)).size, gzip_bytes: (await gzipped(p)).length });
+}
+console.table(files);
+
+const server = createServer(async (req, res) => {
+  let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const file = normalize(join(dir, path));
+  if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+  try {
+    const body = await gzipped(file);
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-encoding': 'gzip',
+      'cache-control': 'no-cache',
+    });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+const LINK = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (9 * 1000 * 1000) / 8,
+  uploadThroughput: (9 * 1000 * 1000) / 8,
+};
+
+const rows = [];
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    const browser = await launch();
+    try {
+      const { context } = browser;
+      // The moment the app says it is ready, in the page's own clock (from navigation start).
+      await context.addInitScript(() => {
+        new MutationObserver((_, obs) => {
+          if (document.body?.dataset.ready === 'true') {
+            window.__kezhiReady = performance.now();
+            obs.disconnect();
+          }
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
+      });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await cdp.send('Network.emulateNetworkConditions', LINK);
+      await page.goto(url);
+      await page.waitForFunction(() => window.__kezhiReady !== undefined, null, { timeout: 60_000 });
+      const ready_ms = Math.round(await page.evaluate(() => window.__kezhiReady));
+      const transferred = await page.evaluate(() =>
+        performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+          .reduce((s, e) => s + (e.transferSize || 0), 0));
+      // A usable import page: the navigation, and (once the files' code is fetched on first
+      // use) the file input enabled.
+      const t0 = await page.evaluate(() => performance.now());
+      await page.click(byId('nav-import'));
+      await page.waitForSelector(`${byId('import-file')}:not([disabled])`, { timeout: 60_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-files-loading]'), null, { timeout: 60_000 });
+      const import_ms = Math.round((await page.evaluate(() => performance.now())) - t0);
+      rows.push({ run, ready_ms, transferred_kb: Math.round(transferred / 1024), import_page_ms: import_ms });
+    } finally {
+      await browser.close();
+    }
+  }
+} finally {
+  server.close();
+}
+console.table(rows);
+const sorted = rows.map((r) => r.ready_ms).sort((a, b) => a - b);
+console.log(`median ready: ${sorted[Math.floor(sorted.length / 2)]} ms`);
