@@ -492,7 +492,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CustomerCreated => "客户已创建",
             ConfirmDeleteCustomer => "确定删除这位客户及其订单、行为和跟进记录吗？",
             ErrNameRequired => "请填写姓名",
-            ErrPhone => "手机号应为 11 位、以 1 开头；国际号码请以 + 开头",
+            ErrPhone => {
+                "手机号应为 11 位、以 1 开头；座机请带区号（如 0571-8888 6666）；国际号码请以 + 开头"
+            }
             ErrEmail => "邮箱格式不正确",
             NoOrders => "暂无订单",
             NoActivities => "暂无跟进记录",
@@ -936,7 +938,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             ErrNameRequired => "Name is required",
             ErrPhone => {
-                "A mobile number has 11 digits starting with 1; start international numbers with +"
+                "A mobile number has 11 digits starting with 1; a landline needs its area code (0571-8888 6666); start international numbers with +"
             }
             ErrEmail => "This is not a valid e-mail address",
             NoOrders => "No orders yet",

@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod channel;
+pub mod contact;
 pub mod customer_query;
 pub mod dataset;
 pub mod demo;

@@ -1,64 +1,25 @@
 //! Validation of what people type into the customer form.
 
+use crate::contact::{self, PhoneRule};
+
 /// Why a field was rejected; the UI turns it into a sentence in the user's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldError {
     NameRequired,
-    /// Not a mainland mobile number (11 digits starting with 1) nor `+` and 6–15 digits.
+    /// Not a mainland mobile or landline number with its area code, nor `+` and 6–15 digits.
     Phone,
     Email,
 }
 
-/// Normalises a phone number: spaces and dashes dropped, a `+86` prefix of a mainland mobile
-/// number removed. Returns `None` for a blank input and `Err` for an invalid one.
+/// A phone number as the form takes it (see [`contact::phone`]'s strict rule): its stored
+/// form, `None` for a blank input.
 pub fn phone(input: &str) -> Result<Option<String>, FieldError> {
-    let compact: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '(' && *c != ')')
-        .collect();
-    if compact.is_empty() {
-        return Ok(None);
-    }
-    let mainland =
-        |d: &str| d.len() == 11 && d.starts_with('1') && d.bytes().all(|b| b.is_ascii_digit());
-    if mainland(&compact) {
-        return Ok(Some(compact));
-    }
-    if let Some(rest) = compact.strip_prefix("+86").filter(|r| mainland(r)) {
-        return Ok(Some(rest.to_string()));
-    }
-    if let Some(digits) = compact.strip_prefix('+')
-        && (6..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Ok(Some(compact));
-    }
-    Err(FieldError::Phone)
+    contact::phone(input, PhoneRule::Strict).map_err(|_| FieldError::Phone)
 }
 
-/// Checks e-mail syntax (one `@`, a local part, a dotted domain, no spaces).
+/// An e-mail address (see [`contact::email`]).
 pub fn email(input: &str) -> Result<Option<String>, FieldError> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let ok = match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains("..")
-                && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    if ok {
-        Ok(Some(s.to_lowercase()))
-    } else {
-        Err(FieldError::Email)
-    }
+    contact::email(input).map_err(|_| FieldError::Email)
 }
 
 pub fn name(input: &str) -> Result<String, FieldError> {
@@ -70,20 +31,7 @@ pub fn name(input: &str) -> Result<String, FieldError> {
     }
 }
 
-/// Splits a comma-separated tag list (ASCII or Chinese commas), trimmed, without repeats.
-pub fn tags(input: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in input
-        .split([',', '，', '、'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        if !out.iter().any(|o| o == t) {
-            out.push(t.to_string());
-        }
-    }
-    out
-}
+pub use contact::tags;
 
 #[cfg(test)]
 mod tests {

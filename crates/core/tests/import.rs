@@ -1306,3 +1306,33 @@ proptest! {
         prop_assert_eq!(&data.customers[..3], &base.customers[..]);
     }
 }
+
+#[test]
+fn a_customer_typed_in_the_form_is_found_by_an_import_of_the_same_number_written_otherwise() {
+    // Typed into the form as an account manager writes it from a business card; the same
+    // landline and mobile arrive from Excel the way Chinese spreadsheets write them.
+    let mut data = Dataset::default();
+    for (i, (name, typed)) in [
+        ("杭州分行", "+86 571 8888 6666"),
+        ("王经理", "+86 139-0000-2222"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut c = Customer::new(uuid::Uuid::from_u128(i as u128 + 1), name, NOW);
+        c.phone = validate::phone(typed).expect("the form takes it");
+        data.customers.push(c);
+    }
+    let csv = "姓名,手机\n杭州分行营业部,(0571) 8888-6666\n王经理,13900002222.0\n";
+    let (summary, errors) =
+        import_into(&mut data, csv.as_bytes(), ImportKind::Customers, options());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        (summary.customers_created, summary.customers_updated),
+        (0, 0),
+        "both rows found their customer (nothing to fill in)"
+    );
+    assert_eq!(data.customers.len(), 2);
+    assert_eq!(data.customers[0].phone.as_deref(), Some("057188886666"));
+    assert_eq!(data.customers[1].phone.as_deref(), Some("13900002222"));
+}

@@ -631,46 +631,16 @@ fn split_decimal(s: &str) -> Result<(String, String), Reason> {
 // ---------------------------------------------------------------------------------------------
 // Phones, e-mails, ids, text
 
-/// A normalised phone number, `None` for an empty cell.
+/// A normalised phone number (see [`crate::contact::phone`], lenient: files hold short and
+/// local numbers too), `None` for an empty cell.
 pub fn normalize_phone(s: &str) -> Result<Option<String>, Reason> {
     let s = strip_zero_fraction(unescape_text(s));
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let compact: String = s
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '\u{a0}' | '（' | '）'))
-        .collect();
-    let (foreign, digits) = match compact.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => match compact.strip_prefix("00") {
-            Some(rest) => (true, rest),
-            None => (false, compact.as_str()),
-        },
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Reason::NotAPhone);
-    }
-    let mainland = |d: &str| d.len() == 11 && d.starts_with('1');
-    if let Some(rest) = digits.strip_prefix("86")
-        && (foreign || mainland(rest))
-        && (5..=15).contains(&rest.len())
-    {
-        return Ok(Some(rest.to_string()));
-    }
-    if !(5..=15).contains(&digits.len()) {
-        return Err(Reason::NotAPhone);
-    }
-    Ok(Some(if foreign {
-        format!("+{digits}")
-    } else {
-        digits.to_string()
-    }))
+    crate::contact::phone(s, crate::contact::PhoneRule::Lenient).map_err(|_| Reason::NotAPhone)
 }
 
 /// A lowercase e-mail address, `None` for an empty cell.
 pub fn normalize_email(s: &str) -> Result<Option<String>, Reason> {
-    crate::validate::email(unescape_text(s)).map_err(|_| Reason::NotAnEmail)
+    crate::contact::email(unescape_text(s)).map_err(|_| Reason::NotAnEmail)
 }
 
 /// An id as the source system meant it, `None` for an empty cell.
@@ -720,19 +690,9 @@ pub fn text(s: &str) -> Option<&str> {
     Some(unescape_text(s)).filter(|t| !t.is_empty())
 }
 
-/// Tags separated by `,` `，` `、` `;` `；` or `|`, trimmed, without repeats.
+/// Tags (see [`crate::contact::tags`]), the formula escape removed.
 pub fn tags(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in unescape_text(s)
-        .split([',', '，', '、', ';', '；', '|'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        if !out.iter().any(|o| o == t) {
-            out.push(t.to_string());
-        }
-    }
-    out
+    crate::contact::tags(unescape_text(s))
 }
 
 /// The channel code (see [`crate::channel::CHANNELS`]) of a platform name in Chinese or
