@@ -19,7 +19,7 @@ use crate::ui::{ToastKind, Ui, use_ui};
 use kezhi_core::ActivityKind;
 use kezhi_core::bulk::BulkAction;
 use kezhi_core::segment::complete::{Completion, Vocabulary, complete};
-use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES, overlap};
+use kezhi_core::segment::saved::{self, SavedSegment, Snapshot, TEMPLATES, overlap};
 use kezhi_core::segment::{Group, membership, parse, print};
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -580,29 +580,16 @@ fn refers_to_itself(
 fn rename(store: Store, id: &str, new_name: String) {
     let now = platform::now();
     store.set_segments(|list| {
-        let Some(old) = list.iter().find(|x| x.id == id).map(|x| x.name.clone()) else {
-            return;
-        };
-        for x in list.iter_mut() {
-            if x.id == id {
-                x.name = new_name.clone();
-                x.updated_at = now;
-            } else if let Some(q) = membership::rename_references(&x.query, &old, &new_name) {
-                x.query = q;
-                x.updated_at = now;
-            }
-        }
+        saved::rename(list, id, &new_name, now);
     });
 }
 
 /// Deletes a saved segment, asking first when other segments name it (they would then match
 /// nobody until edited).
 fn delete(store: Store, ui: Ui, id: String) {
-    let used = store.segments.with_untracked(|list| {
-        list.iter()
-            .find(|x| x.id == id)
-            .is_some_and(|x| !membership::referenced_by(list, &x.name).is_empty())
-    });
+    let used = store
+        .segments
+        .with_untracked(|list| !saved::referrers(list, &id).is_empty());
     let remove = move || {
         let id = id.clone();
         store.set_segments(|list| list.retain(|x| x.id != id));
@@ -729,15 +716,9 @@ fn SavedSegments(
                                 class="btn btn-ghost"
                                 data-testid="segment-duplicate"
                                 on:click=move |_| {
-                                    let id = id_dup.clone();
+                                    let (id, now) = (id_dup.clone(), platform::now());
                                     store.set_segments(|list| {
-                                        if let Some(copy) = list.iter().find(|x| x.id == id).cloned() {
-                                            list.push(SavedSegment {
-                                                id: platform::random_hex::<6>(),
-                                                name: format!("{} 2", copy.name),
-                                                ..copy
-                                            });
-                                        }
+                                        saved::duplicate(list, &id, platform::random_hex::<6>(), now);
                                     });
                                 }
                             >
