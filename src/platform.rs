@@ -114,6 +114,38 @@ pub fn set_document_lang(code: &str) {
     }
 }
 
+/// Below this viewport width (CSS pixels) the customer list shows cards; the stylesheet's
+/// `@media (max-width: 599.98px)` rules must agree.
+pub const NARROW_BELOW: f64 = 600.0;
+
+/// Whether the viewport is narrower than [`NARROW_BELOW`] (a phone held upright).
+pub fn is_narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < NARROW_BELOW)
+}
+
+/// Moves the keyboard focus to the first element matching `selector`, if there is one (after
+/// a dialog or panel closes, focus goes back where it came from instead of to the page).
+pub fn focus_selector(selector: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|el| el.focus().is_ok())
+        .unwrap_or(false)
+}
+
+/// The element that has the keyboard focus now (not the page itself).
+pub fn active_element() -> Option<web_sys::HtmlElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|el| el.tag_name() != "BODY")
+}
+
 /// Offers `text` as a file download.
 pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     save_blob(filename, mime, &wasm_bindgen::JsValue::from_str(text))

@@ -287,7 +287,9 @@ pub fn BarChart(
                     <table class="mini chart-table" data-testid=format!("{testid}-table")>
                         <thead>
                             <tr>
-                                <th></th>
+                                <th>
+                                    <span class="visually-hidden">{move || prefs.tr(Msg::ChartRowLabel)}</span>
+                                </th>
                                 {head}
                             </tr>
                         </thead>

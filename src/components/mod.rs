@@ -55,7 +55,17 @@ pub fn Toasts() -> impl IntoView {
 pub fn ConfirmDialog() -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
-    let close = move || ui.confirm.set(None);
+    // The element that had the focus when the dialog opened gets it back when it closes.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let close = move || {
+        ui.confirm.set(None);
+        if let Some(el) = opener.get_value()
+            && el.is_connected()
+        {
+            let _ = el.focus();
+        }
+        opener.set_value(None);
+    };
     view! {
         {move || {
             ui
@@ -64,25 +74,63 @@ pub fn ConfirmDialog() -> impl IntoView {
                 .map(|c| {
                     let yes = c.on_yes.clone();
                     let no = c.on_no.clone();
+                    if opener.get_value().is_none() {
+                        opener.set_value(crate::platform::active_element());
+                    }
+                    // The safe answer has the focus; Tab and Shift+Tab stay in the dialog.
+                    let no_button = NodeRef::<leptos::html::Button>::new();
+                    let yes_button = NodeRef::<leptos::html::Button>::new();
+                    Effect::new(move |_| {
+                        if let Some(b) = no_button.get() {
+                            let _ = b.focus();
+                        }
+                    });
+                    let trap = move |e: leptos::ev::KeyboardEvent| {
+                        match e.key().as_str() {
+                            "Escape" => {
+                                e.prevent_default();
+                                close();
+                            }
+                            "Tab" => {
+                                let (Some(first), Some(last)) = (no_button.get(), yes_button.get())
+                                else {
+                                    return;
+                                };
+                                let active = crate::platform::active_element();
+                                let at = |b: &web_sys::HtmlButtonElement| {
+                                    active.as_ref().is_some_and(|a| {
+                                        let b: &web_sys::HtmlElement = b;
+                                        a == b
+                                    })
+                                };
+                                if e.shift_key() && at(&first) {
+                                    e.prevent_default();
+                                    let _ = last.focus();
+                                } else if !e.shift_key() && at(&last) {
+                                    e.prevent_default();
+                                    let _ = first.focus();
+                                }
+                            }
+                            _ => {}
+                        }
+                    };
                     view! {
                         <div class="modal-backdrop" on:click=move |_| close()>
                             <div
                                 class="modal"
                                 role="alertdialog"
                                 aria-modal="true"
+                                aria-labelledby="confirm-text"
+                                data-testid="confirm-dialog"
                                 on:click=|e| e.stop_propagation()
-                                on:keydown=move |e| {
-                                    if e.key() == "Escape" {
-                                        close();
-                                    }
-                                }
+                                on:keydown=trap
                             >
-                                <p class="modal-text">{prefs.tr(c.message)}</p>
+                                <p class="modal-text" id="confirm-text">{prefs.tr(c.message)}</p>
                                 <div class="modal-actions">
                                     <button
                                         class="btn"
                                         data-testid="confirm-no"
-                                        autofocus
+                                        node_ref=no_button
                                         on:click=move |_| {
                                             close();
                                             if let Some(no) = &no {
@@ -95,6 +143,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                                     <button
                                         class="btn btn-danger"
                                         data-testid="confirm-yes"
+                                        node_ref=yes_button
                                         on:click=move |_| {
                                             close();
                                             yes();

@@ -423,10 +423,9 @@ pub fn SegmentsPage() -> impl IntoView {
                                     data-testid="segment-query"
                                     rows="4"
                                     spellcheck="false"
-                                    role="combobox"
                                     aria-autocomplete="list"
-                                    aria-controls="segment-suggestions"
-                                    aria-expanded=move || completion.with(Option::is_some).to_string()
+                                    aria-controls=move || completion.with(Option::is_some).then_some("segment-suggestions")
+                                    aria-activedescendant=move || completion.with(Option::is_some).then(|| format!("segment-suggestion-{}", active.get()))
                                     placeholder=r#"total_spent > 5000 AND city IN ("上海", "杭州")"#
                                     node_ref=textarea
                                     prop:value=move || text.get()
@@ -441,6 +440,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                     {c.items.into_iter().enumerate().map(|(k, item)| view! {
                                         <li
                                             role="option"
+                                            id=format!("segment-suggestion-{k}")
                                             data-testid="segment-suggestion"
                                             data-insert=item.insert.clone()
                                             class=format!("suggestion suggestion-{:?}", item.kind).to_lowercase()

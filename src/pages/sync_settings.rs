@@ -61,7 +61,9 @@ pub fn SyncStatus() -> impl IntoView {
         }
         t
     };
+    // The live region is around the link: a link cannot also be a status.
     view! {
+        <span class="sync-live" role="status">
         <a
             class=move || format!("badge sync-badge sync-{}", sync.state.get().code())
             data-testid="sync-status"
@@ -69,10 +71,10 @@ pub fn SyncStatus() -> impl IntoView {
             data-pending=move || sync.pending.get().to_string()
             href="#/settings"
             title=title
-            role="status"
         >
             {label}
         </a>
+        </span>
     }
 }
 

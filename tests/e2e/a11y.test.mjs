@@ -46,3 +46,37 @@ test('no serious or critical accessibility violation on any view with the demo l
     server.close();
   }
 });
+
+test('not even a minor finding on the views, a funnel\'s results and the charts\' tables', async () => {
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server.url + '#/settings');
+    await page.click(byId('load-demo'));
+    await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 120_000 });
+    const all = () => page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(' | ')}`));
+    const found = {};
+    for (const view of ['customers', 'segments', 'funnels', 'dashboard', 'import', 'settings']) {
+      await page.goto(server.url + '#/' + view);
+      await settled(page);
+      if (view === 'funnels') {
+        // A template's results: the step table and the time table with their row headers.
+        await page.click(`${byId('funnel-template')} >> nth=0`);
+        await page.waitForSelector(byId('funnel-times'));
+      }
+      if (view === 'dashboard') {
+        await page.waitForFunction(() => document.querySelector('[data-testid="reports-computing"]')?.textContent === '');
+        for (const toggle of await page.$$('[data-testid$="-table-toggle"]')) await toggle.click();
+        await page.waitForSelector('.chart-table');
+      }
+      if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: AXE });
+      found[view] = await all();
+    }
+    const any = Object.entries(found).filter(([, v]) => v.length);
+    assert.deepEqual(any, [], `violations:\n${any.map(([k, v]) => `${k}:\n  ${v.join('\n  ')}`).join('\n')}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

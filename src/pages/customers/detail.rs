@@ -57,7 +57,26 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let close = move || {
         let route = ui.route.get_untracked().with("id", None).with("new", None);
         ui.replace_route(route);
+        // The keyboard's focus goes back to the customer's row (drawn again once the panel
+        // is gone), or to the list.
+        set_timeout(
+            move || {
+                let row = id.map(|id| format!("[data-testid=\"customer-row\"][data-id=\"{id}\"]"));
+                if !row.is_some_and(|r| platform::focus_selector(&r)) {
+                    platform::focus_selector("[data-testid=\"customer-new\"]");
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     };
+    // Opened (by a click, Enter on a row, a link), the panel takes the keyboard's focus: on a
+    // phone it covers the list, and with a keyboard the next Tab is in the form.
+    let panel = NodeRef::<leptos::html::Aside>::new();
+    Effect::new(move |_| {
+        if let Some(el) = panel.get() {
+            let _ = el.focus();
+        }
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let checked = (|| -> Result<_, FieldError> {
@@ -148,10 +167,23 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         };
 
     view! {
-        <aside class="detail card" data-testid="customer-detail" aria-label=move || prefs.tr(Msg::Profile)>
+        <aside
+            class="detail card"
+            data-testid="customer-detail"
+            aria-label=move || prefs.tr(Msg::Profile)
+            tabindex="-1"
+            node_ref=panel
+            on:keydown=move |e| {
+                // Escape closes the panel (a dialog's Escape is the dialog's).
+                if e.key() == "Escape" && !e.default_prevented() && ui.confirm.with_untracked(Option::is_none) {
+                    e.prevent_default();
+                    close();
+                }
+            }
+        >
             <div class="detail-head">
                 <h2>{move || if id.is_some() { name.get() } else { prefs.tr(Msg::NewCustomer).to_string() }}</h2>
-                <button class="btn btn-ghost" aria-label=move || prefs.tr(Msg::Close) on:click=move |_| close()>
+                <button class="btn btn-ghost" data-testid="detail-close" aria-label=move || prefs.tr(Msg::Close) on:click=move |_| close()>
                     "×"
                 </button>
             </div>

@@ -34,6 +34,11 @@ struct RowItem {
     zh: bool,
     reveal: bool,
     cols: Vec<Column>,
+    /// Drawn as a card (a narrow screen): the card's fields the table's columns do not show
+    /// are added, and the next follow-up.
+    narrow: bool,
+    /// The follow-up date the customer's latest activity with one planned (cards only).
+    follow_up: Option<chrono::NaiveDate>,
 }
 
 impl RowItem {
@@ -43,12 +48,24 @@ impl RowItem {
         (self.pos, self.customer.id, self.customer.updated_at).hash(&mut h);
         (self.summary, self.labels, &self.tier, self.chosen).hash(&mut h);
         (self.zh, self.reveal, &self.cols).hash(&mut h);
+        (self.narrow, self.follow_up).hash(&mut h);
         h.finish()
     }
 }
 
 /// Row height in pixels; must match `--row-height` in style/main.css.
 const ROW_HEIGHT: i32 = 44;
+/// A card's height (below 600 px) in pixels, the gap under it included; the list sets
+/// `--row-height` to it, so the stylesheet's card rules follow.
+const CARD_HEIGHT: i32 = 124;
+/// What a card shows besides the name, whatever columns the table shows (those the table
+/// hides are added to the card).
+const CARD_FIELDS: [Column; 4] = [
+    SortKey::Phone,
+    SortKey::Stage,
+    SortKey::Tier,
+    SortKey::LastOrder,
+];
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: i32 = 8;
 const COLUMNS_KEY: &str = "kezhi:columns";
@@ -225,18 +242,38 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
         let names: Vec<&str> = columns.get_untracked().iter().map(|c| c.as_str()).collect();
         let _ = kezhi_storage_web::set_pref(COLUMNS_KEY, &names);
     };
+    let button = NodeRef::<leptos::html::Button>::new();
     view! {
-        <span class="chooser">
+        <span
+            class="chooser"
+            on:keydown=move |e| {
+                // Escape closes the list of columns and gives the focus back to its button.
+                if e.key() == "Escape" && open.get_untracked() {
+                    e.prevent_default();
+                    open.set(false);
+                    if let Some(b) = button.get_untracked() {
+                        let _ = b.focus();
+                    }
+                }
+            }
+        >
             <button
                 class="btn"
                 data-testid="column-chooser"
+                node_ref=button
                 aria-expanded=move || open.get().to_string()
+                aria-controls="column-chooser-menu"
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 {move || prefs.tr(Msg::Columns)}
             </button>
             <Show when=move || open.get()>
-                <div class="chooser-menu card" role="menu">
+                <div
+                    class="chooser-menu card"
+                    id="column-chooser-menu"
+                    role="group"
+                    aria-label=move || prefs.tr(Msg::Columns)
+                >
                     {COLUMNS[1..]
                         .iter()
                         .map(|&c| {
@@ -259,16 +296,34 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
     }
 }
 
+/// A phone number as a `tel:` link dials it: the number without the spaces people type.
+fn tel_number(phone: &str) -> String {
+    phone.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
     let (c, s, labels, zh, reveal) = (&row.customer, &row.summary, row.labels, row.zh, row.reveal);
     let text = |v: Option<String>| view! { {v} }.into_any();
     match column {
         SortKey::Name => text(Some(c.name.clone())),
-        SortKey::Phone => text(
-            c.phone
-                .as_deref()
-                .map(|p| if reveal { p.to_string() } else { mask_phone(p) }),
-        ),
+        SortKey::Phone => match c.phone.as_deref() {
+            // Revealed, the number can be called (a phone dials it; the row does not open).
+            Some(p) if reveal => {
+                let href = format!("tel:{}", tel_number(p));
+                view! {
+                    <a
+                        class="tel"
+                        href=href
+                        data-testid="phone-call"
+                        on:click=|e| e.stop_propagation()
+                    >
+                        {p.to_string()}
+                    </a>
+                }
+                .into_any()
+            }
+            other => text(other.map(mask_phone)),
+        },
         SortKey::City => text(c.city.map(|s| s.to_string())),
         SortKey::Channel => text(
             c.channel
@@ -335,6 +390,41 @@ pub fn CustomerList(
             })
         })
     };
+    // A phone held upright shows the list as cards (taller rows; see style/main.css).
+    let narrow = RwSignal::new(platform::is_narrow());
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        let now = platform::is_narrow();
+        if narrow.get_untracked() != now {
+            narrow.set(now);
+        }
+    });
+    on_cleanup(move || resize.remove());
+    let row_height = Memo::new(move |_| {
+        if narrow.get() {
+            CARD_HEIGHT
+        } else {
+            ROW_HEIGHT
+        }
+    });
+    // Each customer's next follow-up, for the cards: the date planned by their latest activity
+    // that planned one. Made only while cards are shown.
+    let follow_ups = Memo::new(move |_| {
+        let mut next: std::collections::HashMap<Uuid, (kezhi_core::Timestamp, chrono::NaiveDate)> =
+            Default::default();
+        if narrow.get() {
+            store.data.with(|d| {
+                for a in &d.activities {
+                    if let Some(day) = a.next_follow_up {
+                        let e = next.entry(a.customer_id).or_insert((a.at, day));
+                        if a.at > e.0 {
+                            *e = (a.at, day);
+                        }
+                    }
+                }
+            });
+        }
+        Arc::new(next)
+    });
     let scroll_top = RwSignal::new(0i32);
     let viewport = RwSignal::new(600i32);
     let on_scroll = move |ev: leptos::ev::Event| {
@@ -354,8 +444,9 @@ pub fn CustomerList(
     });
     let range = Memo::new(move |_| {
         let total = matches.with(|m| m.len()) as i32;
-        let first = (scroll_top.get() / ROW_HEIGHT - OVERSCAN).max(0);
-        let last = ((scroll_top.get() + viewport.get()) / ROW_HEIGHT + OVERSCAN).min(total);
+        let h = row_height.get();
+        let first = (scroll_top.get() / h - OVERSCAN).max(0);
+        let last = ((scroll_top.get() + viewport.get()) / h + OVERSCAN).min(total);
         (first as usize, last.max(first) as usize)
     });
     let select = move |id: Uuid| {
@@ -394,6 +485,8 @@ pub fn CustomerList(
         let zh = prefs.lang.get().is_zh();
         let reveal = reveal.get();
         let cols = columns.get();
+        let narrow = narrow.get();
+        let follow_ups = follow_ups.get();
         let tiers: Vec<String> = derived
             .metrics
             .with(|a| a.tiers.iter().map(|t| t.name(zh).to_string()).collect());
@@ -403,6 +496,7 @@ pub fn CustomerList(
             .map(|(pos, customer, (summary, labels))| RowItem {
                 pos,
                 chosen: chosen == Some(customer.id),
+                follow_up: follow_ups.get(&customer.id).map(|f| f.1),
                 customer,
                 summary,
                 labels,
@@ -413,11 +507,13 @@ pub fn CustomerList(
                 zh,
                 reveal,
                 cols: cols.clone(),
+                narrow,
             })
             .collect::<Vec<_>>()
     };
     let row = move |item: RowItem| {
         let (id, pos) = (item.customer.id, item.pos);
+        let lang = if item.zh { Lang::Zh } else { Lang::En };
         let cells = item
             .cols
             .iter()
@@ -428,12 +524,50 @@ pub fn CustomerList(
                         class:cell-num=col.numeric()
                         role="cell"
                         data-col=col.as_str()
+                        data-label=t(lang, col.label())
                     >
                         {cell(col, &item, offset)}
                     </span>
                 }
             })
             .collect_view();
+        // A card shows its fields whatever columns the table shows: those hidden in the table
+        // come here (marked `data-card`, not `data-col`: the table's columns stay as chosen).
+        let card = item.narrow.then(|| {
+            let extra = CARD_FIELDS
+                .iter()
+                .filter(|c| !item.cols.contains(c))
+                .map(|&col| {
+                    view! {
+                        <span
+                            class="cell cell-card"
+                            role="cell"
+                            data-card=col.as_str()
+                            data-label=t(lang, col.label())
+                        >
+                            {cell(col, &item, offset)}
+                        </span>
+                    }
+                })
+                .collect_view();
+            let date = item.follow_up.map(|d| d.to_string()).unwrap_or_default();
+            let shown = item
+                .follow_up
+                .map_or_else(|| "—".to_string(), |d| d.to_string());
+            view! {
+                {extra}
+                <span
+                    class="cell cell-card"
+                    role="cell"
+                    data-card="next_follow_up"
+                    data-testid="card-follow-up"
+                    data-date=date
+                    data-label=t(lang, Msg::NextFollowUp)
+                >
+                    {shown}
+                </span>
+            }
+        });
         let check = view! {
             <span class="cell cell-check" role="cell">
                 <input
@@ -458,13 +592,17 @@ pub fn CustomerList(
                 aria-rowindex=(pos + 2).to_string()
                 on:click=move |_| select(id)
                 on:keydown=move |e| {
-                    if e.key() == "Enter" {
+                    // Enter or Space on the row itself (not on its checkbox or phone link).
+                    let on_row = e.target().is_some_and(|t| Some(t) == e.current_target());
+                    if on_row && (e.key() == "Enter" || e.key() == " ") {
+                        e.prevent_default();
                         select(id);
                     }
                 }
             >
                 {check}
                 {cells}
+                {card}
             </div>
         }
     };
@@ -610,17 +748,24 @@ pub fn CustomerList(
                 </span>
                 {headers}
             </div>
-            <div class="rows" node_ref=list_ref on:scroll=on_scroll data-testid="customer-list">
+            <div
+                class="rows"
+                class:rows-cards=move || narrow.get()
+                node_ref=list_ref
+                on:scroll=on_scroll
+                data-testid="customer-list"
+                style:--row-height=move || format!("{}px", row_height.get())
+            >
                 <div
                     class="rows-spacer"
                     style:height=move || {
-                        format!("{}px", matches.with(|m| m.len()) as i32 * ROW_HEIGHT)
+                        format!("{}px", matches.with(|m| m.len()) as i32 * row_height.get())
                     }
                 >
                     <div
                         class="rows-window"
                         style:transform=move || {
-                            format!("translateY({}px)", range.get().0 as i32 * ROW_HEIGHT)
+                            format!("translateY({}px)", range.get().0 as i32 * row_height.get())
                         }
                     >
                         <For each=rows key=RowItem::key children=row/>

@@ -266,6 +266,16 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 .any(|p| r.param(p).is_some())
         })
     });
+    // On a phone the menus fold away behind one button (style/main.css shows it there only).
+    let unfolded = RwSignal::new(false);
+    let active = Memo::new(move |_| {
+        ui.route.with(|r| {
+            FILTER_PARAMS
+                .iter()
+                .filter(|p| r.param(p).is_some())
+                .count()
+        })
+    });
     let clear = move |_| {
         let mut route = ui.route.get_untracked();
         for p in FILTER_PARAMS.iter().chain([&RISK_PARAM]) {
@@ -324,7 +334,25 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="filters" role="group" aria-label=move || prefs.tr(Msg::Filters)>
+        <div
+            class="filters"
+            class:filters-open=move || unfolded.get()
+            role="group"
+            aria-label=move || prefs.tr(Msg::Filters)
+        >
+            <button
+                class="btn filters-toggle"
+                data-testid="filters-toggle"
+                aria-expanded=move || unfolded.get().to_string()
+                on:click=move |_| unfolded.update(|u| *u = !*u)
+            >
+                {move || prefs.tr(Msg::Filters)}
+                {move || match active.get() {
+                    0 => String::new(),
+                    n => format!(" ({n})"),
+                }}
+                <span aria-hidden="true">{move || if unfolded.get() { " ▴" } else { " ▾" }}</span>
+            </button>
             {selects}
             {move || {
                 crate::pages::segments::restriction_name(store, prefs, ui)

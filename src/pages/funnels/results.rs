@@ -248,7 +248,7 @@ pub fn Results(
             <table class="mini" data-testid="funnel-times">
                 <thead>
                     <tr>
-                        <th></th>
+                        <th>{move || prefs.tr(Msg::FunnelStep)}</th>
                         <th class="num">{move || prefs.tr(Msg::FunnelConverted)}</th>
                         <th class="num">{move || prefs.tr(Msg::Median)}</th>
                         <th class="num">{move || prefs.tr(Msg::Mean)}</th>
@@ -503,7 +503,7 @@ fn Breakdown(
                 <h2>{move || prefs.tr(Msg::FunnelSplitBy)}</h2>
                 <div class="table-scroll">
                     <table class="mini" data-testid="funnel-breakdown-table">
-                        <thead><tr><th></th>{heads}</tr></thead>
+                        <thead><tr><th>{move || prefs.tr(Msg::FunnelStep)}</th>{heads}</tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
