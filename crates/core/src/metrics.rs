@@ -745,6 +745,21 @@ impl RfmCell {
     }
 }
 
+/// How many customers are at each lifecycle stage, in [`Stage::ALL`]'s order (customers
+/// without a stage are not counted).
+pub fn stage_counts(analytics: &Analytics) -> [(Stage, usize); 6] {
+    let mut counts = Stage::ALL.map(|s| (s, 0));
+    for m in &analytics.customers {
+        if let Some(slot) = m
+            .stage
+            .and_then(|s| counts.iter_mut().find(|(x, _)| *x == s))
+        {
+            slot.1 += 1;
+        }
+    }
+    counts
+}
+
 /// The 5×5 R×F grid: `grid[r - 1][f - 1]`.
 pub fn rf_grid(analytics: &Analytics) -> [[RfmCell; 5]; 5] {
     let mut grid = [[RfmCell::default(); 5]; 5];

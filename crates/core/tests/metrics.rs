@@ -124,6 +124,17 @@ fn per_customer_figures_scores_groups_stages_and_tiers() {
             Some(AtRisk)
         ]
     );
+    assert_eq!(
+        kezhi_core::metrics::stage_counts(&a),
+        [
+            (Prospect, 1),
+            (Developing, 1),
+            (Growing, 1),
+            (Mature, 1),
+            (AtRisk, 2),
+            (Churned, 1)
+        ]
+    );
     let tiers: Vec<&str> = m
         .iter()
         .map(|c| c.tier.map_or("", |t| a.tier_code(t)))

@@ -8,7 +8,7 @@ use crate::platform::{group, money};
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::use_ui;
-use kezhi_core::metrics::{self, Stage};
+use kezhi_core::metrics;
 use leptos::prelude::*;
 
 mod reports;
@@ -23,19 +23,7 @@ pub fn DashboardPage() -> impl IntoView {
     let analytics = derived.metrics;
     let kpis = Memo::new(move |_| analytics.with(|a| metrics::kpis(a)));
     let counts = Memo::new(move |_| store.data.with(|d| d.counts()));
-    let stages = Memo::new(move |_| {
-        analytics.with(|a| {
-            Stage::ALL
-                .iter()
-                .map(|s| {
-                    (
-                        *s,
-                        a.customers.iter().filter(|m| m.stage == Some(*s)).count(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    });
+    let stages = Memo::new(move |_| analytics.with(|a| metrics::stage_counts(a)));
     let (reports, computing) = reports::use_reports(store, derived, prefs, ui);
     let grid = Memo::new(move |_| analytics.with(|a| metrics::rf_grid(a)));
     let percent = |r: f64| format!("{:.2}%", r * 100.0);
