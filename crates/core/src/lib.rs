@@ -7,6 +7,7 @@
 pub mod bulk;
 pub mod channel;
 pub mod contact;
+pub mod customer_edit;
 pub mod customer_query;
 pub mod dataset;
 pub mod demo;

@@ -8,11 +8,11 @@ use crate::platform::{self, money};
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
-use kezhi_core::bulk;
+use kezhi_core::customer_edit::{self, CustomerForm, Refusal};
 use kezhi_core::metrics::Stage;
 use kezhi_core::store::Section;
-use kezhi_core::validate::{self, FieldError};
-use kezhi_core::{Customer, OrderStatus, Sym};
+use kezhi_core::validate::FieldError;
+use kezhi_core::{Customer, OrderStatus};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -32,22 +32,15 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let ui = use_ui();
     let existing: Option<Customer> =
         id.and_then(|id| store.data.with_untracked(|d| d.customer(id).cloned()));
-    let start = existing
-        .clone()
-        .unwrap_or_else(|| Customer::new(Uuid::nil(), "", platform::now()));
-    let name = RwSignal::new(start.name.clone());
-    let phone = RwSignal::new(start.phone.clone().unwrap_or_default());
-    let email = RwSignal::new(start.email.clone().unwrap_or_default());
-    let city = RwSignal::new(start.city.map(|s| s.to_string()).unwrap_or_default());
-    let tags = RwSignal::new(start.tags.join(", "));
-    let owner = RwSignal::new(start.owner.map(|s| s.to_string()).unwrap_or_default());
+    let start = existing.as_ref().map(CustomerForm::of).unwrap_or_default();
+    let name = RwSignal::new(start.name);
+    let phone = RwSignal::new(start.phone);
+    let email = RwSignal::new(start.email);
+    let city = RwSignal::new(start.city);
+    let tags = RwSignal::new(start.tags);
+    let owner = RwSignal::new(start.owner);
     // Empty: the stage the rules compute.
-    let stage = RwSignal::new(
-        start
-            .stage_override
-            .map(|s| s.code().to_string())
-            .unwrap_or_default(),
-    );
+    let stage = RwSignal::new(start.stage);
     let error = RwSignal::new(None::<Msg>);
     // Another customer with the same phone or e-mail: (their id, their name). Saving again
     // with the same duplicate shown saves anyway.
@@ -79,52 +72,36 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let checked = (|| -> Result<_, FieldError> {
-            Ok((
-                validate::name(&name.get_untracked())?,
-                validate::phone(&phone.get_untracked())?,
-                validate::email(&email.get_untracked())?,
-            ))
-        })();
-        let (valid_name, valid_phone, valid_email) = match checked {
-            Ok(v) => v,
-            Err(e) => {
+        let form = CustomerForm {
+            name: name.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            city: city.get_untracked(),
+            tags: tags.get_untracked(),
+            owner: owner.get_untracked(),
+            stage: stage.get_untracked(),
+        };
+        let shown = duplicate.get_untracked().map(|d| d.0);
+        let checked = store.data.with_untracked(|d| {
+            customer_edit::check(d, id, &form, shown, platform::now(), &mut platform::new_id)
+        });
+        let edit = match checked {
+            Ok(edit) => edit,
+            Err(Refusal::Invalid(e)) => {
                 error.set(Some(field_message(e)));
+                return;
+            }
+            Err(Refusal::Duplicate { id, name }) => {
+                error.set(None);
+                duplicate.set(Some((id, name)));
                 return;
             }
         };
         error.set(None);
-        let self_id = id.unwrap_or_else(Uuid::nil);
-        let dup = store.data.with_untracked(|d| {
-            d.find_duplicate(valid_phone.as_deref(), valid_email.as_deref(), self_id)
-                .map(|c| (c.id, c.name.clone()))
-        });
-        if dup.is_some() && dup.as_ref().map(|d| d.0) != duplicate.get_untracked().map(|d| d.0) {
-            duplicate.set(dup);
-            return;
-        }
         duplicate.set(None);
-        let now = platform::now();
-        let blank = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let mut customer = id
-            .and_then(|id| store.data.with_untracked(|d| d.customer(id).cloned()))
-            .unwrap_or_else(|| Customer::new(platform::new_id(), "", now));
-        customer.name = valid_name;
-        customer.phone = valid_phone;
-        customer.email = valid_email;
-        customer.city = blank(city.get_untracked()).map(|s| Sym::new(&s));
-        customer.tags = validate::tags(&tags.get_untracked());
-        customer.stage_override = Stage::from_code(&stage.get_untracked());
-        let new_owner = blank(owner.get_untracked()).map(|s| Sym::new(&s));
-        // A change of account manager is kept as owner history.
-        let history = (id.is_some() && customer.owner != new_owner)
-            .then(|| bulk::owner_change(&customer, new_owner, now, platform::new_id()));
-        customer.owner = new_owner;
-        customer.updated_at = now;
-        let new_id = customer.id;
+        let new_id = edit.customer.id;
         store.change(&[Section::Customers, Section::Activities], move |d| {
-            d.upsert_customer(customer);
-            d.activities.extend(history);
+            edit.apply_to(d)
         });
         if id.is_none() {
             ui.toast(ToastKind::Info, prefs.tr(Msg::CustomerCreated));
