@@ -2,22 +2,11 @@
 // create → edit → delete cycle with validation, through the UI contract's hooks.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, settled } from './harness.mjs';
+import { open, ready, checkNoErrors, byId, count, until, settled, setUp, tearDown } from './harness.mjs';
 
-let server;
-let browser;
-let page;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  page = await open(browser.context, server.url + '#/customers');
-  await loadDemo(page);
-  await page.waitForSelector(byId('customer-row'));
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+let server, browser, page;
+before(async () => ({ server, browser, page } = await setUp('#/customers', { waitFor: 'customer-row' })));
+after(() => tearDown({ server, browser }));
 
 const rowNames = () => page.$$eval(`${byId('customer-row')} [data-col="name"]`, (cells) => cells.map((c) => c.textContent.trim()));
 

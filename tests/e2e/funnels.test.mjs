@@ -5,22 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, demoEndDate } from './harness.mjs';
+import { open, ready, checkNoErrors, byId, count, until, demoEndDate, setUp, tearDown } from './harness.mjs';
 
-let server;
-let browser;
-let page;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  page = await open(browser.context, server.url + '#/funnels');
-  await loadDemo(page);
-  await page.waitForSelector(byId('funnel-result-step'));
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+let server, browser, page;
+before(async () => ({ server, browser, page } = await setUp('#/funnels', { waitFor: 'funnel-result-step' })));
+after(() => tearDown({ server, browser }));
 
 /** The core's counts and rates for the demo seed: [{ step, count, rate }]. */
 const coreSteps = (steps, value, unit, mode = 'sequential') =>

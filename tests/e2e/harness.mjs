@@ -259,3 +259,24 @@ export async function startCouch({ persistent = false, dir: kept = null } = {}) 
   };
   return couch;
 }
+
+/**
+ * The usual set-up of a test file: a static server, a fresh browser, one page opened at
+ * `hash`, the demo loaded (unless `demo: false`), then `waitFor` (a hook) shown.
+ *   let server, browser, page;
+ *   before(async () => ({ server, browser, page } = await setUp('#/customers', { waitFor: 'customer-row' })));
+ *   after(() => tearDown({ server, browser }));
+ */
+export async function setUp(hash, { demo = true, waitFor = null } = {}) {
+  const server = await startServer();
+  const browser = await launch();
+  const page = await open(browser.context, server.url + hash);
+  if (demo) await loadDemo(page);
+  if (waitFor) await page.waitForSelector(byId(waitFor));
+  return { server, browser, page };
+}
+
+export async function tearDown({ server, browser }) {
+  await browser?.close();
+  server?.close();
+}

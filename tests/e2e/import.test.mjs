@@ -9,25 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, until, idbStats } from './harness.mjs';
+import { ready, checkNoErrors, byId, count, until, idbStats, setUp, tearDown } from './harness.mjs';
 
 const real = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'real');
 const RETAIL = join(real, 'online_retail_sample.csv');
 const TAOBAO = join(real, 'taobao_user_behavior_sample.csv');
 
-let server;
-let browser;
-let page;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  page = await open(browser.context, server.url + '#/import');
-  await page.waitForSelector(byId('import-file'));
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+let server, browser, page;
+before(async () => ({ server, browser, page } = await setUp('#/import', { demo: false, waitFor: 'import-file' })));
+after(() => tearDown({ server, browser }));
 
 /** The core's `imported=… skipped=… errors=…` and details for a file imported into nothing. */
 function coreCounts(kind, file) {

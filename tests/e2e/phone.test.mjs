@@ -3,26 +3,15 @@
 // the detail and the activity form work at that size with thumb-sized controls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, settled } from './harness.mjs';
+import { ready, checkNoErrors, byId, count, until, settled, setUp, tearDown } from './harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1400, height: 900 };
 const VIEWS = ['dashboard', 'customers', 'segments', 'funnels', 'import', 'settings'];
 
-let server;
-let browser;
-let page;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  page = await open(browser.context, server.url + '#/customers');
-  await loadDemo(page);
-  await page.waitForSelector(byId('customer-row'));
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+let server, browser, page;
+before(async () => ({ server, browser, page } = await setUp('#/customers', { waitFor: 'customer-row' })));
+after(() => tearDown({ server, browser }));
 
 /** The page's widths, and (when it scrolls sideways) the elements sticking out on the right. */
 const sideways = () => page.evaluate(() => {

@@ -5,22 +5,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until, demoEndDate, settled } from './harness.mjs';
+import { open, ready, checkNoErrors, byId, count, until, demoEndDate, settled, setUp, tearDown } from './harness.mjs';
 
-let server;
-let browser;
-let page;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  page = await open(browser.context, server.url + '#/segments');
-  await loadDemo(page);
-  await page.waitForSelector(byId('segment-query'));
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+let server, browser, page;
+before(async () => ({ server, browser, page } = await setUp('#/segments', { waitFor: 'segment-query' })));
+after(() => tearDown({ server, browser }));
 
 const coreCount = (query) =>
   Number(execFileSync('cargo', ['run', '-q', '-p', 'kezhi-core', '--example', 'segment_count', '--', demoEndDate(), query], { encoding: 'utf8' }).trim());
