@@ -12,6 +12,7 @@ use crate::store::Store;
 use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::funnel::EventIndex;
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
+use kezhi_core::segment::complete::Vocabulary;
 use kezhi_core::{Dataset, Timestamp};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -68,6 +69,9 @@ pub struct Derived {
     pub index: Memo<Arc<CustomerIndex>>,
     /// Each customer's events together, for funnels: built on first use after a data change.
     pub event_index: Memo<Arc<EventIndex>>,
+    /// The values in the data, most frequent first (cities, channels, tags, event kinds…):
+    /// the segment editor's completions and the funnel editor's event list.
+    pub vocabulary: Memo<Arc<Vocabulary>>,
     data: ReadSignal<Dataset>,
     writes: StoredValue<Writes>,
     /// The list index built ahead in slices (see [`build_index_ahead`]).
@@ -82,10 +86,15 @@ impl Derived {
         let prebuilt = StoredValue::new(None);
         let index = customer_index(data, metrics, writes, prebuilt);
         let event_index = event_index(data);
+        let vocabulary = Memo::new_with_compare(
+            move |_| data.with(|d| Arc::new(Vocabulary::new(d))),
+            |_, _| true,
+        );
         Derived {
             metrics,
             index,
             event_index,
+            vocabulary,
             data,
             writes,
             prebuilt,

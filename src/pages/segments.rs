@@ -18,7 +18,7 @@ use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, Ui, use_ui};
 use kezhi_core::ActivityKind;
 use kezhi_core::bulk::BulkAction;
-use kezhi_core::segment::complete::{Completion, Vocabulary, complete};
+use kezhi_core::segment::complete::{Completion, complete};
 use kezhi_core::segment::saved::{self, SavedSegment, Snapshot, TEMPLATES, overlap};
 use kezhi_core::segment::{Group, membership, parse, print};
 use leptos::prelude::*;
@@ -190,7 +190,7 @@ pub fn SegmentsPage() -> impl IntoView {
     // Autocompletion: what the caret may take next, and the highlighted suggestion.
     let completion = RwSignal::new(None::<Completion>);
     let active = RwSignal::new(0usize);
-    let vocabulary = Memo::new(move |_| store.data.with(Vocabulary::new));
+    let vocabulary = derived.vocabulary;
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let suggest = move || {
         let Some(el) = textarea.get_untracked() else {

@@ -3,6 +3,7 @@
 //! breakdown and the period of conversion over time.
 
 use super::query::{By, FunnelQuery, Kind, day_start, step_label};
+use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -17,26 +18,10 @@ use kezhi_core::model::event_type;
 use kezhi_core::sym::Sym;
 use kezhi_core::time::{MS_PER_DAY, Timestamp};
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// The ends of a range given only on one side: far outside any data.
 const OPEN_FROM: Timestamp = Timestamp(-(1 << 50));
 const OPEN_TO: Timestamp = Timestamp(1 << 50);
-
-/// Event types in the data, the most frequent first.
-fn event_kinds(store: Store) -> Vec<String> {
-    store.data.with(|d| {
-        let mut counts: HashMap<Sym, usize> = HashMap::new();
-        for e in &d.events {
-            *counts.entry(e.kind).or_default() += 1;
-        }
-        let mut list: Vec<(Sym, usize)> = counts.into_iter().collect();
-        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
-        list.into_iter()
-            .map(|(s, _)| s.as_str().to_string())
-            .collect()
-    })
-}
 
 #[component]
 pub fn Editor(
@@ -47,7 +32,9 @@ pub fn Editor(
     let store = use_store();
     let prefs = use_prefs();
     let ui = use_ui();
-    let kinds = Memo::new(move |_| event_kinds(store));
+    // Event types in the data, the most frequent first.
+    let derived = use_derived();
+    let kinds = Memo::new(move |_| derived.vocabulary.with(|v| v.event_kinds.clone()));
     let edit = move |f: &dyn Fn(&mut FunnelDefinition)| {
         let mut d = draft.get_untracked();
         f(&mut d);
