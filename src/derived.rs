@@ -13,8 +13,10 @@ use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::funnel::EventIndex;
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::segment::complete::Vocabulary;
+use kezhi_core::segment::membership;
 use kezhi_core::{Dataset, Timestamp};
 use leptos::prelude::*;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Counts the writes to the data: every write, and the last one that was not an edit through
@@ -72,6 +74,10 @@ pub struct Derived {
     /// The values in the data, most frequent first (cities, channels, tags, event kinds…):
     /// the segment editor's completions and the funnel editor's event list.
     pub vocabulary: Memo<Arc<Vocabulary>>,
+    /// Every saved segment's customers (positions) by the segment's id: computed once per
+    /// change of the data, the analytics or the saved segments, not on every render of a view
+    /// that shows them (a language switch recomputes nothing).
+    pub memberships: Memo<Arc<Memberships>>,
     data: ReadSignal<Dataset>,
     writes: StoredValue<Writes>,
     /// The list index built ahead in slices (see [`build_index_ahead`]).
@@ -90,11 +96,13 @@ impl Derived {
             move |_| data.with(|d| Arc::new(Vocabulary::new(d))),
             |_, _| true,
         );
+        let memberships = memberships(store, prefs, metrics);
         Derived {
             metrics,
             index,
             event_index,
             vocabulary,
+            memberships,
             data,
             writes,
             prebuilt,
@@ -222,6 +230,37 @@ async fn build_index_ahead(
 }
 
 /// Each customer's events together, for funnels: built on first use after a data change.
+/// Saved segments' customers (positions), by segment id.
+pub type Memberships = HashMap<String, Arc<Vec<usize>>>;
+
+/// A segment whose query no longer resolves (a segment it names was deleted) holds nobody.
+fn memberships(
+    store: Store,
+    prefs: Prefs,
+    metrics: Memo<Arc<Analytics>>,
+) -> Memo<Arc<Memberships>> {
+    Memo::new_with_compare(
+        move |_| {
+            let settings = prefs.analytics_settings();
+            let analytics = metrics.get();
+            let all = store.data.with(|d| {
+                store.segments.with(|saved| {
+                    saved
+                        .iter()
+                        .map(|s| {
+                            let rows = membership::members(d, &analytics, &settings, s, saved)
+                                .unwrap_or_default();
+                            (s.id.clone(), Arc::new(rows))
+                        })
+                        .collect()
+                })
+            });
+            Arc::new(all)
+        },
+        |_, _| true,
+    )
+}
+
 fn event_index(data: ReadSignal<Dataset>) -> Memo<Arc<EventIndex>> {
     Memo::new_with_compare(
         move |_| {

@@ -39,9 +39,15 @@ enum Selection {
 }
 
 /// The customers a saved segment holds now: a static one its snapshot (those still present),
-/// a dynamic one whatever its query matches.
-/// A segment whose query no longer resolves (a segment it names was deleted) holds nobody.
+/// a dynamic one whatever its query matches (from the derived memberships; one not saved yet
+/// is computed here). A segment whose query no longer resolves holds nobody.
 pub fn rows_of(store: Store, derived: Derived, prefs: Prefs, segment: &SavedSegment) -> Vec<usize> {
+    if let Some(rows) = derived
+        .memberships
+        .with(|m| m.get(&segment.id).map(|r| r.to_vec()))
+    {
+        return rows;
+    }
     let settings = prefs.analytics_settings();
     let analytics = derived.metrics.get();
     store.data.with(|d| {
