@@ -223,8 +223,7 @@ pub fn xlsx(cells: &[[Cell; 19]], chinese: bool) -> Result<Vec<u8>, String> {
             .write_string_with_format(0, col as u16, *name, &bold)
             .map_err(err)?;
     }
-    let mut row = 1u32;
-    for cells in cells {
+    for (row, cells) in (1u32..).zip(cells) {
         for (col, cell) in cells.iter().enumerate() {
             let col = col as u16;
             match cell {
@@ -246,7 +245,6 @@ pub fn xlsx(cells: &[[Cell; 19]], chinese: bool) -> Result<Vec<u8>, String> {
             }
             .map_err(err)?;
         }
-        row += 1;
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     book.save_to_buffer().map_err(err)

@@ -53,7 +53,7 @@ pub enum Reply {
     Preview(Vec<PreviewRow>),
     /// 0–1: how far an import has read.
     Progress(f64),
-    Plan(ImportPlan),
+    Plan(Box<ImportPlan>),
     Xlsx(Vec<u8>),
     /// The request could not be done, and why.
     Failed(Text),
@@ -216,7 +216,7 @@ mod session {
                     }
                     let plan = importer.finish();
                     let _ = self.reopen();
-                    Reply::Plan(plan)
+                    Reply::Plan(Box::new(plan))
                 }
                 Request::WriteXlsx { rows, chinese } => match crate::export::xlsx(&rows, chinese) {
                     Ok(bytes) => Reply::Xlsx(bytes),
