@@ -1,7 +1,9 @@
 // Writes the whole app as one HTML file (for people who get kezhi by e-mail or on a USB stick):
 // the CSS inline, the icon as a data URL, the wasm-bindgen glue inline (a page opened from
 // file:// may not import a module file), and the wasm's bytes inline in base64, compiled
-// asynchronously (`WebAssembly.instantiate` on the bytes) before the app starts.
+// asynchronously (`WebAssembly.instantiate` on the bytes) before the app starts. The files
+// worker (import, Excel) comes inline too: its glue and wasm are put together into a Blob URL
+// the first time the app asks for the worker (`kezhiFilesWorkerUrl`, src/files.rs).
 //   node scripts/single-file.mjs [dist dir] [output file]    (defaults: dist, dist-single/kezhi.html)
 import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -18,11 +20,15 @@ const one = (re, what) => {
 const glueFile = one(/^kezhi-[0-9a-f]+\.js$/, 'wasm-bindgen glue (kezhi-*.js)');
 const wasmFile = one(/^kezhi-[0-9a-f]+_bg\.wasm$/, 'wasm module (kezhi-*_bg.wasm)');
 const cssFile = one(/^main-[0-9a-f]+\.css$/, 'stylesheet (main-*.css)');
+const workerGlueFile = one(/^files\.js$/, 'files worker glue (files.js)');
+const workerWasmFile = one(/^files_bg\.wasm$/, 'files worker wasm (files_bg.wasm)');
 
 let html = await readFile(join(dist, 'index.html'), 'utf8');
 const css = await readFile(join(dist, cssFile), 'utf8');
 const glue = await readFile(join(dist, glueFile), 'utf8');
 const wasm = await readFile(join(dist, wasmFile));
+const workerGlue = await readFile(join(dist, workerGlueFile), 'utf8');
+const workerWasm = await readFile(join(dist, workerWasmFile));
 
 // The glue as a plain script body: its exports become local names.
 const exported = [...glue.matchAll(/^export (?:async )?(?:function|class) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
@@ -45,6 +51,19 @@ const __kezhiWasmBytes = (() => {
   for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
   return bytes;
 })();
+// The files worker's script: its no-modules glue (which defines \`wasm_bindgen\`), then its wasm
+// started from the inlined bytes. Made on first use only (the Blob holds a few megabytes).
+let __kezhiFilesUrl;
+window.kezhiFilesWorkerUrl = () => {
+  __kezhiFilesUrl ??= URL.createObjectURL(new Blob([
+    __kezhiFilesGlue,
+    '\\nconst __b64 = "', __kezhiFilesBase64, '";\\n',
+    'const __text = atob(__b64); const __bytes = new Uint8Array(__text.length);\\n',
+    'for (let i = 0; i < __text.length; i += 1) __bytes[i] = __text.charCodeAt(i);\\n',
+    'wasm_bindgen({ module_or_path: __bytes });\\n',
+  ], { type: 'text/javascript' }));
+  return __kezhiFilesUrl;
+};
 const __kezhiStarted = await __wbg_init({ module_or_path: __kezhiWasmBytes });
 window.wasmBindings = { ${exported.join(', ')} };
 dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm: __kezhiStarted}}));
@@ -53,7 +72,7 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm: __kezhi
 // Trunk's loader, the preloads of the separate files, and what a file:// page cannot use (the
 // web app manifest, the service worker's files) go; the rest of the page stays as built.
 html = html
-  .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">\nconst __kezhiWasmBase64 = "${wasm.toString('base64')}";\n${inlineScript(starter)}</script>`)
+  .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">\nconst __kezhiWasmBase64 = "${wasm.toString('base64')}";\nconst __kezhiFilesBase64 = "${workerWasm.toString('base64')}";\nconst __kezhiFilesGlue = ${inlineScript(JSON.stringify(workerGlue))};\n${inlineScript(starter)}</script>`)
   .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
   .replace(/<link rel="manifest"[^>]*>/g, '')
   .replace(/<link rel="stylesheet" href="\.\/main-[0-9a-f]+\.css"[^>]*\/?>/, () => `<style>\n${css}\n</style>`);

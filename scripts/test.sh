@@ -15,6 +15,10 @@ cargo fmt --all -- --check
 step "lints"
 cargo clippy --quiet -p kezhi-core --all-targets -- -D warnings
 cargo clippy --quiet --workspace --target wasm32-unknown-unknown -- -D warnings
+# The app's own build of the core (without `files`: that part is the files worker's) and of
+# the app alone (a workspace build unifies the features, so it would not see that build).
+cargo clippy --quiet -p kezhi-core --no-default-features -- -D warnings
+cargo clippy --quiet -p kezhi --target wasm32-unknown-unknown -- -D warnings
 
 step "core: native unit and property tests"
 cargo test --quiet -p kezhi-core

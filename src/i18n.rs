@@ -293,6 +293,9 @@ pub enum Msg {
     ImportCommit,
     ImportCancel,
     ImportCancelled,
+    FilesLoading,
+    FilesUnavailable,
+    FilesStopped,
     ImportDone,
     ImportImported,
     ImportSkipped,
@@ -777,6 +780,11 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ImportCommit => "导入",
             ImportCancel => "取消",
             ImportCancelled => "已取消导入，数据没有任何改动",
+            FilesLoading => "正在加载文件处理模块…",
+            FilesUnavailable => {
+                "无法加载文件处理模块（离线且未缓存，或文件缺失）。请联网后刷新页面再试。"
+            }
+            FilesStopped => "文件处理模块意外停止，请重试。",
             ImportDone => "导入结果",
             ImportImported => "已导入",
             ImportSkipped => "已跳过",
@@ -1253,6 +1261,11 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ImportCommit => "Import",
             ImportCancel => "Cancel",
             ImportCancelled => "Import cancelled: nothing was changed",
+            FilesLoading => "Loading the file reader…",
+            FilesUnavailable => {
+                "The file reader could not be loaded (offline and not cached, or a file is missing). Reload the page when online and try again."
+            }
+            FilesStopped => "The file reader stopped unexpectedly; please try again.",
             ImportDone => "Import report",
             ImportImported => "Imported",
             ImportSkipped => "Skipped",

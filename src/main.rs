@@ -6,6 +6,7 @@ mod app;
 mod bench_hooks;
 mod components;
 mod derived;
+mod files;
 mod i18n;
 mod pages;
 mod platform;

@@ -1,12 +1,16 @@
 //! Downloading customers (a list, a segment) as CSV or as an Excel workbook: the core writes
-//! the file, this names it and hands it to the browser.
+//! the CSV and the rows; the files worker (src/files.rs) writes the workbook, so the XLSX
+//! writer is not in the page's first download. This names the file and hands it to the
+//! browser.
 
 use crate::derived::{Derived, use_derived};
+use crate::files;
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, Ui, use_ui};
-use kezhi_core::export::{ExportOptions, customers_csv, customers_xlsx};
+use kezhi_core::export::{ExportOptions, customer_rows, customers_csv};
+use kezhi_core::files::{Reply, Request};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,22 +60,39 @@ impl Exporter {
             .map(|c| if c.is_alphanumeric() { c } else { '-' })
             .collect();
         let stem = format!("kezhi-{safe}-{}", platform::today());
-        let result = store.data.with_untracked(|d| match kind {
-            FileKind::Csv => platform::download(
-                &format!("{stem}.csv"),
-                "text/csv;charset=utf-8",
-                &customers_csv(d, &analytics, rows, &options),
-            ),
-            FileKind::Xlsx => customers_xlsx(d, &analytics, rows, &options).and_then(|bytes| {
-                platform::download_bytes(
-                    &format!("{stem}.xlsx"),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    &bytes,
-                )
-            }),
-        });
-        if let Err(e) = result {
-            ui.toast(ToastKind::Error, e);
+        match kind {
+            FileKind::Csv => {
+                let csv = store
+                    .data
+                    .with_untracked(|d| customers_csv(d, &analytics, rows, &options));
+                if let Err(e) =
+                    platform::download(&format!("{stem}.csv"), "text/csv;charset=utf-8", &csv)
+                {
+                    ui.toast(ToastKind::Error, e);
+                }
+            }
+            FileKind::Xlsx => {
+                let request = Request::WriteXlsx {
+                    rows: store
+                        .data
+                        .with_untracked(|d| customer_rows(d, &analytics, rows, &options)),
+                    chinese: options.chinese,
+                };
+                leptos::task::spawn_local(async move {
+                    let result = match files::ask(&request, None).await {
+                        Ok(Reply::Xlsx(bytes)) => platform::download_bytes(
+                            &format!("{stem}.xlsx"),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            &bytes,
+                        ),
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(e.get(prefs.lang.get_untracked().is_zh()).to_string()),
+                    };
+                    if let Err(e) = result {
+                        ui.toast(ToastKind::Error, e);
+                    }
+                });
+            }
         }
     }
 }

@@ -1,26 +1,29 @@
 //! Import (UI contract: `import-kind`, `import-file`, `import-has-header`, `map-<field>`,
 //! `import-commit`, `import-report`): a file is read and previewed with its column mapping
-//! guessed (or remembered for files of the same shape), then imported in chunks that yield to
-//! the browser, with progress and cancel. The core does the reading, checking and merging;
-//! the page commits the whole change at once or not at all. Exports of orders and events too.
+//! guessed (or remembered for files of the same shape), then imported with progress and
+//! cancel. The files worker (src/files.rs) reads the file, off the main thread: the page
+//! sends it the bytes and the choices and gets back what to show, then the import's plan,
+//! which the core merges here (it needs the data); the page commits the whole change at once
+//! or not at all. Exports of orders and events too.
 
+use crate::files;
 use crate::i18n::Msg;
 use crate::platform::{self, group};
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
+use kezhi_core::files::{Reply, Request, TableInfo};
 use kezhi_core::import::{
-    DateOrder, EncodingChoice, Field, Format, ImportKind, ImportOptions, ImportSummary, Importer,
-    Mapping, MergePolicy, ReadOptions, RowError, Table, errors_csv, events_csv, orders_csv,
+    DateOrder, EncodingChoice, Field, Format, ImportKind, ImportOptions, ImportSummary, Mapping,
+    MergePolicy, PreviewRow, ReadOptions, RowError, errors_csv, events_csv, orders_csv,
 };
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Mappings of the files imported before, by their shape (kind and header names).
 const MAPPINGS_KEY: &str = "kezhi:import-mappings";
-/// Rows read between two yields to the browser.
-const CHUNK_ROWS: usize = 20_000;
 /// Rows shown in the preview, errors shown in the report.
 const PREVIEW_ROWS: usize = 8;
 const ERRORS_SHOWN: usize = 100;
@@ -53,9 +56,8 @@ pub fn ImportPage() -> impl IntoView {
     let file_name = RwSignal::new(None::<String>);
     let bytes = StoredValue::new(None::<Arc<Vec<u8>>>);
     let read = RwSignal::new(ReadOptions::default());
-    // The opened file (not reactive: it can be large); `version` says it changed.
-    let table = StoredValue::new(None::<Table>);
-    let version = RwSignal::new(0u32);
+    // What the files worker says of the opened file (it keeps the file itself).
+    let info = RwSignal::new(None::<TableInfo>);
     let open_error = RwSignal::new(None::<String>);
     let mapping = RwSignal::new(Mapping::default());
     let options = RwSignal::new(ImportOptions {
@@ -65,33 +67,53 @@ pub fn ImportPage() -> impl IntoView {
     let progress = RwSignal::new(None::<f64>);
     let cancelled = StoredValue::new(false);
     let report = RwSignal::new(None::<Report>);
+    // The worker is fetched on the first visit of this page: `data-files-loading` says so
+    // (files can be chosen meanwhile: requests wait for it).
+    let files_loading = RwSignal::new(true);
+    leptos::task::spawn_local(async move {
+        if let Err(e) = files::ready().await {
+            open_error.try_set(Some(e.get(prefs.lang.get_untracked().is_zh()).to_string()));
+        }
+        files_loading.try_set(false);
+    });
 
     // The mapping for the opened file: remembered for its shape, else guessed.
     let fit_mapping = move || {
         let k = kind.get_untracked();
-        let m = table.with_value(|t| {
-            t.as_ref()
-                .map(|t| remembered(&t.shape_key(k)).unwrap_or_else(|| t.guess_mapping(k)))
+        let m = info.with_untracked(|i| {
+            i.as_ref()
+                .and_then(|i| i.kind(k))
+                .map(|(shape, guess)| remembered(shape).unwrap_or_else(|| guess.clone()))
         });
         mapping.set(m.unwrap_or_default());
-        version.update(|v| *v += 1);
+    };
+    // A new description of the file from the worker, or why there is none.
+    let take_info = move |answer: Result<Reply, kezhi_core::files::Text>| {
+        let zh = prefs.lang.get_untracked().is_zh();
+        match answer {
+            Ok(Reply::Table(t)) => {
+                info.try_set(Some(t));
+                open_error.try_set(None);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                info.try_set(None);
+                open_error.try_set(Some(e.get(zh).to_string()));
+            }
+        }
+        fit_mapping();
     };
     let reopen = move || {
         let Some(b) = bytes.get_value() else {
             return;
         };
-        let zh = prefs.lang.get_untracked().is_zh();
-        match Table::open((*b).clone(), &read.get_untracked()) {
-            Ok(t) => {
-                table.set_value(Some(t));
-                open_error.set(None);
-            }
-            Err(e) => {
-                table.set_value(None);
-                open_error.set(Some(e.message(zh)));
-            }
-        }
-        fit_mapping();
+        let request = Request::Open {
+            bytes: (*b).clone(),
+            read: read.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            take_info(files::ask(&request, None).await);
+        });
     };
     let load_file = move |file: web_sys::File| {
         file_name.set(Some(file.name()));
@@ -125,20 +147,42 @@ pub fn ImportPage() -> impl IntoView {
         }
     };
     let columns = Memo::new(move |_| {
-        version.track();
-        table.with_value(|t| t.as_ref().map(|t| t.column_names()).unwrap_or_default())
+        info.with(|i| i.as_ref().map(|i| i.columns.clone()).unwrap_or_default())
     });
-    let loaded = Memo::new(move |_| {
-        version.track();
-        table.with_value(Option::is_some)
-    });
+    let loaded = Memo::new(move |_| info.with(Option::is_some));
     let set_mapping = move |field: Field, column: Option<usize>| {
         mapping.update(|m| m.set(field, column));
         let k = kind.get_untracked();
-        if let Some(shape) = table.with_value(|t| t.as_ref().map(|t| t.shape_key(k))) {
+        if let Some(shape) = info.with_untracked(|i| {
+            i.as_ref()
+                .and_then(|i| i.kind(k))
+                .map(|(s, _)| s.to_string())
+        }) {
             remember(shape, &mapping.get_untracked());
         }
     };
+    // The preview, asked of the worker whenever the file, the kind, the mapping, the options
+    // or the language change; the answers come in the order asked, the last one stays.
+    let preview_rows = RwSignal::new(Vec::<PreviewRow>::new());
+    Effect::new(move |_| {
+        if !loaded.get() {
+            preview_rows.set(Vec::new());
+            return;
+        }
+        info.track();
+        let request = Request::Preview {
+            kind: kind.get(),
+            mapping: mapping.get(),
+            options: options.get(),
+            chinese: prefs.lang.get().is_zh(),
+            rows: PREVIEW_ROWS,
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(Reply::Preview(rows)) = files::ask(&request, None).await {
+                preview_rows.try_set(rows);
+            }
+        });
+    });
 
     let commit = move |_| {
         let zh = prefs.lang.get_untracked().is_zh();
@@ -148,37 +192,46 @@ pub fn ImportPage() -> impl IntoView {
             ui.toast(ToastKind::Error, e.message(zh));
             return;
         }
-        let Some(t) = table.try_update_value(Option::take).flatten() else {
+        if !loaded.get_untracked() || progress.get_untracked().is_some() {
             return;
-        };
-        let mut importer = match Importer::new(t, k, m, options.get_untracked()) {
-            Ok(i) => i,
-            Err(e) => {
-                ui.toast(ToastKind::Error, e.message(zh));
-                reopen();
-                return;
-            }
-        };
+        }
         cancelled.set_value(false);
         report.set(None);
         progress.set(Some(0.0));
+        let request = Request::Import {
+            kind: k,
+            mapping: m,
+            options: options.get_untracked(),
+        };
+        let was_cancelled = move || cancelled.try_get_value() != Some(false);
+        // Nothing was applied: the plan (if any) is dropped, the worker was stopped; the
+        // next one is given the file again.
+        let on_cancel = move || {
+            progress.try_set(None);
+            ui.toast(ToastKind::Info, prefs.tr(Msg::ImportCancelled));
+            reopen();
+        };
         leptos::task::spawn_local(async move {
-            loop {
-                let p = importer.step(CHUNK_ROWS);
-                progress.set(Some(p.fraction));
-                if p.done {
-                    break;
-                }
-                platform::yield_to_browser().await;
-                if cancelled.try_get_value() != Some(false) {
-                    // Nothing was applied: dropping the importer is the whole cancel.
-                    progress.set(None);
-                    ui.toast(ToastKind::Info, prefs.tr(Msg::ImportCancelled));
-                    reopen();
+            let on_progress: Rc<dyn Fn(f64)> = Rc::new(move |p| {
+                progress.try_set(Some(p));
+            });
+            let answer = files::ask(&request, Some(on_progress)).await;
+            if was_cancelled() {
+                on_cancel();
+                return;
+            }
+            let plan = match answer {
+                Ok(Reply::Plan(plan)) => plan,
+                Ok(_) => return,
+                Err(e) => {
+                    progress.try_set(None);
+                    ui.toast(
+                        ToastKind::Error,
+                        e.get(prefs.lang.get_untracked().is_zh()).to_string(),
+                    );
                     return;
                 }
-            }
-            let plan = importer.finish();
+            };
             let now = platform::now();
             let change = store
                 .data
@@ -187,9 +240,13 @@ pub fn ImportPage() -> impl IntoView {
             let sections = change.sections();
             // One change: applied as a whole, saved as a whole (a full storage keeps it in
             // this page, labelled "not saved", and leaves what was stored as it was). The
-            // browser paints in between.
+            // browser paints in between, and a cancel until then still changes nothing.
             if !change.is_empty() {
                 platform::yield_to_browser().await;
+                if was_cancelled() {
+                    on_cancel();
+                    return;
+                }
                 platform::timed("kezhi:import-apply", || {
                     store.change(&sections, |d| change.apply_to(d))
                 });
@@ -202,7 +259,8 @@ pub fn ImportPage() -> impl IntoView {
                     errors: Arc::new(plan.errors),
                 }));
             }
-            reopen();
+            // The worker keeps the file open; the mapping is fitted again as after opening.
+            fit_mapping();
         });
     };
 
@@ -225,10 +283,9 @@ pub fn ImportPage() -> impl IntoView {
         }
     };
     let format_note = move || {
-        version.track();
         let zh = prefs.lang.get().is_zh();
-        table.with_value(|t| {
-            t.as_ref().map(|t| match t.format() {
+        info.with(|t| {
+            t.as_ref().map(|t| match &t.format {
                 Format::Text {
                     encoding,
                     delimiter,
@@ -249,12 +306,8 @@ pub fn ImportPage() -> impl IntoView {
         })
     };
     let sheets = move || {
-        version.track();
-        let names: Vec<String> = table.with_value(|t| {
-            t.as_ref()
-                .map(|t| t.sheet_names().to_vec())
-                .unwrap_or_default()
-        });
+        let names: Vec<String> =
+            info.with(|t| t.as_ref().map(|t| t.sheets.clone()).unwrap_or_default());
         (names.len() > 1).then(|| {
             view! {
                 <label class="field">
@@ -264,13 +317,12 @@ pub fn ImportPage() -> impl IntoView {
                         on:change=move |ev| {
                             let name = event_target_value(&ev);
                             read.update(|r| r.sheet = Some(name.clone()));
-                            let ok = table
-                                .try_update_value(|t| t.as_mut().map(|t| t.select_sheet(&name).is_ok()))
-                                .flatten()
-                                .unwrap_or(false);
-                            if ok {
-                                fit_mapping();
-                            }
+                            // A sheet that cannot be read leaves the one shown.
+                            leptos::task::spawn_local(async move {
+                                if let Ok(answer @ Reply::Table(_)) = files::ask(&Request::SelectSheet(name), None).await {
+                                    take_info(Ok(answer));
+                                }
+                            });
                         }
                     >
                         {names.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
@@ -318,16 +370,8 @@ pub fn ImportPage() -> impl IntoView {
             .collect_view()
     };
     let preview = move || {
-        version.track();
-        let k = kind.get();
-        let m = mapping.get();
-        let o = options.get();
         let zh = prefs.lang.get().is_zh();
-        let rows = table.with_value(|t| {
-            t.as_ref()
-                .map(|t| t.preview(k, &m, &o, zh, PREVIEW_ROWS))
-                .unwrap_or_default()
-        });
+        let rows = preview_rows.get();
         let head: Vec<Field> = rows
             .first()
             .map(|r| r.cells.iter().map(|c| c.field).collect())
@@ -453,12 +497,17 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <section class="page import" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+        <section
+            class="page import"
+            data-files-loading=move || files_loading.get().then_some("")
+            aria-busy=move || files_loading.get().then_some("true")
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <header class="page-head">
                 <h1>{move || prefs.tr(Msg::NavImport)}</h1>
             </header>
             <div class="card">
                 <p class="muted">{move || prefs.tr(Msg::ImportHint)}</p>
+                {move || files_loading.get().then(|| view! { <p class="muted small" role="status">{move || prefs.tr(Msg::FilesLoading)}</p> })}
                 <div class="import-source">
                     <label class="field">
                         <span class="field-label">{move || prefs.tr(Msg::ImportKindLabel)}</span>
@@ -497,19 +546,13 @@ pub fn ImportPage() -> impl IntoView {
                         <input
                             type="checkbox"
                             data-testid="import-has-header"
-                            prop:checked=move || {
-                                version.track();
-                                table.with_value(|t| t.as_ref().is_some_and(Table::has_header))
-                            }
+                            prop:checked=move || info.with(|t| t.as_ref().is_some_and(|t| t.has_header))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 read.update(|r| r.has_header = Some(on));
-                                table.update_value(|t| {
-                                    if let Some(t) = t {
-                                        t.set_has_header(on);
-                                    }
+                                leptos::task::spawn_local(async move {
+                                    take_info(files::ask(&Request::SetHeader(on), None).await);
                                 });
-                                fit_mapping();
                             }
                         />
                         {move || prefs.tr(Msg::ImportHasHeader)}
@@ -588,7 +631,11 @@ pub fn ImportPage() -> impl IntoView {
                 <div class="card import-progress" data-testid="import-progress" data-fraction=format!("{p:.3}")>
                     <progress max="1" value=p.to_string()></progress>
                     <span>{format!("{:.0}%", p * 100.0)}</span>
-                    <button class="btn" data-testid="import-cancel" on:click=move |_| cancelled.set_value(true)>
+                    <button class="btn" data-testid="import-cancel" on:click=move |_| {
+                        cancelled.set_value(true);
+                        // Stops the reading at once; an answer already here is dropped.
+                        files::cancel();
+                    }>
                         {move || prefs.tr(Msg::ImportCancel)}
                     </button>
                 </div>

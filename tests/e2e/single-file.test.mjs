@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dist, root, launch, open, ready, byId, count, until } from './harness.mjs';
 
-test('the one-file build works from file://: demo, reload, data kept, no request', async () => {
+test('the one-file build works from file://: demo, reload, data kept, an import, no request', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kezhi-single-'));
   const file = join(dir, 'kezhi.html');
   execFileSync(process.execPath, [join(root, 'scripts/single-file.mjs'), dist, file], { stdio: 'ignore' });
@@ -29,6 +29,16 @@ test('the one-file build works from file://: demo, reload, data kept, no request
     await page.reload();
     await ready(page);
     await until(async () => (await count(page)) === 5000, 'the demo kept across a reload', 60_000);
+    // An import: the files worker, inlined too (a Blob URL), reads the file.
+    await page.goto(url + '#/import');
+    await page.waitForSelector('section.import:not([data-files-loading])');
+    await page.selectOption(byId('import-kind'), 'customers');
+    const csv = '姓名,手机,客户编号\n单文件,13800007777,S-1\n';
+    await page.setInputFiles(byId('import-file'), { name: 's.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector(byId('import-preview-row'));
+    await page.click(byId('import-commit'));
+    await page.waitForSelector(byId('import-report'));
+    assert.equal(await page.getAttribute(byId('import-report'), 'data-imported'), '1');
     const elsewhere = requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:') && !u.startsWith('blob:'));
     assert.deepEqual(elsewhere, [], 'nothing fetched from anywhere');
     assert.deepEqual(page.errors, []);

@@ -8,7 +8,7 @@ use crate::dataset::Dataset;
 use crate::metrics::Analytics;
 use crate::sym::Sym;
 use crate::time::Timestamp;
-use chrono::{Datelike, FixedOffset, NaiveDate};
+use chrono::{FixedOffset, NaiveDate};
 
 pub const CUSTOMER_COLUMNS: [&str; 19] = [
     "id",
@@ -81,7 +81,7 @@ pub fn yuan(cents: i64) -> String {
 }
 
 /// One exported value, typed so a spreadsheet gets numbers and dates, not text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     Text(String),
     Int(i64),
@@ -176,24 +176,44 @@ pub fn customers_csv(
     out
 }
 
+/// The rows of the customers at `rows`, for [`xlsx`]: what the page computes (it has the
+/// data) and hands to the files worker, which writes the workbook.
+pub fn customer_rows(
+    data: &Dataset,
+    analytics: &Analytics,
+    rows: &[usize],
+    options: &ExportOptions,
+) -> Vec<[Cell; 19]> {
+    rows.iter()
+        .filter_map(|&i| customer_cells(data, analytics, i, options))
+        .collect()
+}
+
 /// The same export as an Excel workbook (one sheet, "客户" or "Customers"): numbers and dates
 /// as such, text as text cells — which a spreadsheet never evaluates, so no formula can run.
+#[cfg(feature = "files")]
 pub fn customers_xlsx(
     data: &Dataset,
     analytics: &Analytics,
     rows: &[usize],
     options: &ExportOptions,
 ) -> Result<Vec<u8>, String> {
+    xlsx(
+        &customer_rows(data, analytics, rows, options),
+        options.chinese,
+    )
+}
+
+/// The workbook of [`customer_rows`]' cells under the contract's column names.
+#[cfg(feature = "files")]
+pub fn xlsx(cells: &[[Cell; 19]], chinese: bool) -> Result<Vec<u8>, String> {
+    use chrono::Datelike;
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet
-        .set_name(if options.chinese {
-            "客户"
-        } else {
-            "Customers"
-        })
+        .set_name(if chinese { "客户" } else { "Customers" })
         .map_err(err)?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("0.00");
@@ -203,11 +223,7 @@ pub fn customers_xlsx(
             .write_string_with_format(0, col as u16, *name, &bold)
             .map_err(err)?;
     }
-    let mut row = 1u32;
-    for &i in rows {
-        let Some(cells) = customer_cells(data, analytics, i, options) else {
-            continue;
-        };
+    for (row, cells) in (1u32..).zip(cells) {
         for (col, cell) in cells.iter().enumerate() {
             let col = col as u16;
             match cell {
@@ -229,7 +245,6 @@ pub fn customers_xlsx(
             }
             .map_err(err)?;
         }
-        row += 1;
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     book.save_to_buffer().map_err(err)

@@ -12,6 +12,7 @@ pub mod customer_query;
 pub mod dataset;
 pub mod demo;
 pub mod export;
+pub mod files;
 pub mod funnel;
 pub mod heap_count;
 pub mod import;

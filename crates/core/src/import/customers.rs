@@ -1,16 +1,25 @@
 //! Customer rows, and the customers that order and event rows refer to by id.
 
+#[cfg(feature = "files")]
 use super::mapping::Field;
-use super::plan::{RowCtx, RowOutcome, SymCache};
+#[cfg(feature = "files")]
+use super::plan::SymCache;
+#[cfg(feature = "files")]
+use super::plan::{RowCtx, RowOutcome};
+#[cfg(feature = "files")]
 use super::reason::Reason;
+#[cfg(feature = "files")]
 use super::values;
 use crate::sym::Sym;
 use crate::time::Timestamp;
+#[cfg(feature = "files")]
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "files")]
 use std::borrow::Cow;
 
 /// One valid row of a customer file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDraft {
     pub row: usize,
     pub external_id: Option<String>,
@@ -22,13 +31,20 @@ pub struct CustomerDraft {
     pub owner: Option<Sym>,
 }
 
-#[derive(Default)]
+/// The caches only serve the reading: a plan handed from the files worker to the page
+/// carries the drafts.
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct CustomerRows {
     pub drafts: Vec<CustomerDraft>,
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     cities: SymCache,
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     owners: SymCache,
 }
 
+#[cfg(feature = "files")]
 impl CustomerRows {
     pub fn read(&mut self, ctx: &mut RowCtx) -> RowOutcome {
         let external_id = ctx.optional(Field::ExternalId, values::normalize_id);
@@ -74,7 +90,7 @@ impl CustomerRows {
 }
 
 /// A customer an order or event row refers to by its external id.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerRef {
     pub external_id: String,
     /// Their earliest order or event in the file: a created customer's `created_at`.
@@ -86,18 +102,22 @@ pub struct CustomerRef {
 }
 
 /// The distinct customer ids of a file, numbered in order of appearance.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct CustomerRefs {
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     index: FxHashMap<String, u32>,
     pub list: Vec<CustomerRef>,
 }
 
 impl CustomerRefs {
+    #[cfg(feature = "files")]
     pub fn get(&self, i: u32) -> Option<&CustomerRef> {
         self.list.get(i as usize)
     }
 
     /// The number of a customer id, counting one more row for them.
+    #[cfg(feature = "files")]
     pub fn note(&mut self, external_id: &str, at: Timestamp, region: Option<Sym>) -> u32 {
         if let Some(&i) = self.index.get(external_id)
             && let Some(r) = self.list.get_mut(i as usize)
@@ -121,6 +141,7 @@ impl CustomerRefs {
 
 /// The customer id of an order or event row, borrowed from its cell: `Ok(None)` when blank
 /// (the row is skipped).
+#[cfg(feature = "files")]
 pub(crate) fn customer_id<'c>(
     ctx: &mut RowCtx,
     cell: &'c Option<Cow<str>>,

@@ -2,44 +2,8 @@
 //! UTF-16 ("Unicode text") or, by default on Chinese Windows, GBK — which GB18030 extends, so
 //! one GB18030 decoder reads both.
 
+pub use super::types::{EncodingChoice, TextEncoding};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
-use serde::{Deserialize, Serialize};
-
-/// What the user chose in the encoding selector.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EncodingChoice {
-    /// A byte-order mark decides; without one, valid UTF-8 is UTF-8 and anything else that
-    /// reads cleanly as GB18030 is GB18030.
-    #[default]
-    Auto,
-    Utf8,
-    Gb18030,
-}
-
-/// The encoding a file was read with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TextEncoding {
-    Utf8,
-    Utf8Bom,
-    Utf16Le,
-    Utf16Be,
-    Gb18030,
-}
-
-impl TextEncoding {
-    /// A label for the preview ("UTF-8", "GBK/GB18030"…).
-    pub fn label(self) -> &'static str {
-        match self {
-            TextEncoding::Utf8 => "UTF-8",
-            TextEncoding::Utf8Bom => "UTF-8 (BOM)",
-            TextEncoding::Utf16Le => "UTF-16LE",
-            TextEncoding::Utf16Be => "UTF-16BE",
-            TextEncoding::Gb18030 => "GBK/GB18030",
-        }
-    }
-}
 
 /// A decoded file.
 #[derive(Clone, Debug, PartialEq, Eq)]

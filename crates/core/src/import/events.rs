@@ -3,16 +3,24 @@
 //! [`super::values::event_kind`]). An event's identity is (customer, type, time): rows
 //! repeating one are imported once.
 
-use super::customers::{CustomerRefs, customer_id};
+use super::customers::CustomerRefs;
+#[cfg(feature = "files")]
+use super::customers::customer_id;
+#[cfg(feature = "files")]
 use super::mapping::Field;
-use super::plan::{RowCtx, RowOutcome, SymCache, TimeColumn};
+#[cfg(feature = "files")]
+use super::plan::SymCache;
+#[cfg(feature = "files")]
+use super::plan::{RowCtx, RowOutcome, TimeColumn};
+#[cfg(feature = "files")]
 use super::values;
 use crate::model::EventProps;
 use crate::sym::Sym;
 use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
 
 /// One valid event row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDraft {
     /// Index into the file's customer references.
     pub customer: u32,
@@ -21,14 +29,19 @@ pub struct EventDraft {
     pub props: EventProps,
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct EventRows {
     pub events: Vec<EventDraft>,
     pub refs: CustomerRefs,
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     kinds: SymCache,
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     channels: SymCache,
 }
 
+#[cfg(feature = "files")]
 impl EventRows {
     pub fn read(&mut self, ctx: &mut RowCtx, time: &mut TimeColumn) -> RowOutcome {
         let customer_cell = ctx.get(Field::CustomerId);

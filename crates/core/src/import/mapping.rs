@@ -3,6 +3,7 @@
 //! for files without a header, from what the values look like.
 
 use super::reason::ImportError;
+#[cfg(feature = "files")]
 use super::table::SampleRow;
 use super::values;
 use serde::{Deserialize, Serialize};
@@ -522,6 +523,7 @@ pub fn is_known_header(cell: &str) -> bool {
 
 /// The guessed mapping: from the header names when there is a header, from the sample's
 /// values otherwise.
+#[cfg(feature = "files")]
 pub fn guess_mapping(
     kind: ImportKind,
     headers: Option<&[String]>,
@@ -581,6 +583,7 @@ pub fn guess_from_headers(kind: ImportKind, headers: &[String]) -> Mapping {
     mapping
 }
 
+#[cfg(feature = "files")]
 /// What the sample's values of one column look like.
 #[derive(Default)]
 struct Profile {
@@ -595,6 +598,7 @@ struct Profile {
     chinese_names: usize,
 }
 
+#[cfg(feature = "files")]
 impl Profile {
     /// Most (four in five) of the filled values have the property.
     fn mostly(&self, n: usize) -> bool {
@@ -602,6 +606,7 @@ impl Profile {
     }
 }
 
+#[cfg(feature = "files")]
 fn profile(sample: &[SampleRow], col: usize) -> Profile {
     let mut p = Profile::default();
     for row in sample {
@@ -653,6 +658,7 @@ fn profile(sample: &[SampleRow], col: usize) -> Profile {
 /// or Unix times the time, `@` addresses the e-mail, 11-digit numbers starting with 1 the
 /// phone, decimals the amount, and plain id columns, in order, the ids (events: customer,
 /// item, category — the Taobao shape; orders: order, customer).
+#[cfg(feature = "files")]
 pub fn guess_from_values(kind: ImportKind, sample: &[SampleRow]) -> Mapping {
     let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let profiles: Vec<Profile> = (0..width).map(|c| profile(sample, c)).collect();
@@ -702,7 +708,7 @@ pub fn shape_key(kind: ImportKind, headers: Option<&[String]>, width: usize) -> 
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "files"))]
 mod tests {
     use super::*;
 

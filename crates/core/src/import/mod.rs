@@ -14,6 +14,7 @@
 //!    which [`ChangeSet::apply_to`] applies in one go; [`summary`] has the counts.
 //!
 //! ```
+//! # #[cfg(feature = "files")] {
 //! use kezhi_core::import::{ImportKind, ImportOptions, Importer, ReadOptions, Table};
 //! use kezhi_core::{Dataset, Timestamp};
 //!
@@ -31,36 +32,54 @@
 //! assert_eq!(change.summary.as_ref().unwrap().headline(), "imported=1 skipped=0 errors=0");
 //! change.apply_to(&mut data);
 //! assert_eq!((data.customers.len(), data.orders[0].amount_cents), (1, 9_990));
+//! # }
 //! ```
 
+//!
+//! Reading files (steps 1–4: the decoders, the workbook reader, the parsers) is the `files`
+//! feature: the web app leaves it out of its first download and runs it in the files worker
+//! (`crates/files-worker`), which hands the page an [`ImportPlan`]; the plan's types, the
+//! merge (which needs the `Dataset`, so it runs in the page) and the CSV exports are always
+//! here.
+
 pub mod customers;
+#[cfg(feature = "files")]
 pub mod decode;
 pub mod events;
+#[cfg(feature = "files")]
 pub mod header;
 pub mod mapping;
 pub mod merge;
 pub mod orders;
 pub mod plan;
+#[cfg(feature = "files")]
 pub mod preview;
 pub mod reason;
 pub mod records_csv;
 pub mod summary;
+#[cfg(feature = "files")]
 pub mod table;
+pub mod types;
 pub mod values;
 
-pub use decode::{EncodingChoice, TextEncoding};
 pub use mapping::{Field, ImportKind, Mapping};
 pub use merge::ChangeSet;
-pub use plan::{ImportOptions, ImportPlan, Importer, MergePolicy, Progress};
-pub use preview::{PreviewCell, PreviewRow};
+#[cfg(feature = "files")]
+pub use plan::Importer;
+pub use plan::{ImportOptions, ImportPlan, MergePolicy, Progress};
 pub use reason::{ImportError, Reason};
 pub use records_csv::{events_csv, orders_csv};
 pub use summary::{ImportSummary, RowCounts, RowError, errors_csv};
-pub use table::{Delimiter, Format, ReadOptions, Table};
+#[cfg(feature = "files")]
+pub use table::Table;
+pub use types::{
+    Delimiter, EncodingChoice, Format, PreviewCell, PreviewRow, ReadOptions, TextEncoding,
+};
 pub use values::DateOrder;
 
 /// Opens a file and reads all of it in one go, with the given mapping or the guessed one:
 /// what tests, benches and the `import_counts` example use (the page steps an [`Importer`]).
+#[cfg(feature = "files")]
 pub fn read_file(
     bytes: Vec<u8>,
     read: &ReadOptions,

@@ -12,17 +12,28 @@
 //! - Without an order id (unmapped or blank) a row is its own order, with an id made from its
 //!   customer, time and amount so that importing the file again finds it again.
 
-use super::customers::{CustomerRefs, customer_id};
+use super::customers::CustomerRefs;
+#[cfg(feature = "files")]
+use super::customers::customer_id;
+#[cfg(feature = "files")]
 use super::mapping::Field;
-use super::plan::{RowCtx, RowOutcome, SymCache, TimeColumn};
+#[cfg(feature = "files")]
+use super::plan::SymCache;
+#[cfg(feature = "files")]
+use super::plan::{RowCtx, RowOutcome, TimeColumn};
+#[cfg(feature = "files")]
 use super::reason::Reason;
-use super::values::{self, MICROS_PER_UNIT, Micros, div_round};
+use super::values::Micros;
+#[cfg(feature = "files")]
+use super::values::{self, MICROS_PER_UNIT, div_round};
 use crate::sym::Sym;
 use crate::time::Timestamp;
+#[cfg(feature = "files")]
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// One order of the file, its lines summed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDraft {
     pub source_id: String,
     /// Index into the file's customer references.
@@ -46,23 +57,32 @@ impl OrderDraft {
     }
 }
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct OrderLines {
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     index: FxHashMap<String, u32>,
     pub orders: Vec<OrderDraft>,
     pub refs: CustomerRefs,
     /// Whether quantities were mapped (else an order's item count is its number of lines).
     pub has_quantity: bool,
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     channels: SymCache,
+    #[cfg(feature = "files")]
+    #[serde(skip)]
     regions: SymCache,
 }
 
 /// `C` followed by a digit: the Online Retail data's cancelled invoices.
+#[cfg(feature = "files")]
 pub fn is_cancellation_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next() == Some('C') && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 impl OrderLines {
+    #[cfg(feature = "files")]
     pub fn new(has_quantity: bool) -> Self {
         OrderLines {
             index: FxHashMap::default(),
@@ -74,6 +94,7 @@ impl OrderLines {
         }
     }
 
+    #[cfg(feature = "files")]
     pub fn read(&mut self, ctx: &mut RowCtx, time: &mut TimeColumn) -> RowOutcome {
         // Without a customer the row is skipped, whatever else it holds.
         let customer_cell = ctx.get(Field::CustomerId);
@@ -171,6 +192,7 @@ impl OrderLines {
     }
 
     /// The line's amount: its `amount` cell, else quantity × unit price.
+    #[cfg(feature = "files")]
     fn line_amount(&self, ctx: &mut RowCtx, quantity: Option<Micros>) -> Option<Micros> {
         if ctx.mapped(Field::Amount) && ctx.get(Field::Amount).is_some() {
             return ctx.required(Field::Amount, values::parse_decimal);
@@ -200,6 +222,7 @@ impl OrderLines {
 }
 
 /// An order id for a row without one, stable across imports of the same file.
+#[cfg(feature = "files")]
 fn derived_order_id(customer: &str, at: Timestamp, micros: Micros) -> String {
     let key = format!("{customer}\u{0}{}\u{0}{micros}", at.0);
     format!("auto-{:032x}", super::merge::fnv1a_128(key.as_bytes()))

@@ -7,17 +7,27 @@
 
 use super::customers::CustomerRows;
 use super::events::EventRows;
-use super::mapping::{Field, ImportKind, Mapping};
+use super::mapping::ImportKind;
+#[cfg(feature = "files")]
+use super::mapping::{Field, Mapping};
 use super::orders::OrderLines;
+#[cfg(feature = "files")]
 use super::reason::{ImportError, Reason};
 use super::summary::{RowCounts, RowError};
+#[cfg(feature = "files")]
 use super::table::{RowReader, Table};
-use super::values::{DateOrder, RawTime, scan_time};
+use super::values::DateOrder;
+#[cfg(feature = "files")]
+use super::values::{RawTime, scan_time};
+#[cfg(feature = "files")]
 use crate::sym::Sym;
+#[cfg(feature = "files")]
 use crate::time::Timestamp;
 use chrono::FixedOffset;
+#[cfg(feature = "files")]
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "files")]
 use std::borrow::Cow;
 
 /// What to do with the fields of a customer that is already there.
@@ -33,9 +43,10 @@ pub enum MergePolicy {
 }
 
 /// How values are read and merged.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportOptions {
     /// The time zone of times written without one (Unix times are UTC).
+    #[serde(with = "offset_seconds")]
     pub offset: FixedOffset,
     pub date_order: DateOrder,
     pub policy: MergePolicy,
@@ -54,8 +65,23 @@ impl Default for ImportOptions {
     }
 }
 
+/// A time zone as its seconds east of UTC (chrono's `FixedOffset` has no serde form).
+mod offset_seconds {
+    use chrono::FixedOffset;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(offset: &FixedOffset, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(offset.local_minus_utc())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FixedOffset, D::Error> {
+        let seconds = i32::deserialize(d)?;
+        FixedOffset::east_opt(seconds).ok_or_else(|| D::Error::custom("time zone out of range"))
+    }
+}
+
 /// How far reading has come.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// 0–1, by bytes of text or rows of a sheet. It goes back to 0 once if the time column
     /// turns out to be day/month after month/day values were read (see [`TimeColumn`]).
@@ -68,6 +94,7 @@ pub struct Progress {
 /// The day/month decision of the one time column of a file, made while reading: `a/b/yyyy`
 /// values read as month/day until a value proves day/month (first part above 12); if
 /// month/day values had been read by then, reading starts over with day/month.
+#[cfg(feature = "files")]
 pub(crate) struct TimeColumn {
     configured: DateOrder,
     offset: FixedOffset,
@@ -76,6 +103,7 @@ pub(crate) struct TimeColumn {
     pub restart: bool,
 }
 
+#[cfg(feature = "files")]
 impl TimeColumn {
     fn new(order: DateOrder, offset: FixedOffset) -> Self {
         TimeColumn {
@@ -112,11 +140,13 @@ impl TimeColumn {
 /// Interned values of one column by their cell text: channels, regions, cities and behaviour
 /// words repeat on every row, and looking the cell up here spares the normalisation (which
 /// allocates) and the interner's lock.
+#[cfg(feature = "files")]
 #[derive(Default)]
 pub(crate) struct SymCache {
     map: FxHashMap<Box<str>, Sym>,
 }
 
+#[cfg(feature = "files")]
 impl SymCache {
     pub fn get(&mut self, cell: &str, normalize: impl FnOnce(&str) -> String) -> Sym {
         if let Some(&sym) = self.map.get(cell) {
@@ -132,6 +162,7 @@ impl SymCache {
 }
 
 /// The current row, as the per-kind readers see it.
+#[cfg(feature = "files")]
 pub(crate) struct RowCtx<'a> {
     reader: &'a RowReader,
     mapping: &'a Mapping,
@@ -140,6 +171,7 @@ pub(crate) struct RowCtx<'a> {
     pub errors: Vec<RowError>,
 }
 
+#[cfg(feature = "files")]
 impl<'a> RowCtx<'a> {
     /// The trimmed cell of a mapped field, `None` when unmapped, beyond the row's end or blank.
     /// Borrowed from the reader where it can be: no allocation per cell on the hot path.
@@ -210,18 +242,21 @@ impl<'a> RowCtx<'a> {
 }
 
 /// What became of one row.
+#[cfg(feature = "files")]
 pub(crate) enum RowOutcome {
     Imported,
     MissingCustomer,
     Error,
 }
 
+#[derive(Serialize, Deserialize)]
 pub(crate) enum Rows {
     Customers(CustomerRows),
     Orders(OrderLines),
     Events(EventRows),
 }
 
+#[cfg(feature = "files")]
 impl Rows {
     fn new(kind: ImportKind, mapping: &Mapping) -> Self {
         match kind {
@@ -235,6 +270,7 @@ impl Rows {
 }
 
 /// Reads a table's rows into a plan, a chunk at a time.
+#[cfg(feature = "files")]
 pub struct Importer {
     kind: ImportKind,
     mapping: Mapping,
@@ -252,8 +288,10 @@ pub struct Importer {
 }
 
 /// How many ragged rows the report names.
+#[cfg(feature = "files")]
 const RAGGED_EXAMPLES: usize = 20;
 
+#[cfg(feature = "files")]
 impl Importer {
     /// Checks the mapping and prepares to read.
     pub fn new(
@@ -392,7 +430,9 @@ impl Importer {
     }
 }
 
-/// Everything read from a file, not yet applied to any data.
+/// Everything read from a file, not yet applied to any data. Serializable: the files worker
+/// reads the file and hands the plan to the page, which merges it into its data.
+#[derive(Serialize, Deserialize)]
 pub struct ImportPlan {
     pub kind: ImportKind,
     pub options: ImportOptions,

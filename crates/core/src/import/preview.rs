@@ -9,21 +9,7 @@ use super::table::Table;
 use super::values::{self, DateOrder};
 use crate::export::yuan;
 
-/// One mapped cell of a preview row.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PreviewCell {
-    pub field: Field,
-    pub raw: String,
-    /// What it becomes (empty for a blank cell), or why it cannot be read.
-    pub value: Result<String, Reason>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PreviewRow {
-    /// The row in the file (header = row 1).
-    pub row: usize,
-    pub cells: Vec<PreviewCell>,
-}
+pub use super::types::{PreviewCell, PreviewRow};
 
 impl Table {
     /// The guessed mapping for a kind: from the header names, or from the values without a

@@ -2,11 +2,11 @@
 //! workbook. Only a sample is read when the file is opened (for the preview and the guesses);
 //! the importer then reads the rows a chunk at a time with a [`RowReader`].
 
-use super::decode::{EncodingChoice, TextEncoding, decode};
+use super::decode::decode;
 use super::header::looks_like_header;
 use super::reason::ImportError;
+pub use super::types::{Delimiter, Format, ReadOptions};
 use calamine::{Data, Range, Reader};
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -17,51 +17,6 @@ pub const SAMPLE_ROWS: usize = 50;
 const SNIFF_BYTES: usize = 64 * 1024;
 /// How many records of that text it compares.
 const SNIFF_RECORDS: usize = 30;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Delimiter {
-    Comma,
-    Semicolon,
-    Tab,
-}
-
-impl Delimiter {
-    /// In the order ties are broken.
-    pub const ALL: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
-    pub fn byte(self) -> u8 {
-        match self {
-            Delimiter::Comma => b',',
-            Delimiter::Semicolon => b';',
-            Delimiter::Tab => b'\t',
-        }
-    }
-}
-
-/// How to read the file; `None` means "detect".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReadOptions {
-    pub encoding: EncodingChoice,
-    pub delimiter: Option<Delimiter>,
-    /// The `import-has-header` checkbox once the user changed it.
-    pub has_header: Option<bool>,
-    /// A workbook's sheet by name; the first sheet when `None`.
-    pub sheet: Option<String>,
-}
-
-/// What kind of file it was and how it was read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Format {
-    Text {
-        encoding: TextEncoding,
-        delimiter: Delimiter,
-        /// Undecodable bytes were replaced (see [`super::decode::Decoded::replaced`]).
-        replaced: bool,
-    },
-    Workbook {
-        sheet: String,
-    },
-}
 
 /// One row of the sample, with its row number in the file (1-based; the header is row 1).
 #[derive(Clone, Debug, PartialEq, Eq)]

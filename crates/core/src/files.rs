@@ -1,0 +1,255 @@
+//! What the web page and its files worker say to each other (`crates/files-worker`; the page's
+//! side is `src/files.rs`), and, with the `files` feature, the worker's side of it: a
+//! [`Session`] holding the opened file.
+//!
+//! Reading an import file and writing an Excel workbook need the decoders, the workbook
+//! reader/writer and the parsers — most of the code size of the app — and only imports and
+//! Excel exports need them. So they run in a Web Worker fetched on first use: the page sends a
+//! [`Request`], the worker answers each with exactly one final [`Reply`] (an import sends
+//! [`Reply::Progress`] before its [`Reply::Plan`]), in order. Both sides encode with
+//! postcard: compact, and the file's bytes travel as they are.
+
+use crate::export::Cell;
+use crate::import::{
+    Format, ImportKind, ImportOptions, ImportPlan, Mapping, PreviewRow, ReadOptions,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+pub enum Request {
+    /// A new file (replaces the one open); answered with [`Reply::Table`].
+    Open { bytes: Vec<u8>, read: ReadOptions },
+    /// Another sheet of the open workbook; [`Reply::Table`].
+    SelectSheet(String),
+    /// The `import-has-header` checkbox; [`Reply::Table`].
+    SetHeader(bool),
+    /// The first rows as they will be imported; [`Reply::Preview`].
+    Preview {
+        kind: ImportKind,
+        mapping: Mapping,
+        options: ImportOptions,
+        chinese: bool,
+        rows: usize,
+    },
+    /// Reads the whole file: [`Reply::Progress`] now and then, then [`Reply::Plan`]. The file
+    /// stays open (read again from its bytes) for another import.
+    Import {
+        kind: ImportKind,
+        mapping: Mapping,
+        options: ImportOptions,
+    },
+    /// The customer export as a workbook ([`crate::export::customer_rows`]); [`Reply::Xlsx`].
+    WriteXlsx {
+        rows: Vec<[Cell; 19]>,
+        chinese: bool,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+pub enum Reply {
+    /// The worker is running and reads requests (sent once, before any other reply).
+    Ready,
+    Table(TableInfo),
+    Preview(Vec<PreviewRow>),
+    /// 0–1: how far an import has read.
+    Progress(f64),
+    Plan(Box<ImportPlan>),
+    Xlsx(Vec<u8>),
+    /// The request could not be done, and why.
+    Failed(Text),
+}
+
+/// A message in both languages of the app (the page may switch language at any time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, chinese: bool) -> &str {
+        if chinese { &self.zh } else { &self.en }
+    }
+}
+
+/// What the page shows of an opened file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableInfo {
+    pub format: Format,
+    /// A workbook's sheets (empty for text).
+    pub sheets: Vec<String>,
+    pub has_header: bool,
+    /// The names the mapping selectors offer.
+    pub columns: Vec<String>,
+    /// Per kind, in [`ImportKind::ALL`]'s order: the shape key under which the page
+    /// remembers mappings, and the guessed mapping.
+    pub kinds: Vec<(ImportKind, String, Mapping)>,
+}
+
+impl TableInfo {
+    /// The shape key and guessed mapping of a kind.
+    pub fn kind(&self, kind: ImportKind) -> Option<(&str, &Mapping)> {
+        self.kinds
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, shape, guess)| (shape.as_str(), guess))
+    }
+}
+
+/// Encodes a message (a request or a reply).
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    // Serializing these types into a Vec cannot fail (no maps with non-string keys, no
+    // custom errors); an empty message would be refused by the other side.
+    postcard::to_allocvec(message).unwrap_or_default()
+}
+
+/// Decodes a message; `None` if it is not one (a worker of another build).
+pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
+    postcard::from_bytes(bytes).ok()
+}
+
+#[cfg(feature = "files")]
+pub use session::Session;
+
+#[cfg(feature = "files")]
+mod session {
+    use super::{Reply, Request, TableInfo, Text};
+    use crate::import::{ImportError, ImportKind, Importer, ReadOptions, Table};
+
+    /// Rows read between two progress messages.
+    const CHUNK_ROWS: usize = 20_000;
+
+    fn failed(e: &ImportError) -> Reply {
+        Reply::Failed(Text {
+            zh: e.message(true),
+            en: e.message(false),
+        })
+    }
+
+    fn no_file() -> Reply {
+        Reply::Failed(Text {
+            zh: "没有打开的文件，请重新选择文件".to_string(),
+            en: "No file is open: choose the file again".to_string(),
+        })
+    }
+
+    /// The worker's state: the file last opened (its bytes, to read it again after an
+    /// import, which consumes the table) and how it is read.
+    #[derive(Default)]
+    pub struct Session {
+        bytes: Option<Vec<u8>>,
+        read: ReadOptions,
+        table: Option<Table>,
+    }
+
+    impl Session {
+        pub fn new() -> Self {
+            Session::default()
+        }
+
+        /// Answers one request; `progress` gets an import's progress (0–1) as it reads.
+        pub fn handle(&mut self, request: Request, progress: &mut dyn FnMut(f64)) -> Reply {
+            match request {
+                Request::Open { bytes, read } => {
+                    self.bytes = Some(bytes);
+                    self.read = read;
+                    self.table = None;
+                    match self.reopen() {
+                        Ok(()) => self.info(),
+                        Err(e) => failed(&e),
+                    }
+                }
+                Request::SelectSheet(name) => {
+                    let Some(table) = self.table.as_mut() else {
+                        return no_file();
+                    };
+                    match table.select_sheet(&name) {
+                        Ok(()) => {
+                            self.read.sheet = Some(name);
+                            self.info()
+                        }
+                        Err(e) => failed(&e),
+                    }
+                }
+                Request::SetHeader(on) => {
+                    let Some(table) = self.table.as_mut() else {
+                        return no_file();
+                    };
+                    table.set_has_header(on);
+                    self.read.has_header = Some(on);
+                    self.info()
+                }
+                Request::Preview {
+                    kind,
+                    mapping,
+                    options,
+                    chinese,
+                    rows,
+                } => match &self.table {
+                    Some(t) => Reply::Preview(t.preview(kind, &mapping, &options, chinese, rows)),
+                    None => no_file(),
+                },
+                Request::Import {
+                    kind,
+                    mapping,
+                    options,
+                } => {
+                    let Some(table) = self.table.take() else {
+                        return no_file();
+                    };
+                    let importer = Importer::new(table, kind, mapping, options);
+                    // The importer took the table: the file is read again for what follows
+                    // (another import, a preview), as the page had it before.
+                    let mut importer = match importer {
+                        Ok(i) => i,
+                        Err(e) => {
+                            let _ = self.reopen();
+                            return failed(&e);
+                        }
+                    };
+                    loop {
+                        let p = importer.step(CHUNK_ROWS);
+                        if p.done {
+                            break;
+                        }
+                        progress(p.fraction);
+                    }
+                    let plan = importer.finish();
+                    let _ = self.reopen();
+                    Reply::Plan(Box::new(plan))
+                }
+                Request::WriteXlsx { rows, chinese } => match crate::export::xlsx(&rows, chinese) {
+                    Ok(bytes) => Reply::Xlsx(bytes),
+                    Err(e) => Reply::Failed(Text {
+                        zh: format!("无法生成 Excel 文件：{e}"),
+                        en: format!("The Excel file could not be written: {e}"),
+                    }),
+                },
+            }
+        }
+
+        fn reopen(&mut self) -> Result<(), ImportError> {
+            let Some(bytes) = &self.bytes else {
+                return Err(ImportError::Empty);
+            };
+            self.table = Some(Table::open(bytes.clone(), &self.read)?);
+            Ok(())
+        }
+
+        fn info(&self) -> Reply {
+            let Some(t) = &self.table else {
+                return no_file();
+            };
+            Reply::Table(TableInfo {
+                format: t.format().clone(),
+                sheets: t.sheet_names().to_vec(),
+                has_header: t.has_header(),
+                columns: t.column_names(),
+                kinds: ImportKind::ALL
+                    .into_iter()
+                    .map(|k| (k, t.shape_key(k), t.guess_mapping(k)))
+                    .collect(),
+            })
+        }
+    }
+}

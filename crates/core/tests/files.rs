@@ -1,0 +1,161 @@
+//! The files worker's protocol, natively: a session answers what the page asks, and the plan
+//! it hands over (encoded, as it crosses to the page) merges exactly as the file read in one
+//! go does.
+
+use kezhi_core::export::{Cell, xlsx};
+use kezhi_core::files::{Reply, Request, Session, decode, encode};
+use kezhi_core::import::*;
+use kezhi_core::{Dataset, Timestamp};
+
+const NOW: Timestamp = Timestamp(1_767_225_600_000);
+
+fn sample(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/real/");
+    std::fs::read(format!("{path}{name}")).expect("the sample is in data/real")
+}
+
+/// Sends a request as the page does (encoded), returns the decoded reply and the progress.
+fn ask(session: &mut Session, request: Request) -> (Reply, Vec<f64>) {
+    let request: Request = decode(&encode(&request)).expect("request decodes");
+    let mut progress = Vec::new();
+    let reply = session.handle(request, &mut |p| progress.push(p));
+    (decode(&encode(&reply)).expect("reply decodes"), progress)
+}
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        offset: chrono::FixedOffset::east_opt(8 * 3600).expect("offset"),
+        ..ImportOptions::default()
+    }
+}
+
+#[test]
+fn a_plan_from_the_worker_merges_as_the_file_read_in_one_go() {
+    for (file, kind) in [
+        ("online_retail_sample.csv", ImportKind::Orders),
+        ("taobao_user_behavior_sample.csv", ImportKind::Events),
+    ] {
+        let bytes = sample(file);
+        let mut session = Session::new();
+        let (Reply::Table(info), _) = ask(
+            &mut session,
+            Request::Open {
+                bytes: bytes.clone(),
+                read: ReadOptions::default(),
+            },
+        ) else {
+            panic!("{file}: no table");
+        };
+        let (_, guess) = info.kind(kind).expect("the kind's guess");
+        let (Reply::Preview(rows), _) = ask(
+            &mut session,
+            Request::Preview {
+                kind,
+                mapping: guess.clone(),
+                options: options(),
+                chinese: true,
+                rows: 8,
+            },
+        ) else {
+            panic!("{file}: no preview");
+        };
+        assert_eq!(rows.len(), 8);
+        // Twice: the file stays open after an import.
+        for _ in 0..2 {
+            let (Reply::Plan(plan), _) = ask(
+                &mut session,
+                Request::Import {
+                    kind,
+                    mapping: guess.clone(),
+                    options: options(),
+                },
+            ) else {
+                panic!("{file}: no plan");
+            };
+            let direct = read_file(
+                bytes.clone(),
+                &ReadOptions::default(),
+                kind,
+                None,
+                options(),
+            )
+            .expect("readable");
+            assert_eq!(plan.records(), direct.records());
+            assert_eq!(plan.counts, direct.counts);
+            let data = Dataset::default();
+            assert_eq!(
+                plan.changes(&data, NOW),
+                direct.changes(&data, NOW),
+                "{file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_header_switch_a_bad_mapping_and_a_workbook() {
+    let mut session = Session::new();
+    let csv = "1,2268318,2520377,pv,1511544070\n2,2268319,2520377,buy,1511544080\n";
+    let (Reply::Table(info), _) = ask(
+        &mut session,
+        Request::Open {
+            bytes: csv.as_bytes().to_vec(),
+            read: ReadOptions::default(),
+        },
+    ) else {
+        panic!("no table");
+    };
+    assert!(!info.has_header);
+    assert_eq!(info.columns[0], "col1");
+    let (Reply::Table(info), _) = ask(&mut session, Request::SetHeader(true)) else {
+        panic!("no table");
+    };
+    assert_eq!(info.columns[0], "1");
+    let (Reply::Failed(why), _) = ask(
+        &mut session,
+        Request::Import {
+            kind: ImportKind::Orders,
+            mapping: Mapping::default(),
+            options: options(),
+        },
+    ) else {
+        panic!("an empty mapping imports nothing");
+    };
+    assert!(why.get(false).contains("not mapped"), "{why:?}");
+    // The file is still open.
+    assert!(matches!(
+        ask(&mut session, Request::SetHeader(false)).0,
+        Reply::Table(_)
+    ));
+
+    let rows = vec![std::array::from_fn(|i| match i {
+        0 => Cell::Text("c-1".into()),
+        1 => Cell::Text("张三".into()),
+        8 => Cell::Int(2),
+        9 => Cell::Money(12_345),
+        _ => Cell::Empty,
+    })];
+    let (Reply::Xlsx(book), _) = ask(
+        &mut session,
+        Request::WriteXlsx {
+            rows: rows.clone(),
+            chinese: true,
+        },
+    ) else {
+        panic!("no workbook");
+    };
+    // A workbook (its creation time differs from one written now, so not byte for byte).
+    assert!(book.starts_with(b"PK") && xlsx(&rows, true).is_ok());
+    let (Reply::Table(info), _) = ask(
+        &mut session,
+        Request::Open {
+            bytes: book,
+            read: ReadOptions::default(),
+        },
+    ) else {
+        panic!("the workbook opens");
+    };
+    assert!(info.has_header);
+    assert!(matches!(info.format, Format::Workbook { .. }));
+    assert_eq!(info.columns[1], "name");
+}

@@ -1,0 +1,48 @@
+//! kezhi's files worker: answers the page's requests (`kezhi_core::files::Request`: open a
+//! file, its preview, an import, an Excel workbook) with `kezhi_core::files::Session`. Runs in
+//! a dedicated Web Worker that the page creates on first use (src/files.rs); all the reading
+//! code lives here, out of the page's first download. One postcard message per request and per
+//! reply, its buffer transferred.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use kezhi_core::files::{Reply, Request, Session, Text, decode, encode};
+    use std::cell::RefCell;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    fn post(scope: &DedicatedWorkerGlobalScope, reply: &Reply) {
+        let message = js_sys::Uint8Array::from(encode(reply).as_slice());
+        // A failed post leaves the page waiting; it can only fail for a detached buffer,
+        // which this fresh one is not.
+        let _ = scope.post_message_with_transfer(&message, &js_sys::Array::of1(&message.buffer()));
+    }
+
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let session = RefCell::new(Session::new());
+    let replies = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let request = decode::<Request>(&js_sys::Uint8Array::new(&ev.data()).to_vec());
+        let reply = match request {
+            Some(request) => session
+                .borrow_mut()
+                .handle(request, &mut |p| post(&replies, &Reply::Progress(p))),
+            None => Reply::Failed(Text {
+                zh: "文件处理模块无法读取请求（版本不一致？请刷新页面）".to_string(),
+                en: "The file reader could not read the request (another version? reload the page)"
+                    .to_string(),
+            }),
+        };
+        post(&replies, &reply);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &Reply::Ready);
+}
+
+/// Natively there is nothing to run (the workspace builds every member).
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}

@@ -1,0 +1,240 @@
+//! The files worker (crates/files-worker): reading import files and writing Excel workbooks
+//! run there, in a Web Worker fetched on first use, so the app's first download leaves out
+//! their code (decoders, workbook reader and writer, zip, the parsers) and an import does not
+//! hold up the page. The protocol is `kezhi_core::files`: one postcard message per request,
+//! its buffer transferred, not copied; the worker answers in order, so the replies are matched
+//! to a queue of waiting requests.
+//!
+//! One worker per page, created by the first request (or [`ready`]); [`cancel`] terminates it
+//! (an import stops at once) and the next request starts a fresh one.
+
+use crate::i18n::{Lang, Msg, t};
+use futures::channel::oneshot;
+use kezhi_core::files::{Reply, Request, Text, decode, encode};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// The worker's script, next to index.html (Trunk's loader shim for the `files` binary).
+const SCRIPT: &str = "files_loader.js";
+
+type Answer = Result<Reply, Text>;
+
+struct Waiting {
+    answer: oneshot::Sender<Answer>,
+    progress: Option<Rc<dyn Fn(f64)>>,
+}
+
+struct Conn {
+    worker: web_sys::Worker,
+    ready: bool,
+    /// Requests sent before the worker said it is ready: a worker's messages that arrive
+    /// before its wasm has set the handler would be lost.
+    outbox: Vec<js_sys::Uint8Array>,
+    waiting: VecDeque<Waiting>,
+    ready_waiters: Vec<oneshot::Sender<Result<(), Text>>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
+}
+
+fn text(msg: Msg, detail: &str) -> Text {
+    let both = |lang| {
+        let s = t(lang, msg);
+        if detail.is_empty() {
+            s.to_string()
+        } else {
+            format!("{s} ({detail})")
+        }
+    };
+    Text {
+        zh: both(Lang::Zh),
+        en: both(Lang::En),
+    }
+}
+
+/// The worker script's URL: the one-file build gives a Blob URL (`kezhiFilesWorkerUrl`,
+/// scripts/single-file.mjs); otherwise next to the document, whatever its path.
+fn script_url() -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let inline = js_sys::Reflect::get(&window, &JsValue::from_str("kezhiFilesWorkerUrl"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(f) = inline {
+        return f
+            .call0(&window)
+            .ok()
+            .and_then(|u| u.as_string())
+            .ok_or_else(|| "kezhiFilesWorkerUrl gave no URL".to_string());
+    }
+    let base = window
+        .document()
+        .and_then(|d| d.base_uri().ok().flatten())
+        .ok_or("no document URL")?;
+    web_sys::Url::new_with_base(SCRIPT, &base)
+        .map(|u| u.href())
+        .map_err(|e| format!("{e:?}"))
+}
+
+fn post(worker: &web_sys::Worker, message: &js_sys::Uint8Array) -> Result<(), JsValue> {
+    worker.post_message_with_transfer(message, &js_sys::Array::of1(&message.buffer()))
+}
+
+/// Starts the worker if there is none.
+fn connect() -> Result<(), Text> {
+    if CONN.with_borrow(Option::is_some) {
+        return Ok(());
+    }
+    let url = script_url().map_err(|e| text(Msg::FilesUnavailable, &e))?;
+    let worker =
+        web_sys::Worker::new(&url).map_err(|e| text(Msg::FilesUnavailable, &format!("{e:?}")))?;
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(on_error);
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    CONN.set(Some(Conn {
+        worker,
+        ready: false,
+        outbox: Vec::new(),
+        waiting: VecDeque::new(),
+        ready_waiters: Vec::new(),
+        _on_message: on_message,
+        _on_error: on_error,
+    }));
+    Ok(())
+}
+
+fn on_message(ev: web_sys::MessageEvent) {
+    let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
+    let Some(reply) = decode::<Reply>(&bytes) else {
+        fail_all(text(Msg::FilesStopped, "unreadable reply"));
+        return;
+    };
+    drop(bytes);
+    match reply {
+        Reply::Ready => {
+            let waiters = CONN.with_borrow_mut(|c| {
+                let Some(c) = c else {
+                    return Vec::new();
+                };
+                c.ready = true;
+                for m in std::mem::take(&mut c.outbox) {
+                    let _ = post(&c.worker, &m);
+                }
+                std::mem::take(&mut c.ready_waiters)
+            });
+            for w in waiters {
+                let _ = w.send(Ok(()));
+            }
+        }
+        Reply::Progress(p) => {
+            // The callback sets signals: called with the connection released.
+            let f = CONN.with_borrow(|c| {
+                c.as_ref()
+                    .and_then(|c| c.waiting.front())
+                    .and_then(|w| w.progress.clone())
+            });
+            if let Some(f) = f {
+                f(p);
+            }
+        }
+        reply => {
+            let first = CONN.with_borrow_mut(|c| c.as_mut().and_then(|c| c.waiting.pop_front()));
+            if let Some(w) = first {
+                let _ = w.answer.send(match reply {
+                    Reply::Failed(why) => Err(why),
+                    other => Ok(other),
+                });
+            }
+        }
+    }
+}
+
+/// The script could not be loaded, or the worker failed (a trap in its wasm): everything
+/// waiting gets the reason, and the next request starts a new worker.
+fn on_error(ev: web_sys::Event) {
+    ev.prevent_default();
+    let detail = ev
+        .dyn_ref::<web_sys::ErrorEvent>()
+        .map(|e| e.message())
+        .unwrap_or_default();
+    let ready = CONN.with_borrow(|c| c.as_ref().is_some_and(|c| c.ready));
+    let msg = if ready {
+        Msg::FilesStopped
+    } else {
+        Msg::FilesUnavailable
+    };
+    fail_all(text(msg, &detail));
+}
+
+fn fail_all(why: Text) {
+    let Some(c) = CONN.take() else {
+        return;
+    };
+    c.worker.terminate();
+    for w in c.waiting {
+        let _ = w.answer.send(Err(why.clone()));
+    }
+    for w in c.ready_waiters {
+        let _ = w.send(Err(why.clone()));
+    }
+}
+
+/// Starts the worker if needed and waits until it runs (the import page shows it loading).
+pub async fn ready() -> Result<(), Text> {
+    connect()?;
+    let rx = CONN.with_borrow_mut(|c| {
+        let c = c.as_mut()?;
+        if c.ready {
+            return None;
+        }
+        let (tx, rx) = oneshot::channel();
+        c.ready_waiters.push(tx);
+        Some(rx)
+    });
+    match rx {
+        None => Ok(()),
+        // Dropped: cancelled while loading; the next request starts again.
+        Some(rx) => rx.await.unwrap_or(Ok(())),
+    }
+}
+
+/// Sends a request and waits for its answer; `progress` gets an import's progress. A
+/// [`cancel`] answers `Err` with the cancel message.
+pub async fn ask(request: &Request, progress: Option<Rc<dyn Fn(f64)>>) -> Result<Reply, Text> {
+    connect()?;
+    let message = js_sys::Uint8Array::from(encode(request).as_slice());
+    let (tx, rx) = oneshot::channel();
+    let sent = CONN.with_borrow_mut(|c| {
+        let Some(c) = c else {
+            return Err(text(Msg::FilesStopped, ""));
+        };
+        if c.ready {
+            post(&c.worker, &message).map_err(|e| text(Msg::FilesStopped, &format!("{e:?}")))?;
+        } else {
+            c.outbox.push(message);
+        }
+        c.waiting.push_back(Waiting {
+            answer: tx,
+            progress,
+        });
+        Ok(())
+    });
+    sent?;
+    rx.await
+        .unwrap_or_else(|_| Err(text(Msg::ImportCancelled, "")))
+}
+
+/// Stops the worker and whatever it is doing; what waits gets the cancel message.
+pub fn cancel() {
+    if let Some(c) = CONN.take() {
+        c.worker.terminate();
+        // Dropping the senders answers the waiting requests.
+        drop(c);
+    }
+}
