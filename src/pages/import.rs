@@ -78,14 +78,20 @@ pub fn ImportPage() -> impl IntoView {
     });
 
     // The mapping for the opened file: remembered for its shape, else guessed.
+    // Also called when a worker's answer arrives, which may be after the page was left: the
+    // page's signals are then gone, and nothing is to be done (hence `try_`).
     let fit_mapping = move || {
-        let k = kind.get_untracked();
-        let m = info.with_untracked(|i| {
-            i.as_ref()
-                .and_then(|i| i.kind(k))
-                .map(|(shape, guess)| remembered(shape).unwrap_or_else(|| guess.clone()))
-        });
-        mapping.set(m.unwrap_or_default());
+        let Some(k) = kind.try_get_untracked() else {
+            return;
+        };
+        let m = info
+            .try_with_untracked(|i| {
+                i.as_ref()
+                    .and_then(|i| i.kind(k))
+                    .map(|(shape, guess)| remembered(shape).unwrap_or_else(|| guess.clone()))
+            })
+            .flatten();
+        mapping.try_set(m.unwrap_or_default());
     };
     // A new description of the file from the worker, or why there is none.
     let take_info = move |answer: Result<Reply, kezhi_core::files::Text>| {
@@ -104,12 +110,13 @@ pub fn ImportPage() -> impl IntoView {
         fit_mapping();
     };
     let reopen = move || {
-        let Some(b) = bytes.get_value() else {
+        let (Some(b), Some(read)) = (bytes.try_get_value().flatten(), read.try_get_untracked())
+        else {
             return;
         };
         let request = Request::Open {
             bytes: (*b).clone(),
-            read: read.get_untracked(),
+            read,
         };
         leptos::task::spawn_local(async move {
             take_info(files::ask(&request, None).await);
@@ -252,9 +259,9 @@ pub fn ImportPage() -> impl IntoView {
                 });
                 store.ask_to_persist_once();
             }
-            progress.set(None);
+            progress.try_set(None);
             if let Some(summary) = summary {
-                report.set(Some(Report {
+                report.try_set(Some(Report {
                     summary,
                     errors: Arc::new(plan.errors),
                 }));
