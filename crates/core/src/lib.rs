@@ -18,6 +18,7 @@ pub mod heap_count;
 pub mod import;
 pub mod metrics;
 pub mod model;
+pub mod money;
 pub mod report;
 pub mod segment;
 pub mod sliced_sort;

@@ -10,6 +10,7 @@
 
 use crate::dataset::Dataset;
 use crate::model::{Cents, OrderStatus};
+use crate::money::div_round_i64;
 use crate::time::Timestamp;
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -325,18 +326,6 @@ pub struct Analytics {
     settings: AnalyticsSettings,
 }
 
-fn div_round(a: i64, b: i64) -> i64 {
-    if b == 0 {
-        return 0;
-    }
-    let (q, r) = (a / b, a % b);
-    if 2 * r.abs() >= b.abs() {
-        q + if (a < 0) == (b < 0) { 1 } else { -1 }
-    } else {
-        q
-    }
-}
-
 /// `1 + floor(5 × c / n)` for every value, `c` = values strictly smaller.
 pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
     let n = values.len() as i64;
@@ -491,7 +480,7 @@ fn order_figures(
         if days.is_empty() {
             continue;
         }
-        m.aov = Some(div_round(m.total_spent, i64::from(m.orders)));
+        m.aov = Some(div_round_i64(m.total_spent, i64::from(m.orders)));
         days.sort_unstable();
         let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
         gaps.sort_unstable();
@@ -725,7 +714,7 @@ pub fn kpis(analytics: &Analytics) -> Kpis {
         repeat_buyers,
         paid_orders,
         net_spend,
-        aov: (paid_orders > 0).then(|| div_round(net_spend, paid_orders as i64)),
+        aov: (paid_orders > 0).then(|| div_round_i64(net_spend, paid_orders as i64)),
         repeat_rate: (buyers > 0).then(|| repeat_buyers as f64 / buyers as f64),
     }
 }
@@ -741,7 +730,7 @@ pub struct RfmCell {
 impl RfmCell {
     /// Average M of the cell, rounded half away from zero.
     pub fn average(&self) -> Option<Cents> {
-        (self.customers > 0).then(|| div_round(self.revenue, self.customers as i64))
+        (self.customers > 0).then(|| div_round_i64(self.revenue, self.customers as i64))
     }
 }
 

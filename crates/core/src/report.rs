@@ -11,6 +11,7 @@ use crate::Cents;
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
 use crate::model::{Event, Order, OrderStatus};
+use crate::money::div_round_i64;
 use crate::sym::Sym;
 use crate::time::{Timestamp, day_date, day_number};
 use chrono::{Datelike, FixedOffset, NaiveDate};
@@ -93,7 +94,7 @@ impl MonthRow {
     /// 客单价 of the decomposition: GMV ÷ buyers (per paying customer, so that visitors ×
     /// conversion × this = GMV exactly), rounded half away from zero.
     pub fn per_buyer(&self) -> Option<Cents> {
-        (self.buyers > 0).then(|| div_round(self.gmv, self.buyers as i64))
+        (self.buyers > 0).then(|| div_round_i64(self.gmv, self.buyers as i64))
     }
 }
 
@@ -129,19 +130,6 @@ pub struct Reports {
 }
 
 pub const TOP_CUSTOMERS: usize = 10;
-
-fn div_round(a: i64, b: i64) -> i64 {
-    if b == 0 {
-        return 0;
-    }
-    let q = a / b;
-    let r = a % b;
-    if 2 * r.abs() >= b.abs() {
-        q + (a.signum() * b.signum())
-    } else {
-        q
-    }
-}
 
 /// Running totals of [`reports`].
 struct Totals {

@@ -418,20 +418,7 @@ const MICROS_PER_CENT: i128 = 10_000;
 /// such numbers in micros (10⁴²) would overflow — so products are checked too.
 const MAX_MICROS: i128 = 1_000_000_000_000_000 * MICROS_PER_UNIT;
 
-/// Rounds `n / d` half away from zero (`d > 0`; 0 otherwise).
-pub fn div_round(n: i128, d: i128) -> i128 {
-    if d <= 0 {
-        return 0;
-    }
-    let q = n / d;
-    // Compared as `r ≥ d − r` in unsigned numbers: `2r` could overflow for d near 10³⁸.
-    let r = (n % d).unsigned_abs();
-    if r >= d.unsigned_abs() - r {
-        q + n.signum()
-    } else {
-        q
-    }
-}
+pub use crate::money::div_round;
 
 /// Money in integer cents (see the module documentation for the forms).
 pub fn parse_money(s: &str) -> Result<i64, Reason> {
