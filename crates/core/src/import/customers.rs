@@ -1,22 +1,19 @@
 //! Customer rows, and the customers that order and event rows refer to by id.
 
-#[cfg(feature = "files")]
-use super::mapping::Field;
-#[cfg(feature = "files")]
-use super::plan::SymCache;
-#[cfg(feature = "files")]
-use super::plan::{RowCtx, RowOutcome};
-#[cfg(feature = "files")]
-use super::reason::Reason;
-#[cfg(feature = "files")]
-use super::values;
 use crate::sym::Sym;
 use crate::time::Timestamp;
-#[cfg(feature = "files")]
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+// Reading rows from files (the `files` feature; the files worker).
 #[cfg(feature = "files")]
-use std::borrow::Cow;
+use {
+    super::mapping::Field,
+    super::plan::SymCache,
+    super::plan::{RowCtx, RowOutcome},
+    super::reason::Reason,
+    super::values,
+    rustc_hash::FxHashMap,
+    std::borrow::Cow,
+};
 
 /// One valid row of a customer file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

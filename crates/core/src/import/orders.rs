@@ -13,24 +13,22 @@
 //!   customer, time and amount so that importing the file again finds it again.
 
 use super::customers::CustomerRefs;
-#[cfg(feature = "files")]
-use super::customers::customer_id;
-#[cfg(feature = "files")]
-use super::mapping::Field;
-#[cfg(feature = "files")]
-use super::plan::SymCache;
-#[cfg(feature = "files")]
-use super::plan::{RowCtx, RowOutcome, TimeColumn};
-#[cfg(feature = "files")]
-use super::reason::Reason;
 use super::values::Micros;
-#[cfg(feature = "files")]
-use super::values::{self, MICROS_PER_UNIT, div_round};
 use crate::sym::Sym;
 use crate::time::Timestamp;
-#[cfg(feature = "files")]
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+// Reading rows from files (the `files` feature; the files worker).
+#[cfg(feature = "files")]
+use {
+    super::customers::customer_id,
+    super::mapping::Field,
+    super::plan::SymCache,
+    super::plan::{RowCtx, RowOutcome, TimeColumn},
+    super::reason::Reason,
+    super::values::{self, MICROS_PER_UNIT},
+    crate::money::div_round,
+    rustc_hash::FxHashMap,
+};
 
 /// One order of the file, its lines summed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,27 +8,23 @@
 use super::customers::CustomerRows;
 use super::events::EventRows;
 use super::mapping::ImportKind;
-#[cfg(feature = "files")]
-use super::mapping::{Field, Mapping};
 use super::orders::OrderLines;
-#[cfg(feature = "files")]
-use super::reason::{ImportError, Reason};
 use super::summary::{RowCounts, RowError};
-#[cfg(feature = "files")]
-use super::table::{RowReader, Table};
 use super::values::DateOrder;
-#[cfg(feature = "files")]
-use super::values::{RawTime, scan_time};
-#[cfg(feature = "files")]
-use crate::sym::Sym;
-#[cfg(feature = "files")]
-use crate::time::Timestamp;
 use chrono::FixedOffset;
-#[cfg(feature = "files")]
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+// Reading rows from files (the `files` feature; the files worker).
 #[cfg(feature = "files")]
-use std::borrow::Cow;
+use {
+    super::mapping::{Field, Mapping},
+    super::reason::{ImportError, Reason},
+    super::table::{RowReader, Table},
+    super::values::{RawTime, scan_time},
+    crate::sym::Sym,
+    crate::time::Timestamp,
+    rustc_hash::FxHashMap,
+    std::borrow::Cow,
+};
 
 /// What to do with the fields of a customer that is already there.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -418,7 +418,7 @@ const MICROS_PER_CENT: i128 = 10_000;
 /// such numbers in micros (10⁴²) would overflow — so products are checked too.
 const MAX_MICROS: i128 = 1_000_000_000_000_000 * MICROS_PER_UNIT;
 
-pub use crate::money::div_round;
+use crate::money::div_round;
 
 /// Money in integer cents (see the module documentation for the forms).
 pub fn parse_money(s: &str) -> Result<i64, Reason> {
