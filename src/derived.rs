@@ -19,13 +19,21 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Counts the writes to the data: every write, and the last one that was not an edit through
-/// `Store::change` (whose records carry the edit's time).
-#[derive(Clone, Copy, Debug, Default)]
+/// Counts the writes to the data: every write, the last one that was neither an edit through
+/// `Store::change` (whose records carry the edit's time) nor a pulled batch that said which
+/// customers it changed, and those batches' customers (positions) by write.
+#[derive(Clone, Debug, Default)]
 pub struct Writes {
     count: u64,
     last_full: u64,
+    /// (write, positions) of the pulled batches since the last full write. A pull brings
+    /// records stamped on other devices, which `touched_since` cannot find by time.
+    known: Vec<(u64, Vec<usize>)>,
 }
+
+/// Beyond this many customers named by pulled batches not yet taken by every derived value,
+/// a rebuild is as cheap as the updates (and the list stops growing).
+const KNOWN_LIMIT: usize = 20_000;
 
 impl Writes {
     /// Writes so far (any kind): what was read before a change is stale after it.
@@ -37,10 +45,34 @@ impl Writes {
         self.count += 1;
     }
 
+    /// A pulled batch that changed the customers at `positions` (and appended none elsewhere).
+    pub(crate) fn pulled(&mut self, positions: Vec<usize>) {
+        self.count += 1;
+        let named: usize = self.known.iter().map(|(_, p)| p.len()).sum();
+        if named + positions.len() > KNOWN_LIMIT {
+            self.full_at_count();
+        } else {
+            self.known.push((self.count, positions));
+        }
+    }
+
     /// Any other write: whatever was derived must be rebuilt.
     pub(crate) fn full(&mut self) {
         self.count += 1;
+        self.full_at_count();
+    }
+
+    fn full_at_count(&mut self) {
         self.last_full = self.count;
+        self.known.clear();
+    }
+
+    /// The positions named by pulled batches after write `seen`.
+    fn known_since(&self, seen: u64) -> impl Iterator<Item = usize> + '_ {
+        self.known
+            .iter()
+            .filter(move |(at, _)| *at > seen)
+            .flat_map(|(_, p)| p.iter().copied())
     }
 }
 
@@ -54,9 +86,16 @@ struct Seen {
 impl Seen {
     /// The positions the writes since touched, when they were all edits and an update can
     /// replace a rebuild; records then carry `updated_at` at or after `self.at`.
-    fn touched(&self, writes: Writes, data: &Dataset) -> Option<Vec<usize>> {
+    fn touched(&self, writes: &Writes, data: &Dataset) -> Option<Vec<usize>> {
         let only_edits = writes.count > self.writes && writes.last_full <= self.writes;
-        only_edits.then(|| data.touched_since(self.at)).flatten()
+        let mut touched = only_edits.then(|| data.touched_since(self.at)).flatten()?;
+        let before = touched.len();
+        touched.extend(writes.known_since(self.writes));
+        if touched.len() > before {
+            touched.sort_unstable();
+            touched.dedup();
+        }
+        Some(touched)
     }
 }
 
@@ -132,11 +171,11 @@ fn analytics(
     Memo::new_owning(move |previous: Option<Arc<Analytics>>| {
         let settings = settings();
         let now = Seen {
-            writes: writes.get_value().count,
+            writes: writes.with_value(Writes::count),
             at: platform::now(),
         };
         let next = data.with(|d| {
-            let touched = seen.get_value().touched(writes.get_value(), d);
+            let touched = writes.with_value(|w| seen.get_value().touched(w, d));
             match (previous, touched) {
                 (Some(previous), Some(touched)) => {
                     platform::timed("kezhi:analytics-update", || {
@@ -166,7 +205,7 @@ fn customer_index(
     Memo::new_owning(move |previous: Option<Arc<CustomerIndex>>| {
         let analytics = analytics.get();
         let now = Seen {
-            writes: writes.get_value().count,
+            writes: writes.with_value(Writes::count),
             at: platform::now(),
         };
         let ahead = prebuilt
@@ -178,7 +217,7 @@ fn customer_index(
             return (Arc::new(index), true);
         }
         let next = data.with(|d| {
-            let touched = seen.get_value().touched(writes.get_value(), d);
+            let touched = writes.with_value(|w| seen.get_value().touched(w, d));
             match (previous, touched) {
                 (Some(previous), Some(touched)) => platform::timed("kezhi:index-update", || {
                     // Nobody else holds the index between updates: no copy is made.
@@ -202,7 +241,7 @@ async fn build_index_ahead(
     prebuilt: Prebuilt,
 ) {
     const SLICE: usize = 20_000;
-    let count = writes.get_value().count;
+    let count = writes.with_value(Writes::count);
     let analytics = analytics.get_untracked();
     let mut builder = kezhi_core::customer_query::IndexBuilder::default();
     platform::start_measure("kezhi:index-ahead");
@@ -214,12 +253,12 @@ async fn build_index_ahead(
             break;
         }
         platform::yield_to_browser().await;
-        if writes.try_get_value().map(|w| w.count) != Some(count) {
+        if writes.try_with_value(Writes::count) != Some(count) {
             return;
         }
     }
     platform::yield_to_browser().await;
-    if writes.try_get_value().map(|w| w.count) != Some(count) {
+    if writes.try_with_value(Writes::count) != Some(count) {
         return;
     }
     let index = data.with_untracked(|d| {

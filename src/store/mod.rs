@@ -137,6 +137,14 @@ impl Store {
         self.write.set(data);
     }
 
+    /// A pulled batch changed the data in place, and these customers (positions) are all
+    /// whose figures it changed: the analytics and the list index update them (a rebuild per
+    /// batch made a first pull of 100,000 customers slow down as the data grew).
+    pub(crate) fn data_pulled(&self, positions: Vec<usize>) {
+        self.writes.update_value(|w| w.pulled(positions));
+        self.write.notify();
+    }
+
     /// The data was changed in place by something other than an edit (records of another
     /// tab merged in): everything derived is rebuilt.
     pub fn data_merged(&self) {

@@ -601,8 +601,11 @@ pub async fn apply_sync(store: Store, incoming: kezhi_core::sync::Incoming) -> R
     let shared = shared();
     let mut guard = shared.backend.lock().await;
     let mut touched = None;
+    let mut positions = None;
     store.write.update_untracked(|d| {
-        touched = Some(kezhi_core::sync::apply_incoming(d, incoming));
+        let t = kezhi_core::sync::apply_incoming(d, incoming);
+        positions = t.customer_positions(d);
+        touched = Some(t);
     });
     let Some(touched) = touched.filter(|t| !t.is_empty()) else {
         return Ok(());
@@ -629,7 +632,10 @@ pub async fn apply_sync(store: Store, incoming: kezhi_core::sync::Incoming) -> R
         }
     };
     drop(guard);
-    store.data_merged();
+    match positions {
+        Some(positions) => store.data_pulled(positions),
+        None => store.data_merged(),
+    }
     result
 }
 

@@ -6,6 +6,9 @@ import { appMb as memoryMb, rendererPrivateMb } from './memory.mjs';
 import { startServer, startCouch, launch, open, byId, until } from '../e2e/harness.mjs';
 
 const SIZE = Number(process.env.SIZE ?? 5000);
+// PULL_VIEW=customers (or dashboard): B watches that view while it pulls, so what the page
+// derives from the data (analytics, the list index) is redone as batches arrive.
+const PULL_VIEW = process.env.PULL_VIEW ?? null;
 
 // At 100k the server keeps its documents in LevelDB files (millions of them in memory would
 // measure the test server, not the app).
@@ -19,6 +22,13 @@ const server = await startServer();
 
 async function device(name) {
   const browser = await launch();
+  // Every task over 50 ms in the page, for the pull's long tasks.
+  await browser.context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
   const requests = [];
   browser.context.on('request', (r) => { if (r.url().startsWith(couchUrl)) requests.push(r.url()); });
   const page = await open(browser.context, server.url + '#/settings');
@@ -86,14 +96,33 @@ const watch = setInterval(async () => {
 t = Date.now();
 sampling = sampler(b.page);
 await b.page.click(byId('sync-start'));
+if (PULL_VIEW) {
+  await b.page.evaluate(() => { window.__longTasks.length = 0; });
+  await b.page.click(byId(`nav-${PULL_VIEW}`));
+}
 await synced(b.page, 3_600_000);
 const pullMs = Date.now() - t;
+const pullLong = await b.page.evaluate(() => window.__longTasks.slice());
+// What the page derived while pulling: full builds and updates of the analytics and the index.
+const derivedWork = await b.page.evaluate(() => {
+  const out = {};
+  for (const m of performance.getEntriesByType('measure')) {
+    if (!/^kezhi:(analytics|index)/.test(m.name)) continue;
+    const o = (out[m.name] ??= { n: 0, ms: 0, max: 0 });
+    o.n += 1; o.ms += m.duration; o.max = Math.max(o.max, m.duration);
+  }
+  for (const o of Object.values(out)) { o.ms = Math.round(o.ms); o.max = Math.round(o.max); }
+  return out;
+});
 const pullPeak = sampling.stop();
 clearInterval(watch);
 await b.page.goto(server.url + '#/customers');
 await until(async () => Number(await b.page.getAttribute(byId('customer-count'), 'data-count')) === SIZE, 'all customers in B', 120_000);
 console.log(`pull: ${docs} documents in ${(pullMs / 1000).toFixed(1)} s = ${Math.round(docs / (pullMs / 1000))} records/s, ${b.requests.length} requests (${b.requests.filter((u) => u.includes('_changes')).length} _changes)`);
 console.log(`B: app memory after the pull ${await memoryMb(b.page)} MB; during it at most ${pullPeak.app} MB, renderer private at most ${pullPeak.renderer} MB`);
+const sum = pullLong.reduce((a, d) => a + d, 0);
+console.log(`B: derived during the pull: ${JSON.stringify(derivedWork)}`);
+console.log(`B: long tasks during the pull${PULL_VIEW ? ` (on ${PULL_VIEW})` : ''}: ${pullLong.length}, ${Math.round(sum)} ms in all, longest ${Math.round(Math.max(0, ...pullLong))} ms, over 200 ms: ${pullLong.filter((d) => d > 200).length}`);
 if (big) {
   await b.browser.close();
   server.close();

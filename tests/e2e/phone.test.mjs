@@ -177,6 +177,25 @@ test('a revealed phone on a card is a tel: link to the unmasked number', async (
   checkNoErrors(page);
 });
 
+test('a card is ticked by a thumb: a 44 px target that selects without opening the customer', async () => {
+  await page.setViewportSize(PHONE);
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  const row = page.locator(`${byId('customer-row')} >> nth=0`);
+  const hit = row.locator('label.check-hit');
+  const box = await hit.boundingBox();
+  assert.ok(box.width >= 44 && box.height >= 44, `the tick target is ${box.width}×${box.height}`);
+  // A tap near the target's corner, away from the box itself, still ticks it.
+  await hit.click({ position: { x: 3, y: 3 } });
+  await page.waitForSelector(byId('bulk-bar'));
+  assert.equal(await row.locator(byId('row-select')).isChecked(), true);
+  assert.equal(await page.getAttribute(byId('bulk-count'), 'data-count'), '1');
+  assert.equal(await page.locator(byId('customer-detail')).count(), 0, 'the customer did not open');
+  await hit.click({ position: { x: 3, y: 3 } });
+  await page.waitForSelector(byId('bulk-bar'), { state: 'detached' });
+  checkNoErrors(page);
+});
+
 test('the detail and the activity form work one-handed at 390×844', async () => {
   await page.setViewportSize(PHONE);
   await page.goto(server.url + '#/customers');

@@ -187,3 +187,127 @@ fn an_update_that_does_not_fit_is_a_rebuild() {
     };
     assert_eq!(updated.update(&d, &other, &[]), compute(&d, &other));
 }
+
+/// A batch as a pull brings it: records changed on another device, stamped with *that*
+/// device's (older) times, so `touched_since` cannot find them.
+#[derive(Clone, Debug)]
+enum Pulled {
+    Rename(usize, String),
+    Order(usize, i64, bool),
+    /// An existing order now names another customer.
+    Reassign(usize, usize),
+    Add(String),
+}
+
+fn pulled() -> impl Strategy<Value = Pulled> {
+    let names = prop::sample::select(vec!["张三", "李四", "Zoe", "欧阳娜娜", ""]);
+    prop_oneof![
+        (any::<usize>(), names.clone()).prop_map(|(i, n)| Pulled::Rename(i, n.to_string())),
+        (any::<usize>(), 1i64..500_000, any::<bool>()).prop_map(|(i, a, p)| Pulled::Order(i, a, p)),
+        (any::<usize>(), any::<usize>()).prop_map(|(o, c)| Pulled::Reassign(o, c)),
+        names.prop_map(|n| Pulled::Add(n.to_string())),
+    ]
+}
+
+fn incoming(d: &Dataset, batch: &[Pulled], seq: &mut u128) -> kezhi_core::sync::Incoming {
+    let old = Timestamp(1_600_000_000_000);
+    let mut inc = kezhi_core::sync::Incoming::default();
+    let n = d.customers.len();
+    for p in batch {
+        *seq += 1;
+        match p {
+            Pulled::Rename(i, name) => {
+                let mut c = d.customers[i % n].clone();
+                c.name = name.clone();
+                c.updated_at = old;
+                inc.customers.push(c);
+            }
+            Pulled::Order(i, amount, paid) => inc.orders.push(Order {
+                id: Uuid::from_u128(*seq),
+                customer_id: d.customers[i % n].id,
+                source_order_id: format!("P{seq}"),
+                ordered_at: old,
+                amount_cents: *amount,
+                item_count: 1,
+                channel: Sym::new("jd"),
+                status: if *paid {
+                    OrderStatus::Paid
+                } else {
+                    OrderStatus::Refunded
+                },
+                updated_at: old,
+            }),
+            Pulled::Reassign(o, c) => {
+                let mut order = d.orders[o % d.orders.len()].clone();
+                order.customer_id = d.customers[c % n].id;
+                order.updated_at = old;
+                inc.orders.push(order);
+            }
+            Pulled::Add(name) => {
+                inc.customers
+                    .push(Customer::new(Uuid::from_u128(*seq), name.clone(), old))
+            }
+        }
+    }
+    inc
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// What a pull changed, by position, is enough to update the analytics and the list
+    /// index: equal to a rebuild after every batch.
+    #[test]
+    fn updates_after_pulled_batches_equal_rebuilds(batches in prop::collection::vec(prop::collection::vec(pulled(), 1..6), 1..5)) {
+        let mut d = demo();
+        let settings = AnalyticsSettings::default();
+        let mut analytics = compute(&d, &settings);
+        let mut index = CustomerIndex::build(&d, &analytics);
+        let mut seq = 1u128 << 101;
+        for batch in &batches {
+            let inc = incoming(&d, batch, &mut seq);
+            let touched = kezhi_core::sync::apply_incoming(&mut d, inc);
+            let positions = touched.customer_positions(&d).expect("nothing deleted");
+            analytics = analytics.update(&d, &settings, &positions);
+            let full = compute(&d, &settings);
+            prop_assert_eq!(&analytics, &full);
+            index = index.update(&d, &analytics, &positions);
+            prop_assert_eq!(&index, &CustomerIndex::build(&d, &full));
+        }
+    }
+}
+
+#[test]
+fn a_pulled_batch_names_its_customers_the_buyers_and_the_former_buyers() {
+    let mut d = demo();
+    let mut seq = 1u128 << 102;
+    let from = d.orders[0].customer_id;
+    let to = d
+        .customers
+        .iter()
+        .position(|c| c.id != from)
+        .expect("another");
+    let batch = [
+        Pulled::Rename(7, "张三".into()),
+        Pulled::Reassign(0, to),
+        Pulled::Add("新客".into()),
+    ];
+    let inc = incoming(&d, &batch, &mut seq);
+    let n = d.customers.len();
+    let touched = kezhi_core::sync::apply_incoming(&mut d, inc);
+    let from_at = d.customers.iter().position(|c| c.id == from).expect("from");
+    let mut want = vec![7, to, from_at, n];
+    want.sort_unstable();
+    want.dedup();
+    assert_eq!(touched.customer_positions(&d), Some(want));
+    // A customer deleted by the pull: positions moved, so the caller rebuilds.
+    let gone = kezhi_core::sync::Incoming {
+        tombstones: vec![kezhi_core::Tombstone {
+            kind: kezhi_core::RecordKind::Customer,
+            key: kezhi_core::RecordKey::Id(d.customers[3].id),
+            deleted_at: Timestamp(1_600_000_000_000),
+        }],
+        ..Default::default()
+    };
+    let touched = kezhi_core::sync::apply_incoming(&mut d, gone);
+    assert_eq!(touched.customer_positions(&d), None);
+}

@@ -570,14 +570,18 @@ pub fn CustomerList(
         });
         let check = view! {
             <span class="cell cell-check" role="cell">
-                <input
-                    type="checkbox"
-                    data-testid="row-select"
-                    aria-label=move || prefs.tr(Msg::SelectRow)
-                    prop:checked=move || selection.contains(id)
-                    on:click=move |e| e.stop_propagation()
-                    on:change=move |_| selection.toggle(id, matching_ids)
-                />
+                // The label is the tap target (a thumb's size on a card); a tap on it ticks the
+                // box and must not also open the customer.
+                <label class="check-hit" on:click=move |e| e.stop_propagation()>
+                    <input
+                        type="checkbox"
+                        data-testid="row-select"
+                        aria-label=move || prefs.tr(Msg::SelectRow)
+                        prop:checked=move || selection.contains(id)
+                        on:click=move |e| e.stop_propagation()
+                        on:change=move |_| selection.toggle(id, matching_ids)
+                    />
+                </label>
             </span>
         };
         view! {

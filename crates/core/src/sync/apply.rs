@@ -45,6 +45,9 @@ pub struct Touched {
     /// Customers whose event log changed.
     pub event_logs: FxHashSet<Uuid>,
     pub tombstones: FxHashSet<(RecordKind, RecordKey)>,
+    /// Customers an incoming order was taken from (it now names another customer): their
+    /// figures changed too, though no record of theirs is written.
+    pub former_buyers: FxHashSet<Uuid>,
 }
 
 impl Touched {
@@ -54,6 +57,42 @@ impl Touched {
             && self.activities.is_empty()
             && self.event_logs.is_empty()
             && self.tombstones.is_empty()
+    }
+}
+
+impl Touched {
+    /// The positions in `data` (as left by [`apply_incoming`]) of every customer whose own
+    /// record or orders this pull changed: what the analytics and the list index must redo,
+    /// instead of a rebuild per pulled batch. `None` when a customer or an order was deleted
+    /// (positions moved, or the order's customer is gone with it): then rebuild. Events and
+    /// activities do not enter those figures.
+    pub fn customer_positions(&self, data: &Dataset) -> Option<Vec<usize>> {
+        let removed = self
+            .tombstones
+            .iter()
+            .any(|(kind, _)| matches!(kind, RecordKind::Customer | RecordKind::Order));
+        if removed {
+            return None;
+        }
+        let mut ids: FxHashSet<Uuid> = self.customers.clone();
+        ids.extend(self.former_buyers.iter().copied());
+        if !self.orders.is_empty() {
+            ids.extend(
+                data.orders
+                    .iter()
+                    .filter(|o| self.orders.contains(&o.id))
+                    .map(|o| o.customer_id),
+            );
+        }
+        let mut positions: Vec<usize> = data
+            .customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| ids.contains(&c.id))
+            .map(|(i, _)| i)
+            .collect();
+        positions.sort_unstable();
+        Some(positions)
     }
 }
 
@@ -177,6 +216,19 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
         |c| c.id,
         &mut t.customers,
     );
+    if !incoming.orders.is_empty() {
+        let buyer: FxHashMap<Uuid, Uuid> = incoming
+            .orders
+            .iter()
+            .map(|o| (o.id, o.customer_id))
+            .collect();
+        t.former_buyers.extend(
+            data.orders
+                .iter()
+                .filter(|o| buyer.get(&o.id).is_some_and(|c| *c != o.customer_id))
+                .map(|o| o.customer_id),
+        );
+    }
     take_all(&mut data.orders, incoming.orders, |o| o.id, &mut t.orders);
     take_all(
         &mut data.activities,
