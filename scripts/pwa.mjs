@@ -6,7 +6,7 @@
 // $TRUNK_STAGING_DIR/sw.js. The URLs are relative, so the worker works under any sub-path;
 // a changed build gives a changed sw.js, which is what makes browsers install the update.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile, rename, unlink } from 'node:fs/promises';
 import { join, relative, sep, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,46 @@ async function files(dir) {
   }
   return out;
 }
+
+// The files worker's files get names from their contents, as Trunk gives the page's: Trunk
+// leaves a worker's outputs unhashed, and a CDN could then pair a cached older worker with a
+// newer page. The loader's new name goes into index.html, where src/files.rs reads it.
+async function hashWorker() {
+  const names = { glue: 'files.js', wasm: 'files_bg.wasm', loader: 'files_loader.js' };
+  const staged = await readdir(staging);
+  if (!staged.includes(names.loader)) return; // a build without the worker
+  for (const f of Object.values(names)) {
+    if (!staged.includes(f)) {
+      console.error(`pwa.mjs: ${f} is missing beside ${names.loader}`);
+      process.exit(1);
+    }
+  }
+  const h = createHash('sha256');
+  for (const f of [names.glue, names.wasm]) h.update(await readFile(join(staging, f)));
+  const tag = h.digest('hex').slice(0, 16);
+  const glue = `files-${tag}.js`;
+  const wasm = `files-${tag}_bg.wasm`;
+  const loader = `files_loader-${tag}.js`;
+  const shim = await readFile(join(staging, names.loader), 'utf8');
+  const renamed = shim.replace(`"./${names.glue}"`, `"./${glue}"`).replace(`"./${names.wasm}"`, `"./${wasm}"`);
+  if (!renamed.includes(glue) || !renamed.includes(wasm)) {
+    console.error(`pwa.mjs: the loader does not name ${names.glue} and ${names.wasm}: ${shim}`);
+    process.exit(1);
+  }
+  await rename(join(staging, names.glue), join(staging, glue));
+  await rename(join(staging, names.wasm), join(staging, wasm));
+  await writeFile(join(staging, loader), renamed);
+  await unlink(join(staging, names.loader));
+  const index = join(staging, 'index.html');
+  const html = await readFile(index, 'utf8');
+  const meta = `<meta name="kezhi-files-worker" content="${loader}" />`;
+  if (!html.includes('</head>')) {
+    console.error('pwa.mjs: index.html has no </head>');
+    process.exit(1);
+  }
+  await writeFile(index, html.replace('</head>', `${meta}\n</head>`));
+}
+await hashWorker();
 
 const list = (await files(staging)).filter((f) => f !== SW).sort();
 for (const needed of ['index.html', 'manifest.webmanifest']) {

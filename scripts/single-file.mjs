@@ -20,8 +20,8 @@ const one = (re, what) => {
 const glueFile = one(/^kezhi-[0-9a-f]+\.js$/, 'wasm-bindgen glue (kezhi-*.js)');
 const wasmFile = one(/^kezhi-[0-9a-f]+_bg\.wasm$/, 'wasm module (kezhi-*_bg.wasm)');
 const cssFile = one(/^main-[0-9a-f]+\.css$/, 'stylesheet (main-*.css)');
-const workerGlueFile = one(/^files\.js$/, 'files worker glue (files.js)');
-const workerWasmFile = one(/^files_bg\.wasm$/, 'files worker wasm (files_bg.wasm)');
+const workerGlueFile = one(/^files(-[0-9a-f]+)?\.js$/, 'files worker glue (files-*.js)');
+const workerWasmFile = one(/^files(-[0-9a-f]+)?_bg\.wasm$/, 'files worker wasm (files-*_bg.wasm)');
 
 let html = await readFile(join(dist, 'index.html'), 'utf8');
 const css = await readFile(join(dist, cssFile), 'utf8');

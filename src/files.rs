@@ -17,8 +17,22 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The worker's script, next to index.html (Trunk's loader shim for the `files` binary).
+/// The worker's script, next to index.html (Trunk's loader shim for the `files` binary), when
+/// the page does not name it: the build gives the worker's files hashed names and writes the
+/// loader's into `<meta name="kezhi-files-worker">` (scripts/pwa.mjs), so a cached older
+/// worker is never paired with a newer page.
 const SCRIPT: &str = "files_loader.js";
+
+/// The worker script's name as this build's index.html gives it.
+fn script_name(document: &web_sys::Document) -> String {
+    document
+        .query_selector("meta[name=\"kezhi-files-worker\"]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| SCRIPT.to_string())
+}
 
 type Answer = Result<Reply, Text>;
 
@@ -72,11 +86,13 @@ fn script_url() -> Result<String, String> {
             .and_then(|u| u.as_string())
             .ok_or_else(|| "kezhiFilesWorkerUrl gave no URL".to_string());
     }
-    let base = window
-        .document()
-        .and_then(|d| d.base_uri().ok().flatten())
+    let document = window.document().ok_or("no document")?;
+    let base = document
+        .base_uri()
+        .ok()
+        .flatten()
         .ok_or("no document URL")?;
-    web_sys::Url::new_with_base(SCRIPT, &base)
+    web_sys::Url::new_with_base(&script_name(&document), &base)
         .map(|u| u.href())
         .map_err(|e| format!("{e:?}"))
 }

@@ -1,13 +1,13 @@
 use crate::i18n::Msg;
 use crate::platform::{self, group};
 use crate::prefs::use_prefs;
-use crate::store::{LEGACY_QUOTA, use_store};
+use crate::store::{LEGACY_QUOTA, Store, use_store};
 use crate::ui::use_ui;
 use kezhi_core::demo::DEMO_SIZES;
 use kezhi_core::metrics::{
     self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
 };
-use kezhi_core::store::backup::{Backup, read_backup};
+use kezhi_core::store::backup::Backup;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -207,11 +207,10 @@ fn BackupCard() -> impl IntoView {
         };
         let zh = prefs.lang.get_untracked().is_zh();
         leptos::task::spawn_local(async move {
-            let read = platform::file_bytes(&file).await.and_then(|bytes| {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| kezhi_core::store::backup::BackupError::NotABackup.message(zh))?;
-                read_backup(&text).map_err(|e| e.message(zh))
-            });
+            let read = match platform::file_bytes(&file).await {
+                Ok(bytes) => Store::read_backup_file(bytes, zh).await,
+                Err(e) => Err(e),
+            };
             chosen.set(Some(read.map(Arc::new)));
         });
     };

@@ -1,11 +1,19 @@
 //! The backup file: all the data and the settings that belong to it, downloaded and restored.
 
 use super::{Store, storage};
+use crate::derived::Writes;
+use crate::files;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::ANALYTICS_KEY;
 use crate::ui::ToastKind;
-use kezhi_core::store::backup::{Backup, write_backup};
+use kezhi_core::files::{Reply, Request};
+use kezhi_core::store::Section;
+use kezhi_core::store::backup::{
+    Backup, BackupError, BackupParts, backup_from_parts, backup_parts, read_backup,
+    write_backup_parts,
+};
+use kezhi_core::store::codec;
 use kezhi_core::store::records::{LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -19,17 +27,39 @@ const BACKUP_PREFS: [&str; 4] = [
 ];
 
 impl Store {
-    /// The backup file of all data and the settings that belong to it. Written in one go
-    /// (seconds at 100,000 customers), so the page first says so and paints.
+    /// The backup file of all data and the settings that belong to it. The page lays out the
+    /// records (a section at a time, painting between); the files worker compresses them and
+    /// writes the file (most of the work: seconds at 100,000 customers). Where the worker
+    /// cannot run, the page writes it itself.
     pub fn download_backup(&self) {
+        if self.ui.busy.get_untracked().is_some() {
+            return;
+        }
         let store = *self;
-        self.ui.busy_after_paint(Msg::PreparingBackup, move || {
-            store.write_backup_file();
+        self.ui.busy.set(Some(Msg::PreparingBackup));
+        leptos::task::spawn_local(async move {
+            platform::yield_to_browser().await;
+            let parts = store.backup_parts().await;
+            let request = Request::WriteBackup(Box::new(parts));
+            let file = match files::ask(&request, None).await {
+                Ok(Reply::BackupFile(file)) => file,
+                // No worker (or another version of it): the same file, written here.
+                _ => {
+                    let Request::WriteBackup(parts) = request else {
+                        return;
+                    };
+                    platform::timed("kezhi:backup-file", || write_backup_parts(&parts))
+                }
+            };
+            let name = format!("kezhi-backup-{}.json", platform::today());
+            store.ui.offer_download(&name, "application/json", &file);
             store.ui.busy.set(None);
         });
     }
 
-    fn write_backup_file(&self) {
+    /// The page's half of a backup: the settings, and each section's records laid out in
+    /// its own task.
+    async fn backup_parts(&self) -> BackupParts {
         let mut settings: BTreeMap<String, serde_json::Value> = BACKUP_PREFS
             .iter()
             .filter_map(|k| {
@@ -53,13 +83,48 @@ impl Store {
                 settings.insert(key.to_string(), value);
             }
         }
-        let file = self.data.with_untracked(|d| {
-            platform::timed("kezhi:backup", || {
-                write_backup(d, settings, platform::now())
-            })
-        });
-        let name = format!("kezhi-backup-{}.json", platform::today());
-        self.ui.offer_download(&name, "application/json", &file);
+        let writes = self.writes.with_value(Writes::count);
+        let now = platform::now();
+        let mut parts = self
+            .data
+            .with_untracked(|d| BackupParts::begin(d.counts(), &settings, now));
+        for section in Section::ALL {
+            let bytes = self.data.try_with_untracked(|d| {
+                platform::timed("kezhi:backup", || codec::section_bytes(d, section))
+            });
+            parts.sections.push(bytes.unwrap_or_default());
+            platform::yield_to_browser().await;
+        }
+        // The data changed between two sections (a pull arrived): the sections would not
+        // agree with each other, so they are laid out again in one go.
+        if self.writes.try_with_value(Writes::count) != Some(writes) {
+            parts = self.data.with_untracked(|d| {
+                platform::timed("kezhi:backup", || backup_parts(d, &settings, now))
+            });
+        }
+        parts
+    }
+
+    /// Reads a chosen backup file: the files worker unpacks it, the page decodes the records
+    /// (the page alone where the worker cannot run).
+    pub async fn read_backup_file(bytes: Vec<u8>, zh: bool) -> Result<Backup, String> {
+        let request = Request::ReadBackup(bytes);
+        match files::ask(&request, None).await {
+            Ok(Reply::BackupParts(parts)) => {
+                platform::timed("kezhi:backup-read", || backup_from_parts(*parts))
+                    .map_err(|e| e.message(zh))
+            }
+            Ok(Reply::Failed(why)) => Err(why.get(zh).to_string()),
+            _ => {
+                let Request::ReadBackup(bytes) = request else {
+                    return Err(BackupError::NotABackup.message(zh));
+                };
+                let text =
+                    String::from_utf8(bytes).map_err(|_| BackupError::NotABackup.message(zh))?;
+                platform::timed("kezhi:backup-read", || read_backup(&text))
+                    .map_err(|e| e.message(zh))
+            }
+        }
     }
 
     /// Replaces all data and those settings with a backup's (stored, with progress; if it

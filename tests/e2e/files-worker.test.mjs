@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, open, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
 
-const WORKER_FILE = /\/files(_loader)?\.js$|\/files_bg\.wasm$/;
+// The worker's files are named from their contents (scripts/pwa.mjs), as the page's are.
+const WORKER_FILE = /\/files(_loader)?(-[0-9a-f]+)?\.js$|\/files(-[0-9a-f]+)?_bg\.wasm$/;
 
 let server;
 let browser;
@@ -36,7 +37,11 @@ test('the files worker is fetched when the import page opens, not before, and im
 
   await page.click(byId('nav-import'));
   await page.waitForSelector('section.import:not([data-files-loading])');
-  await until(async () => requested.some((p) => p.endsWith('/tools/kezhi/files_loader.js')), 'the worker script, under the sub-path');
+  await until(async () => requested.some((p) => /^\/tools\/kezhi\/files_loader-[0-9a-f]{16}\.js$/.test(p)), 'the worker script, under the sub-path');
+  // Its glue and wasm carry the same content hash as the loader that names them.
+  const tag = requested.map((p) => /files_loader-([0-9a-f]{16})\.js$/.exec(p)?.[1]).find(Boolean);
+  await until(async () => requested.includes(`/tools/kezhi/files-${tag}_bg.wasm`), 'the hashed worker wasm');
+  assert.ok(requested.includes(`/tools/kezhi/files-${tag}.js`), `the hashed worker glue: ${requested.filter((p) => WORKER_FILE.test(p))}`);
   const csv = '姓名,手机,客户编号\n王工作,13800009999,W-1\n';
   await page.selectOption(byId('import-kind'), 'customers');
   await page.setInputFiles(byId('import-file'), { name: 'w.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

@@ -632,7 +632,7 @@ impl CustomerIndex {
         }
         fn ranked<'a>(counts: impl Iterator<Item = (&'a str, usize)>) -> Vec<String> {
             let mut values: Vec<(&str, usize)> = counts.collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            crate::sorting::sort_by(&mut values, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             values.into_iter().map(|(v, _)| v.to_string()).collect()
         }
         let [channel, city, level, owner] =

@@ -213,8 +213,9 @@ impl Dataset {
     pub fn normalize_all_but_events(&mut self) {
         self.orders.sort_unstable_by_key(|o| (o.ordered_at, o.id));
         self.activities.sort_unstable_by_key(|a| (a.at, a.id));
-        self.tombstones
-            .sort_by(|a, b| (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at)));
+        crate::sorting::sort_by(&mut self.tombstones, |a, b| {
+            (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at))
+        });
     }
 
     /// Number of records of every kind, for labels and the storage manifest.
@@ -307,7 +308,7 @@ fn apply_small<R: Record>(
     }
     // Theirs that we did not have, in a fixed order (the caller normalises afterwards).
     let mut rest: Vec<R> = incoming.into_values().collect();
-    rest.sort_by_key(|r| r.key());
+    crate::sorting::sort_by_key(&mut rest, |r| r.key());
     let alive = |dead: &TombstoneIndex, r: &R| match dead.get(&(R::KIND, r.key())) {
         Some(&deleted_at) => r.updated_at() > deleted_at,
         None => true,

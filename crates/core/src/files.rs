@@ -13,6 +13,7 @@ use crate::export::Cell;
 use crate::import::{
     Format, ImportKind, ImportOptions, ImportPlan, Mapping, PreviewRow, ReadOptions,
 };
+use crate::store::backup::BackupParts;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -43,6 +44,11 @@ pub enum Request {
         rows: Vec<[Cell; 19]>,
         chinese: bool,
     },
+    /// A backup file's text from its parts (compression is most of a backup's work);
+    /// [`Reply::BackupFile`].
+    WriteBackup(Box<BackupParts>),
+    /// A chosen backup file's bytes, checked and unpacked; [`Reply::BackupParts`].
+    ReadBackup(Vec<u8>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -55,6 +61,8 @@ pub enum Reply {
     Progress(f64),
     Plan(Box<ImportPlan>),
     Xlsx(Vec<u8>),
+    BackupFile(String),
+    BackupParts(Box<BackupParts>),
     /// The request could not be done, and why.
     Failed(Text),
 }
@@ -115,6 +123,7 @@ pub use session::Session;
 mod session {
     use super::{Reply, Request, TableInfo, Text};
     use crate::import::{ImportError, ImportKind, Importer, ReadOptions, Table};
+    use crate::store::backup::{BackupError, read_backup_parts, write_backup_parts};
 
     /// Rows read between two progress messages.
     const CHUNK_ROWS: usize = 20_000;
@@ -217,6 +226,19 @@ mod session {
                     let plan = importer.finish();
                     let _ = self.reopen();
                     Reply::Plan(Box::new(plan))
+                }
+                Request::WriteBackup(parts) => Reply::BackupFile(write_backup_parts(&parts)),
+                Request::ReadBackup(bytes) => {
+                    let read = String::from_utf8(bytes)
+                        .map_err(|_| BackupError::NotABackup)
+                        .and_then(|text| read_backup_parts(&text));
+                    match read {
+                        Ok(parts) => Reply::BackupParts(Box::new(parts)),
+                        Err(e) => Reply::Failed(Text {
+                            zh: e.message(true),
+                            en: e.message(false),
+                        }),
+                    }
                 }
                 Request::WriteXlsx { rows, chinese } => match crate::export::xlsx(&rows, chinese) {
                     Ok(bytes) => Reply::Xlsx(bytes),

@@ -22,6 +22,7 @@ pub mod money;
 pub mod report;
 pub mod segment;
 pub mod sliced_sort;
+pub mod sorting;
 pub mod store;
 pub mod summary;
 pub mod sym;

@@ -828,7 +828,7 @@ pub fn churn_warnings(analytics: &Analytics) -> Vec<ChurnWarning> {
             })
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut out, |a, b| {
         b.total_spent
             .cmp(&a.total_spent)
             .then(a.index.cmp(&b.index))

@@ -381,8 +381,8 @@ impl ReportBuilder {
             })
             .collect();
         let by_gmv = |a: &Share, b: &Share| b.gmv.cmp(&a.gmv).then_with(|| a.key.cmp(&b.key));
-        cities.sort_by(by_gmv);
-        channels.sort_by(by_gmv);
+        crate::sorting::sort_by(&mut cities, by_gmv);
+        crate::sorting::sort_by(&mut channels, by_gmv);
 
         let mut top: Vec<TopCustomer> = spent
             .iter()
@@ -390,7 +390,7 @@ impl ReportBuilder {
             .filter(|(_, (gmv, _))| *gmv > 0)
             .map(|(index, &(gmv, orders))| TopCustomer { index, gmv, orders })
             .collect();
-        top.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut top, |a, b| {
             b.gmv
                 .cmp(&a.gmv)
                 .then_with(|| data.customers[a.index].id.cmp(&data.customers[b.index].id))

@@ -159,3 +159,51 @@ fn the_header_switch_a_bad_mapping_and_a_workbook() {
     assert!(matches!(info.format, Format::Workbook { .. }));
     assert_eq!(info.columns[1], "name");
 }
+
+#[test]
+fn a_backup_written_and_read_by_the_worker_is_the_file_written_and_read_in_one_go() {
+    use kezhi_core::store::backup::{backup_from_parts, backup_parts, read_backup, write_backup};
+    use std::collections::BTreeMap;
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).expect("date");
+    let data = kezhi_core::demo::generate(&kezhi_core::demo::DemoConfig::new(200, end));
+    let settings: BTreeMap<String, serde_json::Value> = [(
+        "kezhi:analytics".to_string(),
+        serde_json::json!({"churn_days": 120}),
+    )]
+    .into();
+    let whole = write_backup(&data, settings.clone(), NOW);
+    let mut session = Session::new();
+    // Written: the page's parts, the worker's file.
+    let parts = backup_parts(&data, &settings, NOW);
+    let (Reply::BackupFile(file), _) = ask(&mut session, Request::WriteBackup(Box::new(parts)))
+    else {
+        panic!("a backup file");
+    };
+    assert_eq!(file, whole, "byte for byte the file written in one go");
+    // Read: the worker unpacks, the page decodes — what reading in one go gives.
+    let (Reply::BackupParts(parts), _) =
+        ask(&mut session, Request::ReadBackup(file.clone().into_bytes()))
+    else {
+        panic!("backup parts");
+    };
+    let back = backup_from_parts(*parts).expect("decodes");
+    assert_eq!(back, read_backup(&file).expect("reads"));
+    assert_eq!(back.data, data);
+    assert_eq!(back.settings, settings);
+    // Not a backup, and a damaged section: the worker says why, in both languages.
+    let (Reply::Failed(why), _) = ask(&mut session, Request::ReadBackup(b"{}".to_vec())) else {
+        panic!("refused");
+    };
+    assert_eq!(why.zh, "这不是客知的备份文件");
+    assert_eq!(why.en, "not a kezhi backup file");
+    // The envelope lists its sections by name: the first is the activities.
+    let damaged = whole.replacen("\"k2:", "\"k2:@@", 1);
+    let (Reply::Failed(why), _) = ask(&mut session, Request::ReadBackup(damaged.into_bytes()))
+    else {
+        panic!("refused");
+    };
+    assert_eq!(
+        why.en,
+        "the activities in the backup are damaged: not valid base64"
+    );
+}

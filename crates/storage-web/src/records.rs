@@ -789,7 +789,7 @@ impl RecordStore for IdbStore {
             .flat_map(|v| group_from(v).records)
             .filter(|r| r.seq > seq)
             .collect();
-        out.sort_by_key(|r| r.seq);
+        kezhi_core::sorting::sort_by_key(&mut out, |r| r.seq);
         Ok(out)
     }
 

@@ -10,6 +10,7 @@ use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
 use kezhi_core::customer_edit::{self, CustomerForm, Refusal};
 use kezhi_core::metrics::Stage;
+use kezhi_core::sorting;
 use kezhi_core::store::Section;
 use kezhi_core::validate::FieldError;
 use kezhi_core::{Customer, OrderStatus};
@@ -339,7 +340,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                 .filter(|o| o.customer_id == id)
                 .cloned()
                 .collect();
-            list.sort_by_key(|o| std::cmp::Reverse(o.ordered_at));
+            sorting::sort_by_key(&mut list, |o| std::cmp::Reverse(o.ordered_at));
             list
         })
     });
@@ -352,7 +353,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                 .filter(|a| a.customer_id == id)
                 .cloned()
                 .collect();
-            list.sort_by_key(|a| std::cmp::Reverse(a.at));
+            sorting::sort_by_key(&mut list, |a| std::cmp::Reverse(a.at));
             list
         })
     });
@@ -365,7 +366,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                 .filter(|e| e.customer_id == id)
                 .cloned()
                 .collect();
-            list.sort_by_key(|e| std::cmp::Reverse(e.occurred_at));
+            sorting::sort_by_key(&mut list, |e| std::cmp::Reverse(e.occurred_at));
             list.truncate(20);
             list
         })

@@ -235,7 +235,7 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
             } else {
                 // Keep the table's order, whatever order the boxes were ticked in.
                 cols.push(c);
-                cols.sort_by_key(|x| COLUMNS.iter().position(|y| y == x));
+                kezhi_core::sorting::sort_by_key(cols, |x| COLUMNS.iter().position(|y| y == x));
             }
         });
         // Losing the preference is harmless: all columns show next time.

@@ -91,7 +91,9 @@ pub fn compute_breakdown(
     let mut ranked: Vec<usize> = (0..tallies.len())
         .filter(|&s| tallies[s].0.is_some())
         .collect();
-    ranked.sort_unstable_by_key(|&s| (Reverse(tallies[s].1.entered()), tallies[s].0));
+    crate::sorting::sort_unstable_by_key(&mut ranked, |&s| {
+        (Reverse(tallies[s].1.entered()), tallies[s].0)
+    });
     ranked.truncate(top);
     let other_place = ranked.len();
     let mut place = vec![other_place; tallies.len()];

@@ -198,7 +198,7 @@ impl Tally {
                 converted,
             })
             .collect();
-        over_time.sort_unstable_by_key(|p| p.day);
+        crate::sorting::sort_unstable_by_key(&mut over_time, |p| p.day);
         let span = match (over_time.first(), over_time.last()) {
             (Some(a), Some(b)) => (b.day - a.day) / period.days(),
             _ => 0,

@@ -39,8 +39,14 @@ pub enum DecodeError {
 
 /// Encodes the records of one section (with that section's tombstones).
 pub fn encode_section(data: &Dataset, section: Section) -> String {
+    pack(&section_bytes(data, section))
+}
+
+/// A section's records in their binary layout (postcard), before compression: the quick part
+/// of [`encode_section`], which [`pack`] finishes (a backup packs in the files worker).
+pub fn section_bytes(data: &Dataset, section: Section) -> Vec<u8> {
     let tombstones = tombstones_of(data, section);
-    let bytes = match section {
+    match section {
         Section::Customers => {
             let mut bytes = to_bytes(&CustomersV2 {
                 customers: {
@@ -58,12 +64,28 @@ pub fn encode_section(data: &Dataset, section: Section) -> String {
         Section::Orders => to_bytes(&orders_v2(&data.orders, tombstones)),
         Section::Events => to_bytes(&events_v2(&data.events, tombstones)),
         Section::Activities => to_bytes(&activities_v2(&data.activities, tombstones)),
-    };
-    let compressed = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
+    }
+}
+
+/// A section's bytes deflated and written as ASCII text after the format's prefix.
+pub fn pack(bytes: &[u8]) -> String {
+    let compressed = miniz_oxide::deflate::compress_to_vec(bytes, 6);
     let mut out = String::with_capacity(SECTION_PREFIX.len() + compressed.len() * 4 / 3 + 4);
     out.push_str(SECTION_PREFIX);
     STANDARD_NO_PAD.encode_string(&compressed, &mut out);
     out
+}
+
+/// What [`pack`] wrote, back to the section's bytes (checked: prefix, base64, inflate).
+pub fn unpack(text: &str) -> Result<Vec<u8>, DecodeError> {
+    let body = text
+        .strip_prefix(SECTION_PREFIX)
+        .ok_or(DecodeError::Prefix)?;
+    let compressed = STANDARD_NO_PAD
+        .decode(body.trim_end())
+        .map_err(|_| DecodeError::Base64)?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED)
+        .map_err(|_| DecodeError::Inflate)
 }
 
 /// About how long [`encode_section`] would be, from every `every`-th customer's records
@@ -109,19 +131,19 @@ pub fn estimate_section(data: &Dataset, section: Section, every: usize) -> usize
 
 /// Decodes one section into `into` (its records and tombstones are appended).
 pub fn decode_section(text: &str, section: Section, into: &mut Dataset) -> Result<(), DecodeError> {
-    let body = text
-        .strip_prefix(SECTION_PREFIX)
-        .ok_or(DecodeError::Prefix)?;
-    let compressed = STANDARD_NO_PAD
-        .decode(body.trim_end())
-        .map_err(|_| DecodeError::Base64)?;
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_INFLATED)
-        .map_err(|_| DecodeError::Inflate)?;
+    decode_section_bytes(&unpack(text)?, section, into)
+}
+
+/// A section's records from its bytes ([`section_bytes`]'s layout) appended to `into`.
+pub fn decode_section_bytes(
+    bytes: &[u8],
+    section: Section,
+    into: &mut Dataset,
+) -> Result<(), DecodeError> {
     let layout = |e: postcard::Error| DecodeError::Layout(e.to_string());
     let tombstones = match section {
         Section::Customers => {
-            let (dto, rest): (CustomersV2, _) =
-                postcard::take_from_bytes(&bytes).map_err(layout)?;
+            let (dto, rest): (CustomersV2, _) = postcard::take_from_bytes(bytes).map_err(layout)?;
             // Format 2 ends here; format 3 appends the extension.
             let ext: CustomersExtV3 = if rest.is_empty() {
                 CustomersExtV3::default()
@@ -139,19 +161,19 @@ pub fn decode_section(text: &str, section: Section, into: &mut Dataset) -> Resul
             dto.tombstones
         }
         Section::Orders => {
-            let dto: OrdersV2 = postcard::from_bytes(&bytes).map_err(layout)?;
+            let dto: OrdersV2 = postcard::from_bytes(bytes).map_err(layout)?;
             let tombstones = dto.tombstones.clone();
             into.orders.extend(dto.into_orders()?);
             tombstones
         }
         Section::Events => {
-            let dto: EventsV2 = postcard::from_bytes(&bytes).map_err(layout)?;
+            let dto: EventsV2 = postcard::from_bytes(bytes).map_err(layout)?;
             let tombstones = dto.tombstones.clone();
             into.events.extend(dto.into_events()?);
             tombstones
         }
         Section::Activities => {
-            let dto: ActivitiesV2 = postcard::from_bytes(&bytes).map_err(layout)?;
+            let dto: ActivitiesV2 = postcard::from_bytes(bytes).map_err(layout)?;
             let tombstones = dto.tombstones.clone();
             into.activities.extend(dto.into_activities()?);
             tombstones
@@ -196,9 +218,22 @@ fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
 struct Dictionary {
     strings: Vec<String>,
     index: HashMap<String, u32>,
+    /// The ids of interned strings, so the millions of events of a backup look up a number
+    /// instead of hashing their text (the same ids: assigned through `id`).
+    syms: rustc_hash::FxHashMap<Sym, u32>,
 }
 
 impl Dictionary {
+    fn sym(&mut self, s: Option<Sym>) -> u32 {
+        let Some(s) = s else { return 0 };
+        if let Some(&i) = self.syms.get(&s) {
+            return i;
+        }
+        let i = self.id(Some(s.as_str()));
+        self.syms.insert(s, i);
+        i
+    }
+
     fn id(&mut self, s: Option<&str>) -> u32 {
         let Some(s) = s else { return 0 };
         if let Some(&i) = self.index.get(s) {
@@ -236,7 +271,7 @@ fn from_day_number(n: Option<i32>) -> Option<NaiveDate> {
 
 /// Groups records by customer, keeping the first-seen order of customers and of records.
 fn group_by_customer<R>(records: &[R], customer: impl Fn(&R) -> Uuid) -> Vec<(Uuid, Vec<&R>)> {
-    let mut position: HashMap<Uuid, usize> = HashMap::new();
+    let mut position: rustc_hash::FxHashMap<Uuid, usize> = rustc_hash::FxHashMap::default();
     let mut groups: Vec<(Uuid, Vec<&R>)> = Vec::new();
     for r in records {
         let c = customer(r);
@@ -479,7 +514,7 @@ fn orders_v2(orders: &[Order], tombstones: Vec<TombstoneV2>) -> OrdersV2 {
                     at: Millis::split(at.encode(o.ordered_at.0)),
                     amount_cents: o.amount_cents,
                     item_count: o.item_count,
-                    channel: dict.id(Some(o.channel.as_str())),
+                    channel: dict.sym(Some(o.channel)),
                     refunded: o.status == OrderStatus::Refunded,
                     updated: updated.encode(o.updated_at.0),
                 })
@@ -519,7 +554,7 @@ impl OrdersV2 {
                 });
             }
         }
-        out.sort_by_key(|o| (o.ordered_at, o.id));
+        crate::sorting::sort_by_key(&mut out, |o| (o.ordered_at, o.id));
         Ok(out)
     }
 }
@@ -550,17 +585,17 @@ fn events_v2(events: &[Event], tombstones: Vec<TombstoneV2>) -> EventsV2 {
         .into_iter()
         .map(|(customer, mut list)| {
             // Within a customer, time order keeps the deltas small and positive.
-            list.sort_by_key(|e| e.occurred_at);
+            crate::sorting::sort_by_key(&mut list, |e| e.occurred_at);
             let mut at = Delta::default();
             let encoded = list
                 .into_iter()
                 .map(|e| EventV2 {
-                    kind: dict.id(Some(e.kind.as_str())),
+                    kind: dict.sym(Some(e.kind)),
                     at: Millis::split(at.encode(e.occurred_at.0)),
                     updated: updated.encode(e.updated_at.0),
-                    channel: dict.id(e.props.channel.map(Sym::as_str)),
-                    item: dict.id(e.props.item.map(Sym::as_str)),
-                    category: dict.id(e.props.category.map(Sym::as_str)),
+                    channel: dict.sym(e.props.channel),
+                    item: dict.sym(e.props.item),
+                    category: dict.sym(e.props.category),
                 })
                 .collect();
             (customer.into_bytes(), encoded)
@@ -595,7 +630,7 @@ impl EventsV2 {
                 });
             }
         }
-        out.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut out, |a, b| {
             (a.occurred_at, a.customer_id, &a.kind).cmp(&(b.occurred_at, b.customer_id, &b.kind))
         });
         Ok(out)

@@ -128,7 +128,7 @@ fn take_all<R: Record + PartialEq>(
         }
     }
     let mut rest: Vec<R> = incoming.into_values().collect();
-    rest.sort_by_key(|r| r.key());
+    crate::sorting::sort_by_key(&mut rest, |r| r.key());
     for r in rest {
         touched.insert(id(&r));
         ours.push(r);

@@ -1193,7 +1193,7 @@ pub fn conflict_views(d: &Dataset, shared: &[SharedItem], state: &SyncState) -> 
                 )
             })
             .collect();
-        fields.sort_by_key(|(_, a, b)| a == b);
+        crate::sorting::sort_by_key(&mut fields, |(_, a, b)| a == b);
         out.push(ConflictView {
             doc_id: doc_id.clone(),
             kind,

@@ -213,7 +213,7 @@ impl RecordStore for MemoryRecordStore {
                 value: v.clone(),
             })
             .collect();
-        out.sort_by_key(|r| r.seq);
+        crate::sorting::sort_by_key(&mut out, |r| r.seq);
         out.truncate(limit);
         Ok(out)
     }

@@ -205,9 +205,9 @@ fn verify(data: &Dataset, lists: &SavedLists, back: &mut Loaded) -> Result<(), M
     }
     // The record store lists customers in its own order; compare them by id.
     let mut ours = data.customers.clone();
-    ours.sort_by_key(|c| c.id);
+    crate::sorting::sort_by_key(&mut ours, |c| c.id);
     let mut theirs = back.data.customers.clone();
-    theirs.sort_by_key(|c| c.id);
+    crate::sorting::sort_by_key(&mut theirs, |c| c.id);
     let same_records = ours == theirs
         && back.data.orders == data.orders
         && back.data.events == data.events
@@ -217,8 +217,8 @@ fn verify(data: &Dataset, lists: &SavedLists, back: &mut Loaded) -> Result<(), M
     }
     let sorted = |l: &SavedLists| {
         let mut l = l.clone();
-        l.segments.sort_by(|a, b| a.id.cmp(&b.id));
-        l.funnels.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::sorting::sort_by(&mut l.segments, |a, b| a.id.cmp(&b.id));
+        crate::sorting::sort_by(&mut l.funnels, |a, b| a.id.cmp(&b.id));
         l
     };
     if sorted(&back.lists) != sorted(lists) {

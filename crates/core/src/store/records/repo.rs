@@ -216,8 +216,9 @@ impl<S: RecordStore> RecordRepository<S> {
             |a, b| (a.at, a.id).cmp(&(b.at, b.id)),
         )
         .await;
-        d.tombstones
-            .sort_by(|a, b| (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at)));
+        crate::sorting::sort_by(&mut d.tombstones, |a, b| {
+            (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at))
+        });
         // The store lists customers by id; the oldest first is the order they were added in.
         self.sort_in_steps(
             &mut d.customers,
@@ -378,7 +379,7 @@ impl<S: RecordStore> RecordRepository<S> {
         // in key order (stable: a deletion stays before a put of the same key), so a store
         // that keeps records in groups writes each group once.
         deletes.extend(puts);
-        deletes.sort_by(|a, b| op_order(a).cmp(&op_order(b)));
+        crate::sorting::sort_by(&mut deletes, |a, b| op_order(a).cmp(&op_order(b)));
         Prepared {
             records: deletes.len(),
             ops: deletes,
@@ -547,7 +548,7 @@ impl<S: RecordStore> RecordRepository<S> {
                 }),
             }
         }
-        ops.sort_by(|a, b| op_order(a).cmp(&op_order(b)));
+        crate::sorting::sort_by(&mut ops, |a, b| op_order(a).cmp(&op_order(b)));
         Prepared {
             records: ops.len(),
             ops,
