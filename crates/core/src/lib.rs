@@ -28,6 +28,7 @@ pub mod summary;
 pub mod sym;
 pub mod sync;
 pub mod time;
+pub mod today;
 pub mod validate;
 
 pub use dataset::Dataset;

@@ -1,0 +1,631 @@
+//! The account manager's day: what to do now, in one list (issue 16; the rules are in
+//! docs/today.md). Follow-ups due today, overdue follow-ups, birthdays within a week, and
+//! customers newly at risk — one manager's customers or everyone's, most valuable first
+//! within each reason. Requests and care campaigns add their reasons when they exist.
+//!
+//! An item goes away when its work is done, and that is read from the activities, not kept
+//! as a flag: a follow-up is open while the customer's latest contact (or latest plan) planned
+//! it, so recording the contact closes it; a birthday or an at-risk customer counts as
+//! handled once contacted since the occasion began.
+
+use crate::dataset::Dataset;
+use crate::metrics::{Analytics, ChurnWarning, churn_warnings};
+use crate::model::{Activity, ActivityKind, Cents};
+use crate::sym::Sym;
+use crate::time::Timestamp;
+use chrono::{Datelike, Duration, FixedOffset, NaiveDate};
+use rustc_hash::FxHashMap;
+use uuid::Uuid;
+
+/// Birthdays this many days ahead (today included) are on the list.
+pub const BIRTHDAY_DAYS: i64 = 7;
+
+/// Why a customer is on today's list. The order is the list's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    FollowUp,
+    Overdue,
+    Birthday,
+    AtRisk,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 4] = [
+        Reason::FollowUp,
+        Reason::Overdue,
+        Reason::Birthday,
+        Reason::AtRisk,
+    ];
+
+    /// The code the page's hooks carry (`data-reason`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::FollowUp => "follow_up",
+            Reason::Overdue => "overdue",
+            Reason::Birthday => "birthday",
+            Reason::AtRisk => "at_risk",
+        }
+    }
+}
+
+/// What the page shows of an item's reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// A follow-up planned for today by `activity`.
+    FollowUp { activity: Uuid },
+    /// A follow-up planned for `due`, `days` days ago.
+    Overdue {
+        activity: Uuid,
+        due: NaiveDate,
+        days: i64,
+    },
+    /// A birthday on `on`, in `in_days` days (0: today); `age` turned then, when the year of
+    /// birth is plausible.
+    Birthday {
+        on: NaiveDate,
+        in_days: i64,
+        age: Option<i32>,
+    },
+    /// Newly at risk, with the reason the dashboard gives.
+    AtRisk(ChurnWarning),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// Position in `Dataset::customers`.
+    pub index: usize,
+    pub reason: Reason,
+    pub detail: Detail,
+    /// The customer's latest contact (any activity but notes and owner changes).
+    pub last_contact: Option<Timestamp>,
+    /// Net spend, by which items of one reason are ordered.
+    pub value: Cents,
+}
+
+/// Whose work the list holds: one account manager's customers, or everyone's (a team lead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Whose {
+    #[default]
+    Everyone,
+    Manager(Sym),
+}
+
+impl Whose {
+    fn includes(self, owner: Option<Sym>) -> bool {
+        match self {
+            Whose::Everyone => true,
+            Whose::Manager(m) => owner == Some(m),
+        }
+    }
+}
+
+/// Whether an activity is a contact with the customer (a note or an owner change is not).
+pub fn is_contact(kind: ActivityKind) -> bool {
+    !matches!(kind, ActivityKind::Note | ActivityKind::OwnerChange)
+}
+
+/// Per customer: their latest contact, and the open follow-up (the activity that planned it).
+#[derive(Clone, Copy, Debug, Default)]
+struct Contacts<'a> {
+    last_contact: Option<Timestamp>,
+    /// The latest activity that is a contact or planned something; its plan is the open
+    /// follow-up (a later contact without a plan means there is nothing left to follow up).
+    latest: Option<&'a Activity>,
+}
+
+fn contacts(activities: &[Activity]) -> FxHashMap<Uuid, Contacts<'_>> {
+    let mut out: FxHashMap<Uuid, Contacts<'_>> = FxHashMap::default();
+    for a in activities {
+        let contact = is_contact(a.kind);
+        if !contact && a.next_follow_up.is_none() {
+            continue;
+        }
+        let c = out.entry(a.customer_id).or_default();
+        if contact && c.last_contact.is_none_or(|t| a.at > t) {
+            c.last_contact = Some(a.at);
+        }
+        // Ties at the same instant: the one written later, then the larger id (a fixed order).
+        let later = c
+            .latest
+            .is_none_or(|l| (a.at, a.updated_at, a.id) > (l.at, l.updated_at, l.id));
+        if later {
+            c.latest = Some(a);
+        }
+    }
+    out
+}
+
+/// The open follow-up of each customer who has one: the planning activity and its date.
+pub fn open_follow_ups(activities: &[Activity]) -> FxHashMap<Uuid, (Uuid, NaiveDate)> {
+    contacts(activities)
+        .into_iter()
+        .filter_map(|(customer, c)| {
+            let a = c.latest?;
+            Some((customer, (a.id, a.next_follow_up?)))
+        })
+        .collect()
+}
+
+/// The next birthday on or after `today` (29 February on the 28th in other years).
+fn next_birthday(birthday: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+    let on = |year: i32| {
+        NaiveDate::from_ymd_opt(year, birthday.month(), birthday.day())
+            .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+    };
+    let this_year = on(today.year())?;
+    if this_year >= today {
+        Some(this_year)
+    } else {
+        on(today.year() + 1)
+    }
+}
+
+/// Today's list for `whose` customers, `today` being the user's date and `offset` their time
+/// zone (a contact's day is read in it). Ordered by [`Reason`], then the most valuable first,
+/// then by position.
+pub fn today_list(
+    data: &Dataset,
+    analytics: &Analytics,
+    whose: Whose,
+    today: NaiveDate,
+    offset: FixedOffset,
+) -> Vec<Item> {
+    let contacts = contacts(&data.activities);
+    let value = |i: usize| analytics.customers.get(i).map_or(0, |m| m.total_spent);
+    let contacted_since = |c: Option<&Contacts<'_>>, day: NaiveDate| {
+        c.and_then(|c| c.last_contact)
+            .and_then(|t| t.to_offset(offset))
+            .is_some_and(|t| t.date_naive() >= day)
+    };
+    let mut items = Vec::new();
+    for (index, customer) in data.customers.iter().enumerate() {
+        if !whose.includes(customer.owner) {
+            continue;
+        }
+        let c = contacts.get(&customer.id);
+        let last_contact = c.and_then(|c| c.last_contact);
+        let mut push = |reason, detail| {
+            items.push(Item {
+                index,
+                reason,
+                detail,
+                last_contact,
+                value: value(index),
+            })
+        };
+        if let Some(a) = c.and_then(|c| c.latest)
+            && let Some(due) = a.next_follow_up
+        {
+            let days = (today - due).num_days();
+            if days == 0 {
+                push(Reason::FollowUp, Detail::FollowUp { activity: a.id });
+            } else if days > 0 {
+                push(
+                    Reason::Overdue,
+                    Detail::Overdue {
+                        activity: a.id,
+                        due,
+                        days,
+                    },
+                );
+            }
+        }
+        if let Some(birthday) = customer.birthday
+            && let Some(on) = next_birthday(birthday, today)
+        {
+            let in_days = (on - today).num_days();
+            // Greeted already for this birthday: a contact within the week before it.
+            if in_days <= BIRTHDAY_DAYS && !contacted_since(c, on - Duration::days(BIRTHDAY_DAYS)) {
+                let age = on.year() - birthday.year();
+                let age = (birthday.year() > 1900 && (0..=130).contains(&age)).then_some(age);
+                push(Reason::Birthday, Detail::Birthday { on, in_days, age });
+            }
+        }
+    }
+    // Newly at risk, unless contacted since the customer crossed the limit.
+    for w in churn_warnings(analytics) {
+        let Some(customer) = data.customers.get(w.index) else {
+            continue;
+        };
+        if !whose.includes(customer.owner) {
+            continue;
+        }
+        let c = contacts.get(&customer.id);
+        // The day the quiet spell crossed the limit: the last order's day plus the limit
+        // (recency counts to the analytics' reference date).
+        let reference = analytics.reference.unwrap_or(today);
+        let crossed = reference - Duration::days(w.recency_days - w.limit_days);
+        if contacted_since(c, crossed) {
+            continue;
+        }
+        items.push(Item {
+            index: w.index,
+            reason: Reason::AtRisk,
+            last_contact: c.and_then(|c| c.last_contact),
+            value: w.total_spent,
+            detail: Detail::AtRisk(w),
+        });
+    }
+    crate::sorting::sort_by(&mut items, |a, b| {
+        (a.reason, std::cmp::Reverse(a.value), a.index).cmp(&(
+            b.reason,
+            std::cmp::Reverse(b.value),
+            b.index,
+        ))
+    });
+    items
+}
+
+/// How many items each reason has, in [`Reason::ALL`]'s order (the navigation's counts).
+pub fn counts(items: &[Item]) -> [usize; 4] {
+    let mut out = [0; 4];
+    for i in items {
+        out[i.reason as usize] += 1;
+    }
+    out
+}
+
+/// Moves the follow-up planned by `activity` to `to` (a snooze): the planning activity's date
+/// changes, stamped `now`. `false` if there is no such activity.
+pub fn snooze(data: &mut Dataset, activity: Uuid, to: NaiveDate, now: Timestamp) -> bool {
+    match data.activities.iter_mut().find(|a| a.id == activity) {
+        Some(a) => {
+            a.next_follow_up = Some(to);
+            a.updated_at = now;
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{AnalyticsSettings, compute};
+    use crate::model::{Customer, Order, OrderStatus};
+
+    fn cst() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).expect("offset")
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    /// Noon in China on that day, as stored (UTC ms).
+    fn noon(d: NaiveDate) -> Timestamp {
+        let t = d.and_hms_opt(4, 0, 0).expect("time").and_utc();
+        Timestamp(t.timestamp_millis())
+    }
+
+    fn activity(
+        n: u128,
+        customer: Uuid,
+        kind: ActivityKind,
+        at: Timestamp,
+        next: Option<NaiveDate>,
+    ) -> Activity {
+        Activity {
+            id: Uuid::from_u128(1000 + n),
+            customer_id: customer,
+            kind,
+            at,
+            text: String::new(),
+            owner: None,
+            next_follow_up: next,
+            outcome: None,
+            updated_at: at,
+        }
+    }
+
+    fn customer(n: u128, owner: &str) -> Customer {
+        let mut c = Customer::new(Uuid::from_u128(n), format!("客户{n}"), Timestamp(0));
+        c.owner = Some(Sym::new(owner));
+        c
+    }
+
+    fn order(n: u128, customer: Uuid, at: Timestamp, cents: i64) -> Order {
+        Order {
+            id: Uuid::from_u128(5000 + n),
+            customer_id: customer,
+            source_order_id: format!("O{n}"),
+            ordered_at: at,
+            amount_cents: cents,
+            item_count: 1,
+            channel: Sym::new("tmall"),
+            status: OrderStatus::Paid,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn follow_ups_due_and_overdue_birthdays_and_their_order() {
+        let today = date(2026, 12, 2);
+        let mut d = Dataset::default();
+        for n in 1..=6 {
+            d.customers
+                .push(customer(n, if n == 6 { "李经理" } else { "王经理" }));
+        }
+        let id = |n: u128| Uuid::from_u128(n);
+        // 1: planned for today. 2: planned for 3 days ago. 3: planned for a week ago, but
+        // called since without a new plan (closed). 4: a note since the plan (still open).
+        d.activities.push(activity(
+            1,
+            id(1),
+            ActivityKind::Call,
+            noon(date(2026, 11, 20)),
+            Some(today),
+        ));
+        d.activities.push(activity(
+            2,
+            id(2),
+            ActivityKind::Visit,
+            noon(date(2026, 11, 1)),
+            Some(date(2026, 11, 29)),
+        ));
+        d.activities.push(activity(
+            3,
+            id(3),
+            ActivityKind::Call,
+            noon(date(2026, 11, 1)),
+            Some(date(2026, 11, 25)),
+        ));
+        d.activities.push(activity(
+            4,
+            id(3),
+            ActivityKind::Message,
+            noon(date(2026, 11, 26)),
+            None,
+        ));
+        d.activities.push(activity(
+            5,
+            id(4),
+            ActivityKind::Call,
+            noon(date(2026, 11, 1)),
+            Some(date(2026, 12, 1)),
+        ));
+        d.activities.push(activity(
+            6,
+            id(4),
+            ActivityKind::Note,
+            noon(date(2026, 11, 28)),
+            None,
+        ));
+        // Orders decide the order within a reason: 2 spent more than 4.
+        d.orders
+            .push(order(1, id(2), noon(date(2026, 11, 1)), 90_000));
+        d.orders
+            .push(order(2, id(4), noon(date(2026, 11, 1)), 10_000));
+        // Birthdays: 5 in 7 days (born 1990), 1 today, 6 (another manager) tomorrow, 2 in 8 days.
+        d.customers[4].birthday = Some(date(1990, 12, 9));
+        d.customers[0].birthday = Some(date(1985, 12, 2));
+        d.customers[5].birthday = Some(date(2000, 12, 3));
+        d.customers[1].birthday = Some(date(1970, 12, 10));
+        let a = compute(&d, &AnalyticsSettings::default());
+        let list = today_list(&d, &a, Whose::Everyone, today, cst());
+        let got: Vec<(usize, &str)> = list.iter().map(|i| (i.index, i.reason.code())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "follow_up"),
+                (1, "overdue"),
+                (3, "overdue"),
+                (0, "birthday"),
+                (4, "birthday"),
+                (5, "birthday"),
+            ]
+        );
+        assert_eq!(
+            list[1].detail,
+            Detail::Overdue {
+                activity: Uuid::from_u128(1002),
+                due: date(2026, 11, 29),
+                days: 3
+            }
+        );
+        assert_eq!(
+            list[2].detail,
+            Detail::Overdue {
+                activity: Uuid::from_u128(1005),
+                due: date(2026, 12, 1),
+                days: 1
+            }
+        );
+        assert_eq!(
+            list[4].detail,
+            Detail::Birthday {
+                on: date(2026, 12, 9),
+                in_days: 7,
+                age: Some(36)
+            }
+        );
+        assert_eq!(list[3].last_contact, Some(noon(date(2026, 11, 20))));
+        assert_eq!(
+            list[2].last_contact,
+            Some(noon(date(2026, 11, 1))),
+            "a note is not a contact"
+        );
+        // One manager's list.
+        let mine = today_list(&d, &a, Whose::Manager(Sym::new("李经理")), today, cst());
+        assert_eq!(mine.iter().map(|i| i.index).collect::<Vec<_>>(), vec![5]);
+        assert_eq!(counts(&list), [1, 2, 3, 0]);
+        // A contact more than a week before the birthday does not count as the greeting; one
+        // within the week (today, 7 days before) does.
+        d.activities.push(activity(
+            7,
+            id(5),
+            ActivityKind::Care,
+            noon(date(2026, 11, 30)),
+            None,
+        ));
+        let birthday_of_5 = |l: &[Item]| {
+            l.iter()
+                .any(|i| i.index == 4 && i.reason == Reason::Birthday)
+        };
+        assert!(birthday_of_5(&today_list(
+            &d,
+            &a,
+            Whose::Everyone,
+            today,
+            cst()
+        )));
+        d.activities.push(activity(
+            8,
+            id(5),
+            ActivityKind::Care,
+            noon(date(2026, 12, 2)),
+            None,
+        ));
+        assert!(!birthday_of_5(&today_list(
+            &d,
+            &a,
+            Whose::Everyone,
+            today,
+            cst()
+        )));
+    }
+
+    #[test]
+    fn done_and_snooze_take_a_follow_up_off_today() {
+        let today = date(2026, 12, 2);
+        let mut d = Dataset::default();
+        d.customers.push(customer(1, "王经理"));
+        let c = Uuid::from_u128(1);
+        d.activities.push(activity(
+            1,
+            c,
+            ActivityKind::Call,
+            noon(date(2026, 11, 20)),
+            Some(today),
+        ));
+        let a = compute(&d, &AnalyticsSettings::default());
+        assert_eq!(today_list(&d, &a, Whose::Everyone, today, cst()).len(), 1);
+        // Snoozed to Friday: off today's list, and due on Friday.
+        assert!(snooze(
+            &mut d,
+            Uuid::from_u128(1001),
+            date(2026, 12, 4),
+            Timestamp(7)
+        ));
+        assert!(today_list(&d, &a, Whose::Everyone, today, cst()).is_empty());
+        let friday = today_list(&d, &a, Whose::Everyone, date(2026, 12, 4), cst());
+        assert_eq!(
+            friday.iter().map(|i| i.reason).collect::<Vec<_>>(),
+            vec![Reason::FollowUp]
+        );
+        assert_eq!(d.activities[0].updated_at, Timestamp(7));
+        assert!(!snooze(&mut d, Uuid::from_u128(9), today, Timestamp(8)));
+        // Done on Friday with a plan for next month: the next follow-up is that date.
+        d.activities.push(activity(
+            2,
+            c,
+            ActivityKind::Call,
+            noon(date(2026, 12, 4)),
+            Some(date(2027, 1, 4)),
+        ));
+        assert!(today_list(&d, &a, Whose::Everyone, date(2026, 12, 4), cst()).is_empty());
+        assert_eq!(
+            open_follow_ups(&d.activities).get(&c),
+            Some(&(Uuid::from_u128(1002), date(2027, 1, 4)))
+        );
+    }
+
+    #[test]
+    fn a_contact_late_in_the_evening_counts_on_the_users_day() {
+        // 23:30 in China on 25 November is 15:30 UTC the same day; 00:30 on the 26th in China
+        // is 16:30 UTC on the 25th: the birthday window (from the 26th) counts only the second.
+        let today = date(2026, 11, 30);
+        let mut d = Dataset::default();
+        let mut c = customer(1, "王经理");
+        c.birthday = Some(date(1990, 12, 3));
+        d.customers.push(c);
+        let id = Uuid::from_u128(1);
+        let at = |h: u32, m: u32| {
+            Timestamp(
+                date(2026, 11, 25)
+                    .and_hms_opt(h, m, 0)
+                    .expect("t")
+                    .and_utc()
+                    .timestamp_millis(),
+            )
+        };
+        d.activities
+            .push(activity(1, id, ActivityKind::Call, at(15, 30), None));
+        let a = compute(&d, &AnalyticsSettings::default());
+        assert_eq!(today_list(&d, &a, Whose::Everyone, today, cst()).len(), 1);
+        d.activities
+            .push(activity(2, id, ActivityKind::Call, at(16, 30), None));
+        assert!(today_list(&d, &a, Whose::Everyone, today, cst()).is_empty());
+    }
+
+    #[test]
+    fn newly_at_risk_until_contacted_since_the_limit_was_crossed() {
+        let today = date(2026, 12, 2);
+        let mut d = Dataset::default();
+        d.customers.push(customer(1, "王经理"));
+        d.customers.push(customer(2, "王经理"));
+        let c = Uuid::from_u128(1);
+        // Every 10 days, then quiet since 21 October: at risk after 20 days (twice the usual
+        // gap), on 10 November; 42 days quiet on the reference date.
+        for (n, day) in [(1, 1), (2, 11), (3, 21)] {
+            d.orders
+                .push(order(n, c, noon(date(2026, 10, day)), 30_000));
+        }
+        // Customer 2 bought once, long ago: at risk too, but not newly.
+        d.orders
+            .push(order(4, Uuid::from_u128(2), noon(date(2026, 3, 1)), 5_000));
+        let settings = AnalyticsSettings {
+            reference: Some(today),
+            ..AnalyticsSettings::default()
+        };
+        let a = compute(&d, &settings);
+        let list = today_list(&d, &a, Whose::Everyone, today, cst());
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].reason, Reason::AtRisk);
+        let Detail::AtRisk(w) = &list[0].detail else {
+            panic!("at risk");
+        };
+        assert_eq!(
+            (w.index, w.recency_days, w.usual_gap_days, w.limit_days),
+            (0, 42, Some(10), 20)
+        );
+        assert_eq!(list[0].value, 90_000);
+        // A call before the limit was crossed does not count; one after it does.
+        d.activities.push(activity(
+            1,
+            c,
+            ActivityKind::Call,
+            noon(date(2026, 11, 5)),
+            None,
+        ));
+        assert_eq!(today_list(&d, &a, Whose::Everyone, today, cst()).len(), 1);
+        d.activities.push(activity(
+            2,
+            c,
+            ActivityKind::Call,
+            noon(date(2026, 11, 10)),
+            None,
+        ));
+        assert!(today_list(&d, &a, Whose::Everyone, today, cst()).is_empty());
+    }
+
+    #[test]
+    fn birthdays_on_29_february_and_across_the_new_year() {
+        assert_eq!(
+            next_birthday(date(2000, 2, 29), date(2027, 2, 20)),
+            Some(date(2027, 2, 28))
+        );
+        assert_eq!(
+            next_birthday(date(2000, 2, 29), date(2028, 2, 20)),
+            Some(date(2028, 2, 29))
+        );
+        assert_eq!(
+            next_birthday(date(1990, 1, 3), date(2026, 12, 30)),
+            Some(date(2027, 1, 3))
+        );
+        assert_eq!(
+            next_birthday(date(1990, 12, 30), date(2026, 12, 30)),
+            Some(date(2026, 12, 30))
+        );
+    }
+}
