@@ -9,7 +9,7 @@ use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
 use kezhi_core::customer_edit::{self, CustomerForm, Refusal};
-use kezhi_core::metrics::Stage;
+use kezhi_core::model::Stage;
 use kezhi_core::store::Section;
 use kezhi_core::validate::FieldError;
 use kezhi_core::{Customer, OrderStatus};

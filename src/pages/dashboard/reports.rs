@@ -11,7 +11,8 @@ use crate::store::{Store, use_store};
 use crate::ui::{Ui, use_ui};
 use chrono::{Months, NaiveDate};
 use kezhi_core::channel::{CHANNELS, display};
-use kezhi_core::metrics::{self, Stage};
+use kezhi_core::metrics;
+use kezhi_core::model::Stage;
 use kezhi_core::report::{DateRange, ReportBuilder, Reports, Share};
 use leptos::prelude::*;
 

@@ -359,7 +359,7 @@ impl CustomersExtV3 {
     fn apply(self, customers: &mut [Customer]) {
         for (i, code) in self.stage_overrides {
             if let Some(c) = customers.get_mut(i as usize) {
-                c.stage_override = crate::metrics::Stage::from_code(&code);
+                c.stage_override = crate::model::Stage::from_code(&code);
             }
         }
     }
