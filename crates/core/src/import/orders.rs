@@ -13,7 +13,7 @@
 //!   customer, time and amount so that importing the file again finds it again.
 
 use super::customers::CustomerRefs;
-use super::values::Micros;
+use crate::money::Micros;
 use crate::sym::Sym;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -25,8 +25,8 @@ use {
     super::plan::SymCache,
     super::plan::{RowCtx, RowOutcome, TimeColumn},
     super::reason::Reason,
-    super::values::{self, MICROS_PER_UNIT},
-    crate::money::div_round,
+    super::values,
+    crate::money::{MICROS_PER_UNIT, div_round},
     rustc_hash::FxHashMap,
 };
 
