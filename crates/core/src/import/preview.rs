@@ -2,7 +2,8 @@
 //! becomes (a time with its interpretation, money in yuan, a normalised phone) or why it
 //! cannot be read. Also the table's guesses (mapping, shape key) in one place for the page.
 
-use super::mapping::{Field, ImportKind, Mapping, guess_mapping, shape_key};
+use super::mapping::sample::guess_mapping;
+use super::mapping::{Field, ImportKind, Mapping, shape_key};
 use super::plan::ImportOptions;
 use super::reason::Reason;
 use super::table::Table;
