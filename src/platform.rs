@@ -179,25 +179,10 @@ fn save_blob(filename: &str, mime: &str, content: &wasm_bindgen::JsValue) -> Res
     Ok(())
 }
 
-/// `¥1,234.56` from cents.
-pub fn money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}¥{}.{:02}", group(abs / 100), abs % 100)
-}
-
-/// `12,345`.
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+// Money and counts are written by the core (`kezhi_core::money`). These two names are kept
+// only for pages/segments.rs, which another branch is splitting: remove them once it imports
+// `kezhi_core::money::{thousands, yuan_display}` itself.
+pub use kezhi_core::money::{thousands as group, yuan_display as money};
 
 /// Sets the performance mark that [`end_measure`] measures from.
 pub fn start_measure(name: &str) {

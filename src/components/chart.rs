@@ -2,7 +2,8 @@
 //! dashboard's reports. It draws what it is given: the figures come from the core.
 
 use crate::i18n::Msg;
-use crate::platform::{group, money};
+use kezhi_core::money::{thousands, yuan_display};
+
 use crate::prefs::use_prefs;
 use leptos::prelude::*;
 
@@ -18,12 +19,12 @@ pub enum Unit {
 impl Unit {
     pub fn format(self, v: i64) -> String {
         match self {
-            Unit::Cents => money(v),
+            Unit::Cents => yuan_display(v),
             Unit::Count => {
                 if v < 0 {
-                    format!("-{}", group(v.unsigned_abs()))
+                    format!("-{}", thousands(v.unsigned_abs()))
                 } else {
-                    group(v as u64)
+                    thousands(v as u64)
                 }
             }
             Unit::Permyriad => format!("{:.2}%", v as f64 / 100.0),

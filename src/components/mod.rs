@@ -10,6 +10,7 @@ use crate::i18n::Msg;
 use crate::prefs::use_prefs;
 use crate::store::{Notice, Persistence, use_store};
 use crate::ui::{ToastKind, use_ui};
+use kezhi_core::money::thousands;
 use leptos::prelude::*;
 
 #[component]
@@ -256,8 +257,8 @@ pub fn LoadingBar() -> impl IntoView {
                                     .then(|| {
                                         format!(
                                             "{} / {}",
-                                            crate::platform::group(done as u64),
-                                            crate::platform::group(total as u64),
+                                            thousands(done as u64),
+                                            thousands(total as u64),
                                         )
                                     })}
                             </span>

@@ -8,7 +8,7 @@
 
 use crate::files;
 use crate::i18n::Msg;
-use crate::platform::{self, group};
+use crate::platform;
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
@@ -17,6 +17,7 @@ use kezhi_core::import::{
     DateOrder, EncodingChoice, Field, Format, ImportKind, ImportOptions, ImportSummary, Mapping,
     MergePolicy, PreviewRow, ReadOptions, RowError, errors_csv, events_csv, orders_csv,
 };
+use kezhi_core::money::thousands;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -431,7 +432,7 @@ pub fn ImportPage() -> impl IntoView {
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .map(|(name, n)| {
-                    view! { <li data-testid="import-detail" data-name=name data-count=n.to_string()>{detail_label(name, zh)} ": " <strong>{group(n as u64)}</strong></li> }
+                    view! { <li data-testid="import-detail" data-name=name data-count=n.to_string()>{detail_label(name, zh)} ": " <strong>{thousands(n as u64)}</strong></li> }
                 })
                 .collect_view();
             let errors = r.errors.clone();
@@ -466,9 +467,9 @@ pub fn ImportPage() -> impl IntoView {
                 >
                     <h2>{move || prefs.tr(Msg::ImportDone)}</h2>
                     <p>
-                        {move || prefs.tr(Msg::ImportImported)} " " <strong>{group(s.imported as u64)}</strong> " · "
-                        {move || prefs.tr(Msg::ImportSkipped)} " " <strong>{group(s.skipped as u64)}</strong> " · "
-                        {move || prefs.tr(Msg::ImportErrors)} " " <strong>{group(s.errors as u64)}</strong>
+                        {move || prefs.tr(Msg::ImportImported)} " " <strong>{thousands(s.imported as u64)}</strong> " · "
+                        {move || prefs.tr(Msg::ImportSkipped)} " " <strong>{thousands(s.skipped as u64)}</strong> " · "
+                        {move || prefs.tr(Msg::ImportErrors)} " " <strong>{thousands(s.errors as u64)}</strong>
                     </p>
                     <ul class="import-details">{details}</ul>
                     {has_errors.then(|| view! {

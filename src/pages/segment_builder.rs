@@ -8,7 +8,7 @@ use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::prefs::{Prefs, use_prefs};
 use crate::store::{Store, use_store};
-use kezhi_core::metrics::{RfmGroup, Stage};
+use kezhi_core::model::{RfmGroup, Stage};
 use kezhi_core::segment::ast::Span;
 use kezhi_core::segment::edit::{
     Edit, apply, make_operator, new_condition, operator_name, operators_for,

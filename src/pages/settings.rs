@@ -1,5 +1,5 @@
 use crate::i18n::Msg;
-use crate::platform::{self, group};
+use crate::platform;
 use crate::prefs::use_prefs;
 use crate::store::{LEGACY_QUOTA, Store, use_store};
 use crate::ui::use_ui;
@@ -7,6 +7,7 @@ use kezhi_core::demo::DEMO_SIZES;
 use kezhi_core::metrics::{
     self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
 };
+use kezhi_core::money::thousands;
 use kezhi_core::store::backup::Backup;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -138,7 +139,7 @@ pub fn SettingsPage() -> impl IntoView {
                         on:click=move |_| store.offer_demo(DEMO_SIZES[0])
                     >
                         {move || prefs.tr(Msg::LoadDemo)}
-                        {format!(" · {}", group(DEMO_SIZES[0] as u64))}
+                        {format!(" · {}", thousands(DEMO_SIZES[0] as u64))}
                     </button>
                     {DEMO_SIZES[1..]
                         .iter()
@@ -149,7 +150,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     data-testid=format!("load-demo-{size}")
                                     on:click=move |_| store.offer_demo(size)
                                 >
-                                    {group(size as u64)}
+                                    {thousands(size as u64)}
                                     " "
                                     {move || prefs.tr(Msg::DemoLarge)}
                                 </button>
@@ -250,10 +251,10 @@ fn BackupCard() -> impl IntoView {
                             {move || prefs.tr(Msg::BackupTaken)} " " <strong>{when.clone()}</strong>
                         </p>
                         <p>
-                            {group(c.customers as u64)} " " {move || prefs.tr(Msg::Customers)} " · "
-                            {group(c.orders as u64)} " " {move || prefs.tr(Msg::Orders)} " · "
-                            {group(c.events as u64)} " " {move || prefs.tr(Msg::Events)} " · "
-                            {group(c.activities as u64)} " " {move || prefs.tr(Msg::Activities)} " · "
+                            {thousands(c.customers as u64)} " " {move || prefs.tr(Msg::Customers)} " · "
+                            {thousands(c.orders as u64)} " " {move || prefs.tr(Msg::Orders)} " · "
+                            {thousands(c.events as u64)} " " {move || prefs.tr(Msg::Events)} " · "
+                            {thousands(c.activities as u64)} " " {move || prefs.tr(Msg::Activities)} " · "
                             {b.settings.len()} " " {move || prefs.tr(Msg::BackupSettingsCount)}
                         </p>
                         <div class="button-row">

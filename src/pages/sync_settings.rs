@@ -2,9 +2,10 @@
 //! the last sync and error, and the conflict list with both versions field by field.
 
 use crate::i18n::Msg;
-use crate::platform::{self, group};
+use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::sync::{Config, State, TestAnswer, use_sync};
+use kezhi_core::money::thousands;
 use kezhi_core::sync::couch::{Check, NetError, SyncError};
 use leptos::prelude::*;
 
@@ -41,7 +42,7 @@ pub fn SyncStatus() -> impl IntoView {
         if state != State::Off && pending > 0 {
             text.push_str(&format!(
                 " · {} {}",
-                group(pending as u64),
+                thousands(pending as u64),
                 prefs.tr(Msg::SyncPending)
             ));
         }
@@ -115,7 +116,7 @@ pub fn SyncSettings() -> impl IntoView {
                 TestAnswer::Running => (false, prefs.tr(Msg::SyncTesting).to_string()),
                 TestAnswer::Done(Check::Ready { docs }) => (
                     true,
-                    format!("{} {}", prefs.tr(Msg::SyncReady), group(docs)),
+                    format!("{} {}", prefs.tr(Msg::SyncReady), thousands(docs)),
                 ),
                 TestAnswer::Done(Check::NoDatabase) => (false, prefs.tr(Msg::SyncNoDb).to_string()),
                 TestAnswer::Done(Check::Failed(e)) => (false, error_text(prefs, &e)),
@@ -219,9 +220,9 @@ pub fn SyncSettings() -> impl IntoView {
             {move || {
                 sync.progress.get().map(|(done, total)| {
                     let text = if total > 0 {
-                        format!("{} / {} {}", group(done as u64), group(total as u64), prefs.tr(Msg::SyncRecords))
+                        format!("{} / {} {}", thousands(done as u64), thousands(total as u64), prefs.tr(Msg::SyncRecords))
                     } else {
-                        format!("{} {} {}", prefs.tr(Msg::SyncPulled), group(done as u64), prefs.tr(Msg::SyncRecords))
+                        format!("{} {} {}", prefs.tr(Msg::SyncPulled), thousands(done as u64), prefs.tr(Msg::SyncRecords))
                     };
                     let pct = if total > 0 { done as f64 * 100.0 / total as f64 } else { 0.0 };
                     view! {

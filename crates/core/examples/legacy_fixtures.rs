@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use kezhi_core::Timestamp;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{FunnelDefinition, SavedFunnel, Window, WindowUnit};
-use kezhi_core::metrics::Stage;
+use kezhi_core::model::Stage;
 use kezhi_core::segment::saved::{SavedSegment, Snapshot};
 use kezhi_core::store::{KeyValueStore, MANIFEST_KEY, MemoryStore, Repository, codec};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 
 use crate::bulk;
 use crate::dataset::Dataset;
-use crate::metrics::Stage;
+use crate::model::Stage;
 use crate::model::{Activity, Customer};
 use crate::sym::Sym;
 use crate::time::Timestamp;

@@ -5,7 +5,8 @@
 //! for Chinese names also over the full pinyin (`zhangsan`) and the initials (`zs`).
 
 use crate::dataset::Dataset;
-use crate::metrics::{Analytics, CustomerMetrics, RfmGroup, Stage, Tier};
+use crate::metrics::{Analytics, CustomerMetrics};
+use crate::model::{RfmGroup, Stage, Tier};
 use crate::summary::OrderSummary;
 use crate::sym::Sym;
 use pinyin::ToPinyin;

@@ -6,6 +6,7 @@
 
 use crate::dataset::Dataset;
 use crate::metrics::Analytics;
+use crate::money::yuan;
 use crate::sym::Sym;
 use crate::time::Timestamp;
 use chrono::{FixedOffset, NaiveDate};
@@ -71,13 +72,6 @@ pub fn mask_email(email: &str) -> String {
         }
         None => "***".to_string(),
     }
-}
-
-/// Yuan with two decimals from cents: `1234.50`, `-0.05`.
-pub fn yuan(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 /// One exported value, typed so a spreadsheet gets numbers and dates, not text.

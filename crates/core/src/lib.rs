@@ -1,8 +1,10 @@
-//! kezhi's pure domain core: the model, the demo data generator, the dataset with its
-//! record-by-record merge, and the storage encoding with its repository logic.
+//! kezhi's pure domain core: the model, analytics, segments, funnels, imports and exports,
+//! the dataset with its record-by-record merge, storage encodings and repositories, and sync.
 //!
 //! Nothing here depends on the web: it compiles and is tested natively, and the browser
-//! adapters (localStorage, later sync) plug in through [`store::KeyValueStore`].
+//! adapters (IndexedDB, localStorage, the sync server's HTTP) plug in through
+//! [`store::records::RecordStore`], [`store::KeyValueStore`] and [`sync::couch::Transport`].
+//! It returns codes and typed errors; the app words them (ARCHITECTURE.md, "Invariants").
 
 pub mod bulk;
 pub mod channel;

@@ -2,7 +2,7 @@
 //! the decoder panic.
 
 use base64::Engine;
-use kezhi_core::metrics::Stage;
+use kezhi_core::model::Stage;
 use kezhi_core::store::{Section, codec};
 use kezhi_core::*;
 use proptest::prelude::*;

@@ -136,7 +136,7 @@ fn filters_combine_with_each_other_and_with_search() {
     };
     assert_eq!(run("", baby), ["张三丰"]);
     let prospects = Filters {
-        stage: Some(kezhi_core::metrics::Stage::Prospect),
+        stage: Some(kezhi_core::model::Stage::Prospect),
         ..Filters::default()
     };
     assert_eq!(run("", prospects), ["Wang Wu", "张三丰"]);

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use kezhi_core::funnel::*;
-use kezhi_core::metrics::Stage;
+use kezhi_core::model::Stage;
 use kezhi_core::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, china_offset, day_number};
 use kezhi_core::*;
 use proptest::prelude::*;

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
 use kezhi_core::demo::{DemoConfig, generate};
-use kezhi_core::metrics::{AnalyticsSettings, Stage, compute};
+use kezhi_core::metrics::{AnalyticsSettings, compute};
+use kezhi_core::model::Stage;
 use kezhi_core::{Customer, Dataset, Order, OrderStatus, Sym, Timestamp};
 use proptest::prelude::*;
 use uuid::Uuid;

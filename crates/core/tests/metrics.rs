@@ -2,7 +2,8 @@
 //! without orders, the reference date, RFM scores and groups, stages and tiers.
 
 use chrono::NaiveDate;
-use kezhi_core::metrics::{AnalyticsSettings, RfmGroup, Stage, Tier, compute, quintile_scores};
+use kezhi_core::metrics::{AnalyticsSettings, compute, quintile_scores};
+use kezhi_core::model::{RfmGroup, Stage, Tier};
 use kezhi_core::time::china_offset;
 use kezhi_core::*;
 use proptest::prelude::*;

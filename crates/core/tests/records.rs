@@ -7,7 +7,7 @@ use futures::executor::block_on;
 use kezhi_core::bulk::{self, BulkAction};
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{FunnelDefinition, SavedFunnel, Window, WindowUnit};
-use kezhi_core::metrics::Stage;
+use kezhi_core::model::Stage;
 use kezhi_core::segment::saved::SavedSegment;
 use kezhi_core::store::records::{
     Commit, Kind, Loaded, MemoryRecordStore, MigrationError, Op, RecordRepository, RecordStore,

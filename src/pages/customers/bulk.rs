@@ -7,6 +7,7 @@ use crate::prefs::{Prefs, use_prefs};
 use crate::store::{Store, use_store};
 use crate::ui::{Ui, use_ui};
 use kezhi_core::bulk::{self, BulkAction};
+use kezhi_core::money::thousands;
 use kezhi_core::store::Section;
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -98,13 +99,13 @@ pub fn BulkBar(selection: Selection, matches: Memo<Vec<usize>>) -> impl IntoView
             <div class="bulkbar" role="toolbar" data-testid="bulk-bar" aria-label=move || prefs.tr(Msg::Selected)>
                 <span class="bulk-count" data-testid="bulk-count" data-count=move || count.get().to_string()>
                     {move || prefs.tr(Msg::Selected)} " "
-                    {move || platform::group(count.get() as u64)} " "
+                    {move || thousands(count.get() as u64)} " "
                     {move || prefs.tr(Msg::CustomersUnit)}
                 </span>
                 <Show when=move || { !selection.all.get() && count.get() < matches.with(|m| m.len()) }>
                     <button class="btn btn-link" data-testid="select-all-matching" on:click=move |_| selection.all.set(true)>
                         {move || prefs.tr(Msg::SelectAllMatching)}
-                        {move || format!(" ({})", platform::group(matches.with(|m| m.len()) as u64))}
+                        {move || format!(" ({})", thousands(matches.with(|m| m.len()) as u64))}
                     </button>
                 </Show>
                 <input
@@ -172,7 +173,7 @@ pub fn run_bulk(store: Store, prefs: Prefs, ui: Ui, ids: &HashSet<Uuid>, action:
     let text = format!(
         "{} {} {}",
         prefs.tr(msg),
-        platform::group(undo.affected as u64),
+        thousands(undo.affected as u64),
         prefs.tr(Msg::CustomersUnit)
     );
     ui.toast_with_undo(text, move || {

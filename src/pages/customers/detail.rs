@@ -4,12 +4,13 @@
 use super::activity::{ActivityForm, kind_msg};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
-use crate::platform::{self, money};
+use crate::platform;
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
 use kezhi_core::customer_edit::{self, CustomerForm, Refusal};
-use kezhi_core::metrics::Stage;
+use kezhi_core::model::Stage;
+use kezhi_core::money::yuan_display;
 use kezhi_core::sorting;
 use kezhi_core::store::Section;
 use kezhi_core::validate::FieldError;
@@ -299,9 +300,9 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
                             {item(Msg::RfmGroupLabel, "metric-group", format!("{group} · {scores}"))}
                             {item(Msg::DaysSinceLastOrder, "metric-recency", m.recency_days.map(|d| d.to_string()).unwrap_or_else(dash))}
                             {item(Msg::UsualGap, "metric-gap", m.median_gap_days.map(|d| d.to_string()).unwrap_or_else(dash))}
-                            {item(Msg::Aov, "metric-aov", m.aov.map(money).unwrap_or_else(dash))}
-                            {item(Msg::LtvHistoric, "metric-ltv-historic", money(m.total_spent))}
-                            {item(Msg::LtvPredicted, "metric-ltv", m.ltv.map(money).unwrap_or_else(dash))}
+                            {item(Msg::Aov, "metric-aov", m.aov.map(yuan_display).unwrap_or_else(dash))}
+                            {item(Msg::LtvHistoric, "metric-ltv-historic", yuan_display(m.total_spent))}
+                            {item(Msg::LtvPredicted, "metric-ltv", m.ltv.map(yuan_display).unwrap_or_else(dash))}
                         </dl>
                         <p class="muted small">{prefs.tr(Msg::LtvHint)}</p>
                     }
@@ -384,7 +385,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
             <h3>
                 {move || prefs.tr(Msg::Orders)}
                 <span class="muted small">
-                    {move || format!(" · {} · {}", orders.with(|o| o.len()), money(total()))}
+                    {move || format!(" · {} · {}", orders.with(|o| o.len()), yuan_display(total()))}
                 </span>
             </h3>
             <Show when=move || orders.with(|o| !o.is_empty()) fallback=move || view! { <p class="muted">{prefs.tr(Msg::NoOrders)}</p> }>
@@ -402,7 +403,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                             <tr data-testid="order-row">
                                 <td>{o.source_order_id.clone()}</td>
                                 <td>{o.ordered_at.format_local(offset)}</td>
-                                <td class="num">{money(o.amount_cents)}</td>
+                                <td class="num">{yuan_display(o.amount_cents)}</td>
                                 <td>{move || prefs.tr(if o.status == OrderStatus::Paid { Msg::Paid } else { Msg::Refunded })}</td>
                             </tr>
                         }).collect_view()}

@@ -3,13 +3,14 @@
 
 use crate::derived::use_derived;
 use crate::i18n::{Lang, Msg, t};
-use crate::platform::{self, money};
+use crate::platform;
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::use_ui;
 use kezhi_core::Customer;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::Labels;
+use kezhi_core::money::yuan_display;
 // Phone numbers are personal data: masked (`138****5678`) unless the user reveals them.
 use kezhi_core::customer_query::{CustomerIndex, CustomerQuery, SortKey};
 use kezhi_core::export::mask_phone;
@@ -341,7 +342,7 @@ fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
             .into_any(),
         SortKey::Owner => text(c.owner.map(|s| s.to_string())),
         SortKey::Orders => text(Some(s.orders.to_string())),
-        SortKey::TotalSpent => text(Some(money(s.total_spent))),
+        SortKey::TotalSpent => text(Some(yuan_display(s.total_spent))),
         SortKey::LastOrder => text(s.last_order.map(|t| t.format_date(offset))),
         SortKey::Created => text(Some(c.created_at.format_date(offset))),
         SortKey::Stage => {

@@ -17,7 +17,9 @@ use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::customer_query::{CustomerQuery, Filters, SortKey};
-use kezhi_core::metrics::{Analytics, RfmGroup, Stage, Tier};
+use kezhi_core::metrics::Analytics;
+use kezhi_core::model::{RfmGroup, Stage, Tier};
+use kezhi_core::money::thousands;
 use leptos::prelude::*;
 use list::CustomerList;
 use std::time::Duration;
@@ -174,7 +176,7 @@ pub fn CustomersPage() -> impl IntoView {
                     data-testid="customer-count"
                     data-count=move || matches.with(|m| m.len()).to_string()
                 >
-                    <strong>{move || platform::group(matches.with(|m| m.len()) as u64)}</strong>
+                    <strong>{move || thousands(matches.with(|m| m.len()) as u64)}</strong>
                     " "
                     {move || prefs.tr(Msg::MatchingCustomers)}
                 </span>

@@ -4,7 +4,8 @@
 use crate::components::EmptyState;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
-use crate::platform::{group, money};
+use kezhi_core::money::{thousands, yuan_display};
+
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::use_ui;
@@ -36,14 +37,14 @@ pub fn DashboardPage() -> impl IntoView {
                 <div class="kpis">
                     <div class="kpi card" data-testid="kpi-customers" data-count=move || kpis.get().customers.to_string()>
                         <div class="kpi-label">{move || prefs.tr(Msg::Customers)}</div>
-                        <div class="kpi-value">{move || group(kpis.get().customers as u64)}</div>
+                        <div class="kpi-value">{move || thousands(kpis.get().customers as u64)}</div>
                         <div class="kpi-sub muted small">
-                            {move || prefs.tr(Msg::Buyers)} " " {move || group(kpis.get().buyers as u64)}
+                            {move || prefs.tr(Msg::Buyers)} " " {move || thousands(kpis.get().buyers as u64)}
                         </div>
                     </div>
                     <div class="kpi card" data-testid="kpi-aov" data-cents=move || kpis.get().aov.unwrap_or(0).to_string()>
                         <div class="kpi-label">{move || prefs.tr(Msg::Aov)}</div>
-                        <div class="kpi-value">{move || kpis.get().aov.map(money).unwrap_or_else(|| "—".into())}</div>
+                        <div class="kpi-value">{move || kpis.get().aov.map(yuan_display).unwrap_or_else(|| "—".into())}</div>
                         <div class="kpi-sub muted small">{move || prefs.tr(Msg::AovHint)}</div>
                     </div>
                     <div
@@ -57,16 +58,16 @@ pub fn DashboardPage() -> impl IntoView {
                     </div>
                     <div class="kpi card" data-testid="kpi-net-sales" data-cents=move || kpis.get().net_spend.to_string()>
                         <div class="kpi-label">{move || prefs.tr(Msg::NetSales)}</div>
-                        <div class="kpi-value">{move || money(kpis.get().net_spend)}</div>
+                        <div class="kpi-value">{move || yuan_display(kpis.get().net_spend)}</div>
                         <div class="kpi-sub muted small">
-                            {move || prefs.tr(Msg::Orders)} " " {move || group(kpis.get().paid_orders)}
+                            {move || prefs.tr(Msg::Orders)} " " {move || thousands(kpis.get().paid_orders)}
                         </div>
                     </div>
                     <div class="kpi card" data-testid="kpi-events" data-count=move || counts.get().events.to_string()>
                         <div class="kpi-label">{move || prefs.tr(Msg::Events)}</div>
-                        <div class="kpi-value">{move || group(counts.get().events as u64)}</div>
+                        <div class="kpi-value">{move || thousands(counts.get().events as u64)}</div>
                         <div class="kpi-sub muted small">
-                            {move || prefs.tr(Msg::Activities)} " " {move || group(counts.get().activities as u64)}
+                            {move || prefs.tr(Msg::Activities)} " " {move || thousands(counts.get().activities as u64)}
                         </div>
                     </div>
                 </div>
@@ -103,8 +104,8 @@ pub fn DashboardPage() -> impl IntoView {
                                                 let title = format!(
                                                     "R{r} F{f}: {} · {} · {}",
                                                     cell.customers,
-                                                    money(cell.revenue),
-                                                    cell.average().map(money).unwrap_or_default(),
+                                                    yuan_display(cell.revenue),
+                                                    cell.average().map(yuan_display).unwrap_or_default(),
                                                 );
                                                 view! {
                                                     <td
@@ -118,8 +119,8 @@ pub fn DashboardPage() -> impl IntoView {
                                                         style:background=background
                                                         style:color=color
                                                     >
-                                                        <strong>{group(cell.customers as u64)}</strong>
-                                                        <span class="small">{cell.average().map(money)}</span>
+                                                        <strong>{thousands(cell.customers as u64)}</strong>
+                                                        <span class="small">{cell.average().map(yuan_display)}</span>
                                                     </td>
                                                 }
                                             })
@@ -146,7 +147,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         view! {
                                             <tr data-testid="stage-count" data-stage=stage.code() data-count=n.to_string()>
                                                 <td><span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span></td>
-                                                <td class="num">{group(n as u64)}</td>
+                                                <td class="num">{thousands(n as u64)}</td>
                                                 <td class="bar-cell">
                                                     <span class="bar" style:width=format!("{:.1}%", share * 100.0)></span>
                                                 </td>

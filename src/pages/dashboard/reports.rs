@@ -4,14 +4,16 @@
 use crate::components::{BarChart, ChartData, Series, Unit};
 use crate::derived::{Derived, use_derived};
 use crate::i18n::Msg;
-use crate::platform::{self, group, money};
+use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::route::{Route, View};
 use crate::store::{Store, use_store};
 use crate::ui::{Ui, use_ui};
 use chrono::{Months, NaiveDate};
 use kezhi_core::channel::{CHANNELS, display};
-use kezhi_core::metrics::{self, Stage};
+use kezhi_core::metrics;
+use kezhi_core::model::Stage;
+use kezhi_core::money::{thousands, yuan_display};
 use kezhi_core::report::{DateRange, ReportBuilder, Reports, Share};
 use leptos::prelude::*;
 
@@ -373,8 +375,8 @@ pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
                                     {c.name.clone()}
                                 </button>
                             </td>
-                            <td class="num">{money(t.gmv)}</td>
-                            <td class="num">{group(t.orders)}</td>
+                            <td class="num">{yuan_display(t.gmv)}</td>
+                            <td class="num">{thousands(t.orders)}</td>
                         </tr>
                     })
                 })
@@ -441,7 +443,7 @@ pub fn ChurnWarnings() -> impl IntoView {
                                 {c.name.clone()}
                             </button>
                             <span class="muted small">{reason(prefs, w)}</span>
-                            <span class="num small">{money(w.total_spent)}</span>
+                            <span class="num small">{yuan_display(w.total_spent)}</span>
                         </li>
                     })
                 })
@@ -453,7 +455,7 @@ pub fn ChurnWarnings() -> impl IntoView {
             <div class="chart-head">
                 <h2>
                     {move || prefs.tr(Msg::ChurnWarnings)} " "
-                    <span class="muted">{move || group(warnings.with(|w| w.len()) as u64)}</span>
+                    <span class="muted">{move || thousands(warnings.with(|w| w.len()) as u64)}</span>
                 </h2>
                 <button class="btn" data-testid="churn-open-list" on:click=open_all>
                     {move || prefs.tr(Msg::OpenAsList)}

@@ -7,7 +7,7 @@ use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::pages::export::{Exporter, FileKind};
-use crate::platform::{self, group};
+use crate::platform;
 use crate::prefs::use_prefs;
 use crate::route::{Route, View};
 use crate::store::use_store;
@@ -16,6 +16,7 @@ use kezhi_core::funnel::{
     Drill, FunnelDefinition, REPURCHASE_STEPS, STAGE_FUNNEL, TIME_BUCKETS, TimeStats, rate,
     stage_funnel,
 };
+use kezhi_core::money::thousands;
 use kezhi_core::segment::saved::{SavedSegment, Snapshot};
 use kezhi_core::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE};
 use leptos::prelude::*;
@@ -137,14 +138,14 @@ pub fn Results(
                         <div class="funnel-result-head">
                             <span class="funnel-step-no">{i + 1}</span>
                             <strong>{names.get(i).cloned().unwrap_or_default()}</strong>
-                            <span class="num">{group(u64::from(st.reached))}</span>
+                            <span class="num">{thousands(u64::from(st.reached))}</span>
                         </div>
                         <div class="funnel-bar"><span style=format!("width:{width:.2}%")></span></div>
                         <div class="funnel-result-figures muted small">
                             <span>{move || prefs.tr(Msg::FunnelFromFirst)} " " {percent(s_rate(&c, i, true))}</span>
                             <span>{move || prefs.tr(Msg::FunnelFromPrevious)} " " {percent(s_rate(&c, i, false))}</span>
                             {(!last).then(|| view! {
-                                <span>{move || prefs.tr(Msg::FunnelDropped)} " " {group(u64::from(st.dropped))}</span>
+                                <span>{move || prefs.tr(Msg::FunnelDropped)} " " {thousands(u64::from(st.dropped))}</span>
                             })}
                             <button class="btn btn-link" data-testid="funnel-drill-reached" on:click=move |_| set_drill(ui, i, Drill::Reached, None)>
                                 {move || prefs.tr(Msg::FunnelReachedList)}
@@ -167,13 +168,13 @@ pub fn Results(
             let unknown = c.result().unknown_customer_records;
             view! {
                 <p class="funnel-summary" data-testid="funnel-summary" data-entered=s.entered().to_string() data-converted=s.converted().to_string() data-rate=format!("{:.6}", s.overall_conversion())>
-                    {move || prefs.tr(Msg::FunnelEntered)} " " <strong>{group(u64::from(s.entered()))}</strong>
-                    " · " {move || prefs.tr(Msg::FunnelConverted)} " " <strong>{group(u64::from(s.converted()))}</strong>
+                    {move || prefs.tr(Msg::FunnelEntered)} " " <strong>{thousands(u64::from(s.entered()))}</strong>
+                    " · " {move || prefs.tr(Msg::FunnelConverted)} " " <strong>{thousands(u64::from(s.converted()))}</strong>
                     " · " {move || prefs.tr(Msg::FunnelOverall)} " " <strong>{percent(s.overall_conversion())}</strong>
                 </p>
                 {(unknown > 0).then(|| view! {
                     <p class="muted small" data-testid="funnel-unknown" data-count=unknown.to_string()>
-                        {group(unknown as u64)} " " {move || prefs.tr(Msg::FunnelUnknownRecords)}
+                        {thousands(unknown as u64)} " " {move || prefs.tr(Msg::FunnelUnknownRecords)}
                     </p>
                 })}
             }
@@ -227,7 +228,7 @@ pub fn Results(
             view! {
                 <tr data-testid="funnel-time-row" data-count=t.count.to_string() data-median=t.median_ms.map(|m| m.to_string()).unwrap_or_default()>
                     <td>{label}</td>
-                    <td class="num">{group(u64::from(t.count))}</td>
+                    <td class="num">{thousands(u64::from(t.count))}</td>
                     <td class="num">{t.median_ms.map(|m| duration(m, zh)).unwrap_or_else(|| "—".into())}</td>
                     <td class="num">{t.mean_ms.map(|m| duration(m as i64, zh)).unwrap_or_else(|| "—".into())}</td>
                 </tr>
@@ -424,7 +425,7 @@ fn Drilled(
             let n = list.len();
             view! {
                 <div class="card funnel-drill" data-testid="funnel-drill" data-count=n.to_string()>
-                    <h2>{title} " · " {group(n as u64)} " " {move || prefs.tr(Msg::CustomersUnit)}</h2>
+                    <h2>{title} " · " {thousands(n as u64)} " " {move || prefs.tr(Msg::CustomersUnit)}</h2>
                     <div class="segment-figures">
                         <button class="btn" data-testid="funnel-drill-open" on:click=open>{move || prefs.tr(Msg::OpenAsList)}</button>
                         <button class="btn" data-testid="funnel-drill-export" on:click=move |_| exporter.customers(&rows(), "funnel", false, FileKind::Csv)>
@@ -488,7 +489,7 @@ fn Breakdown(
                         view! {
                             <td class="num" data-testid="funnel-group-cell" data-count=n.to_string()>
                                 <button class="btn btn-link" on:click=move |_| set_drill(ui, i, Drill::Reached, Some(g))>
-                                    {group(u64::from(n))}
+                                    {thousands(u64::from(n))}
                                 </button>
                                 <span class="muted small">" " {percent(r)}</span>
                             </td>
@@ -535,7 +536,7 @@ pub fn StageFunnel() -> impl IntoView {
                     <li class="funnel-result" data-testid="stage-funnel-step" data-stage=stage.code() data-count=n.to_string()>
                         <div class="funnel-result-head">
                             <strong>{stage.name(zh)}</strong>
-                            <span class="num">{group(u64::from(n))}</span>
+                            <span class="num">{thousands(u64::from(n))}</span>
                         </div>
                         <div class="funnel-bar"><span style=format!("width:{width:.2}%")></span></div>
                     </li>

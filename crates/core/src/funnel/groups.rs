@@ -4,7 +4,8 @@
 //! names a [`GroupLabel`] in the shown language.
 
 use crate::dataset::Dataset;
-use crate::metrics::{Analytics, Stage, Tier};
+use crate::metrics::Analytics;
+use crate::model::{Stage, Tier};
 use crate::sym::Sym;
 use rustc_hash::FxHashMap;
 

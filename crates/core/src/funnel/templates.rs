@@ -6,7 +6,7 @@ use super::definition::{FunnelDefinition, FunnelError, MAX_STEPS, Window};
 use super::path::Path;
 use super::stats::Tally;
 use crate::dataset::Dataset;
-use crate::metrics::Stage;
+use crate::model::Stage;
 use crate::model::{OrderStatus, event_type as et};
 use crate::time::Timestamp;
 

@@ -1,48 +1,24 @@
 //! Event rows: a customer id, a behaviour and a time, optionally the item, category and
 //! channel. Behaviour words become the funnel's event types (`pv` → `view`, see
 //! [`super::values::event_kind`]). An event's identity is (customer, type, time): rows
-//! repeating one are imported once.
+//! repeating one are imported once. The `files` feature only.
 
-use super::customers::CustomerRefs;
-#[cfg(feature = "files")]
-use super::customers::customer_id;
-#[cfg(feature = "files")]
+use super::draft::{EventDraft, EventDrafts};
 use super::mapping::Field;
-#[cfg(feature = "files")]
-use super::plan::SymCache;
-#[cfg(feature = "files")]
-use super::plan::{RowCtx, RowOutcome, TimeColumn};
-#[cfg(feature = "files")]
+use super::row::{CustomerRefs, RowCtx, RowOutcome, SymCache, TimeColumn, customer_id};
 use super::values;
 use crate::model::EventProps;
 use crate::sym::Sym;
-use crate::time::Timestamp;
-use serde::{Deserialize, Serialize};
 
-/// One valid event row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventDraft {
-    /// Index into the file's customer references.
-    pub customer: u32,
-    pub kind: Sym,
-    pub at: Timestamp,
-    pub props: EventProps,
-}
-
-#[derive(Default, Serialize, Deserialize)]
-pub(crate) struct EventRows {
-    pub events: Vec<EventDraft>,
-    pub refs: CustomerRefs,
-    #[cfg(feature = "files")]
-    #[serde(skip)]
+#[derive(Default)]
+pub(crate) struct EventReader {
+    events: Vec<EventDraft>,
+    refs: CustomerRefs,
     kinds: SymCache,
-    #[cfg(feature = "files")]
-    #[serde(skip)]
     channels: SymCache,
 }
 
-#[cfg(feature = "files")]
-impl EventRows {
+impl EventReader {
     pub fn read(&mut self, ctx: &mut RowCtx, time: &mut TimeColumn) -> RowOutcome {
         let customer_cell = ctx.get(Field::CustomerId);
         let customer = match customer_id(ctx, &customer_cell) {
@@ -82,5 +58,11 @@ impl EventRows {
             },
         });
         RowOutcome::Imported
+    }
+    pub fn finish(self) -> EventDrafts {
+        EventDrafts {
+            events: self.events,
+            refs: self.refs.into_list(),
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! unknown reads as headerless; the `import-has-header` checkbox overrides the guess.
 
 use super::mapping::is_known_header;
-use super::table::SampleRow;
+use super::types::SampleRow;
 use super::values;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

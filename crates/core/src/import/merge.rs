@@ -16,10 +16,9 @@
 //! version 8), so two tabs importing the same file create the same records and their copies
 //! merge instead of doubling. New and changed records get `updated_at = now`.
 
-use super::customers::{CustomerDraft, CustomerRef, CustomerRefs};
+use super::draft::{CustomerDraft, CustomerRef, Drafts, OrderDraft, fnv1a_128};
 use super::mapping::ImportKind;
-use super::orders::OrderDraft;
-use super::plan::{ImportPlan, MergePolicy, Rows};
+use super::plan::{ImportPlan, MergePolicy};
 use super::summary::ImportSummary;
 use super::values::{self, micros_to_cents};
 use crate::dataset::Dataset;
@@ -29,15 +28,6 @@ use crate::sym::Sym;
 use crate::time::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
-
-/// 128-bit FNV-1a: simple, stable across platforms and versions (unlike `std`'s hashers).
-pub fn fnv1a_128(bytes: &[u8]) -> u128 {
-    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
-    const PRIME: u128 = 0x0000000001000000000000000000013B;
-    bytes
-        .iter()
-        .fold(OFFSET, |h, b| (h ^ u128::from(*b)).wrapping_mul(PRIME))
-}
 
 /// The id of a record an import creates, from what identifies it (`customer`, `ext:12923`).
 pub fn import_id(kind: &str, key: &str) -> Uuid {
@@ -427,11 +417,10 @@ fn merge_fields(c: &mut Customer, d: &CustomerDraft, policy: MergePolicy) -> boo
 /// The ids of the file's customer references, creating the missing customers.
 fn resolve_refs(
     people: &mut People,
-    refs: &CustomerRefs,
+    refs: &[CustomerRef],
     summary: &mut ImportSummary,
 ) -> Vec<Uuid> {
-    refs.list
-        .iter()
+    refs.iter()
         .map(|r| {
             let (id, created) = people.resolve_ref(r);
             if created {
@@ -479,12 +468,12 @@ impl ImportPlan {
         let mut people = People::new(data, now, policy, self.kind == ImportKind::Customers);
         let mut change = ChangeSet::default();
         match &self.rows {
-            Rows::Customers(rows) => {
-                for d in &rows.drafts {
+            Drafts::Customers(drafts) => {
+                for d in drafts {
                     people.merge_draft(d);
                 }
             }
-            Rows::Orders(lines) => {
+            Drafts::Orders(lines) => {
                 let ids = resolve_refs(&mut people, &lines.refs, &mut summary);
                 let by_source: FxHashMap<&str, usize> = data
                     .orders
@@ -536,7 +525,7 @@ impl ImportPlan {
                     }
                 }
             }
-            Rows::Events(rows) => {
+            Drafts::Events(rows) => {
                 let ids = resolve_refs(&mut people, &rows.refs, &mut summary);
                 // Only customers that were already there can have events already.
                 let known: FxHashSet<Uuid> = people

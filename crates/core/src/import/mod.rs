@@ -5,13 +5,18 @@
 //! 1. [`decode`]: bytes → text, the encoding detected or chosen.
 //! 2. [`table`]: text or a workbook sheet → rows of cells; delimiter and ([`header`]) header
 //!    detected; only a sample is read up front.
-//! 3. [`mapping`]: the target fields of each kind and the guess of the column of each field;
-//!    [`preview`] shows the first rows as they will be imported.
-//! 4. [`plan`]: the [`Importer`] reads the rows a chunk at a time ([`values`] parses the cells,
-//!    [`customers`], [`orders`], [`events`] turn rows into drafts) into an [`ImportPlan`];
-//!    errors per row are kept with their [`reason`].
+//! 3. [`mapping`]: the target fields of each kind and the guess of the column of each field
+//!    (its header aliases in `mapping/aliases.rs`, the guess from values in
+//!    [`mapping::sample`]); [`preview`] shows the first rows as they will be imported.
+//! 4. [`importer`]: the [`Importer`] reads the rows a chunk at a time — `row` reads a row's
+//!    cells ([`values`] parses them), `customers`, `orders`, `events` turn rows into
+//!    [`draft`]s — into an [`ImportPlan`] ([`plan`]); errors per row are kept with their
+//!    [`reason`].
 //! 5. [`merge`]: the plan and the current `Dataset` → a [`ChangeSet`] (nothing changes yet),
 //!    which [`ChangeSet::apply_to`] applies in one go; [`summary`] has the counts.
+//!
+//! The modules form a tree: `importer` → the per-kind readers → `row` → `values`, `mapping`,
+//! `table`; `plan` and `merge` only know the drafts (`draft`), never the readers.
 //!
 //! ```
 //! # #[cfg(feature = "files")] {
@@ -42,30 +47,41 @@
 //! merge (which needs the `Dataset`, so it runs in the page) and the CSV exports are always
 //! here.
 
-pub mod customers;
-#[cfg(feature = "files")]
-pub mod decode;
-pub mod events;
-#[cfg(feature = "files")]
-pub mod header;
+// Always compiled: what the page needs to merge a plan and to write CSVs.
+pub mod draft;
 pub mod mapping;
 pub mod merge;
-pub mod orders;
 pub mod plan;
-#[cfg(feature = "files")]
-pub mod preview;
 pub mod reason;
 pub mod records_csv;
 pub mod summary;
-#[cfg(feature = "files")]
-pub mod table;
 pub mod types;
 pub mod values;
 
+// Reading files: the `files` feature (the files worker, native tests and tools).
+#[cfg(feature = "files")]
+mod customers;
+#[cfg(feature = "files")]
+pub mod decode;
+#[cfg(feature = "files")]
+mod events;
+#[cfg(feature = "files")]
+pub mod header;
+#[cfg(feature = "files")]
+pub mod importer;
+#[cfg(feature = "files")]
+mod orders;
+#[cfg(feature = "files")]
+pub mod preview;
+#[cfg(feature = "files")]
+mod row;
+#[cfg(feature = "files")]
+pub mod table;
+
+#[cfg(feature = "files")]
+pub use importer::Importer;
 pub use mapping::{Field, ImportKind, Mapping};
 pub use merge::ChangeSet;
-#[cfg(feature = "files")]
-pub use plan::Importer;
 pub use plan::{ImportOptions, ImportPlan, MergePolicy, Progress};
 pub use reason::{ImportError, Reason};
 pub use records_csv::{events_csv, orders_csv};

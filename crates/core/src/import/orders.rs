@@ -11,78 +11,37 @@
 //!   belong to another customer is an error.
 //! - Without an order id (unmapped or blank) a row is its own order, with an id made from its
 //!   customer, time and amount so that importing the file again finds it again.
+//!
+//! The `files` feature only.
 
-use super::customers::CustomerRefs;
-use super::values::Micros;
-use crate::sym::Sym;
+use super::draft::{OrderDraft, OrderDrafts, fnv1a_128};
+use super::mapping::Field;
+use super::reason::Reason;
+use super::row::{CustomerRefs, RowCtx, RowOutcome, SymCache, TimeColumn, customer_id};
+use super::values;
+use crate::money::{MICROS_PER_UNIT, Micros, div_round};
 use crate::time::Timestamp;
-use serde::{Deserialize, Serialize};
-// Reading rows from files (the `files` feature; the files worker).
-#[cfg(feature = "files")]
-use {
-    super::customers::customer_id,
-    super::mapping::Field,
-    super::plan::SymCache,
-    super::plan::{RowCtx, RowOutcome, TimeColumn},
-    super::reason::Reason,
-    super::values::{self, MICROS_PER_UNIT},
-    crate::money::div_round,
-    rustc_hash::FxHashMap,
-};
+use rustc_hash::FxHashMap;
 
-/// One order of the file, its lines summed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderDraft {
-    pub source_id: String,
-    /// Index into the file's customer references.
-    pub customer: u32,
-    /// The row of its first line.
-    pub row: usize,
-    pub at: Timestamp,
-    /// Σ line amounts, in millionths of the currency unit.
-    pub micros: Micros,
-    /// Σ |quantity| (whole pieces).
-    pub items: u64,
-    pub lines: u32,
-    /// The id marks a cancellation (`C536379`).
-    pub cancelled: bool,
-    pub channel: Option<Sym>,
-}
-
-impl OrderDraft {
-    pub fn is_refund(&self) -> bool {
-        self.cancelled || self.micros < 0
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-pub(crate) struct OrderLines {
-    #[cfg(feature = "files")]
-    #[serde(skip)]
+/// Reads order lines into orders: rows sharing an order id are one order.
+pub(crate) struct OrderReader {
     index: FxHashMap<String, u32>,
-    pub orders: Vec<OrderDraft>,
-    pub refs: CustomerRefs,
-    /// Whether quantities were mapped (else an order's item count is its number of lines).
-    pub has_quantity: bool,
-    #[cfg(feature = "files")]
-    #[serde(skip)]
+    orders: Vec<OrderDraft>,
+    refs: CustomerRefs,
+    has_quantity: bool,
     channels: SymCache,
-    #[cfg(feature = "files")]
-    #[serde(skip)]
     regions: SymCache,
 }
 
 /// `C` followed by a digit: the Online Retail data's cancelled invoices.
-#[cfg(feature = "files")]
 pub fn is_cancellation_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next() == Some('C') && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
-impl OrderLines {
-    #[cfg(feature = "files")]
+impl OrderReader {
     pub fn new(has_quantity: bool) -> Self {
-        OrderLines {
+        OrderReader {
             index: FxHashMap::default(),
             orders: Vec::new(),
             refs: CustomerRefs::default(),
@@ -92,7 +51,14 @@ impl OrderLines {
         }
     }
 
-    #[cfg(feature = "files")]
+    pub fn finish(self) -> OrderDrafts {
+        OrderDrafts {
+            orders: self.orders,
+            refs: self.refs.into_list(),
+            has_quantity: self.has_quantity,
+        }
+    }
+
     pub fn read(&mut self, ctx: &mut RowCtx, time: &mut TimeColumn) -> RowOutcome {
         // Without a customer the row is skipped, whatever else it holds.
         let customer_cell = ctx.get(Field::CustomerId);
@@ -190,7 +156,6 @@ impl OrderLines {
     }
 
     /// The line's amount: its `amount` cell, else quantity × unit price.
-    #[cfg(feature = "files")]
     fn line_amount(&self, ctx: &mut RowCtx, quantity: Option<Micros>) -> Option<Micros> {
         if ctx.mapped(Field::Amount) && ctx.get(Field::Amount).is_some() {
             return ctx.required(Field::Amount, values::parse_decimal);
@@ -220,8 +185,7 @@ impl OrderLines {
 }
 
 /// An order id for a row without one, stable across imports of the same file.
-#[cfg(feature = "files")]
 fn derived_order_id(customer: &str, at: Timestamp, micros: Micros) -> String {
     let key = format!("{customer}\u{0}{}\u{0}{micros}", at.0);
-    format!("auto-{:032x}", super::merge::fnv1a_128(key.as_bytes()))
+    format!("auto-{:032x}", fnv1a_128(key.as_bytes()))
 }

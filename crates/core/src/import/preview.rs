@@ -2,12 +2,13 @@
 //! becomes (a time with its interpretation, money in yuan, a normalised phone) or why it
 //! cannot be read. Also the table's guesses (mapping, shape key) in one place for the page.
 
-use super::mapping::{Field, ImportKind, Mapping, guess_mapping, shape_key};
+use super::mapping::sample::guess_mapping;
+use super::mapping::{Field, ImportKind, Mapping, shape_key};
 use super::plan::ImportOptions;
 use super::reason::Reason;
 use super::table::Table;
 use super::values::{self, DateOrder};
-use crate::export::yuan;
+use crate::money::{decimal_text, yuan};
 
 pub use super::types::{PreviewCell, PreviewRow};
 
@@ -132,19 +133,5 @@ pub fn interpret(
         Field::Quantity => values::parse_decimal(raw).map(decimal_text),
         Field::Channel => Ok(values::channel_code(raw)),
         Field::EventType => Ok(values::event_kind(raw)),
-    }
-}
-
-/// Micros as a plain decimal: `2`, `-1.5`.
-fn decimal_text(micros: values::Micros) -> String {
-    let sign = if micros < 0 { "-" } else { "" };
-    let abs = micros.unsigned_abs();
-    let whole = abs / 1_000_000;
-    let frac = abs % 1_000_000;
-    if frac == 0 {
-        format!("{sign}{whole}")
-    } else {
-        let digits = format!("{frac:06}");
-        format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
     }
 }

@@ -9,8 +9,9 @@
 //! `YYYY-MM-DD HH:MM:SS` in the given time zone.
 
 use crate::dataset::Dataset;
-use crate::export::{safe_text, yuan};
+use crate::export::safe_text;
 use crate::model::{Customer, OrderStatus};
+use crate::money::yuan;
 use crate::sym::Sym;
 use crate::time::Timestamp;
 use chrono::FixedOffset;

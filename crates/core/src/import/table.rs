@@ -5,6 +5,7 @@
 use super::decode::decode;
 use super::header::looks_like_header;
 use super::reason::ImportError;
+use super::types::SampleRow;
 pub use super::types::{Delimiter, Format, ReadOptions};
 use calamine::{Data, Range, Reader};
 use std::borrow::Cow;
@@ -17,13 +18,6 @@ pub const SAMPLE_ROWS: usize = 50;
 const SNIFF_BYTES: usize = 64 * 1024;
 /// How many records of that text it compares.
 const SNIFF_RECORDS: usize = 30;
-
-/// One row of the sample, with its row number in the file (1-based; the header is row 1).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SampleRow {
-    pub number: usize,
-    pub cells: Vec<String>,
-}
 
 enum Body {
     /// The decoded text as UTF-8 bytes (what the CSV reader wants).

@@ -103,3 +103,10 @@ pub struct PreviewRow {
     pub row: usize,
     pub cells: Vec<PreviewCell>,
 }
+
+/// One row of the sample, with its row number in the file (1-based; the header is row 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SampleRow {
+    pub number: usize,
+    pub cells: Vec<String>,
+}

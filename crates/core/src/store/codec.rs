@@ -1,4 +1,5 @@
-//! The compact encoding of format 2: one string per [`Section`].
+//! The compact encoding of format 3 (format 2 plus the customers' manual stages, see
+//! `CustomersV2`; format 2 is still read): one string per [`Section`].
 //!
 //! A section is `k2:` followed by base64 of deflate of postcard (varint binary) of a frozen
 //! DTO. Orders, events and activities are grouped by customer with times delta-coded, and
@@ -394,7 +395,7 @@ impl CustomersExtV3 {
     fn apply(self, customers: &mut [Customer]) {
         for (i, code) in self.stage_overrides {
             if let Some(c) = customers.get_mut(i as usize) {
-                c.stage_override = crate::metrics::Stage::from_code(&code);
+                c.stage_override = crate::model::Stage::from_code(&code);
             }
         }
     }

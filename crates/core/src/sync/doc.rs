@@ -7,7 +7,7 @@
 //! their empty value) but never guesses: a document whose id, type or required fields cannot
 //! be read is reported, not half-applied.
 
-use crate::metrics::Stage;
+use crate::model::Stage;
 use crate::model::{
     Activity, ActivityKind, Customer, Event, EventProps, Gender, Order, OrderStatus, RecordKey,
     RecordKind, Tombstone,

@@ -11,7 +11,7 @@
 
 use super::Kind;
 use crate::funnel::SavedFunnel;
-use crate::metrics::Stage;
+use crate::model::Stage;
 use crate::model::*;
 use crate::segment::saved::SavedSegment;
 use crate::sym::Sym;

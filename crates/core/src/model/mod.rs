@@ -4,6 +4,10 @@
 //! copies of the data (two tabs now, a sync server later) can be merged record by record
 //! without a migration.
 
+mod classes;
+
+pub use classes::{RfmGroup, Stage, Tier};
+
 use crate::sym::Sym;
 use crate::time::Timestamp;
 use chrono::NaiveDate;
@@ -62,7 +66,7 @@ pub struct Customer {
     pub owner: Option<Sym>,
     pub notes: String,
     /// A lifecycle stage set by hand; it replaces the computed one (and is shown as such).
-    pub stage_override: Option<crate::metrics::Stage>,
+    pub stage_override: Option<Stage>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
