@@ -530,3 +530,87 @@ impl Parser {
 pub fn written_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::lex::tokenize;
+
+    fn parsed(text: &str) -> Parsed {
+        parse(tokenize(text).expect("tokens"), text.chars().count())
+    }
+
+    #[test]
+    fn conditions_come_back_as_written_without_lookups() {
+        let p = parsed(r#"foo >= 1.5万 OR (城市 NOT IN ("上海"))"#);
+        assert_eq!(
+            p.conditions,
+            [
+                Written {
+                    field: FieldName::Plain {
+                        word: "foo".into(),
+                        at: 0
+                    },
+                    in_parens: false,
+                    follow: Follow::Operator(WrittenOp {
+                        at: 4,
+                        first: Tok::Cmp(">="),
+                        name: ">=".into(),
+                        kind: OpKind::Ge,
+                        operands: vec![(7, Tok::Num("1.5万".into()))],
+                    }),
+                },
+                Written {
+                    field: FieldName::Plain {
+                        word: "城市".into(),
+                        at: 16
+                    },
+                    in_parens: true,
+                    follow: Follow::Operator(WrittenOp {
+                        at: 19,
+                        first: Tok::Word("NOT".into()),
+                        name: "NOT".into(),
+                        kind: OpKind::NotIn,
+                        operands: vec![(27, Tok::Str("上海".into()))],
+                    }),
+                },
+            ]
+        );
+        assert_eq!(
+            p.root,
+            Ok(ShapeGroup {
+                op: Op::Or,
+                negated: false,
+                items: vec![Shape::Condition(0), Shape::Condition(1)],
+            })
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_the_conditions_read_so_far() {
+        let p = parsed(r#"city = "a" AND orders BETWEEN 1 2"#);
+        assert_eq!(
+            p.root,
+            Err(ParseError::new(32, ErrorKind::Expected(Expected::And)))
+        );
+        assert_eq!(p.conditions.len(), 2);
+        let Follow::Operator(op) = &p.conditions[1].follow else {
+            panic!("an operator");
+        };
+        assert_eq!(op.kind, OpKind::Between);
+        assert_eq!(op.operands, [(30, Tok::Num("1".into()))]);
+        // A word that starts no operator ends the condition (a yes/no field's case).
+        let p = parsed("has_open_complaint foo");
+        assert_eq!(
+            p.conditions[0].follow,
+            Follow::Nothing {
+                at: 19,
+                next: Some(Tok::Word("foo".into()))
+            }
+        );
+        assert_eq!(
+            p.root,
+            Err(ParseError::new(19, ErrorKind::Unexpected("foo".into())))
+        );
+    }
+}

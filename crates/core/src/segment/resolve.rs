@@ -271,3 +271,79 @@ pub fn yuan_to_cents(s: &str) -> Option<i64> {
     let cents = i64::try_from(cents_times_scale / scale).ok()?;
     Some(if negative { -cents } else { cents })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(q: &str) -> (usize, ErrorKind) {
+        let e = parse(q).expect_err(q);
+        (e.at, e.kind)
+    }
+
+    /// The first problem from the left wins, whichever stage finds it.
+    #[test]
+    fn an_earlier_problem_comes_before_a_later_syntax_error() {
+        assert_eq!(
+            error("foo = 1 AND ("),
+            (0, ErrorKind::UnknownField("foo".into()))
+        );
+        assert_eq!(
+            error(r#"lifecycle = "成熟了" AND foo = 1"#),
+            (12, ErrorKind::UnknownLabel("成熟了".into()))
+        );
+        assert_eq!(
+            error("orders NOT IN 5"),
+            (
+                7,
+                ErrorKind::NotFor {
+                    field: "orders".into(),
+                    operator: "NOT".into()
+                }
+            )
+        );
+        assert_eq!(
+            error(r#"orders BETWEEN "x" 5"#),
+            (15, ErrorKind::Expected(Expected::Number))
+        );
+        assert_eq!(
+            error("(city = )"),
+            (8, ErrorKind::Expected(Expected::QuotedText))
+        );
+    }
+
+    #[test]
+    fn a_yes_no_field_takes_no_operator() {
+        assert_eq!(
+            error("has_open_complaint = 1"),
+            (19, ErrorKind::Unexpected("=".into()))
+        );
+        assert_eq!(
+            error("(has_open_complaint = 1)"),
+            (20, ErrorKind::Expected(Expected::ClosingParen))
+        );
+        assert_eq!(
+            error("city AND x"),
+            (
+                5,
+                ErrorKind::NotFor {
+                    field: "city".into(),
+                    operator: "AND".into()
+                }
+            )
+        );
+        assert_eq!(
+            error("city )"),
+            (5, ErrorKind::Expected(Expected::Operator))
+        );
+        assert_eq!(error("city"), (4, ErrorKind::UnexpectedEnd));
+    }
+
+    #[test]
+    fn yuan_amounts() {
+        assert_eq!(yuan_to_cents("1.2万"), Some(1_200_000));
+        assert_eq!(yuan_to_cents("-12.5"), Some(-1250));
+        assert_eq!(yuan_to_cents("1.234"), None);
+        assert_eq!(yuan_to_cents("1.23456万"), Some(1_234_560));
+    }
+}
