@@ -14,8 +14,8 @@ use kezhi_core::segment::edit::{
     Edit, apply, make_operator, new_condition, operator_name, operators_for,
 };
 use kezhi_core::segment::fields::{Field, FieldType, PLAIN};
-use kezhi_core::segment::parse::yuan_to_cents;
 use kezhi_core::segment::print::{condition as condition_text, yuan};
+use kezhi_core::segment::resolve::yuan_to_cents;
 use kezhi_core::segment::{Condition, Group, Node, Op, Operator, Value};
 use leptos::prelude::*;
 

@@ -122,11 +122,11 @@ pub fn restriction(
 }
 
 fn select(store: Store, derived: Derived, prefs: Prefs, query: &str) -> Selection {
-    let zh = prefs.lang.get().is_zh();
+    let lang = prefs.lang.get();
     match parse(query) {
         Err(e) => Selection::Error {
             at: e.at,
-            message: e.message(zh),
+            message: crate::i18n::query_error(lang, &e),
         },
         Ok(tree) => {
             let tree = tree.normalize();
@@ -143,7 +143,7 @@ fn select(store: Store, derived: Derived, prefs: Prefs, query: &str) -> Selectio
                 Ok(rows) => Selection::Rows(rows),
                 Err(e) => Selection::Error {
                     at: name_position(query, e.name()),
-                    message: e.message(zh),
+                    message: crate::i18n::segment_ref_error(lang, &e),
                 },
             }
         }
@@ -572,12 +572,12 @@ fn refers_to_itself(
     }
     let settings = prefs.analytics_settings();
     let analytics = derived.metrics.get_untracked();
-    let zh = prefs.lang.get_untracked().is_zh();
+    let lang = prefs.lang.get_untracked();
     store.data.with_untracked(|d| {
         store.segments.with_untracked(|saved| {
             membership::resolve(d, &analytics, &settings, &tree, saved, Some(name))
                 .map(|_| ())
-                .map_err(|e| e.message(zh))
+                .map_err(|e| crate::i18n::segment_ref_error(lang, &e))
         })
     })
 }

@@ -21,7 +21,7 @@ fn main() {
     let definition = match definition {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("{}", e.message(false));
+            eprintln!("{e:?}");
             std::process::exit(1);
         }
     };
@@ -37,7 +37,7 @@ fn main() {
     let result = match compute(&data, &index, &definition, &FunnelOptions::default()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", e.message(false));
+            eprintln!("{e:?}");
             std::process::exit(1);
         }
     };

@@ -18,7 +18,7 @@ fn main() {
     let tree = match parse(&query) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}", e.message(false));
+            eprintln!("{e:?}");
             std::process::exit(1);
         }
     };

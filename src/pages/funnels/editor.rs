@@ -190,7 +190,7 @@ pub fn Editor(
     let error = move || {
         draft
             .with(|d| d.validate().err())
-            .map(|e| e.message(prefs.lang.get().is_zh()))
+            .map(|e| crate::i18n::funnel_error(prefs.lang.get(), &e))
     };
 
     view! {

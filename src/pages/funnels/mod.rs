@@ -147,7 +147,7 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
         if let Err(e) = definition.validate() {
             ui.toast(
                 ToastKind::Error,
-                e.message(prefs.lang.get_untracked().is_zh()),
+                crate::i18n::funnel_error(prefs.lang.get_untracked(), &e),
             );
             return;
         }

@@ -2,6 +2,7 @@
 //! list, which lists a funnel's drill-down (`#/customers?funnel=<the funnel page's hash>`).
 
 use crate::derived::Derived;
+use crate::i18n::Lang;
 use crate::platform;
 use crate::prefs::Prefs;
 use crate::route::Route;
@@ -159,7 +160,10 @@ pub enum Failure {
 impl Failure {
     pub fn message(&self, zh: bool) -> String {
         match self {
-            Failure::Funnel(e) => e.message(zh),
+            Failure::Funnel(e) => {
+                let lang = if zh { Lang::Zh } else { Lang::En };
+                crate::i18n::funnel_error(lang, e)
+            }
             Failure::SegmentGone if zh => "所选分群已被删除".into(),
             Failure::SegmentGone => "the chosen segment was deleted".into(),
             Failure::NoSplitSegment if zh => "请选择用于拆分的分群".into(),
@@ -293,8 +297,8 @@ fn segment_flags(
             .with(|all| membership::members(d, &analytics, &settings, &saved, all))
     });
     let rows = rows.map_err(|e| Failure::Segment {
-        zh: e.message(true),
-        en: e.message(false),
+        zh: crate::i18n::segment_ref_error(Lang::Zh, &e),
+        en: crate::i18n::segment_ref_error(Lang::En, &e),
     })?;
     let mut flags = vec![false; store.data.with(|d| d.customers.len())];
     for i in rows {

@@ -236,47 +236,28 @@ impl FunnelDefinition {
     }
 }
 
-/// Why a definition cannot be computed, or a URL text not read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a definition cannot be computed, or a URL text not read. Worded by the app
+/// (`funnel_error` in src/i18n.rs); the core formats no sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FunnelError {
-    #[error("a funnel needs at least 2 steps, this one has {0}")]
+    /// Fewer than [`MIN_STEPS`]: how many there are.
     TooFewSteps(usize),
-    #[error("a funnel has at most 10 steps, this one has {0}")]
+    /// More than [`MAX_STEPS`]: how many there are.
     TooManySteps(usize),
     /// Step index from 0.
-    #[error("step {} has no event type", step + 1)]
-    EmptyEvent { step: usize },
-    #[error("a filter of step {} has no value", step + 1)]
-    EmptyFilterValue { step: usize },
-    #[error("the conversion window must be longer than zero")]
+    EmptyEvent {
+        step: usize,
+    },
+    /// Step index from 0.
+    EmptyFilterValue {
+        step: usize,
+    },
     ZeroWindow,
-    #[error("the conversion window is longer than ten years")]
     WindowTooLong,
-    #[error("the date range of step 1 is empty")]
     EmptyRange,
-    /// The URL text could not be read; the string says where.
-    #[error("not a funnel: {0}")]
+    /// The URL text could not be read; the string says where (a diagnostic in English, see
+    /// [`super::url`]).
     BadUrl(String),
-}
-
-impl FunnelError {
-    pub fn message(&self, chinese: bool) -> String {
-        if !chinese {
-            return self.to_string();
-        }
-        match self {
-            FunnelError::TooFewSteps(n) => format!("漏斗至少需要 2 个步骤，当前 {n} 个"),
-            FunnelError::TooManySteps(n) => format!("漏斗最多 10 个步骤，当前 {n} 个"),
-            FunnelError::EmptyEvent { step } => format!("第 {} 步没有选择事件", step + 1),
-            FunnelError::EmptyFilterValue { step } => {
-                format!("第 {} 步的筛选条件没有取值", step + 1)
-            }
-            FunnelError::ZeroWindow => "转化窗口必须大于 0".into(),
-            FunnelError::WindowTooLong => "转化窗口不能超过 10 年".into(),
-            FunnelError::EmptyRange => "第 1 步的日期范围为空".into(),
-            FunnelError::BadUrl(what) => format!("无法识别的漏斗：{what}"),
-        }
-    }
 }
 
 /// A funnel saved under a name (kept by the app with its other preferences).

@@ -4,6 +4,8 @@
 use super::fields::Field;
 use chrono::NaiveDate;
 
+pub use super::span::Span;
+
 /// How a group combines its items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
@@ -23,31 +25,6 @@ pub struct Group {
 pub enum Node {
     Condition(Condition),
     Group(Group),
-}
-
-/// A relative span of time: `90d`, `12w`, `3m` (calendar months), `1y`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Span {
-    Days(u32),
-    Weeks(u32),
-    Months(u32),
-    Years(u32),
-}
-
-impl Span {
-    /// The first day of the span: it covers the days before the reference date, so that
-    /// `last_order_at WITHIN 90d` holds exactly when R ≤ 90 (R counts days to the reference
-    /// date, which is the day after the latest order unless Settings fix it).
-    pub fn start(self, reference: NaiveDate) -> NaiveDate {
-        use chrono::{Days, Months};
-        let back = match self {
-            Span::Days(n) => reference.checked_sub_days(Days::new(u64::from(n))),
-            Span::Weeks(n) => reference.checked_sub_days(Days::new(7 * u64::from(n))),
-            Span::Months(n) => reference.checked_sub_months(Months::new(n)),
-            Span::Years(n) => reference.checked_sub_months(Months::new(12 * n)),
-        };
-        back.unwrap_or(NaiveDate::MIN)
-    }
 }
 
 /// A literal in a condition. Money is in cents (typed in yuan).
@@ -107,6 +84,13 @@ impl Group {
         }
     }
 
+    /// Every condition of the tree, depth first (in the order the text prints them).
+    pub fn conditions(&self) -> Vec<&Condition> {
+        let mut out = Vec::new();
+        collect(self, &mut out);
+        out
+    }
+
     /// The canonical shape: no nested group of one item unless it negates it, a negation of
     /// a single group moved onto that group, and a root that is never negated itself. Both
     /// editors normalise after each change, so what one shows the other shows too.
@@ -125,6 +109,15 @@ impl Group {
             root.op = Op::And;
         }
         root
+    }
+}
+
+fn collect<'g>(g: &'g Group, out: &mut Vec<&'g Condition>) {
+    for n in &g.items {
+        match n {
+            Node::Condition(c) => out.push(c),
+            Node::Group(inner) => collect(inner, out),
+        }
     }
 }
 

@@ -1,13 +1,13 @@
 //! Autocompletion for the text editor: what may come at the caret (a field, an operator for
 //! the field before it, a known value of that field, AND/OR), filtered by what is half typed.
-//! It reads the text before the caret with the parser's tokenizer and a small state machine
+//! It reads the text before the caret with the lexer ([`super::lex`]) and a small state machine
 //! that follows the grammar of docs/segments.md just far enough to know the context.
 
 use super::edit::operators_for;
 use super::fields::{
     CHANNEL_ORDERS, CONTACTS, EVENTS, Field, FieldType, IN_SEGMENT, ORDERS_BETWEEN, PLAIN,
 };
-use super::parse::{Tok, tokenize};
+use super::lex::{Tok, tokenize};
 use super::print::quote;
 use crate::dataset::Dataset;
 use crate::metrics::{RfmGroup, Stage};
@@ -271,7 +271,7 @@ fn call_field(name: &str) -> Field {
             to: chrono::NaiveDate::MIN,
         },
         n if n == CONTACTS.0 => Field::Contacts {
-            within: super::ast::Span::Days(0),
+            within: super::span::Span::Days(0),
         },
         n if n == IN_SEGMENT.0 => Field::InSegment {
             name: String::new(),

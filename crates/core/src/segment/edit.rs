@@ -1,8 +1,9 @@
 //! The visual builder's edits of a rule tree, addressed by paths (indices from the root).
 //! Every edit returns the tree in canonical form, so the text editor shows the same rule.
 
-use super::ast::{Condition, Group, Node, Op, Operator, Span, Value};
+use super::ast::{Condition, Group, Node, Op, Operator, Value};
 use super::fields::{Field, FieldType};
+use super::span::Span;
 
 /// The operators the builder offers for a field type, by their text spelling.
 pub fn operators_for(ty: FieldType) -> &'static [&'static str] {

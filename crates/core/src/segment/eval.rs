@@ -1,4 +1,4 @@
-//! Which customers a rule tree matches.
+//! Stage 5: which customers a bound tree matches.
 //!
 //! **Missing values**, one rule everywhere: a condition on a value the customer does not have
 //! (no city, no orders so no R/F/M/AOV/last order, no LTV) is false — except `IS EMPTY`, which
@@ -8,30 +8,24 @@
 //! Relative spans (`WITHIN 90d`) end the day before the analytics' reference date, so they
 //! agree with R. Dates are calendar days in the settings' time zone.
 
-use super::ast::{Condition, Group, Node, Op, Operator, Value};
-use super::fields::Field;
-use super::membership::Memberships;
-use super::parse::{label_group, label_stage};
+use super::ast::{Group, Op};
+use super::bind::{
+    Bound, BoundGroup, BoundNode, DateOf, DateTest, LabelTest, Memberships, NumberOf, NumberTest,
+    TagsTest, Test, TextOf, TextTest, bind,
+};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings, CustomerMetrics};
-use crate::model::{ActivityKind, OrderStatus};
+use crate::model::Customer;
 use crate::sym::Sym;
-use crate::time::{Timestamp, day_date};
-use chrono::{FixedOffset, NaiveDate};
-use std::collections::HashMap;
+use crate::time::{Timestamp, day_number};
+use chrono::NaiveDate;
+use std::sync::LazyLock;
 
-/// A rule tree ready to test customers: behaviour counts are gathered once, up front.
+/// A rule tree ready to test customers: bound to the data once, up front.
 pub struct Matcher<'a> {
     data: &'a Dataset,
     analytics: &'a Analytics,
-    root: &'a Group,
-    offset: FixedOffset,
-    reference: NaiveDate,
-    /// Per behaviour field of the tree: a count per customer.
-    counts: HashMap<Field, Vec<u32>>,
-    open_complaint: Vec<bool>,
-    /// Members of the saved segments `in_segment(…)` names, resolved by the caller.
-    segments: Option<&'a Memberships>,
+    bound: Bound<'a>,
 }
 
 impl<'a> Matcher<'a> {
@@ -43,7 +37,11 @@ impl<'a> Matcher<'a> {
         settings: &AnalyticsSettings,
         root: &'a Group,
     ) -> Self {
-        Self::build(data, analytics, settings, root, None)
+        Matcher {
+            data,
+            analytics,
+            bound: bind(data, analytics, settings, root, None),
+        }
     }
 
     /// A matcher that answers `in_segment(…)` from resolved memberships
@@ -55,118 +53,22 @@ impl<'a> Matcher<'a> {
         root: &'a Group,
         segments: &'a Memberships,
     ) -> Self {
-        Self::build(data, analytics, settings, root, Some(segments))
-    }
-
-    fn build(
-        data: &'a Dataset,
-        analytics: &'a Analytics,
-        settings: &AnalyticsSettings,
-        root: &'a Group,
-        segments: Option<&'a Memberships>,
-    ) -> Self {
-        let offset = settings.offset();
-        let reference = analytics.reference.unwrap_or_default();
-        let mut m = Matcher {
+        Matcher {
             data,
             analytics,
-            root,
-            offset,
-            reference,
-            counts: HashMap::new(),
-            open_complaint: Vec::new(),
-            segments,
-        };
-        let mut fields = Vec::new();
-        collect_fields(root, &mut fields);
-        fields.retain(|f| {
-            matches!(
-                f,
-                Field::Events { .. }
-                    | Field::ChannelOrders { .. }
-                    | Field::OrdersBetween { .. }
-                    | Field::Contacts { .. }
-                    | Field::HasOpenComplaint
-            )
-        });
-        if fields.is_empty() {
-            return m;
+            bound: bind(data, analytics, settings, root, Some(segments)),
         }
-        let index = data.customer_positions();
-        let n = data.customers.len();
-        let day = |t: Timestamp| day_date(t.local_day(offset)).unwrap_or_default();
-        for field in fields {
-            if m.counts.contains_key(&field) {
-                continue;
-            }
-            let mut counts = vec![0u32; n];
-            let mut add = |id, yes: bool| {
-                if yes && let Some(&i) = index.get(id) {
-                    counts[i] += 1;
-                }
-            };
-            match &field {
-                Field::Events { kind, within } => {
-                    let kind = Sym::new(kind);
-                    let start = within.map(|s| s.start(reference));
-                    for e in &data.events {
-                        add(
-                            &e.customer_id,
-                            e.kind == kind && start.is_none_or(|s| day(e.occurred_at) >= s),
-                        );
-                    }
-                }
-                Field::ChannelOrders { channel } => {
-                    let channel = Sym::new(channel);
-                    for o in &data.orders {
-                        add(
-                            &o.customer_id,
-                            o.status == OrderStatus::Paid && o.channel == channel,
-                        );
-                    }
-                }
-                Field::OrdersBetween { from, to } => {
-                    for o in &data.orders {
-                        let d = day(o.ordered_at);
-                        add(
-                            &o.customer_id,
-                            o.status == OrderStatus::Paid && *from <= d && d <= *to,
-                        );
-                    }
-                }
-                Field::Contacts { within } => {
-                    let start = within.start(reference);
-                    for a in &data.activities {
-                        add(
-                            &a.customer_id,
-                            a.kind != ActivityKind::OwnerChange && day(a.at) >= start,
-                        );
-                    }
-                }
-                Field::HasOpenComplaint => {
-                    let mut open = vec![false; n];
-                    for a in &data.activities {
-                        let unresolved = a.outcome.as_deref().is_none_or(|o| o.trim().is_empty());
-                        if a.kind == ActivityKind::Complaint
-                            && unresolved
-                            && let Some(&i) = index.get(&a.customer_id)
-                        {
-                            open[i] = true;
-                        }
-                    }
-                    m.open_complaint = open;
-                    continue;
-                }
-                _ => continue,
-            }
-            m.counts.insert(field, counts);
-        }
-        m
     }
 
     /// Whether the customer at `i` (in `data.customers`) matches.
     pub fn matches(&self, i: usize) -> bool {
-        self.group(self.root, i)
+        static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
+        let row = self.data.customers.get(i).map(|customer| Row {
+            i,
+            customer,
+            m: self.analytics.customers.get(i).unwrap_or(&NONE),
+        });
+        self.group(&self.bound.root, row.as_ref())
     }
 
     /// Positions of the matching customers, in data order.
@@ -176,87 +78,52 @@ impl<'a> Matcher<'a> {
             .collect()
     }
 
-    fn group(&self, g: &Group, i: usize) -> bool {
+    fn group(&self, g: &BoundGroup, row: Option<&Row>) -> bool {
+        let node = |n: &BoundNode| match n {
+            // A position past the customers meets no condition.
+            BoundNode::Test(t) => row.is_some_and(|r| self.test(t, r)),
+            BoundNode::Group(inner) => self.group(inner, row),
+        };
         let result = match g.op {
-            Op::And => g.items.iter().all(|n| self.node(n, i)),
-            Op::Or => g.items.iter().any(|n| self.node(n, i)),
+            Op::And => g.items.iter().all(node),
+            Op::Or => g.items.iter().any(node),
         };
         result != g.negated
     }
 
-    fn node(&self, n: &Node, i: usize) -> bool {
-        match n {
-            Node::Condition(c) => self.condition(c, i),
-            Node::Group(g) => self.group(g, i),
-        }
-    }
-
-    fn condition(&self, c: &Condition, i: usize) -> bool {
-        let Some(customer) = self.data.customers.get(i) else {
-            return false;
-        };
-        let none = CustomerMetrics::default();
-        let m = self.analytics.customers.get(i).unwrap_or(&none);
-        let day = |t: Timestamp| day_date(t.local_day(self.offset));
-        let count = |f: &Field| {
-            self.counts
-                .get(f)
-                .and_then(|v| v.get(i))
-                .copied()
-                .unwrap_or(0)
-        };
-        use Field::*;
-        match &c.field {
-            Name => text(Some(&customer.name), &c.operator),
-            Phone => text(customer.phone.as_deref(), &c.operator),
-            Email => text(customer.email.as_deref(), &c.operator),
-            City => text(customer.city.map(Sym::as_str), &c.operator),
-            Province => text(customer.province.map(Sym::as_str), &c.operator),
-            Channel => text(customer.channel.map(Sym::as_str), &c.operator),
-            Level => text(customer.member_level.map(Sym::as_str), &c.operator),
-            Owner => text(customer.owner.map(Sym::as_str), &c.operator),
-            ExternalId => text(customer.external_id.as_deref(), &c.operator),
-            Tags => tags(&customer.tags, &c.operator),
-            Orders => number(Some(i64::from(m.orders)), &c.operator),
-            R => number(m.r.map(i64::from), &c.operator),
-            F => number(m.f.map(i64::from), &c.operator),
-            M => number(m.m.map(i64::from), &c.operator),
-            Points => number(Some(customer.points), &c.operator),
-            RecencyDays => number(m.recency_days, &c.operator),
-            TotalSpent => number(Some(m.total_spent), &c.operator),
-            Aov => number(m.aov, &c.operator),
-            Ltv => number(m.ltv, &c.operator),
-            LastOrderAt => date(m.last_order.and_then(day), &c.operator, self.reference),
-            FirstOrderAt => date(m.first_order.and_then(day), &c.operator, self.reference),
-            CreatedAt => date(day(customer.created_at), &c.operator, self.reference),
-            Lifecycle => label(m.stage.map(|s| s.code()), &c.operator, |v| {
-                label_stage(v).map(|s| s.code())
-            }),
-            RfmGroup => label(m.group.map(|g| g.code()), &c.operator, |v| {
-                label_group(v).map(|g| g.code())
-            }),
-            Tier => label(
-                m.tier.map(|t| self.analytics.tier_code(t)),
-                &c.operator,
-                |v| {
-                    self.analytics
-                        .tiers
-                        .iter()
-                        .find(|t| t.code == v || t.zh == v || t.en.eq_ignore_ascii_case(v))
-                        .map(|t| t.code.as_str())
-                },
-            ),
-            HasOpenComplaint => self.open_complaint.get(i).copied().unwrap_or(false),
-            InSegment { name } => self
-                .segments
-                .and_then(|s| s.get(name))
-                .and_then(|members| members.get(i).copied())
-                .unwrap_or(false),
-            f @ (Events { .. } | ChannelOrders { .. } | OrdersBetween { .. } | Contacts { .. }) => {
-                number(Some(i64::from(count(f))), &c.operator)
+    fn test(&self, t: &Test, r: &Row) -> bool {
+        let (c, m, i) = (r.customer, r.m, r.i);
+        match t {
+            Test::Text(of, test) => text(text_of(*of, c), test),
+            Test::Tags(test) => tags(&c.tags, test),
+            Test::Number(of, test) => number(number_of(*of, c, m), *test),
+            Test::Count(k, test) => {
+                let n = self.bound.counts.get(*k).and_then(|v| v.get(i));
+                number(Some(i64::from(n.copied().unwrap_or(0))), *test)
             }
+            Test::Date(of, test) => {
+                let day = |t: Timestamp| local_day(t, self.bound.offset);
+                let v = match of {
+                    DateOf::LastOrder => m.last_order.and_then(day),
+                    DateOf::FirstOrder => m.first_order.and_then(day),
+                    DateOf::Created => day(c.created_at),
+                };
+                date(v, *test)
+            }
+            Test::Stage(test) => label(m.stage, test),
+            Test::Group(test) => label(m.group, test),
+            Test::Tier(test) => label(m.tier.map(|t| self.analytics.tier_code(t)), test),
+            Test::OpenComplaint => self.bound.open_complaint.get(i).copied().unwrap_or(false),
+            Test::Member(members) => members.and_then(|f| f.get(i).copied()).unwrap_or(false),
         }
     }
+}
+
+/// The customer being tested, looked up once for all its conditions.
+struct Row<'c> {
+    i: usize,
+    customer: &'c Customer,
+    m: &'c CustomerMetrics,
 }
 
 /// How many customers match.
@@ -270,13 +137,41 @@ pub fn count_matches(
     (0..data.customers.len()).filter(|&i| m.matches(i)).count()
 }
 
-pub(super) fn collect_fields(g: &Group, out: &mut Vec<Field>) {
-    for n in &g.items {
-        match n {
-            Node::Condition(c) => out.push(c.field.clone()),
-            Node::Group(inner) => collect_fields(inner, out),
-        }
+fn text_of(of: TextOf, c: &Customer) -> Option<&str> {
+    match of {
+        TextOf::Name => Some(&c.name),
+        TextOf::Phone => c.phone.as_deref(),
+        TextOf::Email => c.email.as_deref(),
+        TextOf::City => c.city.map(Sym::as_str),
+        TextOf::Province => c.province.map(Sym::as_str),
+        TextOf::Channel => c.channel.map(Sym::as_str),
+        TextOf::Level => c.member_level.map(Sym::as_str),
+        TextOf::Owner => c.owner.map(Sym::as_str),
+        TextOf::ExternalId => c.external_id.as_deref(),
     }
+}
+
+fn number_of(of: NumberOf, c: &Customer, m: &CustomerMetrics) -> Option<i64> {
+    match of {
+        NumberOf::Orders => Some(i64::from(m.orders)),
+        NumberOf::R => m.r.map(i64::from),
+        NumberOf::F => m.f.map(i64::from),
+        NumberOf::M => m.m.map(i64::from),
+        NumberOf::Points => Some(c.points),
+        NumberOf::RecencyDays => m.recency_days,
+        NumberOf::TotalSpent => Some(m.total_spent),
+        NumberOf::Aov => m.aov,
+        NumberOf::Ltv => m.ltv,
+    }
+}
+
+/// The day number of a moment in the time zone, if it is a date at all (the same range as
+/// [`crate::time::day_date`]).
+fn local_day(t: Timestamp, offset: chrono::FixedOffset) -> Option<i64> {
+    static RANGE: LazyLock<(i64, i64)> =
+        LazyLock::new(|| (day_number(NaiveDate::MIN), day_number(NaiveDate::MAX)));
+    let d = t.local_day(offset);
+    (RANGE.0..=RANGE.1).contains(&d).then_some(d)
 }
 
 fn present(v: Option<&str>) -> Option<&str> {
@@ -289,22 +184,22 @@ fn same_text(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-fn text(v: Option<&str>, op: &Operator) -> bool {
+fn text(v: Option<&str>, test: &TextTest) -> bool {
     let v = present(v);
-    match op {
-        Operator::IsEmpty => v.is_none(),
-        Operator::IsNotEmpty => v.is_some(),
+    match test {
+        TextTest::IsEmpty => v.is_none(),
+        TextTest::IsNotEmpty => v.is_some(),
         _ => {
             let Some(v) = v else {
                 return false;
             };
-            match op {
-                Operator::Eq(Value::Text(w)) => same_text(v, w),
-                Operator::Ne(Value::Text(w)) => !same_text(v, w),
-                Operator::In(list) => list.iter().any(|w| same_text(v, w)),
-                Operator::NotIn(list) => !list.iter().any(|w| same_text(v, w)),
-                Operator::Contains(w) => contains_ignoring_case(v, w),
-                Operator::StartsWith(w) => v
+            match test {
+                TextTest::Eq(w) => same_text(v, w),
+                TextTest::Ne(w) => !same_text(v, w),
+                TextTest::In(list) => list.iter().any(|w| same_text(v, w)),
+                TextTest::NotIn(list) => !list.iter().any(|w| same_text(v, w)),
+                TextTest::Contains(w) => contains_ignoring_case(v, w),
+                TextTest::StartsWith(w) => v
                     .get(..w.len())
                     .is_some_and(|head| head.eq_ignore_ascii_case(w)),
                 _ => false,
@@ -321,88 +216,110 @@ fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-/// A label (stage, group, tier) compared by code; `code_of` turns what the query says (code
-/// or name) into a code.
-fn label<'v>(v: Option<&str>, op: &Operator, code_of: impl Fn(&str) -> Option<&'v str>) -> bool {
-    let is = |w: &str| code_of(w).is_some_and(|c| Some(c) == v);
-    match op {
-        Operator::IsEmpty => v.is_none(),
-        Operator::IsNotEmpty => v.is_some(),
+fn label<K: PartialEq + Copy>(v: Option<K>, test: &LabelTest<K>) -> bool {
+    match test {
+        LabelTest::IsEmpty => v.is_none(),
+        LabelTest::IsNotEmpty => v.is_some(),
         _ if v.is_none() => false,
-        Operator::Eq(Value::Text(w)) => is(w),
-        Operator::Ne(Value::Text(w)) => !is(w),
-        Operator::In(list) => list.iter().any(|w| is(w)),
-        Operator::NotIn(list) => !list.iter().any(|w| is(w)),
-        _ => false,
+        LabelTest::Eq(w) => w.is_some() && *w == v,
+        LabelTest::Ne(w) => !(w.is_some() && *w == v),
+        LabelTest::In(list) => list.iter().any(|w| Some(*w) == v),
+        LabelTest::NotIn(list) => !list.iter().any(|w| Some(*w) == v),
+        LabelTest::Never => false,
     }
 }
 
-fn num(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) | Value::Money(n) => Some(*n),
-        _ => None,
-    }
-}
-
-fn number(v: Option<i64>, op: &Operator) -> bool {
-    match op {
-        Operator::IsEmpty => v.is_none(),
-        Operator::IsNotEmpty => v.is_some(),
+fn number(v: Option<i64>, test: NumberTest) -> bool {
+    match test {
+        NumberTest::IsEmpty => v.is_none(),
+        NumberTest::IsNotEmpty => v.is_some(),
         _ => {
             let Some(v) = v else {
                 return false;
             };
-            let cmp = |w: &Value, f: fn(i64, i64) -> bool| num(w).is_some_and(|w| f(v, w));
-            match op {
-                Operator::Eq(w) => cmp(w, |a, b| a == b),
-                Operator::Ne(w) => cmp(w, |a, b| a != b),
-                Operator::Gt(w) => cmp(w, |a, b| a > b),
-                Operator::Ge(w) => cmp(w, |a, b| a >= b),
-                Operator::Lt(w) => cmp(w, |a, b| a < b),
-                Operator::Le(w) => cmp(w, |a, b| a <= b),
-                Operator::Between(a, b) => cmp(a, |x, lo| x >= lo) && cmp(b, |x, hi| x <= hi),
+            match test {
+                NumberTest::Eq(w) => v == w,
+                NumberTest::Ne(w) => v != w,
+                NumberTest::Gt(w) => v > w,
+                NumberTest::Ge(w) => v >= w,
+                NumberTest::Lt(w) => v < w,
+                NumberTest::Le(w) => v <= w,
+                NumberTest::Between(lo, hi) => v >= lo && v <= hi,
                 _ => false,
             }
         }
     }
 }
 
-fn date(v: Option<NaiveDate>, op: &Operator, reference: NaiveDate) -> bool {
-    match op {
-        Operator::IsEmpty => v.is_none(),
-        Operator::IsNotEmpty => v.is_some(),
+fn date(v: Option<i64>, test: DateTest) -> bool {
+    match test {
+        DateTest::IsEmpty => v.is_none(),
+        DateTest::IsNotEmpty => v.is_some(),
         _ => {
             let Some(v) = v else {
                 return false;
             };
-            let d = |w: &Value| match w {
-                Value::Date(d) => Some(*d),
-                _ => None,
-            };
-            match op {
-                Operator::Eq(w) => d(w) == Some(v),
-                Operator::Ne(w) => d(w).is_some_and(|w| w != v),
-                Operator::Before(w) => v < *w,
-                Operator::After(w) => v > *w,
-                Operator::Between(a, b) => {
-                    d(a).is_some_and(|a| v >= a) && d(b).is_some_and(|b| v <= b)
-                }
-                Operator::Within(s) => v >= s.start(reference),
-                Operator::OlderThan(s) => v < s.start(reference),
+            match test {
+                DateTest::Eq(w) => v == w,
+                DateTest::Ne(w) => v != w,
+                DateTest::Lt(w) => v < w,
+                DateTest::Gt(w) => v > w,
+                DateTest::Ge(w) => v >= w,
+                DateTest::Between(lo, hi) => v >= lo && v <= hi,
                 _ => false,
             }
         }
     }
 }
 
-fn tags(v: &[String], op: &Operator) -> bool {
+fn tags(v: &[String], test: &TagsTest) -> bool {
     let has = |w: &String| v.iter().any(|t| same_text(t, w));
-    match op {
-        Operator::IsEmpty => v.is_empty(),
-        Operator::IsNotEmpty => !v.is_empty(),
-        Operator::HasAny(list) => list.iter().any(has),
-        Operator::HasAll(list) => list.iter().all(has),
-        Operator::HasNone(list) => !list.iter().any(has),
-        _ => false,
+    match test {
+        TagsTest::IsEmpty => v.is_empty(),
+        TagsTest::IsNotEmpty => !v.is_empty(),
+        TagsTest::Any(list) => list.iter().any(has),
+        TagsTest::All(list) => list.iter().all(has),
+        TagsTest::None(list) => !list.iter().any(has),
+        TagsTest::Never => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn days_outside_the_calendar_are_missing_like_day_date_says() {
+        let utc = FixedOffset::east_opt(0).expect("utc");
+        assert_eq!(local_day(Timestamp(0), utc), Some(0));
+        assert_eq!(local_day(Timestamp(-1), utc), Some(-1));
+        assert_eq!(local_day(Timestamp(i64::MAX), utc), None);
+        assert_eq!(local_day(Timestamp(i64::MIN / 2), utc), None);
+        for t in [
+            i64::MIN / 2,
+            -1,
+            0,
+            1_700_000_000_000,
+            i64::MAX / 2,
+            i64::MAX,
+        ] {
+            let t = Timestamp(t);
+            assert_eq!(
+                local_day(t, utc).is_some(),
+                crate::time::day_date(t.local_day(utc)).is_some()
+            );
+        }
+    }
+
+    #[test]
+    fn labels_compare_by_identity_and_follow_the_missing_value_rule() {
+        assert!(label(Some(1), &LabelTest::Eq(Some(1))));
+        assert!(!label(Some(1), &LabelTest::Eq(None)));
+        assert!(label(Some(1), &LabelTest::Ne(None)));
+        assert!(!label(None, &LabelTest::Ne(Some(1))));
+        assert!(label(None::<u8>, &LabelTest::IsEmpty));
+        assert!(label(Some(2), &LabelTest::NotIn(vec![1, 3])));
+        assert!(!label(Some(2), &LabelTest::Never));
     }
 }

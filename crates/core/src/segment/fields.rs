@@ -1,7 +1,7 @@
 //! The fields a condition can test: their names in queries (English, and Chinese aliases),
 //! their types (which decide the operators), and for behaviour their arguments.
 
-use super::ast::Span;
+use super::span::Span;
 use chrono::NaiveDate;
 
 /// What kind of value a field holds; it decides which operators apply.

@@ -4,17 +4,21 @@
 //! spelled out, as are names no saved segment has.
 
 use super::ast::{Group, Node};
-use super::eval::{Matcher, collect_fields};
+use super::bind::segment_key as key;
+use super::error::ParseError;
+use super::eval::Matcher;
 use super::fields::Field;
-use super::parse::{ParseError, parse};
 use super::print::print;
+use super::resolve::parse;
 use super::saved::SavedSegment;
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Why the segments a query names cannot be resolved.
+pub use super::bind::Memberships;
+
+/// Why the segments a query names cannot be resolved (worded by the app).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefError {
     /// No saved segment has this name.
@@ -27,31 +31,6 @@ pub enum RefError {
 }
 
 impl RefError {
-    pub fn message(&self, chinese: bool) -> String {
-        match (self, chinese) {
-            (RefError::Unknown(n), true) => format!("没有名为“{n}”的已保存分群"),
-            (RefError::Unknown(n), false) => format!("no saved segment is named “{n}”"),
-            (RefError::Cycle(path), true) => {
-                format!("分群不能循环引用：{}", path.join(" → "))
-            }
-            (RefError::Cycle(path), false) => {
-                format!(
-                    "segments cannot refer to each other in a circle: {}",
-                    path.join(" → ")
-                )
-            }
-            (RefError::Invalid { name, error }, true) => {
-                format!("分群“{name}”的查询有误：{}", error.message(true))
-            }
-            (RefError::Invalid { name, error }, false) => {
-                format!(
-                    "the query of segment “{name}” is invalid: {}",
-                    error.message(false)
-                )
-            }
-        }
-    }
-
     /// The segment name the error is about, to point at it in the query text.
     pub fn name(&self) -> &str {
         match self {
@@ -61,38 +40,17 @@ impl RefError {
     }
 }
 
-/// Names compare trimmed and ignoring the case of Latin letters, as typed names do elsewhere.
-fn key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
-
-/// Members of every segment a tree names (directly or through other segments): one flag per
-/// customer position.
-#[derive(Clone, Debug, Default)]
-pub struct Memberships {
-    sets: HashMap<String, Vec<bool>>,
-}
-
-impl Memberships {
-    pub fn get(&self, name: &str) -> Option<&[bool]> {
-        self.sets.get(&key(name)).map(Vec::as_slice)
-    }
-}
-
 /// The segment names a tree's `in_segment(…)` conditions use, in order, once each.
 pub fn references(root: &Group) -> Vec<String> {
-    let mut fields = Vec::new();
-    collect_fields(root, &mut fields);
     let mut seen = HashSet::new();
-    fields
+    root.conditions()
         .into_iter()
-        .filter_map(|f| match f {
-            Field::InSegment { name } => seen.insert(key(&name)).then_some(name),
+        .filter_map(|c| match &c.field {
+            Field::InSegment { name } => seen.insert(key(name)).then(|| name.clone()),
             _ => None,
         })
         .collect()
 }
-
 /// Resolves the segments `root` names. `own` is the name the tree is being saved under: naming
 /// it (directly or through others) is a cycle.
 pub fn resolve(
@@ -192,7 +150,7 @@ impl Resolver<'_> {
             path.push(name.trim().to_string());
             return Err(RefError::Cycle(path));
         }
-        if self.done.sets.contains_key(&k) {
+        if self.done.contains(&k) {
             return Ok(());
         }
         let Some(segment) = self.saved.iter().find(|s| key(&s.name) == k) else {
@@ -222,7 +180,7 @@ impl Resolver<'_> {
                 (0..n).map(|i| m.matches(i)).collect()
             }
         };
-        self.done.sets.insert(k, flags);
+        self.done.insert(k, flags);
         Ok(())
     }
 }

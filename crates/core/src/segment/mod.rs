@@ -2,24 +2,38 @@
 //! profile, computed metrics and labels, behaviour and activities; a text query language for
 //! the same tree; and its evaluation. See docs/segments.md for the language and the rules.
 //!
-//! - [`ast`]: the tree, and the canonical form both editors keep it in.
-//! - [`fields`]: the fields a condition can test, their types and names (English, 中文).
-//! - [`parse`] / [`print`]: text ↔ tree; `parse(print(t)) == t` for canonical trees.
-//! - [`eval`]: which customers match.
-//! - [`complete`]: autocompletion at the caret of the text editor.
-//! - [`membership`]: `in_segment(…)`: members of other saved segments, cycles refused.
+//! The query language runs in stages, each depending only on the ones before it:
+//!
+//! 1. [`lex`]: text → tokens (also read by [`complete`]).
+//! 2. [`parse`]: tokens → the query's shape, syntax only (field names not looked up).
+//! 3. [`resolve`]: names, operators and operands → the typed tree of [`ast`] ([`parse()`] runs
+//!    stages 1–3); errors are typed ([`error`]) and worded by the app.
+//! 4. [`bind`]: the tree + the data → tests with labels, tiers, dates, segment members and
+//!    behaviour counts looked up once.
+//! 5. [`eval`]: the bound tests per customer ([`Matcher`]).
+//!
+//! Beside them: [`fields`] (the fields, their types and names in English and 中文), [`span`]
+//! (`30d`…), [`print`] (tree → text; `parse(print(t)) == t` for canonical trees), [`edit`] (the
+//! builder's edits), [`complete`] (autocompletion), [`membership`] (`in_segment(…)`: members
+//! of other saved segments, cycles refused) and [`saved`] (templates, rename, referrers).
 
 pub mod ast;
+pub mod bind;
 pub mod complete;
 pub mod edit;
+pub mod error;
 pub mod eval;
 pub mod fields;
+pub mod lex;
 pub mod membership;
 pub mod parse;
 pub mod print;
+pub mod resolve;
 pub mod saved;
+pub mod span;
 
 pub use ast::{Condition, Group, Node, Op, Operator, Value};
+pub use error::{ErrorKind, Expected, ParseError};
 pub use eval::{Matcher, count_matches};
-pub use parse::{ParseError, parse};
 pub use print::print;
+pub use resolve::parse;

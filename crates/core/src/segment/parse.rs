@@ -1,278 +1,163 @@
-//! The text query language → rule tree. Errors carry the position (in characters) where the
-//! text stops making sense, and a message in both languages. The parser never panics, whatever
-//! the input (a property test feeds it arbitrary text).
+//! Stage 2 of the query language: tokens → the shape of the query, syntax only. Conditions come
+//! out as written: a field *name* (calls such as `events("visit", 30d)` are grammar, their
+//! arguments literals), an operator and its operands as tokens. Nothing is looked up — which
+//! field a name is, whether the operator applies to it, what a number or a label means is
+//! [`super::resolve`]'s work. The parser never panics, whatever the input (a property test
+//! feeds it arbitrary text).
+//!
+//! Errors are reported where the text first stops making sense, the same position whichever
+//! stage finds it: the conditions read so far come back even when the syntax fails, so the
+//! resolver can report an earlier problem in them first.
 
-use super::ast::{Condition, Group, Node, Op, Operator, Span, Value};
-use super::fields::{
-    CHANNEL_ORDERS, CONTACTS, EVENTS, Field, FieldType, IN_SEGMENT, ORDERS_BETWEEN,
-};
-use crate::metrics::{RfmGroup, Stage};
+use super::ast::Op;
+use super::error::{ErrorKind, Expected, ParseError};
+use super::fields::{CHANNEL_ORDERS, CONTACTS, EVENTS, Field, IN_SEGMENT, ORDERS_BETWEEN};
+use super::lex::Tok;
 use chrono::NaiveDate;
 
+/// A condition as written, in the order of the text.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum Tok {
-    Word(String),
-    Str(String),
-    Num(String),
-    Date(NaiveDate),
-    Span(Span),
-    LParen,
-    RParen,
-    Comma,
-    Cmp(&'static str),
+pub struct Written {
+    pub field: FieldName,
+    /// Inside parentheses, what cannot follow a condition is "`)` expected" rather than
+    /// "unexpected".
+    pub in_parens: bool,
+    pub follow: Follow,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    UnexpectedEnd,
-    Unexpected(String),
-    UnknownField(String),
-    /// The operator does not apply to the field's type.
-    NotFor {
-        field: String,
-        operator: String,
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldName {
+    /// A plain name (`city`, `城市`), not yet looked up.
+    Plain { word: String, at: usize },
+    /// A call, whose form the grammar fixes.
+    Call(Field),
+}
+
+/// What follows the field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Follow {
+    /// Nothing that can start an operator: the condition ends (right for a yes/no field).
+    /// `next` is the token there, if any.
+    Nothing {
+        at: usize,
+        next: Option<Tok>,
     },
-    Expected(&'static str),
-    UnknownLabel(String),
-    UnclosedString,
-    BadNumber(String),
-    EmptyGroup,
+    Operator(WrittenOp),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseError {
-    /// Character offset in the query where the problem starts.
+/// An operator and its operands as written. After a syntax error the operands may be fewer
+/// than the operator takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrittenOp {
     pub at: usize,
-    pub kind: ErrorKind,
+    /// The operator's first token as typed.
+    pub first: Tok,
+    /// The operator as errors name it: its first token in capitals (`NOT` for `NOT IN`).
+    pub name: String,
+    pub kind: OpKind,
+    /// Tokens with their offsets. Comparisons and `BETWEEN` take any single token (its type
+    /// is the field's, checked later); lists, `CONTAINS` and `STARTS WITH` take quoted
+    /// text, `BEFORE`/`AFTER` dates, `WITHIN`/`OLDER THAN` spans.
+    pub operands: Vec<(usize, Tok)>,
 }
 
-impl ParseError {
-    pub fn message(&self, chinese: bool) -> String {
-        use ErrorKind::*;
-        match (&self.kind, chinese) {
-            (UnexpectedEnd, true) => "查询不完整".into(),
-            (UnexpectedEnd, false) => "the query ends too early".into(),
-            (Unexpected(t), true) => format!("此处不应出现“{t}”"),
-            (Unexpected(t), false) => format!("unexpected “{t}”"),
-            (UnknownField(f), true) => format!("未知字段“{f}”"),
-            (UnknownField(f), false) => format!("unknown field “{f}”"),
-            (NotFor { field, operator }, true) => format!("“{operator}”不能用于字段 {field}"),
-            (NotFor { field, operator }, false) => {
-                format!("“{operator}” does not apply to {field}")
-            }
-            (Expected(what), true) => format!("此处应为{}", expected_zh(what)),
-            (Expected(what), false) => format!("expected {what}"),
-            (UnknownLabel(v), true) => format!("未知取值“{v}”"),
-            (UnknownLabel(v), false) => format!("unknown value “{v}”"),
-            (UnclosedString, true) => "引号没有闭合".into(),
-            (UnclosedString, false) => "unclosed quote".into(),
-            (BadNumber(n), true) => format!("无法识别的数字“{n}”"),
-            (BadNumber(n), false) => format!("not a number: “{n}”"),
-            (EmptyGroup, true) => "括号内为空".into(),
-            (EmptyGroup, false) => "empty parentheses".into(),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpKind {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Between,
+    In,
+    NotIn,
+    Contains,
+    StartsWith,
+    IsEmpty,
+    IsNotEmpty,
+    Before,
+    After,
+    Within,
+    OlderThan,
+    /// `HAS` before its `ANY`, `ALL` or `NONE` is read.
+    Has,
+    HasAny,
+    HasAll,
+    HasNone,
+}
+
+/// The query's structure, its conditions by index into [`Parsed::conditions`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Condition(usize),
+    Group(ShapeGroup),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShapeGroup {
+    pub op: Op,
+    pub negated: bool,
+    pub items: Vec<Shape>,
+}
+
+impl ShapeGroup {
+    fn all(items: Vec<Shape>) -> Self {
+        ShapeGroup {
+            op: Op::And,
+            negated: false,
+            items,
         }
     }
 }
 
-fn expected_zh(what: &str) -> &'static str {
-    match what {
-        "a field" => "字段",
-        "an operator" => "运算符",
-        "a number" => "数字",
-        "an amount in yuan" => "金额（元）",
-        "a date (2024-01-31)" => "日期（如 2024-01-31）",
-        "a span (30d, 12w, 3m, 1y)" => "时间跨度（如 30d、12w、3m、1y）",
-        "a quoted text" => "带引号的文字",
-        "“(”" => "“(”",
-        "“)”" => "“)”",
-        "“,”" => "“,”",
-        "AND" => "AND",
-        _ => "其他内容",
-    }
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    /// Every condition read, in order — also those before a syntax error, and the one it
+    /// interrupted.
+    pub conditions: Vec<Written>,
+    pub root: Result<ShapeGroup, ParseError>,
 }
 
-/// Parses a query. An empty query is an empty group: it matches every customer.
-pub fn parse(text: &str) -> Result<Group, ParseError> {
-    let tokens = tokenize(text)?;
+/// Parses tokens; `end` is the character count of the text (where "ends too early" points).
+/// No tokens is an empty group.
+pub fn parse(tokens: Vec<(usize, Tok)>, end: usize) -> Parsed {
     let mut p = Parser {
         tokens,
         pos: 0,
-        end: text.chars().count(),
+        end,
+        depth: 0,
+        conditions: Vec::new(),
     };
-    if p.tokens.is_empty() {
-        return Ok(Group::all(vec![]));
+    let root = p.query();
+    Parsed {
+        conditions: p.conditions,
+        root,
     }
-    let (op, items) = p.or_chain()?;
-    if let Some((at, t)) = p.tokens.get(p.pos) {
-        return Err(ParseError {
-            at: *at,
-            kind: ErrorKind::Unexpected(show(t)),
-        });
-    }
-    Ok(Group {
-        op,
-        negated: false,
-        items,
-    })
-}
-
-fn show(t: &Tok) -> String {
-    match t {
-        Tok::Word(w) | Tok::Num(w) => w.clone(),
-        Tok::Str(s) => format!("\"{s}\""),
-        Tok::Date(d) => d.to_string(),
-        Tok::Span(s) => super::print::span(*s),
-        Tok::LParen => "(".into(),
-        Tok::RParen => ")".into(),
-        Tok::Comma => ",".into(),
-        Tok::Cmp(c) => (*c).into(),
-    }
-}
-
-pub(super) fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        let start = i;
-        let err = |kind| ParseError { at: start, kind };
-        match c {
-            c if c.is_whitespace() => i += 1,
-            '(' | '（' => {
-                out.push((start, Tok::LParen));
-                i += 1;
-            }
-            ')' | '）' => {
-                out.push((start, Tok::RParen));
-                i += 1;
-            }
-            ',' | '，' | '、' => {
-                out.push((start, Tok::Comma));
-                i += 1;
-            }
-            '"' | '“' | '”' | '\'' => {
-                let close = match c {
-                    '“' => '”',
-                    other => other,
-                };
-                let mut s = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => return Err(err(ErrorKind::UnclosedString)),
-                        Some('\\') => {
-                            if let Some(&n) = chars.get(i + 1) {
-                                s.push(n);
-                            }
-                            i += 2;
-                        }
-                        Some(&ch) if ch == close || (close == '”' && ch == '"') => {
-                            i += 1;
-                            break;
-                        }
-                        Some(&ch) => {
-                            s.push(ch);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push((start, Tok::Str(s)));
-            }
-            '=' | '!' | '<' | '>' | '≠' | '≥' | '≤' => {
-                let next = chars.get(i + 1).copied();
-                let (op, len) = match (c, next) {
-                    ('=', Some('=')) => ("=", 2),
-                    ('=', _) => ("=", 1),
-                    ('!', Some('=')) | ('<', Some('>')) => ("!=", 2),
-                    ('≠', _) => ("!=", 1),
-                    ('>', Some('=')) => (">=", 2),
-                    ('<', Some('=')) => ("<=", 2),
-                    ('≥', _) => (">=", 1),
-                    ('≤', _) => ("<=", 1),
-                    ('>', _) => (">", 1),
-                    ('<', _) => ("<", 1),
-                    _ => return Err(err(ErrorKind::Unexpected(c.to_string()))),
-                };
-                out.push((start, Tok::Cmp(op)));
-                i += len;
-            }
-            c if c.is_ascii_digit()
-                || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
-            {
-                let mut s = String::from(c);
-                i += 1;
-                while let Some(&d) = chars.get(i) {
-                    if d.is_ascii_alphanumeric() || d == '.' || d == '-' || d == '万' {
-                        s.push(d);
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-                out.push((
-                    start,
-                    number_token(&s).ok_or_else(|| err(ErrorKind::BadNumber(s.clone())))?,
-                ));
-            }
-            c if c.is_alphanumeric() || c == '_' => {
-                let mut s = String::new();
-                while let Some(&d) = chars.get(i) {
-                    if d.is_alphanumeric() || d == '_' {
-                        s.push(d);
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-                out.push((start, Tok::Word(s)));
-            }
-            other => return Err(err(ErrorKind::Unexpected(other.to_string()))),
-        }
-    }
-    Ok(out)
-}
-
-/// `2024-01-31` is a date, `30d` a span, anything else a number (checked when used).
-fn number_token(s: &str) -> Option<Tok> {
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(Tok::Date(d));
-    }
-    if let Some(unit) = s.chars().last().filter(|c| c.is_ascii_alphabetic()) {
-        let n: u32 = s[..s.len() - 1].parse().ok()?;
-        let span = match unit.to_ascii_lowercase() {
-            'd' => Span::Days(n),
-            'w' => Span::Weeks(n),
-            'm' => Span::Months(n),
-            'y' => Span::Years(n),
-            _ => return None,
-        };
-        return Some(Tok::Span(span));
-    }
-    let plain = s.trim_end_matches('万');
-    let ok = !plain.is_empty()
-        && plain
-            .chars()
-            .enumerate()
-            .all(|(k, c)| c.is_ascii_digit() || c == '.' || (k == 0 && c == '-'))
-        && plain.matches('.').count() <= 1
-        && s.matches('万').count() <= 1;
-    ok.then(|| Tok::Num(s.to_string()))
 }
 
 struct Parser {
     tokens: Vec<(usize, Tok)>,
     pos: usize,
-    /// Character count of the query: where "ends too early" points.
     end: usize,
+    /// Parentheses open around the current position.
+    depth: usize,
+    conditions: Vec<Written>,
 }
 
-fn is_kw(t: Option<&Tok>, kw: &str) -> bool {
-    matches!(t, Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw))
-}
+/// Words that start an operator (`NOT` only before `IN`); any other word after a field ends
+/// the condition.
+const OPERATOR_WORDS: [&str; 10] = [
+    "BETWEEN", "IN", "CONTAINS", "STARTS", "IS", "BEFORE", "AFTER", "WITHIN", "OLDER", "HAS",
+];
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
-        self.tokens.get(self.pos).map(|(_, t)| t)
+        self.peek_at(0)
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<&Tok> {
+        self.tokens.get(self.pos + ahead).map(|(_, t)| t)
     }
 
     fn at(&self) -> usize {
@@ -280,20 +165,11 @@ impl Parser {
     }
 
     fn error<T>(&self, kind: ErrorKind) -> Result<T, ParseError> {
-        Err(ParseError {
-            at: self.at(),
-            kind,
-        })
-    }
-
-    fn next(&mut self) -> Option<Tok> {
-        let t = self.tokens.get(self.pos).map(|(_, t)| t.clone());
-        self.pos += 1;
-        t
+        Err(ParseError::new(self.at(), kind))
     }
 
     fn keyword(&mut self, kw: &str) -> bool {
-        if is_kw(self.peek(), kw) {
+        if self.peek().is_some_and(|t| t.is_keyword(kw)) {
             self.pos += 1;
             true
         } else {
@@ -301,7 +177,7 @@ impl Parser {
         }
     }
 
-    fn expect(&mut self, tok: Tok, what: &'static str) -> Result<(), ParseError> {
+    fn expect(&mut self, tok: Tok, what: Expected) -> Result<(), ParseError> {
         if self.peek() == Some(&tok) {
             self.pos += 1;
             Ok(())
@@ -312,8 +188,23 @@ impl Parser {
         }
     }
 
+    fn query(&mut self) -> Result<ShapeGroup, ParseError> {
+        if self.tokens.is_empty() {
+            return Ok(ShapeGroup::all(vec![]));
+        }
+        let (op, items) = self.or_chain()?;
+        if let Some((at, t)) = self.tokens.get(self.pos) {
+            return Err(ParseError::new(*at, ErrorKind::Unexpected(t.to_string())));
+        }
+        Ok(ShapeGroup {
+            op,
+            negated: false,
+            items,
+        })
+    }
+
     /// `a OR b OR …` of AND chains: the items of one group and how they combine.
-    fn or_chain(&mut self) -> Result<(Op, Vec<Node>), ParseError> {
+    fn or_chain(&mut self) -> Result<(Op, Vec<Shape>), ParseError> {
         let mut alternatives = vec![self.and_chain()?];
         while self.keyword("OR") {
             alternatives.push(self.and_chain()?);
@@ -325,16 +216,16 @@ impl Parser {
             .into_iter()
             .map(|mut items| {
                 if items.len() == 1 {
-                    items.pop().unwrap_or(Node::Group(Group::all(vec![])))
+                    items.pop().unwrap_or(Shape::Group(ShapeGroup::all(vec![])))
                 } else {
-                    Node::Group(Group::all(items))
+                    Shape::Group(ShapeGroup::all(items))
                 }
             })
             .collect();
         Ok((Op::Or, items))
     }
 
-    fn and_chain(&mut self) -> Result<Vec<Node>, ParseError> {
+    fn and_chain(&mut self) -> Result<Vec<Shape>, ParseError> {
         let mut items = vec![self.unary()?];
         while self.keyword("AND") {
             items.push(self.unary()?);
@@ -342,15 +233,15 @@ impl Parser {
         Ok(items)
     }
 
-    fn unary(&mut self) -> Result<Node, ParseError> {
+    fn unary(&mut self) -> Result<Shape, ParseError> {
         if self.keyword("NOT") {
             let inner = self.unary()?;
             // NOT over a parenthesised group negates that group (the canonical shape).
             return Ok(match inner {
-                Node::Group(g) if !g.negated && g.items.len() > 1 => {
-                    Node::Group(Group { negated: true, ..g })
+                Shape::Group(g) if !g.negated && g.items.len() > 1 => {
+                    Shape::Group(ShapeGroup { negated: true, ..g })
                 }
-                other => Node::Group(Group {
+                other => Shape::Group(ShapeGroup {
                     op: Op::And,
                     negated: true,
                     items: vec![other],
@@ -362,39 +253,62 @@ impl Parser {
             if self.peek() == Some(&Tok::RParen) {
                 return self.error(ErrorKind::EmptyGroup);
             }
+            self.depth += 1;
             let (op, items) = self.or_chain()?;
-            self.expect(Tok::RParen, "“)”")?;
+            self.expect(Tok::RParen, Expected::ClosingParen)?;
+            self.depth -= 1;
             // `(x)` is just x; parentheses around several items make a group.
             return Ok(if items.len() == 1 {
                 items
                     .into_iter()
                     .next()
-                    .unwrap_or(Node::Group(Group::all(vec![])))
+                    .unwrap_or(Shape::Group(ShapeGroup::all(vec![])))
             } else {
-                Node::Group(Group {
+                Shape::Group(ShapeGroup {
                     op,
                     negated: false,
                     items,
                 })
             });
         }
-        self.condition().map(Node::Condition)
+        self.condition()
     }
 
-    fn condition(&mut self) -> Result<Condition, ParseError> {
-        let field_at = self.at();
+    fn condition(&mut self) -> Result<Shape, ParseError> {
+        let at = self.at();
         let Some(Tok::Word(word)) = self.peek().cloned() else {
             return match self.peek() {
                 None => self.error(ErrorKind::UnexpectedEnd),
-                Some(_) => self.error(ErrorKind::Expected("a field")),
+                Some(_) => self.error(ErrorKind::Expected(Expected::Field)),
             };
         };
         self.pos += 1;
-        let call = |names: (&str, &[&str])| {
-            names.0.eq_ignore_ascii_case(&word) || names.1.contains(&word.as_str())
+        let field = match self.call(&word)? {
+            Some(call) => FieldName::Call(call),
+            None => FieldName::Plain { word, at },
         };
-        let field = if call(EVENTS) {
-            self.expect(Tok::LParen, "“(”")?;
+        let mut written = Written {
+            field,
+            in_parens: self.depth > 0,
+            follow: Follow::Nothing {
+                at: self.at(),
+                next: self.peek().cloned(),
+            },
+        };
+        // The condition is kept even when its operator fails: an earlier problem in it (an
+        // unknown field, an operator the field does not take) is the one to report.
+        let read = self.operator(&mut written);
+        let index = self.conditions.len();
+        self.conditions.push(written);
+        read.map(|()| Shape::Condition(index))
+    }
+
+    /// A call's arguments, when `word` names a call.
+    fn call(&mut self, word: &str) -> Result<Option<Field>, ParseError> {
+        let named =
+            |names: (&str, &[&str])| names.0.eq_ignore_ascii_case(word) || names.1.contains(&word);
+        let field = if named(EVENTS) {
+            self.expect(Tok::LParen, Expected::OpeningParen)?;
             let kind = self.text()?;
             let within = if self.peek() == Some(&Tok::Comma) {
                 self.pos += 1;
@@ -402,138 +316,171 @@ impl Parser {
             } else {
                 None
             };
-            self.expect(Tok::RParen, "“)”")?;
             Field::Events { kind, within }
-        } else if call(CHANNEL_ORDERS) {
-            self.expect(Tok::LParen, "“(”")?;
-            let channel = self.text()?;
-            self.expect(Tok::RParen, "“)”")?;
-            Field::ChannelOrders { channel }
-        } else if call(ORDERS_BETWEEN) {
-            self.expect(Tok::LParen, "“(”")?;
-            let from = self.date()?;
-            self.expect(Tok::Comma, "“,”")?;
-            let to = self.date()?;
-            self.expect(Tok::RParen, "“)”")?;
-            Field::OrdersBetween { from, to }
-        } else if call(CONTACTS) {
-            self.expect(Tok::LParen, "“(”")?;
-            let within = self.span()?;
-            self.expect(Tok::RParen, "“)”")?;
-            Field::Contacts { within }
-        } else if call(IN_SEGMENT) {
-            self.expect(Tok::LParen, "“(”")?;
-            let name = self.text()?;
-            self.expect(Tok::RParen, "“)”")?;
-            Field::InSegment { name }
-        } else {
-            match Field::plain(&word) {
-                Some(f) => f,
-                None => {
-                    return Err(ParseError {
-                        at: field_at,
-                        kind: ErrorKind::UnknownField(word),
-                    });
-                }
+        } else if named(CHANNEL_ORDERS) {
+            self.expect(Tok::LParen, Expected::OpeningParen)?;
+            Field::ChannelOrders {
+                channel: self.text()?,
             }
+        } else if named(ORDERS_BETWEEN) {
+            self.expect(Tok::LParen, Expected::OpeningParen)?;
+            let from = self.date()?;
+            self.expect(Tok::Comma, Expected::Comma)?;
+            let to = self.date()?;
+            Field::OrdersBetween { from, to }
+        } else if named(CONTACTS) {
+            self.expect(Tok::LParen, Expected::OpeningParen)?;
+            Field::Contacts {
+                within: self.span()?,
+            }
+        } else if named(IN_SEGMENT) {
+            self.expect(Tok::LParen, Expected::OpeningParen)?;
+            Field::InSegment { name: self.text()? }
+        } else {
+            return Ok(None);
         };
-        let operator = self.operator(&field)?;
-        Ok(Condition { field, operator })
+        self.expect(Tok::RParen, Expected::ClosingParen)?;
+        Ok(Some(field))
     }
 
-    fn operator(&mut self, field: &Field) -> Result<Operator, ParseError> {
-        let ty = field.field_type();
-        let op_at = self.at();
-        let not_for = |op: &str| ParseError {
-            at: op_at,
-            kind: ErrorKind::NotFor {
-                field: field.name().to_string(),
-                operator: op.to_string(),
-            },
-        };
-        if ty == FieldType::Flag {
-            return Ok(Operator::IsTrue);
-        }
-        let op = match self.peek() {
-            Some(Tok::Cmp(c)) => c.to_string(),
-            Some(Tok::Word(w)) => w.to_ascii_uppercase(),
-            None => return self.error(ErrorKind::UnexpectedEnd),
-            Some(_) => return self.error(ErrorKind::Expected("an operator")),
+    /// Reads the operator after a field, if one follows, into `written`.
+    fn operator(&mut self, written: &mut Written) -> Result<(), ParseError> {
+        let at = self.at();
+        let (first, name) = match self.peek() {
+            Some(t @ Tok::Cmp(c)) => (t.clone(), c.to_string()),
+            Some(t @ Tok::Word(w)) => {
+                let name = w.to_ascii_uppercase();
+                let starts = OPERATOR_WORDS.contains(&name.as_str())
+                    || (name == "NOT" && self.peek_at(1).is_some_and(|n| n.is_keyword("IN")));
+                if !starts {
+                    return Ok(());
+                }
+                (t.clone(), name)
+            }
+            _ => return Ok(()),
         };
         self.pos += 1;
-        use FieldType::*;
-        let ordered = matches!(ty, Number | Money);
-        Ok(match op.as_str() {
-            "=" | "!=" if ty != Tags => {
-                let v = self.value(field, ty)?;
-                if op == "=" {
-                    Operator::Eq(v)
-                } else {
-                    Operator::Ne(v)
-                }
+        let kind = match name.as_str() {
+            "=" => OpKind::Eq,
+            "!=" => OpKind::Ne,
+            ">" => OpKind::Gt,
+            ">=" => OpKind::Ge,
+            "<" => OpKind::Lt,
+            "<=" => OpKind::Le,
+            "BETWEEN" => OpKind::Between,
+            "IN" => OpKind::In,
+            "NOT" => {
+                self.pos += 1;
+                OpKind::NotIn
             }
-            ">" | ">=" | "<" | "<=" if ordered => {
-                let v = self.value(field, ty)?;
-                match op.as_str() {
-                    ">" => Operator::Gt(v),
-                    ">=" => Operator::Ge(v),
-                    "<" => Operator::Lt(v),
-                    _ => Operator::Le(v),
-                }
+            "CONTAINS" => OpKind::Contains,
+            "STARTS" => OpKind::StartsWith,
+            "IS" => OpKind::IsEmpty,
+            "BEFORE" => OpKind::Before,
+            "AFTER" => OpKind::After,
+            "WITHIN" => OpKind::Within,
+            "OLDER" => OpKind::OlderThan,
+            _ => OpKind::Has,
+        };
+        written.follow = Follow::Operator(WrittenOp {
+            at,
+            first,
+            name,
+            kind,
+            operands: Vec::new(),
+        });
+        let Follow::Operator(op) = &mut written.follow else {
+            return Ok(());
+        };
+        self.operands(op)
+    }
+
+    fn operands(&mut self, op: &mut WrittenOp) -> Result<(), ParseError> {
+        match op.kind {
+            OpKind::Eq | OpKind::Ne | OpKind::Gt | OpKind::Ge | OpKind::Lt | OpKind::Le => {
+                op.operands.push(self.any()?);
             }
-            "BETWEEN" if ordered || ty == Date => {
-                let a = self.value(field, ty)?;
+            OpKind::Between => {
+                op.operands.push(self.any()?);
                 if !self.keyword("AND") {
-                    return self.error(ErrorKind::Expected("AND"));
+                    return self.error(ErrorKind::Expected(Expected::And));
                 }
-                let b = self.value(field, ty)?;
-                Operator::Between(a, b)
+                op.operands.push(self.any()?);
             }
-            "IN" if matches!(ty, Text | Label) => Operator::In(self.list(field, ty)?),
-            "NOT" if matches!(ty, Text | Label) && self.keyword("IN") => {
-                Operator::NotIn(self.list(field, ty)?)
-            }
-            "CONTAINS" if ty == Text => Operator::Contains(self.text()?),
-            "STARTS" if ty == Text => {
+            OpKind::In | OpKind::NotIn => self.list(op)?,
+            OpKind::Contains => op.operands.push(self.quoted()?),
+            OpKind::StartsWith => {
                 if !self.keyword("WITH") {
-                    return self.error(ErrorKind::Expected("WITH"));
+                    return self.error(ErrorKind::Expected(Expected::With));
                 }
-                Operator::StartsWith(self.text()?)
+                op.operands.push(self.quoted()?);
             }
-            "IS" => {
-                let negated = self.keyword("NOT");
+            OpKind::IsEmpty | OpKind::IsNotEmpty => {
+                if self.keyword("NOT") {
+                    op.kind = OpKind::IsNotEmpty;
+                }
                 if !self.keyword("EMPTY") {
-                    return self.error(ErrorKind::Expected("EMPTY"));
-                }
-                if negated {
-                    Operator::IsNotEmpty
-                } else {
-                    Operator::IsEmpty
+                    return self.error(ErrorKind::Expected(Expected::Empty));
                 }
             }
-            "BEFORE" if ty == Date => Operator::Before(self.date()?),
-            "AFTER" if ty == Date => Operator::After(self.date()?),
-            "WITHIN" if ty == Date => Operator::Within(self.span()?),
-            "OLDER" if ty == Date => {
+            OpKind::Before | OpKind::After => {
+                let at = self.at();
+                op.operands.push((at, Tok::Date(self.date()?)));
+            }
+            OpKind::Within => {
+                let at = self.at();
+                op.operands.push((at, Tok::Span(self.span()?)));
+            }
+            OpKind::OlderThan => {
                 if !self.keyword("THAN") {
-                    return self.error(ErrorKind::Expected("THAN"));
+                    return self.error(ErrorKind::Expected(Expected::Than));
                 }
-                Operator::OlderThan(self.span()?)
+                let at = self.at();
+                op.operands.push((at, Tok::Span(self.span()?)));
             }
-            "HAS" if ty == Tags => {
-                let which = self.next().map(|t| show(&t).to_ascii_uppercase());
-                match which.as_deref() {
-                    Some("ANY") => Operator::HasAny(self.list(field, ty)?),
-                    Some("ALL") => Operator::HasAll(self.list(field, ty)?),
-                    Some("NONE") => Operator::HasNone(self.list(field, ty)?),
-                    _ => {
-                        self.pos -= 1;
-                        return self.error(ErrorKind::Expected("ANY, ALL or NONE"));
-                    }
-                }
+            OpKind::Has | OpKind::HasAny | OpKind::HasAll | OpKind::HasNone => {
+                let which = self.peek().map(|t| t.to_string().to_ascii_uppercase());
+                op.kind = match which.as_deref() {
+                    Some("ANY") => OpKind::HasAny,
+                    Some("ALL") => OpKind::HasAll,
+                    Some("NONE") => OpKind::HasNone,
+                    _ => return self.error(ErrorKind::Expected(Expected::AnyAllNone)),
+                };
+                self.pos += 1;
+                self.list(op)?;
             }
-            _ => return Err(not_for(&op)),
-        })
+        }
+        Ok(())
+    }
+
+    /// Any one token: a comparison's operand, whose type only the field knows.
+    fn any(&mut self) -> Result<(usize, Tok), ParseError> {
+        match self.tokens.get(self.pos).cloned() {
+            Some(t) => {
+                self.pos += 1;
+                Ok(t)
+            }
+            None => self.error(ErrorKind::UnexpectedEnd),
+        }
+    }
+
+    fn quoted(&mut self) -> Result<(usize, Tok), ParseError> {
+        let at = self.at();
+        self.text().map(|s| (at, Tok::Str(s)))
+    }
+
+    /// `("a", "b", …)`: quoted texts, added to the operands as they are read.
+    fn list(&mut self, op: &mut WrittenOp) -> Result<(), ParseError> {
+        self.expect(Tok::LParen, Expected::OpeningParen)?;
+        loop {
+            op.operands.push(self.quoted()?);
+            if self.peek() == Some(&Tok::Comma) {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        self.expect(Tok::RParen, Expected::ClosingParen)
     }
 
     fn text(&mut self) -> Result<String, ParseError> {
@@ -543,149 +490,127 @@ impl Parser {
                 Ok(s)
             }
             None => self.error(ErrorKind::UnexpectedEnd),
-            Some(_) => self.error(ErrorKind::Expected("a quoted text")),
+            Some(_) => self.error(ErrorKind::Expected(Expected::QuotedText)),
         }
     }
 
     fn date(&mut self) -> Result<NaiveDate, ParseError> {
-        match self.peek().cloned() {
+        match self.peek() {
             Some(Tok::Date(d)) => {
+                let d = *d;
                 self.pos += 1;
                 Ok(d)
             }
-            Some(Tok::Str(s)) if NaiveDate::parse_from_str(&s, "%Y-%m-%d").is_ok() => {
-                self.pos += 1;
-                NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                    .or_else(|_| self.error(ErrorKind::Expected("a date (2024-01-31)")))
-            }
+            Some(Tok::Str(s)) => match written_date(s) {
+                Some(d) => {
+                    self.pos += 1;
+                    Ok(d)
+                }
+                None => self.error(ErrorKind::Expected(Expected::Date)),
+            },
             None => self.error(ErrorKind::UnexpectedEnd),
-            Some(_) => self.error(ErrorKind::Expected("a date (2024-01-31)")),
+            Some(_) => self.error(ErrorKind::Expected(Expected::Date)),
         }
     }
 
-    fn span(&mut self) -> Result<Span, ParseError> {
-        match self.peek().cloned() {
+    fn span(&mut self) -> Result<super::span::Span, ParseError> {
+        match self.peek() {
             Some(Tok::Span(s)) => {
+                let s = *s;
                 self.pos += 1;
                 Ok(s)
             }
             None => self.error(ErrorKind::UnexpectedEnd),
-            Some(_) => self.error(ErrorKind::Expected("a span (30d, 12w, 3m, 1y)")),
+            Some(_) => self.error(ErrorKind::Expected(Expected::Span)),
         }
     }
+}
 
-    fn value(&mut self, field: &Field, ty: FieldType) -> Result<Value, ParseError> {
-        match ty {
-            FieldType::Number => match self.peek().cloned() {
-                Some(Tok::Num(n)) => match n.parse::<i64>() {
-                    Ok(v) => {
-                        self.pos += 1;
-                        Ok(Value::Number(v))
-                    }
-                    Err(_) => self.error(ErrorKind::BadNumber(n)),
+/// A date in quotes (`"2024-01-31"`) is a date too.
+pub fn written_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::lex::tokenize;
+
+    fn parsed(text: &str) -> Parsed {
+        parse(tokenize(text).expect("tokens"), text.chars().count())
+    }
+
+    #[test]
+    fn conditions_come_back_as_written_without_lookups() {
+        let p = parsed(r#"foo >= 1.5万 OR (城市 NOT IN ("上海"))"#);
+        assert_eq!(
+            p.conditions,
+            [
+                Written {
+                    field: FieldName::Plain {
+                        word: "foo".into(),
+                        at: 0
+                    },
+                    in_parens: false,
+                    follow: Follow::Operator(WrittenOp {
+                        at: 4,
+                        first: Tok::Cmp(">="),
+                        name: ">=".into(),
+                        kind: OpKind::Ge,
+                        operands: vec![(7, Tok::Num("1.5万".into()))],
+                    }),
                 },
-                None => self.error(ErrorKind::UnexpectedEnd),
-                Some(_) => self.error(ErrorKind::Expected("a number")),
-            },
-            FieldType::Money => match self.peek().cloned() {
-                Some(Tok::Num(n)) => match yuan_to_cents(&n) {
-                    Some(c) => {
-                        self.pos += 1;
-                        Ok(Value::Money(c))
-                    }
-                    None => self.error(ErrorKind::BadNumber(n)),
+                Written {
+                    field: FieldName::Plain {
+                        word: "城市".into(),
+                        at: 16
+                    },
+                    in_parens: true,
+                    follow: Follow::Operator(WrittenOp {
+                        at: 19,
+                        first: Tok::Word("NOT".into()),
+                        name: "NOT".into(),
+                        kind: OpKind::NotIn,
+                        operands: vec![(27, Tok::Str("上海".into()))],
+                    }),
                 },
-                None => self.error(ErrorKind::UnexpectedEnd),
-                Some(_) => self.error(ErrorKind::Expected("an amount in yuan")),
-            },
-            FieldType::Date => self.date().map(Value::Date),
-            FieldType::Label => {
-                let at = self.at();
-                let v = self.text()?;
-                check_label(field, &v).map_err(|kind| ParseError { at, kind })?;
-                Ok(Value::Text(v))
+            ]
+        );
+        assert_eq!(
+            p.root,
+            Ok(ShapeGroup {
+                op: Op::Or,
+                negated: false,
+                items: vec![Shape::Condition(0), Shape::Condition(1)],
+            })
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_the_conditions_read_so_far() {
+        let p = parsed(r#"city = "a" AND orders BETWEEN 1 2"#);
+        assert_eq!(
+            p.root,
+            Err(ParseError::new(32, ErrorKind::Expected(Expected::And)))
+        );
+        assert_eq!(p.conditions.len(), 2);
+        let Follow::Operator(op) = &p.conditions[1].follow else {
+            panic!("an operator");
+        };
+        assert_eq!(op.kind, OpKind::Between);
+        assert_eq!(op.operands, [(30, Tok::Num("1".into()))]);
+        // A word that starts no operator ends the condition (a yes/no field's case).
+        let p = parsed("has_open_complaint foo");
+        assert_eq!(
+            p.conditions[0].follow,
+            Follow::Nothing {
+                at: 19,
+                next: Some(Tok::Word("foo".into()))
             }
-            _ => self.text().map(Value::Text),
-        }
+        );
+        assert_eq!(
+            p.root,
+            Err(ParseError::new(19, ErrorKind::Unexpected("foo".into())))
+        );
     }
-
-    fn list(&mut self, field: &Field, ty: FieldType) -> Result<Vec<String>, ParseError> {
-        self.expect(Tok::LParen, "“(”")?;
-        let mut out = Vec::new();
-        loop {
-            let at = self.at();
-            let v = self.text()?;
-            if ty == FieldType::Label {
-                check_label(field, &v).map_err(|kind| ParseError { at, kind })?;
-            }
-            out.push(v);
-            if self.peek() == Some(&Tok::Comma) {
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
-        self.expect(Tok::RParen, "“)”")?;
-        Ok(out)
-    }
-}
-
-/// Lifecycle stages and RFM groups are known: a typo is an error at once. Tiers are named in
-/// Settings, so any text is accepted (an unknown tier matches nobody).
-fn check_label(field: &Field, v: &str) -> Result<(), ErrorKind> {
-    let known = match field {
-        Field::Lifecycle => label_stage(v).is_some(),
-        Field::RfmGroup => label_group(v).is_some(),
-        _ => true,
-    };
-    if known {
-        Ok(())
-    } else {
-        Err(ErrorKind::UnknownLabel(v.to_string()))
-    }
-}
-
-/// A stage by code, Chinese or English name.
-pub fn label_stage(v: &str) -> Option<Stage> {
-    Stage::ALL
-        .iter()
-        .copied()
-        .find(|s| s.code() == v || s.name(true) == v || s.name(false).eq_ignore_ascii_case(v))
-}
-
-/// An RFM group by code, Chinese or English name.
-pub fn label_group(v: &str) -> Option<RfmGroup> {
-    RfmGroup::ALL
-        .iter()
-        .copied()
-        .find(|g| g.code() == v || g.name(true) == v || g.name(false).eq_ignore_ascii_case(v))
-}
-
-/// `5000`, `12.5`, `1.2万` (yuan) → cents; at most two decimals.
-pub fn yuan_to_cents(s: &str) -> Option<i64> {
-    let (s, factor) = match s.strip_suffix('万') {
-        Some(rest) => (rest, 10_000i64),
-        None => (s, 1),
-    };
-    let negative = s.starts_with('-');
-    let s = s.trim_start_matches('-');
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    // Up to 6 decimals are read (1.23456万 is ¥12,345.60); the cents must come out whole.
-    if frac.len() > 6 {
-        return None;
-    }
-    let scale = 10i128.pow(frac.len() as u32);
-    let units: i128 = format!("{whole}{frac}").parse().ok()?;
-    let cents_times_scale = units * 100 * i128::from(factor);
-    if cents_times_scale % scale != 0 {
-        return None;
-    }
-    let cents = i64::try_from(cents_times_scale / scale).ok()?;
-    Some(if negative { -cents } else { cents })
 }

@@ -1,8 +1,9 @@
 //! Rule tree → the text query language, in the canonical spelling (English field names,
 //! upper-case keywords, money in yuan). `parse(print(t)) == t` for normalised trees.
 
-use super::ast::{Condition, Group, Node, Op, Operator, Span, Value};
+use super::ast::{Condition, Group, Node, Op, Operator, Value};
 use super::fields::Field;
+use super::span::Span;
 
 pub fn print(root: &Group) -> String {
     let inner = items(root);
@@ -34,12 +35,7 @@ fn nested(n: &Node) -> String {
 }
 
 pub fn span(s: Span) -> String {
-    match s {
-        Span::Days(n) => format!("{n}d"),
-        Span::Weeks(n) => format!("{n}w"),
-        Span::Months(n) => format!("{n}m"),
-        Span::Years(n) => format!("{n}y"),
-    }
+    s.to_string()
 }
 
 pub fn quote(s: &str) -> String {
