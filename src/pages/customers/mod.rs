@@ -5,6 +5,7 @@ pub mod activity;
 pub mod bulk;
 mod detail;
 mod list;
+mod segment_filter;
 
 use super::export::{Exporter, FileKind};
 use crate::derived::use_derived;
@@ -109,8 +110,7 @@ pub fn CustomersPage() -> impl IntoView {
             .with(|a| ui.route.with(|r| query_from_route(r, a)))
     });
     // A segment (saved, or a query from the segment page) narrows the list further.
-    let segment =
-        Memo::new(move |_| crate::pages::segments::restriction(store, derived, prefs, ui));
+    let segment = Memo::new(move |_| segment_filter::restriction(store, derived, prefs, ui));
     let matches = Memo::new(move |_| {
         let q = query.get();
         let mut rows = index.with(|ix| {
@@ -355,7 +355,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
             </button>
             {selects}
             {move || {
-                crate::pages::segments::restriction_name(store, prefs, ui)
+                segment_filter::restriction_name(store, prefs, ui)
                     .map(|name| {
                         view! {
                             <span class="chip" data-testid="filter-segment">
