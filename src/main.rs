@@ -3,6 +3,8 @@
 //! [`prefs::Prefs`], [`ui::Ui`] and [`derived::Derived`] beside it, each a context of its own.
 
 mod app;
+// Only in the benchmark build (`--features bench`): see Cargo.toml.
+#[cfg(feature = "bench")]
 mod bench_hooks;
 mod components;
 mod derived;
