@@ -7,6 +7,7 @@ mod app;
 #[cfg(feature = "bench")]
 mod bench_hooks;
 mod components;
+mod debounce;
 mod derived;
 mod files;
 mod i18n;

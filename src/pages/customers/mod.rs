@@ -8,6 +8,7 @@ mod list;
 mod segment_filter;
 
 use super::export::{Exporter, FileKind};
+use crate::debounce::Debounce;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
@@ -79,27 +80,19 @@ pub fn CustomersPage() -> impl IntoView {
         .route
         .with_untracked(|r| r.param("q").unwrap_or("").to_string());
     let typed = RwSignal::new(initial);
-    let debounce = StoredValue::new(0u64);
+    let debounce = Debounce::new(Duration::from_millis(SEARCH_DEBOUNCE_MS));
 
     // Typing updates the box at once; the list follows when typing pauses.
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         typed.set(value.clone());
-        let ticket = debounce.get_value() + 1;
-        debounce.set_value(ticket);
-        set_timeout(
-            move || {
-                // Only the latest keystroke, and only while the list is still shown (the
-                // page may be gone, and its ticket with it).
-                let route = ui.route.get_untracked();
-                if debounce.try_get_value() == Some(ticket)
-                    && route.view == crate::route::View::Customers
-                {
-                    ui.replace_route(route.with("q", Some(value)));
-                }
-            },
-            Duration::from_millis(SEARCH_DEBOUNCE_MS),
-        );
+        debounce.call(move || {
+            // Only while the list is still shown.
+            let route = ui.route.get_untracked();
+            if route.view == crate::route::View::Customers {
+                ui.replace_route(route.with("q", Some(value)));
+            }
+        });
     };
 
     // Built once, then updated by edits (see `derived`).

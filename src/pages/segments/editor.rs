@@ -2,6 +2,7 @@
 //! take next, from the data's vocabulary) and the pause before the typed query goes to the
 //! URL (UI contract: `segment-query`, `segment-suggestions`, `segment-suggestion`).
 
+use crate::debounce::Debounce;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::prefs::use_prefs;
@@ -44,7 +45,7 @@ pub fn QueryEditor(text: RwSignal<String>) -> impl IntoView {
     let derived = use_derived();
     let prefs = use_prefs();
     let ui = use_ui();
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let debounce = Debounce::new(Duration::from_millis(DEBOUNCE_MS));
     // Autocompletion: what the caret may take next, and the highlighted suggestion.
     let completion = RwSignal::new(None::<Completion>);
     let active = RwSignal::new(0usize);
@@ -70,21 +71,13 @@ pub fn QueryEditor(text: RwSignal<String>) -> impl IntoView {
     };
     let typed = move |v: String| {
         text.set(v.clone());
-        if let Some(h) = pending.get_value() {
-            h.clear();
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                // The user may have left the page within the pause: the query is not theirs.
-                let route = ui.route.get_untracked();
-                if route.view == View::Segments {
-                    ui.replace_route(route.with("q", Some(v.clone())));
-                }
-            },
-            Duration::from_millis(DEBOUNCE_MS),
-        )
-        .ok();
-        pending.set_value(handle);
+        debounce.call(move || {
+            // The user may have left the page within the pause: the query is not theirs.
+            let route = ui.route.get_untracked();
+            if route.view == View::Segments {
+                ui.replace_route(route.with("q", Some(v)));
+            }
+        });
     };
     let on_input = move |ev: leptos::ev::Event| {
         typed(event_target_value(&ev));
