@@ -1,6 +1,7 @@
 //! The virtualised customer table: only the rows in view (plus a margin) are in the DOM.
 //! Columns can be chosen (remembered in this browser) and each header sorts.
 
+use super::query::CustomersQuery;
 use crate::derived::use_derived;
 use crate::i18n::{Lang, Msg, t};
 use crate::platform::{self, money};
@@ -450,12 +451,10 @@ pub fn CustomerList(
         (first as usize, last.max(first) as usize)
     });
     let select = move |id: Uuid| {
-        let route = ui
-            .route
-            .get_untracked()
-            .with("new", None)
-            .with("id", Some(id.to_string()));
-        ui.replace_route(route);
+        ui.replace_query(|q: &mut CustomersQuery| {
+            q.creating = false;
+            q.selected = Some(id);
+        });
     };
     // The rows in view as plain values: the table re-renders only when they change.
     let visible = Memo::new(move |_| {
@@ -618,12 +617,10 @@ pub fn CustomerList(
                 SortKey::Orders | SortKey::TotalSpent | SortKey::LastOrder
             )
         };
-        let route = ui
-            .route
-            .get_untracked()
-            .with("sort", Some(key.as_str().to_string()))
-            .with("dir", descending.then(|| "desc".to_string()));
-        ui.replace_route(route);
+        ui.replace_query(|q: &mut CustomersQuery| {
+            q.sort = Some(key);
+            q.descending = descending;
+        });
     };
     let headers = move || {
         columns

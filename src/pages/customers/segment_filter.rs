@@ -1,6 +1,7 @@
 //! The customer list narrowed to a segment: a saved segment (`segment`), a query from the
 //! segment page (`sq`) or a funnel's drill-down (`funnel`), as the URL says.
 
+use super::query::CustomersQuery;
 use crate::derived::Derived;
 use crate::i18n::Msg;
 use crate::pages::segments::{Selection, rows_of, select};
@@ -12,18 +13,19 @@ use std::collections::HashSet;
 
 /// The customer list's `segment` (a saved segment's id) and `sq` (a query) parameters.
 fn restriction_params(ui: Ui) -> (Option<String>, Option<String>) {
-    ui.route.with(|r| {
-        (
-            r.param("segment").map(str::to_string),
-            r.param("sq").map(str::to_string),
-        )
-    })
+    let q = ui.query::<CustomersQuery>();
+    (q.segment, q.segment_query)
+}
+
+/// Whether the URL holds a funnel's drill-down (`funnel`).
+fn funnel_drill(ui: Ui) -> bool {
+    ui.query::<CustomersQuery>().funnel.is_some()
 }
 
 /// What the customer list's URL restricts it to (a saved segment's name or a query), without
 /// evaluating it.
 pub fn restriction_name(store: Store, prefs: Prefs, ui: Ui) -> Option<String> {
-    if ui.route.with(|r| r.param("funnel").is_some()) {
+    if funnel_drill(ui) {
         return Some(prefs.tr(Msg::FilterFunnel).to_string());
     }
     let (segment, query) = restriction_params(ui);
@@ -47,7 +49,7 @@ pub fn restriction(
     ui: Ui,
 ) -> Option<(String, HashSet<usize>)> {
     // A funnel's drill-down (those who reached or dropped at a step).
-    if ui.route.with(|r| r.param("funnel").is_some()) {
+    if funnel_drill(ui) {
         let (name, rows) = crate::pages::funnels::query::drill_rows(store, derived, prefs, ui)
             .unwrap_or_else(|| (prefs.tr(Msg::FilterFunnel).to_string(), Vec::new()));
         return Some((name, rows.into_iter().collect()));

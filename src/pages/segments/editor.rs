@@ -2,6 +2,7 @@
 //! take next, from the data's vocabulary) and the pause before the typed query goes to the
 //! URL (UI contract: `segment-query`, `segment-suggestions`, `segment-suggestion`).
 
+use super::SegmentsQuery;
 use crate::debounce::Debounce;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
@@ -73,9 +74,8 @@ pub fn QueryEditor(text: RwSignal<String>) -> impl IntoView {
         text.set(v.clone());
         debounce.call(move || {
             // The user may have left the page within the pause: the query is not theirs.
-            let route = ui.route.get_untracked();
-            if route.view == View::Segments {
-                ui.replace_route(route.with("q", Some(v)));
+            if ui.route.with_untracked(|r| r.view) == View::Segments {
+                ui.replace_query(|s: &mut SegmentsQuery| s.q = v);
             }
         });
     };

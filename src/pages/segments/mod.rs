@@ -14,9 +14,10 @@ use super::export::{Exporter, FileKind};
 use crate::components::{EmptyState, NameInput};
 use crate::derived::{Derived, use_derived};
 use crate::i18n::Msg;
+use crate::pages::customers::query::CustomersQuery;
 use crate::platform::{self, group, money};
 use crate::prefs::{Prefs, use_prefs};
-use crate::route::{Route, View};
+use crate::route::{PageQuery, Route, View};
 use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, use_ui};
 use actions::SegmentActions;
@@ -31,6 +32,24 @@ use saved::{SavedSegments, refers_to_itself};
 
 /// Customers shown in the preview.
 const PREVIEW: usize = 10;
+
+/// The segment page's state in its URL: the query as text (`q`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SegmentsQuery {
+    pub q: String,
+}
+
+impl PageQuery for SegmentsQuery {
+    fn from_route(r: &Route) -> Self {
+        SegmentsQuery {
+            q: r.param("q").unwrap_or("").to_string(),
+        }
+    }
+
+    fn to_route(&self) -> Route {
+        Route::new(View::Segments).with("q", Some(self.q.clone()))
+    }
+}
 
 /// What a query selects now: positions in `data.customers`, or the error.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,15 +104,11 @@ pub fn SegmentsPage() -> impl IntoView {
     let exporter = Exporter::new();
     let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     // The text as typed (never rewritten by the app), and the query last sent to the URL.
-    let text = RwSignal::new(
-        ui.route
-            .with_untracked(|r| r.param("q").unwrap_or("").to_string()),
-    );
-    let query = Memo::new(move |_| ui.route.with(|r| r.param("q").unwrap_or("").to_string()));
+    let text = RwSignal::new(ui.route.with_untracked(SegmentsQuery::from_route).q);
+    let query = Memo::new(move |_| ui.query::<SegmentsQuery>().q);
     let use_query = move |q: &str| {
         text.set(q.to_string());
-        let route = ui.route.get_untracked().with("q", Some(q.to_string()));
-        ui.replace_route(route);
+        ui.replace_query(|s: &mut SegmentsQuery| s.q = q.to_string());
     };
     let selection = Memo::new(move |_| select(store, derived, prefs, &query.get()));
     // The builder shows the text's tree at once (the count follows the debounced URL).
@@ -101,8 +116,7 @@ pub fn SegmentsPage() -> impl IntoView {
     let from_builder = Callback::new(move |g: Group| {
         let q = print(&g);
         text.set(q.clone());
-        let route = ui.route.get_untracked().with("q", Some(q));
-        ui.replace_route(route);
+        ui.replace_query(|s: &mut SegmentsQuery| s.q = q);
     });
     let rows = move || match selection.get() {
         Selection::Rows(r) => r,
@@ -162,7 +176,11 @@ pub fn SegmentsPage() -> impl IntoView {
         ui.toast(ToastKind::Info, prefs.tr(Msg::SegmentSaved));
     };
     let open_list = move |_| {
-        ui.navigate(Route::new(View::Customers).with("sq", Some(query.get_untracked())));
+        let list = CustomersQuery {
+            segment_query: Some(query.get_untracked()),
+            ..Default::default()
+        };
+        ui.navigate(list.to_route());
     };
 
     let templates = move || {
@@ -199,7 +217,7 @@ pub fn SegmentsPage() -> impl IntoView {
                     Some(view! {
                         <tr data-testid="segment-preview-row">
                             <td>
-                                <a href=Route::new(View::Customers).with("id", Some(id.to_string())).to_hash()>
+                                <a href=CustomersQuery { selected: Some(id), ..Default::default() }.to_route().to_hash()>
                                     {c.name.clone()}
                                 </a>
                             </td>
@@ -317,5 +335,26 @@ pub fn SegmentsPage() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_segment_urls_round_trip_byte_for_byte() {
+        for url in [
+            "#/segments",
+            "#/segments?q=orders%20%3E%3D%202",
+            "#/segments?q=total_spent%20%3E%205000%20AND%20city%20IN%20(%22%E4%B8%8A%E6%B5%B7%22%2C%20%22%E6%9D%AD%E5%B7%9E%22)",
+        ] {
+            let q = SegmentsQuery::from_route(&Route::parse(url));
+            assert_eq!(q.to_route().to_hash(), url);
+        }
+        assert_eq!(
+            SegmentsQuery::from_route(&Route::parse("#/segments?q=orders%20%3E%3D%202")).q,
+            "orders >= 2"
+        );
     }
 }

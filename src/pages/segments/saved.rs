@@ -5,9 +5,10 @@
 use super::super::export::{Exporter, FileKind};
 use crate::derived::{Derived, use_derived};
 use crate::i18n::Msg;
+use crate::pages::customers::query::CustomersQuery;
 use crate::platform::{self, group};
 use crate::prefs::{Prefs, use_prefs};
-use crate::route::{Route, View};
+use crate::route::PageQuery;
 use crate::store::{Store, use_store};
 use crate::ui::{Ui, use_ui};
 use kezhi_core::segment::membership;
@@ -119,7 +120,11 @@ pub(super) fn SavedSegments(
                 let name = s.name.clone();
                 let id_open = id.clone();
                 let open = move |_| {
-                    ui.navigate(Route::new(View::Customers).with("segment", Some(id_open.clone())));
+                    let list = CustomersQuery {
+                        segment: Some(id_open.clone()),
+                        ..Default::default()
+                    };
+                    ui.navigate(list.to_route());
                 };
                 let q_load = s.query.clone();
                 view! {
