@@ -19,9 +19,17 @@ cargo clippy --quiet --workspace --target wasm32-unknown-unknown -- -D warnings
 # the app alone (a workspace build unifies the features, so it would not see that build).
 cargo clippy --quiet -p kezhi-core --no-default-features -- -D warnings
 cargo clippy --quiet -p kezhi --target wasm32-unknown-unknown -- -D warnings
+# The benchmark build (scripts/build.sh --bench) and the app's native unit tests.
+cargo clippy --quiet -p kezhi --target wasm32-unknown-unknown --features bench -- -D warnings
+cargo clippy --quiet -p kezhi --bin kezhi --tests -- -D warnings
 
 step "core: native unit and property tests"
 cargo test --quiet -p kezhi-core
+
+# The app builds natively too: its logic that needs no browser (preference keys, routes) is
+# tested here.
+step "app: native unit tests"
+cargo test --quiet -p kezhi --bin kezhi
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 step "storage: tests in headless Chromium"

@@ -1,7 +1,8 @@
 //! What the browser benchmark (tests/bench/browser.mjs) reads through the wasm exports: the
 //! bytes the app holds on its heap (`heap_now`, `heap_peak` — the browser only shows the size
 //! of wasm memory, which never shrinks) and timings of the core at scale (`bench_metrics`).
-//! Nothing in the app calls these.
+//! Nothing in the app calls these. Compiled only with the `bench` feature (scripts/build.sh
+//! --bench, into dist-bench/): the counting allocator below is then the app's allocator.
 
 use kezhi_core::heap_count::{self, Counting};
 use wasm_bindgen::prelude::wasm_bindgen;

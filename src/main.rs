@@ -3,8 +3,11 @@
 //! [`prefs::Prefs`], [`ui::Ui`] and [`derived::Derived`] beside it, each a context of its own.
 
 mod app;
+// Only in the benchmark build (`--features bench`): see Cargo.toml.
+#[cfg(feature = "bench")]
 mod bench_hooks;
 mod components;
+mod debounce;
 mod derived;
 mod files;
 mod i18n;

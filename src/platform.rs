@@ -179,11 +179,6 @@ fn save_blob(filename: &str, mime: &str, content: &wasm_bindgen::JsValue) -> Res
     Ok(())
 }
 
-// Money and counts are written by the core (`kezhi_core::money`). These two names are kept
-// only for pages/segments.rs, which another branch is splitting: remove them once it imports
-// `kezhi_core::money::{thousands, yuan_display}` itself.
-pub use kezhi_core::money::{thousands as group, yuan_display as money};
-
 /// Sets the performance mark that [`end_measure`] measures from.
 pub fn start_measure(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {

@@ -4,7 +4,7 @@
 
 use crate::i18n::Msg;
 use crate::platform;
-use crate::route::Route;
+use crate::route::{PageQuery, Route};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -178,6 +178,17 @@ impl Ui {
         let hash = route.to_hash();
         self.route.set(route);
         platform::replace_hash(&hash);
+    }
+
+    /// Edits the current page's state through its typed query, without a history entry (only
+    /// the parameters the edit changed are written: see [`Route::update`]).
+    pub fn replace_query<Q: PageQuery>(&self, edit: impl FnOnce(&mut Q)) {
+        self.replace_route(self.route.get_untracked().update(edit));
+    }
+
+    /// The current page's state as its typed query (tracked).
+    pub fn query<Q: PageQuery>(&self) -> Q {
+        self.route.with(Q::from_route)
     }
 }
 

@@ -9,6 +9,7 @@
 use crate::files;
 use crate::i18n::Msg;
 use crate::platform;
+use crate::prefs::keys::IMPORT_MAPPINGS;
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
@@ -19,12 +20,9 @@ use kezhi_core::import::{
 };
 use kezhi_core::money::thousands;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// Mappings of the files imported before, by their shape (kind and header names).
-const MAPPINGS_KEY: &str = "kezhi:import-mappings";
 /// Rows shown in the preview, errors shown in the report.
 const PREVIEW_ROWS: usize = 8;
 const ERRORS_SHOWN: usize = 100;
@@ -36,16 +34,15 @@ struct Report {
     errors: Arc<Vec<RowError>>,
 }
 
+/// The mapping of the files imported before with this shape (kind and header names).
 fn remembered(shape: &str) -> Option<Mapping> {
-    kezhi_storage_web::get_pref::<BTreeMap<String, Mapping>>(MAPPINGS_KEY)
-        .and_then(|m| m.get(shape).cloned())
+    IMPORT_MAPPINGS.get().remove(shape)
 }
 
 fn remember(shape: String, mapping: &Mapping) {
-    let mut all: BTreeMap<String, Mapping> =
-        kezhi_storage_web::get_pref(MAPPINGS_KEY).unwrap_or_default();
+    let mut all = IMPORT_MAPPINGS.get();
     all.insert(shape, mapping.clone());
-    let _ = kezhi_storage_web::set_pref(MAPPINGS_KEY, &all);
+    let _ = IMPORT_MAPPINGS.set(&all);
 }
 
 #[component]

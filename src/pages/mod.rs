@@ -5,7 +5,6 @@ mod dashboard;
 mod export;
 pub mod funnels;
 mod import;
-mod segment_builder;
 pub mod segments;
 mod settings;
 pub mod sync_settings;

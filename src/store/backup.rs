@@ -5,7 +5,7 @@ use crate::derived::Writes;
 use crate::files;
 use crate::i18n::Msg;
 use crate::platform;
-use crate::prefs::ANALYTICS_KEY;
+use crate::prefs::keys;
 use crate::ui::ToastKind;
 use kezhi_core::files::{Reply, Request};
 use kezhi_core::store::Section;
@@ -17,14 +17,6 @@ use kezhi_core::store::codec;
 use kezhi_core::store::records::{LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
-
-/// The preferences a backup carries with the data (the language stays the browser's).
-const BACKUP_PREFS: [&str; 4] = [
-    ANALYTICS_KEY,
-    "kezhi:columns",
-    "kezhi:column-widths",
-    "kezhi:import-mappings",
-];
 
 impl Store {
     /// The backup file of all data and the settings that belong to it. The page lays out the
@@ -60,12 +52,11 @@ impl Store {
     /// The page's half of a backup: the settings, and each section's records laid out in
     /// its own task.
     async fn backup_parts(&self) -> BackupParts {
-        let mut settings: BTreeMap<String, serde_json::Value> = BACKUP_PREFS
-            .iter()
-            .filter_map(|k| {
-                kezhi_storage_web::get_pref::<serde_json::Value>(k).map(|v| (k.to_string(), v))
-            })
-            .collect();
+        // The preferences a backup carries with the data (`Pref::in_backup`: the analytics
+        // settings and the layouts of the list and of imports; the language stays the
+        // browser's).
+        let mut settings: BTreeMap<String, serde_json::Value> =
+            keys::backup_settings(&kezhi_storage_web::BrowserStore);
         // The saved lists are records now; a backup keeps them under their former keys, so
         // files of either version restore in both.
         let lists = [
@@ -130,20 +121,8 @@ impl Store {
     /// Replaces all data and those settings with a backup's (stored, with progress; if it
     /// cannot be, kept in this page and labelled "not saved"); `then` runs once stored.
     pub fn restore_backup(&self, backup: Backup, then: impl FnOnce() + 'static) {
-        for (key, value) in &backup.settings {
-            // Only the keys a backup is made of: a file cannot plant other preferences.
-            if BACKUP_PREFS.contains(&key.as_str()) {
-                let _ = kezhi_storage_web::set_pref(key, value);
-            }
-        }
-        for key in BACKUP_PREFS {
-            if !backup.settings.contains_key(key) {
-                kezhi_storage_web::remove_pref(key);
-            }
-        }
-        self.prefs
-            .analytics
-            .set(kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default());
+        keys::restore_settings(&mut kezhi_storage_web::BrowserStore, &backup.settings);
+        self.prefs.reload_analytics();
         fn list<T: serde::de::DeserializeOwned>(backup: &Backup, key: &str) -> Vec<T> {
             backup
                 .settings

@@ -19,6 +19,7 @@ use crate::derived::{Derived, Writes};
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::Prefs;
+use crate::prefs::keys::PERSIST_ASKED;
 use crate::ui::Ui;
 use kezhi_core::Dataset;
 use kezhi_core::funnel::SavedFunnel;
@@ -27,10 +28,6 @@ use kezhi_core::store::records::{Damaged, LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KE
 use kezhi_core::store::{KEY_PREFIX, MANIFEST_KEY, Section};
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// Whether kezhi asked the browser to keep its data (asked once, after the first demo or
-/// import).
-const PERSIST_ASKED_KEY: &str = "kezhi:persist-asked";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Persistence {
@@ -173,10 +170,10 @@ impl Store {
 
     /// After the first demo or import: asks the browser once to keep the data.
     pub fn ask_to_persist_once(&self) {
-        if kezhi_storage_web::get_pref::<bool>(PERSIST_ASKED_KEY).unwrap_or(false) {
+        if PERSIST_ASKED.get() {
             return;
         }
-        let _ = kezhi_storage_web::set_pref(PERSIST_ASKED_KEY, &true);
+        let _ = PERSIST_ASKED.set(&true);
         self.request_persist();
     }
 

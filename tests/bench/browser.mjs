@@ -1,9 +1,22 @@
 // Browser benchmark (not a test): how long the demo takes to generate, store (IndexedDB) and load in
-// headless Chromium, and how many bytes it stores. Run after scripts/build.sh:
+// headless Chromium, and how many bytes it stores. Run after scripts/build.sh (the load and
+// the list: the build users download, dist/) and scripts/build.sh --bench (metrics and
+// funnels at scale: the app's bench exports, only in dist-bench/):
 //   node tests/bench/browser.mjs
 // Figures go into docs/benchmarks.md.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { appMb, rendererMb, rendererPrivateMb } from './memory.mjs';
-import { startServer, launch, open, ready, byId } from '../e2e/harness.mjs';
+import { startServer, launch, open, ready, byId, root } from '../e2e/harness.mjs';
+
+// The build with the `bench` feature: `bench_metrics` and `bench_funnel` are not exported by
+// the release build. Checked before anything runs, so a long run does not end on it.
+const benchDist = process.env.KEZHI_BENCH_DIST ?? join(root, 'dist-bench');
+const wants = (part) => !process.env.ONLY || process.env.ONLY === part;
+if ((wants('metrics') || wants('funnel')) && !existsSync(join(benchDist, 'index.html'))) {
+  console.error(`no benchmark build in ${benchDist}: run scripts/build.sh --bench (or ONLY=load / ONLY=list)`);
+  process.exit(1);
+}
 
 const measures = (page) => page.evaluate(() =>
   Object.fromEntries(performance.getEntriesByType('measure').map((m) => [m.name, Math.round(m.duration)])));
@@ -43,7 +56,7 @@ console.table(rows);
 
 // The customer list at 100,000: index build, a search keystroke, a sort, and scrolling.
 // (ONLY=load: the table above alone.)
-if (!process.env.ONLY || process.env.ONLY === 'list') {
+if (wants('list')) {
   const server2 = await startServer();
   const browser = await launch();
   try {
@@ -121,8 +134,8 @@ if (!process.env.ONLY || process.env.ONLY === 'list') {
 
 // Analytics at scale: metrics for 100,000 customers and 1,000,000 orders, computed in the
 // browser by the app's `bench_metrics` export (a fresh page: it generates its own data).
-if (!process.env.ONLY || process.env.ONLY === 'metrics') {
-  const server3 = await startServer();
+if (wants('metrics')) {
+  const server3 = await startServer(benchDist);
   const browser = await launch();
   try {
     const page = await open(browser.context, server3.url + '#/settings');
@@ -137,8 +150,8 @@ if (!process.env.ONLY || process.env.ONLY === 'metrics') {
 
 // Funnels at scale: the 5-step purchase funnel over 1,000,000 events of 100,000 customers, by
 // the app's `bench_funnel` export — the event index, the funnel, and a 5-way breakdown.
-if (!process.env.ONLY || process.env.ONLY === 'funnel') {
-  const server4 = await startServer();
+if (wants('funnel')) {
+  const server4 = await startServer(benchDist);
   const browser = await launch();
   try {
     const page = await open(browser.context, server4.url + '#/settings');

@@ -2,6 +2,7 @@
 //! activities and recent behaviour.
 
 use super::activity::{ActivityForm, kind_msg};
+use super::query::CustomersQuery;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
@@ -50,8 +51,10 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     let missing = id.is_some() && existing.is_none();
 
     let close = move || {
-        let route = ui.route.get_untracked().with("id", None).with("new", None);
-        ui.replace_route(route);
+        ui.replace_query(|q: &mut CustomersQuery| {
+            q.selected = None;
+            q.creating = false;
+        });
         // The keyboard's focus goes back to the customer's row (drawn again once the panel
         // is gone), or to the list.
         set_timeout(
@@ -107,12 +110,10 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
         });
         if id.is_none() {
             ui.toast(ToastKind::Info, prefs.tr(Msg::CustomerCreated));
-            let route = ui
-                .route
-                .get_untracked()
-                .with("new", None)
-                .with("id", Some(new_id.to_string()));
-            ui.replace_route(route);
+            ui.replace_query(|q: &mut CustomersQuery| {
+                q.creating = false;
+                q.selected = Some(new_id);
+            });
         } else {
             ui.toast(ToastKind::Info, prefs.tr(Msg::Saved));
         }
@@ -124,8 +125,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                     d.delete_customer(id, platform::now());
                 });
                 ui.toast(ToastKind::Info, prefs.tr(Msg::Deleted));
-                let route = ui.route.get_untracked().with("id", None);
-                ui.replace_route(route);
+                ui.replace_query(|q: &mut CustomersQuery| q.selected = None);
             });
         }
     };
@@ -211,12 +211,10 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                             .get()
                             .map(|(other, other_name)| {
                                 let open = move |_| {
-                                    let route = ui
-                                        .route
-                                        .get_untracked()
-                                        .with("new", None)
-                                        .with("id", Some(other.to_string()));
-                                    ui.replace_route(route);
+                                    ui.replace_query(|q: &mut CustomersQuery| {
+                                        q.creating = false;
+                                        q.selected = Some(other);
+                                    });
                                 };
                                 view! {
                                     <div class="form-warning" data-testid="form-duplicate" role="alert">

@@ -1,10 +1,11 @@
 //! The virtualised customer table: only the rows in view (plus a margin) are in the DOM.
 //! Columns can be chosen (remembered in this browser) and each header sorts.
 
+use super::query::CustomersQuery;
 use crate::derived::use_derived;
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
-use crate::prefs::use_prefs;
+use crate::prefs::{keys, use_prefs};
 use crate::store::use_store;
 use crate::ui::use_ui;
 use kezhi_core::Customer;
@@ -69,7 +70,6 @@ const CARD_FIELDS: [Column; 4] = [
 ];
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: i32 = 8;
-const COLUMNS_KEY: &str = "kezhi:columns";
 
 /// A column of the table is named by the key it sorts by.
 pub type Column = SortKey;
@@ -164,8 +164,7 @@ pub struct Columns {
 impl Columns {
     pub fn load() -> Self {
         // Stored by their URL names; names this version does not know are skipped.
-        let stored: Option<Vec<String>> = kezhi_storage_web::get_pref(COLUMNS_KEY);
-        let mut cols: Vec<Column> = match stored {
+        let mut cols: Vec<Column> = match keys::COLUMNS.get() {
             Some(names) => names.iter().filter_map(|n| SortKey::parse(n)).collect(),
             None => COLUMNS
                 .into_iter()
@@ -175,9 +174,8 @@ impl Columns {
         if !cols.contains(&SortKey::Name) {
             cols.insert(0, SortKey::Name);
         }
-        let stored: BTreeMap<String, u32> =
-            kezhi_storage_web::get_pref(WIDTHS_KEY).unwrap_or_default();
-        let widths = stored
+        let widths = keys::COLUMN_WIDTHS
+            .get()
             .iter()
             .filter_map(|(n, w)| SortKey::parse(n).map(|k| (k, *w)))
             .collect();
@@ -210,17 +208,16 @@ impl Columns {
 
     fn remember_widths(&self) {
         // Losing the preference is harmless: default widths apply next time.
-        let named: BTreeMap<&str, u32> = self
+        let named: BTreeMap<String, u32> = self
             .widths
             .get_untracked()
             .into_iter()
-            .map(|(k, w)| (k.as_str(), w))
+            .map(|(k, w)| (k.as_str().to_string(), w))
             .collect();
-        let _ = kezhi_storage_web::set_pref(WIDTHS_KEY, &named);
+        let _ = keys::COLUMN_WIDTHS.set(&named);
     }
 }
 
-const WIDTHS_KEY: &str = "kezhi:column-widths";
 const MIN_WIDTH: f64 = 40.0;
 const MAX_WIDTH: f64 = 600.0;
 
@@ -240,8 +237,12 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
             }
         });
         // Losing the preference is harmless: all columns show next time.
-        let names: Vec<&str> = columns.get_untracked().iter().map(|c| c.as_str()).collect();
-        let _ = kezhi_storage_web::set_pref(COLUMNS_KEY, &names);
+        let names: Vec<String> = columns
+            .get_untracked()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect();
+        let _ = keys::COLUMNS.set(&Some(names));
     };
     let button = NodeRef::<leptos::html::Button>::new();
     view! {
@@ -451,12 +452,10 @@ pub fn CustomerList(
         (first as usize, last.max(first) as usize)
     });
     let select = move |id: Uuid| {
-        let route = ui
-            .route
-            .get_untracked()
-            .with("new", None)
-            .with("id", Some(id.to_string()));
-        ui.replace_route(route);
+        ui.replace_query(|q: &mut CustomersQuery| {
+            q.creating = false;
+            q.selected = Some(id);
+        });
     };
     // The rows in view as plain values: the table re-renders only when they change.
     let visible = Memo::new(move |_| {
@@ -623,12 +622,10 @@ pub fn CustomerList(
                 SortKey::Orders | SortKey::TotalSpent | SortKey::LastOrder
             )
         };
-        let route = ui
-            .route
-            .get_untracked()
-            .with("sort", Some(key.as_str().to_string()))
-            .with("dir", descending.then(|| "desc".to_string()));
-        ui.replace_route(route);
+        ui.replace_query(|q: &mut CustomersQuery| {
+            q.sort = Some(key);
+            q.descending = descending;
+        });
     };
     let headers = move || {
         columns

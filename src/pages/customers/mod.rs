@@ -5,69 +5,29 @@ pub mod activity;
 pub mod bulk;
 mod detail;
 mod list;
+pub mod query;
+mod segment_filter;
 
 use super::export::{Exporter, FileKind};
+use crate::debounce::Debounce;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::use_prefs;
+use crate::route::{PageQuery, View};
 use crate::store::use_store;
 use crate::ui::use_ui;
 use bulk::{BulkBar, Selection};
 use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
-use kezhi_core::customer_query::{CustomerQuery, Filters, SortKey};
-use kezhi_core::metrics::Analytics;
-use kezhi_core::model::{RfmGroup, Stage, Tier};
+use kezhi_core::model::{RfmGroup, Stage};
 use kezhi_core::money::thousands;
 use leptos::prelude::*;
 use list::CustomerList;
+use query::{CustomersQuery, Menu};
 use std::time::Duration;
-use uuid::Uuid;
 
 const SEARCH_DEBOUNCE_MS: u64 = 120;
-
-/// The URL parameter of each filter.
-const FILTER_PARAMS: [&str; 8] = [
-    "channel",
-    "city",
-    "level",
-    "tag",
-    "owner",
-    "stage",
-    "tier",
-    "rfm_group",
-];
-
-/// `risk=new`: only customers newly at risk (opened from the dashboard's churn warnings).
-const RISK_PARAM: &str = "risk";
-
-/// The list's query as the URL states it.
-fn query_from_route(route: &crate::route::Route, analytics: &Analytics) -> CustomerQuery {
-    let get = |k: &str| route.param(k).map(str::to_string);
-    CustomerQuery {
-        text: get("q").unwrap_or_default(),
-        filters: Filters {
-            channel: get("channel"),
-            city: get("city"),
-            level: get("level"),
-            tag: get("tag"),
-            owner: get("owner"),
-            stage: route.param("stage").and_then(Stage::from_code),
-            // An unknown tier (renamed in Settings since) matches nobody.
-            tier: route
-                .param("tier")
-                .map(|code| analytics.tier_by_code(code).unwrap_or(Tier(u8::MAX))),
-            group: route.param("rfm_group").and_then(RfmGroup::from_code),
-            newly_at_risk: route.param(RISK_PARAM) == Some("new"),
-        },
-        sort: route
-            .param("sort")
-            .and_then(SortKey::parse)
-            .unwrap_or_default(),
-        descending: route.param("dir") == Some("desc"),
-    }
-}
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -76,43 +36,30 @@ pub fn CustomersPage() -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
     let exporter = Exporter::new();
-    let initial = ui
-        .route
-        .with_untracked(|r| r.param("q").unwrap_or("").to_string());
+    let initial = ui.route.with_untracked(CustomersQuery::from_route).q;
     let typed = RwSignal::new(initial);
-    let debounce = StoredValue::new(0u64);
+    let debounce = Debounce::new(Duration::from_millis(SEARCH_DEBOUNCE_MS));
 
     // Typing updates the box at once; the list follows when typing pauses.
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         typed.set(value.clone());
-        let ticket = debounce.get_value() + 1;
-        debounce.set_value(ticket);
-        set_timeout(
-            move || {
-                // Only the latest keystroke, and only while the list is still shown (the
-                // page may be gone, and its ticket with it).
-                let route = ui.route.get_untracked();
-                if debounce.try_get_value() == Some(ticket)
-                    && route.view == crate::route::View::Customers
-                {
-                    ui.replace_route(route.with("q", Some(value)));
-                }
-            },
-            Duration::from_millis(SEARCH_DEBOUNCE_MS),
-        );
+        debounce.call(move || {
+            // Only while the list is still shown.
+            if ui.route.with_untracked(|r| r.view) == View::Customers {
+                ui.replace_query(|q: &mut CustomersQuery| q.q = value);
+            }
+        });
     };
 
     // Built once, then updated by edits (see `derived`).
     let index = derived.index;
     let query = Memo::new(move |_| {
-        derived
-            .metrics
-            .with(|a| ui.route.with(|r| query_from_route(r, a)))
+        let url = ui.query::<CustomersQuery>();
+        derived.metrics.with(|a| url.customer_query(a))
     });
     // A segment (saved, or a query from the segment page) narrows the list further.
-    let segment =
-        Memo::new(move |_| crate::pages::segments::restriction(store, derived, prefs, ui));
+    let segment = Memo::new(move |_| segment_filter::restriction(store, derived, prefs, ui));
     let matches = Memo::new(move |_| {
         let q = query.get();
         let mut rows = index.with(|ix| {
@@ -127,11 +74,8 @@ pub fn CustomersPage() -> impl IntoView {
         });
         rows
     });
-    let selected = Memo::new(move |_| {
-        ui.route
-            .with(|r| r.param("id").and_then(|id| Uuid::parse_str(id).ok()))
-    });
-    let creating = Memo::new(move |_| ui.route.with(|r| r.param("new").is_some()));
+    let selected = Memo::new(move |_| ui.query::<CustomersQuery>().selected);
+    let creating = Memo::new(move |_| ui.query::<CustomersQuery>().creating);
     let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     let reveal = RwSignal::new(false);
     let selection = Selection::new();
@@ -150,11 +94,10 @@ pub fn CustomersPage() -> impl IntoView {
         exporter.customers(&rows, "customers", mask.get_untracked(), kind);
     };
     let open_new = move |_| {
-        let route = ui
-            .route
-            .get_untracked()
-            .with("id", None)
-            .with("new", Some("1".into()));
+        let route = ui.route.get_untracked().update(|q: &mut CustomersQuery| {
+            q.selected = None;
+            q.creating = true;
+        });
         ui.navigate(route);
     };
 
@@ -261,50 +204,38 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
         Msg::RfmGroupLabel,
     ];
     let any_filter = Memo::new(move |_| {
-        ui.route.with(|r| {
-            FILTER_PARAMS
-                .iter()
-                .chain([&RISK_PARAM])
-                .any(|p| r.param(p).is_some())
-        })
+        let q = ui.query::<CustomersQuery>();
+        q.newly_at_risk || Menu::ALL.iter().any(|m| q.menu(*m).is_some())
     });
     // On a phone the menus fold away behind one button (style/main.css shows it there only).
     let unfolded = RwSignal::new(false);
     let active = Memo::new(move |_| {
-        ui.route.with(|r| {
-            FILTER_PARAMS
-                .iter()
-                .filter(|p| r.param(p).is_some())
-                .count()
-        })
+        let q = ui.query::<CustomersQuery>();
+        Menu::ALL.iter().filter(|m| q.menu(**m).is_some()).count()
     });
-    let clear = move |_| {
-        let mut route = ui.route.get_untracked();
-        for p in FILTER_PARAMS.iter().chain([&RISK_PARAM]) {
-            route = route.with(p, None);
-        }
-        ui.replace_route(route);
-    };
-    let selects = FILTER_PARAMS
+    let clear = move |_| ui.replace_query(CustomersQuery::clear_filters);
+    let newly_at_risk = move || ui.query::<CustomersQuery>().newly_at_risk;
+    let selects = Menu::ALL
         .iter()
         .enumerate()
-        .map(|(i, &param)| {
+        .map(|(i, &menu)| {
             let label = labels[i];
+            let param = menu.param();
             let current =
-                Memo::new(move |_| ui.route.with(|r| r.param(param).unwrap_or("").to_string()));
+                Memo::new(move |_| ui.query::<CustomersQuery>().menu(menu).unwrap_or_default());
             let name = move |v: &str| -> String {
                 let zh = prefs.lang.get().is_zh();
-                match param {
-                    "channel" => display(&CHANNELS, v, zh).to_string(),
-                    "level" => display(&MEMBER_LEVELS, v, zh).to_string(),
-                    "stage" => Stage::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
-                    "tier" => derived.metrics.with(|a| {
+                match menu {
+                    Menu::Channel => display(&CHANNELS, v, zh).to_string(),
+                    Menu::Level => display(&MEMBER_LEVELS, v, zh).to_string(),
+                    Menu::Stage => Stage::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    Menu::Tier => derived.metrics.with(|a| {
                         a.tier_by_code(v)
                             .map_or(v, |t| a.tier_name(t, zh))
                             .to_string()
                     }),
-                    "rfm_group" => RfmGroup::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
-                    _ => v.to_string(),
+                    Menu::RfmGroup => RfmGroup::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    Menu::City | Menu::Tag | Menu::Owner => v.to_string(),
                 }
             };
             view! {
@@ -315,8 +246,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                         prop:value=move || current.get()
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            let route = ui.route.get_untracked().with(param, Some(v));
-                            ui.replace_route(route);
+                            ui.replace_query(|q: &mut CustomersQuery| q.set_menu(menu, Some(v)));
                         }
                     >
                         <option value="">{move || prefs.tr(Msg::AllValues)}</option>
@@ -357,7 +287,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
             </button>
             {selects}
             {move || {
-                crate::pages::segments::restriction_name(store, prefs, ui)
+                segment_filter::restriction_name(store, prefs, ui)
                     .map(|name| {
                         view! {
                             <span class="chip" data-testid="filter-segment">
@@ -366,13 +296,7 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                                     class="chip-x"
                                     aria-label=move || prefs.tr(Msg::ClearFilters)
                                     on:click=move |_| {
-                                        let route = ui
-                                            .route
-                                            .get_untracked()
-                                            .with("segment", None)
-                                            .with("sq", None)
-                                            .with("funnel", None);
-                                        ui.replace_route(route);
+                                        ui.replace_query(CustomersQuery::clear_restriction);
                                     }
                                 >
                                     "×"
@@ -381,15 +305,14 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                         }
                     })
             }}
-            <Show when=move || ui.route.with(|r| r.param(RISK_PARAM).is_some())>
+            <Show when=newly_at_risk>
                 <span class="chip" data-testid="filter-newly-at-risk">
                     {move || prefs.tr(Msg::NewlyAtRisk)}
                     <button
                         class="chip-x"
                         aria-label=move || prefs.tr(Msg::ClearFilters)
                         on:click=move |_| {
-                            let route = ui.route.get_untracked().with(RISK_PARAM, None);
-                            ui.replace_route(route);
+                            ui.replace_query(|q: &mut CustomersQuery| q.newly_at_risk = false);
                         }
                     >
                         "×"

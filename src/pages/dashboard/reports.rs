@@ -4,9 +4,10 @@
 use crate::components::{BarChart, ChartData, Series, Unit};
 use crate::derived::{Derived, use_derived};
 use crate::i18n::Msg;
+use crate::pages::customers::query::CustomersQuery;
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
-use crate::route::{Route, View};
+use crate::route::{PageQuery, Route, View};
 use crate::store::{Store, use_store};
 use crate::ui::{Ui, use_ui};
 use chrono::{Months, NaiveDate};
@@ -22,21 +23,42 @@ const TOP_CITIES: usize = 10;
 /// Churn warnings listed on the dashboard; the whole list opens as a customer list.
 const WARNINGS_SHOWN: usize = 8;
 
-fn date_param(ui: Ui, key: &str) -> Option<NaiveDate> {
-    ui.route.with(|r| {
-        r.param(key)
-            .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-    })
+/// The dashboard's state in its URL: the reports' date range (`from`, `to`: `2026-01-31`, both
+/// days included; absent: open-ended).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DashboardQuery {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+const DATE: &str = "%Y-%m-%d";
+
+impl PageQuery for DashboardQuery {
+    fn from_route(r: &Route) -> Self {
+        let date = |k: &str| {
+            r.param(k)
+                .and_then(|v| NaiveDate::parse_from_str(v, DATE).ok())
+        };
+        DashboardQuery {
+            from: date("from"),
+            to: date("to"),
+        }
+    }
+
+    fn to_route(&self) -> Route {
+        let fmt = |d: Option<NaiveDate>| d.map(|d| d.format(DATE).to_string());
+        Route::new(View::Dashboard)
+            .with("from", fmt(self.from))
+            .with("to", fmt(self.to))
+    }
+}
+
+fn dates(ui: Ui) -> DashboardQuery {
+    ui.query::<DashboardQuery>()
 }
 
 fn set_range(ui: Ui, from: Option<NaiveDate>, to: Option<NaiveDate>) {
-    let fmt = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-    let route = ui
-        .route
-        .get_untracked()
-        .with("from", fmt(from))
-        .with("to", fmt(to));
-    ui.replace_route(route);
+    ui.replace_query(|q: &mut DashboardQuery| *q = DashboardQuery { from, to });
 }
 
 /// Records taken per slice of the reports: a few milliseconds of work, then the browser
@@ -57,10 +79,8 @@ pub fn use_reports(
     Effect::new(move |_| {
         let analytics = derived.metrics.get();
         let settings = prefs.analytics_settings();
-        let range = DateRange {
-            from: date_param(ui, "from"),
-            to: date_param(ui, "to"),
-        };
+        let DashboardQuery { from, to } = dates(ui);
+        let range = DateRange { from, to };
         let shape = store
             .data
             .with(|d| (d.customers.len(), d.orders.len(), d.events.len()));
@@ -103,16 +123,8 @@ pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
     let derived = use_derived();
     let prefs = use_prefs();
     let ui = use_ui();
-    let from = move || {
-        date_param(ui, "from")
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    };
-    let to = move || {
-        date_param(ui, "to")
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    };
+    let from = move || dates(ui).from.map(|d| d.to_string()).unwrap_or_default();
+    let to = move || dates(ui).to.map(|d| d.to_string()).unwrap_or_default();
     // Presets end on the last day with data (the day before the reference date).
     let last_day = move || {
         derived
@@ -137,7 +149,7 @@ pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
                 data-testid="range-from"
                 aria-label=move || prefs.tr(Msg::From)
                 prop:value=from
-                on:change=move |ev| set_range(ui, parse(event_target_value(&ev)), date_param(ui, "to"))
+                on:change=move |ev| set_range(ui, parse(event_target_value(&ev)), dates(ui).to)
             />
             "–"
             <input
@@ -145,7 +157,7 @@ pub fn RangePicker(computing: ReadSignal<bool>) -> impl IntoView {
                 data-testid="range-to"
                 aria-label=move || prefs.tr(Msg::To)
                 prop:value=to
-                on:change=move |ev| set_range(ui, date_param(ui, "from"), parse(event_target_value(&ev)))
+                on:change=move |ev| set_range(ui, dates(ui).from, parse(event_target_value(&ev)))
             />
             <button class="btn" data-testid="range-3m" on:click=move |_| preset(3)>
                 {move || prefs.tr(Msg::Last3Months)}
@@ -351,7 +363,13 @@ pub fn Breakdowns(reports: ReadSignal<Reports>) -> impl IntoView {
 }
 
 fn open_customer(ui: Ui, id: uuid::Uuid) {
-    ui.navigate(Route::new(View::Customers).with("id", Some(id.to_string())));
+    ui.navigate(
+        CustomersQuery {
+            selected: Some(id),
+            ..Default::default()
+        }
+        .to_route(),
+    );
 }
 
 #[component]
@@ -424,9 +442,12 @@ pub fn ChurnWarnings() -> impl IntoView {
     let warnings = Memo::new(move |_| derived.metrics.with(|a| metrics::churn_warnings(a)));
     let open_all = move |_| {
         ui.navigate(
-            Route::new(View::Customers)
-                .with("stage", Some(Stage::AtRisk.code().to_string()))
-                .with("risk", Some("new".to_string())),
+            CustomersQuery {
+                stage: Some(Stage::AtRisk),
+                newly_at_risk: true,
+                ..Default::default()
+            }
+            .to_route(),
         );
     };
     let rows = move || {
@@ -464,5 +485,30 @@ pub fn ChurnWarnings() -> impl IntoView {
             <p class="muted small">{move || prefs.tr(Msg::ChurnWarningsHint)}</p>
             <ul class="warnings">{rows}</ul>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dashboard_urls_round_trip_byte_for_byte() {
+        for url in [
+            "#/dashboard",
+            "#/dashboard?from=2026-01-01",
+            "#/dashboard?from=2026-01-01&to=2026-10-31",
+            "#/dashboard?to=2026-10-31",
+        ] {
+            assert_eq!(
+                DashboardQuery::from_route(&Route::parse(url))
+                    .to_route()
+                    .to_hash(),
+                url
+            );
+        }
+        let q = DashboardQuery::from_route(&Route::parse("#/dashboard?from=2026-02-03&to=x"));
+        assert_eq!(q.from, NaiveDate::from_ymd_opt(2026, 2, 3));
+        assert_eq!(q.to, None);
     }
 }

@@ -11,7 +11,7 @@ use crate::store::{Store, use_store};
 use crate::ui::use_ui;
 use kezhi_core::channel::CHANNELS;
 use kezhi_core::funnel::{
-    FunnelDefinition, MAX_STEPS, MIN_STEPS, OrderMode, PropField, PropFilter, Step, Window,
+    FunnelDefinition, MAX_STEPS, MIN_STEPS, OrderMode, Period, PropField, PropFilter, Step, Window,
     WindowUnit,
 };
 use kezhi_core::model::event_type;
@@ -40,15 +40,12 @@ pub fn Editor(
         f(&mut d);
         set_draft.run(d);
     };
-    let set_param = move |key: &'static str, value: Option<String>| {
-        let route = ui
-            .route
-            .get_untracked()
-            .with(key, value)
-            .with("ds", None)
-            .with("dw", None)
-            .with("dg", None);
-        ui.replace_route(route);
+    // A change of the settings clears a drill-down (it was into the old results).
+    let set = move |edit: fn(&mut FunnelQuery, String), value: String| {
+        ui.replace_query(|q: &mut FunnelQuery| {
+            edit(q, value);
+            q.drill = None;
+        });
     };
     let repurchase = move || query.with(|q| q.kind == Kind::Repurchase);
 
@@ -218,7 +215,7 @@ pub fn Editor(
                                 min="1"
                                 data-testid="funnel-repurchase-days"
                                 prop:value=move || query.with(|q| q.repurchase_days.to_string())
-                                on:change=move |ev| set_param("rd", Some(event_target_value(&ev).trim().to_string()))
+                                on:change=move |ev| set(|q, v| q.repurchase_days_text = Some(v), event_target_value(&ev).trim().to_string())
                             />
                         </label>
                     }
@@ -282,7 +279,7 @@ pub fn Editor(
                     <select
                         data-testid="funnel-segment"
                         prop:value=move || query.with(|q| q.segment.clone().unwrap_or_default())
-                        on:change=move |ev| set_param("seg", Some(event_target_value(&ev)))
+                        on:change=move |ev| set(|q, v| q.segment = Some(v).filter(|v| !v.is_empty()), event_target_value(&ev))
                     >
                         <option value="">{move || prefs.tr(Msg::AllCustomersOption)}</option>
                         {move || segment_options(store)}
@@ -294,7 +291,7 @@ pub fn Editor(
                         <select
                             data-testid="funnel-breakdown"
                             prop:value=move || query.with(|q| q.by.map(By::code).unwrap_or(""))
-                            on:change=move |ev| set_param("by", Some(event_target_value(&ev)))
+                            on:change=move |ev| set(|q, v| q.by = By::from_code(&v), event_target_value(&ev))
                         >
                             <option value="">{move || prefs.tr(Msg::FunnelNoSplit)}</option>
                             <option value="channel">{move || prefs.tr(Msg::Channel)}</option>
@@ -311,7 +308,7 @@ pub fn Editor(
                             <select
                                 data-testid="funnel-breakdown-segment"
                                 prop:value=move || query.with(|q| q.by_segment.clone().unwrap_or_default())
-                                on:change=move |ev| set_param("bys", Some(event_target_value(&ev)))
+                                on:change=move |ev| set(|q, v| q.by_segment = Some(v).filter(|v| !v.is_empty()), event_target_value(&ev))
                             >
                                 <option value="">"—"</option>
                                 {move || segment_options(store)}
@@ -323,10 +320,9 @@ pub fn Editor(
                     <span class="field-label">{move || prefs.tr(Msg::FunnelOverTime)}</span>
                     <select
                         data-testid="funnel-period"
-                        prop:value=move || ui.route.with(|r| r.param("per").unwrap_or("day").to_string())
+                        prop:value=move || query.with(|q| if q.period == Period::Week { "week" } else { "day" })
                         on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            set_param("per", (v == "week").then_some(v));
+                            set(|q, v| q.period = if v == "week" { Period::Week } else { Period::Day }, event_target_value(&ev));
                         }
                     >
                         <option value="day">{move || prefs.tr(Msg::PeriodDay)}</option>

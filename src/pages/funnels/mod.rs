@@ -13,13 +13,13 @@ use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::use_prefs;
-use crate::route::{Route, View};
+use crate::route::PageQuery;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
 use editor::Editor;
 use kezhi_core::funnel::{FunnelDefinition, SavedFunnel, TEMPLATES, purchase_funnel};
 use leptos::prelude::*;
-use query::FunnelQuery;
+use query::{FunnelQuery, Kind};
 use results::{Results, StageFunnel};
 
 #[component]
@@ -53,14 +53,10 @@ pub fn FunnelsPage() -> impl IntoView {
         draft.set(d);
         if valid {
             // A new definition clears a drill-down of the old one.
-            let route = ui
-                .route
-                .get_untracked()
-                .with("f", Some(text))
-                .with("ds", None)
-                .with("dw", None)
-                .with("dg", None);
-            ui.replace_route(route);
+            ui.replace_query(|q: &mut FunnelQuery| {
+                q.definition_text = Some(text);
+                q.drill = None;
+            });
         }
     });
     // Every recomputation counts as a change: comparing results would cost as much.
@@ -86,13 +82,13 @@ pub fn FunnelsPage() -> impl IntoView {
                         data-testid="funnel-template"
                         data-code=code
                         on:click=move |_| {
-                            let base = Route::new(View::Funnels);
-                            let route = match code {
-                                "repurchase" => base.with("kind", Some("repurchase".into())),
-                                "stages" => base.with("kind", Some("stages".into())),
-                                _ => base.with("f", Some(purchase_funnel().to_url())),
-                            };
-                            ui.navigate(route);
+                            let mut q = FunnelQuery::blank();
+                            match code {
+                                "repurchase" => q.kind = Kind::Repurchase,
+                                "stages" => q.stages = true,
+                                _ => q.definition_text = Some(purchase_funnel().to_url()),
+                            }
+                            ui.navigate(q.to_route());
                         }
                     >
                         {label}
@@ -101,7 +97,7 @@ pub fn FunnelsPage() -> impl IntoView {
             })
             .collect_view()
     };
-    let stages_only = Memo::new(move |_| ui.route.with(|r| r.param("kind") == Some("stages")));
+    let stages_only = Memo::new(move |_| query.with(|q| q.stages));
 
     view! {
         <section class="page funnels">
@@ -168,14 +164,19 @@ fn SavedFunnels(draft: RwSignal<FunnelDefinition>) -> impl IntoView {
             .get()
             .into_iter()
             .map(|f| {
-                let url = f.definition.to_url();
+                let link = FunnelQuery {
+                    definition_text: Some(f.definition.to_url()),
+                    ..FunnelQuery::blank()
+                }
+                .to_route()
+                .to_hash();
                 let id = f.id.clone();
                 view! {
                     <li class="segment-item" data-testid="funnel-item" data-name=f.name.clone()>
                         <a
                             class="btn btn-link"
                             data-testid="funnel-load"
-                            href=Route::new(View::Funnels).with("f", Some(url)).to_hash()
+                            href=link
                         >
                             {f.name.clone()}
                         </a>

@@ -3,9 +3,10 @@
 
 use crate::derived::Derived;
 use crate::i18n::Lang;
+use crate::pages::customers::query::CustomersQuery;
 use crate::platform;
 use crate::prefs::Prefs;
-use crate::route::Route;
+use crate::route::{PageQuery, Route, View};
 use crate::store::Store;
 use crate::ui::Ui;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
@@ -69,13 +70,22 @@ impl By {
     }
 }
 
-/// The funnel page's URL parameters, read.
+/// The funnel page's state in its URL (`#/funnels?f=view~add_to_cart~pay!1d&by=channel&…`),
+/// read; edits go through [`crate::ui::Ui::replace_query`], which writes the parameters an
+/// edit changed (the text fields below, not the values read from them).
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunnelQuery {
     pub kind: Kind,
+    /// `kind=stages`: the lifecycle-stage funnel instead of a definition.
+    pub stages: bool,
+    /// The definition as the URL spells it (`f`).
+    pub definition_text: Option<String>,
     /// The definition in the URL (`f`), or the purchase funnel; an unreadable one is the
-    /// error.
+    /// error. Read from `definition_text`.
     pub definition: Result<FunnelDefinition, FunnelError>,
+    /// The repurchase window as typed (`rd`).
+    pub repurchase_days_text: Option<String>,
+    /// Read from `repurchase_days_text`: [`REPURCHASE_DAYS`] unless a positive number.
     pub repurchase_days: u32,
     /// A saved segment's id: only its members are counted.
     pub segment: Option<String>,
@@ -88,7 +98,14 @@ pub struct FunnelQuery {
 }
 
 impl FunnelQuery {
-    pub fn from_route(r: &Route) -> FunnelQuery {
+    /// The page with nothing chosen (the purchase funnel).
+    pub fn blank() -> FunnelQuery {
+        FunnelQuery::from_route(&Route::new(View::Funnels))
+    }
+}
+
+impl PageQuery for FunnelQuery {
+    fn from_route(r: &Route) -> FunnelQuery {
         let definition = match r.param("f") {
             Some(text) => FunnelDefinition::from_url(text),
             None => Ok(purchase_funnel()),
@@ -111,7 +128,10 @@ impl FunnelQuery {
             } else {
                 Kind::Events
             },
+            stages: r.param("kind") == Some("stages"),
+            definition_text: r.param("f").map(str::to_string),
             definition,
+            repurchase_days_text: r.param("rd").map(str::to_string),
             repurchase_days: r
                 .param("rd")
                 .and_then(|d| d.parse().ok())
@@ -127,6 +147,39 @@ impl FunnelQuery {
             },
             drill,
         }
+    }
+
+    fn to_route(&self) -> Route {
+        let kind = match (self.kind, self.stages) {
+            (Kind::Repurchase, _) => Some("repurchase"),
+            (Kind::Events, true) => Some("stages"),
+            (Kind::Events, false) => None,
+        };
+        let (step, which, group) = match self.drill {
+            Some((step, which, group)) => (
+                Some((step + 1).to_string()),
+                Some(match which {
+                    Drill::Dropped => "dropped".to_string(),
+                    Drill::Reached => "reached".to_string(),
+                }),
+                group.map(|g| g.to_string()),
+            ),
+            None => (None, None, None),
+        };
+        Route::new(View::Funnels)
+            .with("f", self.definition_text.clone())
+            .with("kind", kind.map(str::to_string))
+            .with("rd", self.repurchase_days_text.clone())
+            .with("seg", self.segment.clone())
+            .with("by", self.by.map(|b| b.code().to_string()))
+            .with("bys", self.by_segment.clone())
+            .with(
+                "per",
+                (self.period == Period::Week).then(|| "week".to_string()),
+            )
+            .with("ds", step)
+            .with("dw", which)
+            .with("dg", group)
     }
 }
 
@@ -354,7 +407,7 @@ pub fn drill_rows(
     prefs: Prefs,
     ui: Ui,
 ) -> Option<(String, Vec<usize>)> {
-    let hash = ui.route.with(|r| r.param("funnel").map(str::to_string))?;
+    let hash = ui.query::<CustomersQuery>().funnel?;
     let zh = prefs.lang.get().is_zh();
     let route = Route::parse(&hash);
     let q = FunnelQuery::from_route(&route);
@@ -403,5 +456,56 @@ pub fn step_label(event: &str, zh: bool) -> String {
     match kezhi_core::funnel::event_label(event, zh) {
         Some(l) => format!("{l} ({event})"),
         None => event.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// URLs the funnel page writes, exactly as written.
+    const URLS: [&str; 8] = [
+        "#/funnels",
+        "#/funnels?f=view~add_to_cart~pay!1d",
+        "#/funnels?kind=repurchase",
+        "#/funnels?kind=repurchase&rd=30",
+        "#/funnels?kind=stages",
+        "#/funnels?by=channel&f=view~add_to_cart~pay!1d&per=week",
+        "#/funnels?by=segment&bys=a1b2c3d4e5f6&seg=0f1e2d3c4b5a",
+        "#/funnels?dg=2&ds=3&dw=dropped&f=view~add_to_cart~pay!1d",
+    ];
+
+    #[test]
+    fn the_funnel_urls_round_trip_byte_for_byte() {
+        for url in URLS {
+            let q = FunnelQuery::from_route(&Route::parse(url));
+            assert_eq!(q.to_route().to_hash(), url);
+        }
+        let q = FunnelQuery::from_route(&Route::parse(
+            "#/funnels?dg=2&ds=3&dw=dropped&kind=repurchase&rd=0",
+        ));
+        assert_eq!(q.kind, Kind::Repurchase);
+        assert_eq!(q.drill, Some((2, Drill::Dropped, Some(2))));
+        // Not a positive number of days: the default window.
+        assert_eq!(q.repurchase_days, REPURCHASE_DAYS);
+    }
+
+    #[test]
+    fn edits_write_the_same_urls_as_before() {
+        let r = Route::parse("#/funnels?dg=1&ds=2&dw=reached&f=view~pay!1d");
+        // A new definition clears the drill-down of the old one.
+        let edited = r.clone().update(|q: &mut FunnelQuery| {
+            q.definition_text = Some("view~add_to_cart~pay!1d".into());
+            q.drill = None;
+        });
+        assert_eq!(edited.to_hash(), "#/funnels?f=view~add_to_cart~pay!1d");
+        let drilled = Route::parse("#/funnels?f=view~pay!1d")
+            .update(|q: &mut FunnelQuery| q.drill = Some((0, Drill::Reached, None)));
+        assert_eq!(drilled.to_hash(), "#/funnels?ds=1&dw=reached&f=view~pay!1d");
+        let weekly = r.update(|q: &mut FunnelQuery| {
+            q.period = Period::Week;
+            q.drill = None;
+        });
+        assert_eq!(weekly.to_hash(), "#/funnels?f=view~pay!1d&per=week");
     }
 }

@@ -6,10 +6,11 @@ use super::query::{Computed, Failure, FunnelQuery, Kind, drill_name, step_label}
 use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
+use crate::pages::customers::query::CustomersQuery;
 use crate::pages::export::{Exporter, FileKind};
 use crate::platform;
 use crate::prefs::use_prefs;
-use crate::route::{Route, View};
+use crate::route::PageQuery;
 use crate::store::use_store;
 use crate::ui::{ToastKind, Ui, use_ui};
 use kezhi_core::funnel::{
@@ -72,23 +73,7 @@ fn labels(q: &FunnelQuery, d: &FunnelDefinition, zh: bool) -> Vec<String> {
 }
 
 fn set_drill(ui: Ui, step: usize, which: Drill, group: Option<usize>) {
-    let route = ui
-        .route
-        .get_untracked()
-        .with("ds", Some((step + 1).to_string()))
-        .with(
-            "dw",
-            Some(
-                if which == Drill::Dropped {
-                    "dropped"
-                } else {
-                    "reached"
-                }
-                .into(),
-            ),
-        )
-        .with("dg", group.map(|g| g.to_string()));
-    ui.replace_route(route);
+    ui.replace_query(|q: &mut FunnelQuery| q.drill = Some((step, which, group)));
 }
 
 #[component]
@@ -407,19 +392,13 @@ fn Drilled(
     };
     let open = move |_| {
         let here = ui.route.get_untracked().to_hash();
-        let route = Route::new(View::Customers)
-            .with("funnel", Some(here.trim_start_matches("#/").to_string()));
-        ui.navigate(route);
+        let list = CustomersQuery {
+            funnel: Some(here.trim_start_matches("#/").to_string()),
+            ..Default::default()
+        };
+        ui.navigate(list.to_route());
     };
-    let close = move |_| {
-        let route = ui
-            .route
-            .get_untracked()
-            .with("ds", None)
-            .with("dw", None)
-            .with("dg", None);
-        ui.replace_route(route);
-    };
+    let close = move |_| ui.replace_query(|q: &mut FunnelQuery| q.drill = None);
     move || {
         picked.get().map(|(title, list)| {
             let n = list.len();

@@ -1,16 +1,36 @@
 //! The user's preferences, remembered in this browser (localStorage): the language and the
-//! analytics settings. Provided as a context of its own ([`use_prefs`]).
+//! analytics settings, provided as a context of its own ([`use_prefs`]); every stored
+//! preference (these and the pages' own) is a typed key of [`keys`].
+
+pub mod keys;
 
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::ui::{ToastKind, Ui};
+use keys::{ANALYTICS, ANALYTICS_AT, LANG, Pref};
 use kezhi_core::metrics::AnalyticsSettings;
+use kezhi_core::store::StoreError;
+use kezhi_storage_web::BrowserStore;
 use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-pub const LANG_KEY: &str = "kezhi:lang";
-pub const ANALYTICS_KEY: &str = "kezhi:analytics";
-/// When the analytics settings were last changed (what sync compares).
-pub const ANALYTICS_AT_KEY: &str = "kezhi:analytics-at";
+impl<T: Serialize + DeserializeOwned> Pref<T> {
+    /// The value in this browser's localStorage, or the default.
+    pub fn get(&self) -> T {
+        self.read(&BrowserStore)
+    }
+
+    /// The value in this browser's localStorage, if any and readable.
+    pub fn get_stored(&self) -> Option<T> {
+        self.read_stored(&BrowserStore)
+    }
+
+    /// Stores the value in this browser's localStorage.
+    pub fn set(&self, value: &T) -> Result<(), StoreError> {
+        self.write(&mut BrowserStore, value)
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct Prefs {
@@ -25,17 +45,14 @@ pub struct Prefs {
 
 impl Prefs {
     pub fn new(ui: Ui) -> Self {
-        let lang = kezhi_storage_web::get_pref::<Lang>(LANG_KEY)
+        let lang = LANG
+            .get()
             .or_else(|| Lang::from_code(&platform::browser_language()))
             .unwrap_or(Lang::En);
         Prefs {
             lang: RwSignal::new(lang),
-            analytics: RwSignal::new(
-                kezhi_storage_web::get_pref(ANALYTICS_KEY).unwrap_or_default(),
-            ),
-            analytics_at: RwSignal::new(kezhi_core::Timestamp(
-                kezhi_storage_web::get_pref(ANALYTICS_AT_KEY).unwrap_or(0),
-            )),
+            analytics: RwSignal::new(ANALYTICS.get()),
+            analytics_at: RwSignal::new(kezhi_core::Timestamp(ANALYTICS_AT.get())),
             ui,
         }
     }
@@ -46,8 +63,8 @@ impl Prefs {
     }
 
     /// Stores a preference; a full storage keeps it in this page only and says so.
-    fn remember(&self, key: &str, value: &impl serde::Serialize) {
-        if kezhi_storage_web::set_pref(key, value).is_err() {
+    fn remember<T: Serialize + DeserializeOwned>(&self, pref: &Pref<T>, value: &T) {
+        if pref.set(value).is_err() {
             self.ui.toast(ToastKind::Error, self.tr(Msg::QuotaFull));
         }
     }
@@ -55,21 +72,18 @@ impl Prefs {
     /// Changes and remembers the analytics thresholds.
     pub fn set_analytics(&self, edit: impl FnOnce(&mut AnalyticsSettings)) {
         self.analytics.update(edit);
-        self.remember(ANALYTICS_KEY, &self.analytics.get_untracked());
+        self.remember(&ANALYTICS, &self.analytics.get_untracked());
         self.analytics_at.set(platform::now());
-        self.remember(
-            ANALYTICS_AT_KEY,
-            &self.analytics_at.get_untracked().millis(),
-        );
+        self.remember(&ANALYTICS_AT, &self.analytics_at.get_untracked().millis());
         crate::sync::local_edit();
     }
 
     /// The team's settings as sync brought them (with the time they were changed there).
     pub fn take_synced_analytics(&self, settings: AnalyticsSettings, at: kezhi_core::Timestamp) {
         self.analytics.set(settings);
-        self.remember(ANALYTICS_KEY, &self.analytics.get_untracked());
+        self.remember(&ANALYTICS, &self.analytics.get_untracked());
         self.analytics_at.set(at);
-        self.remember(ANALYTICS_AT_KEY, &at.millis());
+        self.remember(&ANALYTICS_AT, &at.millis());
     }
 
     pub fn tr(&self, msg: Msg) -> &'static str {
@@ -80,25 +94,26 @@ impl Prefs {
         self.lang.set(lang);
         platform::set_document_lang(lang.code());
         // Losing the preference is harmless; the browser's language applies next time.
-        let _ = kezhi_storage_web::set_pref(LANG_KEY, &lang);
+        let _ = LANG.set(&Some(lang));
     }
 
     /// Another tab wrote to localStorage: follows its preferences (the data's keys are
     /// [`crate::store::Store::on_storage_event`]'s).
     pub fn on_storage_event(&self, key: Option<&str>) {
-        match key {
-            Some(LANG_KEY) => {
-                if let Some(lang) = kezhi_storage_web::get_pref::<Lang>(LANG_KEY) {
-                    self.lang.set(lang);
-                }
+        if LANG.is(key) {
+            if let Some(lang) = LANG.get() {
+                self.lang.set(lang);
             }
-            Some(ANALYTICS_KEY) => {
-                if let Some(settings) = kezhi_storage_web::get_pref(ANALYTICS_KEY) {
-                    self.analytics.set(settings);
-                }
-            }
-            _ => {}
+        } else if ANALYTICS.is(key)
+            && let Some(settings) = ANALYTICS.get_stored()
+        {
+            self.analytics.set(settings);
         }
+    }
+
+    /// The analytics settings as stored (after a restore replaced them).
+    pub fn reload_analytics(&self) {
+        self.analytics.set(ANALYTICS.get());
     }
 }
 
