@@ -14,6 +14,8 @@ pub struct Dataset {
     pub events: Vec<Event>,
     pub activities: Vec<Activity>,
     pub tombstones: Vec<Tombstone>,
+    /// Requests, recommendations, care campaigns and their tasks.
+    pub desk: Desk,
 }
 
 impl Dataset {
@@ -22,6 +24,7 @@ impl Dataset {
             && self.orders.is_empty()
             && self.events.is_empty()
             && self.activities.is_empty()
+            && self.desk.is_empty()
     }
 
     /// Position of every customer in `customers`, by id.
@@ -116,6 +119,7 @@ impl Dataset {
         self.orders.retain(|o| o.customer_id != id);
         self.events.retain(|e| e.customer_id != id);
         self.activities.retain(|a| a.customer_id != id);
+        self.desk.drop_customers(&|c| *c == id);
         true
     }
 
@@ -147,6 +151,16 @@ impl Dataset {
             other.activities,
             &dead,
         );
+        let (ours, theirs) = (&mut self.desk, other.desk);
+        ours.requests = merge_records(std::mem::take(&mut ours.requests), theirs.requests, &dead);
+        ours.recommendations = merge_records(
+            std::mem::take(&mut ours.recommendations),
+            theirs.recommendations,
+            &dead,
+        );
+        ours.campaigns =
+            merge_records(std::mem::take(&mut ours.campaigns), theirs.campaigns, &dead);
+        ours.tasks = merge_records(std::mem::take(&mut ours.tasks), theirs.tasks, &dead);
         self.drop_orphans();
     }
 
@@ -169,6 +183,20 @@ impl Dataset {
         changed |= apply_small(&mut self.orders, theirs.orders, &fresh, &all);
         changed |= apply_small(&mut self.events, theirs.events, &fresh, &all);
         changed |= apply_small(&mut self.activities, theirs.activities, &fresh, &all);
+        let (ours, theirs) = (&mut self.desk, theirs.desk);
+        let desk_changed = apply_small(&mut ours.requests, theirs.requests, &fresh, &all)
+            | apply_small(
+                &mut ours.recommendations,
+                theirs.recommendations,
+                &fresh,
+                &all,
+            )
+            | apply_small(&mut ours.campaigns, theirs.campaigns, &fresh, &all)
+            | apply_small(&mut ours.tasks, theirs.tasks, &fresh, &all);
+        if desk_changed {
+            ours.normalize();
+        }
+        changed |= desk_changed;
         if new_tombstones {
             let before = self.counts();
             self.drop_orphans();
@@ -195,6 +223,7 @@ impl Dataset {
         self.events.retain(|e| !deleted.contains(&e.customer_id));
         self.activities
             .retain(|a| !deleted.contains(&a.customer_id));
+        self.desk.drop_customers(&|c| deleted.contains(c));
     }
 
     /// The canonical order of records, which loading restores: customers as they were
@@ -213,6 +242,7 @@ impl Dataset {
     pub fn normalize_all_but_events(&mut self) {
         self.orders.sort_unstable_by_key(|o| (o.ordered_at, o.id));
         self.activities.sort_unstable_by_key(|a| (a.at, a.id));
+        self.desk.normalize();
         crate::sorting::sort_by(&mut self.tombstones, |a, b| {
             (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at))
         });

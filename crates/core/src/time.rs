@@ -59,6 +59,20 @@ impl Timestamp {
             .map(|t| t.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
     }
+    /// ISO-8601 UTC with milliseconds (`2026-12-01T08:30:00.000Z`): the form of times in
+    /// documents a team shares.
+    pub fn iso(self) -> String {
+        match self.to_utc() {
+            Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            None => "1970-01-01T00:00:00.000Z".into(),
+        }
+    }
+    /// Reads an RFC 3339 / ISO-8601 time with any offset.
+    pub fn parse_iso(s: &str) -> Option<Self> {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|dt| Timestamp(dt.timestamp_millis()))
+    }
     pub fn plus_millis(self, ms: i64) -> Self {
         Timestamp(self.0.saturating_add(ms))
     }
@@ -78,6 +92,43 @@ pub fn day_number(date: NaiveDate) -> i64 {
 /// The date of a day number.
 pub fn day_date(day: i64) -> Option<NaiveDate> {
     NaiveDate::default().checked_add_signed(chrono::Duration::try_days(day)?)
+}
+
+/// Serde for a [`Timestamp`] as an ISO-8601 string (`#[serde(with = "crate::time::iso")]`):
+/// records whose serde form is also their shared document's.
+pub mod iso {
+    use super::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.iso())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Timestamp::parse_iso(&text).ok_or_else(|| serde::de::Error::custom("not an ISO-8601 time"))
+    }
+
+    /// The same for an optional time (`null` when absent).
+    pub mod option {
+        use super::Timestamp;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_some(&t.iso()),
+                None => s.serialize_none(),
+            }
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+            match Option::<std::borrow::Cow<str>>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) if text.is_empty() => Ok(None),
+                Some(text) => Timestamp::parse_iso(&text)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom("not an ISO-8601 time")),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

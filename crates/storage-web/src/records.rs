@@ -1,6 +1,8 @@
 //! IndexedDB behind [`kezhi_core::store::records::RecordStore`], through the `idb` crate.
 //!
-//! Schema (version 1): one object store per record kind. Records are kept in groups (see
+//! Schema (version 2; version 1 had no desk stores — `requests`, `recommendations`,
+//! `campaigns`, `campaign_tasks` — and an upgrade adds them empty): one object store per
+//! record kind. Records are kept in groups (see
 //! [`kezhi_core::store::records::group`]): a put costs about the same whatever its size, so
 //! 580,000 records written one by one took a minute, in 4,000 groups a few seconds. Each value
 //! is `{s: highest sequence number inside, n: records, v: the group's bytes, d: [damaged
@@ -35,7 +37,7 @@ use wasm_bindgen::{JsCast, JsValue};
 /// The database's name for the app.
 pub const DB_NAME: &str = "kezhi";
 /// The schema version this code creates and reads.
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 const META: &str = "meta";
 const SEQ_INDEX: &str = "seq";
 /// The entry of the meta's counts that holds the bytes of all groups.

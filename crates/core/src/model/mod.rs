@@ -5,8 +5,13 @@
 //! without a migration.
 
 mod classes;
+pub mod desk;
 
 pub use classes::{RfmGroup, Stage, Tier};
+pub use desk::{
+    Campaign, CampaignTask, Desk, DeskItem, DeskRecord, Priority, Recommendation,
+    RecommendationStatus, Request, RequestStatus, TaskStatus,
+};
 
 use crate::sym::Sym;
 use crate::time::Timestamp;
@@ -225,6 +230,50 @@ pub enum RecordKind {
     Order,
     Event,
     Activity,
+    // The desk's records (see [`desk`]).
+    Request,
+    Recommendation,
+    Campaign,
+    Task,
+}
+
+impl RecordKind {
+    /// The desk's kinds, in this order everywhere they are listed.
+    pub const DESK: [RecordKind; 4] = [
+        RecordKind::Request,
+        RecordKind::Recommendation,
+        RecordKind::Campaign,
+        RecordKind::Task,
+    ];
+    pub fn is_desk(self) -> bool {
+        Self::DESK.contains(&self)
+    }
+    const ALL: [RecordKind; 8] = [
+        RecordKind::Customer,
+        RecordKind::Order,
+        RecordKind::Event,
+        RecordKind::Activity,
+        RecordKind::Request,
+        RecordKind::Recommendation,
+        RecordKind::Campaign,
+        RecordKind::Task,
+    ];
+    /// The kind's number in stored tombstones; frozen.
+    pub fn code(self) -> u8 {
+        match self {
+            RecordKind::Customer => 0,
+            RecordKind::Order => 1,
+            RecordKind::Event => 2,
+            RecordKind::Activity => 3,
+            RecordKind::Request => 4,
+            RecordKind::Recommendation => 5,
+            RecordKind::Campaign => 6,
+            RecordKind::Task => 7,
+        }
+    }
+    pub fn from_code(code: u8) -> Option<RecordKind> {
+        Self::ALL.get(usize::from(code)).copied()
+    }
 }
 
 /// The identity of a record within its collection.

@@ -185,6 +185,11 @@ pub fn read_backup_parts(text: &str) -> Result<BackupParts, BackupError> {
             error,
         };
         let Some(encoded) = envelope.sections.get(section.name()) else {
+            // Backups made before the desk existed have no desk section: an empty desk.
+            if section == Section::Desk {
+                sections.push(Vec::new());
+                continue;
+            }
             return Err(damaged(DecodeError::Prefix));
         };
         sections.push(codec::unpack(encoded).map_err(damaged)?);

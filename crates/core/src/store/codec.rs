@@ -65,6 +65,7 @@ pub fn section_bytes(data: &Dataset, section: Section) -> Vec<u8> {
         Section::Orders => to_bytes(&orders_v2(&data.orders, tombstones)),
         Section::Events => to_bytes(&events_v2(&data.events, tombstones)),
         Section::Activities => to_bytes(&activities_v2(&data.activities, tombstones)),
+        Section::Desk => to_bytes(&DeskV1::new(&data.desk, tombstones)),
     }
 }
 
@@ -126,6 +127,8 @@ pub fn estimate_section(data: &Dataset, section: Section, every: usize) -> usize
                 .cloned()
                 .collect()
         }
+        // Small (thousands of records at most): encoded whole.
+        Section::Desk => return encode_section(data, section).len(),
     }
     encode_section(&sample, section).len() * every
 }
@@ -179,6 +182,13 @@ pub fn decode_section_bytes(
             into.activities.extend(dto.into_activities()?);
             tombstones
         }
+        Section::Desk if bytes.is_empty() => return Ok(()),
+        Section::Desk => {
+            let dto: DeskV1 = postcard::from_bytes(bytes).map_err(layout)?;
+            let tombstones = dto.tombstones.clone();
+            dto.into_desk(&mut into.desk)?;
+            tombstones
+        }
     };
     for t in tombstones {
         let t = Tombstone::try_from(t)?;
@@ -198,6 +208,10 @@ fn section_of(kind: RecordKind) -> Section {
         RecordKind::Order => Section::Orders,
         RecordKind::Event => Section::Events,
         RecordKind::Activity => Section::Activities,
+        RecordKind::Request
+        | RecordKind::Recommendation
+        | RecordKind::Campaign
+        | RecordKind::Task => Section::Desk,
     }
 }
 
@@ -334,12 +348,7 @@ struct TombstoneV2 {
 impl From<&Tombstone> for TombstoneV2 {
     fn from(t: &Tombstone) -> Self {
         TombstoneV2 {
-            kind: match t.kind {
-                RecordKind::Customer => 0,
-                RecordKind::Order => 1,
-                RecordKind::Event => 2,
-                RecordKind::Activity => 3,
-            },
+            kind: t.kind.code(),
             key: match &t.key {
                 RecordKey::Id(id) => KeyV2::Id(id.into_bytes()),
                 RecordKey::Event(c, k, at) => KeyV2::Event(c.into_bytes(), k.to_string(), at.0),
@@ -352,13 +361,8 @@ impl From<&Tombstone> for TombstoneV2 {
 impl TryFrom<TombstoneV2> for Tombstone {
     type Error = DecodeError;
     fn try_from(t: TombstoneV2) -> Result<Self, DecodeError> {
-        let kind = match t.kind {
-            0 => RecordKind::Customer,
-            1 => RecordKind::Order,
-            2 => RecordKind::Event,
-            3 => RecordKind::Activity,
-            k => return Err(DecodeError::Layout(format!("unknown record kind {k}"))),
-        };
+        let kind = RecordKind::from_code(t.kind)
+            .ok_or_else(|| DecodeError::Layout(format!("unknown record kind {}", t.kind)))?;
         let key = match t.key {
             KeyV2::Id(b) => RecordKey::Id(Uuid::from_bytes(b)),
             KeyV2::Event(c, k, at) => {
@@ -704,5 +708,44 @@ impl ActivitiesV2 {
                 })
             })
             .collect()
+    }
+}
+
+/// The desk's records: few (thousands at most) and already with a JSON form (their shared
+/// documents'), so each is that JSON with its kind's code; deflate takes the repetition.
+#[derive(Serialize, Deserialize)]
+struct DeskV1 {
+    items: Vec<(u8, String)>,
+    tombstones: Vec<TombstoneV2>,
+}
+
+impl DeskV1 {
+    fn new(desk: &Desk, tombstones: Vec<TombstoneV2>) -> Self {
+        let items = (desk.requests.iter().cloned().map(DeskItem::Request))
+            .chain(
+                desk.recommendations
+                    .iter()
+                    .cloned()
+                    .map(DeskItem::Recommendation),
+            )
+            .chain(desk.campaigns.iter().cloned().map(DeskItem::Campaign))
+            .chain(desk.tasks.iter().cloned().map(DeskItem::Task))
+            .map(|item| (item.kind().code(), item.to_json().to_string()))
+            .collect();
+        DeskV1 { items, tombstones }
+    }
+
+    fn into_desk(self, desk: &mut Desk) -> Result<(), DecodeError> {
+        for (code, text) in self.items {
+            let kind = RecordKind::from_code(code)
+                .ok_or_else(|| DecodeError::Layout(format!("unknown record kind {code}")))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| DecodeError::Layout(e.to_string()))?;
+            let item = DeskItem::from_json(kind, value)
+                .ok_or_else(|| DecodeError::Layout(format!("not a desk record kind {code}")))?
+                .map_err(|e| DecodeError::Layout(e.to_string()))?;
+            desk.push(item);
+        }
+        Ok(())
     }
 }

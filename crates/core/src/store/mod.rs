@@ -54,14 +54,17 @@ pub enum Section {
     Orders,
     Events,
     Activities,
+    /// Requests, recommendations, campaigns and their tasks.
+    Desk,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Customers,
         Section::Orders,
         Section::Events,
         Section::Activities,
+        Section::Desk,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -69,6 +72,7 @@ impl Section {
             Section::Orders => "orders",
             Section::Events => "events",
             Section::Activities => "activities",
+            Section::Desk => "desk",
         }
     }
     pub fn from_name(name: &str) -> Option<Self> {

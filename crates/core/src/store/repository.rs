@@ -30,6 +30,7 @@ fn section_records(data: &Dataset, section: Section) -> usize {
         Section::Orders => data.orders.len(),
         Section::Events => data.events.len(),
         Section::Activities => data.activities.len(),
+        Section::Desk => data.desk.len(),
     }
 }
 const OLDEST_READABLE: u32 = 2;
@@ -492,5 +493,6 @@ fn count_of(data: &Dataset, section: Section) -> usize {
         Section::Orders => data.orders.len(),
         Section::Events => data.events.len(),
         Section::Activities => data.activities.len(),
+        Section::Desk => data.desk.len(),
     }
 }

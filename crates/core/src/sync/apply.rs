@@ -4,7 +4,9 @@
 //! rule at equal times, and devices would drift apart.
 
 use crate::dataset::{Dataset, event_order, merge_tombstones};
-use crate::model::{Activity, Customer, Event, Order, Record, RecordKey, RecordKind, Tombstone};
+use crate::model::{
+    Activity, Customer, Desk, DeskRecord, Event, Order, Record, RecordKey, RecordKind, Tombstone,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
@@ -15,6 +17,7 @@ pub struct Incoming {
     pub orders: Vec<Order>,
     pub events: Vec<Event>,
     pub activities: Vec<Activity>,
+    pub desk: Desk,
     /// Deletions: the record goes, the tombstone stays.
     pub tombstones: Vec<Tombstone>,
 }
@@ -25,6 +28,7 @@ impl Incoming {
             && self.orders.is_empty()
             && self.events.is_empty()
             && self.activities.is_empty()
+            && self.desk.is_empty()
             && self.tombstones.is_empty()
     }
     pub fn len(&self) -> usize {
@@ -32,6 +36,7 @@ impl Incoming {
             + self.orders.len()
             + self.events.len()
             + self.activities.len()
+            + self.desk.len()
             + self.tombstones.len()
     }
 }
@@ -45,6 +50,8 @@ pub struct Touched {
     /// Customers whose event log changed.
     pub event_logs: FxHashSet<Uuid>,
     pub tombstones: FxHashSet<(RecordKind, RecordKey)>,
+    /// Desk records (requests, recommendations, campaigns, tasks) by kind and id.
+    pub desk: FxHashSet<(RecordKind, Uuid)>,
     /// Customers an incoming order was taken from (it now names another customer): their
     /// figures changed too, though no record of theirs is written.
     pub former_buyers: FxHashSet<Uuid>,
@@ -56,6 +63,7 @@ impl Touched {
             && self.orders.is_empty()
             && self.activities.is_empty()
             && self.event_logs.is_empty()
+            && self.desk.is_empty()
             && self.tombstones.is_empty()
     }
 }
@@ -94,6 +102,18 @@ impl Touched {
         positions.sort_unstable();
         Some(positions)
     }
+}
+
+/// The keys of desk records, for the revival of their tombstones.
+fn desk_keys(desk: &Desk) -> impl Iterator<Item = (RecordKind, RecordKey)> + '_ {
+    (desk.requests.iter().map(|r| (RecordKind::Request, r.key())))
+        .chain((desk.recommendations.iter()).map(|r| (RecordKind::Recommendation, r.key())))
+        .chain(
+            desk.campaigns
+                .iter()
+                .map(|r| (RecordKind::Campaign, r.key())),
+        )
+        .chain(desk.tasks.iter().map(|r| (RecordKind::Task, r.key())))
 }
 
 /// The customers these tombstones delete.
@@ -190,6 +210,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
                 .iter()
                 .map(|a| (RecordKind::Activity, a.key())),
         )
+        .chain(desk_keys(&incoming.desk))
         .collect();
     if !alive.is_empty() {
         data.tombstones.retain(|ts| {
@@ -209,6 +230,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
         incoming
             .activities
             .retain(|a| !gone.contains(&a.customer_id));
+        incoming.desk.drop_customers(&|c| gone.contains(c));
     }
     take_all(
         &mut data.customers,
@@ -242,6 +264,21 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
         |e| e.customer_id,
         &mut t.event_logs,
     );
+    let mut desk_touched: FxHashSet<Uuid> = FxHashSet::default();
+    macro_rules! take_desk {
+        ($t:ty) => {
+            desk_touched.clear();
+            take_all(
+                <$t as DeskRecord>::list_mut(&mut data.desk),
+                std::mem::take(<$t as DeskRecord>::list_mut(&mut incoming.desk)),
+                |r| r.id,
+                &mut desk_touched,
+            );
+            t.desk
+                .extend(desk_touched.drain().map(|id| (<$t as Record>::KIND, id)));
+        };
+    }
+    crate::for_each_desk!(take_desk);
     if !incoming.tombstones.is_empty() {
         let gone: FxHashSet<(RecordKind, RecordKey)> = incoming
             .tombstones
@@ -282,6 +319,20 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
             }
             !d
         });
+        macro_rules! drop_desk {
+            ($t:ty) => {
+                <$t as DeskRecord>::list_mut(&mut data.desk).retain(|r| {
+                    let kind = <$t as Record>::KIND;
+                    let d = dead(kind, r.key())
+                        || r.customer().is_some_and(|c| dead_customers.contains(&c));
+                    if d {
+                        t.desk.insert((kind, r.id));
+                    }
+                    !d
+                });
+            };
+        }
+        crate::for_each_desk!(drop_desk);
         data.tombstones =
             merge_tombstones(std::mem::take(&mut data.tombstones), incoming.tombstones);
     }

@@ -9,11 +9,11 @@
 
 use crate::model::Stage;
 use crate::model::{
-    Activity, ActivityKind, Customer, Event, EventProps, Gender, Order, OrderStatus, RecordKey,
-    RecordKind, Tombstone,
+    Activity, ActivityKind, Customer, DeskItem, DeskRecord, Event, EventProps, Gender, Order,
+    OrderStatus, RecordKey, RecordKind, Tombstone,
 };
 use crate::{Sym, Timestamp};
-use chrono::{NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -27,14 +27,22 @@ pub enum DocKind {
     Order,
     Event,
     Activity,
+    Request,
+    Recommendation,
+    Campaign,
+    Task,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 4] = [
+    pub const ALL: [DocKind; 8] = [
         DocKind::Customer,
         DocKind::Order,
         DocKind::Event,
         DocKind::Activity,
+        DocKind::Request,
+        DocKind::Recommendation,
+        DocKind::Campaign,
+        DocKind::Task,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -42,6 +50,10 @@ impl DocKind {
             DocKind::Order => "order",
             DocKind::Event => "event",
             DocKind::Activity => "activity",
+            DocKind::Request => "request",
+            DocKind::Recommendation => "recommendation",
+            DocKind::Campaign => "campaign",
+            DocKind::Task => "campaign_task",
         }
     }
     pub fn from_code(code: &str) -> Option<DocKind> {
@@ -53,6 +65,10 @@ impl DocKind {
             RecordKind::Order => DocKind::Order,
             RecordKind::Event => DocKind::Event,
             RecordKind::Activity => DocKind::Activity,
+            RecordKind::Request => DocKind::Request,
+            RecordKind::Recommendation => DocKind::Recommendation,
+            RecordKind::Campaign => DocKind::Campaign,
+            RecordKind::Task => DocKind::Task,
         }
     }
     pub fn record_kind(self) -> RecordKind {
@@ -61,6 +77,10 @@ impl DocKind {
             DocKind::Order => RecordKind::Order,
             DocKind::Event => RecordKind::Event,
             DocKind::Activity => RecordKind::Activity,
+            DocKind::Request => RecordKind::Request,
+            DocKind::Recommendation => RecordKind::Recommendation,
+            DocKind::Campaign => RecordKind::Campaign,
+            DocKind::Task => RecordKind::Task,
         }
     }
     /// Events and activities are facts: never edited, so they never conflict.
@@ -186,17 +206,12 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// A time as ISO-8601 UTC with milliseconds (`2026-12-01T08:30:00.000Z`).
 pub fn format_time(t: Timestamp) -> String {
-    match Utc.timestamp_millis_opt(t.millis()).single() {
-        Some(dt) => dt.to_rfc3339_opts(SecondsFormat::Millis, true),
-        None => "1970-01-01T00:00:00.000Z".into(),
-    }
+    t.iso()
 }
 
 /// Reads an RFC 3339 / ISO-8601 time with an offset (any offset, stored as UTC).
 pub fn parse_time(s: &str) -> Option<Timestamp> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|dt| Timestamp(dt.timestamp_millis()))
+    Timestamp::parse_iso(s)
 }
 
 fn opt_str(v: Option<&str>) -> Value {
@@ -319,6 +334,20 @@ pub fn activity_doc(a: &Activity) -> Doc {
     }
 }
 
+/// A desk record's document: its serde form (`model::desk`) without the id, which is in `_id`.
+pub fn desk_doc<T: DeskRecord>(r: &T) -> Doc {
+    let mut fields = serde_json::to_value(r).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut fields {
+        m.remove("id");
+    }
+    Doc {
+        id: doc_id(T::KIND, &RecordKey::Id(r.id())),
+        rev: None,
+        deleted: false,
+        body: body(DocKind::of(T::KIND), fields),
+    }
+}
+
 pub fn tombstone_doc(t: &Tombstone) -> Doc {
     Doc {
         id: doc_id(t.kind, &t.key),
@@ -338,6 +367,7 @@ pub enum Remote {
     Order(Order),
     Event(Event),
     Activity(Activity),
+    Desk(DeskItem),
     /// A deletion; its time is the document's `updated_at` (or `now` when it has none: a
     /// deletion by another tool wins over what is stored).
     Deleted(Tombstone),
@@ -503,6 +533,17 @@ pub fn read_doc(doc: &Doc, now: Timestamp) -> Result<Remote, DocError> {
             outcome: f.opt_string("outcome")?,
             updated_at,
         }),
+        (kind, RecordKey::Id(id)) if kind.is_desk() => {
+            let mut fields = doc.content();
+            fields.remove("type");
+            fields.insert("id".into(), Value::String(id.to_string()));
+            match DeskItem::from_json(kind, Value::Object(fields)) {
+                Some(Ok(item)) => Remote::Desk(item),
+                // serde names no field in a way worth keeping; the kind says what failed.
+                Some(Err(_)) => return Err(DocError::Field(DocKind::of(kind).code())),
+                None => return Err(DocError::Id),
+            }
+        }
         _ => return Err(DocError::Id),
     })
 }

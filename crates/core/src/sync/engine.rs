@@ -24,12 +24,15 @@
 use super::apply::Incoming;
 use super::couch::{BulkResult, CouchClient, RevInfo, SyncError, Transport};
 use super::doc::{
-    CONFLICT_FIELD, Doc, DocError, DocKind, Remote, activity_doc, customer_doc, event_doc,
-    order_doc, parse_doc_id, read_doc, tombstone_doc,
+    CONFLICT_FIELD, Doc, DocError, DocKind, Remote, activity_doc, customer_doc, desk_doc,
+    event_doc, order_doc, parse_doc_id, read_doc, tombstone_doc,
 };
 use super::shared::{SharedChange, SharedItem, SharedKind};
 use crate::dataset::Dataset;
-use crate::model::{RecordKey, RecordKind};
+use crate::model::{
+    Campaign, CampaignTask, Desk, DeskRecord, Recommendation, Record, RecordKey, RecordKind,
+    Request,
+};
 use crate::time::Timestamp;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value, json};
@@ -66,6 +69,10 @@ impl DocKey {
             DocKind::Order => 'o',
             DocKind::Event => 'e',
             DocKind::Activity => 'a',
+            DocKind::Request => 'q',
+            DocKind::Recommendation => 'r',
+            DocKind::Campaign => 'm',
+            DocKind::Task => 't',
         };
         format!("{k}:{}", self.id)
     }
@@ -76,6 +83,10 @@ impl DocKey {
             "o" => DocKind::Order,
             "e" => DocKind::Event,
             "a" => DocKind::Activity,
+            "q" => DocKind::Request,
+            "r" => DocKind::Recommendation,
+            "m" => DocKind::Campaign,
+            "t" => DocKind::Task,
             _ => return None,
         };
         Some(DocKey {
@@ -274,6 +285,8 @@ enum Slot {
     Activity(u32),
     Event(u32),
     Tombstone(u32),
+    /// A desk record: its kind and position in its list.
+    Desk(RecordKind, u32),
     /// A record named in [`SyncState::dirty`].
     Key(DocKey),
 }
@@ -306,7 +319,43 @@ fn candidates(d: &Dataset, from: Timestamp, dirty: &BTreeSet<DocKey>) -> Vec<Slo
             .filter(|(_, t)| t.deleted_at >= from)
             .map(|(i, _)| Slot::Tombstone(pos(i))),
     );
+    macro_rules! desk_candidates {
+        ($t:ty) => {
+            out.extend(
+                (<$t as DeskRecord>::list(&d.desk).iter().enumerate())
+                    .filter(|(_, r)| r.updated_at >= from)
+                    .map(|(i, _)| Slot::Desk(<$t as Record>::KIND, pos(i))),
+            );
+        };
+    }
+    crate::for_each_desk!(desk_candidates);
     out
+}
+
+/// The document of the desk record at `i` of the list of `kind`.
+fn desk_slot_doc(d: &Dataset, kind: RecordKind, i: usize) -> Option<Doc> {
+    let desk = &d.desk;
+    match kind {
+        RecordKind::Request => desk.requests.get(i).map(desk_doc),
+        RecordKind::Recommendation => desk.recommendations.get(i).map(desk_doc),
+        RecordKind::Campaign => desk.campaigns.get(i).map(desk_doc),
+        RecordKind::Task => desk.tasks.get(i).map(desk_doc),
+        _ => None,
+    }
+}
+
+/// Where the desk record of `kind` with this id is in its list.
+fn desk_position(d: &Dataset, kind: RecordKind, id: Uuid) -> Option<usize> {
+    fn find<T: DeskRecord>(desk: &Desk, id: Uuid) -> Option<usize> {
+        T::list(desk).iter().position(|r| r.id() == id)
+    }
+    match kind {
+        RecordKind::Request => find::<Request>(&d.desk, id),
+        RecordKind::Recommendation => find::<Recommendation>(&d.desk, id),
+        RecordKind::Campaign => find::<Campaign>(&d.desk, id),
+        RecordKind::Task => find::<CampaignTask>(&d.desk, id),
+        _ => None,
+    }
 }
 
 fn slot_doc(d: &Dataset, slot: Slot, conflicts: &BTreeMap<String, Value>) -> Option<Doc> {
@@ -318,6 +367,7 @@ fn slot_doc(d: &Dataset, slot: Slot, conflicts: &BTreeMap<String, Value>) -> Opt
         Slot::Activity(i) => d.activities.get(at(i)).map(activity_doc),
         Slot::Event(i) => d.events.get(at(i)).map(event_doc),
         Slot::Tombstone(i) => d.tombstones.get(at(i)).map(tombstone_doc),
+        Slot::Desk(kind, i) => desk_slot_doc(d, kind, at(i)),
     }
 }
 
@@ -328,6 +378,7 @@ struct Positions {
     customers: FxHashMap<Uuid, usize>,
     orders: FxHashMap<Uuid, usize>,
     tombstones: FxHashMap<(RecordKind, Uuid), usize>,
+    desk: FxHashMap<(RecordKind, Uuid), usize>,
 }
 
 impl Positions {
@@ -346,6 +397,18 @@ impl Positions {
                     RecordKey::Event(..) => None,
                 })
                 .collect(),
+            desk: {
+                let mut desk = FxHashMap::default();
+                macro_rules! index {
+                    ($t:ty) => {
+                        for (i, r) in <$t as DeskRecord>::list(&d.desk).iter().enumerate() {
+                            desk.insert((<$t as Record>::KIND, r.id), i);
+                        }
+                    };
+                }
+                crate::for_each_desk!(index);
+                desk
+            },
         }
     }
 }
@@ -371,6 +434,14 @@ fn local_doc(
             .and_then(|&i| d.orders.get(i))
             .map(order_doc),
         (DocKind::Order, None) => d.orders.iter().find(|o| o.id == key.id).map(order_doc),
+        (kind, at) if kind.record_kind().is_desk() => {
+            let kind = kind.record_kind();
+            match at {
+                Some(p) => p.desk.get(&(kind, key.id)).copied(),
+                None => desk_position(d, kind, key.id),
+            }
+            .and_then(|i| desk_slot_doc(d, kind, i))
+        }
         _ => None,
     }
     .or_else(|| {
@@ -403,6 +474,7 @@ fn add_remote(incoming: &mut Incoming, remote: Remote) {
         Remote::Order(o) => incoming.orders.push(o),
         Remote::Event(e) => incoming.events.push(e),
         Remote::Activity(a) => incoming.activities.push(a),
+        Remote::Desk(item) => incoming.desk.push(item),
         Remote::Deleted(t) => incoming.tombstones.push(t),
     }
 }

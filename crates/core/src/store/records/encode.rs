@@ -47,6 +47,7 @@ pub enum Decoded {
     Tombstone(Tombstone),
     Segment(SavedSegment),
     Funnel(SavedFunnel),
+    Desk(DeskItem),
 }
 
 type Text<'a> = Cow<'a, str>;
@@ -451,17 +452,8 @@ fn read_event_log(
     Ok(())
 }
 
-fn record_kind_code(kind: RecordKind) -> u8 {
-    match kind {
-        RecordKind::Customer => 0,
-        RecordKind::Order => 1,
-        RecordKind::Event => 2,
-        RecordKind::Activity => 3,
-    }
-}
-
 pub fn tombstone_key(kind: RecordKind, key: &RecordKey) -> Vec<u8> {
-    let mut out = vec![record_kind_code(kind)];
+    let mut out = vec![kind.code()];
     match key {
         RecordKey::Id(id) => {
             out.push(0);
@@ -483,13 +475,10 @@ pub fn encode_tombstone(t: &Tombstone) -> (Vec<u8>, Vec<u8>) {
 
 fn decode_tombstone(key: &[u8], value: &[u8]) -> Result<Tombstone, RecordCodecError> {
     let deleted_at: i64 = from_body(value)?;
-    let kind = match key.first() {
-        Some(0) => RecordKind::Customer,
-        Some(1) => RecordKind::Order,
-        Some(2) => RecordKind::Event,
-        Some(3) => RecordKind::Activity,
-        _ => return Err(RecordCodecError::Key),
-    };
+    let kind = key
+        .first()
+        .and_then(|&code| RecordKind::from_code(code))
+        .ok_or(RecordCodecError::Key)?;
     let record_key = match key.get(1) {
         Some(0) if key.len() == 18 => RecordKey::Id(uuid_at(key, 2)?),
         Some(1) if key.len() >= 26 => {
@@ -522,6 +511,25 @@ pub fn encode_funnel(f: &SavedFunnel) -> (Vec<u8>, Vec<u8>) {
     encode_json(&f.id, f)
 }
 
+/// A desk record: its id as the key, its JSON (its shared document's form) as the value.
+pub fn encode_desk<T: DeskRecord>(item: &T) -> (Vec<u8>, Vec<u8>) {
+    let mut value = vec![VERSION];
+    // Plain structs of strings and numbers: serialising cannot fail.
+    value.extend(serde_json::to_vec(item).unwrap_or_default());
+    (item.id().as_bytes().to_vec(), value)
+}
+
+fn decode_desk(kind: RecordKind, key: &[u8], value: &[u8]) -> Result<DeskItem, RecordCodecError> {
+    let json: serde_json::Value = decode_json(value)?;
+    let item = DeskItem::from_json(kind, json)
+        .ok_or(RecordCodecError::Key)?
+        .map_err(|e| RecordCodecError::Value(e.to_string()))?;
+    if item.id().as_bytes()[..] != *key {
+        return Err(RecordCodecError::Key);
+    }
+    Ok(item)
+}
+
 fn decode_json<T: serde::de::DeserializeOwned>(value: &[u8]) -> Result<T, RecordCodecError> {
     serde_json::from_slice(body(value)?).map_err(|e| RecordCodecError::Value(e.to_string()))
 }
@@ -536,6 +544,10 @@ pub fn decode_value(kind: Kind, key: &[u8], value: &[u8]) -> Result<Decoded, Rec
         Kind::Tombstone => Decoded::Tombstone(decode_tombstone(key, value)?),
         Kind::Segment => Decoded::Segment(decode_json(value)?),
         Kind::Funnel => Decoded::Funnel(decode_json(value)?),
+        Kind::Request | Kind::Recommendation | Kind::Campaign | Kind::Task => {
+            let record_kind = kind.desk_kind().ok_or(RecordCodecError::Key)?;
+            Decoded::Desk(decode_desk(record_kind, key, value)?)
+        }
     })
 }
 

@@ -17,7 +17,9 @@ mod memory;
 mod migrate;
 mod repo;
 
-pub use encode::{Decoded, RecordCodecError, decode_value, event_log_len, key_of_customer};
+pub use encode::{
+    Decoded, RecordCodecError, decode_value, encode_desk, event_log_len, key_of_customer,
+};
 pub use memory::MemoryRecordStore;
 pub use migrate::{
     LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, Migration, MigrationError, has_legacy, migrate_from,
@@ -28,6 +30,7 @@ pub use repo::{
 };
 
 use super::StoreError;
+use crate::model::RecordKind;
 
 /// The collections of the record store (an IndexedDB object store each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,10 +43,15 @@ pub enum Kind {
     Tombstone,
     Segment,
     Funnel,
+    // The desk's records (`model::desk`), one collection per kind.
+    Request,
+    Recommendation,
+    Campaign,
+    Task,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Customer,
         Kind::Order,
         Kind::EventLog,
@@ -51,6 +59,10 @@ impl Kind {
         Kind::Tombstone,
         Kind::Segment,
         Kind::Funnel,
+        Kind::Request,
+        Kind::Recommendation,
+        Kind::Campaign,
+        Kind::Task,
     ];
     /// The object store's name; frozen (a rename is a schema migration).
     pub fn name(self) -> &'static str {
@@ -62,7 +74,27 @@ impl Kind {
             Kind::Tombstone => "tombstones",
             Kind::Segment => "segments",
             Kind::Funnel => "funnels",
+            Kind::Request => "requests",
+            Kind::Recommendation => "recommendations",
+            Kind::Campaign => "campaigns",
+            Kind::Task => "campaign_tasks",
         }
+    }
+    /// The collection of a desk record kind.
+    pub fn of_desk(kind: RecordKind) -> Option<Kind> {
+        Some(match kind {
+            RecordKind::Request => Kind::Request,
+            RecordKind::Recommendation => Kind::Recommendation,
+            RecordKind::Campaign => Kind::Campaign,
+            RecordKind::Task => Kind::Task,
+            _ => return None,
+        })
+    }
+    /// The record kind a desk collection holds.
+    pub fn desk_kind(self) -> Option<RecordKind> {
+        RecordKind::DESK
+            .into_iter()
+            .find(|&k| Kind::of_desk(k) == Some(self))
     }
     pub fn from_name(name: &str) -> Option<Kind> {
         Self::ALL.into_iter().find(|k| k.name() == name)

@@ -13,7 +13,7 @@
 
 use super::encode::event_log_len;
 use super::encode::{
-    Decoded, decode_event_log_into, decode_value, encode_activity, encode_customer,
+    Decoded, decode_event_log_into, decode_value, encode_activity, encode_customer, encode_desk,
     encode_event_log, encode_funnel, encode_order, encode_segment, encode_tombstone,
     events_by_customer, key_of_customer, tombstone_key,
 };
@@ -219,6 +219,7 @@ impl<S: RecordStore> RecordRepository<S> {
         crate::sorting::sort_by(&mut d.tombstones, |a, b| {
             (a.kind, &a.key, a.deleted_at).cmp(&(b.kind, &b.key, b.deleted_at))
         });
+        d.desk.normalize();
         // The store lists customers by id; the oldest first is the order they were added in.
         self.sort_in_steps(
             &mut d.customers,
@@ -295,6 +296,17 @@ impl<S: RecordStore> RecordRepository<S> {
                 .filter(|a| a.updated_at >= w)
                 .map(|a| put(Kind::Activity, encode_activity(a))),
         );
+        macro_rules! desk_puts {
+            ($t:ty) => {
+                puts.extend(
+                    <$t as DeskRecord>::list(&data.desk)
+                        .iter()
+                        .filter(|r| r.updated_at >= w)
+                        .map(|r| put(desk_kind::<$t>(), encode_desk(r))),
+                );
+            };
+        }
+        crate::for_each_desk!(desk_puts);
         // Customers whose event log must be written again. Looking through millions of events
         // is most of an edit's save; an edit that wrote none lets the save skip them.
         let ew = self.events_watermark;
@@ -337,6 +349,14 @@ impl<S: RecordStore> RecordRepository<S> {
                 }),
                 (RecordKind::Event, RecordKey::Event(customer, _, _)) => {
                     logs.insert(*customer);
+                }
+                (kind, RecordKey::Id(id)) if kind.is_desk() => {
+                    if let Some(kind) = Kind::of_desk(*kind) {
+                        deletes.push(Op::Delete {
+                            kind,
+                            key: id.as_bytes().to_vec(),
+                        });
+                    }
                 }
                 _ => {}
             }
@@ -514,6 +534,29 @@ impl<S: RecordStore> RecordRepository<S> {
             encode_activity,
             id_key,
         );
+        macro_rules! touched_desk {
+            ($t:ty) => {
+                let kind = desk_kind::<$t>();
+                let ids: FxHashSet<Uuid> = touched
+                    .desk
+                    .iter()
+                    .filter(|(k, _)| *k == <$t as Record>::KIND)
+                    .map(|(_, id)| *id)
+                    .collect();
+                if !ids.is_empty() {
+                    put_or_delete(
+                        &mut ops,
+                        kind,
+                        <$t as DeskRecord>::list(&data.desk),
+                        &ids,
+                        |r| r.id,
+                        encode_desk,
+                        id_key,
+                    );
+                }
+            };
+        }
+        crate::for_each_desk!(touched_desk);
         if !touched.event_logs.is_empty() {
             let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
             for e in data
@@ -600,6 +643,10 @@ impl<S: RecordStore> RecordRepository<S> {
             Kind::EventLog,
             Kind::Activity,
             Kind::Tombstone,
+            Kind::Request,
+            Kind::Recommendation,
+            Kind::Campaign,
+            Kind::Task,
         ] {
             let mut from = self.seen;
             loop {
@@ -652,7 +699,8 @@ impl<S: RecordStore> RecordRepository<S> {
             + data.tombstones.len()
             + logs.len()
             + lists.segments.len()
-            + lists.funnels.len();
+            + lists.funnels.len()
+            + data.desk.len();
         let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
         // In key order (ids are the keys; the collections in the order of `Kind`), encoded as
         // the store takes them, so the whole encoding never sits in memory at once.
@@ -695,7 +743,11 @@ impl<S: RecordStore> RecordRepository<S> {
                 funnels
                     .into_iter()
                     .map(move |i| put(Kind::Funnel, encode_funnel(&lists.funnels[i as usize]))),
-            );
+            )
+            .chain(desk_ops::<Request>(&data.desk))
+            .chain(desk_ops::<Recommendation>(&data.desk))
+            .chain(desk_ops::<Campaign>(&data.desk))
+            .chain(desk_ops::<CampaignTask>(&data.desk));
         let seq = self
             .store
             .commit(
@@ -850,6 +902,25 @@ fn put_or_delete<R>(
     }
 }
 
+/// The collection of a desk record type.
+fn desk_kind<T: DeskRecord>() -> Kind {
+    // Every desk record kind has its collection (`Kind::of_desk`); the fallback is unused.
+    Kind::of_desk(T::KIND).unwrap_or(Kind::Request)
+}
+
+/// Puts of all records of one desk kind, in key order (for [`RecordRepository::replace_all`]).
+fn desk_ops<T: DeskRecord>(desk: &Desk) -> impl Iterator<Item = Op> + '_ {
+    let list = T::list(desk);
+    key_order(list, |r| r.id()).into_iter().map(move |i| {
+        let (key, value) = encode_desk(&list[i as usize]);
+        Op::Put {
+            kind: desk_kind::<T>(),
+            key,
+            value,
+        }
+    })
+}
+
 fn op_order(op: &Op) -> (Kind, &[u8]) {
     match op {
         Op::Put { kind, key, .. } | Op::Delete { kind, key } => (*kind, key.as_slice()),
@@ -879,6 +950,7 @@ fn take(into: &mut Loaded, kind: Kind, key: Vec<u8>, value: Vec<u8>) {
         Ok(Decoded::Tombstone(t)) => into.data.tombstones.push(t),
         Ok(Decoded::Segment(s)) => into.lists.segments.push(s),
         Ok(Decoded::Funnel(f)) => into.lists.funnels.push(f),
+        Ok(Decoded::Desk(item)) => into.data.desk.push(item),
         Err(e) => into.damaged.push(Damaged {
             kind,
             key,
@@ -915,6 +987,13 @@ fn sweep_deleted(data: &mut Dataset) {
         .retain(|o| alive(RecordKind::Order, o.id, o.updated_at));
     data.activities
         .retain(|a| alive(RecordKind::Activity, a.id, a.updated_at));
+    macro_rules! sweep {
+        ($t:ty) => {
+            <$t as DeskRecord>::list_mut(&mut data.desk)
+                .retain(|r| alive(<$t as Record>::KIND, r.id, r.updated_at));
+        };
+    }
+    crate::for_each_desk!(sweep);
     if !events.is_empty() {
         data.events
             .retain(|e| events.get(&e.key()).is_none_or(|&d| e.updated_at > d));
