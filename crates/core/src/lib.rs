@@ -12,6 +12,7 @@ pub mod contact;
 pub mod customer_edit;
 pub mod customer_query;
 pub mod dataset;
+pub mod desk;
 pub mod demo;
 pub mod export;
 pub mod files;
