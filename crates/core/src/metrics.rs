@@ -48,6 +48,9 @@ pub struct AnalyticsSettings {
     pub r_cuts: Option<[i64; 4]>,
     pub f_cuts: Option<[i64; 4]>,
     pub m_cuts: Option<[i64; 4]>,
+    /// Request categories and their service levels. Not analytics, but these settings are
+    /// the team's shared settings document (synced, in backups): the desk's belong with them.
+    pub desk: crate::desk::requests::DeskSettings,
 }
 
 impl Default for AnalyticsSettings {
@@ -66,6 +69,7 @@ impl Default for AnalyticsSettings {
             r_cuts: None,
             f_cuts: None,
             m_cuts: None,
+            desk: Default::default(),
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use super::ast::{Condition, Group, Node, Op, Operator, Value};
 use super::fields::Field;
-use super::resolve::{label_group, label_stage};
+use super::resolve::{label_group, label_stage, request_category};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings, RfmGroup, Stage};
 use crate::model::{ActivityKind, OrderStatus};
@@ -284,7 +284,10 @@ impl<'a> Binder<'_, 'a> {
             f @ (Field::Events { .. }
             | Field::ChannelOrders { .. }
             | Field::OrdersBetween { .. }
-            | Field::Contacts { .. }) => Test::Count(self.count(f), number_test(op)),
+            | Field::Contacts { .. }
+            | Field::OpenRequests
+            | Field::OverdueRequests
+            | Field::Requests { .. }) => Test::Count(self.count(f), number_test(op)),
         }
     }
 
@@ -338,6 +341,28 @@ impl<'a> Binder<'_, 'a> {
                     add(
                         &a.customer_id,
                         a.kind != ActivityKind::OwnerChange && day(a.at) >= start,
+                    );
+                }
+            }
+            Field::OpenRequests => {
+                for r in &data.desk.requests {
+                    add(&r.customer_id, r.status.is_open());
+                }
+            }
+            Field::OverdueRequests => {
+                // As of the reference day, like every relative condition of the language.
+                let cutoff = Timestamp::start_of_day(self.reference, offset);
+                for r in &data.desk.requests {
+                    add(&r.customer_id, cutoff.is_some_and(|c| r.is_overdue(c)));
+                }
+            }
+            Field::Requests { category, within } => {
+                let category = request_category(category);
+                let start = within.map(|s| s.start(self.reference));
+                for r in &data.desk.requests {
+                    add(
+                        &r.customer_id,
+                        r.category == category && start.is_none_or(|s| day(r.opened_at) >= s),
                     );
                 }
             }

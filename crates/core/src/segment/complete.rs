@@ -5,7 +5,7 @@
 
 use super::edit::operators_for;
 use super::fields::{
-    CHANNEL_ORDERS, CONTACTS, EVENTS, Field, FieldType, IN_SEGMENT, ORDERS_BETWEEN, PLAIN,
+    CALLS, CHANNEL_ORDERS, CONTACTS, Field, FieldType, IN_SEGMENT, ORDERS_BETWEEN, PLAIN, REQUESTS,
 };
 use super::lex::{Tok, tokenize};
 use super::print::quote;
@@ -54,6 +54,8 @@ pub struct Vocabulary {
     pub tags: Vec<String>,
     pub event_kinds: Vec<String>,
     pub order_channels: Vec<String>,
+    /// The request cards' categories (codes), most used first.
+    pub request_categories: Vec<String>,
 }
 
 /// Distinct values by descending count.
@@ -96,6 +98,10 @@ impl Vocabulary {
             tags: by_frequency(cs.iter().flat_map(|c| c.tags.iter().map(String::as_str))),
             event_kinds: by_symbol(data.events.iter().map(|e| e.kind)),
             order_channels: by_symbol(data.orders.iter().map(|o| o.channel)),
+            request_categories: by_frequency(
+                (data.desk.requests.iter().map(|r| r.category.as_str()))
+                    .chain(crate::model::desk::category::BUILT_IN),
+            ),
         }
     }
 
@@ -118,6 +124,7 @@ impl Vocabulary {
             Field::Tags => self.tags.clone(),
             Field::Events { .. } => self.event_kinds.clone(),
             Field::ChannelOrders { .. } => self.order_channels.clone(),
+            Field::Requests { .. } => self.request_categories.clone(),
             Field::Lifecycle => names(&mut Stage::ALL.iter().map(|s| s.name(chinese))),
             Field::RfmGroup => names(&mut RfmGroup::ALL.iter().map(|g| g.name(chinese))),
             Field::Tier => tiers.to_vec(),
@@ -254,7 +261,7 @@ fn word(t: &Tok) -> Option<String> {
 }
 
 fn call_named(w: &str) -> Option<&'static str> {
-    [EVENTS, CHANNEL_ORDERS, ORDERS_BETWEEN, CONTACTS, IN_SEGMENT]
+    CALLS
         .into_iter()
         .find(|(name, aliases)| name.eq_ignore_ascii_case(w) || aliases.contains(&w))
         .map(|(name, _)| name)
@@ -275,6 +282,10 @@ fn call_field(name: &str) -> Field {
         },
         n if n == IN_SEGMENT.0 => Field::InSegment {
             name: String::new(),
+        },
+        n if n == REQUESTS.0 => Field::Requests {
+            category: String::new(),
+            within: None,
         },
         _ => Field::Events {
             kind: String::new(),
@@ -406,7 +417,7 @@ fn value(v: &str, in_list_start: bool) -> Suggestion {
 fn suggestions(at: &At, known: &dyn Fn(&Field) -> Vec<String>) -> Vec<Suggestion> {
     match at {
         At::Field => {
-            let calls = [EVENTS, CHANNEL_ORDERS, ORDERS_BETWEEN, CONTACTS, IN_SEGMENT];
+            let calls = CALLS;
             let mut out: Vec<Suggestion> = PLAIN
                 .iter()
                 .map(|(_, name, aliases, _)| Suggestion {

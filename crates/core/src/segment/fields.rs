@@ -72,10 +72,20 @@ pub enum Field {
     InSegment {
         name: String,
     },
+    /// Request cards still open (open or in progress).
+    OpenRequests,
+    /// Open request cards past their deadline at the start of the reference day.
+    OverdueRequests,
+    /// `requests("complaint", 90d)`: request cards of a category (code or Chinese name)
+    /// opened in the span, whatever their status.
+    Requests {
+        category: String,
+        within: Option<Span>,
+    },
 }
 
 /// Plain fields: (field, English name, Chinese aliases, type).
-pub const PLAIN: [(Field, &str, &[&str], FieldType); 26] = [
+pub const PLAIN: [(Field, &str, &[&str], FieldType); 28] = [
     (Field::Name, "name", &["姓名", "客户名称"], FieldType::Text),
     (
         Field::Phone,
@@ -172,6 +182,18 @@ pub const PLAIN: [(Field, &str, &[&str], FieldType); 26] = [
         &["有未处理投诉"],
         FieldType::Flag,
     ),
+    (
+        Field::OpenRequests,
+        "open_requests",
+        &["未结需求数", "未结需求"],
+        FieldType::Number,
+    ),
+    (
+        Field::OverdueRequests,
+        "overdue_requests",
+        &["逾期需求数", "逾期需求"],
+        FieldType::Number,
+    ),
 ];
 
 /// Behaviour fields, written like calls: (English name, Chinese aliases).
@@ -180,6 +202,16 @@ pub const CHANNEL_ORDERS: (&str, &[&str]) = ("channel_orders", &["渠道订单�
 pub const ORDERS_BETWEEN: (&str, &[&str]) = ("orders_between", &["期间订单数"]);
 pub const CONTACTS: (&str, &[&str]) = ("contacts", &["跟进次数"]);
 pub const IN_SEGMENT: (&str, &[&str]) = ("in_segment", &["属于分群"]);
+pub const REQUESTS: (&str, &[&str]) = ("requests", &["需求数"]);
+/// Every call, in the order completion offers them.
+pub const CALLS: [(&str, &[&str]); 6] = [
+    EVENTS,
+    CHANNEL_ORDERS,
+    ORDERS_BETWEEN,
+    CONTACTS,
+    IN_SEGMENT,
+    REQUESTS,
+];
 
 impl Field {
     pub fn field_type(&self) -> FieldType {
@@ -187,7 +219,8 @@ impl Field {
             Field::Events { .. }
             | Field::ChannelOrders { .. }
             | Field::OrdersBetween { .. }
-            | Field::Contacts { .. } => FieldType::Number,
+            | Field::Contacts { .. }
+            | Field::Requests { .. } => FieldType::Number,
             Field::InSegment { .. } => FieldType::Flag,
             plain => PLAIN
                 .iter()
@@ -204,6 +237,7 @@ impl Field {
             Field::OrdersBetween { .. } => ORDERS_BETWEEN.0,
             Field::Contacts { .. } => CONTACTS.0,
             Field::InSegment { .. } => IN_SEGMENT.0,
+            Field::Requests { .. } => REQUESTS.0,
             plain => PLAIN
                 .iter()
                 .find(|(f, ..)| f == plain)
@@ -223,7 +257,7 @@ impl Field {
 
     /// Every name a query may use, for autocompletion: English first, then aliases.
     pub fn all_names() -> Vec<&'static str> {
-        let calls = [EVENTS, CHANNEL_ORDERS, ORDERS_BETWEEN, CONTACTS, IN_SEGMENT];
+        let calls = CALLS;
         PLAIN
             .iter()
             .map(|(_, n, ..)| *n)

@@ -11,7 +11,9 @@
 
 use super::ast::Op;
 use super::error::{ErrorKind, Expected, ParseError};
-use super::fields::{CHANNEL_ORDERS, CONTACTS, EVENTS, Field, IN_SEGMENT, ORDERS_BETWEEN};
+use super::fields::{
+    CHANNEL_ORDERS, CONTACTS, EVENTS, Field, IN_SEGMENT, ORDERS_BETWEEN, REQUESTS,
+};
 use super::lex::Tok;
 use chrono::NaiveDate;
 
@@ -336,6 +338,16 @@ impl Parser {
         } else if named(IN_SEGMENT) {
             self.expect(Tok::LParen, Expected::OpeningParen)?;
             Field::InSegment { name: self.text()? }
+        } else if named(REQUESTS) {
+            self.expect(Tok::LParen, Expected::OpeningParen)?;
+            let category = self.text()?;
+            let within = if self.peek() == Some(&Tok::Comma) {
+                self.pos += 1;
+                Some(self.span()?)
+            } else {
+                None
+            };
+            Field::Requests { category, within }
         } else {
             return Ok(None);
         };

@@ -94,6 +94,10 @@ fn field(f: &Field) -> String {
         Field::OrdersBetween { from, to } => format!("orders_between({from}, {to})"),
         Field::Contacts { within } => format!("contacts({})", span(*within)),
         Field::InSegment { name } => format!("in_segment({})", quote(name)),
+        Field::Requests { category, within } => match within {
+            Some(s) => format!("requests({}, {})", quote(category), span(*s)),
+            None => format!("requests({})", quote(category)),
+        },
         plain => plain.name().to_string(),
     }
 }

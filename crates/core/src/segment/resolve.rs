@@ -272,6 +272,18 @@ pub fn yuan_to_cents(s: &str) -> Option<i64> {
     Some(if negative { -cents } else { cents })
 }
 
+/// A request category as a query names it: its code, or the Chinese name of a built-in one.
+pub fn request_category(word: &str) -> &str {
+    use crate::model::desk::category;
+    match word.trim() {
+        "咨询" => category::CONSULTATION,
+        "投诉" => category::COMPLAINT,
+        "需求" => category::NEED,
+        "服务" | "售后" => category::SERVICE,
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -159,7 +159,7 @@ fn take_all<R: Record + PartialEq>(
 /// canonical order (normalised) when anything changed.
 pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
     let mut t = Touched::default();
-    // A deletion of an order, event or activity this device never had leaves nothing behind: the server only
+    // A deletion of a record (but a customer) this device never had leaves nothing behind: the server only
     // ever sends a record's latest revision, so no older copy can come back through sync,
     // and a reset on another device would otherwise leave a tombstone here per record.
     if !incoming.tombstones.is_empty() {
@@ -187,6 +187,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
         data.events
             .iter()
             .for_each(|r| look(RecordKind::Event, r.key()));
+        desk_keys(&data.desk).for_each(|(kind, key)| look(kind, key));
         data.tombstones
             .iter()
             .for_each(|ts| look(ts.kind, ts.key.clone()));
