@@ -7,7 +7,7 @@ use crate::components::{
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
-    CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
+    CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage, SettingsPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
                     View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
+                    View::Requests => view! { <RequestsPage/> }.into_any(),
                 })}
             </main>
             <Toasts/>
@@ -127,6 +128,7 @@ fn Header() -> impl IntoView {
                 {link(View::Customers, Msg::NavCustomers)}
                 {link(View::Segments, Msg::NavSegments)}
                 {link(View::Funnels, Msg::NavFunnels)}
+                {link(View::Requests, Msg::NavRequests)}
                 {link(View::Import, Msg::NavImport)}
                 {link(View::Settings, Msg::NavSettings)}
             </nav>

@@ -13,16 +13,18 @@ pub enum View {
     Funnels,
     Import,
     Settings,
+    Requests,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Dashboard,
         View::Customers,
         View::Segments,
         View::Funnels,
         View::Import,
         View::Settings,
+        View::Requests,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -32,6 +34,7 @@ impl View {
             View::Funnels => "funnels",
             View::Import => "import",
             View::Settings => "settings",
+            View::Requests => "requests",
         }
     }
     fn from_slug(slug: &str) -> View {

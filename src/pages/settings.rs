@@ -162,6 +162,7 @@ pub fn SettingsPage() -> impl IntoView {
             <BackupCard/>
             <AnalyticsCard/>
             <TiersCard/>
+            <crate::pages::requests::SlaCard/>
             <div class="card danger-zone">
                 <h2>{move || prefs.tr(Msg::ResetData)}</h2>
                 <button

@@ -409,6 +409,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
                 </table>
             </Show>
         </section>
+        <crate::pages::requests::CustomerRequests customer=id/>
         <section class="history" data-testid="customer-activities">
             <h3>{move || prefs.tr(Msg::Activities)}</h3>
             <ActivityForm customer=id/>

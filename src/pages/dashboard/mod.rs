@@ -72,6 +72,7 @@ pub fn DashboardPage() -> impl IntoView {
                     </div>
                 </div>
                 <reports::ChurnWarnings/>
+                <crate::pages::requests::RequestStatsCard/>
                 <reports::RangePicker computing/>
                 <reports::Trends reports=reports/>
                 <reports::Breakdowns reports=reports/>
