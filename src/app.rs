@@ -7,7 +7,8 @@ use crate::components::{
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
-    CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage, SettingsPage,
+    CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage,
+    SettingsPage, TeamPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
                     View::Requests => view! { <RequestsPage/> }.into_any(),
+                    View::Team => view! { <TeamPage/> }.into_any(),
                 })}
             </main>
             <Toasts/>
@@ -129,6 +131,7 @@ fn Header() -> impl IntoView {
                 {link(View::Segments, Msg::NavSegments)}
                 {link(View::Funnels, Msg::NavFunnels)}
                 {link(View::Requests, Msg::NavRequests)}
+                {link(View::Team, Msg::NavTeam)}
                 {link(View::Import, Msg::NavImport)}
                 {link(View::Settings, Msg::NavSettings)}
             </nav>

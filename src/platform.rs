@@ -151,6 +151,14 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     save_blob(filename, mime, &wasm_bindgen::JsValue::from_str(text))
 }
 
+/// Opens the browser's print dialog (a report prints with the page's print styles).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        // Printing refused (a sandboxed frame) leaves the report on screen: nothing to do.
+        let _ = w.print();
+    }
+}
+
 /// Offers binary content (a workbook) as a file download.
 pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     save_blob(filename, mime, &js_sys::Uint8Array::from(bytes))

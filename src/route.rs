@@ -14,10 +14,11 @@ pub enum View {
     Import,
     Settings,
     Requests,
+    Team,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Dashboard,
         View::Customers,
         View::Segments,
@@ -25,6 +26,7 @@ impl View {
         View::Import,
         View::Settings,
         View::Requests,
+        View::Team,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -35,6 +37,7 @@ impl View {
             View::Import => "import",
             View::Settings => "settings",
             View::Requests => "requests",
+            View::Team => "team",
         }
     }
     fn from_slug(slug: &str) -> View {

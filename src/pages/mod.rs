@@ -9,6 +9,7 @@ pub mod requests;
 pub mod segments;
 mod settings;
 pub mod sync_settings;
+pub mod team;
 
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;
@@ -17,3 +18,4 @@ pub use import::ImportPage;
 pub use requests::RequestsPage;
 pub use segments::SegmentsPage;
 pub use settings::SettingsPage;
+pub use team::TeamPage;

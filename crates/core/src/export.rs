@@ -86,7 +86,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(s: &str) -> Cell {
+    pub fn text(s: &str) -> Cell {
         if s.is_empty() {
             Cell::Empty
         } else {
@@ -163,6 +163,21 @@ pub fn customers_csv(
         if let Some(cells) = customer_cells(data, analytics, i, options) {
             let _ = writer.write_record(cells.iter().map(Cell::csv));
         }
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    let mut out = String::from('\u{feff}');
+    out.push_str(&String::from_utf8_lossy(&bytes));
+    out
+}
+
+/// Any table as CSV, as the customer export writes it (byte-order mark, formula-safe cells):
+/// the app's reports (manager report, handover report) with headers in the user's language.
+pub fn table_csv(header: &[&str], rows: &[Vec<Cell>]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail; a failed row is skipped rather than aborting the file.
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(Cell::csv));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     let mut out = String::from('\u{feff}');
@@ -258,5 +273,20 @@ mod tests {
         assert_eq!(yuan(123_450), "1234.50");
         assert_eq!(yuan(-5), "-0.05");
         assert_eq!(yuan(0), "0.00");
+    }
+
+    #[test]
+    fn a_table_is_csv_with_a_byte_order_mark_and_quoted_where_needed() {
+        let csv = table_csv(
+            &["经理", "客户数", "金额"],
+            &[
+                vec![Cell::text("王, 丽"), Cell::Int(3), Cell::Money(123_400)],
+                vec![Cell::text("=1+1"), Cell::Empty, Cell::Money(-5)],
+            ],
+        );
+        assert_eq!(
+            csv,
+            "\u{feff}经理,客户数,金额\n\"王, 丽\",3,1234.00\n'=1+1,,-0.05\n"
+        );
     }
 }

@@ -41,6 +41,13 @@ pub struct ManagerRow {
     pub won_cents: Cents,
 }
 
+impl ManagerRow {
+    /// Net spend in the last 90 days minus the 90 days before.
+    pub fn spend_change(&self) -> Cents {
+        self.spend_recent - self.spend_before
+    }
+}
+
 /// Which column the report is sorted by (descending, then by manager name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortBy {
@@ -157,7 +164,7 @@ pub fn sort_rows(rows: &mut [ManagerRow], by: SortBy) {
         match by {
             SortBy::Customers => r.customers as i64,
             SortBy::Spend => r.spend,
-            SortBy::SpendChange => r.spend_recent - r.spend_before,
+            SortBy::SpendChange => r.spend_change(),
             SortBy::AtRisk => r.at_risk as i64,
             SortBy::Contacts => r.contacts as i64,
             SortBy::Overdue => r.overdue_follow_ups as i64,

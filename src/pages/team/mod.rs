@@ -1,0 +1,24 @@
+//! The team view of a lead: the manager report (per account manager, sortable, over a date
+//! range, exportable) and the handover of a portfolio to another manager. The figures and the
+//! moves are the core's (`kezhi_core::desk::{managers, handover}`).
+
+mod handover;
+mod report;
+
+use crate::i18n::Msg;
+use crate::prefs::use_prefs;
+use leptos::prelude::*;
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let prefs = use_prefs();
+    view! {
+        <section class="page team">
+            <header class="page-head">
+                <h1>{move || prefs.tr(Msg::NavTeam)}</h1>
+            </header>
+            <report::ManagerReport/>
+            <handover::Handover/>
+        </section>
+    }
+}
