@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ready, checkNoErrors, byId, until, count, setUp, tearDown } from './harness.mjs';
 
 let server, browser, page;
-before(async () => ({ server, browser, page } = await setUp('#/team', { waitFor: 'manager-report' })));
+before(async () => ({ server, browser, page } = await setUp('#/customers', { waitFor: 'customer-row' })));
 after(() => tearDown({ server, browser }));
 
 const rows = () =>

@@ -5,20 +5,26 @@
 mod handover;
 mod report;
 
+use crate::components::EmptyState;
 use crate::i18n::Msg;
 use crate::prefs::use_prefs;
+use crate::store::use_store;
 use leptos::prelude::*;
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let prefs = use_prefs();
+    let store = use_store();
+    let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     view! {
         <section class="page team">
-            <header class="page-head">
-                <h1>{move || prefs.tr(Msg::NavTeam)}</h1>
-            </header>
-            <report::ManagerReport/>
-            <handover::Handover/>
+            <Show when=move || !empty.get() fallback=|| view! { <EmptyState/> }>
+                <header class="page-head">
+                    <h1>{move || prefs.tr(Msg::NavTeam)}</h1>
+                </header>
+                <report::ManagerReport/>
+                <handover::Handover/>
+            </Show>
         </section>
     }
 }
