@@ -7,6 +7,7 @@
 //! funnel path of behaviour events (visit → view → add_to_cart → checkout → pay), and most
 //! visits do not convert.
 
+mod requests;
 mod tables;
 
 use crate::dataset::Dataset;
@@ -94,7 +95,12 @@ pub fn extend_order_history(data: &mut Dataset, total: usize) {
 }
 
 pub fn generate(config: &DemoConfig) -> Dataset {
-    Generator::new(config).run()
+    let generator = Generator::new(config);
+    let (end, written_at) = (generator.end, generator.written_at);
+    let mut data = generator.run();
+    // Request cards, from a random stream of their own (demo/requests.rs).
+    requests::add_requests(config, &mut data, end, written_at);
+    data
 }
 
 struct Generator {
