@@ -7,7 +7,7 @@ use crate::components::{
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
-    CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
+    CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
+                    View::Cohorts => view! { <CohortsPage/> }.into_any(),
                     View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
                 })}
@@ -127,6 +128,7 @@ fn Header() -> impl IntoView {
                 {link(View::Customers, Msg::NavCustomers)}
                 {link(View::Segments, Msg::NavSegments)}
                 {link(View::Funnels, Msg::NavFunnels)}
+                {link(View::Cohorts, Msg::NavCohorts)}
                 {link(View::Import, Msg::NavImport)}
                 {link(View::Settings, Msg::NavSettings)}
             </nav>

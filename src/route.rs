@@ -11,16 +11,18 @@ pub enum View {
     Customers,
     Segments,
     Funnels,
+    Cohorts,
     Import,
     Settings,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Dashboard,
         View::Customers,
         View::Segments,
         View::Funnels,
+        View::Cohorts,
         View::Import,
         View::Settings,
     ];
@@ -30,6 +32,7 @@ impl View {
             View::Customers => "customers",
             View::Segments => "segments",
             View::Funnels => "funnels",
+            View::Cohorts => "cohorts",
             View::Import => "import",
             View::Settings => "settings",
         }

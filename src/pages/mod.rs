@@ -1,7 +1,8 @@
 //! One module per view of the navigation.
 
+pub mod cohorts;
 mod customers;
-mod dashboard;
+pub mod dashboard;
 mod export;
 pub mod funnels;
 mod import;
@@ -9,6 +10,7 @@ pub mod segments;
 mod settings;
 pub mod sync_settings;
 
+pub use cohorts::CohortsPage;
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;
 pub use funnels::FunnelsPage;
