@@ -23,7 +23,8 @@ use crate::money::div_round;
 use crate::report::Month;
 use crate::time::Timestamp;
 use chrono::FixedOffset;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use uuid::Uuid;
 
 /// Which customers and cohorts a table covers, and the time zone of its months.
 #[derive(Clone, Copy, Debug)]
@@ -140,7 +141,7 @@ pub fn ratio_text(num: i64, den: i64) -> Option<String> {
     Some(format!("{sign}{}.{:04}", abs / 10_000, abs % 10_000))
 }
 
-/// No cohort (the customer is not counted).
+/// No cohort (the customer is not counted); no month.
 const NONE: i64 = i64::MIN;
 
 /// The month (months since year 0, [`Month::ordinal`]) of a day number (days since
@@ -167,7 +168,15 @@ fn month_of(t: Timestamp, offset: FixedOffset) -> i64 {
 fn cohort_months(data: &Dataset, analytics: &Analytics, options: &CohortOptions) -> Vec<i64> {
     let from = options.from.map_or(i64::MIN, Month::ordinal);
     let to = options.to.map_or(i64::MAX, Month::ordinal);
-    let first = first_paid(data, analytics);
+    // The analytics' first paid orders when they describe these customers, else counted here.
+    let counted;
+    let first: &dyn Fn(usize) -> Option<Timestamp> =
+        if analytics.customers.len() == data.customers.len() {
+            &|i| analytics.customers[i].first_order
+        } else {
+            counted = first_paid(data);
+            &|i| counted[i]
+        };
     data.customers
         .iter()
         .enumerate()
@@ -178,7 +187,7 @@ fn cohort_months(data: &Dataset, analytics: &Analytics, options: &CohortOptions)
             let channel = options
                 .channel
                 .is_none_or(|ch| c.channel.is_some_and(|s| s.as_str() == ch));
-            match first[i] {
+            match first(i) {
                 Some(t) if member && channel => {
                     let m = month_of(t, options.offset);
                     if (from..=to).contains(&m) { m } else { NONE }
@@ -189,12 +198,8 @@ fn cohort_months(data: &Dataset, analytics: &Analytics, options: &CohortOptions)
         .collect()
 }
 
-/// Each customer's first paid order: the analytics' when they describe these customers, else
-/// counted here (a pass over the orders).
-fn first_paid(data: &Dataset, analytics: &Analytics) -> Vec<Option<Timestamp>> {
-    if analytics.customers.len() == data.customers.len() {
-        return analytics.customers.iter().map(|m| m.first_order).collect();
-    }
+/// Each customer's first paid order, counted from the orders.
+fn first_paid(data: &Dataset) -> Vec<Option<Timestamp>> {
     let index = data.customer_positions();
     let mut first = vec![None; data.customers.len()];
     for o in &data.orders {
@@ -229,53 +234,36 @@ impl Row {
     }
 }
 
-/// The retention table of `data` (see the module's definitions). `analytics` are `data`'s.
-pub fn compute(data: &Dataset, analytics: &Analytics, options: &CohortOptions) -> CohortTable {
-    let cohort = cohort_months(data, analytics, options);
-    let mut months: Vec<i64> = cohort.iter().copied().filter(|&m| m != NONE).collect();
-    months.sort_unstable();
-    months.dedup();
-    let mut rows: Vec<Row> = months
-        .iter()
-        .map(|&month| Row {
-            month,
-            size: 0,
-            active: Vec::new(),
-            revenue: Vec::new(),
-            earlier_refunds: 0,
-        })
-        .collect();
-    // A customer's row, found once rather than per order.
-    let row_of: Vec<u32> = cohort
-        .iter()
-        .map(|&m| {
-            if m == NONE {
-                u32::MAX
-            } else {
-                months.binary_search(&m).map_or(u32::MAX, |r| r as u32)
-            }
-        })
-        .collect();
-    for &r in &row_of {
-        if let Some(row) = rows.get_mut(r as usize) {
-            row.size += 1;
-        }
-    }
+/// A counted customer, found by id from each order: their row and the last period in which a
+/// paid order of theirs was counted. One lookup per order, and what it finds is all it needs
+/// (the orders are in time order, not by customer: each lookup is a cache miss).
+#[derive(Clone, Copy)]
+struct Slot {
+    row: u32,
+    last: i64,
+}
 
-    // A customer is counted once a month. In time order (the data's canonical order) their
-    // last counted month is enough; otherwise a set of (customer, month) pairs.
-    let in_order = data.orders.is_sorted_by_key(|o| o.ordered_at);
-    let mut counted_month = vec![NONE; if in_order { cohort.len() } else { 0 }];
-    let mut counted: FxHashSet<(u32, i64)> = FxHashSet::default();
-    let index = data.customer_positions();
+/// A customer's paid order earlier than one already counted: the orders are not in time order,
+/// and the customers' months are counted through a set instead.
+struct OutOfOrder;
+
+/// Reads every order into the rows. `set`: count each (customer, period) through a set rather
+/// than by the slot's last period, which needs each customer's orders in time order.
+fn tally(
+    data: &Dataset,
+    offset: FixedOffset,
+    rows: &mut [Row],
+    slots: &mut FxHashMap<Uuid, Slot>,
+    mut set: Option<FxHashSet<(Uuid, i64)>>,
+) -> Result<i64, OutOfOrder> {
     let mut last = NONE;
     for o in &data.orders {
-        let Some(&i) = index.get(&o.customer_id) else {
+        let month = month_of(o.ordered_at, offset);
+        last = last.max(month);
+        let Some(slot) = slots.get_mut(&o.customer_id) else {
             continue;
         };
-        let month = month_of(o.ordered_at, options.offset);
-        last = last.max(month);
-        let Some(row) = rows.get_mut(row_of[i] as usize) else {
+        let Some(row) = rows.get_mut(slot.row as usize) else {
             continue;
         };
         let k = month - row.month;
@@ -286,10 +274,10 @@ pub fn compute(data: &Dataset, analytics: &Analytics, options: &CohortOptions) -
             // another data's.
             OrderStatus::Paid if k < 0 => {}
             OrderStatus::Paid => {
-                let first_time = if in_order {
-                    std::mem::replace(&mut counted_month[i], month) != month
-                } else {
-                    counted.insert((i as u32, month))
+                let first_time = match &mut set {
+                    Some(seen) => seen.insert((o.customer_id, k)),
+                    None if k < slot.last => return Err(OutOfOrder),
+                    None => std::mem::replace(&mut slot.last, k) != k,
                 };
                 let (active, revenue) = row.cell(k as usize);
                 *revenue += o.amount_cents;
@@ -299,6 +287,54 @@ pub fn compute(data: &Dataset, analytics: &Analytics, options: &CohortOptions) -
             }
         }
     }
+    Ok(last)
+}
+
+/// The retention table of `data` (see the module's definitions). `analytics` are `data`'s.
+pub fn compute(data: &Dataset, analytics: &Analytics, options: &CohortOptions) -> CohortTable {
+    let cohort = cohort_months(data, analytics, options);
+    let mut sizes: FxHashMap<i64, u32> = FxHashMap::default();
+    for &m in cohort.iter().filter(|&&m| m != NONE) {
+        *sizes.entry(m).or_default() += 1;
+    }
+    let mut months: Vec<i64> = sizes.keys().copied().collect();
+    months.sort_unstable();
+    let row_of: FxHashMap<i64, u32> = months
+        .iter()
+        .enumerate()
+        .map(|(r, &m)| (m, r as u32))
+        .collect();
+    let counted: usize = sizes.values().map(|&n| n as usize).sum();
+    let mut slots: FxHashMap<Uuid, Slot> = FxHashMap::default();
+    slots.reserve(counted);
+    for (c, &m) in data.customers.iter().zip(&cohort) {
+        if let Some(&row) = row_of.get(&m) {
+            slots.insert(c.id, Slot { row, last: -1 });
+        }
+    }
+    let fresh_rows = || -> Vec<Row> {
+        months
+            .iter()
+            .map(|&month| Row {
+                month,
+                size: sizes.get(&month).copied().unwrap_or(0),
+                active: Vec::new(),
+                revenue: Vec::new(),
+                earlier_refunds: 0,
+            })
+            .collect()
+    };
+    let mut rows = fresh_rows();
+    // In the data's canonical order (by time) each customer's last counted period is enough;
+    // out of order, start again with a set of (customer, period).
+    let last = match tally(data, options.offset, &mut rows, &mut slots, None) {
+        Ok(last) => last,
+        Err(OutOfOrder) => {
+            rows = fresh_rows();
+            let set = Some(FxHashSet::default());
+            tally(data, options.offset, &mut rows, &mut slots, set).unwrap_or(NONE)
+        }
+    };
 
     let cohorts = rows
         .into_iter()
@@ -340,20 +376,24 @@ pub fn cell_customers(
         return in_cohort.collect();
     };
     let target = c + k as i64;
-    let mut bought = vec![false; months.len()];
-    let index = data.customer_positions();
+    // The cohort's customers by id, and whether they bought in the cell's month.
+    let mut bought: FxHashMap<Uuid, (usize, bool)> = in_cohort
+        .map(|i| (data.customers[i].id, (i, false)))
+        .collect();
     for o in &data.orders {
-        if o.status != OrderStatus::Paid {
-            continue;
-        }
-        if let Some(&i) = index.get(&o.customer_id)
-            && months[i] == c
+        if o.status == OrderStatus::Paid
             && month_of(o.ordered_at, options.offset) == target
+            && let Some(b) = bought.get_mut(&o.customer_id)
         {
-            bought[i] = true;
+            b.1 = true;
         }
     }
-    (0..bought.len()).filter(|&i| bought[i]).collect()
+    let mut rows: Vec<usize> = bought
+        .into_values()
+        .filter_map(|(i, b)| b.then_some(i))
+        .collect();
+    rows.sort_unstable();
+    rows
 }
 
 #[cfg(test)]

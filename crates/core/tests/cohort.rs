@@ -107,6 +107,8 @@ fn month(label: &str) -> Month {
 /// A table as plain values: (cohort, size, active per period, revenue per period in cents,
 /// earlier refunds).
 type Row = (String, u32, Vec<u32>, Vec<i64>, i64);
+/// A [`Row`] written as a literal.
+type RowLiteral<'a> = (&'a str, u32, &'a [u32], &'a [i64], i64);
 
 fn rows(table: &CohortTable) -> Vec<Row> {
     table
@@ -400,7 +402,7 @@ fn online_retail_sample_cohorts() {
     assert_eq!(table.last_month, Some(month("2011-12")));
     assert_eq!(table.customers(), 3_546);
     #[rustfmt::skip]
-    let expected: [(&str, u32, &[u32], &[i64], i64); 13] = [
+    let expected: [RowLiteral; 13] = [
         ("2010-12", 582, &[582, 169, 158, 180, 163, 193, 175, 171, 162, 178, 180, 257, 123], &[4073679, 1371273, 1561547, 1089580, 983159, 1312341, 1314972, 1431211, 1487111, 1564764, 1810730, 2360274, 865580], 0),
         ("2011-01", 346, &[346, 58, 87, 76, 95, 91, 80, 81, 104, 96, 132, 41], &[2027840, 338974, 688900, 411399, 962707, 932371, 523886, 699079, 937225, 1283004, 1330690, 198550], 12011),
         ("2011-02", 303, &[303, 48, 53, 67, 74, 60, 67, 67, 67, 74, 18], &[1165039, 223501, 281721, 321767, 345661, 312927, 430649, 406319, 345494, 458846, 67264], 5555),
