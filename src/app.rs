@@ -7,7 +7,7 @@ use crate::components::{
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
-    CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage,
+    CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage,
     SettingsPage, TeamPage,
 };
 use crate::platform;
@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
+                    View::Cohorts => view! { <CohortsPage/> }.into_any(),
                     View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
                     View::Requests => view! { <RequestsPage/> }.into_any(),
@@ -130,6 +131,7 @@ fn Header() -> impl IntoView {
                 {link(View::Customers, Msg::NavCustomers)}
                 {link(View::Segments, Msg::NavSegments)}
                 {link(View::Funnels, Msg::NavFunnels)}
+                {link(View::Cohorts, Msg::NavCohorts)}
                 {link(View::Requests, Msg::NavRequests)}
                 {link(View::Team, Msg::NavTeam)}
                 {link(View::Import, Msg::NavImport)}

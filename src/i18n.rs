@@ -43,6 +43,7 @@ pub enum Msg {
     NavCustomers,
     NavSegments,
     NavFunnels,
+    NavCohorts,
     NavImport,
     NavSettings,
     Language,
@@ -338,6 +339,23 @@ pub enum Msg {
     FunnelRangeFrom,
     FunnelOnlySegment,
     AllCustomersOption,
+    CohortsTitle,
+    CohortsHint,
+    CohortFrom,
+    CohortTo,
+    CohortMetric,
+    CohortByCustomers,
+    CohortByRevenue,
+    CohortShowHeatMap,
+    CohortColumn,
+    CohortPeriod,
+    CohortName,
+    CohortCellCustomers,
+    CohortCellRevenue,
+    CohortCustomersHint,
+    CohortRevenueHint,
+    CohortNone,
+    CohortSegmentGone,
     FunnelSplitBy,
     FunnelNoSplit,
     FunnelOverTime,
@@ -544,6 +562,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             NavCustomers => "客户",
             NavSegments => "分群",
             NavFunnels => "漏斗",
+            NavCohorts => "同期群",
             NavImport => "导入",
             NavSettings => "设置",
             Language => "语言",
@@ -913,6 +932,29 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             FunnelRangeFrom => "第 1 步日期从",
             FunnelOnlySegment => "只统计分群",
             AllCustomersOption => "全部客户",
+            CohortsTitle => "同期群留存",
+            CohortsHint => {
+                "按首次付款订单所在的月份把客户分为同期群，看之后每个月有多少人再次下单（退款不算订单）。月份按你的时区计算。"
+            }
+            CohortFrom => "首单月份从",
+            CohortTo => "首单月份至",
+            CohortMetric => "留存口径",
+            CohortByCustomers => "客户留存",
+            CohortByRevenue => "收入留存",
+            CohortShowHeatMap => "显示为热力图",
+            CohortColumn => "首单月份",
+            CohortPeriod => "第 {k} 月",
+            CohortName => "同期群 {cohort}",
+            CohortCellCustomers => "{count} / {size} 位客户下单（{rate}）",
+            CohortCellRevenue => "净消费 {cents}（第 0 月的 {rate}）",
+            CohortCustomersHint => {
+                "每格 = 该月有付款订单的客户数 ÷ 同期群客户数（第 0 月为首单当月）。悬停查看人数，点击单元格列出这些客户。"
+            }
+            CohortRevenueHint => {
+                "每格 = 该月净消费（付款 − 退款）÷ 第 0 月净消费。悬停查看金额，点击单元格列出当月下单的客户。"
+            }
+            CohortNone => "没有符合条件的付款客户",
+            CohortSegmentGone => "所选分群已被删除",
             FunnelSplitBy => "拆分对比",
             FunnelNoSplit => "不拆分",
             FunnelOverTime => "转化趋势",
@@ -1077,6 +1119,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             NavCustomers => "Customers",
             NavSegments => "Segments",
             NavFunnels => "Funnels",
+            NavCohorts => "Cohorts",
             NavImport => "Import",
             NavSettings => "Settings",
             Language => "Language",
@@ -1480,6 +1523,29 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             FunnelRangeFrom => "Step 1 from",
             FunnelOnlySegment => "Only customers in",
             AllCustomersOption => "All customers",
+            CohortsTitle => "Cohort retention",
+            CohortsHint => {
+                "Customers grouped by the month of their first paid order, and how many of them order in each month after (refunds are not orders). Months follow your time zone."
+            }
+            CohortFrom => "First-order month from",
+            CohortTo => "First-order month to",
+            CohortMetric => "Retention measure",
+            CohortByCustomers => "Customers",
+            CohortByRevenue => "Revenue",
+            CohortShowHeatMap => "Show as heat map",
+            CohortColumn => "Cohort",
+            CohortPeriod => "Month {k}",
+            CohortName => "Cohort {cohort}",
+            CohortCellCustomers => "{count} of {size} customers ordered ({rate})",
+            CohortCellRevenue => "net spend {cents} ({rate} of month 0)",
+            CohortCustomersHint => {
+                "Each cell = customers with a paid order in that month ÷ the cohort's customers (month 0 is the month of the first order). Hover for the counts; click a cell to list those customers."
+            }
+            CohortRevenueHint => {
+                "Each cell = net spend in that month (paid − refunded) ÷ net spend in month 0. Hover for the amounts; click a cell to list the customers who ordered that month."
+            }
+            CohortNone => "No paying customers match",
+            CohortSegmentGone => "The chosen segment was deleted",
             FunnelSplitBy => "Split by",
             FunnelNoSplit => "No split",
             FunnelOverTime => "Conversion over time",

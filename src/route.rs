@@ -11,6 +11,7 @@ pub enum View {
     Customers,
     Segments,
     Funnels,
+    Cohorts,
     Import,
     Settings,
     Requests,
@@ -18,11 +19,12 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Dashboard,
         View::Customers,
         View::Segments,
         View::Funnels,
+        View::Cohorts,
         View::Import,
         View::Settings,
         View::Requests,
@@ -34,6 +36,7 @@ impl View {
             View::Customers => "customers",
             View::Segments => "segments",
             View::Funnels => "funnels",
+            View::Cohorts => "cohorts",
             View::Import => "import",
             View::Settings => "settings",
             View::Requests => "requests",

@@ -1,7 +1,8 @@
 //! One module per view of the navigation.
 
+pub mod cohorts;
 mod customers;
-mod dashboard;
+pub mod dashboard;
 mod export;
 pub mod funnels;
 mod import;
@@ -11,6 +12,7 @@ mod settings;
 pub mod sync_settings;
 pub mod team;
 
+pub use cohorts::CohortsPage;
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;
 pub use funnels::FunnelsPage;

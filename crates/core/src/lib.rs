@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod channel;
+pub mod cohort;
 pub mod contact;
 pub mod customer_edit;
 pub mod customer_query;

@@ -47,8 +47,23 @@ impl Month {
     }
 
     /// Months since year 0, so that consecutive months differ by one.
-    fn ordinal(self) -> i64 {
+    pub fn ordinal(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    /// The month `ordinal` months after January of year 0 (the inverse of [`Month::ordinal`]).
+    pub fn from_ordinal(ordinal: i64) -> Month {
+        Month {
+            year: i32::try_from(ordinal.div_euclid(12)).unwrap_or(i32::MAX),
+            month: ordinal.rem_euclid(12) as u32 + 1,
+        }
+    }
+
+    /// Reads `2026-03` (what [`Month::label`] writes).
+    pub fn parse(text: &str) -> Option<Month> {
+        let (year, month) = text.split_once('-')?;
+        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+        (is_month_label(text) && (1..=12).contains(&month)).then_some(Month { year, month })
     }
 
     fn next(self) -> Month {
@@ -64,6 +79,16 @@ impl Month {
             }
         }
     }
+}
+
+/// `YYYY-MM` exactly: four digits, a dash, two digits.
+fn is_month_label(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit())
 }
 
 /// One month of the trend.

@@ -70,11 +70,13 @@ pub struct CustomersQuery {
     pub selected: Option<Uuid>,
     /// A new customer's form open in the panel (`new=1`).
     pub creating: bool,
-    /// Narrowed to a saved segment (`segment`: its id), a segment query (`sq`) or a funnel's
-    /// drill-down (`funnel`: the funnel page's hash without `#/`).
+    /// Narrowed to a saved segment (`segment`: its id), a segment query (`sq`), a funnel's
+    /// drill-down (`funnel`: the funnel page's hash without `#/`) or a cohort's cell
+    /// (`cohort`: the cohort page's hash with the cell, without `#/`).
     pub segment: Option<String>,
     pub segment_query: Option<String>,
     pub funnel: Option<String>,
+    pub cohort: Option<String>,
 }
 
 impl CustomersQuery {
@@ -119,6 +121,7 @@ impl CustomersQuery {
         self.segment = None;
         self.segment_query = None;
         self.funnel = None;
+        self.cohort = None;
     }
 
     /// What the core's index selects and how it orders it.
@@ -169,6 +172,7 @@ impl PageQuery for CustomersQuery {
             segment: get("segment"),
             segment_query: get("sq"),
             funnel: get("funnel"),
+            cohort: get("cohort"),
         }
     }
 
@@ -186,6 +190,7 @@ impl PageQuery for CustomersQuery {
             .with("segment", self.segment.clone())
             .with("sq", self.segment_query.clone())
             .with("funnel", self.funnel.clone())
+            .with("cohort", self.cohort.clone())
     }
 }
 
@@ -224,6 +229,14 @@ mod tests {
             Some("funnels?ds=2&dw=dropped&f=view~add_to_cart~pay!1d")
         );
         assert_eq!(q.to_route().to_hash(), drill);
+        // So does a cohort's cell.
+        let cell = "#/customers?cohort=cohorts%3Fch%3Dtmall%26cm%3D2025-01%26cp%3D2";
+        let q = CustomersQuery::from_route(&Route::parse(cell));
+        assert_eq!(
+            q.cohort.as_deref(),
+            Some("cohorts?ch=tmall&cm=2025-01&cp=2")
+        );
+        assert_eq!(q.to_route().to_hash(), cell);
     }
 
     #[test]

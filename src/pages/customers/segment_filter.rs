@@ -1,5 +1,6 @@
 //! The customer list narrowed to a segment: a saved segment (`segment`), a query from the
-//! segment page (`sq`) or a funnel's drill-down (`funnel`), as the URL says.
+//! segment page (`sq`), a funnel's drill-down (`funnel`) or a cohort's cell (`cohort`), as the
+//! URL says.
 
 use super::query::CustomersQuery;
 use crate::derived::Derived;
@@ -25,6 +26,9 @@ fn funnel_drill(ui: Ui) -> bool {
 /// What the customer list's URL restricts it to (a saved segment's name or a query), without
 /// evaluating it.
 pub fn restriction_name(store: Store, prefs: Prefs, ui: Ui) -> Option<String> {
+    if let Some(cell) = ui.query::<CustomersQuery>().cohort {
+        return Some(crate::pages::cohorts::query::cell_name(prefs, &cell));
+    }
     if funnel_drill(ui) {
         return Some(prefs.tr(Msg::FilterFunnel).to_string());
     }
@@ -48,6 +52,12 @@ pub fn restriction(
     prefs: Prefs,
     ui: Ui,
 ) -> Option<(String, HashSet<usize>)> {
+    // A cohort's cell (its customers with a paid order in the cell's month).
+    if let Some(cell) = ui.query::<CustomersQuery>().cohort {
+        let name = crate::pages::cohorts::query::cell_name(prefs, &cell);
+        let rows = crate::pages::cohorts::query::cell_rows(store, derived, &cell);
+        return Some((name, rows.into_iter().collect()));
+    }
     // A funnel's drill-down (those who reached or dropped at a step).
     if funnel_drill(ui) {
         let (name, rows) = crate::pages::funnels::query::drill_rows(store, derived, prefs, ui)

@@ -169,7 +169,7 @@ pub fn DashboardPage() -> impl IntoView {
 /// A heat-map cell's background (the brand blue over white, stronger with `share` of the largest
 /// cell) and the text colour that reads on it: white or black, whichever contrasts more — one
 /// of them always reaches WCAG's 4.5:1.
-fn heat(share: f64) -> (String, &'static str) {
+pub fn heat(share: f64) -> (String, &'static str) {
     let opacity = 0.08 + 0.92 * share.clamp(0.0, 1.0);
     let blend = |c: f64| opacity * c + (1.0 - opacity) * 255.0;
     let (r, g, b) = (blend(31.0), blend(94.0), blend(255.0));
