@@ -8,6 +8,7 @@ mod import;
 pub mod segments;
 mod settings;
 pub mod sync_settings;
+pub mod today;
 
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;
@@ -15,3 +16,4 @@ pub use funnels::FunnelsPage;
 pub use import::ImportPage;
 pub use segments::SegmentsPage;
 pub use settings::SettingsPage;
+pub use today::TodayPage;
