@@ -198,7 +198,10 @@ fn today(c: &mut Criterion) {
     group.bench_function("everyone's list", |b| {
         b.iter(|| today_list(black_box(&data), &analytics, Whose::Everyone, day, offset).len())
     });
-    let first = managers(&data).first().copied().map_or(Whose::Everyone, Whose::Manager);
+    let first = managers(&data)
+        .first()
+        .copied()
+        .map_or(Whose::Everyone, Whose::Manager);
     group.bench_function("one manager's list", |b| {
         b.iter(|| today_list(black_box(&data), &analytics, first, day, offset).len())
     });
@@ -208,5 +211,13 @@ fn today(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, demo, storage, customer_list, analytics, segments, today);
+criterion_group!(
+    benches,
+    demo,
+    storage,
+    customer_list,
+    analytics,
+    segments,
+    today
+);
 criterion_main!(benches);

@@ -363,7 +363,11 @@ pub enum SnoozeTo {
 }
 
 impl SnoozeTo {
-    pub const ALL: [SnoozeTo; 3] = [SnoozeTo::Tomorrow, SnoozeTo::InThreeDays, SnoozeTo::NextWeek];
+    pub const ALL: [SnoozeTo; 3] = [
+        SnoozeTo::Tomorrow,
+        SnoozeTo::InThreeDays,
+        SnoozeTo::NextWeek,
+    ];
 
     /// The day this choice means, `today` being the user's date.
     pub fn day(self, today: NaiveDate) -> NaiveDate {

@@ -70,10 +70,16 @@ fn snooze_choices_are_days_from_today() {
     // Wednesday 2 December 2026.
     let wed = date(2026, 12, 2);
     let days: Vec<NaiveDate> = SnoozeTo::ALL.iter().map(|s| s.day(wed)).collect();
-    assert_eq!(days, [date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 7)]);
+    assert_eq!(
+        days,
+        [date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 7)]
+    );
     // Next week from a Sunday is the next day; from a Monday, a week on.
     assert_eq!(SnoozeTo::NextWeek.day(date(2026, 12, 6)), date(2026, 12, 7));
-    assert_eq!(SnoozeTo::NextWeek.day(date(2026, 12, 7)), date(2026, 12, 14));
+    assert_eq!(
+        SnoozeTo::NextWeek.day(date(2026, 12, 7)),
+        date(2026, 12, 14)
+    );
     // Across the year's end.
     assert_eq!(
         SnoozeTo::InThreeDays.day(date(2026, 12, 30)),
@@ -112,7 +118,11 @@ fn one_managers_day_done_and_snoozed() {
     let got: Vec<(usize, Reason)> = list.iter().map(|i| (i.index, i.reason)).collect();
     assert_eq!(
         got,
-        [(0, Reason::FollowUp), (1, Reason::Overdue), (2, Reason::Birthday)]
+        [
+            (0, Reason::FollowUp),
+            (1, Reason::Overdue),
+            (2, Reason::Birthday)
+        ]
     );
     assert_eq!(
         list[1].detail,
