@@ -6,9 +6,10 @@ use crate::components::{
 };
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
+use crate::pages::today::nav::{TodayNavLink, WhoAmI};
 use crate::pages::{
     CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage,
-    SettingsPage, TeamPage,
+    SettingsPage, TeamPage, TodayPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -47,9 +48,23 @@ pub fn App() -> impl IntoView {
         prefs.on_storage_event(key.as_deref());
         store.on_storage_event(key.as_deref());
     });
+    // Today's list is the user's day: it moves on at midnight, and when the tab comes back.
+    let day = set_interval_with_handle(
+        move || {
+            let today = platform::today();
+            if derived.day.get_untracked() != today {
+                derived.day.set(today);
+            }
+        },
+        std::time::Duration::from_secs(60),
+    )
+    .ok();
     on_cleanup(move || {
         hash.remove();
         storage.remove();
+        if let Some(day) = day {
+            day.clear();
+        }
     });
     // Ready once the stored data is loaded (the first render of it included).
     Effect::new(move |_| {
@@ -78,6 +93,7 @@ pub fn App() -> impl IntoView {
                 {move || (!store.ready.get()).then(|| view! { <div class="page-wait" aria-busy="true"></div> })}
                 {move || store.ready.get().then(|| match view.get() {
                     View::Dashboard => view! { <DashboardPage/> }.into_any(),
+                    View::Today => view! { <TodayPage/> }.into_any(),
                     View::Customers => view! { <CustomersPage/> }.into_any(),
                     View::Segments => view! { <SegmentsPage/> }.into_any(),
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
@@ -128,6 +144,7 @@ fn Header() -> impl IntoView {
             </a>
             <nav class="nav" aria-label="main">
                 {link(View::Dashboard, Msg::NavDashboard)}
+                <TodayNavLink current/>
                 {link(View::Customers, Msg::NavCustomers)}
                 {link(View::Segments, Msg::NavSegments)}
                 {link(View::Funnels, Msg::NavFunnels)}
@@ -155,6 +172,7 @@ fn Header() -> impl IntoView {
                             }
                         })
                 }}
+                <WhoAmI/>
                 <label class="lang">
                     <span class="visually-hidden">{move || prefs.tr(Msg::Language)}</span>
                     <select

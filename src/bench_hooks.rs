@@ -87,3 +87,36 @@ pub fn bench_funnel(customers: u32, events: u32, what: u32) -> f64 {
     std::hint::black_box(ok.ok());
     elapsed
 }
+
+/// Milliseconds this browser takes for today's list (`kezhi_core::today::today_list`) over the
+/// demo of `customers` on the day after it ends: everyone's when `manager` is 0, else the
+/// `manager`-th account manager's (in name order). The analytics are computed first, untimed,
+/// as the app holds them; generates its own data: call it on a page of its own.
+#[wasm_bindgen]
+pub fn bench_today(customers: u32, manager: u32) -> f64 {
+    use kezhi_core::demo::{DemoConfig, generate};
+    use kezhi_core::metrics::{AnalyticsSettings, compute};
+    use kezhi_core::today::{Whose, managers, today_list};
+    let (Some(end), Some(performance)) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 31),
+        web_sys::window().and_then(|w| w.performance()),
+    ) else {
+        return f64::NAN;
+    };
+    let data = generate(&DemoConfig::new(customers as usize, end));
+    let analytics = compute(&data, &AnalyticsSettings::default());
+    let whose = match manager {
+        0 => Whose::Everyone,
+        k => match managers(&data).get(k as usize - 1) {
+            Some(m) => Whose::Manager(*m),
+            None => return f64::NAN,
+        },
+    };
+    let day = end + chrono::Duration::days(1);
+    let offset = kezhi_core::time::china_offset();
+    let start = performance.now();
+    let items = today_list(&data, &analytics, whose, day, offset);
+    let elapsed = performance.now() - start;
+    std::hint::black_box(items.len());
+    elapsed
+}

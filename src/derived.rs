@@ -14,6 +14,7 @@ use kezhi_core::funnel::EventIndex;
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
 use kezhi_core::segment::complete::Vocabulary;
 use kezhi_core::segment::membership;
+use kezhi_core::today;
 use kezhi_core::{Dataset, Timestamp};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -117,6 +118,12 @@ pub struct Derived {
     /// change of the data, the analytics or the saved segments, not on every render of a view
     /// that shows them (a language switch recomputes nothing).
     pub memberships: Memo<Arc<Memberships>>,
+    /// Today's list for whoever uses this browser (`whoami`): the Today page and the
+    /// navigation's counts share it. Made on first read after a change of the data, the
+    /// analytics, `whoami` or the day.
+    pub today: Memo<Arc<Vec<today::Item>>>,
+    /// The user's date, moved on by the shell when the day changes.
+    pub day: RwSignal<chrono::NaiveDate>,
     data: ReadSignal<Dataset>,
     writes: StoredValue<Writes>,
     /// The list index built ahead in slices (see [`build_index_ahead`]).
@@ -136,12 +143,28 @@ impl Derived {
             |_, _| true,
         );
         let memberships = memberships(store, prefs, metrics);
+        let day = RwSignal::new(platform::today());
+        let today = Memo::new_with_compare(
+            move |_| {
+                let whose = prefs.whose();
+                let day = day.get();
+                let analytics = metrics.get();
+                data.with(|d| {
+                    Arc::new(platform::timed("kezhi:today", || {
+                        today::today_list(d, &analytics, whose, day, platform::local_offset())
+                    }))
+                })
+            },
+            |_, _| true,
+        );
         Derived {
             metrics,
             index,
             event_index,
             vocabulary,
             memberships,
+            today,
+            day,
             data,
             writes,
             prebuilt,

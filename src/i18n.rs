@@ -232,6 +232,41 @@ pub enum Msg {
     OpenAsList,
     ChurnWarningsHint,
     NewlyAtRisk,
+    NavToday,
+    TodayTitle,
+    TodayHint,
+    TodayItems,
+    TodayEmpty,
+    WhoAmI,
+    Everyone,
+    MyCustomers,
+    ReasonFollowUp,
+    ReasonOverdue,
+    ReasonBirthday,
+    ReasonAtRisk,
+    TodayPlannedToday,
+    TodayOverdueDays,
+    TodayBirthdayToday,
+    TodayBirthdayTodayAge,
+    TodayBirthdayIn,
+    TodayBirthdayInAge,
+    LastContact,
+    NeverContacted,
+    DaysAgo,
+    TodayWord,
+    ShowPhone,
+    NoPhone,
+    TodayDone,
+    TodayConfirm,
+    TodayCancel,
+    Snooze,
+    SnoozeTomorrow,
+    SnoozeInThreeDays,
+    SnoozeNextWeek,
+    SnoozeOnDate,
+    SnoozeApply,
+    Snoozed,
+    ShowMore,
     ShowAsChart,
     ShowAsTable,
     NoDataInRange,
@@ -816,6 +851,43 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             OpenAsList => "在客户列表中打开",
             ChurnWarningsHint => "最近 30 天内新进入流失预警的客户，按消费金额排序。",
             NewlyAtRisk => "新近流失预警",
+            NavToday => "今日",
+            TodayTitle => "今日待办",
+            TodayHint => {
+                "今天该联系的客户：到期与逾期的跟进、7 天内的生日、新近流失预警。每类中价值高的在前。"
+            }
+            TodayItems => "项待办",
+            TodayEmpty => "今天没有待办",
+            WhoAmI => "我是",
+            Everyone => "所有人",
+            MyCustomers => "我的客户",
+            ReasonFollowUp => "今日跟进",
+            ReasonOverdue => "逾期跟进",
+            ReasonBirthday => "生日",
+            ReasonAtRisk => "新近流失预警",
+            TodayPlannedToday => "计划今天跟进",
+            TodayOverdueDays => "逾期 {days} 天（原定 {due}）",
+            TodayBirthdayToday => "今天生日",
+            TodayBirthdayTodayAge => "今天 {age} 岁生日",
+            TodayBirthdayIn => "{days} 天后生日（{date}）",
+            TodayBirthdayInAge => "{days} 天后 {age} 岁生日（{date}）",
+            LastContact => "最近联系",
+            NeverContacted => "从未联系",
+            DaysAgo => "{n} 天前",
+            TodayWord => "今天",
+            ShowPhone => "显示号码",
+            NoPhone => "无手机号",
+            TodayDone => "已联系",
+            TodayConfirm => "记录联系",
+            TodayCancel => "取消",
+            Snooze => "推迟",
+            SnoozeTomorrow => "明天",
+            SnoozeInThreeDays => "3 天后",
+            SnoozeNextWeek => "下周一",
+            SnoozeOnDate => "指定日期",
+            SnoozeApply => "推迟到该日",
+            Snoozed => "已推迟到 {date}",
+            ShowMore => "再显示 {n} 项",
             ShowAsChart => "显示图表",
             ShowAsTable => "显示为表格",
             NoDataInRange => "所选时间范围内没有数据",
@@ -1405,6 +1477,43 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
                 "Customers who became at risk in the last 30 days, most valuable first."
             }
             NewlyAtRisk => "Newly at risk",
+            NavToday => "Today",
+            TodayTitle => "Today's work",
+            TodayHint => {
+                "Who to contact today: follow-ups due and overdue, birthdays within 7 days, customers newly at risk — the most valuable first within each."
+            }
+            TodayItems => "to do",
+            TodayEmpty => "Nothing to do today",
+            WhoAmI => "I am",
+            Everyone => "Everyone",
+            MyCustomers => "My customers",
+            ReasonFollowUp => "Follow-ups due today",
+            ReasonOverdue => "Overdue follow-ups",
+            ReasonBirthday => "Birthdays",
+            ReasonAtRisk => "Newly at risk",
+            TodayPlannedToday => "planned for today",
+            TodayOverdueDays => "{days} days overdue (due {due})",
+            TodayBirthdayToday => "birthday today",
+            TodayBirthdayTodayAge => "birthday today, turns {age}",
+            TodayBirthdayIn => "birthday in {days} days ({date})",
+            TodayBirthdayInAge => "birthday in {days} days ({date}), turns {age}",
+            LastContact => "Last contact",
+            NeverContacted => "never contacted",
+            DaysAgo => "{n} days ago",
+            TodayWord => "today",
+            ShowPhone => "Show number",
+            NoPhone => "no phone",
+            TodayDone => "Done",
+            TodayConfirm => "Record contact",
+            TodayCancel => "Cancel",
+            Snooze => "Snooze",
+            SnoozeTomorrow => "Tomorrow",
+            SnoozeInThreeDays => "In 3 days",
+            SnoozeNextWeek => "Next Monday",
+            SnoozeOnDate => "On a date",
+            SnoozeApply => "Snooze to that day",
+            Snoozed => "Moved to {date}",
+            ShowMore => "Show {n} more",
             ShowAsChart => "Show chart",
             ShowAsTable => "Show as table",
             NoDataInRange => "No data in this date range",
@@ -1709,6 +1818,61 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Today's list (kezhi_core::today): each reason and its detail, worded here. The matches are
+// exhaustive, so a reason the core adds does not compile until it is worded.
+
+use kezhi_core::metrics::ChurnWarning;
+use kezhi_core::today::{Detail, Reason};
+
+/// A reason's name (the Today page's headings, the navigation's counts).
+pub fn reason_name(lang: Lang, reason: Reason) -> &'static str {
+    t(
+        lang,
+        match reason {
+            Reason::FollowUp => Msg::ReasonFollowUp,
+            Reason::Overdue => Msg::ReasonOverdue,
+            Reason::Birthday => Msg::ReasonBirthday,
+            Reason::AtRisk => Msg::ReasonAtRisk,
+        },
+    )
+}
+
+/// What an item's detail says: how late, which birthday, why at risk.
+pub fn today_detail(lang: Lang, detail: &Detail) -> String {
+    match detail {
+        Detail::FollowUp { .. } => t(lang, Msg::TodayPlannedToday).to_string(),
+        Detail::Overdue { due, days, .. } => t(lang, Msg::TodayOverdueDays)
+            .replace("{days}", &days.to_string())
+            .replace("{due}", &due.to_string()),
+        Detail::Birthday { on, in_days, age } => {
+            let msg = match (in_days, age) {
+                (0, None) => Msg::TodayBirthdayToday,
+                (0, Some(_)) => Msg::TodayBirthdayTodayAge,
+                (_, None) => Msg::TodayBirthdayIn,
+                (_, Some(_)) => Msg::TodayBirthdayInAge,
+            };
+            t(lang, msg)
+                .replace("{days}", &in_days.to_string())
+                .replace("{date}", &on.format("%m-%d").to_string())
+                .replace("{age}", &age.unwrap_or_default().to_string())
+        }
+        Detail::AtRisk(w) => churn_reason(lang, w),
+    }
+}
+
+/// Why a customer is at risk, as the dashboard's churn warnings say it.
+pub fn churn_reason(lang: Lang, w: &ChurnWarning) -> String {
+    match w.usual_gap_days {
+        Some(gap) => t(lang, Msg::ChurnReasonGap)
+            .replace("{days}", &w.recency_days.to_string())
+            .replace("{gap}", &gap.max(1).to_string()),
+        None => t(lang, Msg::ChurnReasonOnce)
+            .replace("{days}", &w.recency_days.to_string())
+            .replace("{limit}", &w.limit_days.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors the core reports as types (the query language, saved segments, funnels), worded here.
 // Each arm holds one message in both languages; the arguments are the error's own fields.
 
@@ -1828,6 +1992,104 @@ pub fn funnel_error(lang: Lang, e: &FunnelError) -> String {
 
 fn pick(zh: bool, in_zh: &'static str, in_en: &'static str) -> &'static str {
     if zh { in_zh } else { in_en }
+}
+
+#[cfg(test)]
+mod today_tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    fn both(d: &Detail) -> (String, String) {
+        (today_detail(Lang::Zh, d), today_detail(Lang::En, d))
+    }
+
+    fn s(a: &str, b: &str) -> (String, String) {
+        (a.to_string(), b.to_string())
+    }
+
+    #[test]
+    fn every_reason_and_detail_is_worded_in_both_languages() {
+        let names: Vec<(&str, &str)> = Reason::ALL
+            .iter()
+            .map(|&r| (reason_name(Lang::Zh, r), reason_name(Lang::En, r)))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("今日跟进", "Follow-ups due today"),
+                ("逾期跟进", "Overdue follow-ups"),
+                ("生日", "Birthdays"),
+                ("新近流失预警", "Newly at risk"),
+            ]
+        );
+        let activity = Uuid::from_u128(1);
+        let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+        assert_eq!(
+            both(&Detail::FollowUp { activity }),
+            s("计划今天跟进", "planned for today")
+        );
+        assert_eq!(
+            both(&Detail::Overdue {
+                activity,
+                due: date(11, 29),
+                days: 3
+            }),
+            s(
+                "逾期 3 天（原定 2026-11-29）",
+                "3 days overdue (due 2026-11-29)"
+            )
+        );
+        let birthday = |in_days, age| Detail::Birthday {
+            on: date(12, 4),
+            in_days,
+            age,
+        };
+        assert_eq!(
+            both(&birthday(2, Some(36))),
+            s(
+                "2 天后 36 岁生日（12-04）",
+                "birthday in 2 days (12-04), turns 36"
+            )
+        );
+        assert_eq!(
+            both(&birthday(2, None)),
+            s("2 天后生日（12-04）", "birthday in 2 days (12-04)")
+        );
+        assert_eq!(
+            both(&birthday(0, Some(40))),
+            s("今天 40 岁生日", "birthday today, turns 40")
+        );
+        assert_eq!(both(&birthday(0, None)), s("今天生日", "birthday today"));
+        // The dashboard's words for the churn warnings.
+        let w = ChurnWarning {
+            index: 0,
+            recency_days: 42,
+            usual_gap_days: Some(10),
+            limit_days: 20,
+            total_spent: 90_000,
+        };
+        assert_eq!(
+            both(&Detail::AtRisk(w.clone())),
+            s(
+                "已 42 天未下单，平时约每 10 天一单",
+                "no order for 42 days, usually every 10"
+            )
+        );
+        let once = ChurnWarning {
+            usual_gap_days: None,
+            limit_days: 90,
+            recency_days: 100,
+            ..w
+        };
+        assert_eq!(
+            both(&Detail::AtRisk(once)),
+            s(
+                "只下过一单，已 100 天未再购买（超过 90 天）",
+                "one order only, none for 100 days (limit 90)"
+            )
+        );
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Dashboard,
+    /// The account manager's day (`#/today`).
+    Today,
     Customers,
     Segments,
     Funnels,
@@ -19,8 +21,9 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Dashboard,
+        View::Today,
         View::Customers,
         View::Segments,
         View::Funnels,
@@ -33,6 +36,7 @@ impl View {
     pub fn slug(self) -> &'static str {
         match self {
             View::Dashboard => "dashboard",
+            View::Today => "today",
             View::Customers => "customers",
             View::Segments => "segments",
             View::Funnels => "funnels",
@@ -228,6 +232,8 @@ mod tests {
         assert_eq!(r.to_hash(), "#/segments?a=1");
         assert_eq!(Route::parse("").to_hash(), "#/dashboard");
         assert_eq!(Route::parse("#/nowhere?x=1").to_hash(), "#/dashboard?x=1");
+        assert_eq!(Route::parse("#/today").view, View::Today);
+        assert_eq!(Route::new(View::Today).to_hash(), "#/today");
     }
 
     /// A page query of two parameters, one typed (`n`, a number).

@@ -11,6 +11,7 @@ pub mod segments;
 mod settings;
 pub mod sync_settings;
 pub mod team;
+pub mod today;
 
 pub use cohorts::CohortsPage;
 pub use customers::CustomersPage;
@@ -21,3 +22,4 @@ pub use requests::RequestsPage;
 pub use segments::SegmentsPage;
 pub use settings::SettingsPage;
 pub use team::TeamPage;
+pub use today::TodayPage;

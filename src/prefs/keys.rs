@@ -75,6 +75,15 @@ pub const PERSIST_ASKED: Pref<bool> = Pref {
     in_backup: false,
 };
 
+/// Who uses this browser: an account manager's name (a customer owner), or `None` for
+/// everyone (a team lead). One person's choice: backups, which carry the team's settings, do
+/// not carry it.
+pub const WHOAMI: Pref<Option<String>> = Pref {
+    key: "kezhi:whoami",
+    default: || None,
+    in_backup: false,
+};
+
 /// What the registry needs of a preference whatever its type.
 pub trait AnyPref: Sync {
     fn key(&self) -> &'static str;
@@ -91,7 +100,7 @@ impl<T> AnyPref for Pref<T> {
 }
 
 /// Every preference: a new one is added here, or backups and the tests do not know it.
-pub const ALL: [&dyn AnyPref; 7] = [
+pub const ALL: [&dyn AnyPref; 8] = [
     &LANG,
     &ANALYTICS,
     &ANALYTICS_AT,
@@ -99,6 +108,7 @@ pub const ALL: [&dyn AnyPref; 7] = [
     &COLUMN_WIDTHS,
     &IMPORT_MAPPINGS,
     &PERSIST_ASKED,
+    &WHOAMI,
 ];
 
 impl<T: Serialize + DeserializeOwned> Pref<T> {
@@ -175,6 +185,7 @@ mod tests {
                 ("kezhi:column-widths", true),
                 ("kezhi:import-mappings", true),
                 ("kezhi:persist-asked", false),
+                ("kezhi:whoami", false),
             ]
         );
     }
@@ -213,6 +224,31 @@ mod tests {
             s.get("kezhi:persist-asked").expect("get").as_deref(),
             Some("true")
         );
+        WHOAMI
+            .write(&mut s, &Some("王经理".into()))
+            .expect("written");
+        assert_eq!(
+            s.get("kezhi:whoami").expect("get").as_deref(),
+            Some("\"王经理\"")
+        );
+        WHOAMI.write(&mut s, &None).expect("written");
+        assert_eq!(s.get("kezhi:whoami").expect("get").as_deref(), Some("null"));
+        assert_eq!(WHOAMI.read(&s), None);
+    }
+
+    #[test]
+    fn whoami_is_one_persons_and_not_in_backups() {
+        let mut s = store();
+        WHOAMI
+            .write(&mut s, &Some("李经理".into()))
+            .expect("written");
+        assert!(!backup_settings(&s).contains_key("kezhi:whoami"));
+        // A restore leaves it as it was.
+        restore_settings(
+            &mut s,
+            &BTreeMap::from([("kezhi:whoami".to_string(), serde_json::json!("王经理"))]),
+        );
+        assert_eq!(WHOAMI.read(&s).as_deref(), Some("李经理"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod keys;
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::ui::{ToastKind, Ui};
-use keys::{ANALYTICS, ANALYTICS_AT, LANG, Pref};
+use keys::{ANALYTICS, ANALYTICS_AT, LANG, Pref, WHOAMI};
 use kezhi_core::metrics::AnalyticsSettings;
 use kezhi_core::store::StoreError;
 use kezhi_storage_web::BrowserStore;
@@ -39,6 +39,8 @@ pub struct Prefs {
     pub analytics: RwSignal<AnalyticsSettings>,
     /// When they were last changed here or by sync (0: never, the defaults).
     pub analytics_at: RwSignal<kezhi_core::Timestamp>,
+    /// Who uses this browser (`whoami`): an account manager's name, `None` for everyone.
+    pub whoami: RwSignal<Option<String>>,
     /// Where a preference that could not be stored is reported.
     ui: Ui,
 }
@@ -53,6 +55,7 @@ impl Prefs {
             lang: RwSignal::new(lang),
             analytics: RwSignal::new(ANALYTICS.get()),
             analytics_at: RwSignal::new(kezhi_core::Timestamp(ANALYTICS_AT.get())),
+            whoami: RwSignal::new(WHOAMI.get()),
             ui,
         }
     }
@@ -97,6 +100,22 @@ impl Prefs {
         let _ = LANG.set(&Some(lang));
     }
 
+    /// Changes and remembers who uses this browser.
+    pub fn set_whoami(&self, who: Option<String>) {
+        let who = who.filter(|w| !w.is_empty());
+        self.remember(&WHOAMI, &who);
+        self.whoami.set(who);
+    }
+
+    /// Whose work Today shows (tracked): the chosen manager's, or everyone's.
+    pub fn whose(&self) -> kezhi_core::today::Whose {
+        use kezhi_core::today::Whose;
+        self.whoami.with(|w| match w {
+            Some(name) => Whose::Manager(kezhi_core::Sym::new(name)),
+            None => Whose::Everyone,
+        })
+    }
+
     /// Another tab wrote to localStorage: follows its preferences (the data's keys are
     /// [`crate::store::Store::on_storage_event`]'s).
     pub fn on_storage_event(&self, key: Option<&str>) {
@@ -104,6 +123,8 @@ impl Prefs {
             if let Some(lang) = LANG.get() {
                 self.lang.set(lang);
             }
+        } else if WHOAMI.is(key) {
+            self.whoami.set(WHOAMI.get());
         } else if ANALYTICS.is(key)
             && let Some(settings) = ANALYTICS.get_stored()
         {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { appMb, rendererMb, rendererPrivateMb } from './memory.mjs';
 import { startServer, launch, open, ready, byId, root } from '../e2e/harness.mjs';
 
-// The build with the `bench` feature: `bench_metrics` and `bench_funnel` are not exported by
+// The build with the `bench` feature: `bench_metrics`, `bench_funnel` and `bench_today` are not exported by
 // the release build. Checked before anything runs, so a long run does not end on it.
 const benchDist = process.env.KEZHI_BENCH_DIST ?? join(root, 'dist-bench');
 const wants = (part) => !process.env.ONLY || process.env.ONLY === part;
-if ((wants('metrics') || wants('funnel')) && !existsSync(join(benchDist, 'index.html'))) {
+if ((wants('metrics') || wants('funnel') || wants('today')) && !existsSync(join(benchDist, 'index.html'))) {
   console.error(`no benchmark build in ${benchDist}: run scripts/build.sh --bench (or ONLY=load / ONLY=list)`);
   process.exit(1);
 }
@@ -165,5 +165,26 @@ if (wants('funnel')) {
   } finally {
     await browser.close();
     server4.close();
+  }
+}
+
+// Today's list at scale (issue 16: at most 50 ms): 100,000 customers on the day after the demo
+// ends, everyone's and one account manager's, by the app's `bench_today` export (a fresh page
+// per figure: each call generates its own data). Three runs each.
+if (wants('today')) {
+  const server5 = await startServer(benchDist);
+  const browser = await launch();
+  try {
+    const page = await open(browser.context, server5.url + '#/settings');
+    const out = {};
+    for (const [manager, name] of [[0, "everyone's"], [1, "one manager's"]]) {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await page.evaluate((m) => window.kezhiWasm.bench_today(100000, m), manager));
+      out[`today, ${name} list, 100,000 customers (ms)`] = runs.map((v) => Math.round(v * 10) / 10);
+    }
+    console.log(JSON.stringify(out));
+  } finally {
+    await browser.close();
+    server5.close();
   }
 }

@@ -120,15 +120,20 @@ test('below 600 px the list is cards showing what the table shows, and more', as
   assert.match(shown.areas, /"check name phone" "check stage tier" "check last next"/);
   assert.ok(shown.left >= 0 && shown.right <= PHONE.width, `the card fits: ${shown.left}–${shown.right}`);
   assert.equal(shown.height, 116, 'card height (124 px less the 8 px gap)');
-  // The next follow-up is the one the customer's latest activity planning one planned (the
-  // detail lists activities newest first), or a dash.
+  // The next follow-up is the open one, as Today reads it (kezhi_core::today::open_follow_ups):
+  // the plan of the customer's latest activity that is a contact or plans something (the
+  // detail lists activities newest first; notes and owner changes are not contacts), or a
+  // dash when that activity planned nothing (a contact after a plan closes it).
   await page.click(`${byId('customer-row')}[data-id="${table.id}"] [data-col="name"]`);
   await page.waitForSelector(byId('customer-activities'));
   await settled(page);
-  const planned = await page.$$eval(`${byId('activity-item')} .follow-up`, (f) => f.map((x) => x.textContent.match(/\d{4}-\d{2}-\d{2}/)?.[0]));
+  const planned = await page.$$eval(byId('activity-item'), (items) => items.map((a) => ({
+    contact: !['5', '6'].includes(a.dataset.kind),
+    next: a.querySelector('.follow-up')?.textContent.match(/\d{4}-\d{2}-\d{2}/)?.[0] ?? null,
+  })).filter((a) => a.contact || a.next));
   await page.click(byId('detail-close'));
   await page.waitForSelector(byId('customer-detail'), { state: 'detached' });
-  assert.equal(shown.next, planned[0] ?? '—', `next follow-up of ${table.name}`);
+  assert.equal(shown.next, planned[0]?.next ?? '—', `next follow-up of ${table.name}`);
   // The labels of the dates are the translated column names.
   const label = await page.$eval(`${byId('customer-row')}[data-id="${table.id}"] [data-col="last_order"]`, (el) => [el.dataset.label, getComputedStyle(el, '::before').content]);
   assert.equal(label[0], '最近下单');

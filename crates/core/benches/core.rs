@@ -184,5 +184,40 @@ fn segments(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, demo, storage, customer_list, analytics, segments);
+/// Today's list (issue 16: ≤ 50 ms at 100,000 customers in the browser), everyone's and one
+/// manager's, on the day after the demo ends.
+fn today(c: &mut Criterion) {
+    use kezhi_core::metrics::{AnalyticsSettings, compute};
+    use kezhi_core::today::{Whose, managers, today_list};
+    let data = generate(&DemoConfig::new(100_000, end()));
+    let analytics = compute(&data, &AnalyticsSettings::default());
+    let day = end().succ_opt().expect("date");
+    let offset = kezhi_core::time::china_offset();
+    let mut group = c.benchmark_group("today 100000 customers");
+    group.sample_size(20);
+    group.bench_function("everyone's list", |b| {
+        b.iter(|| today_list(black_box(&data), &analytics, Whose::Everyone, day, offset).len())
+    });
+    let first = managers(&data)
+        .first()
+        .copied()
+        .map_or(Whose::Everyone, Whose::Manager);
+    group.bench_function("one manager's list", |b| {
+        b.iter(|| today_list(black_box(&data), &analytics, first, day, offset).len())
+    });
+    group.bench_function("the managers (whoami menu)", |b| {
+        b.iter(|| managers(black_box(&data)).len())
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    demo,
+    storage,
+    customer_list,
+    analytics,
+    segments,
+    today
+);
 criterion_main!(benches);

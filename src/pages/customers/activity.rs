@@ -4,7 +4,7 @@
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::use_prefs;
-use crate::store::use_store;
+use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, use_ui};
 use kezhi_core::store::Section;
 use kezhi_core::{Activity, ActivityKind};
@@ -21,6 +21,42 @@ pub fn kind_msg(kind: ActivityKind) -> Msg {
         ActivityKind::Note => Msg::KindNote,
         ActivityKind::OwnerChange => Msg::KindOwnerChange,
     }
+}
+
+/// An activity a person records (the customer's detail, Done on the Today page).
+pub struct NewActivity {
+    pub customer: Uuid,
+    pub kind: ActivityKind,
+    pub text: String,
+    /// Empty: none.
+    pub outcome: String,
+    pub next_follow_up: Option<chrono::NaiveDate>,
+    /// Who recorded it (`whoami`); `None`: the customer's account manager.
+    pub by: Option<String>,
+}
+
+/// Records an activity now: the one path every page records contacts by (stamped, so it is
+/// saved and synced like any edit).
+pub fn record_activity(store: Store, new: NewActivity) {
+    let now = platform::now();
+    let owner = new.by.or_else(|| {
+        store.data.with_untracked(|d| {
+            d.customer(new.customer)
+                .and_then(|c| c.owner.map(|o| o.to_string()))
+        })
+    });
+    let activity = Activity {
+        id: platform::new_id(),
+        customer_id: new.customer,
+        kind: new.kind,
+        at: now,
+        text: new.text,
+        owner,
+        next_follow_up: new.next_follow_up,
+        outcome: Some(new.outcome.trim().to_string()).filter(|o| !o.is_empty()),
+        updated_at: now,
+    };
+    store.change(&[Section::Activities], move |d| d.activities.push(activity));
 }
 
 #[component]
@@ -41,24 +77,21 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
             return;
         }
         error.set(false);
-        let now = platform::now();
-        let owner = store.data.with_untracked(|d| {
-            d.customer(customer)
-                .and_then(|c| c.owner.map(|o| o.to_string()))
-        });
-        let activity = Activity {
-            id: platform::new_id(),
-            customer_id: customer,
-            kind: kind.get_untracked(),
-            at: now,
-            text: body,
-            owner,
-            next_follow_up: chrono::NaiveDate::parse_from_str(&next.get_untracked(), "%Y-%m-%d")
+        record_activity(
+            store,
+            NewActivity {
+                customer,
+                kind: kind.get_untracked(),
+                text: body,
+                outcome: outcome.get_untracked(),
+                next_follow_up: chrono::NaiveDate::parse_from_str(
+                    &next.get_untracked(),
+                    "%Y-%m-%d",
+                )
                 .ok(),
-            outcome: Some(outcome.get_untracked().trim().to_string()).filter(|o| !o.is_empty()),
-            updated_at: now,
-        };
-        store.change(&[Section::Activities], move |d| d.activities.push(activity));
+                by: None,
+            },
+        );
         text.set(String::new());
         outcome.set(String::new());
         next.set(String::new());

@@ -39,7 +39,7 @@ struct RowItem {
     /// Drawn as a card (a narrow screen): the card's fields the table's columns do not show
     /// are added, and the next follow-up.
     narrow: bool,
-    /// The follow-up date the customer's latest activity with one planned (cards only).
+    /// The customer's open follow-up (cards only).
     follow_up: Option<chrono::NaiveDate>,
 }
 
@@ -408,24 +408,19 @@ pub fn CustomerList(
             ROW_HEIGHT
         }
     });
-    // Each customer's next follow-up, for the cards: the date planned by their latest activity
-    // that planned one. Made only while cards are shown.
+    // Each customer's next follow-up, for the cards: their open follow-up as Today reads it
+    // (`kezhi_core::today::open_follow_ups`: a contact recorded after a plan closes it). Made
+    // only while cards are shown.
     let follow_ups = Memo::new(move |_| {
-        let mut next: std::collections::HashMap<Uuid, (kezhi_core::Timestamp, chrono::NaiveDate)> =
-            Default::default();
         if narrow.get() {
-            store.data.with(|d| {
-                for a in &d.activities {
-                    if let Some(day) = a.next_follow_up {
-                        let e = next.entry(a.customer_id).or_insert((a.at, day));
-                        if a.at > e.0 {
-                            *e = (a.at, day);
-                        }
-                    }
-                }
-            });
+            Arc::new(
+                store
+                    .data
+                    .with(|d| kezhi_core::today::open_follow_ups(&d.activities)),
+            )
+        } else {
+            Arc::new(Default::default())
         }
-        Arc::new(next)
     });
     let scroll_top = RwSignal::new(0i32);
     let viewport = RwSignal::new(600i32);

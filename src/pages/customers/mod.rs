@@ -324,6 +324,31 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                     {move || prefs.tr(Msg::ClearFilters)}
                 </button>
             </Show>
+            // "My customers": the owner filter set to whoever uses this browser (`whoami`).
+            {move || {
+                prefs
+                    .whoami
+                    .get()
+                    .map(|me| {
+                        let mine = {
+                            let me = me.clone();
+                            Memo::new(move |_| ui.query::<CustomersQuery>().owner.as_ref() == Some(&me))
+                        };
+                        view! {
+                            <button
+                                class="btn mine-toggle"
+                                data-testid="filter-mine"
+                                aria-pressed=move || mine.get().to_string()
+                                on:click=move |_| {
+                                    let owner = (!mine.get_untracked()).then(|| me.clone());
+                                    ui.replace_query(|q: &mut CustomersQuery| q.owner = owner);
+                                }
+                            >
+                                {move || prefs.tr(Msg::MyCustomers)}
+                            </button>
+                        }
+                    })
+            }}
             <span class="filters-end">
                 <list::ColumnChooser columns=layout/>
                 <button

@@ -419,18 +419,9 @@ pub fn TopCustomers(reports: ReadSignal<Reports>) -> impl IntoView {
     }
 }
 
-/// Why a customer is at risk, in words.
+/// Why a customer is at risk, in words (the Today page says it alike).
 fn reason(prefs: Prefs, w: &metrics::ChurnWarning) -> String {
-    match w.usual_gap_days {
-        Some(gap) => prefs
-            .tr(Msg::ChurnReasonGap)
-            .replace("{days}", &w.recency_days.to_string())
-            .replace("{gap}", &gap.max(1).to_string()),
-        None => prefs
-            .tr(Msg::ChurnReasonOnce)
-            .replace("{days}", &w.recency_days.to_string())
-            .replace("{limit}", &w.limit_days.to_string()),
-    }
+    crate::i18n::churn_reason(prefs.lang.get(), w)
 }
 
 #[component]
