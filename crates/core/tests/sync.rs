@@ -92,8 +92,9 @@ fn synced_pair(server: &FakeCouch, n: usize) -> (Device<'_>, Device<'_>) {
     (a, b)
 }
 
+/// The documents of a dataset: one per record (the demo's desk records too).
 fn docs_of(d: &Dataset) -> usize {
-    d.customers.len() + d.orders.len() + d.events.len() + d.activities.len()
+    d.customers.len() + d.orders.len() + d.events.len() + d.activities.len() + d.desk.len()
 }
 
 #[test]

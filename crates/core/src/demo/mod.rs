@@ -7,6 +7,7 @@
 //! funnel path of behaviour events (visit → view → add_to_cart → checkout → pay), and most
 //! visits do not convert.
 
+mod desk;
 mod tables;
 
 use crate::dataset::Dataset;
@@ -94,7 +95,12 @@ pub fn extend_order_history(data: &mut Dataset, total: usize) {
 }
 
 pub fn generate(config: &DemoConfig) -> Dataset {
-    Generator::new(config).run()
+    let generator = Generator::new(config);
+    let (end, written_at) = (generator.end, generator.written_at);
+    let mut data = generator.run();
+    // The desk's records, from a random stream of their own (demo/desk.rs).
+    desk::add_desk(config, &mut data, end, written_at);
+    data
 }
 
 struct Generator {
