@@ -7,7 +7,8 @@ use crate::components::{
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::{
-    CustomersPage, DashboardPage, FunnelsPage, ImportPage, SegmentsPage, SettingsPage,
+    CampaignsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage, RecommendationsPage,
+    SegmentsPage, SettingsPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                     View::Funnels => view! { <FunnelsPage/> }.into_any(),
                     View::Import => view! { <ImportPage/> }.into_any(),
                     View::Settings => view! { <SettingsPage/> }.into_any(),
+                    View::Recommendations => view! { <RecommendationsPage/> }.into_any(),
+                    View::Campaigns => view! { <CampaignsPage/> }.into_any(),
                 })}
             </main>
             <Toasts/>
@@ -127,6 +130,8 @@ fn Header() -> impl IntoView {
                 {link(View::Customers, Msg::NavCustomers)}
                 {link(View::Segments, Msg::NavSegments)}
                 {link(View::Funnels, Msg::NavFunnels)}
+                {link(View::Recommendations, Msg::NavRecommendations)}
+                {link(View::Campaigns, Msg::NavCampaigns)}
                 {link(View::Import, Msg::NavImport)}
                 {link(View::Settings, Msg::NavSettings)}
             </nav>

@@ -13,16 +13,21 @@ pub enum View {
     Funnels,
     Import,
     Settings,
+    // The account manager's desk (issue 16): recommendations and care campaigns.
+    Recommendations,
+    Campaigns,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 8] = [
         View::Dashboard,
         View::Customers,
         View::Segments,
         View::Funnels,
         View::Import,
         View::Settings,
+        View::Recommendations,
+        View::Campaigns,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -32,6 +37,8 @@ impl View {
             View::Funnels => "funnels",
             View::Import => "import",
             View::Settings => "settings",
+            View::Recommendations => "recommendations",
+            View::Campaigns => "campaigns",
         }
     }
     fn from_slug(slug: &str) -> View {

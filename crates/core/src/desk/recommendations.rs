@@ -97,6 +97,12 @@ pub fn new_recommendation(
     })
 }
 
+/// Adds a new recommendation to the desk, in the desk's order (by id).
+pub fn add_recommendation(desk: &mut crate::model::Desk, r: Recommendation) {
+    let at = desk.recommendations.partition_point(|x| x.id < r.id);
+    desk.recommendations.insert(at, r);
+}
+
 /// Moves a recommendation to `status`, stamped `now`. Won and declined close it
 /// (`closed_at = now`, kept when the status stays); recommended and interested re-open it
 /// (no `closed_at`). Won records the deal's amount: `won`, else the amount offered; any other
