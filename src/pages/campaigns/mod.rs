@@ -178,4 +178,19 @@ mod tests {
         assert_eq!(occasion_name(Lang::En, "mid_autumn"), "Mid-Autumn Festival");
         assert_eq!(occasion_name(Lang::En, "开业周年"), "开业周年");
     }
+
+    #[test]
+    fn the_title_follows_the_message_language() {
+        use crate::i18n::title_word;
+        use kezhi_core::desk::campaigns::{Title, render_message, written_in_chinese};
+        let mut c = kezhi_core::Customer::new(Uuid::nil(), "王芳", kezhi_core::Timestamp(0));
+        c.gender = kezhi_core::Gender::Female;
+        let zh = "{name}{title}，中秋快乐";
+        let en = "Dear {title} {name}";
+        let word = |t: &str| move |x: Title| title_word(x, written_in_chinese(t));
+        assert_eq!(render_message(zh, &c, None, word(zh)), "王芳女士，中秋快乐");
+        assert_eq!(render_message(en, &c, None, word(en)), "Dear Ms 王芳");
+        assert_eq!(title_word(Title::Mr, true), "先生");
+        assert_eq!(title_word(Title::Mr, false), "Mr");
+    }
 }
