@@ -8,8 +8,8 @@ use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::today::nav::{TodayNavLink, WhoAmI};
 use crate::pages::{
-    CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage, RequestsPage, SegmentsPage,
-    SettingsPage, TeamPage, TodayPage,
+    CampaignsPage, CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage,
+    RecommendationsPage, RequestsPage, SegmentsPage, SettingsPage, TeamPage, TodayPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -102,6 +102,8 @@ pub fn App() -> impl IntoView {
                     View::Settings => view! { <SettingsPage/> }.into_any(),
                     View::Requests => view! { <RequestsPage/> }.into_any(),
                     View::Team => view! { <TeamPage/> }.into_any(),
+                    View::Recommendations => view! { <RecommendationsPage/> }.into_any(),
+                    View::Campaigns => view! { <CampaignsPage/> }.into_any(),
                 })}
             </main>
             <Toasts/>
@@ -150,6 +152,8 @@ fn Header() -> impl IntoView {
                 {link(View::Funnels, Msg::NavFunnels)}
                 {link(View::Cohorts, Msg::NavCohorts)}
                 {link(View::Requests, Msg::NavRequests)}
+                {link(View::Recommendations, Msg::NavRecommendations)}
+                {link(View::Campaigns, Msg::NavCampaigns)}
                 {link(View::Team, Msg::NavTeam)}
                 {link(View::Import, Msg::NavImport)}
                 {link(View::Settings, Msg::NavSettings)}

@@ -585,6 +585,97 @@ pub enum Msg {
     AddCategory,
     NewCategoryName,
     RemoveCategory,
+    // The account manager's desk (issue 16): recommendations and care campaigns.
+    NavRecommendations,
+    NavCampaigns,
+    DeskManager,
+    DeskEveryone,
+    DeskNoManager,
+    DeskShowMore,
+    DeskTotal,
+    RecHint,
+    RecFollowUpTitle,
+    RecFollowUpHint,
+    RecRecommendedTitle,
+    RecReason,
+    RecReasonInterested,
+    RecReasonNotRecommended,
+    RecProduct,
+    RecAmount,
+    RecAmountOptional,
+    RecRecommendedAt,
+    RecWonAmount,
+    RecConversionTitle,
+    RecConversionHint,
+    RecByManager,
+    RecByProduct,
+    RecMade,
+    RecWonShare,
+    RecStatusRecommended,
+    RecStatusInterested,
+    RecStatusWon,
+    RecStatusDeclined,
+    RecMarkInterested,
+    RecMarkWon,
+    RecMarkDeclined,
+    RecReopen,
+    RecAdd,
+    RecAdded,
+    RecNone,
+    RecProductMissing,
+    RecAmountInvalid,
+    RecAmountNegative,
+    CampHint,
+    CampListTitle,
+    CampNone,
+    CampNew,
+    CampOccasion,
+    OccSpringFestival,
+    OccMidAutumn,
+    OccBirthday,
+    OccMemberDay,
+    OccCustom,
+    OccCustomName,
+    CampSegment,
+    CampTypedQuery,
+    CampQuery,
+    CampMembers,
+    CampTemplate,
+    CampTemplateDefault,
+    CampPlaceholders,
+    CampPreview,
+    CampCreate,
+    CampCreated,
+    CampNameMissing,
+    CampOccasionMissing,
+    CampTemplateMissing,
+    CampNoMembers,
+    CampMissing,
+    CampProgress,
+    CampContactedShare,
+    CampResults,
+    CampResultsHint,
+    CampContacted,
+    CampNotContacted,
+    CampUplift,
+    CampPoints,
+    CampOpenWindows,
+    CampTasks,
+    CampExportCsv,
+    CampCallList,
+    CampNeverSends,
+    CampMessage,
+    CampNoTasks,
+    TaskTodo,
+    TaskDone,
+    TaskNoAnswer,
+    TaskDeclined,
+    TaskMarkDone,
+    TaskBackToDo,
+    TaskCopy,
+    TaskCopied,
+    TaskSelected,
+    TaskCareRecorded,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1183,6 +1274,109 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             AddCategory => "添加类别",
             NewCategoryName => "新类别名称",
             RemoveCategory => "移除",
+            // The account manager's desk (issue 16): recommendations and care campaigns.
+            NavRecommendations => "推介",
+            NavCampaigns => "关怀活动",
+            DeskManager => "客户经理",
+            DeskEveryone => "全部经理",
+            DeskNoManager => "未分配经理",
+            DeskShowMore => "显示更多",
+            DeskTotal => "合计",
+            RecHint => {
+                "待跟进：价值分层最高档（默认“优质客户”，净消费 ≥ ¥50,000）中尚未推介过任何产品的客户，以及客户表示有意向、尚未成交或拒绝的推介。已推介：全部推介记录。在客户详情中记录推介、更新状态。"
+            }
+            RecFollowUpTitle => "待跟进",
+            RecFollowUpHint => "有意向的推介在前，其余按净消费从高到低。",
+            RecRecommendedTitle => "已推介",
+            RecReason => "原因",
+            RecReasonInterested => "有意向",
+            RecReasonNotRecommended => "优质客户，尚未推介",
+            RecProduct => "产品 / 方案",
+            RecAmount => "金额",
+            RecAmountOptional => "金额（元，可选）",
+            RecRecommendedAt => "推介日期",
+            RecWonAmount => "成交金额",
+            RecConversionTitle => "转化",
+            RecConversionHint => {
+                "按推介记录的客户经理和产品统计：推介数，以及各推介当前所处的状态；成交率 = 成交数 ÷ 推介数。"
+            }
+            RecByManager => "按客户经理",
+            RecByProduct => "按产品",
+            RecMade => "推介数",
+            RecWonShare => "成交率",
+            RecStatusRecommended => "已推介",
+            RecStatusInterested => "有意向",
+            RecStatusWon => "已成交",
+            RecStatusDeclined => "已拒绝",
+            RecMarkInterested => "有意向",
+            RecMarkWon => "成交",
+            RecMarkDeclined => "拒绝",
+            RecReopen => "重新打开",
+            RecAdd => "记录推介",
+            RecAdded => "已记录推介",
+            RecNone => "尚无推介",
+            RecProductMissing => "请填写推介的产品或方案",
+            RecAmountInvalid => "金额无法识别（如 12800、1.2万）",
+            RecAmountNegative => "金额不能为负数",
+            CampHint => {
+                "选择分群和节日，写好问候语，为每位客户的客户经理生成一条联系任务。客知不会代为发送消息：复制问候语或导出通话名单后自行联系，并记录结果。"
+            }
+            CampListTitle => "活动",
+            CampNone => "尚无关怀活动",
+            CampNew => "新建关怀活动",
+            CampOccasion => "节日 / 场合",
+            OccSpringFestival => "春节",
+            OccMidAutumn => "中秋",
+            OccBirthday => "生日",
+            OccMemberDay => "会员日",
+            OccCustom => "自定义…",
+            OccCustomName => "场合名称",
+            CampSegment => "分群",
+            CampTypedQuery => "输入查询…",
+            CampQuery => "分群查询",
+            CampMembers => "位客户（每人一条任务）",
+            CampTemplate => "问候语模板",
+            CampTemplateDefault => {
+                "{name}{title}您好！我是您的客户经理{owner}，祝您节日快乐，万事如意！"
+            }
+            CampPlaceholders => {
+                "可用占位符（称谓按性别：先生/女士，英文问候语为 Mr/Ms；性别未知时只写姓名）："
+            }
+            CampPreview => "预览",
+            CampCreate => "创建活动",
+            CampCreated => "已创建 {n} 条联系任务",
+            CampNameMissing => "请填写活动名称",
+            CampOccasionMissing => "请填写场合名称",
+            CampTemplateMissing => "请填写问候语",
+            CampNoMembers => "分群中没有客户",
+            CampMissing => "找不到此活动（可能已被删除）",
+            CampProgress => "进度",
+            CampContactedShare => "已联系占比",
+            CampResults => "效果",
+            CampResultsHint => {
+                "已联系：任务标记为完成的客户，自联系时起 {days} 天内至少有一笔付款订单的比例；未联系：同一活动中待办、未接通或拒绝的客户，自活动创建时起 {days} 天内的同一比例。提升 = 两者之差（百分点）。括号内为下单人数 / 人数：人数少时请谨慎解读。"
+            }
+            CampContacted => "已联系",
+            CampNotContacted => "未联系",
+            CampUplift => "提升",
+            CampPoints => "个百分点",
+            CampOpenWindows => "{n} 位客户的观察期尚未结束，数字可能还会变化。",
+            CampTasks => "联系任务",
+            CampExportCsv => "导出通话名单",
+            CampCallList => "通话名单",
+            CampNeverSends => "客知不会发送消息：复制问候语，通过电话、短信或微信联系后记录结果。",
+            CampMessage => "问候语",
+            CampNoTasks => "没有任务",
+            TaskTodo => "待办",
+            TaskDone => "已完成",
+            TaskNoAnswer => "未接通",
+            TaskDeclined => "拒绝",
+            TaskMarkDone => "完成",
+            TaskBackToDo => "改回待办",
+            TaskCopy => "复制问候语",
+            TaskCopied => "已复制到剪贴板",
+            TaskSelected => "已选中问候语，请按 Ctrl+C 复制",
+            TaskCareRecorded => "已在客户记录中添加关怀跟进",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -1813,6 +2007,113 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             AddCategory => "Add category",
             NewCategoryName => "New category",
             RemoveCategory => "Remove",
+            // The account manager's desk (issue 16): recommendations and care campaigns.
+            NavRecommendations => "Recommendations",
+            NavCampaigns => "Care campaigns",
+            DeskManager => "Manager",
+            DeskEveryone => "All managers",
+            DeskNoManager => "No manager",
+            DeskShowMore => "Show more",
+            DeskTotal => "Total",
+            RecHint => {
+                "To follow up: customers in the top value tier (by default “Premium”, net spend ≥ ¥50,000) never recommended anything, and recommendations the customer is interested in that are neither won nor declined. Recommended: every recommendation. Record recommendations and move them on in the customer's panel."
+            }
+            RecFollowUpTitle => "To follow up",
+            RecFollowUpHint => "Interested first, then by net spend, highest first.",
+            RecRecommendedTitle => "Recommended",
+            RecReason => "Reason",
+            RecReasonInterested => "Interested",
+            RecReasonNotRecommended => "Top tier, nothing recommended yet",
+            RecProduct => "Product / offer",
+            RecAmount => "Amount",
+            RecAmountOptional => "Amount (yuan, optional)",
+            RecRecommendedAt => "Recommended on",
+            RecWonAmount => "Amount won",
+            RecConversionTitle => "Conversion",
+            RecConversionHint => {
+                "By the recommendation's manager and by product: recommendations made and where each stands now; won share = won ÷ made."
+            }
+            RecByManager => "By manager",
+            RecByProduct => "By product",
+            RecMade => "Made",
+            RecWonShare => "Won share",
+            RecStatusRecommended => "Recommended",
+            RecStatusInterested => "Interested",
+            RecStatusWon => "Won",
+            RecStatusDeclined => "Declined",
+            RecMarkInterested => "Interested",
+            RecMarkWon => "Won",
+            RecMarkDeclined => "Declined",
+            RecReopen => "Re-open",
+            RecAdd => "Record recommendation",
+            RecAdded => "Recommendation recorded",
+            RecNone => "No recommendations yet",
+            RecProductMissing => "Name the product or offer",
+            RecAmountInvalid => "Not an amount (e.g. 12800, 1.2万)",
+            RecAmountNegative => "The amount cannot be negative",
+            CampHint => {
+                "Choose a segment and an occasion, write the greeting, and each customer's manager gets a contact task. kezhi never sends messages itself: copy the greeting or export the call list, make the contact, and record what came of it."
+            }
+            CampListTitle => "Campaigns",
+            CampNone => "No care campaigns yet",
+            CampNew => "New care campaign",
+            CampOccasion => "Occasion",
+            OccSpringFestival => "Spring Festival",
+            OccMidAutumn => "Mid-Autumn Festival",
+            OccBirthday => "Birthday",
+            OccMemberDay => "Member day",
+            OccCustom => "Custom…",
+            OccCustomName => "Occasion name",
+            CampSegment => "Segment",
+            CampTypedQuery => "Type a query…",
+            CampQuery => "Segment query",
+            CampMembers => "customers (one task each)",
+            CampTemplate => "Message template",
+            CampTemplateDefault => {
+                "Dear {title} {name}, warm wishes from your account manager {owner}."
+            }
+            CampPlaceholders => {
+                "Placeholders (the title follows the gender: 先生/女士 in a Chinese message, Mr/Ms in another; unknown gender: the name alone):"
+            }
+            CampPreview => "Preview",
+            CampCreate => "Create campaign",
+            CampCreated => "{n} contact tasks created",
+            CampNameMissing => "Name the campaign",
+            CampOccasionMissing => "Name the occasion",
+            CampTemplateMissing => "Write the message",
+            CampNoMembers => "The segment holds no customers",
+            CampMissing => "This campaign is not there (it may have been deleted)",
+            CampProgress => "Progress",
+            CampContactedShare => "Contacted share",
+            CampResults => "Results",
+            CampResultsHint => {
+                "Contacted: customers whose task is done, the share with at least one paid order within {days} days of the contact; not contacted: the campaign's other customers (to do, no answer, declined), the same share within {days} days of the campaign's creation. Uplift = the difference (percentage points). In brackets: buyers / customers — read small groups with care."
+            }
+            CampContacted => "Contacted",
+            CampNotContacted => "Not contacted",
+            CampUplift => "Uplift",
+            CampPoints => "points",
+            CampOpenWindows => {
+                "The window of {n} customers is not over yet: the figures may still change."
+            }
+            CampTasks => "Contact tasks",
+            CampExportCsv => "Export call list",
+            CampCallList => "Call list",
+            CampNeverSends => {
+                "kezhi never sends messages: copy the greeting, make the contact by phone, SMS or WeChat, then record the result."
+            }
+            CampMessage => "Message",
+            CampNoTasks => "No tasks",
+            TaskTodo => "To do",
+            TaskDone => "Done",
+            TaskNoAnswer => "No answer",
+            TaskDeclined => "Declined",
+            TaskMarkDone => "Done",
+            TaskBackToDo => "Back to to-do",
+            TaskCopy => "Copy message",
+            TaskCopied => "Copied to the clipboard",
+            TaskSelected => "The message is selected: press Ctrl+C to copy it",
+            TaskCareRecorded => "A care contact was added to the customer's history",
         },
     }
 }
@@ -1992,6 +2293,22 @@ pub fn funnel_error(lang: Lang, e: &FunnelError) -> String {
 
 fn pick(zh: bool, in_zh: &'static str, in_en: &'static str) -> &'static str {
     if zh { in_zh } else { in_en }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The account manager's desk: how a care message addresses a customer. Chosen by the message's
+// language (the core's `written_in_chinese`), not the page's: the message goes to the customer.
+
+use kezhi_core::desk::campaigns::Title;
+
+/// `{title}` in a care message: 先生/女士 in a Chinese message, Mr/Ms in another.
+pub fn title_word(title: Title, chinese: bool) -> &'static str {
+    match (title, chinese) {
+        (Title::Mr, true) => "先生",
+        (Title::Ms, true) => "女士",
+        (Title::Mr, false) => "Mr",
+        (Title::Ms, false) => "Ms",
+    }
 }
 
 #[cfg(test)]

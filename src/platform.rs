@@ -248,3 +248,26 @@ pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("{e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`), where the browser offers it
+/// (a secure context): `false` where it does not, and the caller leaves the text selected for
+/// the user to copy. Looked up by name, not through web-sys's Clipboard binding: one call does
+/// not need another set of bindings.
+pub fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
+        return false;
+    };
+    if clipboard.is_undefined() || clipboard.is_null() {
+        return false;
+    }
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok();
+    match write.as_ref().and_then(|w| w.dyn_ref::<js_sys::Function>()) {
+        // The promise settles later; a refusal then still leaves the text selected.
+        Some(write) => write.call1(&clipboard, &text.into()).is_ok(),
+        None => false,
+    }
+}

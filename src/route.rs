@@ -18,10 +18,13 @@ pub enum View {
     Settings,
     Requests,
     Team,
+    // The account manager's desk (issue 16): recommendations and care campaigns.
+    Recommendations,
+    Campaigns,
 }
 
 impl View {
-    pub const ALL: [View; 10] = [
+    pub const ALL: [View; 12] = [
         View::Dashboard,
         View::Today,
         View::Customers,
@@ -32,6 +35,8 @@ impl View {
         View::Settings,
         View::Requests,
         View::Team,
+        View::Recommendations,
+        View::Campaigns,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -45,6 +50,8 @@ impl View {
             View::Settings => "settings",
             View::Requests => "requests",
             View::Team => "team",
+            View::Recommendations => "recommendations",
+            View::Campaigns => "campaigns",
         }
     }
     fn from_slug(slug: &str) -> View {

@@ -9,7 +9,7 @@ use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, Ui, use_ui};
-use kezhi_core::export::{ExportOptions, customer_rows, customers_csv};
+use kezhi_core::export::{Cell, ExportOptions, customer_rows, customers_csv, table_csv};
 use kezhi_core::files::{Reply, Request};
 use leptos::prelude::*;
 
@@ -39,6 +39,61 @@ impl Exporter {
         }
     }
 
+    /// The options of an export now: masked or not, the page's language, the user's zone.
+    pub fn options(&self, mask: bool) -> ExportOptions {
+        ExportOptions {
+            mask,
+            chinese: self.prefs.lang.get_untracked().is_zh(),
+            offset: platform::local_offset(),
+        }
+    }
+
+    /// Downloads any other list (the desk's lists, a call list) as
+    /// `kezhi-<what>-<date>.csv|xlsx`, the workbook's one sheet named `sheet`; problems are
+    /// toasts.
+    pub fn table(
+        &self,
+        what: &str,
+        sheet: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Cell>>,
+        kind: FileKind,
+    ) {
+        let (prefs, ui) = (self.prefs, self.ui);
+        let stem = file_stem(what);
+        match kind {
+            FileKind::Csv => {
+                let csv = table_csv(columns, &rows);
+                if let Err(e) =
+                    platform::download(&format!("{stem}.csv"), "text/csv;charset=utf-8", &csv)
+                {
+                    ui.toast(ToastKind::Error, e);
+                }
+            }
+            FileKind::Xlsx => {
+                let request = Request::WriteTable {
+                    sheet: sheet.to_string(),
+                    columns: columns.iter().map(|c| c.to_string()).collect(),
+                    rows,
+                };
+                leptos::task::spawn_local(async move {
+                    let result = match files::ask(&request, None).await {
+                        Ok(Reply::Xlsx(bytes)) => platform::download_bytes(
+                            &format!("{stem}.xlsx"),
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            &bytes,
+                        ),
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(e.get(prefs.lang.get_untracked().is_zh()).to_string()),
+                    };
+                    if let Err(e) = result {
+                        ui.toast(ToastKind::Error, e);
+                    }
+                });
+            }
+        }
+    }
+
     /// Downloads the customers at `rows` as `kezhi-<what>-<date>.csv|xlsx`; problems are
     /// toasts.
     pub fn customers(&self, rows: &[usize], what: &str, mask: bool, kind: FileKind) {
@@ -54,12 +109,7 @@ impl Exporter {
             offset: platform::local_offset(),
         };
         let analytics = derived.metrics.get_untracked();
-        // Only letters and digits of a segment's name reach the file name.
-        let safe: String = what
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect();
-        let stem = format!("kezhi-{safe}-{}", platform::today());
+        let stem = file_stem(what);
         match kind {
             FileKind::Csv => {
                 let csv = store
@@ -95,4 +145,14 @@ impl Exporter {
             }
         }
     }
+}
+
+/// `kezhi-<what>-<date>`: only letters and digits of `what` (a segment's name, a campaign's)
+/// reach the file name.
+fn file_stem(what: &str) -> String {
+    let safe: String = what
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("kezhi-{safe}-{}", platform::today())
 }

@@ -1,11 +1,13 @@
 //! One module per view of the navigation.
 
+mod campaigns;
 pub mod cohorts;
 mod customers;
 pub mod dashboard;
 mod export;
 pub mod funnels;
 mod import;
+mod recommendations;
 pub mod requests;
 pub mod segments;
 mod settings;
@@ -13,11 +15,13 @@ pub mod sync_settings;
 pub mod team;
 pub mod today;
 
+pub use campaigns::CampaignsPage;
 pub use cohorts::CohortsPage;
 pub use customers::CustomersPage;
 pub use dashboard::DashboardPage;
 pub use funnels::FunnelsPage;
 pub use import::ImportPage;
+pub use recommendations::RecommendationsPage;
 pub use requests::RequestsPage;
 pub use segments::SegmentsPage;
 pub use settings::SettingsPage;

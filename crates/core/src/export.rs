@@ -170,14 +170,14 @@ pub fn customers_csv(
     out
 }
 
-/// Any table as CSV, as the customer export writes it (byte-order mark, formula-safe cells):
-/// the app's reports (manager report, handover report) with headers in the user's language.
-pub fn table_csv(header: &[&str], rows: &[Vec<Cell>]) -> String {
+/// Any other list's CSV (the desk's lists, a campaign's call list): a header of `columns`,
+/// then the rows' cells, with the customer export's encoding (BOM, formula-safe text).
+pub fn table_csv(columns: &[&str], rows: &[Vec<Cell>]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to a Vec cannot fail; a failed row is skipped rather than aborting the file.
-    let _ = writer.write_record(header);
-    for row in rows {
-        let _ = writer.write_record(row.iter().map(Cell::csv));
+    // As above: writing to a Vec cannot fail.
+    let _ = writer.write_record(columns);
+    for cells in rows {
+        let _ = writer.write_record(cells.iter().map(Cell::csv));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     let mut out = String::from('\u{feff}');
@@ -216,24 +216,38 @@ pub fn customers_xlsx(
 /// The workbook of [`customer_rows`]' cells under the contract's column names.
 #[cfg(feature = "files")]
 pub fn xlsx(cells: &[[Cell; 19]], chinese: bool) -> Result<Vec<u8>, String> {
+    table_xlsx(
+        if chinese { "客户" } else { "Customers" },
+        &CUSTOMER_COLUMNS,
+        cells,
+    )
+}
+
+/// A workbook of one sheet named `sheet`: a bold header of `columns`, then the rows' cells
+/// (numbers and dates as such, text as text cells, which a spreadsheet never evaluates).
+#[cfg(feature = "files")]
+pub fn table_xlsx<S: AsRef<str>, R: AsRef<[Cell]>>(
+    sheet: &str,
+    columns: &[S],
+    cells: &[R],
+) -> Result<Vec<u8>, String> {
     use chrono::Datelike;
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
     let mut book = Workbook::new();
+    let name = sheet;
     let sheet = book.add_worksheet();
-    sheet
-        .set_name(if chinese { "客户" } else { "Customers" })
-        .map_err(err)?;
+    sheet.set_name(name).map_err(err)?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("0.00");
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (col, name) in CUSTOMER_COLUMNS.iter().enumerate() {
+    for (col, name) in columns.iter().map(AsRef::as_ref).enumerate() {
         sheet
-            .write_string_with_format(0, col as u16, *name, &bold)
+            .write_string_with_format(0, col as u16, name, &bold)
             .map_err(err)?;
     }
     for (row, cells) in (1u32..).zip(cells) {
-        for (col, cell) in cells.iter().enumerate() {
+        for (col, cell) in cells.as_ref().iter().enumerate() {
             let col = col as u16;
             match cell {
                 Cell::Text(s) => sheet.write_string(row, col, s).map(|_| ()),
@@ -276,17 +290,18 @@ mod tests {
     }
 
     #[test]
-    fn a_table_is_csv_with_a_byte_order_mark_and_quoted_where_needed() {
-        let csv = table_csv(
-            &["经理", "客户数", "金额"],
-            &[
-                vec![Cell::text("王, 丽"), Cell::Int(3), Cell::Money(123_400)],
-                vec![Cell::text("=1+1"), Cell::Empty, Cell::Money(-5)],
+    fn a_table_is_written_like_the_customer_export() {
+        let rows = vec![
+            vec![Cell::Text("=1+1".into()), Cell::Money(123_450), Cell::Empty],
+            vec![
+                Cell::Text("王, 芳".into()),
+                Cell::Int(3),
+                Cell::Date(NaiveDate::from_ymd_opt(2026, 9, 21).expect("date")),
             ],
-        );
+        ];
         assert_eq!(
-            csv,
-            "\u{feff}经理,客户数,金额\n\"王, 丽\",3,1234.00\n'=1+1,,-0.05\n"
+            table_csv(&["a", "b", "c"], &rows),
+            "\u{feff}a,b,c\n'=1+1,1234.50,\n\"王, 芳\",3,2026-09-21\n"
         );
     }
 }

@@ -49,6 +49,13 @@ pub enum Request {
     WriteBackup(Box<BackupParts>),
     /// A chosen backup file's bytes, checked and unpacked; [`Reply::BackupParts`].
     ReadBackup(Vec<u8>),
+    /// Any other list as a workbook ([`crate::export::table_xlsx`]: the desk's lists, a
+    /// campaign's call list); [`Reply::Xlsx`].
+    WriteTable {
+        sheet: String,
+        columns: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -133,6 +140,17 @@ mod session {
             zh: e.message(true),
             en: e.message(false),
         })
+    }
+
+    /// A written workbook, or why it could not be written.
+    fn xlsx_reply(written: Result<Vec<u8>, String>) -> Reply {
+        match written {
+            Ok(bytes) => Reply::Xlsx(bytes),
+            Err(e) => Reply::Failed(Text {
+                zh: format!("无法生成 Excel 文件：{e}"),
+                en: format!("The Excel file could not be written: {e}"),
+            }),
+        }
     }
 
     fn no_file() -> Reply {
@@ -240,13 +258,14 @@ mod session {
                         }),
                     }
                 }
-                Request::WriteXlsx { rows, chinese } => match crate::export::xlsx(&rows, chinese) {
-                    Ok(bytes) => Reply::Xlsx(bytes),
-                    Err(e) => Reply::Failed(Text {
-                        zh: format!("无法生成 Excel 文件：{e}"),
-                        en: format!("The Excel file could not be written: {e}"),
-                    }),
-                },
+                Request::WriteXlsx { rows, chinese } => {
+                    xlsx_reply(crate::export::xlsx(&rows, chinese))
+                }
+                Request::WriteTable {
+                    sheet,
+                    columns,
+                    rows,
+                } => xlsx_reply(crate::export::table_xlsx(&sheet, &columns, &rows)),
             }
         }
 

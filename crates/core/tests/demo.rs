@@ -190,14 +190,66 @@ fn every_order_has_a_preceding_funnel_path_and_most_visits_do_not_convert() {
     );
 }
 
+#[test]
+fn the_desk_has_recommendations_and_a_past_campaign_in_every_status() {
+    use kezhi_core::desk::campaigns::{Manager, progress, uplift};
+    use kezhi_core::{RecommendationStatus, TaskStatus};
+    let d = default_demo();
+    let desk = &d.desk;
+    let customers: HashSet<_> = d.customers.iter().map(|c| c.id).collect();
+    for status in RecommendationStatus::ALL {
+        assert!(
+            desk.recommendations.iter().any(|r| r.status == status),
+            "{status:?}"
+        );
+    }
+    for r in &desk.recommendations {
+        assert!(customers.contains(&r.customer_id) && r.owner.is_some());
+        assert_eq!(r.closed_at.is_some(), r.status.is_closed(), "{r:?}");
+        assert!(r.closed_at.is_none_or(|c| c >= r.recommended_at));
+        assert_eq!(
+            r.won_cents.is_some(),
+            r.status == RecommendationStatus::Won && r.amount_cents.is_some()
+        );
+    }
+    assert_eq!(desk.campaigns.len(), 1);
+    let campaign = &desk.campaigns[0];
+    assert_eq!(campaign.segment, "orders >= 8");
+    let p = progress(desk, campaign.id, &Manager::Everyone);
+    assert_eq!(p.total(), desk.tasks.len());
+    for status in TaskStatus::ALL {
+        assert!(p.count(status) > 0, "{status:?} {p:?}");
+    }
+    for t in &desk.tasks {
+        assert!(customers.contains(&t.customer_id));
+        assert_eq!(t.done_at.is_some(), t.status != TaskStatus::Todo);
+        assert!(t.done_at.is_none_or(|at| at >= campaign.created_at));
+    }
+    // The campaign is old enough for every window of 30 days to be over.
+    let last =
+        kezhi_core::Timestamp::start_of_day(end(), kezhi_core::time::china_offset()).expect("time");
+    let u = uplift(d, campaign, last);
+    assert_eq!(u.open_windows, 0);
+    assert_eq!(u.contacted.customers, p.done);
+    assert_eq!(u.not_contacted.customers, p.total() - p.done);
+    // No activity is added for the done tasks, and nothing else changed: without the desk,
+    // the 300-customer demo is what it was before the desk existed.
+    let mut small = generate(&DemoConfig::new(300, end()));
+    assert!(!small.desk.is_empty());
+    small.desk = Default::default();
+    assert_eq!(kezhi_core::demo::fingerprint(&small), 2_097_170_099);
+}
+
 /// The browser test `the_demo_is_the_same_in_the_browser` asserts the same value: the demo
 /// must not depend on the platform (pointer width, libm). Update both when the generator
 /// changes on purpose.
 // Changed on 2026-11-23 only because `Customer` gained `stage_override` (in the Debug
 // text the fingerprint hashes), and on 2026-12-02 because `Dataset` gained the desk; the
-// generated values are the same; the demo's request cards (a random stream of their own)
-// changed it again.
-pub const FINGERPRINT_300: u32 = 1_524_571_417;
+// generated values are the same. Changed again on 2026-12-02 because the demo now has desk
+// records (recommendations, a past care campaign: demo/desk.rs, a random stream of their
+// own) and request cards (demo/requests.rs, another stream); without them it is the earlier
+// value (`the_desk_has_…` checks that).
+pub const FINGERPRINT_300: u32 = 2_998_713_139;
 
 #[test]
 fn the_demo_fingerprint_is_stable() {

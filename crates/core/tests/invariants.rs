@@ -341,6 +341,7 @@ const CJK_SYNTAX_AND_TABLES: &[&str] = &[
     "crates/core/src/demo/mod.rs",
     "crates/core/src/demo/tables.rs",
     "crates/core/src/demo/requests.rs",
+    "crates/core/src/demo/desk.rs",
     // Channel and member-level codes with their two names.
     "crates/core/src/channel.rs",
     // Search by pinyin of Chinese names (the readings' table).

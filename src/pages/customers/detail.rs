@@ -246,6 +246,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                     </div>
                 </form>
                 {id.map(|id| view! { <CustomerAnalysis id/> <CustomerHistory id/> })}
+                {id.map(|id| view! { <super::recommendations::CustomerRecommendations id/> })}
             </Show>
         </aside>
     }

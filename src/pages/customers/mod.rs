@@ -6,6 +6,7 @@ pub mod bulk;
 mod detail;
 mod list;
 pub mod query;
+mod recommendations;
 mod segment_filter;
 
 use super::export::{Exporter, FileKind};

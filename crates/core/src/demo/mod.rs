@@ -7,6 +7,7 @@
 //! funnel path of behaviour events (visit → view → add_to_cart → checkout → pay), and most
 //! visits do not convert.
 
+mod desk;
 mod requests;
 mod tables;
 
@@ -98,6 +99,8 @@ pub fn generate(config: &DemoConfig) -> Dataset {
     let generator = Generator::new(config);
     let (end, written_at) = (generator.end, generator.written_at);
     let mut data = generator.run();
+    // The desk's records, from a random stream of their own (demo/desk.rs).
+    desk::add_desk(config, &mut data, end, written_at);
     // Request cards, from a random stream of their own (demo/requests.rs).
     requests::add_requests(config, &mut data, end, written_at);
     data
