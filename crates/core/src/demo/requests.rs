@@ -146,9 +146,13 @@ pub(super) fn add_requests(
             (s, _) => s,
         };
         let closed_at = closed_at.filter(|_| !status.is_open());
-        let description = texts[rng.gen_range(0..texts.len())].to_string();
+        // Indices drawn as u32: `usize` draws differ between 32-bit wasm and 64-bit builds,
+        // and the demo must be the same everywhere.
+        let description = texts[rng.gen_range(0..texts.len() as u32) as usize].to_string();
         let resolution = match status {
-            RequestStatus::Resolved => RESOLUTIONS[rng.gen_range(0..RESOLUTIONS.len())].to_string(),
+            RequestStatus::Resolved => {
+                RESOLUTIONS[rng.gen_range(0..RESOLUTIONS.len() as u32) as usize].to_string()
+            }
             _ => String::new(),
         };
         out.push(Request {
