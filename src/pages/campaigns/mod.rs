@@ -187,12 +187,15 @@ mod tests {
         c.gender = kezhi_core::Gender::Female;
         let zh = "{name}{title}，中秋快乐";
         let en = "Dear {title} {name}";
-        let word = |t: &str| {
-            let chinese = written_in_chinese(t);
-            move |x: Title| title_word(x, chinese)
-        };
-        assert_eq!(render_message(zh, &c, None, word(zh)), "王芳女士，中秋快乐");
-        assert_eq!(render_message(en, &c, None, word(en)), "Dear Ms 王芳");
+        let (zh_words, en_words) = (written_in_chinese(zh), written_in_chinese(en));
+        assert_eq!(
+            render_message(zh, &c, None, |x| title_word(x, zh_words)),
+            "王芳女士，中秋快乐"
+        );
+        assert_eq!(
+            render_message(en, &c, None, |x| title_word(x, en_words)),
+            "Dear Ms 王芳"
+        );
         assert_eq!(title_word(Title::Mr, true), "先生");
         assert_eq!(title_word(Title::Mr, false), "Mr");
     }
