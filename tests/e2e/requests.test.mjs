@@ -80,7 +80,7 @@ test('a complaint opened on a customer is due by the service level (24 h) and li
 test('past its deadline it is overdue: red in the list and counted on the dashboard, after a reload', async () => {
   const before = await stats();
   await settled(page);
-  // 30 hours later: six hours past the deadline.
+  // 30 hours later: six hours past the deadline (the demo's own cards age too).
   await page.clock.setFixedTime(T0 + 30 * HOUR);
   await page.goto(server.url + '#/requests?overdue=1');
   await page.reload();
@@ -95,8 +95,10 @@ test('past its deadline it is overdue: red in the list and counted on the dashbo
   assert.ok(shown.every((o) => o === 'true'), String(shown));
   assert.equal(Number(await page.getAttribute(byId('requests-count'), 'data-count')), shown.length);
 
+  // The dashboard counts exactly what the list shows; ours is one more than before.
   const after = await stats();
-  assert.equal(after.overdue, before.overdue + 1);
+  assert.equal(after.overdue, shown.length);
+  assert.ok(after.overdue >= before.overdue + 1, `${after.overdue} vs ${before.overdue}`);
   assert.equal(after.open, before.open);
   checkNoErrors(page);
 });
