@@ -32,7 +32,7 @@ pub fn SlaCard() -> impl IntoView {
                     <tr>
                         <th>{move || prefs.tr(Msg::RequestCategory)}</th>
                         <th class="num">{move || prefs.tr(Msg::SlaHours)}</th>
-                        <th></th>
+                        <th>{move || prefs.tr(Msg::RemoveCategory)}</th>
                     </tr>
                 </thead>
                 <tbody>
