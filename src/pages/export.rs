@@ -156,3 +156,21 @@ fn file_stem(what: &str) -> String {
         .collect();
     format!("kezhi-{safe}-{}", platform::today())
 }
+
+/// The "mask phones and e-mails" choice every export offers (segments, recommendations, a
+/// campaign's call list).
+#[component]
+pub fn MaskToggle(mask: RwSignal<bool>, testid: &'static str) -> impl IntoView {
+    let prefs = crate::prefs::use_prefs();
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                data-testid=testid
+                prop:checked=move || mask.get()
+                on:change=move |ev| mask.set(event_target_checked(&ev))
+            />
+            {move || prefs.tr(crate::i18n::Msg::MaskExport)}
+        </label>
+    }
+}

@@ -1,4 +1,4 @@
-// End-to-end: the account manager's day (issue 16; hooks in ../shared/spec/ui-contract.md,
+// End-to-end: the account manager's day (issue 16; hooks in the shared UI contract,
 // "Today"): `whoami` picks a manager and is remembered; `nav-today` counts per reason; each
 // `today-item` names its customer and reason; `today-done` and one confirmation record the
 // contact (the item goes, the customer's activities show it); a snooze moves a follow-up off

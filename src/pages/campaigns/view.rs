@@ -228,15 +228,7 @@ pub fn CampaignView(id: Uuid) -> impl IntoView {
                     <button class="btn" data-testid="campaign-export-xlsx" on:click=move |_| export(FileKind::Xlsx)>
                         {move || prefs.tr(Msg::ExportXlsx)}
                     </button>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            data-testid="campaign-mask"
-                            prop:checked=move || mask.get()
-                            on:change=move |ev| mask.set(event_target_checked(&ev))
-                        />
-                        {move || prefs.tr(Msg::MaskExport)}
-                    </label>
+                    <crate::pages::export::MaskToggle mask testid="campaign-mask"/>
                 </div>
             </div>
             <p class="muted small">{move || prefs.tr(Msg::CampNeverSends)}</p>

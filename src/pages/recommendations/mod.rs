@@ -280,15 +280,7 @@ pub fn RecommendationsPage() -> impl IntoView {
                         on_change=set_manager
                         testid="recommendation-manager"
                     />
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            data-testid="recommendation-mask"
-                            prop:checked=move || mask.get()
-                            on:change=move |ev| mask.set(event_target_checked(&ev))
-                        />
-                        {move || prefs.tr(Msg::MaskExport)}
-                    </label>
+                    <crate::pages::export::MaskToggle mask testid="recommendation-mask"/>
                 </header>
                 <p class="muted small">{move || prefs.tr(Msg::RecHint)}</p>
                 <div class="card">

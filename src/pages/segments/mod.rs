@@ -278,15 +278,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                 >
                                     {move || prefs.tr(Msg::ExportXlsx)}
                                 </button>
-                                <label class="check">
-                                    <input
-                                        type="checkbox"
-                                        data-testid="segment-mask"
-                                        prop:checked=move || mask.get()
-                                        on:change=move |ev| mask.set(event_target_checked(&ev))
-                                    />
-                                    {move || prefs.tr(Msg::MaskExport)}
-                                </label>
+                                <crate::pages::export::MaskToggle mask testid="segment-mask"/>
                             </div>
                             <div class="segment-save">
                                 <NameInput value=name testid="segment-name" label=Msg::SegmentName/>
