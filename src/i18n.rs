@@ -676,6 +676,14 @@ pub enum Msg {
     TaskCopied,
     TaskSelected,
     TaskCareRecorded,
+    ReasonRequest,
+    ReasonCare,
+    TodayRequestDue,
+    TodayRequestPassed,
+    TodayRequestLate,
+    TodayCareNotYet,
+    TodayDetails,
+    TodayDoneRecorded,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1377,6 +1385,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TaskCopied => "已复制到剪贴板",
             TaskSelected => "已选中问候语，请按 Ctrl+C 复制",
             TaskCareRecorded => "已在客户记录中添加关怀跟进",
+            ReasonRequest => "需求到期",
+            ReasonCare => "关怀待联系",
+            TodayRequestDue => "今天 {time} 前处理",
+            TodayRequestPassed => "已逾期（今天 {time} 到期）",
+            TodayRequestLate => "逾期 {days} 天（应于 {due} 前处理）",
+            TodayCareNotYet => "尚未联系",
+            TodayDetails => "详情…",
+            TodayDoneRecorded => "已记录联系",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -2114,6 +2130,14 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TaskCopied => "Copied to the clipboard",
             TaskSelected => "The message is selected: press Ctrl+C to copy it",
             TaskCareRecorded => "A care contact was added to the customer's history",
+            ReasonRequest => "Requests due",
+            ReasonCare => "Care contacts to make",
+            TodayRequestDue => "due today by {time}",
+            TodayRequestPassed => "overdue (due today at {time})",
+            TodayRequestLate => "{days} days overdue (due {due})",
+            TodayCareNotYet => "not contacted yet",
+            TodayDetails => "Details…",
+            TodayDoneRecorded => "Contact recorded",
         },
     }
 }
@@ -2122,6 +2146,8 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
 // Today's list (kezhi_core::today): each reason and its detail, worded here. The matches are
 // exhaustive, so a reason the core adds does not compile until it is worded.
 
+use chrono::FixedOffset;
+use kezhi_core::Timestamp;
 use kezhi_core::metrics::ChurnWarning;
 use kezhi_core::today::{Detail, Reason};
 
@@ -2134,12 +2160,15 @@ pub fn reason_name(lang: Lang, reason: Reason) -> &'static str {
             Reason::Overdue => Msg::ReasonOverdue,
             Reason::Birthday => Msg::ReasonBirthday,
             Reason::AtRisk => Msg::ReasonAtRisk,
+            Reason::Request => Msg::ReasonRequest,
+            Reason::Care => Msg::ReasonCare,
         },
     )
 }
 
-/// What an item's detail says: how late, which birthday, why at risk.
-pub fn today_detail(lang: Lang, detail: &Detail) -> String {
+/// What an item's detail says: how late, which birthday, why at risk, when a request is due
+/// (read in `offset`; `now` tells a request due earlier today from one due later).
+pub fn today_detail(lang: Lang, detail: &Detail, offset: FixedOffset, now: Timestamp) -> String {
     match detail {
         Detail::FollowUp { .. } => t(lang, Msg::TodayPlannedToday).to_string(),
         Detail::Overdue { due, days, .. } => t(lang, Msg::TodayOverdueDays)
@@ -2158,6 +2187,21 @@ pub fn today_detail(lang: Lang, detail: &Detail) -> String {
                 .replace("{age}", &age.unwrap_or_default().to_string())
         }
         Detail::AtRisk(w) => churn_reason(lang, w),
+        Detail::Request { due, days_late, .. } => {
+            let msg = match *days_late {
+                0 if *due < now => Msg::TodayRequestPassed,
+                0 => Msg::TodayRequestDue,
+                _ => Msg::TodayRequestLate,
+            };
+            t(lang, msg)
+                .replace("{days}", &days_late.to_string())
+                .replace(
+                    "{time}",
+                    due.format_local(offset).get(11..).unwrap_or_default(),
+                )
+                .replace("{due}", &due.format_local(offset))
+        }
+        Detail::Care { .. } => t(lang, Msg::TodayCareNotYet).to_string(),
     }
 }
 
@@ -2317,8 +2361,15 @@ mod today_tests {
     use chrono::NaiveDate;
     use uuid::Uuid;
 
+    /// Beijing time; "now" is 2 December 2026, 12:00 there.
+    const NOW: Timestamp = Timestamp(1_796_184_000_000);
+
     fn both(d: &Detail) -> (String, String) {
-        (today_detail(Lang::Zh, d), today_detail(Lang::En, d))
+        let cst = kezhi_core::time::china_offset();
+        (
+            today_detail(Lang::Zh, d, cst, NOW),
+            today_detail(Lang::En, d, cst, NOW),
+        )
     }
 
     fn s(a: &str, b: &str) -> (String, String) {
@@ -2338,7 +2389,40 @@ mod today_tests {
                 ("逾期跟进", "Overdue follow-ups"),
                 ("生日", "Birthdays"),
                 ("新近流失预警", "Newly at risk"),
+                ("需求到期", "Requests due"),
+                ("关怀待联系", "Care contacts to make"),
             ]
+        );
+        // Requests: due later today, due earlier today, days late (times in Beijing).
+        let hour = 3_600_000;
+        let request = |due: i64, days_late| Detail::Request {
+            request: Uuid::from_u128(2),
+            category: "complaint".into(),
+            priority: kezhi_core::Priority::High,
+            due: Timestamp(NOW.millis() + due),
+            days_late,
+        };
+        assert_eq!(
+            both(&request(6 * hour, 0)),
+            s("今天 18:00 前处理", "due today by 18:00")
+        );
+        assert_eq!(
+            both(&request(-3 * hour, 0)),
+            s("已逾期（今天 09:00 到期）", "overdue (due today at 09:00)")
+        );
+        assert_eq!(
+            both(&request(-50 * hour, 2)),
+            s(
+                "逾期 2 天（应于 2026-11-30 10:00 前处理）",
+                "2 days overdue (due 2026-11-30 10:00)"
+            )
+        );
+        assert_eq!(
+            both(&Detail::Care {
+                task: Uuid::from_u128(3),
+                campaign: Uuid::from_u128(4)
+            }),
+            s("尚未联系", "not contacted yet")
         );
         let activity = Uuid::from_u128(1);
         let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");

@@ -1,16 +1,17 @@
 //! The account manager's day: what to do now, in one list (issue 16; the rules are in
 //! docs/today.md). Follow-ups due today, overdue follow-ups, birthdays within a week, and
-//! customers newly at risk — one manager's customers or everyone's, most valuable first
-//! within each reason. Requests and care campaigns add their reasons when they exist.
+//! customers newly at risk, requests due or overdue, and care-campaign contacts not yet made —
+//! one manager's customers or everyone's, most valuable first within each reason.
 //!
 //! An item goes away when its work is done, and that is read from the activities, not kept
 //! as a flag: a follow-up is open while the customer's latest contact (or latest plan) planned
 //! it, so recording the contact closes it; a birthday or an at-risk customer counts as
-//! handled once contacted since the occasion began.
+//! handled once contacted since the occasion began; a request due, once contacted today (it
+//! comes back tomorrow while it is open); a campaign's contact, once its task is marked.
 
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, ChurnWarning, churn_warnings};
-use crate::model::{Activity, ActivityKind, Cents};
+use crate::model::{Activity, ActivityKind, Cents, Priority, TaskStatus};
 use crate::sym::Sym;
 use crate::time::Timestamp;
 use chrono::{Datelike, Duration, FixedOffset, NaiveDate};
@@ -20,6 +21,10 @@ use uuid::Uuid;
 /// Birthdays this many days ahead (today included) are on the list.
 pub const BIRTHDAY_DAYS: i64 = 7;
 
+/// A care campaign's contacts not yet made stay on the list this many days after the campaign
+/// was created; after that the occasion has passed, and what is left is on the campaign's page.
+pub const CARE_DAYS: i64 = 60;
+
 /// Why a customer is on today's list. The order is the list's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reason {
@@ -27,14 +32,18 @@ pub enum Reason {
     Overdue,
     Birthday,
     AtRisk,
+    Request,
+    Care,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 4] = [
+    pub const ALL: [Reason; 6] = [
         Reason::FollowUp,
         Reason::Overdue,
         Reason::Birthday,
         Reason::AtRisk,
+        Reason::Request,
+        Reason::Care,
     ];
 
     /// The code the page's hooks carry (`data-reason`).
@@ -44,6 +53,8 @@ impl Reason {
             Reason::Overdue => "overdue",
             Reason::Birthday => "birthday",
             Reason::AtRisk => "at_risk",
+            Reason::Request => "request",
+            Reason::Care => "care",
         }
     }
 }
@@ -68,6 +79,17 @@ pub enum Detail {
     },
     /// Newly at risk, with the reason the dashboard gives.
     AtRisk(ChurnWarning),
+    /// An open request due by the end of today, `days_late` days after its due date's day (0:
+    /// due today).
+    Request {
+        request: Uuid,
+        category: String,
+        priority: Priority,
+        due: Timestamp,
+        days_late: i64,
+    },
+    /// A care campaign's contact not yet made.
+    Care { task: Uuid, campaign: Uuid },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +119,73 @@ impl Whose {
             Whose::Manager(m) => owner == Some(m),
         }
     }
+
+    /// For a request or a campaign task: its own manager, else the customer's.
+    fn includes_named(self, own: Option<&str>, customer: Option<Sym>) -> bool {
+        match (self, own) {
+            (Whose::Everyone, _) => true,
+            (Whose::Manager(m), Some(own)) => m.as_str() == own,
+            (Whose::Manager(_), None) => self.includes(customer),
+        }
+    }
+}
+
+/// A request or campaign item waiting for its customer: its own manager (if any) and what the
+/// item says.
+struct DeskItem<'a> {
+    owner: Option<&'a str>,
+    reason: Reason,
+    detail: Detail,
+}
+
+/// The requests due by today and the campaign contacts not yet made, by customer. Small next to
+/// the customers, so the list's one pass over them looks each customer up here.
+fn desk_items(
+    data: &Dataset,
+    today: NaiveDate,
+    offset: FixedOffset,
+) -> FxHashMap<Uuid, Vec<DeskItem<'_>>> {
+    let mut out: FxHashMap<Uuid, Vec<DeskItem<'_>>> = FxHashMap::default();
+    let requests = &data.desk.requests;
+    for (i, days_late) in crate::desk::requests::due_by_today(requests, today, offset) {
+        let r = &requests[i];
+        out.entry(r.customer_id).or_default().push(DeskItem {
+            owner: r.owner.as_deref(),
+            reason: Reason::Request,
+            detail: Detail::Request {
+                request: r.id,
+                category: r.category.clone(),
+                priority: r.priority,
+                due: r.due_at,
+                days_late,
+            },
+        });
+    }
+    // Campaigns still running: created within CARE_DAYS (by the user's day).
+    let first_day = crate::time::day_number(today) - CARE_DAYS;
+    let running: rustc_hash::FxHashSet<Uuid> = data
+        .desk
+        .campaigns
+        .iter()
+        .filter(|c| c.created_at.local_day(offset) >= first_day)
+        .map(|c| c.id)
+        .collect();
+    if running.is_empty() {
+        return out;
+    }
+    for t in &data.desk.tasks {
+        if t.status == TaskStatus::Todo && running.contains(&t.campaign_id) {
+            out.entry(t.customer_id).or_default().push(DeskItem {
+                owner: t.owner.as_deref(),
+                reason: Reason::Care,
+                detail: Detail::Care {
+                    task: t.id,
+                    campaign: t.campaign_id,
+                },
+            });
+        }
+    }
+    out
 }
 
 /// Whether an activity is a contact with the customer (a note or an owner change is not).
@@ -238,8 +327,30 @@ pub fn today_list(
             .is_some_and(|t| t.date_naive() >= day)
     };
     let window = BirthdayWindow::new(today);
+    let desk = desk_items(data, today, offset);
     let mut items = Vec::new();
     for (index, customer) in data.customers.iter().enumerate() {
+        if !desk.is_empty()
+            && let Some(waiting) = desk.get(&customer.id)
+        {
+            let c = contacts.get(&customer.id);
+            for d in waiting {
+                // A request counts as seen to for the day once the customer was contacted
+                // today; it is back tomorrow while it stays open.
+                if !whose.includes_named(d.owner, customer.owner)
+                    || (d.reason == Reason::Request && contacted_since(c, today))
+                {
+                    continue;
+                }
+                items.push(Item {
+                    index,
+                    reason: d.reason,
+                    detail: d.detail.clone(),
+                    last_contact: c.and_then(|c| c.last_contact),
+                    value: value(index),
+                });
+            }
+        }
         if !whose.includes(customer.owner) {
             continue;
         }
@@ -319,12 +430,111 @@ pub fn today_list(
 }
 
 /// How many items each reason has, in [`Reason::ALL`]'s order (the navigation's counts).
-pub fn counts(items: &[Item]) -> [usize; 4] {
-    let mut out = [0; 4];
+pub fn counts(items: &[Item]) -> [usize; Reason::ALL.len()] {
+    let mut out = [0; Reason::ALL.len()];
     for i in items {
         out[i.reason as usize] += 1;
     }
     out
+}
+
+/// A contact to record: what Done on an item, or the customer page's form, writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub customer: Uuid,
+    pub kind: ActivityKind,
+    /// What it was about (Today writes the reason's name in the user's language).
+    pub text: String,
+    pub outcome: Option<String>,
+    pub next_follow_up: Option<NaiveDate>,
+    /// Who records it; the customer's manager when nobody said who they are.
+    pub by: Option<String>,
+}
+
+impl Contact {
+    /// The activity this contact is, stamped `now`.
+    pub fn activity(self, data: &Dataset, id: Uuid, now: Timestamp) -> Activity {
+        let owner = self.by.or_else(|| {
+            data.customer(self.customer)
+                .and_then(|c| c.owner.map(|o| o.as_str().to_string()))
+        });
+        Activity {
+            id,
+            customer_id: self.customer,
+            kind: self.kind,
+            at: now,
+            text: self.text,
+            owner,
+            next_follow_up: self.next_follow_up,
+            outcome: self
+                .outcome
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty()),
+            updated_at: now,
+        }
+    }
+}
+
+/// What Done wrote, so that Undo can take exactly that back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub activity: Uuid,
+    /// The campaign task marked done with it (a care item).
+    pub task: Option<Uuid>,
+}
+
+/// Done on an item: records the contact. A care item also marks its campaign task done, through
+/// the campaign's own rule (`set_task_status`, which records the Care activity; the contact's
+/// kind, outcome and plan then go on that activity, so one contact is one activity). A task
+/// already marked elsewhere (another device) leaves just the contact.
+pub fn record_done(
+    data: &mut Dataset,
+    detail: &Detail,
+    contact: Contact,
+    now: Timestamp,
+    new_id: &mut impl FnMut() -> Uuid,
+) -> Recorded {
+    if let Detail::Care { task, .. } = detail {
+        use crate::desk::campaigns::{Marked, set_task_status};
+        if let Marked::Changed { care: Some(id) } =
+            set_task_status(data, *task, TaskStatus::Done, now, new_id)
+            && let Some(a) = data.activities.iter_mut().find(|a| a.id == id)
+        {
+            a.kind = contact.kind;
+            a.outcome = contact
+                .outcome
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty());
+            a.next_follow_up = contact.next_follow_up;
+            if let Some(by) = contact.by {
+                a.owner = Some(by);
+            }
+            return Recorded {
+                activity: id,
+                task: Some(*task),
+            };
+        }
+    }
+    let id = new_id();
+    let activity = contact.activity(data, id, now);
+    data.activities.push(activity);
+    Recorded {
+        activity: id,
+        task: None,
+    }
+}
+
+/// Takes back what [`record_done`] wrote: the activity goes (a deletion, stored and synced as
+/// one), the task is to do again. Stamped `now`.
+pub fn undo_done(data: &mut Dataset, done: Recorded, now: Timestamp) {
+    data.activities.retain(|a| a.id != done.activity);
+    if let Some(task) = done.task
+        && let Some(t) = data.desk.tasks.iter_mut().find(|t| t.id == task)
+    {
+        t.status = TaskStatus::Todo;
+        t.done_at = None;
+        t.updated_at = now;
+    }
 }
 
 /// Moves the follow-up planned by `activity` to `to` (a snooze): the planning activity's date
@@ -559,7 +769,7 @@ mod tests {
         // One manager's list.
         let mine = today_list(&d, &a, Whose::Manager(Sym::new("李经理")), today, cst());
         assert_eq!(mine.iter().map(|i| i.index).collect::<Vec<_>>(), vec![5]);
-        assert_eq!(counts(&list), [1, 2, 3, 0]);
+        assert_eq!(counts(&list), [1, 2, 3, 0, 0, 0]);
         // A contact more than a week before the birthday does not count as the greeting; one
         // within the week (today, 7 days before) does.
         d.activities.push(activity(

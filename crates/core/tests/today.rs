@@ -141,7 +141,7 @@ fn one_managers_day_done_and_snoozed() {
         }
     );
     assert_eq!(list[2].last_contact, None);
-    assert_eq!(counts(&list), [1, 1, 1, 0]);
+    assert_eq!(counts(&list), [1, 1, 1, 0, 0, 0]);
     assert_eq!(
         today_list(&d, &a, Whose::Everyone, today, cst()).len(),
         4,

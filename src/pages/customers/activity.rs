@@ -6,8 +6,9 @@ use crate::platform;
 use crate::prefs::use_prefs;
 use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, use_ui};
+use kezhi_core::ActivityKind;
 use kezhi_core::store::Section;
-use kezhi_core::{Activity, ActivityKind};
+use kezhi_core::today::Contact;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -23,40 +24,15 @@ pub fn kind_msg(kind: ActivityKind) -> Msg {
     }
 }
 
-/// An activity a person records (the customer's detail, Done on the Today page).
-pub struct NewActivity {
-    pub customer: Uuid,
-    pub kind: ActivityKind,
-    pub text: String,
-    /// Empty: none.
-    pub outcome: String,
-    pub next_follow_up: Option<chrono::NaiveDate>,
-    /// Who recorded it (`whoami`); `None`: the customer's account manager.
-    pub by: Option<String>,
-}
-
-/// Records an activity now: the one path every page records contacts by (stamped, so it is
-/// saved and synced like any edit).
-pub fn record_activity(store: Store, new: NewActivity) {
+/// Records a contact now (stamped, so it is saved and synced like any edit); the core makes
+/// the activity (`today::Contact`), as it does for Done on the Today page.
+pub fn record_activity(store: Store, contact: Contact) {
     let now = platform::now();
-    let owner = new.by.or_else(|| {
-        store.data.with_untracked(|d| {
-            d.customer(new.customer)
-                .and_then(|c| c.owner.map(|o| o.to_string()))
-        })
+    let id = platform::new_id();
+    store.change(&[Section::Activities], move |d| {
+        let activity = contact.activity(d, id, now);
+        d.activities.push(activity);
     });
-    let activity = Activity {
-        id: platform::new_id(),
-        customer_id: new.customer,
-        kind: new.kind,
-        at: now,
-        text: new.text,
-        owner,
-        next_follow_up: new.next_follow_up,
-        outcome: Some(new.outcome.trim().to_string()).filter(|o| !o.is_empty()),
-        updated_at: now,
-    };
-    store.change(&[Section::Activities], move |d| d.activities.push(activity));
 }
 
 #[component]
@@ -79,11 +55,11 @@ pub fn ActivityForm(customer: Uuid) -> impl IntoView {
         error.set(false);
         record_activity(
             store,
-            NewActivity {
+            Contact {
                 customer,
                 kind: kind.get_untracked(),
                 text: body,
-                outcome: outcome.get_untracked(),
+                outcome: Some(outcome.get_untracked()),
                 next_follow_up: chrono::NaiveDate::parse_from_str(
                     &next.get_untracked(),
                     "%Y-%m-%d",

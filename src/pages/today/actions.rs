@@ -1,18 +1,18 @@
-//! What an item of today's list offers: Done (a contact recorded in two taps: Done, then
-//! Record — kind, outcome and next follow-up prefilled and optional) and Snooze (a follow-up
-//! moved to another day). Both change the data through the store like any edit; the item
-//! leaves the list because the core reads the result.
+//! What an item of today's list offers: Done (a contact recorded in one tap — kind, outcome and
+//! next follow-up prefilled, changed under Details — and an Undo in the toast for a tap that
+//! was a slip) and Snooze (a follow-up moved to another day). Both change the data through the
+//! store like any edit; the item leaves the list because the core reads the result.
 
 use crate::i18n::{Msg, reason_name};
-use crate::pages::customers::activity::{NewActivity, kind_msg, record_activity};
+use crate::pages::customers::activity::kind_msg;
 use crate::platform;
-use crate::prefs::use_prefs;
-use crate::store::use_store;
-use crate::ui::{ToastKind, use_ui};
+use crate::prefs::{Prefs, use_prefs};
+use crate::store::{Store, use_store};
+use crate::ui::{ToastKind, Ui, use_ui};
 use chrono::NaiveDate;
 use kezhi_core::ActivityKind;
 use kezhi_core::store::Section;
-use kezhi_core::today::{Reason, SnoozeTo, snooze};
+use kezhi_core::today::{Contact, Detail, Reason, SnoozeTo, record_done, snooze, undo_done};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -24,46 +24,113 @@ const CONTACT_KINDS: [ActivityKind; 4] = [
     ActivityKind::Care,
 ];
 
+/// The kind Done records unless changed: greetings and campaign contacts are care, the rest a
+/// call.
+pub fn default_kind(reason: Reason) -> ActivityKind {
+    match reason {
+        Reason::Birthday | Reason::Care => ActivityKind::Care,
+        _ => ActivityKind::Call,
+    }
+}
+
 fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-#[component]
-pub fn DoneForm(
+/// What Done records: the contact as the Details fields hold it.
+#[derive(Clone, Copy)]
+pub struct DoneFields {
+    pub kind: RwSignal<ActivityKind>,
+    pub outcome: RwSignal<String>,
+    pub next: RwSignal<String>,
+}
+
+impl DoneFields {
+    pub fn new(reason: Reason) -> Self {
+        DoneFields {
+            kind: RwSignal::new(default_kind(reason)),
+            outcome: RwSignal::new(String::new()),
+            next: RwSignal::new(String::new()),
+        }
+    }
+}
+
+/// What recording needs from the page (taken when the item is drawn: an event handler has no
+/// context to look them up in).
+#[derive(Clone, Copy)]
+pub struct Recorder {
+    store: Store,
+    prefs: Prefs,
+    ui: Ui,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Recorder {
+            store: use_store(),
+            prefs: use_prefs(),
+            ui: use_ui(),
+        }
+    }
+}
+
+/// Records Done on an item through the core (`today::record_done`: a care item's task is
+/// marked too), then offers to undo it.
+pub fn record(
+    on: Recorder,
     customer: Uuid,
+    detail: Detail,
     reason: Reason,
     name: String,
+    fields: DoneFields,
+) {
+    let Recorder { store, prefs, ui } = on;
+    let sections: &'static [Section] = if matches!(detail, Detail::Care { .. }) {
+        &[Section::Activities, Section::Desk]
+    } else {
+        &[Section::Activities]
+    };
+    let contact = Contact {
+        customer,
+        kind: fields.kind.get_untracked(),
+        // The activity says what it was for, in the words of the person who recorded it.
+        text: reason_name(prefs.lang.get_untracked(), reason).to_string(),
+        outcome: Some(fields.outcome.get_untracked()),
+        next_follow_up: parse_date(&fields.next.get_untracked()),
+        by: prefs.whoami.get_untracked(),
+    };
+    let now = platform::now();
+    let mut done = None;
+    store.change(sections, |d| {
+        done = Some(record_done(d, &detail, contact, now, &mut platform::new_id));
+    });
+    if let Some(done) = done {
+        ui.toast_with_undo(
+            format!("{} · {name}", prefs.tr(Msg::TodayDoneRecorded)),
+            move || store.change(sections, |d| undo_done(d, done, platform::now())),
+        );
+    }
+}
+
+/// The contact's details before Done records it: kind, outcome, next follow-up.
+#[component]
+pub fn DoneDetails(
+    fields: DoneFields,
+    #[prop(into)] record: Callback<()>,
     #[prop(into)] close: Callback<()>,
 ) -> impl IntoView {
-    let store = use_store();
     let prefs = use_prefs();
-    let ui = use_ui();
-    let kind = RwSignal::new(ActivityKind::Call);
-    let outcome = RwSignal::new(String::new());
-    let next = RwSignal::new(String::new());
-    let record = move |ev: leptos::ev::SubmitEvent| {
+    let DoneFields {
+        kind,
+        outcome,
+        next,
+    } = fields;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        // The activity says what it was for, in the words of the person who recorded it.
-        let text = reason_name(prefs.lang.get_untracked(), reason).to_string();
-        record_activity(
-            store,
-            NewActivity {
-                customer,
-                kind: kind.get_untracked(),
-                text,
-                outcome: outcome.get_untracked(),
-                next_follow_up: parse_date(&next.get_untracked()),
-                by: prefs.whoami.get_untracked(),
-            },
-        );
-        ui.toast(
-            ToastKind::Info,
-            format!("{} · {name}", prefs.tr(Msg::ActivityAdded)),
-        );
-        close.run(());
+        record.run(());
     };
     view! {
-        <form class="form today-form" data-testid="today-done-form" on:submit=record novalidate>
+        <form class="form today-form" data-testid="today-done-form" on:submit=submit novalidate>
             <div class="today-fields">
                 <label class="field">
                     <span class="field-label">{move || prefs.tr(Msg::ActivityKindLabel)}</span>

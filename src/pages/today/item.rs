@@ -1,12 +1,15 @@
 //! One item of today's list: who, why, when last contacted, how valuable, their phone (masked
 //! until revealed, then a `tel:` link), and what can be done with it.
 
-use super::actions::{DoneForm, SnoozeForm};
-use crate::i18n::{Msg, today_detail};
+use super::actions::{DoneDetails, DoneFields, Recorder, SnoozeForm, record};
+use crate::i18n::{Msg, title_word, today_detail};
+use crate::pages::campaigns::occasion_name;
 use crate::pages::customers::query::CustomersQuery;
+use crate::pages::requests::names::category_name;
 use crate::platform;
 use crate::prefs::use_prefs;
 use crate::route::PageQuery;
+use kezhi_core::desk::campaigns::task_message;
 use kezhi_core::metrics::Analytics;
 use kezhi_core::money::yuan_display;
 use kezhi_core::today::{Detail, Item, Reason};
@@ -27,6 +30,49 @@ pub struct Row {
     pub tier: (String, String),
     pub value: Cents,
     pub last_contact: Option<Timestamp>,
+    /// What a request or a campaign contact is about.
+    pub desk: Option<DeskNote>,
+}
+
+/// The desk record behind a request or care item, as the item shows it.
+#[derive(Clone, Debug, PartialEq, Hash)]
+pub enum DeskNote {
+    /// The request's category code and description.
+    Request {
+        category: String,
+        description: String,
+    },
+    /// The campaign's name and occasion code, and the personalised message to copy.
+    Care {
+        campaign: String,
+        occasion: String,
+        message: String,
+    },
+}
+
+impl DeskNote {
+    fn of(data: &Dataset, item: &Item, zh: bool) -> Option<DeskNote> {
+        match &item.detail {
+            Detail::Request { request, .. } => {
+                let r = data.desk.requests.iter().find(|r| r.id == *request)?;
+                Some(DeskNote::Request {
+                    category: r.category.clone(),
+                    description: r.description.clone(),
+                })
+            }
+            Detail::Care { task, campaign } => {
+                let t = data.desk.tasks.iter().find(|t| t.id == *task)?;
+                let c = data.desk.campaigns.iter().find(|c| c.id == *campaign)?;
+                let customer = data.customers.get(item.index)?;
+                Some(DeskNote::Care {
+                    campaign: c.name.clone(),
+                    occasion: c.occasion.clone(),
+                    message: task_message(c, customer, t, |w| title_word(w, zh)),
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Row {
@@ -52,6 +98,7 @@ impl Row {
             tier,
             value: item.value,
             last_contact: item.last_contact,
+            desk: DeskNote::of(data, item, zh),
         })
     }
 
@@ -61,6 +108,7 @@ impl Row {
         (self.id, self.reason, format!("{:?}", self.detail)).hash(&mut h);
         (&self.name, &self.phone, &self.tier, self.value).hash(&mut h);
         self.last_contact.map(|t| t.millis()).hash(&mut h);
+        self.desk.hash(&mut h);
         h.finish()
     }
 
@@ -82,8 +130,66 @@ fn tel_number(phone: &str) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Open {
     Nothing,
-    Done,
+    Details,
     Snooze,
+}
+
+/// A request's category and description, or a campaign's name with its message ready to copy.
+#[component]
+fn DeskLine(note: DeskNote) -> impl IntoView {
+    let prefs = use_prefs();
+    let ui = crate::ui::use_ui();
+    match note {
+        DeskNote::Request {
+            category,
+            description,
+        } => view! {
+            <p class="today-note small" data-testid="today-request">
+                <span class="tag">{move || category_name(prefs.lang.get(), &category)}</span>
+                " " {description}
+            </p>
+        }
+        .into_any(),
+        DeskNote::Care {
+            campaign,
+            occasion,
+            message,
+        } => {
+            let area = NodeRef::<leptos::html::Textarea>::new();
+            let text = message.clone();
+            let copy = move |_| {
+                // Selected either way, so Ctrl+C works where the clipboard is refused.
+                if let Some(el) = area.get() {
+                    el.select();
+                }
+                let msg = if platform::copy_text(&text) {
+                    Msg::TaskCopied
+                } else {
+                    Msg::TaskSelected
+                };
+                ui.toast(crate::ui::ToastKind::Info, prefs.tr(msg));
+            };
+            view! {
+                <div class="today-note small" data-testid="today-care">
+                    <span class="tag">{move || occasion_name(prefs.lang.get(), &occasion)}</span>
+                    " " {campaign}
+                    <textarea
+                        class="campaign-message"
+                        data-testid="today-care-message"
+                        readonly
+                        rows="2"
+                        node_ref=area
+                        aria-label=move || prefs.tr(Msg::CampMessage)
+                        prop:value=message
+                    ></textarea>
+                    <button type="button" class="btn btn-small" data-testid="today-care-copy" on:click=copy>
+                        {move || prefs.tr(Msg::TaskCopy)}
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+    }
 }
 
 #[component]
@@ -100,7 +206,11 @@ pub fn TodayItem(row: Row) -> impl IntoView {
     .to_route()
     .to_hash();
     let detail = row.detail.clone();
-    let why = move || today_detail(prefs.lang.get(), &detail);
+    let now = platform::now();
+    let why = move || today_detail(prefs.lang.get(), &detail, offset, now);
+    // A request past its deadline is red wherever it is listed.
+    let late =
+        matches!(row.detail, Detail::Request { days_late, due, .. } if days_late > 0 || due < now);
     // The last contact: its date in the user's zone, and how long ago.
     let last = row.last_contact;
     let last_contact = move || match last.and_then(|t| t.to_offset(offset)) {
@@ -139,11 +249,30 @@ pub fn TodayItem(row: Row) -> impl IntoView {
     let snoozable = row.planned_by();
     let (tier_code, tier_name) = row.tier.clone();
     let id = row.id;
-    let customer_name = row.name.clone();
+    let fields = DoneFields::new(row.reason);
+    let recorder = Recorder::new();
+    let (done_detail, reason, customer_name) = (row.detail.clone(), row.reason, row.name.clone());
+    let done = move || {
+        open.set(Open::Nothing);
+        record(
+            recorder,
+            id,
+            done_detail.clone(),
+            reason,
+            customer_name.clone(),
+            fields,
+        );
+    };
     let toggle =
         move |which: Open| open.update(|o| *o = if *o == which { Open::Nothing } else { which });
     view! {
-        <li class="today-item" data-testid="today-item" data-id=id.to_string() data-reason=row.reason.code()>
+        <li
+            class="today-item"
+            class:overdue=late
+            data-testid="today-item"
+            data-id=id.to_string()
+            data-reason=row.reason.code()
+        >
             <div class="today-head">
                 <a class="today-name" href=href data-testid="today-customer">{row.name.clone()}</a>
                 <span class="today-why" data-testid="today-why">{why}</span>
@@ -157,14 +286,25 @@ pub fn TodayItem(row: Row) -> impl IntoView {
                 <span class="num">{yuan_display(row.value)}</span>
                 <span class="today-phone">{phone_view}</span>
             </div>
+            {row.desk.clone().map(|note| view! { <DeskLine note/> })}
             <div class="today-actions">
                 <button
                     class="btn btn-primary"
                     data-testid="today-done"
-                    aria-expanded=move || (open.get() == Open::Done).to_string()
-                    on:click=move |_| toggle(Open::Done)
+                    on:click={
+                        let done = done.clone();
+                        move |_| done()
+                    }
                 >
                     {move || prefs.tr(Msg::TodayDone)}
+                </button>
+                <button
+                    class="btn"
+                    data-testid="today-done-details"
+                    aria-expanded=move || (open.get() == Open::Details).to_string()
+                    on:click=move |_| toggle(Open::Details)
+                >
+                    {move || prefs.tr(Msg::TodayDetails)}
                 </button>
                 {snoozable.map(|_| view! {
                     <button
@@ -179,8 +319,8 @@ pub fn TodayItem(row: Row) -> impl IntoView {
             </div>
             {move || match open.get() {
                 Open::Nothing => None,
-                Open::Done => Some(view! {
-                    <DoneForm customer=id reason=row.reason name=customer_name.clone() close=move || open.set(Open::Nothing)/>
+                Open::Details => Some(view! {
+                    <DoneDetails fields record=done.clone() close=move || open.set(Open::Nothing)/>
                 }.into_any()),
                 Open::Snooze => snoozable.map(|activity| view! {
                     <SnoozeForm activity close=move || open.set(Open::Nothing)/>

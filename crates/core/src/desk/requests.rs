@@ -200,12 +200,12 @@ pub fn filter_requests(requests: &[Request], f: &RequestFilter, now: Timestamp) 
 }
 
 /// Open requests that are overdue, or due by the end of `today` (in `offset`): the "request"
-/// reason of the day's work list. (Index, days overdue: 0 when due today.)
+/// reason of the day's work list. (Index, days late: today minus the due date's day, 0 when
+/// due today — whether or not the hour has passed, which the page shows from the clock.)
 pub fn due_by_today(
     requests: &[Request],
     today: NaiveDate,
     offset: FixedOffset,
-    now: Timestamp,
 ) -> Vec<(usize, i64)> {
     let Some(end) = today
         .succ_opt()
@@ -218,14 +218,7 @@ pub fn due_by_today(
         .iter()
         .enumerate()
         .filter(|(_, r)| r.status.is_open() && r.due_at < end)
-        .map(|(i, r)| {
-            let late = if r.is_overdue(now) {
-                (today_n - r.due_at.local_day(offset)).max(0)
-            } else {
-                0
-            };
-            (i, late)
-        })
+        .map(|(i, r)| (i, (today_n - r.due_at.local_day(offset)).max(0)))
         .collect()
 }
 
@@ -482,7 +475,7 @@ mod tests {
         // Due by the end of 2 December in Beijing: the two overdue, and the one due 18:00.
         let day = NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
         assert_eq!(
-            due_by_today(&rs, day, china_offset(), now),
+            due_by_today(&rs, day, china_offset()),
             vec![(1, 0), (3, 0), (4, 11)]
         );
     }
