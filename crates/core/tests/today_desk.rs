@@ -129,6 +129,15 @@ fn the_case(today: NaiveDate) -> Dataset {
     d
 }
 
+/// New ids 901, 902, … as the app's `new_id` would hand them out.
+fn ids() -> impl FnMut() -> Uuid {
+    let mut next = 900u128;
+    move || {
+        next += 1;
+        Uuid::from_u128(next)
+    }
+}
+
 fn listed(d: &Dataset, whose: Whose, today: NaiveDate) -> Vec<(u128, &'static str)> {
     let a = compute(d, &AnalyticsSettings::default());
     today_list(d, &a, whose, today, cst())
@@ -214,11 +223,7 @@ fn done_on_a_request_clears_it_for_today_only_and_undo_takes_it_back() {
     let mut d = the_case(today);
     let wang = Whose::Manager(Sym::new("王经理"));
     let now = china(today, 11);
-    let mut next = 900u128;
-    let mut new_id = || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
+    let mut new_id = ids();
     let detail = Detail::Request {
         request: Uuid::from_u128(201),
         category: "complaint".into(),
@@ -275,11 +280,7 @@ fn done_on_a_care_item_marks_the_task_with_one_activity_and_undo_restores_both()
     let mut d = the_case(today);
     let wang = Whose::Manager(Sym::new("王经理"));
     let now = china(today, 15);
-    let mut next = 900u128;
-    let mut new_id = || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
+    let mut new_id = ids();
     let detail = Detail::Care {
         task: Uuid::from_u128(401),
         campaign: Uuid::from_u128(301),

@@ -53,6 +53,46 @@ pub const OCCASIONS: [(&str, Msg); 4] = [
     (occasion::MEMBER_DAY, Msg::OccMemberDay),
 ];
 
+/// A personalised message, read-only, ready to select and copy.
+#[component]
+pub fn MessageArea(
+    message: String,
+    testid: &'static str,
+    area: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
+    let prefs = crate::prefs::use_prefs();
+    view! {
+        <textarea
+            class="campaign-message"
+            data-testid=testid
+            readonly
+            rows="2"
+            node_ref=area
+            aria-label=move || prefs.tr(Msg::CampMessage)
+            prop:value=message
+        ></textarea>
+    }
+}
+
+/// Copies a personalised message and says so. The text is selected either way, so Ctrl+C works
+/// where the clipboard is refused.
+pub fn copy_message(
+    area: NodeRef<leptos::html::Textarea>,
+    text: &str,
+    prefs: crate::prefs::Prefs,
+    ui: crate::ui::Ui,
+) {
+    if let Some(el) = area.get() {
+        el.select();
+    }
+    let msg = if crate::platform::copy_text(text) {
+        Msg::TaskCopied
+    } else {
+        Msg::TaskSelected
+    };
+    ui.toast(crate::ui::ToastKind::Info, prefs.tr(msg));
+}
+
 /// An occasion's name: a built-in code's in the language, a team's own as typed.
 pub fn occasion_name(lang: Lang, code: &str) -> String {
     OCCASIONS

@@ -88,18 +88,7 @@ pub fn TaskList(campaign: Signal<Option<Campaign>>, rows: Signal<Vec<usize>>) ->
     let row = move |r: Row| {
         let area = NodeRef::<leptos::html::Textarea>::new();
         let message = r.message.clone();
-        let copy = move |_| {
-            // The text is selected either way, so Ctrl+C works where the clipboard is refused.
-            if let Some(el) = area.get() {
-                el.select();
-            }
-            let msg = if platform::copy_text(&message) {
-                Msg::TaskCopied
-            } else {
-                Msg::TaskSelected
-            };
-            ui.toast(ToastKind::Info, prefs.tr(msg));
-        };
+        let copy = move |_| super::copy_message(area, &message, prefs, ui);
         let status = r.status;
         let task = r.task;
         view! {
@@ -120,15 +109,7 @@ pub fn TaskList(campaign: Signal<Option<Campaign>>, rows: Signal<Vec<usize>>) ->
                         " · " {move || prefs.tr(task_status_msg(status))}
                     </span>
                 </div>
-                <textarea
-                    class="campaign-message"
-                    data-testid="campaign-message"
-                    readonly
-                    rows="2"
-                    node_ref=area
-                    aria-label=move || prefs.tr(Msg::CampMessage)
-                    prop:value=r.message.clone()
-                ></textarea>
+                <super::MessageArea message=r.message.clone() testid="campaign-message" area/>
                 <div class="button-row">
                     <button type="button" class="btn btn-small" data-testid="campaign-copy" on:click=copy>
                         {move || prefs.tr(Msg::TaskCopy)}

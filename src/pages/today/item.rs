@@ -3,7 +3,7 @@
 
 use super::actions::{DoneDetails, DoneFields, Recorder, SnoozeForm, record};
 use crate::i18n::{Msg, title_word, today_detail};
-use crate::pages::campaigns::occasion_name;
+use crate::pages::campaigns::{MessageArea, copy_message, occasion_name};
 use crate::pages::customers::query::CustomersQuery;
 use crate::pages::requests::names::category_name;
 use crate::platform;
@@ -157,31 +157,12 @@ fn DeskLine(note: DeskNote) -> impl IntoView {
         } => {
             let area = NodeRef::<leptos::html::Textarea>::new();
             let text = message.clone();
-            let copy = move |_| {
-                // Selected either way, so Ctrl+C works where the clipboard is refused.
-                if let Some(el) = area.get() {
-                    el.select();
-                }
-                let msg = if platform::copy_text(&text) {
-                    Msg::TaskCopied
-                } else {
-                    Msg::TaskSelected
-                };
-                ui.toast(crate::ui::ToastKind::Info, prefs.tr(msg));
-            };
+            let copy = move |_| copy_message(area, &text, prefs, ui);
             view! {
                 <div class="today-note small" data-testid="today-care">
                     <span class="tag">{move || occasion_name(prefs.lang.get(), &occasion)}</span>
                     " " {campaign}
-                    <textarea
-                        class="campaign-message"
-                        data-testid="today-care-message"
-                        readonly
-                        rows="2"
-                        node_ref=area
-                        aria-label=move || prefs.tr(Msg::CampMessage)
-                        prop:value=message
-                    ></textarea>
+                    <MessageArea message testid="today-care-message" area/>
                     <button type="button" class="btn btn-small" data-testid="today-care-copy" on:click=copy>
                         {move || prefs.tr(Msg::TaskCopy)}
                     </button>
@@ -265,6 +246,19 @@ pub fn TodayItem(row: Row) -> impl IntoView {
     };
     let toggle =
         move |which: Open| open.update(|o| *o = if *o == which { Open::Nothing } else { which });
+    // A button that opens (or closes) one of the forms below the item.
+    let opener = move |which: Open, testid: &'static str, label: Msg| {
+        view! {
+            <button
+                class="btn"
+                data-testid=testid
+                aria-expanded=move || (open.get() == which).to_string()
+                on:click=move |_| toggle(which)
+            >
+                {move || prefs.tr(label)}
+            </button>
+        }
+    };
     view! {
         <li
             class="today-item"
@@ -298,24 +292,8 @@ pub fn TodayItem(row: Row) -> impl IntoView {
                 >
                     {move || prefs.tr(Msg::TodayDone)}
                 </button>
-                <button
-                    class="btn"
-                    data-testid="today-done-details"
-                    aria-expanded=move || (open.get() == Open::Details).to_string()
-                    on:click=move |_| toggle(Open::Details)
-                >
-                    {move || prefs.tr(Msg::TodayDetails)}
-                </button>
-                {snoozable.map(|_| view! {
-                    <button
-                        class="btn"
-                        data-testid="today-snooze"
-                        aria-expanded=move || (open.get() == Open::Snooze).to_string()
-                        on:click=move |_| toggle(Open::Snooze)
-                    >
-                        {move || prefs.tr(Msg::Snooze)}
-                    </button>
-                })}
+                {opener(Open::Details, "today-done-details", Msg::TodayDetails)}
+                {snoozable.map(|_| opener(Open::Snooze, "today-snooze", Msg::Snooze))}
             </div>
             {move || match open.get() {
                 Open::Nothing => None,
