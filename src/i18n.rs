@@ -676,6 +676,22 @@ pub enum Msg {
     TaskCopied,
     TaskSelected,
     TaskCareRecorded,
+    // Segment vs the rest (issue 17).
+    CompareWithRest,
+    CompareTitle,
+    CompareHint,
+    CompareBack,
+    CompareChoose,
+    CompareTypedQuery,
+    CompareMembers,
+    CompareRest,
+    CompareDifference,
+    ComparePoints,
+    ComparePaidOrders,
+    CompareFigures,
+    CompareTiers,
+    CompareFunnel,
+    CompareFunnelHint,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1377,6 +1393,26 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TaskCopied => "已复制到剪贴板",
             TaskSelected => "已选中问候语，请按 Ctrl+C 复制",
             TaskCareRecorded => "已在客户记录中添加关怀跟进",
+            // Segment vs the rest (issue 17).
+            CompareWithRest => "与其余客户对比",
+            CompareTitle => "分群与其余客户对比",
+            CompareHint => {
+                "分群成员与其余全部客户的同一组指标并列；差异 = 成员 − 其余，比率的差异以百分点计。指标定义与概览页相同。"
+            }
+            CompareBack => "返回分群",
+            CompareChoose => "请选择一个已保存的分群，或在分群页输入查询后点击“与其余客户对比”。",
+            CompareTypedQuery => "输入的查询",
+            CompareMembers => "分群成员",
+            CompareRest => "其余客户",
+            CompareDifference => "差异",
+            ComparePoints => "个百分点",
+            ComparePaidOrders => "支付订单",
+            CompareFigures => "核心指标",
+            CompareTiers => "价值分层分布",
+            CompareFunnel => "漏斗转化",
+            CompareFunnelHint => {
+                "每格：到达该步的客户数 · 占第 1 步的比例；差异为两侧占第 1 步比例之差（百分点）。"
+            }
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -2114,6 +2150,28 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TaskCopied => "Copied to the clipboard",
             TaskSelected => "The message is selected: press Ctrl+C to copy it",
             TaskCareRecorded => "A care contact was added to the customer's history",
+            // Segment vs the rest (issue 17).
+            CompareWithRest => "Compare with the rest",
+            CompareTitle => "Segment vs the rest",
+            CompareHint => {
+                "The same figures for the segment's members and for every other customer, side by side; difference = members − the rest, for rates in percentage points. The definitions are the dashboard's."
+            }
+            CompareBack => "Back to segments",
+            CompareChoose => {
+                "Choose a saved segment, or type a query on the segments page and choose “Compare with the rest”."
+            }
+            CompareTypedQuery => "The typed query",
+            CompareMembers => "Segment members",
+            CompareRest => "The rest",
+            CompareDifference => "Difference",
+            ComparePoints => "pp",
+            ComparePaidOrders => "Paid orders",
+            CompareFigures => "Key figures",
+            CompareTiers => "Value tiers",
+            CompareFunnel => "Funnel conversion",
+            CompareFunnelHint => {
+                "Each cell: customers who reached the step · their share of step 1; the difference is that share's, members − the rest, in percentage points."
+            }
         },
     }
 }
