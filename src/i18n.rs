@@ -692,6 +692,7 @@ pub enum Msg {
     CompareTiers,
     CompareFunnel,
     CompareFunnelHint,
+    CompareFunnelGone,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1410,6 +1411,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CompareFigures => "核心指标",
             CompareTiers => "价值分层分布",
             CompareFunnel => "漏斗转化",
+            CompareFunnelGone => "所选漏斗已被删除，下面是购买漏斗",
             CompareFunnelHint => {
                 "每格：到达该步的客户数 · 占第 1 步的比例；差异为两侧占第 1 步比例之差（百分点）。"
             }
@@ -2169,6 +2171,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CompareFigures => "Key figures",
             CompareTiers => "Value tiers",
             CompareFunnel => "Funnel conversion",
+            CompareFunnelGone => "The chosen funnel was deleted: the purchase funnel is shown",
             CompareFunnelHint => {
                 "Each cell: customers who reached the step · their share of step 1; the difference is that share's, members − the rest, in percentage points."
             }

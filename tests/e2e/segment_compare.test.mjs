@@ -125,7 +125,7 @@ test('a saved segment against the rest: exact figures, grids, distributions and 
   checkNoErrors(page);
 });
 
-test('the typed query against the rest; a deleted segment says so', async () => {
+test('the typed query against the rest with a saved funnel; a deleted segment says so', async () => {
   await page.goto(server.url + '#/segments');
   await ready(page);
   await page.fill(byId('segment-query'), 'orders >= 2');
@@ -141,6 +141,38 @@ test('the typed query against the rest; a deleted segment says so', async () => 
   assert.equal(await figure('repeat_rate', 'segment'), '1.000000');
   assert.equal(await figure('repeat_rate', 'rest'), '0.000000');
   assert.equal(await figure('repeat_rate', 'diff'), '100.0000');
+
+  // A funnel saved on the funnel page: chosen here, its two sides add up to the whole funnel.
+  const compared = page.url();
+  await page.goto(server.url + '#/funnels?f=view~add_to_cart~pay!1d');
+  await ready(page);
+  const resultSteps = () => page.$$eval(byId('funnel-result-step'), (els) => els.map((e) => Number(e.dataset.count)));
+  await until(async () => (await resultSteps()).length === 3, 'the three-step funnel');
+  const whole = await resultSteps();
+  await page.fill(byId('funnel-name'), '浏览到支付');
+  await page.click(byId('funnel-save'));
+  await page.waitForSelector(`${byId('funnel-item')}[data-name="浏览到支付"]`);
+  await page.goto(compared);
+  await ready(page);
+  await page.waitForSelector(byId('compare-funnel-step'));
+  await page.selectOption(byId('compare-funnel'), { label: '浏览到支付' });
+  const stepCounts = (side) => page.$$eval(`${byId('compare-funnel-step')}[data-side="${side}"]`, (els) => els.map((e) => Number(e.dataset.count)));
+  await until(async () => (await stepCounts('segment')).length === 3, 'the saved funnel');
+  assert.match(page.url(), /fn=[0-9a-f]+/);
+  const [mine, theirs] = [await stepCounts('segment'), await stepCounts('rest')];
+  assert.deepEqual(mine.map((n, i) => n + theirs[i]), whole);
+  assert.ok(mine[0] > 0 && theirs[0] > 0);
+  // Deleted on the funnel page: the comparison says so and shows the purchase funnel.
+  const withFunnel = page.url();
+  await page.goto(server.url + '#/funnels');
+  await ready(page);
+  await page.click(`${byId('funnel-item')}[data-name="浏览到支付"] ${byId('funnel-delete')}`);
+  await page.waitForSelector(byId('funnel-item'), { state: 'detached' });
+  await page.goto(withFunnel);
+  await ready(page);
+  await page.waitForSelector(byId('compare-funnel-gone'));
+  assert.equal((await stepCounts('segment')).length, 5);
+  assert.equal(await page.inputValue(byId('compare-funnel')), '');
 
   // A segment id no saved segment has.
   await page.goto(server.url + '#/segments/compare?seg=nosuchid');

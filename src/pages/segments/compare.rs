@@ -140,6 +140,8 @@ fn metric_label(m: Metric) -> Msg {
 struct ComparedSteps {
     labels: Vec<(String, String)>,
     result: FunnelComparison,
+    /// The URL named a saved funnel that is gone: the purchase template is shown instead.
+    gone: bool,
 }
 
 #[component]
@@ -214,15 +216,16 @@ pub fn SegmentComparePage() -> impl IntoView {
                         .map(|(z, e)| (z.to_string(), e.to_string()))
                         .collect(),
                     result,
+                    gone: false,
                 }),
             other => {
-                let definition = match other {
-                    Some(id) => store
+                let saved = other.and_then(|id| {
+                    store
                         .funnels
                         .with(|l| l.iter().find(|f| f.id == id).map(|f| f.definition.clone()))
-                        .unwrap_or_else(purchase_funnel),
-                    None => purchase_funnel(),
-                };
+                });
+                let gone = other.is_some() && saved.is_none();
+                let definition = saved.unwrap_or_else(purchase_funnel);
                 let index = derived.event_index.get();
                 let events = definition
                     .steps
@@ -245,6 +248,7 @@ pub fn SegmentComparePage() -> impl IntoView {
                     .map(|result| ComparedSteps {
                         labels: labelled(events),
                         result,
+                        gone,
                     })
             }
         };
@@ -340,7 +344,11 @@ pub fn SegmentComparePage() -> impl IntoView {
                             <span class="field-label">{move || prefs.tr(Msg::NavFunnels)}</span>
                             <select
                                 data-testid="compare-funnel"
-                                prop:value=move || query.with(|q| q.funnel.clone().unwrap_or_default())
+                                // A saved funnel that is gone shows as the template computed instead.
+                                prop:value=move || {
+                                    let gone = funnel.with(|f| matches!(f, Some(Ok(s)) if s.gone));
+                                    if gone { String::new() } else { query.with(|q| q.funnel.clone().unwrap_or_default()) }
+                                }
                                 on:change=move |ev| {
                                     let v = event_target_value(&ev);
                                     ui.replace_query(|q: &mut CompareQuery| q.funnel = Some(v).filter(|v| !v.is_empty()));
@@ -573,6 +581,9 @@ fn Distributions(comparison: Arc<Comparison>) -> impl IntoView {
 fn FunnelTable(steps: ComparedSteps) -> impl IntoView {
     let prefs = use_prefs();
     let f = steps.result;
+    let gone = steps.gone.then(|| {
+        view! { <p class="form-error" data-testid="compare-funnel-gone" role="alert">{move || prefs.tr(Msg::CompareFunnelGone)}</p> }
+    });
     let rows = steps
         .labels
         .into_iter()
@@ -610,6 +621,7 @@ fn FunnelTable(steps: ComparedSteps) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {gone}
         <table class="mini compare-table">
             <thead>
                 <tr>
