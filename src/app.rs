@@ -9,7 +9,8 @@ use crate::i18n::{Lang, Msg};
 use crate::pages::today::nav::{TodayNavLink, WhoAmI};
 use crate::pages::{
     CampaignsPage, CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage,
-    RecommendationsPage, RequestsPage, SegmentsPage, SettingsPage, TeamPage, TodayPage,
+    RecommendationsPage, RequestsPage, SegmentComparePage, SegmentsPage, SettingsPage, TeamPage,
+    TodayPage,
 };
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                     View::Team => view! { <TeamPage/> }.into_any(),
                     View::Recommendations => view! { <RecommendationsPage/> }.into_any(),
                     View::Campaigns => view! { <CampaignsPage/> }.into_any(),
+                    View::SegmentCompare => view! { <SegmentComparePage/> }.into_any(),
                 })}
             </main>
             <Toasts/>
@@ -118,7 +120,8 @@ fn Header() -> impl IntoView {
     let store = use_store();
     let prefs = use_prefs();
     let ui = use_ui();
-    let current = Memo::new(move |_| ui.route.with(|r| r.view));
+    // A sub-view (a segment's comparison) marks its parent's link.
+    let current = Memo::new(move |_| ui.route.with(|r| r.view.section()));
     let link = move |view: View, msg: Msg| {
         let testid = format!("nav-{}", view.slug());
         view! {

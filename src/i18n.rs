@@ -684,6 +684,23 @@ pub enum Msg {
     TodayCareNotYet,
     TodayDetails,
     TodayDoneRecorded,
+    // Segment vs the rest (issue 17).
+    CompareWithRest,
+    CompareTitle,
+    CompareHint,
+    CompareBack,
+    CompareChoose,
+    CompareTypedQuery,
+    CompareMembers,
+    CompareRest,
+    CompareDifference,
+    ComparePoints,
+    ComparePaidOrders,
+    CompareFigures,
+    CompareTiers,
+    CompareFunnel,
+    CompareFunnelHint,
+    CompareFunnelGone,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1393,6 +1410,27 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TodayCareNotYet => "尚未联系",
             TodayDetails => "详情…",
             TodayDoneRecorded => "已记录联系",
+            // Segment vs the rest (issue 17).
+            CompareWithRest => "与其余客户对比",
+            CompareTitle => "分群与其余客户对比",
+            CompareHint => {
+                "分群成员与其余全部客户的同一组指标并列；差异 = 成员 − 其余，比率的差异以百分点计。指标定义与概览页相同。"
+            }
+            CompareBack => "返回分群",
+            CompareChoose => "请选择一个已保存的分群，或在分群页输入查询后点击“与其余客户对比”。",
+            CompareTypedQuery => "输入的查询",
+            CompareMembers => "分群成员",
+            CompareRest => "其余客户",
+            CompareDifference => "差异",
+            ComparePoints => "个百分点",
+            ComparePaidOrders => "支付订单",
+            CompareFigures => "核心指标",
+            CompareTiers => "价值分层分布",
+            CompareFunnel => "漏斗转化",
+            CompareFunnelGone => "所选漏斗已被删除，下面是购买漏斗",
+            CompareFunnelHint => {
+                "每格：到达该步的客户数 · 占第 1 步的比例；差异为两侧占第 1 步比例之差（百分点）。"
+            }
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -2138,6 +2176,29 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TodayCareNotYet => "not contacted yet",
             TodayDetails => "Details…",
             TodayDoneRecorded => "Contact recorded",
+            // Segment vs the rest (issue 17).
+            CompareWithRest => "Compare with the rest",
+            CompareTitle => "Segment vs the rest",
+            CompareHint => {
+                "The same figures for the segment's members and for every other customer, side by side; difference = members − the rest, for rates in percentage points. The definitions are the dashboard's."
+            }
+            CompareBack => "Back to segments",
+            CompareChoose => {
+                "Choose a saved segment, or type a query on the segments page and choose “Compare with the rest”."
+            }
+            CompareTypedQuery => "The typed query",
+            CompareMembers => "Segment members",
+            CompareRest => "The rest",
+            CompareDifference => "Difference",
+            ComparePoints => "pp",
+            ComparePaidOrders => "Paid orders",
+            CompareFigures => "Key figures",
+            CompareTiers => "Value tiers",
+            CompareFunnel => "Funnel conversion",
+            CompareFunnelGone => "The chosen funnel was deleted: the purchase funnel is shown",
+            CompareFunnelHint => {
+                "Each cell: customers who reached the step · their share of step 1; the difference is that share's, members − the rest, in percentage points."
+            }
         },
     }
 }

@@ -21,10 +21,12 @@ pub enum View {
     // The account manager's desk (issue 16): recommendations and care campaigns.
     Recommendations,
     Campaigns,
+    /// A saved or typed segment against the rest (`#/segments/compare?seg=…`), issue 17.
+    SegmentCompare,
 }
 
 impl View {
-    pub const ALL: [View; 12] = [
+    pub const ALL: [View; 13] = [
         View::Dashboard,
         View::Today,
         View::Customers,
@@ -37,6 +39,7 @@ impl View {
         View::Team,
         View::Recommendations,
         View::Campaigns,
+        View::SegmentCompare,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -52,13 +55,25 @@ impl View {
             View::Team => "team",
             View::Recommendations => "recommendations",
             View::Campaigns => "campaigns",
+            View::SegmentCompare => "segments/compare",
         }
     }
-    fn from_slug(slug: &str) -> View {
-        View::ALL
-            .into_iter()
-            .find(|v| v.slug() == slug)
+    /// The view of a path: a whole slug (`segments/compare`), else its first part (so an
+    /// unknown sub-path still opens its page).
+    fn from_path(path: &str) -> View {
+        let path = path.trim_end_matches('/');
+        let first = path.split('/').next().unwrap_or("");
+        let find = |slug: &str| View::ALL.into_iter().find(|v| v.slug() == slug);
+        find(path)
+            .or_else(|| find(first))
             .unwrap_or(View::Dashboard)
+    }
+    /// The view whose navigation link is marked current: a sub-view's parent.
+    pub fn section(self) -> View {
+        match self {
+            View::SegmentCompare => View::Segments,
+            v => v,
+        }
     }
 }
 
@@ -91,7 +106,7 @@ impl Route {
             .filter(|(_, v)| !v.is_empty())
             .collect();
         Route {
-            view: View::from_slug(path.split('/').next().unwrap_or("")),
+            view: View::from_path(path),
             params,
         }
     }
@@ -241,6 +256,19 @@ mod tests {
         assert_eq!(Route::parse("#/nowhere?x=1").to_hash(), "#/dashboard?x=1");
         assert_eq!(Route::parse("#/today").view, View::Today);
         assert_eq!(Route::new(View::Today).to_hash(), "#/today");
+        // A sub-view by its whole path; an unknown sub-path opens its first part's page.
+        let r = Route::parse("#/segments/compare?seg=a1b2c3");
+        assert_eq!(
+            (r.view, r.param("seg")),
+            (View::SegmentCompare, Some("a1b2c3"))
+        );
+        assert_eq!(r.to_hash(), "#/segments/compare?seg=a1b2c3");
+        assert_eq!(r.view.section(), View::Segments);
+        assert_eq!(Route::parse("#/segments/nowhere").view, View::Segments);
+        assert_eq!(
+            Route::parse("#/segments/compare/").view,
+            View::SegmentCompare
+        );
     }
 
     /// A page query of two parameters, one typed (`n`, a number).

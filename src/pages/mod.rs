@@ -23,7 +23,7 @@ pub use funnels::FunnelsPage;
 pub use import::ImportPage;
 pub use recommendations::RecommendationsPage;
 pub use requests::RequestsPage;
-pub use segments::SegmentsPage;
+pub use segments::{SegmentComparePage, SegmentsPage};
 pub use settings::SettingsPage;
 pub use team::TeamPage;
 pub use today::TodayPage;

@@ -569,20 +569,24 @@ pub struct Kpis {
 }
 
 pub fn kpis(analytics: &Analytics) -> Kpis {
-    let cs = &analytics.customers;
-    let buyers = cs.iter().filter(|m| m.orders >= 1).count();
-    let repeat_buyers = cs.iter().filter(|m| m.orders >= 2).count();
-    let paid_orders: u64 = cs.iter().map(|m| u64::from(m.orders)).sum();
-    let net_spend: Cents = cs.iter().map(|m| m.total_spent).sum();
-    Kpis {
-        customers: cs.len(),
-        buyers,
-        repeat_buyers,
-        paid_orders,
-        net_spend,
-        aov: (paid_orders > 0).then(|| div_round_i64(net_spend, paid_orders as i64)),
-        repeat_rate: (buyers > 0).then(|| repeat_buyers as f64 / buyers as f64),
+    kpis_of(&analytics.customers)
+}
+
+/// The same figures over some customers only (a segment and the rest, `segment::compare`):
+/// the one definition of 客单价 and 复购率.
+pub fn kpis_of<'a>(customers: impl IntoIterator<Item = &'a CustomerMetrics>) -> Kpis {
+    let mut k = Kpis::default();
+    for m in customers {
+        k.customers += 1;
+        k.buyers += usize::from(m.orders >= 1);
+        k.repeat_buyers += usize::from(m.orders >= 2);
+        k.paid_orders += u64::from(m.orders);
+        k.net_spend += m.total_spent;
     }
+    let (paid_orders, net_spend, buyers) = (k.paid_orders, k.net_spend, k.buyers);
+    k.aov = (paid_orders > 0).then(|| div_round_i64(net_spend, paid_orders as i64));
+    k.repeat_rate = (buyers > 0).then(|| k.repeat_buyers as f64 / buyers as f64);
+    k
 }
 
 /// One cell of the R×F grid.
@@ -603,8 +607,15 @@ impl RfmCell {
 /// How many customers are at each lifecycle stage, in [`Stage::ALL`]'s order (customers
 /// without a stage are not counted).
 pub fn stage_counts(analytics: &Analytics) -> [(Stage, usize); 6] {
+    stage_counts_of(&analytics.customers)
+}
+
+/// [`stage_counts`] over some customers only.
+pub fn stage_counts_of<'a>(
+    customers: impl IntoIterator<Item = &'a CustomerMetrics>,
+) -> [(Stage, usize); 6] {
     let mut counts = Stage::ALL.map(|s| (s, 0));
-    for m in &analytics.customers {
+    for m in customers {
         if let Some(slot) = m
             .stage
             .and_then(|s| counts.iter_mut().find(|(x, _)| *x == s))
@@ -615,10 +626,33 @@ pub fn stage_counts(analytics: &Analytics) -> [(Stage, usize); 6] {
     counts
 }
 
+/// How many customers are in each value tier: `counts[t.0]` for tier `t`, one entry per tier
+/// of `tiers` (the analytics' tiers, the tier of customers no rule matches last); customers
+/// without a tier, or with one beyond the list, are not counted.
+pub fn tier_counts_of<'a>(
+    tiers: usize,
+    customers: impl IntoIterator<Item = &'a CustomerMetrics>,
+) -> Vec<usize> {
+    let mut counts = vec![0; tiers];
+    for m in customers {
+        if let Some(slot) = m.tier.and_then(|t| counts.get_mut(usize::from(t.0))) {
+            *slot += 1;
+        }
+    }
+    counts
+}
+
 /// The 5×5 R×F grid: `grid[r - 1][f - 1]`.
 pub fn rf_grid(analytics: &Analytics) -> [[RfmCell; 5]; 5] {
+    rf_grid_of(&analytics.customers)
+}
+
+/// [`rf_grid`] over some customers only.
+pub fn rf_grid_of<'a>(
+    customers: impl IntoIterator<Item = &'a CustomerMetrics>,
+) -> [[RfmCell; 5]; 5] {
     let mut grid = [[RfmCell::default(); 5]; 5];
-    for m in &analytics.customers {
+    for m in customers {
         if let (Some(r), Some(f)) = (m.r, m.f) {
             let cell = &mut grid[usize::from(r) - 1][usize::from(f) - 1];
             cell.customers += 1;

@@ -6,6 +6,7 @@
 
 mod actions;
 mod builder;
+mod compare;
 mod editor;
 mod overlap;
 mod saved;
@@ -22,6 +23,7 @@ use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, use_ui};
 use actions::SegmentActions;
 use builder::SegmentBuilder;
+pub use compare::SegmentComparePage;
 use editor::QueryEditor;
 use kezhi_core::money::{thousands as group, yuan_display as money};
 use kezhi_core::segment::saved::{SavedSegment, Snapshot, TEMPLATES};
@@ -184,6 +186,15 @@ pub fn SegmentsPage() -> impl IntoView {
         ui.navigate(list.to_route());
     };
 
+    // The typed segment against the rest (a saved one is compared from its list item).
+    let compare_query = move |_| {
+        let q = compare::CompareQuery {
+            query: Some(query.get_untracked()),
+            ..Default::default()
+        };
+        ui.navigate(q.to_route());
+    };
+
     let templates = move || {
         let zh = prefs.lang.get().is_zh();
         TEMPLATES
@@ -263,6 +274,9 @@ pub fn SegmentsPage() -> impl IntoView {
                                 </span>
                                 <button class="btn" data-testid="segment-open-list" on:click=open_list>
                                     {move || prefs.tr(Msg::OpenAsList)}
+                                </button>
+                                <button class="btn" data-testid="segment-compare-query" on:click=compare_query>
+                                    {move || prefs.tr(Msg::CompareWithRest)}
                                 </button>
                                 <button
                                     class="btn"

@@ -128,6 +128,14 @@ pub(super) fn SavedSegments(
                     ui.navigate(list.to_route());
                 };
                 let q_load = s.query.clone();
+                let id_compare = id.clone();
+                let compare = move |_| {
+                    let q = super::compare::CompareQuery {
+                        segment: Some(id_compare.clone()),
+                        ..Default::default()
+                    };
+                    ui.navigate(q.to_route());
+                };
                 view! {
                     <li
                         class="segment-item"
@@ -175,6 +183,9 @@ pub(super) fn SavedSegments(
                         <span class="segment-actions">
                             <button class="btn btn-ghost" data-testid="segment-item-open" on:click=open>
                                 {move || prefs.tr(Msg::OpenAsList)}
+                            </button>
+                            <button class="btn btn-ghost" data-testid="segment-compare" on:click=compare>
+                                {move || prefs.tr(Msg::CompareWithRest)}
                             </button>
                             {
                                 let (rows2, name2) = (rows.clone(), name.clone());

@@ -15,10 +15,12 @@
 //! Beside them: [`fields`] (the fields, their types and names in English and 中文), [`span`]
 //! (`30d`…), [`print`] (tree → text; `parse(print(t)) == t` for canonical trees), [`edit`] (the
 //! builder's edits), [`complete`] (autocompletion), [`membership`] (`in_segment(…)`: members
-//! of other saved segments, cycles refused) and [`saved`] (templates, rename, referrers).
+//! of other saved segments, cycles refused), [`saved`] (templates, rename, referrers) and
+//! [`compare`] (a segment's members against everyone else, side by side).
 
 pub mod ast;
 pub mod bind;
+pub mod compare;
 pub mod complete;
 pub mod edit;
 pub mod error;
