@@ -676,6 +676,17 @@ pub enum Msg {
     TaskCopied,
     TaskSelected,
     TaskCareRecorded,
+    // Funnel optional steps and exclusions (issue 17).
+    FunnelOptional,
+    FunnelOptionalHint,
+    FunnelOptionalStrictHint,
+    FunnelExclusions,
+    FunnelExclusionsHint,
+    FunnelExclusionAdd,
+    FunnelExclusionBetween,
+    FunnelExclusionAnd,
+    FunnelExcluded,
+    FunnelOptionalTag,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1377,6 +1388,18 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TaskCopied => "已复制到剪贴板",
             TaskSelected => "已选中问候语，请按 Ctrl+C 复制",
             TaskCareRecorded => "已在客户记录中添加关怀跟进",
+            FunnelOptional => "可选",
+            FunnelOptionalHint => "可选步骤：做了就计数，跳过也能继续到后面的步骤",
+            FunnelOptionalStrictHint => "严格顺序下不能设置可选步骤",
+            FunnelExclusions => "排除",
+            FunnelExclusionsHint => {
+                "在两个步骤之间做过该事件的客户完全不计入漏斗（未到达后一步时，到转化窗口结束为止）"
+            }
+            FunnelExclusionAdd => "+ 添加排除",
+            FunnelExclusionBetween => "介于步骤",
+            FunnelExclusionAnd => "与步骤",
+            FunnelExcluded => "位客户因排除条件未计入",
+            FunnelOptionalTag => "可选",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -2114,6 +2137,20 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             TaskCopied => "Copied to the clipboard",
             TaskSelected => "The message is selected: press Ctrl+C to copy it",
             TaskCareRecorded => "A care contact was added to the customer's history",
+            FunnelOptional => "Optional",
+            FunnelOptionalHint => {
+                "Optional step: counted when done; customers who skip it still go on to the later steps"
+            }
+            FunnelOptionalStrictHint => "Optional steps are not available in strict order",
+            FunnelExclusions => "Exclusions",
+            FunnelExclusionsHint => {
+                "Customers who did this event between the two steps are left out of the funnel entirely (up to the end of the window when they did not reach the later step)"
+            }
+            FunnelExclusionAdd => "+ Add exclusion",
+            FunnelExclusionBetween => "between step",
+            FunnelExclusionAnd => "and step",
+            FunnelExcluded => "customers excluded by the exclusions",
+            FunnelOptionalTag => "optional",
         },
     }
 }
@@ -2286,6 +2323,61 @@ pub fn funnel_error(lang: Lang, e: &FunnelError) -> String {
             "the date range of step 1 is empty",
         )
         .into(),
+        FunnelError::OptionalFirstStep => pick(
+            zh,
+            "第 1 步不能是可选步骤",
+            "the first step cannot be optional",
+        )
+        .into(),
+        FunnelError::OptionalLastStep => pick(
+            zh,
+            "最后一步不能是可选步骤",
+            "the last step cannot be optional",
+        )
+        .into(),
+        FunnelError::OptionalInStrictMode => pick(
+            zh,
+            "严格顺序下不能有可选步骤",
+            "optional steps are not available in strict order",
+        )
+        .into(),
+        FunnelError::TooManyExclusions(n) if zh => format!("排除条件最多 10 个，当前 {n} 个"),
+        FunnelError::TooManyExclusions(n) => {
+            format!("a funnel has at most 10 exclusions, this one has {n}")
+        }
+        FunnelError::ExclusionEmptyEvent { exclusion } if zh => {
+            format!("第 {} 个排除条件没有选择事件", exclusion + 1)
+        }
+        FunnelError::ExclusionEmptyEvent { exclusion } => {
+            format!("exclusion {} has no event type", exclusion + 1)
+        }
+        FunnelError::ExclusionEmptyFilterValue { exclusion } if zh => {
+            format!("第 {} 个排除条件的筛选条件没有取值", exclusion + 1)
+        }
+        FunnelError::ExclusionEmptyFilterValue { exclusion } => {
+            format!("a filter of exclusion {} has no value", exclusion + 1)
+        }
+        FunnelError::ExclusionBadSteps { exclusion } if zh => {
+            format!(
+                "第 {} 个排除条件的起始步骤必须在结束步骤之前",
+                exclusion + 1
+            )
+        }
+        FunnelError::ExclusionBadSteps { exclusion } => {
+            format!(
+                "exclusion {}: its first step must come before its last step",
+                exclusion + 1
+            )
+        }
+        FunnelError::ExclusionAtOptionalStep { exclusion } if zh => {
+            format!("第 {} 个排除条件不能以可选步骤为起止", exclusion + 1)
+        }
+        FunnelError::ExclusionAtOptionalStep { exclusion } => {
+            format!(
+                "exclusion {} cannot start or end at an optional step",
+                exclusion + 1
+            )
+        }
         FunnelError::BadUrl(what) if zh => format!("无法识别的漏斗：{what}"),
         FunnelError::BadUrl(what) => format!("not a funnel: {what}"),
     }
@@ -2614,6 +2706,24 @@ mod error_tests {
         assert_eq!(
             both(FunnelError::BadUrl("no window".into())),
             s("无法识别的漏斗：no window", "not a funnel: no window")
+        );
+        assert_eq!(
+            both(FunnelError::OptionalFirstStep),
+            s("第 1 步不能是可选步骤", "the first step cannot be optional")
+        );
+        assert_eq!(
+            both(FunnelError::ExclusionBadSteps { exclusion: 1 }),
+            s(
+                "第 2 个排除条件的起始步骤必须在结束步骤之前",
+                "exclusion 2: its first step must come before its last step"
+            )
+        );
+        assert_eq!(
+            both(FunnelError::TooManyExclusions(11)),
+            s(
+                "排除条件最多 10 个，当前 11 个",
+                "a funnel has at most 10 exclusions, this one has 11"
+            )
         );
     }
 }
