@@ -701,6 +701,17 @@ pub enum Msg {
     CompareFunnel,
     CompareFunnelHint,
     CompareFunnelGone,
+    // Funnel optional steps and exclusions (issue 17).
+    FunnelOptional,
+    FunnelOptionalHint,
+    FunnelOptionalStrictHint,
+    FunnelExclusions,
+    FunnelExclusionsHint,
+    FunnelExclusionAdd,
+    FunnelExclusionBetween,
+    FunnelExclusionAnd,
+    FunnelExcluded,
+    FunnelOptionalTag,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1431,6 +1442,18 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CompareFunnelHint => {
                 "每格：到达该步的客户数 · 占第 1 步的比例；差异为两侧占第 1 步比例之差（百分点）。"
             }
+            FunnelOptional => "可选",
+            FunnelOptionalHint => "可选步骤：做了就计数，跳过也能继续到后面的步骤",
+            FunnelOptionalStrictHint => "严格顺序下不能设置可选步骤",
+            FunnelExclusions => "排除",
+            FunnelExclusionsHint => {
+                "在两个步骤之间做过该事件的客户完全不计入漏斗（未到达后一步时，到转化窗口结束为止）"
+            }
+            FunnelExclusionAdd => "+ 添加排除",
+            FunnelExclusionBetween => "介于步骤",
+            FunnelExclusionAnd => "与步骤",
+            FunnelExcluded => "位客户因排除条件未计入",
+            FunnelOptionalTag => "可选",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -2199,6 +2222,20 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             CompareFunnelHint => {
                 "Each cell: customers who reached the step · their share of step 1; the difference is that share's, members − the rest, in percentage points."
             }
+            FunnelOptional => "Optional",
+            FunnelOptionalHint => {
+                "Optional step: counted when done; customers who skip it still go on to the later steps"
+            }
+            FunnelOptionalStrictHint => "Optional steps are not available in strict order",
+            FunnelExclusions => "Exclusions",
+            FunnelExclusionsHint => {
+                "Customers who did this event between the two steps are left out of the funnel entirely (up to the end of the window when they did not reach the later step)"
+            }
+            FunnelExclusionAdd => "+ Add exclusion",
+            FunnelExclusionBetween => "between step",
+            FunnelExclusionAnd => "and step",
+            FunnelExcluded => "customers excluded by the exclusions",
+            FunnelOptionalTag => "optional",
         },
     }
 }
@@ -2391,6 +2428,61 @@ pub fn funnel_error(lang: Lang, e: &FunnelError) -> String {
             "the date range of step 1 is empty",
         )
         .into(),
+        FunnelError::OptionalFirstStep => pick(
+            zh,
+            "第 1 步不能是可选步骤",
+            "the first step cannot be optional",
+        )
+        .into(),
+        FunnelError::OptionalLastStep => pick(
+            zh,
+            "最后一步不能是可选步骤",
+            "the last step cannot be optional",
+        )
+        .into(),
+        FunnelError::OptionalInStrictMode => pick(
+            zh,
+            "严格顺序下不能有可选步骤",
+            "optional steps are not available in strict order",
+        )
+        .into(),
+        FunnelError::TooManyExclusions(n) if zh => format!("排除条件最多 10 个，当前 {n} 个"),
+        FunnelError::TooManyExclusions(n) => {
+            format!("a funnel has at most 10 exclusions, this one has {n}")
+        }
+        FunnelError::ExclusionEmptyEvent { exclusion } if zh => {
+            format!("第 {} 个排除条件没有选择事件", exclusion + 1)
+        }
+        FunnelError::ExclusionEmptyEvent { exclusion } => {
+            format!("exclusion {} has no event type", exclusion + 1)
+        }
+        FunnelError::ExclusionEmptyFilterValue { exclusion } if zh => {
+            format!("第 {} 个排除条件的筛选条件没有取值", exclusion + 1)
+        }
+        FunnelError::ExclusionEmptyFilterValue { exclusion } => {
+            format!("a filter of exclusion {} has no value", exclusion + 1)
+        }
+        FunnelError::ExclusionBadSteps { exclusion } if zh => {
+            format!(
+                "第 {} 个排除条件的起始步骤必须在结束步骤之前",
+                exclusion + 1
+            )
+        }
+        FunnelError::ExclusionBadSteps { exclusion } => {
+            format!(
+                "exclusion {}: its first step must come before its last step",
+                exclusion + 1
+            )
+        }
+        FunnelError::ExclusionAtOptionalStep { exclusion } if zh => {
+            format!("第 {} 个排除条件不能以可选步骤为起止", exclusion + 1)
+        }
+        FunnelError::ExclusionAtOptionalStep { exclusion } => {
+            format!(
+                "exclusion {} cannot start or end at an optional step",
+                exclusion + 1
+            )
+        }
         FunnelError::BadUrl(what) if zh => format!("无法识别的漏斗：{what}"),
         FunnelError::BadUrl(what) => format!("not a funnel: {what}"),
     }
@@ -2759,6 +2851,24 @@ mod error_tests {
         assert_eq!(
             both(FunnelError::BadUrl("no window".into())),
             s("无法识别的漏斗：no window", "not a funnel: no window")
+        );
+        assert_eq!(
+            both(FunnelError::OptionalFirstStep),
+            s("第 1 步不能是可选步骤", "the first step cannot be optional")
+        );
+        assert_eq!(
+            both(FunnelError::ExclusionBadSteps { exclusion: 1 }),
+            s(
+                "第 2 个排除条件的起始步骤必须在结束步骤之前",
+                "exclusion 2: its first step must come before its last step"
+            )
+        );
+        assert_eq!(
+            both(FunnelError::TooManyExclusions(11)),
+            s(
+                "排除条件最多 10 个，当前 11 个",
+                "a funnel has at most 10 exclusions, this one has 11"
+            )
         );
     }
 }

@@ -8,8 +8,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kezhi_core::Dataset;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::funnel::{
-    EventIndex, FunnelDefinition, FunnelOptions, OrderMode, Period, PropField, SplitBy, Step,
-    compute, compute_breakdown, purchase_funnel, repurchase_funnel,
+    EventIndex, Exclusion, FunnelDefinition, FunnelOptions, OrderMode, Period, PropField, SplitBy,
+    Step, compute, compute_breakdown, purchase_funnel, repurchase_funnel,
 };
 use kezhi_core::metrics::Analytics;
 use std::hint::black_box;
@@ -61,6 +61,11 @@ fn funnels(c: &mut Criterion) {
         ],
         ..purchase.clone()
     };
+    // The purchase funnel with view optional and an exclusion (a `fav` between add to cart
+    // and pay): the second pass over each path.
+    let mut extended = purchase.clone();
+    extended.steps[1].optional = true;
+    extended.exclusions.push(Exclusion::new("fav", 2, 4));
 
     let mut group = c.benchmark_group("funnels 1M events");
     group.sample_size(20);
@@ -75,6 +80,9 @@ fn funnels(c: &mut Criterion) {
     });
     group.bench_function("5 steps with filters", |b| {
         b.iter(|| compute(&data, &index, black_box(&filtered), &options).map(|r| r.stats))
+    });
+    group.bench_function("5 steps, an optional step and an exclusion", |b| {
+        b.iter(|| compute(&data, &index, black_box(&extended), &options).map(|r| r.stats))
     });
     group.bench_function("5 steps, 5-way breakdown by channel", |b| {
         b.iter(|| {

@@ -677,6 +677,7 @@ fn the_url_form_reads_and_writes() {
         window: Window::new(90, WindowUnit::Minute),
         mode: OrderMode::Strict,
         range: Some((Timestamp(-5), Timestamp(1_763_395_200_000))),
+        exclusions: Vec::new(),
     };
     let url = def.to_url();
     assert_eq!(
@@ -728,6 +729,7 @@ fn definitions_serialise_for_saved_funnels() {
             window: Window::days(3),
             mode: OrderMode::Strict,
             range: None,
+            exclusions: Vec::new(),
         },
         updated_at: Timestamp(9),
     };
@@ -842,6 +844,466 @@ fn the_stage_funnel_counts_customers_at_each_stage() {
     assert_eq!(stage_funnel(stages), [2, 0, 1, 1]);
     assert_eq!(STAGE_FUNNEL[3].name(true), "成熟");
     assert_eq!(TEMPLATES.len(), 3);
+}
+
+// ---------------------------------------------------------------- optional steps, exclusions
+
+/// The worked example of docs/funnels.md ("Optional steps and exclusions"): visit → view
+/// (optional) → add_to_cart → pay within 60 minutes, excluding a `coupon` between
+/// add_to_cart and pay.
+fn worked_example() -> (Dataset, FunnelDefinition) {
+    let m = |c: usize, kind: &str, minute: i64| ev(c, kind, T0 + minute * MIN);
+    let events = vec![
+        // A: every step.
+        m(0, "visit", 0),
+        m(0, "view", 1),
+        m(0, "add_to_cart", 2),
+        m(0, "pay", 3),
+        // B: skips the optional view.
+        m(1, "visit", 0),
+        m(1, "add_to_cart", 2),
+        m(1, "pay", 5),
+        // C: views only after add_to_cart: not between visit and add_to_cart.
+        m(2, "visit", 0),
+        m(2, "add_to_cart", 1),
+        m(2, "view", 2),
+        m(2, "pay", 3),
+        // D: a coupon between add_to_cart and pay: excluded.
+        m(3, "visit", 0),
+        m(3, "view", 1),
+        m(3, "add_to_cart", 2),
+        m(3, "coupon", 3),
+        m(3, "pay", 4),
+        // E: no pay, a coupon after add_to_cart within the window: excluded.
+        m(4, "visit", 0),
+        m(4, "add_to_cart", 2),
+        m(4, "coupon", 30),
+        // F: no pay, a coupon after the window: counted.
+        m(5, "visit", 0),
+        m(5, "add_to_cart", 2),
+        m(5, "coupon", 90),
+        // G: views after its only required step: the view counts.
+        m(6, "visit", 0),
+        m(6, "view", 5),
+        // H: a coupon before add_to_cart: not between the exclusion's steps.
+        m(7, "visit", 0),
+        m(7, "coupon", 1),
+        m(7, "add_to_cart", 2),
+        m(7, "pay", 3),
+    ];
+    let def = FunnelDefinition {
+        steps: vec![
+            Step::new("visit"),
+            Step::new("view").optional(),
+            Step::new("add_to_cart"),
+            Step::new("pay"),
+        ],
+        exclusions: vec![Exclusion::new("coupon", 2, 3)],
+        ..FunnelDefinition::of_events(&[], Window::new(60, WindowUnit::Minute))
+    };
+    (dataset(8, events), def)
+}
+
+#[test]
+fn optional_steps_and_exclusions_worked_example() {
+    let (data, def) = worked_example();
+    let r = run(&data, &def);
+    assert_eq!(reached(&r), vec![6, 2, 5, 4]);
+    assert_eq!(r.excluded, 2);
+    assert_eq!(r.furthest, vec![4, 4, 4, 0, 0, 3, 1, 4]);
+    assert_eq!(r.optional, vec![0b10, 0, 0, 0, 0, 0, 0b10, 0]);
+    let dropped: Vec<u32> = r.stats.steps.iter().map(|s| s.dropped).collect();
+    assert_eq!(dropped, vec![1, 0, 1, 0]);
+    let optional: Vec<bool> = r.stats.steps.iter().map(|s| s.optional).collect();
+    assert_eq!(optional, vec![false, true, false, false]);
+    assert_eq!(r.stats.conversion_from_previous(1), 2.0 / 6.0);
+    // From the required step before it (visit), not from the optional view.
+    assert_eq!(r.stats.conversion_from_previous(2), 5.0 / 6.0);
+    assert_eq!(r.stats.conversion_from_previous(3), 4.0 / 5.0);
+    assert_eq!(r.stats.overall_conversion(), 4.0 / 6.0);
+    assert_eq!(r.drill(1, Drill::Reached), vec![0, 6]);
+    assert_eq!(r.drill(1, Drill::Dropped), Vec::<usize>::new());
+    assert_eq!(r.drill(0, Drill::Dropped), vec![6]);
+    assert_eq!(r.drill(2, Drill::Dropped), vec![5]);
+    assert_eq!(r.drill(3, Drill::Reached), vec![0, 1, 2, 7]);
+    // Times between neighbours both on the path.
+    let counts: Vec<u32> = r.stats.step_times.iter().map(|t| t.count).collect();
+    assert_eq!(counts, vec![2, 1, 4]);
+    assert_eq!(r.stats.step_times[0].median_ms, Some(3 * MIN));
+    assert_eq!(r.stats.step_times[2].median_ms, Some(MIN + MIN / 2));
+    assert_eq!(r.stats.overall_time.count, 4);
+    assert_eq!(r.stats.overall_time.median_ms, Some(3 * MIN));
+    // Without the exclusion D and E come back; without the optional step the required
+    // counts are those of the three-step funnel.
+    let kept = run(
+        &data,
+        &FunnelDefinition {
+            exclusions: Vec::new(),
+            ..def.clone()
+        },
+    );
+    assert_eq!(reached(&kept), vec![8, 3, 7, 5]);
+    assert_eq!(kept.excluded, 0);
+    let three = run(
+        &data,
+        &FunnelDefinition::of_events(
+            &["visit", "add_to_cart", "pay"],
+            Window::new(60, WindowUnit::Minute),
+        ),
+    );
+    assert_eq!(reached(&three), vec![8, 7, 5]);
+    // A breakdown adds up, and its excluded customers are the funnel's.
+    let b = compute_breakdown(
+        &data,
+        &EventIndex::build(&data),
+        &def,
+        &FunnelOptions::default(),
+        &[0, 1, 0, 1, 0, 1, 0, 1],
+        2,
+    )
+    .expect("valid");
+    assert_eq!(b.total, r);
+    let sums: Vec<u32> = (0..4)
+        .map(|i| b.groups.iter().map(|g| g.stats.reached(i)).sum())
+        .collect();
+    assert_eq!(sums, vec![6, 2, 5, 4]);
+    assert_eq!(b.drill(0, 1, Drill::Reached), vec![0, 6]);
+}
+
+#[test]
+fn an_optional_step_needs_an_event_of_its_own() {
+    // visit → view (optional) → view: one view serves the required step only; two at the
+    // same millisecond serve both.
+    let def = FunnelDefinition {
+        steps: vec![
+            Step::new("visit"),
+            Step::new("view").optional(),
+            Step::new("view"),
+        ],
+        ..FunnelDefinition::of_events(&[], Window::days(1))
+    };
+    let data = dataset(
+        3,
+        vec![
+            ev(0, "visit", T0),
+            ev(0, "view", T0 + MIN),
+            ev(1, "visit", T0),
+            ev(1, "view", T0 + MIN),
+            ev(1, "view", T0 + MIN),
+            ev(2, "visit", T0),
+            ev(2, "view", T0 + MIN),
+            ev(2, "view", T0 + 2 * MIN),
+        ],
+    );
+    let r = run(&data, &def);
+    assert_eq!(reached(&r), vec![3, 1, 3]);
+    assert_eq!(r.optional, vec![0, 0b10, 0]);
+    // Customer 2: the required view is the earliest (minute 1), so the optional one has no
+    // event left between visit and it.
+    let def2 = FunnelDefinition {
+        steps: vec![
+            Step::new("visit"),
+            Step::new("view").with(PropField::Channel, "app").optional(),
+            Step::new("view"),
+        ],
+        ..def.clone()
+    };
+    let app = EventProps {
+        channel: Some(Sym::new("app")),
+        ..EventProps::default()
+    };
+    let data = dataset(
+        2,
+        vec![
+            // One event serving either: it goes to the required step (it is the earliest
+            // view), and nothing is left for the optional one.
+            ev(0, "visit", T0),
+            ev_with(0, "view", T0 + MIN, app),
+            // The app view and a plain view at the same millisecond: the plain one can take
+            // the required step, the app one the optional.
+            ev(1, "visit", T0),
+            ev_with(1, "view", T0 + MIN, app),
+            ev(1, "view", T0 + MIN),
+        ],
+    );
+    let r = run(&data, &def2);
+    assert_eq!(reached(&r), vec![2, 1, 2]);
+    assert_eq!(r.optional, vec![0, 0b10]);
+}
+
+#[test]
+fn optional_steps_of_one_gap_are_taken_in_order() {
+    // a → b (optional) → c (optional) → d: c before b counts c alone; b then c both.
+    let def = FunnelDefinition {
+        steps: vec![
+            Step::new("a"),
+            Step::new("b").optional(),
+            Step::new("c").optional(),
+            Step::new("d"),
+        ],
+        ..FunnelDefinition::of_events(&[], Window::days(1))
+    };
+    let m = |c: usize, kind: &str, minute: i64| ev(c, kind, T0 + minute * MIN);
+    let data = dataset(
+        3,
+        vec![
+            m(0, "a", 0),
+            m(0, "c", 1),
+            m(0, "b", 2),
+            m(0, "d", 3),
+            m(1, "a", 0),
+            m(1, "b", 1),
+            m(1, "c", 2),
+            m(1, "d", 3),
+            // b after d: not in the gap.
+            m(2, "a", 0),
+            m(2, "d", 1),
+            m(2, "b", 2),
+        ],
+    );
+    let r = run(&data, &def);
+    // Customer 0: b is placed first (minute 2), and c must then come at or after it.
+    assert_eq!(r.optional, vec![0b10, 0b110, 0]);
+    assert_eq!(reached(&r), vec![3, 2, 1, 3]);
+}
+
+#[test]
+fn exclusions_in_strict_mode_and_at_the_edges() {
+    let m = |c: usize, kind: &str, minute: i64| ev(c, kind, T0 + minute * MIN);
+    let def = FunnelDefinition {
+        mode: OrderMode::Strict,
+        exclusions: vec![Exclusion::new("fav", 0, 2)],
+        ..FunnelDefinition::of_events(
+            &["visit", "view", "pay"],
+            Window::new(10, WindowUnit::Minute),
+        )
+    };
+    let data = dataset(
+        5,
+        vec![
+            // A fav ends the strict path at view; it lies after step 1 within the window.
+            m(0, "visit", 0),
+            m(0, "view", 1),
+            m(0, "fav", 2),
+            // A fav at the same millisecond as step 1 or the last step is not between them.
+            m(1, "fav", 0),
+            m(1, "visit", 0),
+            m(1, "view", 1),
+            m(1, "pay", 2),
+            m(1, "fav", 2),
+            // A fav exactly at the end of the window still excludes (the window is
+            // inclusive); one a millisecond later does not.
+            m(2, "visit", 0),
+            m(2, "fav", 10),
+            m(3, "visit", 0),
+            ev(3, "fav", T0 + 10 * MIN + 1),
+            // Before step 1: not between.
+            m(4, "fav", 0),
+            m(4, "visit", 1),
+            m(4, "view", 2),
+            m(4, "pay", 3),
+        ],
+    );
+    let r = run(&data, &def);
+    assert_eq!(r.furthest, vec![0, 3, 0, 1, 3]);
+    assert_eq!(r.excluded, 2);
+    assert_eq!(reached(&r), vec![3, 2, 2]);
+    // Only eligible customers can be excluded.
+    let eligible = [false, true, true, true, true];
+    let r = compute(
+        &data,
+        &EventIndex::build(&data),
+        &def,
+        &FunnelOptions {
+            eligible: Some(&eligible),
+            ..FunnelOptions::default()
+        },
+    )
+    .expect("valid");
+    assert_eq!(r.excluded, 1);
+}
+
+#[test]
+fn optional_steps_and_exclusions_are_validated() {
+    let base = FunnelDefinition::of_events(&["a", "b", "c"], Window::days(1));
+    let with_steps = |f: &dyn Fn(&mut Vec<Step>)| {
+        let mut d = base.clone();
+        f(&mut d.steps);
+        d.validate()
+    };
+    assert_eq!(
+        with_steps(&|s| s[0].optional = true),
+        Err(FunnelError::OptionalFirstStep)
+    );
+    assert_eq!(
+        with_steps(&|s| s[2].optional = true),
+        Err(FunnelError::OptionalLastStep)
+    );
+    assert_eq!(
+        with_steps(&|s| s.iter_mut().for_each(|s| s.optional = true)),
+        Err(FunnelError::OptionalFirstStep)
+    );
+    assert_eq!(with_steps(&|s| s[1].optional = true), Ok(()));
+    let strict = FunnelDefinition {
+        mode: OrderMode::Strict,
+        ..base.clone()
+    };
+    let mut optional_strict = strict.clone();
+    optional_strict.steps[1].optional = true;
+    assert_eq!(
+        optional_strict.validate(),
+        Err(FunnelError::OptionalInStrictMode)
+    );
+    let x = |exclusions: Vec<Exclusion>| {
+        let mut d = base.clone();
+        d.steps[1].optional = true;
+        d.exclusions = exclusions;
+        d.validate()
+    };
+    assert_eq!(x(vec![Exclusion::new("x", 0, 2)]), Ok(()));
+    assert_eq!(
+        x(vec![Exclusion::new("x", 0, 2), Exclusion::new(" ", 0, 2)]),
+        Err(FunnelError::ExclusionEmptyEvent { exclusion: 1 })
+    );
+    assert_eq!(
+        x(vec![Exclusion::new("x", 0, 2).with(PropField::Item, "")]),
+        Err(FunnelError::ExclusionEmptyFilterValue { exclusion: 0 })
+    );
+    assert_eq!(
+        x(vec![Exclusion::new("x", 2, 2)]),
+        Err(FunnelError::ExclusionBadSteps { exclusion: 0 })
+    );
+    assert_eq!(
+        x(vec![Exclusion::new("x", 0, 3)]),
+        Err(FunnelError::ExclusionBadSteps { exclusion: 0 })
+    );
+    assert_eq!(
+        x(vec![Exclusion::new("x", 0, 1)]),
+        Err(FunnelError::ExclusionAtOptionalStep { exclusion: 0 })
+    );
+    assert_eq!(
+        x(vec![Exclusion::new("x", 0, 2); 11]),
+        Err(FunnelError::TooManyExclusions(11))
+    );
+    // Exclusions are fine in strict mode.
+    let strict_x = FunnelDefinition {
+        exclusions: vec![Exclusion::new("x", 0, 1)],
+        ..strict
+    };
+    assert_eq!(strict_x.validate(), Ok(()));
+}
+
+#[test]
+fn removing_a_step_keeps_optional_steps_and_exclusions_consistent() {
+    let mut def = FunnelDefinition {
+        steps: vec![
+            Step::new("a"),
+            Step::new("b").optional(),
+            Step::new("c"),
+            Step::new("d").optional(),
+            Step::new("e"),
+        ],
+        exclusions: vec![
+            Exclusion::new("x", 0, 2),
+            Exclusion::new("y", 2, 4),
+            Exclusion::new("z", 0, 4),
+        ],
+        ..FunnelDefinition::of_events(&[], Window::days(1))
+    };
+    assert_eq!(def.validate(), Ok(()));
+    def.remove_step(1);
+    assert_eq!(
+        def.exclusions,
+        vec![
+            Exclusion::new("x", 0, 1),
+            Exclusion::new("y", 1, 3),
+            Exclusion::new("z", 0, 3)
+        ]
+    );
+    // Removing the last step makes the optional one before it the last: required now; the
+    // exclusions ending at the removed step go.
+    def.remove_step(3);
+    assert_eq!(def.exclusions, vec![Exclusion::new("x", 0, 1)]);
+    assert!(!def.steps[2].optional);
+    assert_eq!(def.validate(), Ok(()));
+    def.remove_step(9);
+    assert_eq!(def.steps.len(), 3);
+}
+
+#[test]
+fn the_url_form_of_optional_steps_and_exclusions() {
+    let (_, def) = worked_example();
+    let url = def.to_url();
+    assert_eq!(url, "visit~view*~add_to_cart~pay!60m!x3.4.coupon");
+    assert_eq!(FunnelDefinition::from_url(&url), Ok(def));
+    let full = FunnelDefinition {
+        steps: vec![
+            Step::new("visit"),
+            Step::new("view")
+                .with(PropField::Category, "a*b")
+                .optional(),
+            Step::new("pay"),
+        ],
+        window: Window::days(1),
+        mode: OrderMode::Sequential,
+        range: Some((Timestamp(5), Timestamp(9))),
+        exclusions: vec![
+            Exclusion::new("fav", 0, 2).with(PropField::Channel, "天猫"),
+            Exclusion::new("re.fund", 0, 2),
+        ],
+    };
+    let url = full.to_url();
+    assert_eq!(
+        url,
+        "visit~view(category.a%2Ab)*~pay!1d!5..9!x1.3.fav(channel.天猫)!x1.3.re%2Efund"
+    );
+    assert_eq!(FunnelDefinition::from_url(&url), Ok(full));
+    // Forms written before: no optional step, no exclusion.
+    let old = FunnelDefinition::from_url("visit~view~pay!1d!strict").expect("old form");
+    assert!(!old.is_extended());
+    for bad in [
+        "visit*~pay!1d",
+        "visit~pay*!1d",
+        "visit~view*~pay!1d!strict",
+        "visit~pay!1d!x1.2.",
+        "visit~pay!1d!x1.1.fav",
+        "visit~pay!1d!x0.2.fav",
+        "visit~pay!1d!x1.3.fav",
+        "visit~pay!1d!x1.fav",
+        "visit~pay!1d!xa.2.fav",
+        "visit~pay!1d!x1.2.fav*",
+        "visit~pay!1d!x1.2.fav!strict",
+        "visit~view*~pay!1d!x1.2.fav",
+    ] {
+        assert!(FunnelDefinition::from_url(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn saved_funnels_from_before_optional_steps_and_exclusions_still_read() {
+    // The JSON a saved funnel had before these features (records and synced documents).
+    let old = r#"{"id":"f1","name":"购买","definition":{"steps":[{"event":"visit","filters":[{"field":"channel","value":"app"}]},{"event":"pay"}],"window":{"value":1,"unit":"day"},"mode":"sequential","range":null},"updated_at":9}"#;
+    let f: SavedFunnel = serde_json::from_str(old).expect("old JSON");
+    assert!(!f.definition.is_extended());
+    assert_eq!(f.definition.steps[0].filters.len(), 1);
+    // Writing it again gives the same JSON: the new fields are left out when unused.
+    assert_eq!(serde_json::to_string(&f).expect("json"), old);
+    // With the new fields they round-trip.
+    let (_, def) = worked_example();
+    let new = SavedFunnel {
+        definition: def,
+        ..f
+    };
+    let json = serde_json::to_string(&new).expect("json");
+    assert!(json.contains(r#""optional":true"#), "{json}");
+    assert!(
+        json.contains(r#""exclusions":[{"event":"coupon","from":2,"to":3}]"#),
+        "{json}"
+    );
+    assert_eq!(
+        serde_json::from_str::<SavedFunnel>(&json).expect("back"),
+        new
+    );
 }
 
 // ---------------------------------------------------------------- brute force
@@ -987,6 +1449,7 @@ fn definition() -> impl Strategy<Value = FunnelDefinition> {
                     Timestamp(T0 + (from + len) * MIN),
                 )
             }),
+            exclusions: Vec::new(),
         })
 }
 
@@ -1120,5 +1583,267 @@ proptest! {
         if let Ok(def) = FunnelDefinition::from_url(&text) {
             prop_assert!(def.validate().is_ok());
         }
+    }
+}
+
+// ------------------------------------------- brute force: optional steps and exclusions
+
+/// The reference with optional steps and exclusions, straight from docs/funnels.md: the
+/// required steps' counted path by brute force ([`reference`] on the funnel without its
+/// optional steps), then each gap's optional steps in order, each at the earliest time of the
+/// gap at which the events of that millisecond can serve it and every step already placed
+/// there (every assignment of events to steps tried), then the exclusions over all the
+/// customer's events.
+struct Extended {
+    furthest: Vec<u8>,
+    optional: Vec<u16>,
+    /// Per customer who counts: each step's time when it is on the path.
+    times: Vec<Vec<Option<i64>>>,
+    excluded: u32,
+}
+
+fn reference_extended(
+    data: &Dataset,
+    def: &FunnelDefinition,
+    eligible: Option<&[bool]>,
+) -> Extended {
+    let k = def.steps.len();
+    let required: Vec<usize> = (0..k).filter(|&i| !def.steps[i].optional).collect();
+    let base = reference(
+        data,
+        &FunnelDefinition {
+            steps: required.iter().map(|&i| def.steps[i].clone()).collect(),
+            exclusions: Vec::new(),
+            ..def.clone()
+        },
+        eligible,
+    );
+    let window = def.window.millis();
+    let mut out = Extended {
+        furthest: Vec::new(),
+        optional: Vec::new(),
+        times: Vec::new(),
+        excluded: 0,
+    };
+    for (p, c) in data.customers.iter().enumerate() {
+        let r = usize::from(base.furthest[p]);
+        let mut times: Vec<Option<i64>> = vec![None; k];
+        if r == 0 {
+            out.furthest.push(0);
+            out.optional.push(0);
+            out.times.push(times);
+            continue;
+        }
+        let events: Vec<&Event> = data
+            .events
+            .iter()
+            .filter(|e| e.customer_id == c.id)
+            .collect();
+        for j in 0..r {
+            times[required[j]] = Some(base.times[p][j]);
+        }
+        let t1 = base.times[p][0];
+        let horizon = t1 + window;
+        for j in 0..r {
+            let Some(&end) = required.get(j + 1) else {
+                break;
+            };
+            let bound = if j + 1 < r {
+                times[end].expect("reached")
+            } else {
+                horizon
+            };
+            let mut from = times[required[j]].expect("reached");
+            for o in required[j] + 1..end {
+                let mut candidates: Vec<i64> = events
+                    .iter()
+                    .map(|e| e.occurred_at.0)
+                    .filter(|&t| from <= t && t <= bound)
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                for t in candidates {
+                    let at: Vec<&Event> = events
+                        .iter()
+                        .copied()
+                        .filter(|e| e.occurred_at.0 == t)
+                        .collect();
+                    let mut wanted: Vec<usize> = (0..k).filter(|&s| times[s] == Some(t)).collect();
+                    wanted.push(o);
+                    if assignable(&def.steps, &wanted, &at, &mut vec![false; at.len()]) {
+                        times[o] = Some(t);
+                        from = t;
+                        break;
+                    }
+                }
+            }
+        }
+        let excluded = def.exclusions.iter().any(|x| {
+            let Some(after) = times[x.from] else {
+                return false;
+            };
+            events.iter().any(|e| {
+                let t = e.occurred_at.0;
+                x.matches(e.kind, &e.props)
+                    && after < t
+                    && times[x.to].map_or(t <= horizon, |before| t < before)
+            })
+        });
+        if excluded {
+            out.excluded += 1;
+            out.furthest.push(0);
+            out.optional.push(0);
+            out.times.push(vec![None; k]);
+            continue;
+        }
+        out.furthest.push(required[r - 1] as u8 + 1);
+        out.optional.push(
+            (0..k)
+                .filter(|&s| def.steps[s].optional && times[s].is_some())
+                .fold(0, |m, s| m | (1 << s)),
+        );
+        out.times.push(times);
+    }
+    out
+}
+
+/// Whether the steps `wanted` can each take a distinct event of `events`.
+fn assignable(steps: &[Step], wanted: &[usize], events: &[&Event], used: &mut Vec<bool>) -> bool {
+    let Some((&s, rest)) = wanted.split_first() else {
+        return true;
+    };
+    for (i, e) in events.iter().enumerate() {
+        if !used[i] && steps[s].matches(e.kind, &e.props) {
+            used[i] = true;
+            let ok = assignable(steps, rest, events, used);
+            used[i] = false;
+            if ok {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Definitions with optional steps (sequential) and exclusions (both modes; in strict mode
+/// between the first and the last step, where the reference's times are exact).
+fn extended_definition() -> impl Strategy<Value = FunnelDefinition> {
+    let exclusion = (
+        prop_oneof![2 => Just("x"), 1 => Just("a"), 1 => Just("b"), 1 => Just("c")],
+        prop_oneof![3 => Just(None), 1 => Just(Some("q"))],
+        0usize..10,
+        0usize..10,
+    );
+    (
+        definition(),
+        prop::collection::vec(any::<bool>(), 5),
+        prop::collection::vec(exclusion, 0..3),
+    )
+        .prop_map(|(mut def, optional, exclusions)| {
+            let k = def.steps.len();
+            if def.mode == OrderMode::Sequential {
+                for (i, step) in def.steps.iter_mut().enumerate() {
+                    step.optional = i > 0 && i + 1 < k && optional[i];
+                }
+            }
+            let required: Vec<usize> = (0..k).filter(|&i| !def.steps[i].optional).collect();
+            def.exclusions = exclusions
+                .into_iter()
+                .map(|(kind, channel, a, b)| {
+                    let (from, to) = if def.mode == OrderMode::Strict {
+                        (0, k - 1)
+                    } else {
+                        let a = a % (required.len() - 1);
+                        let b = a + 1 + b % (required.len() - 1 - a);
+                        (required[a], required[b])
+                    };
+                    let x = Exclusion::new(kind, from, to);
+                    match channel {
+                        Some(c) => x.with(PropField::Channel, c),
+                        None => x,
+                    }
+                })
+                .collect();
+            def
+        })
+}
+
+fn check_extended(
+    data: &Dataset,
+    eligible: Option<&[bool]>,
+    def: &FunnelDefinition,
+) -> Result<(), TestCaseError> {
+    let options = FunnelOptions {
+        eligible,
+        ..FunnelOptions::default()
+    };
+    let index = EventIndex::build(data);
+    let got = compute(data, &index, def, &options).expect("valid");
+    let want = reference_extended(data, def, eligible);
+    let url = def.to_url();
+    prop_assert_eq!(&got.furthest, &want.furthest, "{}", url);
+    prop_assert_eq!(got.excluded, want.excluded, "{}", url);
+    let with_optional = def.steps.iter().any(|s| s.optional);
+    if with_optional {
+        prop_assert_eq!(&got.optional, &want.optional, "{}", url);
+    } else {
+        prop_assert!(got.optional.is_empty());
+    }
+    let k = def.steps.len();
+    let on = |p: usize, s: usize| want.times[p][s].is_some();
+    for s in 0..k {
+        let count = (0..want.times.len()).filter(|&p| on(p, s)).count() as u32;
+        prop_assert_eq!(got.stats.reached(s), count, "step {} {}", s, url);
+        prop_assert_eq!(got.drill(s, Drill::Reached).len() as u32, count);
+    }
+    let mut overall: Vec<i64> = want
+        .times
+        .iter()
+        .filter_map(|t| Some(t[k - 1]? - t[0]?))
+        .collect();
+    prop_assert_eq!(
+        &got.stats.overall_time,
+        &TimeStats::of(&mut overall),
+        "{}",
+        url
+    );
+    if def.mode == OrderMode::Sequential {
+        for i in 0..k - 1 {
+            let mut gaps: Vec<i64> = want
+                .times
+                .iter()
+                .filter_map(|t| Some(t[i + 1]? - t[i]?))
+                .collect();
+            prop_assert_eq!(
+                &got.stats.step_times[i],
+                &TimeStats::of(&mut gaps),
+                "gap {} {}",
+                i,
+                url
+            );
+        }
+    }
+    let b = compute_breakdown(data, &index, def, &options, &[0, 1, 0, 2], 2).expect("valid");
+    prop_assert_eq!(&b.total, &got);
+    for step in 0..k {
+        let sum: u32 = b.groups.iter().map(|g| g.stats.reached(step)).sum();
+        prop_assert_eq!(sum, got.stats.reached(step));
+    }
+    prop_assert_eq!(FunnelDefinition::from_url(&url), Ok(def.clone()));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Optional steps and exclusions against the reference, on random logs of several
+    /// customers with filters, ranges and segments.
+    #[test]
+    fn optional_steps_and_exclusions_agree_with_brute_force(
+        (data, eligible) in log(),
+        def in extended_definition(),
+        restrict in any::<bool>(),
+    ) {
+        check_extended(&data, restrict.then_some(eligible.as_slice()), &def)?;
     }
 }

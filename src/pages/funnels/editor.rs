@@ -1,6 +1,7 @@
-//! The funnel definition editor: steps (an event type each, with optional property filters),
-//! the conversion window, the order mode, the dates of step 1, the customers counted, the
-//! breakdown and the period of conversion over time.
+//! The funnel definition editor: steps (an event type each, with optional property filters,
+//! and whether the step itself is optional), exclusions, the conversion window, the order
+//! mode, the dates of step 1, the customers counted, the breakdown and the period of
+//! conversion over time.
 
 use super::query::{By, FunnelQuery, Kind, day_start, step_label};
 use crate::derived::use_derived;
@@ -11,8 +12,8 @@ use crate::store::{Store, use_store};
 use crate::ui::use_ui;
 use kezhi_core::channel::CHANNELS;
 use kezhi_core::funnel::{
-    FunnelDefinition, MAX_STEPS, MIN_STEPS, OrderMode, Period, PropField, PropFilter, Step, Window,
-    WindowUnit,
+    Exclusion, FunnelDefinition, MAX_EXCLUSIONS, MAX_STEPS, MIN_STEPS, OrderMode, Period,
+    PropField, PropFilter, Step, Window, WindowUnit,
 };
 use kezhi_core::model::event_type;
 use kezhi_core::sym::Sym;
@@ -66,8 +67,13 @@ pub fn Editor(
                     .filters
                     .iter()
                     .enumerate()
-                    .map(|(k, f)| filter_view(prefs, i, k, *f, edit))
+                    .map(|(k, f)| filter_view(prefs, Owner::Step(i), k, *f, edit))
                     .collect_view();
+                // The first and the last step are always required (the core refuses
+                // otherwise); strict order has no optional steps.
+                let middle = i > 0 && i + 1 < n;
+                let strict = d.mode == OrderMode::Strict;
+                let optional = step.optional;
                 view! {
                     <li class="funnel-step" data-testid="funnel-step">
                         <span class="funnel-step-no">{i + 1}</span>
@@ -106,6 +112,28 @@ pub fn Editor(
                         >
                             {move || prefs.tr(Msg::FunnelAddFilter)}
                         </button>
+                        {middle.then(|| view! {
+                            <label
+                                class="funnel-optional"
+                                title=move || prefs.tr(if strict { Msg::FunnelOptionalStrictHint } else { Msg::FunnelOptionalHint })
+                            >
+                                <input
+                                    type="checkbox"
+                                    data-testid="funnel-step-optional"
+                                    prop:checked=optional
+                                    disabled=strict && !optional
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        edit(&|d| {
+                                            if let Some(s) = d.steps.get_mut(i) {
+                                                s.optional = on;
+                                            }
+                                        });
+                                    }
+                                />
+                                {move || prefs.tr(Msg::FunnelOptional)}
+                            </label>
+                        })}
                         <button
                             class="btn btn-ghost btn-small"
                             data-testid="funnel-step-remove"
@@ -113,8 +141,8 @@ pub fn Editor(
                             aria-label=move || prefs.tr(Msg::Delete)
                             disabled=n <= MIN_STEPS
                             on:click=move |_| edit(&|d| {
-                                if d.steps.len() > MIN_STEPS && i < d.steps.len() {
-                                    d.steps.remove(i);
+                                if d.steps.len() > MIN_STEPS {
+                                    d.remove_step(i);
                                 }
                             })
                         >
@@ -124,6 +152,133 @@ pub fn Editor(
                 }
             })
             .collect_view()
+    };
+    let exclusions = move || {
+        let d = draft.get();
+        let zh = prefs.lang.get().is_zh();
+        let n = d.steps.len();
+        // Only required steps can bound an exclusion.
+        let ends: Vec<(usize, String)> = (0..n)
+            .filter(|&i| !d.steps[i].optional)
+            .map(|i| {
+                (
+                    i,
+                    format!("{} {}", i + 1, step_label(d.steps[i].event.as_str(), zh)),
+                )
+            })
+            .collect();
+        d.exclusions
+            .iter()
+            .enumerate()
+            .map(|(x, ex)| {
+                let current = ex.event.as_str().to_string();
+                let mut options = kinds.get();
+                if !options.contains(&current) {
+                    options.insert(0, current.clone());
+                }
+                let filters = ex
+                    .filters
+                    .iter()
+                    .enumerate()
+                    .map(|(k, f)| filter_view(prefs, Owner::Exclusion(x), k, *f, edit))
+                    .collect_view();
+                let ends = ends.clone();
+                let end_select = move |testid: &'static str, last: bool, value: usize| {
+                    let ends = ends.clone();
+                    view! {
+                        <select
+                            data-testid=testid
+                            aria-label=move || prefs.tr(if last { Msg::FunnelExclusionAnd } else { Msg::FunnelExclusionBetween })
+                            prop:value=value.to_string()
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev).parse::<usize>().unwrap_or(0);
+                                edit(&|d| {
+                                    if let Some(e) = d.exclusions.get_mut(x) {
+                                        if last { e.to = v } else { e.from = v }
+                                    }
+                                });
+                            }
+                        >
+                            {ends.into_iter().map(|(i, label)| view! { <option value=i.to_string()>{label}</option> }).collect_view()}
+                        </select>
+                    }
+                };
+                view! {
+                    <li class="funnel-exclusion" data-testid="funnel-exclusion" data-from=(ex.from + 1).to_string() data-to=(ex.to + 1).to_string()>
+                        <select
+                            data-testid="funnel-exclusion-event"
+                            aria-label=move || format!("{} {}", prefs.tr(Msg::FunnelExclusions), x + 1)
+                            prop:value=current.clone()
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                edit(&|d| {
+                                    if let Some(e) = d.exclusions.get_mut(x) {
+                                        e.event = Sym::new(&v);
+                                    }
+                                });
+                            }
+                        >
+                            {options
+                                .into_iter()
+                                .map(|k| {
+                                    let label = step_label(&k, zh);
+                                    view! { <option value=k.clone()>{label}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        {filters}
+                        <button
+                            class="btn btn-ghost btn-small"
+                            data-testid="funnel-exclusion-filter-add"
+                            on:click=move |_| {
+                                edit(&|d| {
+                                    if let Some(e) = d.exclusions.get_mut(x) {
+                                        e.filters.push(PropFilter::new(PropField::Channel, CHANNELS[0].0));
+                                    }
+                                })
+                            }
+                        >
+                            {move || prefs.tr(Msg::FunnelAddFilter)}
+                        </button>
+                        <span class="muted small">{move || prefs.tr(Msg::FunnelExclusionBetween)}</span>
+                        {end_select("funnel-exclusion-from", false, ex.from)}
+                        <span class="muted small">{move || prefs.tr(Msg::FunnelExclusionAnd)}</span>
+                        {end_select("funnel-exclusion-to", true, ex.to)}
+                        <button
+                            class="btn btn-ghost btn-small"
+                            data-testid="funnel-exclusion-remove"
+                            title=move || prefs.tr(Msg::Delete)
+                            aria-label=move || prefs.tr(Msg::Delete)
+                            on:click=move |_| edit(&|d| {
+                                if x < d.exclusions.len() {
+                                    d.exclusions.remove(x);
+                                }
+                            })
+                        >
+                            "×"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let add_exclusion = move |_| {
+        let options = kinds.get_untracked();
+        edit(&|d| {
+            if d.exclusions.len() >= MAX_EXCLUSIONS {
+                return;
+            }
+            // An event type that is not a step (what one usually excludes), between the first
+            // and the last step.
+            let event = options
+                .iter()
+                .find(|k| d.steps.iter().all(|s| s.event.as_str() != k.as_str()))
+                .or(options.first())
+                .cloned()
+                .unwrap_or_else(|| event_type::VISIT.to_string());
+            let last = d.steps.len().saturating_sub(1);
+            d.exclusions.push(Exclusion::new(&event, 0, last));
+        })
     };
     let add_step = move |_| {
         edit(&|d| {
@@ -202,6 +357,17 @@ pub fn Editor(
                     on:click=add_step
                 >
                     {move || prefs.tr(Msg::FunnelAddStep)}
+                </button>
+                <h3 title=move || prefs.tr(Msg::FunnelExclusionsHint)>{move || prefs.tr(Msg::FunnelExclusions)}</h3>
+                <p class="muted small">{move || prefs.tr(Msg::FunnelExclusionsHint)}</p>
+                <ul class="funnel-exclusions">{exclusions}</ul>
+                <button
+                    class="btn"
+                    data-testid="funnel-exclusion-add"
+                    disabled=move || draft.with(|d| d.exclusions.len() >= MAX_EXCLUSIONS)
+                    on:click=add_exclusion
+                >
+                    {move || prefs.tr(Msg::FunnelExclusionAdd)}
                 </button>
             </Show>
             <div class="funnel-settings">
@@ -344,10 +510,26 @@ fn segment_options(store: Store) -> impl IntoView {
         .collect_view()
 }
 
-/// One property filter of a step: the property, the value, and removing it.
+/// What a property filter belongs to: a step or an exclusion (by index).
+#[derive(Clone, Copy)]
+enum Owner {
+    Step(usize),
+    Exclusion(usize),
+}
+
+impl Owner {
+    fn filters(self, d: &mut FunnelDefinition) -> Option<&mut Vec<PropFilter>> {
+        match self {
+            Owner::Step(i) => d.steps.get_mut(i).map(|s| &mut s.filters),
+            Owner::Exclusion(x) => d.exclusions.get_mut(x).map(|e| &mut e.filters),
+        }
+    }
+}
+
+/// One property filter of a step or an exclusion: the property, the value, and removing it.
 fn filter_view(
     prefs: Prefs,
-    step: usize,
+    owner: Owner,
     k: usize,
     f: PropFilter,
     edit: impl Fn(&dyn Fn(&mut FunnelDefinition)) + Copy + Send + Sync + 'static,
@@ -355,13 +537,13 @@ fn filter_view(
     let zh = prefs.lang.get_untracked().is_zh();
     let set = move |next: Option<PropFilter>| {
         edit(&|d| {
-            if let Some(s) = d.steps.get_mut(step)
-                && k < s.filters.len()
+            if let Some(filters) = owner.filters(d)
+                && k < filters.len()
             {
                 match next {
-                    Some(n) => s.filters[k] = n,
+                    Some(n) => filters[k] = n,
                     None => {
-                        s.filters.remove(k);
+                        filters.remove(k);
                     }
                 }
             }

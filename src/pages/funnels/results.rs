@@ -110,19 +110,26 @@ pub fn Results(
             .enumerate()
             .map(|(i, st)| {
                 let width = f64::from(st.reached) / f64::from(first) * 100.0;
-                let last = i + 1 == s.steps.len();
+                // An optional step has no drop-off: customers who skip it go on.
+                let last = i + 1 == s.steps.len() || st.optional;
+                let optional = st.optional;
                 view! {
                     <li
                         class="funnel-result"
+                        class:funnel-result-optional=optional
                         data-testid="funnel-result-step"
                         data-step=(i + 1).to_string()
                         data-count=st.reached.to_string()
                         data-rate=format!("{:.6}", s.conversion_from_first(i))
                         data-dropped=st.dropped.to_string()
+                        data-optional=optional.to_string()
                     >
                         <div class="funnel-result-head">
                             <span class="funnel-step-no">{i + 1}</span>
                             <strong>{names.get(i).cloned().unwrap_or_default()}</strong>
+                            {optional.then(|| view! {
+                                <span class="badge funnel-optional-tag" data-testid="funnel-step-optional-tag">{move || prefs.tr(Msg::FunnelOptionalTag)}</span>
+                            })}
                             <span class="num">{thousands(u64::from(st.reached))}</span>
                         </div>
                         <div class="funnel-bar"><span style=format!("width:{width:.2}%")></span></div>
@@ -151,6 +158,9 @@ pub fn Results(
         ok().map(|c| {
             let s = &c.result().stats;
             let unknown = c.result().unknown_customer_records;
+            let excluded = c.result().excluded;
+            let with_exclusions = query.with(|q| q.kind == Kind::Events)
+                && draft.with(|d| !d.exclusions.is_empty());
             view! {
                 <p class="funnel-summary" data-testid="funnel-summary" data-entered=s.entered().to_string() data-converted=s.converted().to_string() data-rate=format!("{:.6}", s.overall_conversion())>
                     {move || prefs.tr(Msg::FunnelEntered)} " " <strong>{thousands(u64::from(s.entered()))}</strong>
@@ -160,6 +170,11 @@ pub fn Results(
                 {(unknown > 0).then(|| view! {
                     <p class="muted small" data-testid="funnel-unknown" data-count=unknown.to_string()>
                         {thousands(unknown as u64)} " " {move || prefs.tr(Msg::FunnelUnknownRecords)}
+                    </p>
+                })}
+                {(excluded > 0 || with_exclusions).then(|| view! {
+                    <p class="muted small" data-testid="funnel-excluded-count" data-count=excluded.to_string()>
+                        {thousands(u64::from(excluded))} " " {move || prefs.tr(Msg::FunnelExcluded)}
                     </p>
                 })}
             }

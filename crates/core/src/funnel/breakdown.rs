@@ -39,8 +39,7 @@ impl Breakdown {
         let Ok(group) = u32::try_from(group) else {
             return Vec::new();
         };
-        let steps = self.total.stats.steps.len();
-        drill(&self.total.furthest, steps, step, which, |p| {
+        drill(&self.total, step, which, |p| {
             self.group_of.get(p) == Some(&group)
         })
     }
@@ -58,14 +57,15 @@ pub fn compute_breakdown(
     top: usize,
 ) -> Result<Breakdown, FunnelError> {
     let steps = definition.steps.len();
-    let mut total = Tally::new(steps);
+    let optional = super::extend::optional_mask(&definition.steps);
+    let mut total = Tally::new(steps, optional);
     // A tally per distinct key met, and one for customers without a key.
     let mut slot_of: FxHashMap<u32, usize> = FxHashMap::default();
     let mut keyless: Option<usize> = None;
     let mut tallies: Vec<(Option<u32>, Tally)> = Vec::new();
     // By position: the tally of each customer who entered (u32::MAX: did not enter).
     let mut slot_by_position: Vec<u32> = vec![u32::MAX; data.customers.len()];
-    let (furthest, unknown) = scan(
+    let scanned = scan(
         data,
         index,
         definition,
@@ -74,7 +74,7 @@ pub fn compute_breakdown(
             total.add(path, period);
             let key = keys.get(position).copied();
             let new_slot = || {
-                tallies.push((key, Tally::new(steps)));
+                tallies.push((key, Tally::new(steps, optional)));
                 tallies.len() - 1
             };
             let slot = match key {
@@ -130,11 +130,7 @@ pub fn compute_breakdown(
         .map(|s| place.get(s as usize).map_or(u32::MAX, |&p| p as u32))
         .collect();
     Ok(Breakdown {
-        total: FunnelResult {
-            stats: total.finish(options.period),
-            furthest,
-            unknown_customer_records: unknown,
-        },
+        total: scanned.into_result(total.finish(options.period)),
         groups,
         other_keys,
         group_of,

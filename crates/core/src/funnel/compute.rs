@@ -1,7 +1,8 @@
 //! Computing a funnel over the dataset: one pass over the customers, each customer's events
 //! read through the [`EventIndex`] and scanned by [`path::furthest`].
 
-use super::definition::{FunnelDefinition, FunnelError};
+use super::definition::{FunnelDefinition, FunnelError, Step};
+use super::extend::{self, Plan};
 use super::index::EventIndex;
 use super::matching::{StepMask, StepMatcher};
 use super::path::{self, Path, Rules, Scratch};
@@ -63,37 +64,53 @@ pub enum Drill {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FunnelResult {
     pub stats: FunnelStats,
-    /// By customer position: the furthest step reached, 1-based; 0 for customers who did
-    /// not enter (or were not eligible).
+    /// By customer position: the furthest (required) step reached, 1-based; 0 for
+    /// customers who did not enter (or were not eligible, or were excluded).
     pub furthest: Vec<u8>,
+    /// By customer position, only when the funnel has optional steps (empty otherwise):
+    /// bit `i` set when optional step `i` is on the customer's counted path.
+    pub optional: Vec<u16>,
+    /// Customers left out by the funnel's exclusions (they would have entered).
+    pub excluded: u32,
     /// Events (orders, for the repurchase funnel) whose customer is unknown: ignored.
     pub unknown_customer_records: usize,
 }
 
 impl FunnelResult {
     /// Positions of the customers who reached step `step` (0-based), or who reached it and
-    /// dropped there; ascending.
+    /// dropped there; ascending. For an optional step: the customers whose counted path
+    /// includes it (nobody "drops" at an optional step).
     pub fn drill(&self, step: usize, which: Drill) -> Vec<usize> {
-        drill(&self.furthest, self.stats.steps.len(), step, which, |_| {
-            true
-        })
+        drill(self, step, which, |_| true)
     }
 }
 
 /// The customer positions a drill-down selects, among those `keep` accepts.
 pub(super) fn drill(
-    furthest: &[u8],
-    steps: usize,
+    result: &FunnelResult,
     step: usize,
     which: Drill,
     keep: impl Fn(usize) -> bool,
 ) -> Vec<usize> {
-    if step >= steps {
+    let counts = &result.stats.steps;
+    let Some(this) = counts.get(step) else {
         return Vec::new();
+    };
+    if this.optional {
+        if which == Drill::Dropped {
+            return Vec::new();
+        }
+        return (0..result.furthest.len())
+            .filter(|&p| result.optional.get(p).is_some_and(|m| m & (1 << step) != 0) && keep(p))
+            .collect();
     }
     // Stored 1-based: reaching step `step` (0-based) means a furthest of at least step + 1.
+    // A furthest is always a required step, so dropping at a required step means a furthest
+    // of exactly it (the optional steps after it do not count).
     let at_least = step + 1;
-    furthest
+    let steps = counts.len();
+    result
+        .furthest
         .iter()
         .enumerate()
         .filter(|&(p, &f)| {
@@ -108,6 +125,14 @@ pub(super) fn drill(
         .collect()
 }
 
+/// What [`scan`] returns besides what its visitor saw.
+pub(super) struct Scanned {
+    pub furthest: Vec<u8>,
+    pub optional: Vec<u16>,
+    pub excluded: u32,
+    pub unknown: usize,
+}
+
 /// Computes a funnel. `index` should be built from `data` (a stale one is rebuilt here).
 pub fn compute(
     data: &Dataset,
@@ -115,35 +140,62 @@ pub fn compute(
     definition: &FunnelDefinition,
     options: &FunnelOptions,
 ) -> Result<FunnelResult, FunnelError> {
-    let mut tally = Tally::new(definition.steps.len());
-    let (furthest, unknown) = scan(data, index, definition, options, |_, path, period| {
+    let mut tally = Tally::new(
+        definition.steps.len(),
+        extend::optional_mask(&definition.steps),
+    );
+    let scanned = scan(data, index, definition, options, |_, path, period| {
         tally.add(path, period);
     })?;
-    Ok(FunnelResult {
-        stats: tally.finish(options.period),
-        furthest,
-        unknown_customer_records: unknown,
-    })
+    Ok(scanned.into_result(tally.finish(options.period)))
+}
+
+impl Scanned {
+    pub(super) fn into_result(self, stats: FunnelStats) -> FunnelResult {
+        FunnelResult {
+            stats,
+            furthest: self.furthest,
+            optional: self.optional,
+            excluded: self.excluded,
+            unknown_customer_records: self.unknown,
+        }
+    }
 }
 
 /// Scans every eligible customer, calls `visit(position, path, period of step 1)` for
-/// those who entered, and returns the furthest steps by position and the count of events
-/// with an unknown customer.
+/// those who entered (and were not excluded), and returns the furthest steps by position,
+/// the optional steps on each path, the customers excluded and the count of events with an
+/// unknown customer.
 pub(super) fn scan(
     data: &Dataset,
     index: &EventIndex,
     definition: &FunnelDefinition,
     options: &FunnelOptions,
     mut visit: impl FnMut(usize, &Path, i64),
-) -> Result<(Vec<u8>, usize), FunnelError> {
+) -> Result<Scanned, FunnelError> {
     definition.validate()?;
+    // Optional steps and exclusions: the first pass runs on the required steps alone, the
+    // second ([`Plan::extend`]) on its path. Without them `plan` is `None` and the loop below
+    // does exactly what it did before they existed.
+    let plan = Plan::of(definition);
+    let required: Cow<[Step]> = match &plan {
+        None => Cow::Borrowed(&definition.steps),
+        Some(_) => Cow::Owned(
+            definition
+                .steps
+                .iter()
+                .filter(|s| !s.optional)
+                .cloned()
+                .collect(),
+        ),
+    };
     let index = if index.fits(data) {
         Cow::Borrowed(index)
     } else {
         Cow::Owned(EventIndex::build(data))
     };
     let rules = Rules {
-        steps: definition.steps.len(),
+        steps: required.len(),
         window_ms: definition.window.millis(),
         range: definition.range.map(|(from, to)| (from.0, to.0)),
         mode: definition.mode,
@@ -151,8 +203,18 @@ pub(super) fn scan(
     let (lo, hi) = rules.range.map_or((i64::MIN, i64::MAX), |(from, to)| {
         (from, to.saturating_add(rules.window_ms))
     });
-    let matcher = StepMatcher::new(&definition.steps);
+    let matcher = StepMatcher::new(&required);
+    let all_steps = StepMatcher::new(&definition.steps);
     let mut furthest = vec![0u8; data.customers.len()];
+    let with_optional = definition.steps.iter().any(|s| s.optional);
+    let mut optional = if with_optional {
+        vec![0u16; data.customers.len()]
+    } else {
+        Vec::new()
+    };
+    let mut excluded = 0u32;
+    // The second pass's masks: every step by its full index, and the exclusions.
+    let (mut full, mut exclusions): (Vec<StepMask>, Vec<u16>) = (Vec::new(), Vec::new());
     // Customers are taken a block at a time, and the block's events are first copied out
     // in a loop that does nothing else: a customer's events lie scattered over the
     // time-sorted event list, so nearly every read misses the cache, and only a loop this
@@ -183,6 +245,20 @@ pub(super) fn scan(
                 .iter()
                 .map(|(_, kind, props)| kind.map_or(0, |k| matcher.mask(k, props))),
         );
+        if plan.is_some() {
+            full.clear();
+            full.extend(
+                copied
+                    .iter()
+                    .map(|(_, kind, props)| kind.map_or(0, |k| all_steps.mask(k, props))),
+            );
+            exclusions.clear();
+            exclusions.extend(copied.iter().map(|(_, kind, props)| {
+                kind.map_or(0, |k| {
+                    extend::exclusion_mask(&definition.exclusions, k, props)
+                })
+            }));
+        }
         let offset = index.first_event_of(block_start);
         for (position, slot) in (block_start..).zip(&mut furthest[block_start..block_end]) {
             if !options.eligible(position) {
@@ -199,14 +275,33 @@ pub(super) fn scan(
             if !masks.iter().any(|m| m & 1 != 0) {
                 continue;
             }
-            let path = path::furthest(times, masks, &rules, &mut scratch);
-            if path.reached > 0 {
-                // At most 10 steps: fits a byte.
-                *slot = path.reached as u8;
-                visit(position, &path, options.period_of(path.times[0]));
+            let mut path = path::furthest(times, masks, &rules, &mut scratch);
+            if path.reached == 0 {
+                continue;
             }
+            if let Some(plan) = &plan {
+                let (a, b) = (a + first, a + last);
+                match plan.extend(&path, times, &full[a..b], &exclusions[a..b]) {
+                    Some(extended) => path = extended,
+                    None => {
+                        excluded += 1;
+                        continue;
+                    }
+                }
+                if let Some(o) = optional.get_mut(position) {
+                    *o = path.optional;
+                }
+            }
+            // At most 10 steps: fits a byte.
+            *slot = path.reached as u8;
+            visit(position, &path, options.period_of(path.times[0]));
         }
         block_start = block_end;
     }
-    Ok((furthest, index.unknown_customer_events()))
+    Ok(Scanned {
+        furthest,
+        optional,
+        excluded,
+        unknown: index.unknown_customer_events(),
+    })
 }

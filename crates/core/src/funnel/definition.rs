@@ -86,6 +86,20 @@ pub struct Step {
     pub event: Sym,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filters: Vec<PropFilter>,
+    /// Counted when done, but a customer who skips it still goes on to the later steps
+    /// (docs/funnels.md, "Optional steps"). Never the first or the last step. Absent from
+    /// funnels saved before it existed: `false`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// An event type and property filters: what a step and an exclusion both look for.
+fn event_matches(event: Sym, filters: &[PropFilter], kind: Sym, props: &EventProps) -> bool {
+    kind == event && filters.iter().all(|f| f.matches(props))
 }
 
 impl Step {
@@ -93,6 +107,49 @@ impl Step {
         Step {
             event: Sym::new(event),
             filters: Vec::new(),
+            optional: false,
+        }
+    }
+
+    pub fn with(mut self, field: PropField, value: &str) -> Self {
+        self.filters.push(PropFilter::new(field, value));
+        self
+    }
+
+    /// The same step, optional.
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    pub fn matches(&self, kind: Sym, props: &EventProps) -> bool {
+        event_matches(self.event, &self.filters, kind, props)
+    }
+}
+
+/// The most exclusions a funnel may have (one bit each in a 16-bit mask).
+pub const MAX_EXCLUSIONS: usize = 10;
+
+/// An exclusion: a customer with an event of this type (and filters) strictly after step
+/// `from` of their counted path and before step `to` — or, if they did not reach `to`, up to
+/// the end of the conversion window — is left out of the funnel altogether
+/// (docs/funnels.md, "Exclusions"). Step indices from 0; `from < to`, both required steps.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub event: Sym,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<PropFilter>,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Exclusion {
+    pub fn new(event: &str, from: usize, to: usize) -> Self {
+        Exclusion {
+            event: Sym::new(event),
+            filters: Vec::new(),
+            from,
+            to,
         }
     }
 
@@ -102,7 +159,7 @@ impl Step {
     }
 
     pub fn matches(&self, kind: Sym, props: &EventProps) -> bool {
-        kind == self.event && self.filters.iter().all(|f| f.matches(props))
+        event_matches(self.event, &self.filters, kind, props)
     }
 }
 
@@ -183,6 +240,9 @@ pub struct FunnelDefinition {
     /// Step 1 must happen in `[from, to)`; later steps may fall after `to`.
     #[serde(default)]
     pub range: Option<(Timestamp, Timestamp)>,
+    /// Customers to leave out; absent from funnels saved before exclusions existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
 }
 
 impl FunnelDefinition {
@@ -193,7 +253,15 @@ impl FunnelDefinition {
             window,
             mode: OrderMode::Sequential,
             range: None,
+            exclusions: Vec::new(),
         }
+    }
+
+    /// Whether any step is optional or any exclusion is set: the funnel then needs the
+    /// second pass over each customer's path ([`super::extend`]); without, it is computed
+    /// exactly as before they existed.
+    pub fn is_extended(&self) -> bool {
+        !self.exclusions.is_empty() || self.steps.iter().any(|s| s.optional)
     }
 
     /// Checks what the computation relies on: 2..=10 steps, every step naming an event type
@@ -215,6 +283,32 @@ impl FunnelDefinition {
                 return Err(FunnelError::EmptyFilterValue { step: i });
             }
         }
+        if self.steps.first().is_some_and(|s| s.optional) {
+            return Err(FunnelError::OptionalFirstStep);
+        }
+        if self.steps.last().is_some_and(|s| s.optional) {
+            return Err(FunnelError::OptionalLastStep);
+        }
+        if self.mode == OrderMode::Strict && self.steps.iter().any(|s| s.optional) {
+            return Err(FunnelError::OptionalInStrictMode);
+        }
+        if self.exclusions.len() > MAX_EXCLUSIONS {
+            return Err(FunnelError::TooManyExclusions(self.exclusions.len()));
+        }
+        for (i, x) in self.exclusions.iter().enumerate() {
+            if x.event.as_str().trim().is_empty() {
+                return Err(FunnelError::ExclusionEmptyEvent { exclusion: i });
+            }
+            if x.filters.iter().any(|f| f.value.as_str().is_empty()) {
+                return Err(FunnelError::ExclusionEmptyFilterValue { exclusion: i });
+            }
+            if x.from >= x.to || x.to >= n {
+                return Err(FunnelError::ExclusionBadSteps { exclusion: i });
+            }
+            if self.steps[x.from].optional || self.steps[x.to].optional {
+                return Err(FunnelError::ExclusionAtOptionalStep { exclusion: i });
+            }
+        }
         let window = self.window.millis();
         if window <= 0 {
             return Err(FunnelError::ZeroWindow);
@@ -228,6 +322,27 @@ impl FunnelDefinition {
             return Err(FunnelError::EmptyRange);
         }
         Ok(())
+    }
+
+    /// Removes step `i` (nothing past the last step), keeping the rest consistent: the
+    /// exclusions after it move down one step, those that started or ended at it go, and a
+    /// step that becomes the first or the last is made required.
+    pub fn remove_step(&mut self, i: usize) {
+        if i >= self.steps.len() {
+            return;
+        }
+        self.steps.remove(i);
+        self.exclusions.retain(|x| x.from != i && x.to != i);
+        for x in &mut self.exclusions {
+            x.from -= usize::from(x.from > i);
+            x.to -= usize::from(x.to > i);
+        }
+        if let Some(first) = self.steps.first_mut() {
+            first.optional = false;
+        }
+        if let Some(last) = self.steps.last_mut() {
+            last.optional = false;
+        }
     }
 
     /// Whether step 1 may happen at `t`.
@@ -255,6 +370,30 @@ pub enum FunnelError {
     ZeroWindow,
     WindowTooLong,
     EmptyRange,
+    /// The first step cannot be optional (a funnel starts with something done).
+    OptionalFirstStep,
+    /// The last step cannot be optional (it is what converting means).
+    OptionalLastStep,
+    /// Strict order and optional steps do not go together (see docs/funnels.md).
+    OptionalInStrictMode,
+    /// More than [`MAX_EXCLUSIONS`]: how many there are.
+    TooManyExclusions(usize),
+    /// Exclusion index from 0.
+    ExclusionEmptyEvent {
+        exclusion: usize,
+    },
+    /// Exclusion index from 0.
+    ExclusionEmptyFilterValue {
+        exclusion: usize,
+    },
+    /// `from` is not before `to`, or `to` is past the last step. Exclusion index from 0.
+    ExclusionBadSteps {
+        exclusion: usize,
+    },
+    /// An exclusion starts or ends at an optional step. Exclusion index from 0.
+    ExclusionAtOptionalStep {
+        exclusion: usize,
+    },
     /// The URL text could not be read; the string says where (a diagnostic in English, see
     /// [`super::url`]).
     BadUrl(String),

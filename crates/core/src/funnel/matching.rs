@@ -51,6 +51,24 @@ pub(super) fn max_prefix(masks: &[StepMask], from: usize, to: usize) -> usize {
     to.saturating_sub(from)
 }
 
+/// Whether the events `masks` (at one timestamp) can serve every step of `wanted` at once,
+/// each step by an event of its own (the same matching as [`max_prefix`], for any set of
+/// steps: optional steps placed beside the required ones at one time).
+pub(super) fn serves_all(masks: &[StepMask], wanted: StepMask) -> bool {
+    if wanted.count_ones() as usize > masks.len() {
+        return false;
+    }
+    let mut owner: Vec<Option<usize>> = vec![None; masks.len()];
+    let mut visited = vec![false; masks.len()];
+    for step in (0..StepMask::BITS as usize).filter(|s| wanted & (1 << s) != 0) {
+        visited.iter_mut().for_each(|v| *v = false);
+        if !augment(step, masks, &mut owner, &mut visited) {
+            return false;
+        }
+    }
+    true
+}
+
 fn augment(
     step: usize,
     masks: &[StepMask],
@@ -77,7 +95,17 @@ fn augment(
 
 #[cfg(test)]
 mod tests {
-    use super::max_prefix;
+    use super::{max_prefix, serves_all};
+
+    #[test]
+    fn any_set_of_steps_served_at_once() {
+        assert!(!serves_all(&[0b101, 0b010], 0b111));
+        assert!(serves_all(&[0b101, 0b011], 0b011));
+        assert!(serves_all(&[0b001, 0b011], 0b011));
+        assert!(!serves_all(&[0b001, 0b001], 0b011));
+        assert!(serves_all(&[], 0));
+        assert!(!serves_all(&[0b100], 0b101));
+    }
 
     #[test]
     fn events_at_one_time_serve_steps_in_any_order() {

@@ -8,6 +8,7 @@
 //! - `index.rs`: [`EventIndex`], each customer's events together, built once per data change
 //! - `matching.rs`: which steps an event serves; events at one timestamp serving several
 //! - `path.rs`: one customer's furthest step and the path its times are measured on
+//! - `extend.rs`: optional steps and exclusions, a second pass over that path
 //! - `compute.rs`: the pass over all customers, results and drill-downs
 //! - `stats.rs`, `timing.rs`: counts, rates, periods; time-to-convert statistics
 //! - `breakdown.rs`: side-by-side funnels by a customer property; `groups.rs`: its groups,
@@ -26,6 +27,7 @@
 mod breakdown;
 mod compute;
 mod definition;
+mod extend;
 mod groups;
 mod index;
 mod matching;
@@ -38,8 +40,8 @@ mod url;
 pub use breakdown::{Breakdown, BreakdownGroup, compute_breakdown};
 pub use compute::{Drill, FunnelOptions, FunnelResult, compute};
 pub use definition::{
-    FunnelDefinition, FunnelError, MAX_STEPS, MAX_WINDOW_MS, MIN_STEPS, OrderMode, PropField,
-    PropFilter, SavedFunnel, Step, Window, WindowUnit,
+    Exclusion, FunnelDefinition, FunnelError, MAX_EXCLUSIONS, MAX_STEPS, MAX_WINDOW_MS, MIN_STEPS,
+    OrderMode, PropField, PropFilter, SavedFunnel, Step, Window, WindowUnit,
 };
 pub use groups::{GroupLabel, SplitBy, segment_split, split_keys};
 pub use index::EventIndex;

@@ -20,16 +20,21 @@ use super::definition::{MAX_STEPS, OrderMode};
 use super::matching::{StepMask, max_prefix};
 
 /// The furthest step reached (`0`: not entered) and when each step up to it was reached.
+/// With optional steps ([`super::extend`]) `reached` is the furthest *required* step, and
+/// `optional` has bit `i` set for each optional step `i` on the counted path (its time in
+/// `times[i]`); an optional step may lie after the furthest required one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Path {
     pub reached: usize,
     pub times: [i64; MAX_STEPS],
+    pub optional: StepMask,
 }
 
 impl Path {
-    const NONE: Path = Path {
+    pub const NONE: Path = Path {
         reached: 0,
         times: [0; MAX_STEPS],
+        optional: 0,
     };
 }
 

@@ -19,10 +19,15 @@ pub fn rate(part: u32, whole: u32) -> f64 {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepCount {
-    /// Customers who reached this step (and so every step before it).
+    /// Customers who reached this step (and so every required step before it). For an
+    /// optional step: the customers whose counted path includes it.
     pub reached: u32,
-    /// Customers who reached this step but not the next (0 for the last step).
+    /// Customers who reached this step but not the next required one (0 for the last step
+    /// and for optional steps).
     pub dropped: u32,
+    /// An optional step (docs/funnels.md): its count is not part of the narrowing funnel.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 /// The period of step 1 that conversion over time is counted by.
@@ -96,9 +101,13 @@ impl FunnelStats {
     pub fn reached(&self, step: usize) -> u32 {
         self.steps.get(step).map_or(0, |s| s.reached)
     }
-    /// Step `step` (0-based) ÷ the step before; 1 for step 0 when anyone entered.
+    /// Step `step` (0-based) ÷ the required step before it (optional steps are skipped
+    /// over); 1 for step 0 when anyone entered.
     pub fn conversion_from_previous(&self, step: usize) -> f64 {
-        let previous = step.checked_sub(1).unwrap_or(step);
+        let previous = (0..step)
+            .rev()
+            .find(|&i| self.steps.get(i).is_some_and(|s| !s.optional))
+            .unwrap_or(step);
         rate(self.reached(step), self.reached(previous))
     }
     /// Step `step` (0-based) ÷ step 1.
@@ -117,17 +126,24 @@ const MAX_FILLED_PERIODS: i64 = 3660;
 /// Running totals while customers are scanned; [`Tally::finish`] makes the figures.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Tally {
-    /// `at[k]`: customers whose furthest step is `k` (1-based; index 0 unused).
+    /// `at[k]`: customers whose furthest (required) step is `k` (1-based; index 0 unused).
     at: Vec<u32>,
+    /// Bit `i`: step `i` is optional.
+    optional: u16,
+    /// By step: customers whose counted path includes the optional step (0 for the others).
+    hits: Vec<u32>,
     gaps: Vec<Vec<i64>>,
     overall: Vec<i64>,
     periods: FxHashMap<i64, (u32, u32)>,
 }
 
 impl Tally {
-    pub fn new(steps: usize) -> Self {
+    /// `optional`: bit `i` set when step `i` is optional.
+    pub fn new(steps: usize, optional: u16) -> Self {
         Tally {
             at: vec![0; steps + 1],
+            optional,
+            hits: vec![0; steps],
             gaps: vec![Vec::new(); steps.saturating_sub(1)],
             overall: Vec::new(),
             periods: FxHashMap::default(),
@@ -143,8 +159,29 @@ impl Tally {
             return;
         }
         self.at[k] += 1;
-        for (i, gap) in self.gaps.iter_mut().enumerate().take(k - 1) {
-            gap.push(path.times[i + 1] - path.times[i]);
+        if self.optional == 0 {
+            for (i, gap) in self.gaps.iter_mut().enumerate().take(k - 1) {
+                gap.push(path.times[i + 1] - path.times[i]);
+            }
+        } else {
+            // A step is on the path when it is a required step up to the furthest, or an
+            // optional step the path includes; times between neighbours both on it.
+            let optional = self.optional;
+            let on = |i: usize| {
+                if optional & (1 << i) != 0 {
+                    path.optional & (1 << i) != 0
+                } else {
+                    i < k
+                }
+            };
+            for (i, hit) in self.hits.iter_mut().enumerate() {
+                *hit += u32::from(optional & (1 << i) != 0 && on(i));
+            }
+            for (i, gap) in self.gaps.iter_mut().enumerate() {
+                if on(i) && on(i + 1) {
+                    gap.push(path.times[i + 1] - path.times[i]);
+                }
+            }
         }
         let converted = k == steps;
         if converted {
@@ -157,6 +194,9 @@ impl Tally {
 
     pub fn merge(&mut self, other: Tally) {
         for (a, b) in self.at.iter_mut().zip(other.at) {
+            *a += b;
+        }
+        for (a, b) in self.hits.iter_mut().zip(other.hits) {
             *a += b;
         }
         for (a, b) in self.gaps.iter_mut().zip(other.gaps) {
@@ -183,10 +223,23 @@ impl Tally {
             beyond += self.at[k];
             reached[k - 1] = beyond;
         }
+        let optional = |i: usize| self.optional & (1 << i) != 0;
         let counts = (0..steps)
-            .map(|i| StepCount {
-                reached: reached[i],
-                dropped: reached[i] - reached.get(i + 1).copied().unwrap_or(reached[i]),
+            .map(|i| {
+                if optional(i) {
+                    return StepCount {
+                        reached: self.hits[i],
+                        dropped: 0,
+                        optional: true,
+                    };
+                }
+                // Dropped: reached this step, not the next required one.
+                let next = (i + 1..steps).find(|&j| !optional(j));
+                StepCount {
+                    reached: reached[i],
+                    dropped: reached[i] - next.map_or(reached[i], |j| reached[j]),
+                    optional: false,
+                }
             })
             .collect();
         let mut over_time: Vec<PeriodCount> = self

@@ -87,7 +87,7 @@ pub fn repurchase_funnel(
             *second = key;
         }
     }
-    let mut tally = Tally::new(2);
+    let mut tally = Tally::new(2, 0);
     let mut furthest = vec![0u8; data.customers.len()];
     for (p, pair) in firsts.iter().enumerate() {
         let [Some((t1, _)), second] = *pair else {
@@ -99,6 +99,7 @@ pub fn repurchase_funnel(
         let mut path = Path {
             reached: 1,
             times: [t1.0; MAX_STEPS],
+            optional: 0,
         };
         if let Some((t2, _)) = second
             && t2.0.saturating_sub(t1.0) <= window
@@ -113,6 +114,7 @@ pub fn repurchase_funnel(
         stats: tally.finish(options.period),
         furthest,
         unknown_customer_records: unknown,
+        ..FunnelResult::default()
     })
 }
 

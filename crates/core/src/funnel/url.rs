@@ -4,15 +4,19 @@
 //! visit~view(category.phone)~add_to_cart~checkout~pay!1d!strict!1762790400000..1763395200000
 //! ```
 //!
-//! Steps are separated by `~`, each an event type with `(field.value)` filters; then after
-//! `!` the window (a number and `m`, `h` or `d`), and optionally `strict` (or `seq`) and the
-//! range of step 1 in UTC milliseconds, `from..to`. Texts keep letters, digits, `_`, `-` and
+//! Steps are separated by `~`, each an event type with `(field.value)` filters and, when
+//! optional, a final `*`; then after `!` the window (a number and `m`, `h` or `d`), and
+//! optionally `strict` (or `seq`), the range of step 1 in UTC milliseconds, `from..to`, and
+//! any exclusions, each `x<from>.<to>.<event>(field.value)…` with 1-based step numbers
+//! (`x1.3.fav(channel.app)`: a `fav` on the app between steps 1 and 3). Forms written before
+//! optional steps and exclusions read as they did. Texts keep letters, digits, `_`, `-` and
 //! non-ASCII characters as they are and write any other byte as `%XX`. The structural
 //! characters are among those `encodeURIComponent` leaves alone, so the form stays readable
 //! in the address bar. Reading never panics (a property test feeds it arbitrary text).
 
 use super::definition::{
-    FunnelDefinition, FunnelError, OrderMode, PropField, PropFilter, Step, Window, WindowUnit,
+    Exclusion, FunnelDefinition, FunnelError, OrderMode, PropField, PropFilter, Step, Window,
+    WindowUnit,
 };
 use crate::sym::Sym;
 use crate::time::Timestamp;
@@ -26,13 +30,9 @@ impl FunnelDefinition {
             if i > 0 {
                 out.push('~');
             }
-            escape_into(&mut out, step.event.as_str());
-            for f in &step.filters {
-                out.push('(');
-                out.push_str(f.field.code());
-                out.push('.');
-                escape_into(&mut out, f.value.as_str());
-                out.push(')');
+            write_event(&mut out, step.event.as_str(), &step.filters);
+            if step.optional {
+                out.push('*');
             }
         }
         // Writing into a String cannot fail.
@@ -42,6 +42,10 @@ impl FunnelDefinition {
         }
         if let Some((from, to)) = self.range {
             let _ = write!(out, "!{}..{}", from.0, to.0);
+        }
+        for x in &self.exclusions {
+            let _ = write!(out, "!x{}.{}.", x.from + 1, x.to + 1);
+            write_event(&mut out, x.event.as_str(), &x.filters);
         }
         out
     }
@@ -64,9 +68,20 @@ impl FunnelDefinition {
             window,
             mode: OrderMode::Sequential,
             range: None,
+            exclusions: Vec::new(),
         };
         let (mut seen_mode, mut seen_range) = (false, false);
         for part in parts {
+            if let Some(rest) = part.strip_prefix('x') {
+                let n = def.exclusions.len() + 1;
+                let x = parse_exclusion(rest).map_err(|e| bad(format!("exclusion {n}: {e}")))?;
+                def.exclusions.push(x);
+                continue;
+            }
+            if !def.exclusions.is_empty() {
+                // Exclusions come last: anything after them is not a form `to_url` writes.
+                return Err(bad(format!("unexpected “{part}” after an exclusion")));
+            }
             match part {
                 "strict" | "seq" if !seen_mode => {
                     seen_mode = true;
@@ -92,13 +107,56 @@ fn bad(what: String) -> FunnelError {
     FunnelError::BadUrl(what)
 }
 
+/// An event type and its filters: `event(field.value)…`.
+fn write_event(out: &mut String, event: &str, filters: &[PropFilter]) {
+    escape_into(out, event);
+    for f in filters {
+        out.push('(');
+        out.push_str(f.field.code());
+        out.push('.');
+        escape_into(out, f.value.as_str());
+        out.push(')');
+    }
+}
+
+/// `<from>.<to>.<event>(field.value)…` after the `x`, step numbers from 1.
+fn parse_exclusion(text: &str) -> Result<Exclusion, String> {
+    let mut parts = text.splitn(3, '.');
+    let mut number = |what: &str| {
+        parts
+            .next()
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| format!("no {what} step"))
+    };
+    let from = number("first")?;
+    let to = number("last")?;
+    let step = parse_step(parts.next().unwrap_or_default())?;
+    if step.optional {
+        return Err("an exclusion cannot be optional".into());
+    }
+    Ok(Exclusion {
+        event: step.event,
+        filters: step.filters,
+        from: from - 1,
+        to: to - 1,
+    })
+}
+
 fn parse_step(text: &str) -> Result<Step, String> {
+    // `*` at the end: optional. Texts escape `*`, so it can only be this marker.
+    let (text, optional) = match text.strip_suffix('*') {
+        Some(t) => (t, true),
+        None => (text, false),
+    };
     let (event, mut rest) = text.split_once('(').map_or((text, ""), |(e, r)| (e, r));
     let event = unescape(event)?;
     if event.is_empty() {
         return Err("no event type".into());
     }
     let mut step = Step::new(&event);
+    step.optional = optional;
     // `rest` is what follows the first `(`: `field.value)` repeated, with `(` between.
     while !rest.is_empty() {
         let (filter, after) = rest

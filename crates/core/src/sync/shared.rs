@@ -193,6 +193,29 @@ mod tests {
             updated_at: Timestamp(5),
         };
         assert_eq!(read_funnel(&funnel_item(&f)), Some(f));
+        // A document synced by a version before optional steps and exclusions.
+        let old = serde_json::json!({
+            "id": "f0",
+            "name": "购买",
+            "definition": {"steps": [{"event": "visit"}, {"event": "pay"}],
+                "window": {"value": 1, "unit": "day"}, "mode": "sequential", "range": null},
+        });
+        let read = read_funnel(&item(SharedKind::Funnel, "f0", old, Timestamp(7))).expect("old");
+        assert_eq!(read.id, "f0");
+        assert!(!read.definition.is_extended());
+        // And one with them reads back as written.
+        let mut with = SavedFunnel {
+            id: "f2".into(),
+            name: "排除".into(),
+            definition: crate::funnel::purchase_funnel(),
+            updated_at: Timestamp(6),
+        };
+        with.definition.steps[1].optional = true;
+        with.definition.exclusions.push(
+            crate::funnel::Exclusion::new("fav", 0, 2)
+                .with(crate::funnel::PropField::Channel, "app"),
+        );
+        assert_eq!(read_funnel(&funnel_item(&with)), Some(with));
 
         let settings = AnalyticsSettings {
             churn_days: 400,

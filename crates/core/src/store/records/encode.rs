@@ -565,6 +565,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_funnel_stored_before_optional_steps_and_exclusions_still_reads() {
+        // The bytes an earlier version stored: the version byte, then the JSON.
+        let old = r#"{"id":"f1","name":"购买","definition":{"steps":[{"event":"visit"},{"event":"pay","filters":[{"field":"item","value":"SKU1"}]}],"window":{"value":3,"unit":"day"},"mode":"strict","range":null},"updated_at":9}"#;
+        let mut value = vec![VERSION];
+        value.extend_from_slice(old.as_bytes());
+        let Ok(Decoded::Funnel(f)) = decode_value(Kind::Funnel, b"f1", &value) else {
+            panic!("an old funnel record must decode");
+        };
+        assert_eq!(f.definition.steps.len(), 2);
+        assert!(f.definition.steps.iter().all(|s| !s.optional));
+        assert!(f.definition.exclusions.is_empty());
+        // Stored again unchanged, it is byte for byte what it was.
+        assert_eq!(encode_funnel(&f).1, value);
+        // A funnel with the new fields round-trips.
+        let mut new = f;
+        new.definition.mode = crate::funnel::OrderMode::Sequential;
+        new.definition
+            .steps
+            .insert(1, crate::funnel::Step::new("view").optional());
+        new.definition
+            .exclusions
+            .push(crate::funnel::Exclusion::new("refund", 0, 2));
+        let (key, value) = encode_funnel(&new);
+        assert!(
+            matches!(decode_value(Kind::Funnel, &key, &value), Ok(Decoded::Funnel(f)) if f == new)
+        );
+    }
+
+    #[test]
     fn an_event_log_says_how_many_events_it_holds() {
         let customer = Uuid::from_u128(7);
         let events: Vec<Event> = (0..300)
