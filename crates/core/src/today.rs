@@ -309,6 +309,47 @@ mod window_tests {
     }
 }
 
+/// What waits for one customer today: a follow-up due or overdue, requests and campaign
+/// contacts; with their latest contact, so that the list's pass over the customers looks each
+/// one up once, in a table of the few who have something (not of everyone contacted).
+struct Waiting<'a> {
+    last_contact: Option<Timestamp>,
+    follow_up: Option<&'a Activity>,
+    desk: Vec<DeskItem<'a>>,
+}
+
+fn waiting<'a>(
+    contacts: &FxHashMap<Uuid, Contacts<'a>>,
+    desk: FxHashMap<Uuid, Vec<DeskItem<'a>>>,
+    today: NaiveDate,
+) -> FxHashMap<Uuid, Waiting<'a>> {
+    let mut out: FxHashMap<Uuid, Waiting<'a>> = FxHashMap::default();
+    for (&customer, c) in contacts {
+        if let Some(a) = c.latest
+            && a.next_follow_up.is_some_and(|due| due <= today)
+        {
+            out.insert(
+                customer,
+                Waiting {
+                    last_contact: c.last_contact,
+                    follow_up: Some(a),
+                    desk: Vec::new(),
+                },
+            );
+        }
+    }
+    for (customer, items) in desk {
+        out.entry(customer)
+            .or_insert_with(|| Waiting {
+                last_contact: contacts.get(&customer).and_then(|c| c.last_contact),
+                follow_up: None,
+                desk: Vec::new(),
+            })
+            .desk = items;
+    }
+    out
+}
+
 /// Today's list for `whose` customers, `today` being the user's date and `offset` their time
 /// zone (a contact's day is read in it). Ordered by [`Reason`], then the most valuable first,
 /// then by position.
@@ -321,24 +362,21 @@ pub fn today_list(
 ) -> Vec<Item> {
     let contacts = contacts(&data.activities);
     let value = |i: usize| analytics.customers.get(i).map_or(0, |m| m.total_spent);
-    let contacted_since = |c: Option<&Contacts<'_>>, day: NaiveDate| {
-        c.and_then(|c| c.last_contact)
-            .and_then(|t| t.to_offset(offset))
+    let contacted_since = |last: Option<Timestamp>, day: NaiveDate| {
+        last.and_then(|t| t.to_offset(offset))
             .is_some_and(|t| t.date_naive() >= day)
     };
     let window = BirthdayWindow::new(today);
-    let desk = desk_items(data, today, offset);
+    let waiting = waiting(&contacts, desk_items(data, today, offset), today);
     let mut items = Vec::new();
     for (index, customer) in data.customers.iter().enumerate() {
-        if !desk.is_empty()
-            && let Some(waiting) = desk.get(&customer.id)
-        {
-            let c = contacts.get(&customer.id);
-            for d in waiting {
+        let w = waiting.get(&customer.id);
+        if let Some(w) = w {
+            for d in &w.desk {
                 // A request counts as seen to for the day once the customer was contacted
                 // today; it is back tomorrow while it stays open.
                 if !whose.includes_named(d.owner, customer.owner)
-                    || (d.reason == Reason::Request && contacted_since(c, today))
+                    || (d.reason == Reason::Request && contacted_since(w.last_contact, today))
                 {
                     continue;
                 }
@@ -346,7 +384,7 @@ pub fn today_list(
                     index,
                     reason: d.reason,
                     detail: d.detail.clone(),
-                    last_contact: c.and_then(|c| c.last_contact),
+                    last_contact: w.last_contact,
                     value: value(index),
                 });
             }
@@ -354,44 +392,52 @@ pub fn today_list(
         if !whose.includes(customer.owner) {
             continue;
         }
-        let c = contacts.get(&customer.id);
-        let last_contact = c.and_then(|c| c.last_contact);
-        let mut push = |reason, detail| {
-            items.push(Item {
-                index,
-                reason,
-                detail,
-                last_contact,
-                value: value(index),
-            })
-        };
-        if let Some(a) = c.and_then(|c| c.latest)
+        if let Some(w) = w
+            && let Some(a) = w.follow_up
             && let Some(due) = a.next_follow_up
         {
             let days = (today - due).num_days();
-            if days == 0 {
-                push(Reason::FollowUp, Detail::FollowUp { activity: a.id });
-            } else if days > 0 {
-                push(
-                    Reason::Overdue,
-                    Detail::Overdue {
-                        activity: a.id,
-                        due,
-                        days,
-                    },
-                );
-            }
+            let detail = if days == 0 {
+                Detail::FollowUp { activity: a.id }
+            } else {
+                Detail::Overdue {
+                    activity: a.id,
+                    due,
+                    days,
+                }
+            };
+            items.push(Item {
+                index,
+                reason: if days == 0 {
+                    Reason::FollowUp
+                } else {
+                    Reason::Overdue
+                },
+                detail,
+                last_contact: w.last_contact,
+                value: value(index),
+            });
         }
         if let Some(birthday) = customer.birthday
             && window.may_hold(birthday)
             && let Some(on) = next_birthday(birthday, today)
         {
             let in_days = (on - today).num_days();
-            // Greeted already for this birthday: a contact within the week before it.
-            if in_days <= BIRTHDAY_DAYS && !contacted_since(c, on - Duration::days(BIRTHDAY_DAYS)) {
+            // Greeted already for this birthday: a contact within the week before it. (A
+            // birthday is rare enough to look its customer's contacts up.)
+            let last_contact = contacts.get(&customer.id).and_then(|c| c.last_contact);
+            if in_days <= BIRTHDAY_DAYS
+                && !contacted_since(last_contact, on - Duration::days(BIRTHDAY_DAYS))
+            {
                 let age = on.year() - birthday.year();
                 let age = (birthday.year() > 1900 && (0..=130).contains(&age)).then_some(age);
-                push(Reason::Birthday, Detail::Birthday { on, in_days, age });
+                items.push(Item {
+                    index,
+                    reason: Reason::Birthday,
+                    detail: Detail::Birthday { on, in_days, age },
+                    last_contact,
+                    value: value(index),
+                });
             }
         }
     }
@@ -403,30 +449,34 @@ pub fn today_list(
         if !whose.includes(customer.owner) {
             continue;
         }
-        let c = contacts.get(&customer.id);
+        let last_contact = contacts.get(&customer.id).and_then(|c| c.last_contact);
         // The day the quiet spell crossed the limit: the last order's day plus the limit
         // (recency counts to the analytics' reference date).
         let reference = analytics.reference.unwrap_or(today);
         let crossed = reference - Duration::days(w.recency_days - w.limit_days);
-        if contacted_since(c, crossed) {
+        if contacted_since(last_contact, crossed) {
             continue;
         }
         items.push(Item {
             index: w.index,
             reason: Reason::AtRisk,
-            last_contact: c.and_then(|c| c.last_contact),
+            last_contact,
             value: w.total_spent,
             detail: Detail::AtRisk(w),
         });
     }
-    crate::sorting::sort_by(&mut items, |a, b| {
-        (a.reason, std::cmp::Reverse(a.value), a.index).cmp(&(
-            b.reason,
-            std::cmp::Reverse(b.value),
-            b.index,
-        ))
-    });
-    items
+    // Sorted by small keys, then moved once: items are large (tens of thousands of them for
+    // everyone at 100,000 customers). The push order breaks ties (a customer's requests).
+    let mut keys: Vec<(Reason, std::cmp::Reverse<Cents>, usize, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (i.reason, std::cmp::Reverse(i.value), i.index, k))
+        .collect();
+    crate::sorting::sort_unstable_by(&mut keys, |a, b| a.cmp(b));
+    let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
+    keys.iter()
+        .filter_map(|&(_, _, _, k)| slots.get_mut(k).and_then(Option::take))
+        .collect()
 }
 
 /// How many items each reason has, in [`Reason::ALL`]'s order (the navigation's counts).
