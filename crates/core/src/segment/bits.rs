@@ -45,6 +45,18 @@ impl Bits {
         Bits { words, len }
     }
 
+    /// The set of the positions `ones` yields (each below `len`).
+    pub fn from_ones(len: usize, ones: impl IntoIterator<Item = usize>) -> Bits {
+        let mut b = Bits::none(len);
+        for i in ones {
+            if let Some(w) = b.words.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
+        b.clear_tail();
+        b
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -56,6 +68,11 @@ impl Bits {
     /// Whether position `i` is in the set (positions past the end are not).
     pub fn get(&self, i: usize) -> bool {
         i < self.len && self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether no position is in the set.
+    pub fn is_none(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
     }
 
     pub fn count(&self) -> usize {
@@ -84,6 +101,13 @@ impl Bits {
     pub fn or(&mut self, other: &Bits) {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
             *a |= b;
+        }
+    }
+
+    /// Removes the positions of `other`.
+    pub fn and_not(&mut self, other: &Bits) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= !b;
         }
     }
 
@@ -122,6 +146,10 @@ mod tests {
         assert_eq!(both.count(), 0);
         both.or(&Bits::all(130));
         assert_eq!(both.count(), 130);
+        both.and_not(&odd);
+        assert_eq!(both, even);
+        assert!(!both.is_none() && Bits::none(70).is_none());
+        assert_eq!(Bits::from_ones(70, [3, 69, 70, 500]).ones(), [3, 69]);
         assert_eq!(Bits::none(0).ones(), Vec::<usize>::new());
         let mut empty = Bits::none(0);
         empty.not();

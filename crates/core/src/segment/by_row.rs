@@ -1,6 +1,7 @@
 //! The customer-by-customer walk of a bound tree: how [`super::eval`] evaluated segments
 //! before it went column-wise, kept as the reference the property tests compare the columns
-//! with (crates/core/tests/segments.rs). Not for the app: it is several times slower.
+//! with (crates/core/tests/segment_columns.rs). [`super::eval`] still tests single customers
+//! this way ([`test_at`]) when a group has only a few left undecided.
 
 use super::ast::{Group, Op};
 use super::bind::{
@@ -56,7 +57,7 @@ impl Walker<'_> {
     fn group(&self, g: &BoundGroup, row: Option<&Row>) -> bool {
         let node = |n: &BoundNode| match n {
             // A position past the customers meets no condition.
-            BoundNode::Test(t) => row.is_some_and(|r| self.test(t, r)),
+            BoundNode::Test(t) => row.is_some_and(|r| test(&self.bound, self.analytics, t, r)),
             BoundNode::Group(inner) => self.group(inner, row),
         };
         let result = match g.op {
@@ -65,33 +66,50 @@ impl Walker<'_> {
         };
         result != g.negated
     }
+}
 
-    fn test(&self, t: &Test, r: &Row) -> bool {
-        let (c, m, i) = (r.customer, r.m, r.i);
-        match t {
-            Test::Text(of, test) => text(text_of(*of, c), test),
-            Test::Tags(test) => tags(&c.tags, test),
-            Test::Number(of, test) => number(number_of(*of, c, m), *test),
-            Test::Count(k, test) => {
-                let n = self.bound.counts.get(*k).and_then(|v| v.get(i));
-                number(Some(i64::from(n.copied().unwrap_or(0))), *test)
-            }
-            Test::Date(of, test) => {
-                let day = |t: Timestamp| local_day(t, self.bound.offset);
-                let v = match of {
-                    DateOf::LastOrder => m.last_order.and_then(day),
-                    DateOf::FirstOrder => m.first_order.and_then(day),
-                    DateOf::Created => day(c.created_at),
-                };
-                date(v, *test)
-            }
-            Test::Stage(test) => label(m.stage, test),
-            Test::Group(test) => label(m.group, test),
-            Test::Tier(test) => label(m.tier.map(|t| self.analytics.tier_code(t)), test),
-            Test::OpenComplaint => self.bound.open_complaint.get(i).copied().unwrap_or(false),
-            Test::Member(members) => members.and_then(|f| f.get(i).copied()).unwrap_or(false),
+fn test(bound: &Bound, analytics: &Analytics, t: &Test, r: &Row) -> bool {
+    let (c, m, i) = (r.customer, r.m, r.i);
+    match t {
+        Test::Text(of, test) => text(text_of(*of, c), test),
+        Test::Tags(test) => tags(&c.tags, test),
+        Test::Number(of, test) => number(number_of(*of, c, m), *test),
+        Test::Count(k, test) => {
+            let n = bound.counts.get(*k).and_then(|v| v.get(i));
+            number(Some(i64::from(n.copied().unwrap_or(0))), *test)
         }
+        Test::Date(of, test) => {
+            let day = |t: Timestamp| local_day(t, bound.offset);
+            let v = match of {
+                DateOf::LastOrder => m.last_order.and_then(day),
+                DateOf::FirstOrder => m.first_order.and_then(day),
+                DateOf::Created => day(c.created_at),
+            };
+            date(v, *test)
+        }
+        Test::Stage(test) => label(m.stage, test),
+        Test::Group(test) => label(m.group, test),
+        Test::Tier(test) => label(m.tier.map(|t| analytics.tier_code(t)), test),
+        Test::OpenComplaint => bound.open_complaint.get(i).copied().unwrap_or(false),
+        Test::Member(members) => members.and_then(|f| f.get(i).copied()).unwrap_or(false),
     }
+}
+
+/// One condition for the customer at `i` alone (false past the customers): how
+/// [`super::eval`] tests the few customers a group still has undecided, without building a
+/// column for them.
+pub(super) fn test_at(
+    data: &Dataset,
+    analytics: &Analytics,
+    bound: &Bound,
+    t: &Test,
+    i: usize,
+) -> bool {
+    static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
+    data.customers.get(i).is_some_and(|customer| {
+        let m = analytics.customers.get(i).unwrap_or(&NONE);
+        test(bound, analytics, t, &Row { i, customer, m })
+    })
 }
 
 /// The customer being tested, looked up once for all its conditions.

@@ -94,6 +94,48 @@ impl SegmentColumns {
         self.offset
     }
 
+    /// Whether the column a test reads is built already (reading it is then cheap).
+    pub(super) fn has_numbers(&self, of: NumberOf) -> bool {
+        self.numbers[of as usize].get().is_some()
+    }
+
+    pub(super) fn has_dates(&self, of: DateOf) -> bool {
+        self.dates[of as usize].get().is_some()
+    }
+
+    /// For a text field: its dictionary (interned fields) or who has a value (the others).
+    pub(super) fn has_text(&self, of: TextOf) -> bool {
+        let cell = match of {
+            TextOf::City => &self.syms[0],
+            TextOf::Province => &self.syms[1],
+            TextOf::Channel => &self.syms[2],
+            TextOf::Level => &self.syms[3],
+            TextOf::Owner => &self.syms[4],
+            TextOf::Name => return self.present[0].get().is_some(),
+            TextOf::Phone => return self.present[1].get().is_some(),
+            TextOf::Email => return self.present[2].get().is_some(),
+            TextOf::ExternalId => return self.present[3].get().is_some(),
+        };
+        cell.get().is_some()
+    }
+
+    /// Whether a text field is interned (and so has a dictionary column).
+    pub(super) fn syms_field(&self, of: TextOf) -> bool {
+        matches!(
+            of,
+            TextOf::City | TextOf::Province | TextOf::Channel | TextOf::Level | TextOf::Owner
+        )
+    }
+
+    pub(super) fn has_tags(&self) -> bool {
+        self.tags.get().is_some()
+    }
+
+    /// Stage (0), RFM group (1), tier (2).
+    pub(super) fn has_labels(&self, k: usize) -> bool {
+        self.labels.get(k).is_some_and(|c| c.get().is_some())
+    }
+
     pub(super) fn numbers(&self, of: NumberOf, data: &Dataset, a: &Analytics) -> Cow<'_, Numbers> {
         let build = || numbers(of, data, a);
         cached(&self.numbers[of as usize], data, |c| c.values.len(), build)

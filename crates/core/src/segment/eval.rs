@@ -20,6 +20,7 @@ use super::bind::{
     TextTest, bind,
 };
 use super::bits::Bits;
+use super::by_row;
 use super::columns::{self, NO_LABEL, Numbers, SegmentColumns};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
@@ -89,7 +90,7 @@ impl<'a> Matcher<'a> {
             n: data.customers.len(),
         };
         Matcher {
-            matched: eval.group(&bound.root),
+            matched: eval.group(&bound.root, &Bits::all(data.customers.len())),
             outside: outside(&bound.root),
             _data: PhantomData,
         }
@@ -147,28 +148,115 @@ struct Eval<'e> {
 }
 
 impl Eval<'_> {
-    fn group(&self, g: &BoundGroup) -> Bits {
-        let mut acc = match g.op {
-            Op::And => Bits::all(self.n),
-            Op::Or => Bits::none(self.n),
-        };
-        for item in &g.items {
-            let b = match item {
-                BoundNode::Test(t) => self.test(t),
-                BoundNode::Group(inner) => self.group(inner),
-            };
-            match g.op {
-                Op::And => acc.and(&b),
-                Op::Or => acc.or(&b),
+    /// The customers among `among` that the group matches. Like the walk customer by
+    /// customer, a group stops asking about a customer once it is decided: an AND passes on
+    /// only those every item so far matched, an OR only those no item matched yet. Cheap
+    /// items go first (AND and OR do not depend on their items' order), so the costly ones —
+    /// free text, tags — see the fewest customers.
+    fn group(&self, g: &BoundGroup, among: &Bits) -> Bits {
+        let mut items: Vec<&BoundNode> = g.items.iter().collect();
+        items.sort_by_key(|n| self.cost(n));
+        let inner = match g.op {
+            Op::And => {
+                let mut acc = among.clone();
+                for item in items {
+                    if acc.is_none() {
+                        break;
+                    }
+                    acc = self.node(item, &acc);
+                }
+                acc
             }
-        }
+            Op::Or => {
+                let mut acc = Bits::none(self.n);
+                let mut open = among.clone();
+                for item in items {
+                    if open.is_none() {
+                        break;
+                    }
+                    let hit = self.node(item, &open);
+                    acc.or(&hit);
+                    open.and_not(&hit);
+                }
+                acc
+            }
+        };
         if g.negated {
-            acc.not();
+            let mut out = among.clone();
+            out.and_not(&inner);
+            out
+        } else {
+            inner
         }
-        acc
     }
 
-    fn test(&self, t: &Test) -> Bits {
+    fn node(&self, n: &BoundNode, among: &Bits) -> Bits {
+        match n {
+            BoundNode::Test(t) => self.test(t, among),
+            BoundNode::Group(inner) => self.group(inner, among),
+        }
+    }
+
+    /// 0: reads a built column or the figures bind made; 1: would build a dictionary of an
+    /// interned text; 2: reads strings customer by customer (free text, tags not yet built).
+    fn cost(&self, n: &BoundNode) -> u8 {
+        match n {
+            BoundNode::Group(g) => g.items.iter().map(|n| self.cost(n)).max().unwrap_or(0),
+            BoundNode::Test(t) if self.ready(t) => 0,
+            BoundNode::Test(Test::Text(of, _)) if self.columns.syms_field(*of) => 1,
+            BoundNode::Test(Test::Text(..) | Test::Tags(_)) => 2,
+            BoundNode::Test(_) => 0,
+        }
+    }
+
+    /// Whether the values a test reads are in a column already (or in bind's figures).
+    fn ready(&self, t: &Test) -> bool {
+        let c = self.columns;
+        match t {
+            Test::Text(of, TextTest::IsEmpty | TextTest::IsNotEmpty) => c.has_text(*of),
+            Test::Text(of, _) => c.syms_field(*of) && c.has_text(*of),
+            Test::Tags(_) => c.has_tags(),
+            Test::Number(of, _) => c.has_numbers(*of),
+            Test::Date(of, _) => c.has_dates(*of),
+            Test::Stage(_) => c.has_labels(0),
+            Test::Group(_) => c.has_labels(1),
+            Test::Tier(_) => c.has_labels(2),
+            Test::Count(..) | Test::OpenComplaint | Test::Member(_) => true,
+        }
+    }
+
+    /// The customers among `among` that meet a condition: read from its column (built now if
+    /// need be), or — when few customers are left and the column is not built — tested one
+    /// by one as the walk does, which costs less than a column over everyone.
+    fn test(&self, t: &Test, among: &Bits) -> Bits {
+        if !self.ready(t) {
+            let left = among.count();
+            // Reading strings costs a memory access per customer, a column or not: below half
+            // of everyone, one by one; other columns are sequential passes, cheap to build.
+            let plain_text = matches!(t, Test::Text(of, _) if !self.columns.syms_field(*of));
+            let one_by_one = if plain_text || matches!(t, Test::Tags(_)) {
+                left * 2 <= self.n
+            } else {
+                left * 16 <= self.n
+            };
+            if one_by_one {
+                let (data, a, bound) = (self.data, self.analytics, self.bound);
+                return Bits::from_ones(
+                    self.n,
+                    among
+                        .ones()
+                        .into_iter()
+                        .filter(|&i| by_row::test_at(data, a, bound, t, i)),
+                );
+            }
+        }
+        let mut b = self.test_all(t);
+        b.and(among);
+        b
+    }
+
+    /// A condition for every customer.
+    fn test_all(&self, t: &Test) -> Bits {
         let (data, a, n) = (self.data, self.analytics, self.n);
         match t {
             Test::Text(of, test) => {
