@@ -5,8 +5,10 @@
 #   scripts/build.sh --bench         the benchmark build into dist-bench/ instead (dist/ is left
 #                                    alone): the app with `--features bench`, i.e. the wasm
 #                                    exports tests/bench/browser.mjs calls (bench_metrics,
-#                                    bench_funnel, heap_now, heap_peak) and the counting
-#                                    allocator, none of which is in the build users download
+#                                    bench_funnel, bench_segment, heap_now, heap_peak), those of
+#                                    the race against DuckDB-WASM (race_*: node
+#                                    tests/bench/peer/race.mjs) and the counting allocator,
+#                                    none of which is in the build users download
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

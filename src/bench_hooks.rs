@@ -3,6 +3,9 @@
 //! of wasm memory, which never shrinks) and timings of the core at scale (`bench_metrics`).
 //! Nothing in the app calls these. Compiled only with the `bench` feature (scripts/build.sh
 //! --bench, into dist-bench/): the counting allocator below is then the app's allocator.
+//! [`race`]: the race against DuckDB-WASM (tests/bench/peer/race.mjs).
+
+mod race;
 
 use kezhi_core::heap_count::{self, Counting};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -41,6 +44,44 @@ pub fn bench_metrics(customers: u32, orders: u32) -> f64 {
     let analytics = compute(&data, &AnalyticsSettings::default());
     let elapsed = performance.now() - start;
     std::hint::black_box(&analytics);
+    elapsed
+}
+
+/// Milliseconds this browser takes for the 10-condition segment of the core's benchmark
+/// ([`race::SEGMENT_RULE`]) over the demo of `customers` with its order history lengthened to
+/// `orders`, its analytics computed first (untimed, as the app holds them). `kept`: the
+/// segment's columns are built by an untimed first query and kept (the segment page's case,
+/// one query per keystroke over unchanged data); otherwise built inside the timed query.
+/// Generates its own data; call it on a page of its own.
+#[wasm_bindgen]
+pub fn bench_segment(customers: u32, orders: u32, kept: bool) -> f64 {
+    use kezhi_core::demo::{DemoConfig, extend_order_history, generate};
+    use kezhi_core::metrics::{AnalyticsSettings, compute};
+    use kezhi_core::segment::{Matcher, SegmentColumns, parse};
+    let (Some(end), Some(performance), Ok(rule)) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 31),
+        web_sys::window().and_then(|w| w.performance()),
+        parse(race::SEGMENT_RULE),
+    ) else {
+        return f64::NAN;
+    };
+    let mut data = generate(&DemoConfig::new(customers as usize, end));
+    extend_order_history(&mut data, orders as usize);
+    let settings = AnalyticsSettings::default();
+    let analytics = compute(&data, &settings);
+    let columns = SegmentColumns::new(&settings);
+    if kept {
+        let warm = Matcher::with_columns(&data, &analytics, &settings, &rule, None, &columns);
+        std::hint::black_box(warm.count());
+    }
+    let start = performance.now();
+    let count = if kept {
+        Matcher::with_columns(&data, &analytics, &settings, &rule, None, &columns).count()
+    } else {
+        Matcher::new(&data, &analytics, &settings, &rule).count()
+    };
+    let elapsed = performance.now() - start;
+    std::hint::black_box(count);
     elapsed
 }
 

@@ -12,6 +12,7 @@ use crate::store::Store;
 use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::funnel::EventIndex;
 use kezhi_core::metrics::{self, Analytics, AnalyticsSettings};
+use kezhi_core::segment::SegmentColumns;
 use kezhi_core::segment::complete::Vocabulary;
 use kezhi_core::segment::membership;
 use kezhi_core::today;
@@ -118,6 +119,10 @@ pub struct Derived {
     /// change of the data, the analytics or the saved segments, not on every render of a view
     /// that shows them (a language switch recomputes nothing).
     pub memberships: Memo<Arc<Memberships>>,
+    /// The segment queries' columns (customers' values by field), empty after each change of
+    /// the data or the analytics and filled by the queries as they ask: typing a query
+    /// re-counts on every keystroke over the same data, and finds the columns built.
+    pub segment_columns: Memo<Arc<SegmentColumns>>,
     /// Today's list for whoever uses this browser (`whoami`): the Today page and the
     /// navigation's counts share it. Made on first read after a change of the data, the
     /// analytics, `whoami` or the day.
@@ -143,6 +148,14 @@ impl Derived {
             |_, _| true,
         );
         let memberships = memberships(store, prefs, metrics);
+        let segment_columns = Memo::new_with_compare(
+            move |_| {
+                data.track();
+                metrics.track();
+                Arc::new(SegmentColumns::new(&prefs.analytics_settings()))
+            },
+            |_, _| true,
+        );
         let day = RwSignal::new(platform::today());
         let today = Memo::new_with_compare(
             move |_| {
@@ -163,6 +176,7 @@ impl Derived {
             event_index,
             vocabulary,
             memberships,
+            segment_columns,
             today,
             day,
             data,

@@ -18,6 +18,8 @@ export const SUB_PATH = '/tools/kezhi/';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
   '.wasm': 'application/wasm',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
@@ -27,8 +29,10 @@ const TYPES = {
 };
 
 /** Serves dist/ (or a copy of it in `dir`) at `/` and at SUB_PATH; anything else is a 404, as
- * on a plain static host. `hits` lists the paths of the requests that reached it. */
-export async function startServer(dir = dist) {
+ * on a plain static host. `hits` lists the paths of the requests that reached it. `mounts`
+ * serves more folders under URL prefixes (`{ '/duckdb/': folder }`: the race against
+ * DuckDB-WASM, tests/bench/peer/, serves DuckDB's files and its data beside the app). */
+export async function startServer(dir = dist, mounts = {}) {
   assert.ok(existsSync(join(dir, 'index.html')), `no build in ${dir}: run scripts/build.sh`);
   const hits = [];
   const server = createServer(async (req, res) => {
@@ -36,8 +40,9 @@ export async function startServer(dir = dist) {
     let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (path.startsWith(SUB_PATH)) path = '/' + path.slice(SUB_PATH.length);
     if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(dir, path));
-    if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+    const [prefix, base] = Object.entries(mounts).find(([p]) => path.startsWith(p)) ?? ['/', dir];
+    const file = normalize(join(base, path.slice(prefix.length - 1)));
+    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });

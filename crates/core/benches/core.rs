@@ -176,6 +176,38 @@ fn segments(c: &mut Criterion) {
     group.bench_function("10-condition nested rule", |b| {
         b.iter(|| count_matches(black_box(&data), &analytics, &settings, &rule))
     });
+    // The segment page's case: a query per keystroke over unchanged data, the columns kept.
+    let columns = kezhi_core::segment::SegmentColumns::new(&settings);
+    group.bench_function("10-condition nested rule, columns kept", |b| {
+        b.iter(|| {
+            Matcher::with_columns(
+                black_box(&data),
+                &analytics,
+                &settings,
+                &rule,
+                None,
+                &columns,
+            )
+            .count()
+        })
+    });
+    // The walk the columns replaced (segment/by_row.rs), for the record.
+    group.bench_function("10-condition nested rule, customer by customer", |b| {
+        b.iter(|| {
+            let n = data.customers.len();
+            kezhi_core::segment::by_row::matches_by_row(
+                black_box(&data),
+                &analytics,
+                &settings,
+                &rule,
+                None,
+                n,
+            )
+            .into_iter()
+            .filter(|&m| m)
+            .count()
+        })
+    });
     let behaviour = parse(r#"events("add_to_cart", 30d) >= 1"#).expect("parses");
     group.bench_function(
         format!("behaviour condition over {} events", data.events.len()),

@@ -73,10 +73,11 @@ pub fn select(store: Store, derived: Derived, prefs: Prefs, query: &str) -> Sele
             let tree = tree.normalize();
             let settings = prefs.analytics_settings();
             let analytics = derived.metrics.get();
+            let columns = derived.segment_columns.get();
             let selected = store.data.with(|d| {
                 store.segments.with(|saved| {
                     platform::timed("kezhi:segment", || {
-                        membership::select(d, &analytics, &settings, &tree, saved)
+                        membership::select_with(d, &analytics, &settings, &tree, saved, &columns)
                     })
                 })
             });

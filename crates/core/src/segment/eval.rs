@@ -7,25 +7,33 @@
 //!
 //! Relative spans (`WITHIN 90d`) end the day before the analytics' reference date, so they
 //! agree with R. Dates are calendar days in the settings' time zone.
+//!
+//! **Column-wise.** Every condition is worked out for all customers at once, over a column of
+//! the values it tests ([`super::columns`]), into a set of positions ([`Bits`]); groups
+//! combine those sets 64 customers at a time. Labels, tiers and interned texts are compared
+//! once per distinct value, not once per customer. The result is the one a customer-by-
+//! customer walk of the tree gives (the rules below are that walk's, per value).
 
 use super::ast::{Group, Op};
 use super::bind::{
-    Bound, BoundGroup, BoundNode, DateOf, DateTest, LabelTest, Memberships, NumberOf, NumberTest,
-    TagsTest, Test, TextOf, TextTest, bind,
+    Bound, BoundGroup, BoundNode, DateTest, LabelTest, Memberships, NumberTest, TagsTest, Test,
+    TextTest, bind,
 };
+use super::bits::Bits;
+use super::by_row;
+use super::columns::{self, NO_LABEL, Numbers, SegmentColumns};
 use crate::dataset::Dataset;
-use crate::metrics::{Analytics, AnalyticsSettings, CustomerMetrics};
-use crate::model::Customer;
-use crate::sym::Sym;
-use crate::time::{Timestamp, day_number};
-use chrono::NaiveDate;
-use std::sync::LazyLock;
+use crate::metrics::{Analytics, AnalyticsSettings};
+use crate::model::{RfmGroup, Stage, Tier};
+use std::marker::PhantomData;
 
-/// A rule tree ready to test customers: bound to the data once, up front.
+/// A rule tree's matches: the tree is bound to the data and evaluated for every customer
+/// up front; asking about a customer is then reading a bit.
 pub struct Matcher<'a> {
-    data: &'a Dataset,
-    analytics: &'a Analytics,
-    bound: Bound<'a>,
+    matched: Bits,
+    /// What the tree says of a position past the customers (no condition holds there).
+    outside: bool,
+    _data: PhantomData<&'a Dataset>,
 }
 
 impl<'a> Matcher<'a> {
@@ -37,11 +45,8 @@ impl<'a> Matcher<'a> {
         settings: &AnalyticsSettings,
         root: &'a Group,
     ) -> Self {
-        Matcher {
-            data,
-            analytics,
-            bound: bind(data, analytics, settings, root, None),
-        }
+        let columns = SegmentColumns::new(settings);
+        Self::with_columns(data, analytics, settings, root, None, &columns)
     }
 
     /// A matcher that answers `in_segment(…)` from resolved memberships
@@ -53,77 +58,62 @@ impl<'a> Matcher<'a> {
         root: &'a Group,
         segments: &'a Memberships,
     ) -> Self {
-        Matcher {
+        let columns = SegmentColumns::new(settings);
+        Self::with_columns(data, analytics, settings, root, Some(segments), &columns)
+    }
+
+    /// A matcher reading (and filling) `columns`, which must have been made for this data and
+    /// these analytics ([`SegmentColumns`]): the next query over the same data finds the
+    /// columns it shares with this one built.
+    pub fn with_columns(
+        data: &'a Dataset,
+        analytics: &'a Analytics,
+        settings: &AnalyticsSettings,
+        root: &'a Group,
+        segments: Option<&'a Memberships>,
+        columns: &SegmentColumns,
+    ) -> Self {
+        let bound = bind(data, analytics, settings, root, segments);
+        // Columns dated in another time zone cannot serve these settings' dates.
+        let own;
+        let columns = if columns.offset() == bound.offset {
+            columns
+        } else {
+            own = SegmentColumns::with_offset(bound.offset);
+            &own
+        };
+        let eval = Eval {
             data,
             analytics,
-            bound: bind(data, analytics, settings, root, Some(segments)),
+            bound: &bound,
+            columns,
+            n: data.customers.len(),
+        };
+        Matcher {
+            matched: eval.group(&bound.root, &Bits::all(data.customers.len())),
+            outside: outside(&bound.root),
+            _data: PhantomData,
         }
     }
 
     /// Whether the customer at `i` (in `data.customers`) matches.
     pub fn matches(&self, i: usize) -> bool {
-        static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
-        let row = self.data.customers.get(i).map(|customer| Row {
-            i,
-            customer,
-            m: self.analytics.customers.get(i).unwrap_or(&NONE),
-        });
-        self.group(&self.bound.root, row.as_ref())
+        if i < self.matched.len() {
+            self.matched.get(i)
+        } else {
+            self.outside
+        }
     }
 
     /// Positions of the matching customers, in data order.
     pub fn matching(&self) -> Vec<usize> {
-        (0..self.data.customers.len())
-            .filter(|&i| self.matches(i))
-            .collect()
+        self.matched.ones()
     }
 
-    fn group(&self, g: &BoundGroup, row: Option<&Row>) -> bool {
-        let node = |n: &BoundNode| match n {
-            // A position past the customers meets no condition.
-            BoundNode::Test(t) => row.is_some_and(|r| self.test(t, r)),
-            BoundNode::Group(inner) => self.group(inner, row),
-        };
-        let result = match g.op {
-            Op::And => g.items.iter().all(node),
-            Op::Or => g.items.iter().any(node),
-        };
-        result != g.negated
+    /// How many customers match.
+    pub fn count(&self) -> usize {
+        self.matched.count()
     }
-
-    fn test(&self, t: &Test, r: &Row) -> bool {
-        let (c, m, i) = (r.customer, r.m, r.i);
-        match t {
-            Test::Text(of, test) => text(text_of(*of, c), test),
-            Test::Tags(test) => tags(&c.tags, test),
-            Test::Number(of, test) => number(number_of(*of, c, m), *test),
-            Test::Count(k, test) => {
-                let n = self.bound.counts.get(*k).and_then(|v| v.get(i));
-                number(Some(i64::from(n.copied().unwrap_or(0))), *test)
-            }
-            Test::Date(of, test) => {
-                let day = |t: Timestamp| local_day(t, self.bound.offset);
-                let v = match of {
-                    DateOf::LastOrder => m.last_order.and_then(day),
-                    DateOf::FirstOrder => m.first_order.and_then(day),
-                    DateOf::Created => day(c.created_at),
-                };
-                date(v, *test)
-            }
-            Test::Stage(test) => label(m.stage, test),
-            Test::Group(test) => label(m.group, test),
-            Test::Tier(test) => label(m.tier.map(|t| self.analytics.tier_code(t)), test),
-            Test::OpenComplaint => self.bound.open_complaint.get(i).copied().unwrap_or(false),
-            Test::Member(members) => members.and_then(|f| f.get(i).copied()).unwrap_or(false),
-        }
-    }
-}
-
-/// The customer being tested, looked up once for all its conditions.
-struct Row<'c> {
-    i: usize,
-    customer: &'c Customer,
-    m: &'c CustomerMetrics,
 }
 
 /// How many customers match.
@@ -133,45 +123,312 @@ pub fn count_matches(
     settings: &AnalyticsSettings,
     root: &Group,
 ) -> usize {
-    let m = Matcher::new(data, analytics, settings, root);
-    (0..data.customers.len()).filter(|&i| m.matches(i)).count()
+    Matcher::new(data, analytics, settings, root).count()
 }
 
-fn text_of(of: TextOf, c: &Customer) -> Option<&str> {
-    match of {
-        TextOf::Name => Some(&c.name),
-        TextOf::Phone => c.phone.as_deref(),
-        TextOf::Email => c.email.as_deref(),
-        TextOf::City => c.city.map(Sym::as_str),
-        TextOf::Province => c.province.map(Sym::as_str),
-        TextOf::Channel => c.channel.map(Sym::as_str),
-        TextOf::Level => c.member_level.map(Sym::as_str),
-        TextOf::Owner => c.owner.map(Sym::as_str),
-        TextOf::ExternalId => c.external_id.as_deref(),
+/// The tree at a position past the customers, where no condition holds.
+fn outside(g: &BoundGroup) -> bool {
+    let node = |n: &BoundNode| match n {
+        BoundNode::Test(_) => false,
+        BoundNode::Group(inner) => outside(inner),
+    };
+    let result = match g.op {
+        Op::And => g.items.iter().all(node),
+        Op::Or => g.items.iter().any(node),
+    };
+    result != g.negated
+}
+
+struct Eval<'e> {
+    data: &'e Dataset,
+    analytics: &'e Analytics,
+    bound: &'e Bound<'e>,
+    columns: &'e SegmentColumns,
+    n: usize,
+}
+
+impl Eval<'_> {
+    /// The customers among `among` that the group matches. Like the walk customer by
+    /// customer, a group stops asking about a customer once it is decided: an AND passes on
+    /// only those every item so far matched, an OR only those no item matched yet. Cheap
+    /// items go first (AND and OR do not depend on their items' order), so the costly ones —
+    /// free text, tags — see the fewest customers.
+    fn group(&self, g: &BoundGroup, among: &Bits) -> Bits {
+        let mut items: Vec<&BoundNode> = g.items.iter().collect();
+        items.sort_by_key(|n| self.cost(n));
+        let inner = match g.op {
+            Op::And => {
+                let mut acc = among.clone();
+                for item in items {
+                    if acc.is_none() {
+                        break;
+                    }
+                    acc = self.node(item, &acc);
+                }
+                acc
+            }
+            Op::Or => {
+                let mut acc = Bits::none(self.n);
+                let mut open = among.clone();
+                for item in items {
+                    if open.is_none() {
+                        break;
+                    }
+                    let hit = self.node(item, &open);
+                    acc.or(&hit);
+                    open.and_not(&hit);
+                }
+                acc
+            }
+        };
+        if g.negated {
+            let mut out = among.clone();
+            out.and_not(&inner);
+            out
+        } else {
+            inner
+        }
+    }
+
+    fn node(&self, n: &BoundNode, among: &Bits) -> Bits {
+        match n {
+            BoundNode::Test(t) => self.test(t, among),
+            BoundNode::Group(inner) => self.group(inner, among),
+        }
+    }
+
+    /// 0: reads a built column or the figures bind made; 1: would build a dictionary of an
+    /// interned text; 2: reads strings customer by customer (free text, tags not yet built).
+    fn cost(&self, n: &BoundNode) -> u8 {
+        match n {
+            BoundNode::Group(g) => g.items.iter().map(|n| self.cost(n)).max().unwrap_or(0),
+            BoundNode::Test(t) if self.ready(t) => 0,
+            BoundNode::Test(Test::Text(of, _)) if self.columns.syms_field(*of) => 1,
+            BoundNode::Test(Test::Text(..) | Test::Tags(_)) => 2,
+            BoundNode::Test(_) => 0,
+        }
+    }
+
+    /// Whether the values a test reads are in a column already (or in bind's figures).
+    fn ready(&self, t: &Test) -> bool {
+        let c = self.columns;
+        match t {
+            Test::Text(of, TextTest::IsEmpty | TextTest::IsNotEmpty) => c.has_text(*of),
+            Test::Text(of, _) => c.syms_field(*of) && c.has_text(*of),
+            Test::Tags(_) => c.has_tags(),
+            Test::Number(of, _) => c.has_numbers(*of),
+            Test::Date(of, _) => c.has_dates(*of),
+            Test::Stage(_) => c.has_labels(0),
+            Test::Group(_) => c.has_labels(1),
+            Test::Tier(_) => c.has_labels(2),
+            Test::Count(..) | Test::OpenComplaint | Test::Member(_) => true,
+        }
+    }
+
+    /// The customers among `among` that meet a condition: read from its column (built now if
+    /// need be), or — when few customers are left and the column is not built — tested one
+    /// by one as the walk does, which costs less than a column over everyone.
+    fn test(&self, t: &Test, among: &Bits) -> Bits {
+        if !self.ready(t) {
+            let left = among.count();
+            // Reading strings costs a memory access per customer, a column or not: below half
+            // of everyone, one by one; other columns are sequential passes, cheap to build.
+            let plain_text = matches!(t, Test::Text(of, _) if !self.columns.syms_field(*of));
+            let one_by_one = if plain_text || matches!(t, Test::Tags(_)) {
+                left * 2 <= self.n
+            } else {
+                left * 16 <= self.n
+            };
+            if one_by_one {
+                let (data, a, bound) = (self.data, self.analytics, self.bound);
+                return Bits::from_ones(
+                    self.n,
+                    among
+                        .ones()
+                        .into_iter()
+                        .filter(|&i| by_row::test_at(data, a, bound, t, i)),
+                );
+            }
+        }
+        let mut b = self.test_all(t);
+        b.and(among);
+        b
+    }
+
+    /// A condition for every customer.
+    fn test_all(&self, t: &Test) -> Bits {
+        let (data, a, n) = (self.data, self.analytics, self.n);
+        match t {
+            Test::Text(of, test) => {
+                if let Some(dict) = self.columns.syms(*of, data) {
+                    // Each distinct value once; code 0 is "no value".
+                    let table: Vec<bool> = std::iter::once(text(None, test))
+                        .chain(dict.distinct.iter().map(|s| text(Some(s.as_str()), test)))
+                        .collect();
+                    return by_code(&dict.codes, &table);
+                }
+                match (test, self.columns.present(*of, data)) {
+                    (TextTest::IsNotEmpty, Some(present)) => present.into_owned(),
+                    (TextTest::IsEmpty, Some(present)) => {
+                        let mut b = present.into_owned();
+                        b.not();
+                        b
+                    }
+                    _ => Bits::from_fn(n, |i| {
+                        text(columns::plain_text(*of, &data.customers[i]), test)
+                    }),
+                }
+            }
+            Test::Tags(test) => tags(&self.columns.tags(data), test),
+            Test::Number(of, test) => number(&self.columns.numbers(*of, data, a), *test),
+            Test::Count(k, test) => {
+                let counts = self.bound.counts.get(*k);
+                let values = (0..n)
+                    .map(|i| i64::from(counts.and_then(|c| c.get(i)).copied().unwrap_or(0)))
+                    .collect();
+                number(
+                    &Numbers {
+                        values,
+                        present: None,
+                    },
+                    *test,
+                )
+            }
+            Test::Date(of, test) => number(&self.columns.dates(*of, data, a), as_number(*test)),
+            Test::Stage(test) => {
+                let table = label_table(Stage::ALL.len(), |k| Stage::ALL.get(k).copied(), test);
+                by_label(&self.columns.stages(data, a).0, &table)
+            }
+            Test::Group(test) => {
+                let table =
+                    label_table(RfmGroup::ALL.len(), |k| RfmGroup::ALL.get(k).copied(), test);
+                by_label(&self.columns.groups(data, a).0, &table)
+            }
+            Test::Tier(test) => {
+                let code = |k: usize| Some(a.tier_code(Tier(k as u8)));
+                let table = label_table(usize::from(NO_LABEL), code, test);
+                by_label(&self.columns.tiers(data, a).0, &table)
+            }
+            Test::OpenComplaint => {
+                let open = &self.bound.open_complaint;
+                Bits::from_fn(n, |i| open.get(i).copied().unwrap_or(false))
+            }
+            Test::Member(members) => Bits::from_fn(n, |i| {
+                members.and_then(|f| f.get(i).copied()).unwrap_or(false)
+            }),
+        }
     }
 }
 
-fn number_of(of: NumberOf, c: &Customer, m: &CustomerMetrics) -> Option<i64> {
-    match of {
-        NumberOf::Orders => Some(i64::from(m.orders)),
-        NumberOf::R => m.r.map(i64::from),
-        NumberOf::F => m.f.map(i64::from),
-        NumberOf::M => m.m.map(i64::from),
-        NumberOf::Points => Some(c.points),
-        NumberOf::RecencyDays => m.recency_days,
-        NumberOf::TotalSpent => Some(m.total_spent),
-        NumberOf::Aov => m.aov,
-        NumberOf::Ltv => m.ltv,
+/// Customers whose code's entry in `table` is true (a code past the table: false).
+fn by_code(codes: &[u32], table: &[bool]) -> Bits {
+    Bits::from_fn(codes.len(), |i| {
+        table.get(codes[i] as usize).copied().unwrap_or(false)
+    })
+}
+
+/// A label test worked out for every label (indices `0..count`, `label(k)` the label with
+/// that index) and for "no label" (index [`NO_LABEL`]).
+fn label_table<K: PartialEq + Copy>(
+    count: usize,
+    label_of: impl Fn(usize) -> Option<K>,
+    test: &LabelTest<K>,
+) -> [bool; 256] {
+    let mut table = [false; 256];
+    for (k, slot) in table.iter_mut().enumerate().take(count) {
+        if let Some(v) = label_of(k) {
+            *slot = label(Some(v), test);
+        }
+    }
+    table[usize::from(NO_LABEL)] = label(None, test);
+    table
+}
+
+fn by_label(column: &[u8], table: &[bool; 256]) -> Bits {
+    Bits::from_fn(column.len(), |i| table[usize::from(column[i])])
+}
+
+/// A date test is a number test on day numbers.
+fn as_number(test: DateTest) -> NumberTest {
+    match test {
+        DateTest::IsEmpty => NumberTest::IsEmpty,
+        DateTest::IsNotEmpty => NumberTest::IsNotEmpty,
+        DateTest::Eq(w) => NumberTest::Eq(w),
+        DateTest::Ne(w) => NumberTest::Ne(w),
+        DateTest::Lt(w) => NumberTest::Lt(w),
+        DateTest::Gt(w) => NumberTest::Gt(w),
+        DateTest::Ge(w) => NumberTest::Ge(w),
+        DateTest::Between(lo, hi) => NumberTest::Between(lo, hi),
+        DateTest::Never => NumberTest::Never,
     }
 }
 
-/// The day number of a moment in the time zone, if it is a date at all (the same range as
-/// [`crate::time::day_date`]).
-fn local_day(t: Timestamp, offset: chrono::FixedOffset) -> Option<i64> {
-    static RANGE: LazyLock<(i64, i64)> =
-        LazyLock::new(|| (day_number(NaiveDate::MIN), day_number(NaiveDate::MAX)));
-    let d = t.local_day(offset);
-    (RANGE.0..=RANGE.1).contains(&d).then_some(d)
+/// A number test over a column, with the missing-value rule: a customer without a value
+/// meets only `IS EMPTY`. Each operator is its own loop of plain comparisons.
+fn number(column: &Numbers, test: NumberTest) -> Bits {
+    let v = &column.values;
+    let n = v.len();
+    let present = column.present.as_ref();
+    let mut b = match test {
+        NumberTest::IsEmpty => {
+            return present.map_or_else(
+                || Bits::none(n),
+                |p| {
+                    let mut b = p.clone();
+                    b.not();
+                    b
+                },
+            );
+        }
+        NumberTest::IsNotEmpty => return present.cloned().unwrap_or_else(|| Bits::all(n)),
+        NumberTest::Never => return Bits::none(n),
+        NumberTest::Eq(w) => Bits::from_fn(n, |i| v[i] == w),
+        NumberTest::Ne(w) => Bits::from_fn(n, |i| v[i] != w),
+        NumberTest::Gt(w) => Bits::from_fn(n, |i| v[i] > w),
+        NumberTest::Ge(w) => Bits::from_fn(n, |i| v[i] >= w),
+        NumberTest::Lt(w) => Bits::from_fn(n, |i| v[i] < w),
+        NumberTest::Le(w) => Bits::from_fn(n, |i| v[i] <= w),
+        NumberTest::Between(lo, hi) => Bits::from_fn(n, |i| v[i] >= lo && v[i] <= hi),
+    };
+    if let Some(p) = present {
+        b.and(p);
+    }
+    b
+}
+
+fn tags(column: &columns::TagColumn, test: &TagsTest) -> Bits {
+    let n = column.starts.len() - 1;
+    let of = |i: usize| {
+        let (a, b) = (column.starts[i] as usize, column.starts[i + 1] as usize);
+        &column.codes[a..b]
+    };
+    // For a list of words: which distinct tags equal one of them.
+    let matching = |words: &[String]| -> Vec<bool> {
+        column
+            .distinct
+            .iter()
+            .map(|t| words.iter().any(|w| same_text(t, w)))
+            .collect()
+    };
+    let has_any = |table: &[bool]| Bits::from_fn(n, |i| of(i).iter().any(|&c| table[c as usize]));
+    match test {
+        TagsTest::IsEmpty => Bits::from_fn(n, |i| of(i).is_empty()),
+        TagsTest::IsNotEmpty => Bits::from_fn(n, |i| !of(i).is_empty()),
+        TagsTest::Any(list) => has_any(&matching(list)),
+        TagsTest::All(list) => {
+            let mut b = Bits::all(n);
+            for w in list.iter() {
+                b.and(&has_any(&matching(std::slice::from_ref(w))));
+            }
+            b
+        }
+        TagsTest::None(list) => {
+            let mut b = has_any(&matching(list));
+            b.not();
+            b
+        }
+        TagsTest::Never => Bits::none(n),
+    }
 }
 
 fn present(v: Option<&str>) -> Option<&str> {
@@ -180,11 +437,11 @@ fn present(v: Option<&str>) -> Option<&str> {
 
 /// Equal ignoring the case of Latin letters (Chinese has none), without allocating: this
 /// runs per customer and value.
-fn same_text(a: &str, b: &str) -> bool {
+pub(super) fn same_text(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-fn text(v: Option<&str>, test: &TextTest) -> bool {
+pub(super) fn text(v: Option<&str>, test: &TextTest) -> bool {
     let v = present(v);
     match test {
         TextTest::IsEmpty => v.is_none(),
@@ -216,7 +473,7 @@ fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-fn label<K: PartialEq + Copy>(v: Option<K>, test: &LabelTest<K>) -> bool {
+pub(super) fn label<K: PartialEq + Copy>(v: Option<K>, test: &LabelTest<K>) -> bool {
     match test {
         LabelTest::IsEmpty => v.is_none(),
         LabelTest::IsNotEmpty => v.is_some(),
@@ -229,64 +486,11 @@ fn label<K: PartialEq + Copy>(v: Option<K>, test: &LabelTest<K>) -> bool {
     }
 }
 
-fn number(v: Option<i64>, test: NumberTest) -> bool {
-    match test {
-        NumberTest::IsEmpty => v.is_none(),
-        NumberTest::IsNotEmpty => v.is_some(),
-        _ => {
-            let Some(v) = v else {
-                return false;
-            };
-            match test {
-                NumberTest::Eq(w) => v == w,
-                NumberTest::Ne(w) => v != w,
-                NumberTest::Gt(w) => v > w,
-                NumberTest::Ge(w) => v >= w,
-                NumberTest::Lt(w) => v < w,
-                NumberTest::Le(w) => v <= w,
-                NumberTest::Between(lo, hi) => v >= lo && v <= hi,
-                _ => false,
-            }
-        }
-    }
-}
-
-fn date(v: Option<i64>, test: DateTest) -> bool {
-    match test {
-        DateTest::IsEmpty => v.is_none(),
-        DateTest::IsNotEmpty => v.is_some(),
-        _ => {
-            let Some(v) = v else {
-                return false;
-            };
-            match test {
-                DateTest::Eq(w) => v == w,
-                DateTest::Ne(w) => v != w,
-                DateTest::Lt(w) => v < w,
-                DateTest::Gt(w) => v > w,
-                DateTest::Ge(w) => v >= w,
-                DateTest::Between(lo, hi) => v >= lo && v <= hi,
-                _ => false,
-            }
-        }
-    }
-}
-
-fn tags(v: &[String], test: &TagsTest) -> bool {
-    let has = |w: &String| v.iter().any(|t| same_text(t, w));
-    match test {
-        TagsTest::IsEmpty => v.is_empty(),
-        TagsTest::IsNotEmpty => !v.is_empty(),
-        TagsTest::Any(list) => list.iter().any(has),
-        TagsTest::All(list) => list.iter().all(has),
-        TagsTest::None(list) => !list.iter().any(has),
-        TagsTest::Never => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::columns::local_day;
     use super::*;
+    use crate::time::Timestamp;
     use chrono::FixedOffset;
 
     #[test]

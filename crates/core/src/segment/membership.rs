@@ -5,6 +5,7 @@
 
 use super::ast::{Group, Node};
 use super::bind::segment_key as key;
+use super::columns::SegmentColumns;
 use super::error::ParseError;
 use super::eval::Matcher;
 use super::fields::Field;
@@ -61,11 +62,26 @@ pub fn resolve(
     saved: &[SavedSegment],
     own: Option<&str>,
 ) -> Result<Memberships, RefError> {
+    let columns = SegmentColumns::new(settings);
+    resolve_with(data, analytics, settings, root, saved, own, &columns)
+}
+
+/// [`resolve`], the named segments' queries reading `columns` (made for this data).
+fn resolve_with(
+    data: &Dataset,
+    analytics: &Analytics,
+    settings: &AnalyticsSettings,
+    root: &Group,
+    saved: &[SavedSegment],
+    own: Option<&str>,
+    columns: &SegmentColumns,
+) -> Result<Memberships, RefError> {
     let mut r = Resolver {
         data,
         analytics,
         settings,
         saved,
+        columns,
         stack: own.map(|n| vec![n.trim().to_string()]).unwrap_or_default(),
         done: Memberships::default(),
     };
@@ -81,8 +97,30 @@ pub fn select(
     root: &Group,
     saved: &[SavedSegment],
 ) -> Result<Vec<usize>, RefError> {
-    let segments = resolve(data, analytics, settings, root, saved, None)?;
-    Ok(Matcher::with_segments(data, analytics, settings, root, &segments).matching())
+    select_with(
+        data,
+        analytics,
+        settings,
+        root,
+        saved,
+        &SegmentColumns::new(settings),
+    )
+}
+
+/// [`select`] reading and filling `columns`, which must have been made for this data and these
+/// analytics: the segment page keeps them per data change, so a query per keystroke finds the
+/// columns it tests already built.
+pub fn select_with(
+    data: &Dataset,
+    analytics: &Analytics,
+    settings: &AnalyticsSettings,
+    root: &Group,
+    saved: &[SavedSegment],
+    columns: &SegmentColumns,
+) -> Result<Vec<usize>, RefError> {
+    let segments = resolve_with(data, analytics, settings, root, saved, None, columns)?;
+    let m = Matcher::with_columns(data, analytics, settings, root, Some(&segments), columns);
+    Ok(m.matching())
 }
 
 /// Customers (positions) a saved segment holds now: a static one its snapshot (those still
@@ -98,8 +136,12 @@ pub fn members(
         Some(s) => Ok(snapshot_positions(data, &s.customers)),
         None => {
             let tree = saved_tree(segment)?;
-            let segments = resolve(data, analytics, settings, &tree, saved, Some(&segment.name))?;
-            Ok(Matcher::with_segments(data, analytics, settings, &tree, &segments).matching())
+            let columns = SegmentColumns::new(settings);
+            let own = Some(segment.name.as_str());
+            let segments = resolve_with(data, analytics, settings, &tree, saved, own, &columns)?;
+            let m =
+                Matcher::with_columns(data, analytics, settings, &tree, Some(&segments), &columns);
+            Ok(m.matching())
         }
     }
 }
@@ -130,6 +172,7 @@ struct Resolver<'a> {
     analytics: &'a Analytics,
     settings: &'a AnalyticsSettings,
     saved: &'a [SavedSegment],
+    columns: &'a SegmentColumns,
     /// The segments being resolved, outermost first: meeting one again is a cycle.
     stack: Vec<String>,
     done: Memberships,
@@ -170,12 +213,13 @@ impl Resolver<'_> {
                 self.stack.push(segment.name.clone());
                 self.group(&tree)?;
                 self.stack.pop();
-                let m = Matcher::with_segments(
+                let m = Matcher::with_columns(
                     self.data,
                     self.analytics,
                     self.settings,
                     &tree,
-                    &self.done,
+                    Some(&self.done),
+                    self.columns,
                 );
                 (0..n).map(|i| m.matches(i)).collect()
             }

@@ -10,9 +10,12 @@
 //!    stages 1–3); errors are typed ([`error`]) and worded by the app.
 //! 4. [`bind`]: the tree + the data → tests with labels, tiers, dates, segment members and
 //!    behaviour counts looked up once.
-//! 5. [`eval`]: the bound tests per customer ([`Matcher`]).
+//! 5. [`eval`]: the bound tests for all customers at once, column by column ([`Matcher`]),
+//!    over the values of [`columns`] (kept per data change in [`SegmentColumns`]) into sets
+//!    of positions ([`bits`]).
 //!
-//! Beside them: [`fields`] (the fields, their types and names in English and 中文), [`span`]
+//! Beside them: [`by_row`] (the customer-by-customer walk, the reference the columns are
+//! tested against), [`fields`] (the fields, their types and names in English and 中文), [`span`]
 //! (`30d`…), [`print`] (tree → text; `parse(print(t)) == t` for canonical trees), [`edit`] (the
 //! builder's edits), [`complete`] (autocompletion), [`membership`] (`in_segment(…)`: members
 //! of other saved segments, cycles refused), [`saved`] (templates, rename, referrers) and
@@ -20,6 +23,9 @@
 
 pub mod ast;
 pub mod bind;
+pub mod bits;
+pub mod by_row;
+pub mod columns;
 pub mod compare;
 pub mod complete;
 pub mod edit;
@@ -35,6 +41,7 @@ pub mod saved;
 pub mod span;
 
 pub use ast::{Condition, Group, Node, Op, Operator, Value};
+pub use columns::SegmentColumns;
 pub use error::{ErrorKind, Expected, ParseError};
 pub use eval::{Matcher, count_matches};
 pub use print::print;

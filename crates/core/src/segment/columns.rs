@@ -1,0 +1,354 @@
+//! The customers' values a segment tests, one column per field: built the first time a
+//! condition asks for the field and kept for the next queries over the same data (the
+//! segment page re-counts on every keystroke; the data does not change in between).
+//!
+//! Reading `Customer` and `CustomerMetrics` row by row touches a few hundred bytes per
+//! customer for each value; a column holds just the value (8 bytes, or a 4-byte code), so a
+//! condition over 100,000 customers is a tight loop over under a megabyte. Interned texts
+//! (city, channel, …) and tags become small dictionary codes, so a text test is worked out
+//! once per distinct value and then looked up per customer.
+
+use super::bind::{DateOf, NumberOf, TextOf};
+use super::bits::Bits;
+use crate::dataset::Dataset;
+use crate::metrics::{Analytics, AnalyticsSettings, CustomerMetrics};
+use crate::model::{Customer, RfmGroup, Stage};
+use crate::sym::Sym;
+use crate::time::{Timestamp, day_number};
+use chrono::{FixedOffset, NaiveDate};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::sync::{LazyLock, OnceLock};
+
+/// A number per customer; `present` says who has one (`None`: everybody).
+#[derive(Clone, Debug)]
+pub(super) struct Numbers {
+    pub values: Vec<i64>,
+    pub present: Option<Bits>,
+}
+
+/// A dictionary-coded column: `codes[i]` is 0 for no value, `k` for `distinct[k - 1]`.
+#[derive(Clone, Debug)]
+pub(super) struct Dict<T> {
+    pub codes: Vec<u32>,
+    pub distinct: Vec<T>,
+}
+
+/// Every customer's tags as dictionary codes: customer `i` has
+/// `codes[starts[i]..starts[i + 1]]`.
+#[derive(Clone, Debug)]
+pub(super) struct TagColumn {
+    pub starts: Vec<u32>,
+    pub codes: Vec<u32>,
+    pub distinct: Vec<String>,
+}
+
+/// A label per customer by its index (stage in `Stage::ALL`, group in `RfmGroup::ALL`, tier
+/// number); [`NO_LABEL`] for none.
+#[derive(Clone, Debug)]
+pub(super) struct Labels(pub Vec<u8>);
+
+/// The label of a customer without one (in [`Labels`]).
+pub(super) const NO_LABEL: u8 = u8::MAX;
+
+/// The columns of one dataset and its analytics, filled as conditions ask for them.
+///
+/// Keep one per data change (as the app keeps its [`crate::funnel::EventIndex`]) and pass it
+/// to [`super::Matcher::with_columns`]; a column whose length no longer fits the data is
+/// rebuilt for that query rather than read, but a cache kept across an edit that leaves the
+/// number of customers unchanged would answer with the old values: build a new one then.
+#[derive(Debug)]
+pub struct SegmentColumns {
+    /// Dates are calendar days in this time zone.
+    offset: FixedOffset,
+    numbers: [OnceLock<Numbers>; 9],
+    dates: [OnceLock<Numbers>; 3],
+    /// City, province, channel, level, owner.
+    syms: [OnceLock<Dict<Sym>>; 5],
+    /// Name, phone, e-mail, external id: whether the customer has one (not blank).
+    present: [OnceLock<Bits>; 4],
+    tags: OnceLock<TagColumn>,
+    /// Stage, RFM group, tier.
+    labels: [OnceLock<Labels>; 3],
+}
+
+impl SegmentColumns {
+    /// Empty columns for data analysed with `settings` (their time zone dates the dates).
+    pub fn new(settings: &AnalyticsSettings) -> Self {
+        Self::with_offset(settings.offset())
+    }
+
+    pub(super) fn with_offset(offset: FixedOffset) -> Self {
+        SegmentColumns {
+            offset,
+            numbers: Default::default(),
+            dates: Default::default(),
+            syms: Default::default(),
+            present: Default::default(),
+            tags: OnceLock::new(),
+            labels: Default::default(),
+        }
+    }
+
+    pub(super) fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
+    /// Whether the column a test reads is built already (reading it is then cheap).
+    pub(super) fn has_numbers(&self, of: NumberOf) -> bool {
+        self.numbers[of as usize].get().is_some()
+    }
+
+    pub(super) fn has_dates(&self, of: DateOf) -> bool {
+        self.dates[of as usize].get().is_some()
+    }
+
+    /// For a text field: its dictionary (interned fields) or who has a value (the others).
+    pub(super) fn has_text(&self, of: TextOf) -> bool {
+        let cell = match of {
+            TextOf::City => &self.syms[0],
+            TextOf::Province => &self.syms[1],
+            TextOf::Channel => &self.syms[2],
+            TextOf::Level => &self.syms[3],
+            TextOf::Owner => &self.syms[4],
+            TextOf::Name => return self.present[0].get().is_some(),
+            TextOf::Phone => return self.present[1].get().is_some(),
+            TextOf::Email => return self.present[2].get().is_some(),
+            TextOf::ExternalId => return self.present[3].get().is_some(),
+        };
+        cell.get().is_some()
+    }
+
+    /// Whether a text field is interned (and so has a dictionary column).
+    pub(super) fn syms_field(&self, of: TextOf) -> bool {
+        matches!(
+            of,
+            TextOf::City | TextOf::Province | TextOf::Channel | TextOf::Level | TextOf::Owner
+        )
+    }
+
+    pub(super) fn has_tags(&self) -> bool {
+        self.tags.get().is_some()
+    }
+
+    /// Stage (0), RFM group (1), tier (2).
+    pub(super) fn has_labels(&self, k: usize) -> bool {
+        self.labels.get(k).is_some_and(|c| c.get().is_some())
+    }
+
+    pub(super) fn numbers(&self, of: NumberOf, data: &Dataset, a: &Analytics) -> Cow<'_, Numbers> {
+        let build = || numbers(of, data, a);
+        cached(&self.numbers[of as usize], data, |c| c.values.len(), build)
+    }
+
+    pub(super) fn dates(&self, of: DateOf, data: &Dataset, a: &Analytics) -> Cow<'_, Numbers> {
+        let build = || dates(of, data, a, self.offset);
+        cached(&self.dates[of as usize], data, |c| c.values.len(), build)
+    }
+
+    /// The dictionary of an interned text field; `None` for the others (plain strings).
+    pub(super) fn syms(&self, of: TextOf, data: &Dataset) -> Option<Cow<'_, Dict<Sym>>> {
+        let k = match of {
+            TextOf::City => 0,
+            TextOf::Province => 1,
+            TextOf::Channel => 2,
+            TextOf::Level => 3,
+            TextOf::Owner => 4,
+            _ => return None,
+        };
+        let build = || sym_dict(data, |c| sym_of(of, c));
+        Some(cached(&self.syms[k], data, |c| c.codes.len(), build))
+    }
+
+    /// Who has a value of a plain text field; `None` for the interned ones.
+    pub(super) fn present(&self, of: TextOf, data: &Dataset) -> Option<Cow<'_, Bits>> {
+        let k = match of {
+            TextOf::Name => 0,
+            TextOf::Phone => 1,
+            TextOf::Email => 2,
+            TextOf::ExternalId => 3,
+            _ => return None,
+        };
+        let build = || {
+            Bits::from_fn(data.customers.len(), |i| {
+                plain_text(of, &data.customers[i]).is_some_and(|s| !s.trim().is_empty())
+            })
+        };
+        Some(cached(&self.present[k], data, Bits::len, build))
+    }
+
+    pub(super) fn tags(&self, data: &Dataset) -> Cow<'_, TagColumn> {
+        cached(
+            &self.tags,
+            data,
+            |c| c.starts.len() - 1,
+            || tag_column(data),
+        )
+    }
+
+    pub(super) fn stages(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
+        let build = || labels(data, a, |m| m.stage.and_then(|s| position(&Stage::ALL, s)));
+        cached(&self.labels[0], data, |l| l.0.len(), build)
+    }
+
+    pub(super) fn groups(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
+        let build = || {
+            labels(data, a, |m| {
+                m.group.and_then(|g| position(&RfmGroup::ALL, g))
+            })
+        };
+        cached(&self.labels[1], data, |l| l.0.len(), build)
+    }
+
+    pub(super) fn tiers(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
+        // Tier numbers are below MAX_TIER_RULES + 1, far from NO_LABEL.
+        let build = || labels(data, a, |m| m.tier.map(|t| t.0.min(NO_LABEL - 1)));
+        cached(&self.labels[2], data, |l| l.0.len(), build)
+    }
+}
+
+/// The cached column if it fits the data's size, else one built for this query alone.
+fn cached<'c, T: Clone>(
+    cell: &'c OnceLock<T>,
+    data: &Dataset,
+    len: impl Fn(&T) -> usize,
+    build: impl FnOnce() -> T,
+) -> Cow<'c, T> {
+    let n = data.customers.len();
+    match cell.get() {
+        Some(c) if len(c) == n => Cow::Borrowed(c),
+        Some(_) => Cow::Owned(build()),
+        // Built here from this data, so it fits.
+        None => Cow::Borrowed(cell.get_or_init(build)),
+    }
+}
+
+/// The metrics of the customer at `i`; none for a customer the analytics do not cover.
+fn metrics(a: &Analytics, i: usize) -> &CustomerMetrics {
+    static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
+    a.customers.get(i).unwrap_or(&NONE)
+}
+
+fn numbers(of: NumberOf, data: &Dataset, a: &Analytics) -> Numbers {
+    let n = data.customers.len();
+    let value = |i: usize| -> Option<i64> {
+        let m = metrics(a, i);
+        match of {
+            NumberOf::Orders => Some(i64::from(m.orders)),
+            NumberOf::R => m.r.map(i64::from),
+            NumberOf::F => m.f.map(i64::from),
+            NumberOf::M => m.m.map(i64::from),
+            NumberOf::Points => Some(data.customers[i].points),
+            NumberOf::RecencyDays => m.recency_days,
+            NumberOf::TotalSpent => Some(m.total_spent),
+            NumberOf::Aov => m.aov,
+            NumberOf::Ltv => m.ltv,
+        }
+    };
+    let always = matches!(
+        of,
+        NumberOf::Orders | NumberOf::Points | NumberOf::TotalSpent
+    );
+    optional_column(n, value, always)
+}
+
+fn dates(of: DateOf, data: &Dataset, a: &Analytics, offset: FixedOffset) -> Numbers {
+    let day = |t: Timestamp| local_day(t, offset);
+    let value = |i: usize| match of {
+        DateOf::LastOrder => metrics(a, i).last_order.and_then(day),
+        DateOf::FirstOrder => metrics(a, i).first_order.and_then(day),
+        DateOf::Created => day(data.customers[i].created_at),
+    };
+    optional_column(data.customers.len(), value, false)
+}
+
+fn optional_column(n: usize, value: impl Fn(usize) -> Option<i64>, always: bool) -> Numbers {
+    let values: Vec<Option<i64>> = (0..n).map(value).collect();
+    Numbers {
+        present: (!always).then(|| Bits::from_fn(n, |i| values[i].is_some())),
+        values: values.into_iter().map(|v| v.unwrap_or(0)).collect(),
+    }
+}
+
+/// The day number of a moment in the time zone, if it is a date at all (the same range as
+/// [`crate::time::day_date`]).
+pub(super) fn local_day(t: Timestamp, offset: FixedOffset) -> Option<i64> {
+    static RANGE: LazyLock<(i64, i64)> =
+        LazyLock::new(|| (day_number(NaiveDate::MIN), day_number(NaiveDate::MAX)));
+    let d = t.local_day(offset);
+    (RANGE.0..=RANGE.1).contains(&d).then_some(d)
+}
+
+fn sym_of(of: TextOf, c: &Customer) -> Option<Sym> {
+    match of {
+        TextOf::City => c.city,
+        TextOf::Province => c.province,
+        TextOf::Channel => c.channel,
+        TextOf::Level => c.member_level,
+        TextOf::Owner => c.owner,
+        _ => None,
+    }
+}
+
+/// A plain (not interned) text field of a customer.
+pub(super) fn plain_text(of: TextOf, c: &Customer) -> Option<&str> {
+    match of {
+        TextOf::Name => Some(&c.name),
+        TextOf::Phone => c.phone.as_deref(),
+        TextOf::Email => c.email.as_deref(),
+        TextOf::ExternalId => c.external_id.as_deref(),
+        _ => None,
+    }
+}
+
+fn sym_dict(data: &Dataset, of: impl Fn(&Customer) -> Option<Sym>) -> Dict<Sym> {
+    let mut ids: FxHashMap<Sym, u32> = FxHashMap::default();
+    let mut distinct = Vec::new();
+    let codes = data
+        .customers
+        .iter()
+        .map(|c| match of(c) {
+            None => 0,
+            Some(s) => *ids.entry(s).or_insert_with(|| {
+                distinct.push(s);
+                distinct.len() as u32
+            }),
+        })
+        .collect();
+    Dict { codes, distinct }
+}
+
+fn tag_column(data: &Dataset) -> TagColumn {
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut distinct: Vec<String> = Vec::new();
+    let mut starts = Vec::with_capacity(data.customers.len() + 1);
+    let mut codes = Vec::new();
+    starts.push(0);
+    for c in &data.customers {
+        for t in &c.tags {
+            let code = *ids.entry(t.as_str()).or_insert_with(|| {
+                distinct.push(t.clone());
+                distinct.len() as u32 - 1
+            });
+            codes.push(code);
+        }
+        starts.push(codes.len() as u32);
+    }
+    TagColumn {
+        starts,
+        codes,
+        distinct,
+    }
+}
+
+fn labels(data: &Dataset, a: &Analytics, of: impl Fn(&CustomerMetrics) -> Option<u8>) -> Labels {
+    Labels(
+        (0..data.customers.len())
+            .map(|i| of(metrics(a, i)).unwrap_or(NO_LABEL))
+            .collect(),
+    )
+}
+
+fn position<T: PartialEq>(all: &[T], x: T) -> Option<u8> {
+    all.iter().position(|y| *y == x).map(|k| k as u8)
+}
