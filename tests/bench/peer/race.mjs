@@ -43,8 +43,15 @@ const CUSTOMERS = Number(process.env.CUSTOMERS ?? 100_000);
 const ORDERS = Number(process.env.ORDERS ?? 1_000_000);
 const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 
-// Its package exports no package.json: read from node_modules directly.
-const duckdbRoot = join(root, 'node_modules', '@duckdb', 'duckdb-wasm');
+// DuckDB-WASM is this folder's own dependency (`npm ci --prefix tests/bench/peer`), so that the
+// project's test run does not download it. Its package exports no package.json: read from
+// node_modules directly.
+const peerModules = join(root, 'tests', 'bench', 'peer', 'node_modules');
+const duckdbRoot = join(peerModules, '@duckdb', 'duckdb-wasm');
+if (!existsSync(duckdbRoot)) {
+  console.error('DuckDB-WASM is not installed: npm ci --prefix tests/bench/peer');
+  process.exit(1);
+}
 const duckdbDist = join(duckdbRoot, 'dist');
 const duckdbVersion = JSON.parse(readFileSync(join(duckdbRoot, 'package.json'), 'utf8')).version;
 // RACE_DATA=folder keeps the CSVs there (to look at them afterwards); by default a temporary one.
@@ -52,7 +59,7 @@ const keepData = process.env.RACE_DATA;
 const dataDir = keepData ?? mkdtempSync(join(tmpdir(), 'kezhi-race-'));
 const server = await startServer(benchDist, {
   '/duckdb/': duckdbDist,
-  '/npm/': join(root, 'node_modules'),
+  '/npm/': peerModules,
   '/race-data/': dataDir,
 });
 const browser = await launch();
