@@ -161,7 +161,7 @@ test(`${label}: sync with a CouchDB server — a customer goes up, a document fr
   }
 });
 
-test(`${label}: search, a segment, the funnel, the export and a CSV import give Chromium's figures`, async (t) => {
+test(`${label}: search, a segment, the funnel, Today, a comparison, the cohorts, the export and a CSV import give Chromium's figures`, async (t) => {
   // Chromium's figures for the same demo and the same flow.
   const chromium = await launch();
   let expected;
@@ -176,6 +176,10 @@ test(`${label}: search, a segment, the funnel, the export and a CSV import give 
   t.diagnostic(`Chromium: ${JSON.stringify(expected)}`);
   assert.equal(expected.import, '3/0/0');
   assert.equal(expected.exportLines, 5001, 'a header and 5,000 customers');
+  const [todayCount, todayDrawn] = expected.today.split('/').map(Number);
+  assert.ok(todayCount > 0 && todayCount === todayDrawn, `Today's count is the items shown: ${expected.today}`);
+  assert.match(expected.compare, /customers:segment=\d+ customers:rest=\d+/);
+  assert.ok(expected.cohorts.split(' ').length >= 12, 'a cohort per month of the demo');
   const s = await session();
   try {
     await s.scriptTimeout(300_000);

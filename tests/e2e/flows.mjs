@@ -1,7 +1,8 @@
 // The main user flows as one script run inside the page, the same in every engine (Chromium
 // through Playwright, Firefox and WebKit through WebDriver), so that their figures can be
-// compared: a search, a segment's count, the default funnel's counts, the customer export (its
-// lines and a hash of its text), and a CSV import's report. The demo must be loaded.
+// compared: a search, a segment's count, the default funnel's counts, Today's count and items,
+// a segment against the rest, the cohorts' sizes, the customer export (its lines and a hash of
+// its text), and a CSV import's report. The demo must be loaded.
 
 /** A small CSV of new customers for the import. */
 export const IMPORT_CSV = '姓名,手机,城市\n引擎甲,13900000101,杭州\n引擎乙,13900000102,苏州\n引擎丙,13900000103,\n';
@@ -54,6 +55,21 @@ location.hash = '#/funnels';
 await until(() => $('funnel-result-step'), 'the funnel');
 out.funnel = await steady(() => [...document.querySelectorAll('[data-testid="funnel-result-step"]')]
   .map((e) => e.dataset.count).join(','), 'the funnel');
+
+// The account manager's day (everyone's: the count and the items drawn), a segment against the
+// rest, and the cohorts' sizes (issues 16 and 17).
+location.hash = '#/today';
+await until(() => $('today-item'), 'the day');
+out.today = await steady(() => $('today-count').dataset.count + '/'
+  + document.querySelectorAll('[data-testid="today-item"]').length, 'the day');
+location.hash = '#/segments/compare?sq=' + encodeURIComponent('orders >= 2');
+await until(() => document.querySelector('[data-testid="compare-figure"][data-metric="aov"][data-side="segment"]'), 'the comparison');
+out.compare = await steady(() => [...document.querySelectorAll('[data-testid="compare-figure"]')]
+  .map((e) => e.dataset.metric + ':' + e.dataset.side + '=' + e.dataset.value).join(' '), 'the comparison');
+location.hash = '#/cohorts';
+await until(() => $('cohort-size'), 'the cohorts');
+out.cohorts = await steady(() => [...document.querySelectorAll('[data-testid="cohort-size"]')]
+  .map((e) => e.dataset.cohort + '=' + e.dataset.count).join(' '), 'the cohorts');
 
 location.hash = '#/customers';
 await until(() => $('export-csv') && $('customer-count')?.dataset.count === '5000', 'the export button');

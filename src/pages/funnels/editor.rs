@@ -77,41 +77,9 @@ pub fn Editor(
                 view! {
                     <li class="funnel-step" data-testid="funnel-step">
                         <span class="funnel-step-no">{i + 1}</span>
-                        <select
-                            data-testid="funnel-step-event"
-                            aria-label=move || format!("{} {}", prefs.tr(Msg::FunnelStep), i + 1)
-                            prop:value=current.clone()
-                            on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                edit(&|d| {
-                                    if let Some(s) = d.steps.get_mut(i) {
-                                        s.event = Sym::new(&v);
-                                    }
-                                });
-                            }
-                        >
-                            {options
-                                .into_iter()
-                                .map(|k| {
-                                    let label = step_label(&k, zh);
-                                    view! { <option value=k.clone()>{label}</option> }
-                                })
-                                .collect_view()}
-                        </select>
+                        {event_select(prefs, Owner::Step(i), current, options, zh, edit)}
                         {filters}
-                        <button
-                            class="btn btn-ghost btn-small"
-                            data-testid="funnel-filter-add"
-                            on:click=move |_| {
-                                edit(&|d| {
-                                    if let Some(s) = d.steps.get_mut(i) {
-                                        s.filters.push(PropFilter::new(PropField::Channel, CHANNELS[0].0));
-                                    }
-                                })
-                            }
-                        >
-                            {move || prefs.tr(Msg::FunnelAddFilter)}
-                        </button>
+                        {filter_add(prefs, Owner::Step(i), edit)}
                         {middle.then(|| view! {
                             <label
                                 class="funnel-optional"
@@ -205,41 +173,9 @@ pub fn Editor(
                 };
                 view! {
                     <li class="funnel-exclusion" data-testid="funnel-exclusion" data-from=(ex.from + 1).to_string() data-to=(ex.to + 1).to_string()>
-                        <select
-                            data-testid="funnel-exclusion-event"
-                            aria-label=move || format!("{} {}", prefs.tr(Msg::FunnelExclusions), x + 1)
-                            prop:value=current.clone()
-                            on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                edit(&|d| {
-                                    if let Some(e) = d.exclusions.get_mut(x) {
-                                        e.event = Sym::new(&v);
-                                    }
-                                });
-                            }
-                        >
-                            {options
-                                .into_iter()
-                                .map(|k| {
-                                    let label = step_label(&k, zh);
-                                    view! { <option value=k.clone()>{label}</option> }
-                                })
-                                .collect_view()}
-                        </select>
+                        {event_select(prefs, Owner::Exclusion(x), current, options, zh, edit)}
                         {filters}
-                        <button
-                            class="btn btn-ghost btn-small"
-                            data-testid="funnel-exclusion-filter-add"
-                            on:click=move |_| {
-                                edit(&|d| {
-                                    if let Some(e) = d.exclusions.get_mut(x) {
-                                        e.filters.push(PropFilter::new(PropField::Channel, CHANNELS[0].0));
-                                    }
-                                })
-                            }
-                        >
-                            {move || prefs.tr(Msg::FunnelAddFilter)}
-                        </button>
+                        {filter_add(prefs, Owner::Exclusion(x), edit)}
                         <span class="muted small">{move || prefs.tr(Msg::FunnelExclusionBetween)}</span>
                         {end_select("funnel-exclusion-from", false, ex.from)}
                         <span class="muted small">{move || prefs.tr(Msg::FunnelExclusionAnd)}</span>
@@ -523,6 +459,86 @@ impl Owner {
             Owner::Step(i) => d.steps.get_mut(i).map(|s| &mut s.filters),
             Owner::Exclusion(x) => d.exclusions.get_mut(x).map(|e| &mut e.filters),
         }
+    }
+
+    fn event(self, d: &mut FunnelDefinition) -> Option<&mut Sym> {
+        match self {
+            Owner::Step(i) => d.steps.get_mut(i).map(|s| &mut s.event),
+            Owner::Exclusion(x) => d.exclusions.get_mut(x).map(|e| &mut e.event),
+        }
+    }
+
+    /// The hooks of its event menu and its "add a filter" button.
+    fn hooks(self) -> (&'static str, &'static str) {
+        match self {
+            Owner::Step(_) => ("funnel-step-event", "funnel-filter-add"),
+            Owner::Exclusion(_) => ("funnel-exclusion-event", "funnel-exclusion-filter-add"),
+        }
+    }
+
+    /// The event menu's accessible name: "step 2", "exclusions 1".
+    fn label(self, prefs: Prefs) -> String {
+        match self {
+            Owner::Step(i) => format!("{} {}", prefs.tr(Msg::FunnelStep), i + 1),
+            Owner::Exclusion(x) => format!("{} {}", prefs.tr(Msg::FunnelExclusions), x + 1),
+        }
+    }
+}
+
+/// The event a step or an exclusion matches, as a menu of the data's event kinds.
+fn event_select(
+    prefs: Prefs,
+    owner: Owner,
+    current: String,
+    options: Vec<String>,
+    zh: bool,
+    edit: impl Fn(&dyn Fn(&mut FunnelDefinition)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <select
+            data-testid=owner.hooks().0
+            aria-label=move || owner.label(prefs)
+            prop:value=current
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                edit(&|d| {
+                    if let Some(e) = owner.event(d) {
+                        *e = Sym::new(&v);
+                    }
+                });
+            }
+        >
+            {options
+                .into_iter()
+                .map(|k| {
+                    let label = step_label(&k, zh);
+                    view! { <option value=k.clone()>{label}</option> }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// Adds a property filter (channel, the first one) to a step or an exclusion.
+fn filter_add(
+    prefs: Prefs,
+    owner: Owner,
+    edit: impl Fn(&dyn Fn(&mut FunnelDefinition)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <button
+            class="btn btn-ghost btn-small"
+            data-testid=owner.hooks().1
+            on:click=move |_| {
+                edit(&|d| {
+                    if let Some(f) = owner.filters(d) {
+                        f.push(PropFilter::new(PropField::Channel, CHANNELS[0].0));
+                    }
+                })
+            }
+        >
+            {move || prefs.tr(Msg::FunnelAddFilter)}
+        </button>
     }
 }
 
