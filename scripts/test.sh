@@ -41,5 +41,15 @@ step "storage: tests in headless Firefox"
 step "build dist/"
 scripts/build.sh
 
+step "first download within its budget"
+# The page's first download (the main wasm and its JS, gzip -9) must not grow unnoticed: raise
+# the budget only on purpose, saying why in docs/benchmarks.md. Issue 14's target is 700 KB;
+# this is where it stands, less a little room.
+budget_kib=1450
+bytes=0
+for f in dist/kezhi-*_bg.wasm dist/kezhi-*.js; do bytes=$((bytes + $(gzip -9c "$f" | wc -c))); done
+echo "first download: $((bytes / 1024)) KiB gzip (budget $budget_kib KiB)"
+[ "$bytes" -le $((budget_kib * 1024)) ] || { echo "the first download grew past its budget" >&2; exit 1; }
+
 step "end to end in headless Chromium"
 node --test --test-concurrency=1 tests/e2e/

@@ -324,8 +324,12 @@ fn order_figures(
     position: impl Fn(&uuid::Uuid) -> Option<usize>,
 ) {
     let offset = settings.offset();
-    let day = |t: Timestamp| -> i64 { t.local_day(offset) };
-    let mut paid_days: Vec<Vec<i64>> = vec![Vec::new(); out.len()];
+    let n = out.len();
+    // Each paid order's customer position and local day, then grouped by customer with a
+    // counting sort: one buffer for all the days instead of a vector per customer (100,000
+    // small vectors and their regrowth were a fifth of the time in wasm).
+    let mut paid: Vec<(u32, i64)> = Vec::with_capacity(data.orders.len());
+    let mut starts = vec![0u32; n + 1];
     for o in &data.orders {
         let Some(i) = position(&o.customer_id) else {
             continue;
@@ -337,18 +341,33 @@ fn order_figures(
                 m.total_spent += o.amount_cents;
                 m.first_order = Some(m.first_order.map_or(o.ordered_at, |t| t.min(o.ordered_at)));
                 m.last_order = Some(m.last_order.map_or(o.ordered_at, |t| t.max(o.ordered_at)));
-                paid_days[i].push(day(o.ordered_at));
+                paid.push((i as u32, o.ordered_at.local_day(offset)));
+                starts[i + 1] += 1;
             }
             OrderStatus::Refunded => m.total_spent -= o.amount_cents,
         }
     }
-    for (m, days) in out.iter_mut().zip(paid_days.iter_mut()) {
+    for k in 1..=n {
+        starts[k] += starts[k - 1];
+    }
+    let mut days = vec![0i64; paid.len()];
+    let mut next = starts.clone();
+    for &(i, day) in &paid {
+        let slot = &mut next[i as usize];
+        days[*slot as usize] = day;
+        *slot += 1;
+    }
+    drop(paid);
+    let mut gaps: Vec<i64> = Vec::new();
+    for (k, m) in out.iter_mut().enumerate() {
+        let days = &mut days[starts[k] as usize..starts[k + 1] as usize];
         if days.is_empty() {
             continue;
         }
         m.aov = Some(div_round_i64(m.total_spent, i64::from(m.orders)));
         days.sort_unstable();
-        let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
+        gaps.clear();
+        gaps.extend(days.windows(2).map(|w| w[1] - w[0]));
         gaps.sort_unstable();
         m.median_gap_days = match gaps.len() {
             0 => None,

@@ -1,42 +1,68 @@
-//! Sorting for code that is not a hot loop, compiled once per element type.
+//! Sorting for code that is not a hot loop, compiled once for the whole program.
 //!
-//! `slice::sort_by` is compiled again for every comparator, and a closure is a type of its
-//! own: each call site added 5–15 KB of sorting code to the page's download (std's sorts were
-//! a tenth of the wasm). These functions take the comparator as `&mut dyn FnMut`, so all call
-//! sites that sort the same element type share one copy, at the price of an indirect call
-//! per comparison — nothing for the lists they sort (reports, saved items, a save's
-//! operations). The hot sorts (events at load, the customer list, the analytics) call std
-//! directly.
+//! `slice::sort_by` is compiled again for every element type and every comparator (a closure
+//! is a type of its own): each call site added 5–15 KB of sorting code to the page's download,
+//! and std's sorts were a tenth of the wasm. Here the sort itself orders positions (`u32`)
+//! with the comparator behind `&mut dyn FnMut`, so there is one copy of std's sort for all
+//! callers; the elements are then moved into that order along the permutation's cycles (a
+//! few swaps, small per type). The price is an indirect call per comparison and one `u32`
+//! per element — nothing for the lists sorted here (reports, saved items, a save's
+//! operations). The hot sorts (events at load, the customer list, the analytics, funnels)
+//! call std directly.
 use std::cmp::Ordering;
 
-/// [`slice::sort_by`] (stable) with one compiled copy per `T`.
+/// [`slice::sort_by`] (stable), sharing one compiled sort with every caller.
 pub fn sort_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
     stable(v, &mut compare);
 }
 
-/// [`slice::sort_by_key`] (stable) with one compiled copy per `T`.
+/// [`slice::sort_by_key`] (stable), sharing one compiled sort with every caller.
 pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     stable(v, &mut |a: &T, b: &T| key(a).cmp(&key(b)));
 }
 
-/// [`slice::sort_unstable_by`] with one compiled copy per `T`.
+/// [`slice::sort_unstable_by`]'s order (this one is stable, which is one of the orders an
+/// unstable sort may give), sharing one compiled sort with every caller.
 pub fn sort_unstable_by<T>(v: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
-    unstable(v, &mut compare);
+    stable(v, &mut compare);
 }
 
-/// [`slice::sort_unstable_by_key`] with one compiled copy per `T`.
+/// [`slice::sort_unstable_by_key`]'s order (stable, see [`sort_unstable_by`]).
 pub fn sort_unstable_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
-    unstable(v, &mut |a: &T, b: &T| key(a).cmp(&key(b)));
+    stable(v, &mut |a: &T, b: &T| key(a).cmp(&key(b)));
 }
 
-#[inline(never)]
 fn stable<T>(v: &mut [T], compare: &mut dyn FnMut(&T, &T) -> Ordering) {
-    v.sort_by(compare);
+    if v.len() < 2 {
+        return;
+    }
+    let order = positions_in_order(v.len(), &mut |a, b| compare(&v[a], &v[b]));
+    permute(v, order);
 }
 
+/// The positions `0..n` stably sorted by `compare`: `order[k]` is the position of the element
+/// that goes to place `k`. The one place std's sort is compiled for these functions.
 #[inline(never)]
-fn unstable<T>(v: &mut [T], compare: &mut dyn FnMut(&T, &T) -> Ordering) {
-    v.sort_unstable_by(compare);
+fn positions_in_order(n: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u32> {
+    // Slices longer than u32::MAX elements do not fit a wasm32 address space.
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by(|&a, &b| compare(a as usize, b as usize));
+    order
+}
+
+/// Puts `v[order[k]]` at place `k` for every `k`, following each cycle of the permutation
+/// once (a place done is marked by pointing at itself).
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] as usize != start && order[at] as usize != at {
+            let from = order[at] as usize;
+            v.swap(at, from);
+            order[at] = at as u32;
+            at = from;
+        }
+        order[at] = at as u32;
+    }
 }
 
 #[cfg(test)]
@@ -66,5 +92,30 @@ mod tests {
         assert_eq!(n, vec![9, 5, 3, 3, 1]);
         sort_unstable_by_key(&mut n, |x| *x);
         assert_eq!(n, vec![1, 3, 3, 5, 9]);
+    }
+
+    #[test]
+    fn long_lists_with_ties_come_out_as_std_stable_sort_orders_them() {
+        // A small linear congruential sequence: many lengths, many ties, many cycle shapes.
+        let mut x: u64 = 12345;
+        for len in 0..300usize {
+            let v: Vec<(u8, usize)> = (0..len)
+                .map(|i| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((x >> 59) as u8, i)
+                })
+                .collect();
+            let (mut a, mut b) = (v.clone(), v.clone());
+            sort_by_key(&mut a, |e| e.0);
+            b.sort_by_key(|e| e.0);
+            assert_eq!(a, b, "length {len}");
+            let mut c = v.clone();
+            sort_unstable_by(&mut c, |p, q| q.0.cmp(&p.0));
+            let mut d = v;
+            d.sort_by(|p, q| q.0.cmp(&p.0));
+            assert_eq!(c, d, "length {len}");
+        }
     }
 }

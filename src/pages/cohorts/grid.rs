@@ -50,7 +50,7 @@ fn full_colour_rate(table: &CohortTable, metric: Metric) -> f64 {
         .flat_map(|c| (1..c.periods()).filter_map(move |k| rate(c, k, metric)))
         .filter(|r| r.is_finite())
         .collect();
-    rates.sort_by(f64::total_cmp);
+    kezhi_core::sorting::sort_by(&mut rates, f64::total_cmp);
     let at = (rates.len().saturating_sub(1) as f64 * 0.95).round() as usize;
     rates.get(at).copied().unwrap_or(0.0)
 }

@@ -168,9 +168,9 @@ impl Generator {
         for _ in 0..self.count {
             self.customer();
         }
-        self.data
-            .customers
-            .sort_unstable_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        crate::sorting::sort_unstable_by(&mut self.data.customers, |a, b| {
+            a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id))
+        });
         self.data.normalize();
         // An event's identity is (customer, type, time); drop the rare exact repeats, which
         // the normalised order puts next to each other.

@@ -261,7 +261,7 @@ pub fn task_managers(desk: &Desk, campaign: Uuid) -> Vec<Option<String>> {
         .filter(|t| t.campaign_id == campaign)
         .map(|t| t.owner.clone())
         .collect();
-    out.sort_unstable_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
+    crate::sorting::sort_unstable_by(&mut out, |a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
     out.dedup();
     out
 }

@@ -100,8 +100,9 @@ pub fn preview(data: &Dataset, analytics: &Analytics, positions: &[usize]) -> Ha
         out.recommendations += r.recommendations;
         out.tasks += r.tasks;
     }
-    out.rows
-        .sort_by_key(|r| (std::cmp::Reverse(r.value), data.customers[r.index].id));
+    crate::sorting::sort_by_key(&mut out.rows, |r| {
+        (std::cmp::Reverse(r.value), data.customers[r.index].id)
+    });
     out
 }
 

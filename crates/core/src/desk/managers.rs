@@ -151,7 +151,7 @@ pub fn manager_report(
             r
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut out, |a, b| {
         (a.manager.is_none(), a.manager.map(Sym::as_str))
             .cmp(&(b.manager.is_none(), b.manager.map(Sym::as_str)))
     });
@@ -172,7 +172,7 @@ pub fn sort_rows(rows: &mut [ManagerRow], by: SortBy) {
             SortBy::Won => r.won_cents,
         }
     };
-    rows.sort_by(|a, b| {
+    crate::sorting::sort_by(rows, |a, b| {
         key(b)
             .cmp(&key(a))
             .then_with(|| a.manager.map(Sym::as_str).cmp(&b.manager.map(Sym::as_str)))

@@ -186,7 +186,7 @@ pub fn filter_requests(requests: &[Request], f: &RequestFilter, now: Timestamp) 
         .filter(|(_, r)| f.customer.is_none_or(|c| r.customer_id == c))
         .map(|(i, _)| i)
         .collect();
-    out.sort_by_key(|&i| {
+    crate::sorting::sort_by_key(&mut out, |&i| {
         let r = &requests[i];
         (
             !r.is_overdue(now),

@@ -307,10 +307,10 @@ impl Desk {
     }
     /// The canonical order: by id (records are looked up by id; the pages sort as they show).
     pub fn normalize(&mut self) {
-        self.requests.sort_unstable_by_key(|r| r.id);
-        self.recommendations.sort_unstable_by_key(|r| r.id);
-        self.campaigns.sort_unstable_by_key(|c| c.id);
-        self.tasks.sort_unstable_by_key(|t| t.id);
+        crate::sorting::sort_unstable_by_key(&mut self.requests, |r| r.id);
+        crate::sorting::sort_unstable_by_key(&mut self.recommendations, |r| r.id);
+        crate::sorting::sort_unstable_by_key(&mut self.campaigns, |c| c.id);
+        crate::sorting::sort_unstable_by_key(&mut self.tasks, |t| t.id);
     }
     /// Drops what belongs to these (deleted) customers: their tombstone covers it, as for
     /// orders and activities.

@@ -73,7 +73,7 @@ fn ranked(counts: HashMap<&str, usize>) -> Vec<String> {
         .into_iter()
         .filter(|(v, _)| !v.trim().is_empty())
         .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    crate::sorting::sort_by(&mut list, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     list.into_iter().map(|(v, _)| v.to_string()).collect()
 }
 
@@ -199,7 +199,7 @@ pub fn complete(text: &str, caret: usize, known: &dyn Fn(&Field) -> Vec<String>)
         .filter(|s| !quoted || s.kind == SuggestionKind::Value)
         .filter_map(|s| score(&s).map(|k| (k, s)))
         .collect();
-    ranked.sort_by_key(|(k, _)| *k);
+    crate::sorting::sort_by_key(&mut ranked, |(k, _)| *k);
     let mut seen = std::collections::HashSet::new();
     let items: Vec<Suggestion> = ranked
         .into_iter()

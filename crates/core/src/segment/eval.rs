@@ -155,7 +155,7 @@ impl Eval<'_> {
     /// free text, tags — see the fewest customers.
     fn group(&self, g: &BoundGroup, among: &Bits) -> Bits {
         let mut items: Vec<&BoundNode> = g.items.iter().collect();
-        items.sort_by_key(|n| self.cost(n));
+        crate::sorting::sort_by_key(&mut items, |n| self.cost(n));
         let inner = match g.op {
             Op::And => {
                 let mut acc = among.clone();

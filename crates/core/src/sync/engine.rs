@@ -1252,7 +1252,7 @@ pub fn conflict_views(d: &Dataset, shared: &[SharedItem], state: &SyncState) -> 
             _ => Map::new(),
         };
         let mut names: Vec<&String> = ours.keys().chain(theirs.keys()).collect();
-        names.sort();
+        crate::sorting::sort_by(&mut names, |a, b| a.cmp(b));
         names.dedup();
         let mut fields: Vec<(String, Value, Value)> = names
             .into_iter()

@@ -275,7 +275,9 @@ pub fn guess_from_headers(kind: ImportKind, headers: &[String]) -> Mapping {
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    crate::sorting::sort_by(&mut candidates, |a, b| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    });
     let mut mapping = Mapping::default();
     let mut used = vec![false; headers.len()];
     for (_, col, rank) in candidates {
