@@ -84,54 +84,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <summary>{move || prefs.tr(Msg::RfmHelpTitle)}</summary>
                         <p class="small">{move || prefs.tr(Msg::RfmHelp)}</p>
                     </details>
-                    <table class="rf-grid">
-                        <thead>
-                            <tr>
-                                <th>"R ↓  F →"</th>
-                                {(1..=5).map(|f| view! { <th>{f}</th> }).collect_view()}
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {move || {
-                                let g = grid.get();
-                                let max = g.iter().flatten().map(|c| c.customers).max().unwrap_or(0).max(1);
-                                (1..=5u8)
-                                    .rev()
-                                    .map(|r| {
-                                        let cells = (1..=5u8)
-                                            .map(|f| {
-                                                let cell = g[usize::from(r) - 1][usize::from(f) - 1];
-                                                let (background, color) = heat(cell.customers as f64 / max as f64);
-                                                let title = format!(
-                                                    "R{r} F{f}: {} · {} · {}",
-                                                    cell.customers,
-                                                    yuan_display(cell.revenue),
-                                                    cell.average().map(yuan_display).unwrap_or_default(),
-                                                );
-                                                view! {
-                                                    <td
-                                                        class="rf-cell"
-                                                        data-testid="rfm-cell"
-                                                        data-r=r.to_string()
-                                                        data-f=f.to_string()
-                                                        data-count=cell.customers.to_string()
-                                                        data-cents=cell.revenue.to_string()
-                                                        title=title
-                                                        style:background=background
-                                                        style:color=color
-                                                    >
-                                                        <strong>{thousands(cell.customers as u64)}</strong>
-                                                        <span class="small">{cell.average().map(yuan_display)}</span>
-                                                    </td>
-                                                }
-                                            })
-                                            .collect_view();
-                                        view! { <tr><th>{r}</th>{cells}</tr> }
-                                    })
-                                    .collect_view()
-                            }}
-                        </tbody>
-                    </table>
+                    {move || rf_table(grid.get(), "rfm-cell", None)}
                 </div>
                 <div class="card">
                     <h2>{move || prefs.tr(Msg::LifecycleMix)}</h2>
@@ -163,6 +116,69 @@ pub fn DashboardPage() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// An R×F grid as a heat-map table, R from 5 down, F from 1 across: each cell says its customers,
+/// their average net spend, and (title) their revenue. The dashboard's (`rfm-cell`) and each side
+/// of a segment comparison (`compare-rf-cell`, with `data-side`) are drawn by this one table.
+pub fn rf_table(
+    g: [[metrics::RfmCell; 5]; 5],
+    testid: &'static str,
+    side: Option<&'static str>,
+) -> impl IntoView + use<> {
+    let max = g
+        .iter()
+        .flatten()
+        .map(|c| c.customers)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let rows = (1..=5u8)
+        .rev()
+        .map(|r| {
+            let cells = (1..=5u8)
+                .map(|f| {
+                    let cell = g[usize::from(r) - 1][usize::from(f) - 1];
+                    let (background, color) = heat(cell.customers as f64 / max as f64);
+                    let title = format!(
+                        "R{r} F{f}: {} · {} · {}",
+                        cell.customers,
+                        yuan_display(cell.revenue),
+                        cell.average().map(yuan_display).unwrap_or_default(),
+                    );
+                    view! {
+                        <td
+                            class="rf-cell"
+                            data-testid=testid
+                            data-side=side
+                            data-r=r.to_string()
+                            data-f=f.to_string()
+                            data-count=cell.customers.to_string()
+                            data-cents=cell.revenue.to_string()
+                            title=title
+                            style:background=background
+                            style:color=color
+                        >
+                            <strong>{thousands(cell.customers as u64)}</strong>
+                            <span class="small">{cell.average().map(yuan_display)}</span>
+                        </td>
+                    }
+                })
+                .collect_view();
+            view! { <tr><th>{r}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <table class="rf-grid">
+            <thead>
+                <tr>
+                    <th>"R ↓  F →"</th>
+                    {(1..=5).map(|f| view! { <th>{f}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
 

@@ -15,7 +15,7 @@ use super::rows_of;
 use crate::components::EmptyState;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
-use crate::pages::dashboard::heat;
+use crate::pages::dashboard::rf_table;
 use crate::pages::funnels::query::step_label;
 use crate::platform;
 use crate::prefs::use_prefs;
@@ -427,54 +427,9 @@ fn Figures(comparison: Arc<Comparison>) -> impl IntoView {
     }
 }
 
-/// One side's R×F grid (the dashboard's, over the side's customers).
+/// One side's R×F grid (the dashboard's table, over the side's customers).
 fn grid(side: &Side, members: bool) -> impl IntoView + use<> {
-    let g = side.rf;
-    let max = g
-        .iter()
-        .flatten()
-        .map(|c| c.customers)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let rows = (1..=5u8)
-        .rev()
-        .map(|r| {
-            let cells = (1..=5u8)
-                .map(|f| {
-                    let cell = g[usize::from(r) - 1][usize::from(f) - 1];
-                    let (background, color) = heat(cell.customers as f64 / max as f64);
-                    view! {
-                        <td
-                            class="rf-cell"
-                            data-testid="compare-rf-cell"
-                            data-side=side_code(members)
-                            data-r=r.to_string()
-                            data-f=f.to_string()
-                            data-count=cell.customers.to_string()
-                            title=format!("R{r} F{f}: {} · {}", cell.customers, yuan_display(cell.revenue))
-                            style:background=background
-                            style:color=color
-                        >
-                            <strong>{thousands(cell.customers as u64)}</strong>
-                        </td>
-                    }
-                })
-                .collect_view();
-            view! { <tr><th>{r}</th>{cells}</tr> }
-        })
-        .collect_view();
-    view! {
-        <table class="rf-grid">
-            <thead>
-                <tr>
-                    <th>"R ↓  F →"</th>
-                    {(1..=5).map(|f| view! { <th>{f}</th> }).collect_view()}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    rf_table(side.rf, "compare-rf-cell", Some(side_code(members)))
 }
 
 #[component]
