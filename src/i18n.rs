@@ -712,6 +712,13 @@ pub enum Msg {
     FunnelExclusionAnd,
     FunnelExcluded,
     FunnelOptionalTag,
+    // Deleting desk records (issue 16).
+    ConfirmDeleteRequest,
+    ConfirmDeleteRecommendation,
+    ConfirmDeleteCampaign,
+    RequestDeleted,
+    RecDeleted,
+    CampDeleted,
 }
 
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
@@ -1454,6 +1461,15 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             FunnelExclusionAnd => "与步骤",
             FunnelExcluded => "位客户因排除条件未计入",
             FunnelOptionalTag => "可选",
+            // Deleting desk records (issue 16).
+            ConfirmDeleteRequest => "确定删除这张需求卡吗？可以在提示中撤销。",
+            ConfirmDeleteRecommendation => "确定删除这条推介吗？可以在提示中撤销。",
+            ConfirmDeleteCampaign => {
+                "确定删除这个关怀活动及其 {n} 条联系任务吗？已记录的联系仍保留在客户记录中。可以在提示中撤销。"
+            }
+            RequestDeleted => "已删除需求卡",
+            RecDeleted => "已删除推介",
+            CampDeleted => "已删除关怀活动及其联系任务",
         },
         Lang::En => match msg {
             AppName => "kezhi",
@@ -2236,6 +2252,17 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             FunnelExclusionAnd => "and step",
             FunnelExcluded => "customers excluded by the exclusions",
             FunnelOptionalTag => "optional",
+            // Deleting desk records (issue 16).
+            ConfirmDeleteRequest => "Delete this request card? You can undo from the message.",
+            ConfirmDeleteRecommendation => {
+                "Delete this recommendation? You can undo from the message."
+            }
+            ConfirmDeleteCampaign => {
+                "Delete this care campaign and its contact tasks ({n})? Contacts already recorded stay in the customers' histories. You can undo from the message."
+            }
+            RequestDeleted => "Request card deleted",
+            RecDeleted => "Recommendation deleted",
+            CampDeleted => "Care campaign and its contact tasks deleted",
         },
     }
 }

@@ -34,6 +34,8 @@ type UndoFn = Box<dyn FnOnce() + Send + Sync>;
 #[derive(Clone)]
 pub struct Confirm {
     pub message: Msg,
+    /// The number the message's `{n}` stands for (how many records go with a deletion).
+    pub count: Option<usize>,
     pub on_yes: Answer,
     pub on_no: Option<Answer>,
 }
@@ -147,6 +149,17 @@ impl Ui {
     pub fn ask(&self, message: Msg, on_yes: impl Fn() + Send + Sync + 'static) {
         self.confirm.set(Some(Confirm {
             message,
+            count: None,
+            on_yes: std::sync::Arc::new(on_yes),
+            on_no: None,
+        }));
+    }
+
+    /// [`Ui::ask`] with a message whose `{n}` is `count` (written with thousands separators).
+    pub fn ask_count(&self, message: Msg, count: usize, on_yes: impl Fn() + Send + Sync + 'static) {
+        self.confirm.set(Some(Confirm {
+            message,
+            count: Some(count),
             on_yes: std::sync::Arc::new(on_yes),
             on_no: None,
         }));
@@ -161,6 +174,7 @@ impl Ui {
     ) {
         self.confirm.set(Some(Confirm {
             message,
+            count: None,
             on_yes: std::sync::Arc::new(on_yes),
             on_no: Some(std::sync::Arc::new(on_no)),
         }));

@@ -73,6 +73,10 @@ pub fn ConfirmDialog() -> impl IntoView {
                 .confirm
                 .get()
                 .map(|c| {
+                    let question = match c.count {
+                        Some(n) => prefs.tr(c.message).replace("{n}", &thousands(n as u64)),
+                        None => prefs.tr(c.message).to_string(),
+                    };
                     let yes = c.on_yes.clone();
                     let no = c.on_no.clone();
                     if opener.get_value().is_none() {
@@ -126,7 +130,7 @@ pub fn ConfirmDialog() -> impl IntoView {
                                 on:click=|e| e.stop_propagation()
                                 on:keydown=trap
                             >
-                                <p class="modal-text" id="confirm-text">{prefs.tr(c.message)}</p>
+                                <p class="modal-text" id="confirm-text">{question}</p>
                                 <div class="modal-actions">
                                     <button
                                         class="btn"

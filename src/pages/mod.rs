@@ -4,6 +4,7 @@ mod campaigns;
 pub mod cohorts;
 mod customers;
 pub mod dashboard;
+mod desk_delete;
 mod export;
 pub mod funnels;
 mod import;

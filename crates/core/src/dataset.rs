@@ -39,9 +39,15 @@ impl Dataset {
     /// The positions of the customers whose own record, or one of whose orders, was written
     /// at or after `since` (every edit stamps what it writes with the time of the edit), for
     /// updating analytics and the list index instead of rebuilding them. `None` when a record
-    /// was deleted since: positions may have moved.
+    /// was deleted since: positions may have moved. A desk record's deletion (a request, a
+    /// recommendation, a campaign and its tasks) moves no customer and changes no figure the
+    /// analytics or the index read, so it does not count.
     pub fn touched_since(&self, since: Timestamp) -> Option<Vec<usize>> {
-        if self.tombstones.iter().any(|t| t.deleted_at >= since) {
+        if self
+            .tombstones
+            .iter()
+            .any(|t| t.deleted_at >= since && !t.kind.is_desk())
+        {
             return None;
         }
         let mut touched: Vec<usize> = (0..self.customers.len())

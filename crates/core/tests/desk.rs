@@ -334,3 +334,97 @@ fn the_query_language_counts_open_overdue_and_recent_requests() {
         "requests(\"投诉\", 90d) >= 2"
     );
 }
+
+#[test]
+fn a_deleted_campaign_is_deleted_in_the_store_and_on_the_server_and_undo_brings_it_back() {
+    use kezhi_core::desk::delete::{delete_campaign, delete_request, restore};
+    let data = with_desk(20);
+    let campaign = Uuid::from_u128(3000);
+    let request = Uuid::from_u128(1001);
+
+    // The record store: each record deleted, its tombstone stored.
+    let store = MemoryRecordStore::default();
+    let mut repo = RecordRepository::new(&store);
+    block_on(repo.replace_all(&data, &SavedLists::default(), "d".into(), at(20), None))
+        .expect("stored");
+    let cell = RefCell::new((data.clone(), SavedLists::default()));
+    let deleted = delete_campaign(&mut cell.borrow_mut().0, campaign, at(30)).expect("campaign");
+    assert_eq!(deleted.tasks(), 2);
+    // The campaign and its two tasks: three deletions and three tombstones.
+    let saved = block_on(repo.save(&cell, &|| at(31))).expect("save");
+    assert_eq!(saved.records, 6);
+    let back = block_on(RecordRepository::new(&store).load(at(32), &|_| {})).expect("load");
+    assert!(back.data.desk.campaigns.is_empty());
+    assert!(back.data.desk.tasks.is_empty());
+    let mut dead: Vec<(RecordKind, RecordKey)> = back
+        .data
+        .tombstones
+        .iter()
+        .map(|t| (t.kind, t.key.clone()))
+        .collect();
+    dead.sort();
+    assert_eq!(
+        dead,
+        [
+            (RecordKind::Campaign, RecordKey::Id(campaign)),
+            (RecordKind::Task, RecordKey::Id(Uuid::from_u128(3001))),
+            (RecordKind::Task, RecordKey::Id(Uuid::from_u128(3002))),
+        ]
+    );
+    assert_eq!(back.data.desk.requests, data.desk.requests);
+
+    // Undo: the three records written again, newer than their tombstones.
+    restore(&mut cell.borrow_mut().0, deleted, at(40));
+    let saved = block_on(repo.save(&cell, &|| at(41))).expect("save");
+    assert_eq!(saved.records, 3);
+    let back = block_on(RecordRepository::new(&store).load(at(42), &|_| {})).expect("load");
+    assert_eq!(back.data.desk, cell.borrow().0.desk);
+    assert_eq!(back.data.desk.campaigns.len(), 1);
+    assert_eq!(back.data.desk.tasks.len(), 2);
+
+    // Sync: the deletion reaches the other device as CouchDB deletions, and stays.
+    let server = FakeCouch::with_db("team");
+    let a = Device::new(&server, data);
+    a.sync();
+    let b = Device::new(&server, Dataset::default());
+    b.sync();
+    assert_eq!(b.desk().requests.len(), 3);
+    let mut gone = None;
+    a.replica.edit(|d| {
+        gone = delete_campaign(d, campaign, Timestamp(T0 + 5_000_000));
+        delete_request(d, request, Timestamp(T0 + 5_000_000)).expect("request");
+    });
+    a.sync();
+    b.sync();
+    assert_eq!(b.desk(), a.desk());
+    assert!(b.desk().campaigns.is_empty());
+    assert!(b.desk().tasks.is_empty());
+    assert_eq!(b.desk().requests.len(), 2);
+    for id in [
+        format!("campaign:{campaign}"),
+        format!("campaign_task:{}", Uuid::from_u128(3001)),
+        format!("campaign_task:{}", Uuid::from_u128(3002)),
+        format!("request:{request}"),
+    ] {
+        assert_eq!(server.doc(&id).expect("doc")["_deleted"], true, "{id}");
+    }
+    // B syncing again with nothing new does not bring anything back.
+    b.sync();
+    a.sync();
+    assert!(a.desk().campaigns.is_empty());
+    assert_eq!(a.desk().requests.len(), 2);
+
+    // A undoes the campaign's deletion: B gets the campaign and both tasks back.
+    let gone = gone.expect("campaign");
+    a.replica
+        .edit(|d| restore(d, gone, Timestamp(T0 + 6_000_000)));
+    a.sync();
+    b.sync();
+    assert_eq!(b.desk(), a.desk());
+    assert_eq!(b.desk().campaigns.len(), 1);
+    assert_eq!(b.desk().tasks.len(), 2);
+    assert_eq!(
+        server.doc(&format!("campaign:{campaign}")).expect("doc")["name"],
+        "中秋关怀"
+    );
+}

@@ -3,7 +3,8 @@
 //! and recommended (all of them) — each exportable, and the conversion per manager and per
 //! product. Narrowed to one manager by `owner` in the URL. The rules are the core's
 //! (`kezhi_core::desk::recommendations`, docs/desk.md); recording and moving a recommendation
-//! happens on the customer (`pages/customers/recommendations.rs`).
+//! happens on the customer (`pages/customers/recommendations.rs`); one recorded by mistake is
+//! deleted from either place (`desk_delete`, with an Undo in the toast).
 
 mod conversion;
 
@@ -12,6 +13,7 @@ use crate::components::EmptyState;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::pages::customers::query::CustomersQuery;
+use crate::pages::desk_delete::{Question, confirm_delete};
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::route::{PageQuery, Route, View};
@@ -19,6 +21,7 @@ use crate::store::use_store;
 use crate::ui::use_ui;
 use conversion::ConversionTables;
 use kezhi_core::RecommendationStatus;
+use kezhi_core::desk::delete::delete_recommendation;
 use kezhi_core::desk::recommendations::{
     EXPORT_COLUMNS, FollowUp, Labels, Manager, follow_up_cells, managers, recommended,
     recommended_cells, to_follow_up,
@@ -229,6 +232,19 @@ pub fn RecommendationsPage() -> impl IntoView {
                 .collect_view()
         })
     };
+    let delete = move |rid: Uuid| {
+        let question = Question {
+            ask: Msg::ConfirmDeleteRecommendation,
+            count: None,
+            done: Msg::RecDeleted,
+        };
+        confirm_delete(
+            (store, prefs, ui),
+            question,
+            move |d, now| delete_recommendation(d, rid, now),
+            || {},
+        );
+    };
     let made_rows = move || {
         let shown: Vec<usize> =
             made.with(|rows| rows.iter().take(made_limit.get()).copied().collect());
@@ -244,6 +260,7 @@ pub fn RecommendationsPage() -> impl IntoView {
                         .map(|&i| d.customers[i].name.clone())
                         .unwrap_or_default();
                     let status = r.status;
+                    let rid = r.id;
                     Some(view! {
                         <tr data-testid="recommendation-row" data-id=r.id.to_string() data-status=status.code()>
                             <td><a href=customer_href(r.customer_id)>{name}</a></td>
@@ -253,6 +270,16 @@ pub fn RecommendationsPage() -> impl IntoView {
                             <td>{r.owner.clone()}</td>
                             <td>{r.recommended_at.format_date(offset)}</td>
                             <td class="num">{r.won_cents.map(yuan_display)}</td>
+                            <td>
+                                <button
+                                    type="button"
+                                    class="btn btn-small btn-danger"
+                                    data-testid="recommendation-delete"
+                                    on:click=move |_| delete(rid)
+                                >
+                                    {move || prefs.tr(Msg::Delete)}
+                                </button>
+                            </td>
                         </tr>
                     })
                 })
@@ -339,6 +366,7 @@ pub fn RecommendationsPage() -> impl IntoView {
                                     <th>{move || prefs.tr(Msg::DeskManager)}</th>
                                     <th>{move || prefs.tr(Msg::RecRecommendedAt)}</th>
                                     <th class="num">{move || prefs.tr(Msg::RecWonAmount)}</th>
+                                    <th><span class="visually-hidden">{move || prefs.tr(Msg::Delete)}</span></th>
                                 </tr>
                             </thead>
                             <tbody>{made_rows}</tbody>

@@ -1,14 +1,17 @@
 //! One request card with the actions its status allows: start, resolve (with a note), close,
-//! reopen. The status rules are the core's (`set_status`).
+//! reopen — and delete (a card entered by mistake; undone from the toast). The status rules
+//! are the core's (`set_status`).
 
 use super::names::{category_name, error_msg, overdue_days, priority_msg, status_msg};
 use crate::i18n::Msg;
 use crate::pages::customers::query::CustomersQuery;
+use crate::pages::desk_delete::{Question, confirm_delete};
 use crate::platform;
 use crate::prefs::use_prefs;
 use crate::route::PageQuery;
 use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, use_ui};
+use kezhi_core::desk::delete::delete_request;
 use kezhi_core::desk::requests::{RequestError, set_status};
 use kezhi_core::model::{Request, RequestStatus};
 use kezhi_core::store::Section;
@@ -66,6 +69,19 @@ pub fn RequestCard(request: Request, customer: Option<String>) -> impl IntoView 
             }
             Err(e) => error.set(Some(error_msg(e))),
         }
+    };
+    let delete = move |_| {
+        let question = Question {
+            ask: Msg::ConfirmDeleteRequest,
+            count: None,
+            done: Msg::RequestDeleted,
+        };
+        confirm_delete(
+            (store, prefs, ui),
+            question,
+            move |d, now| delete_request(d, id, now),
+            || {},
+        );
     };
     let status = request.status;
     let link = CustomersQuery {
@@ -130,6 +146,9 @@ pub fn RequestCard(request: Request, customer: Option<String>) -> impl IntoView 
                         {move || prefs.tr(Msg::RequestReopen)}
                     </button>
                 })}
+                <button class="btn btn-small btn-danger" data-testid="request-delete" on:click=delete>
+                    {move || prefs.tr(Msg::Delete)}
+                </button>
             </div>
             <Show when=move || resolving.get()>
                 <div class="inline-form">

@@ -3,6 +3,7 @@
 //! records themselves are in [`crate::model::desk`]; the day's work list is [`crate::today`].
 
 pub mod campaigns;
+pub mod delete;
 pub mod handover;
 pub mod managers;
 pub mod recommendations;

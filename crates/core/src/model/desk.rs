@@ -387,6 +387,8 @@ pub trait DeskRecord: Record + Clone + PartialEq + Serialize + DeserializeOwned 
     fn list(desk: &Desk) -> &Vec<Self>;
     fn list_mut(desk: &mut Desk) -> &mut Vec<Self>;
     fn wrap(self) -> DeskItem;
+    /// Stamps the record as written at `now` (`updated_at`).
+    fn stamp(&mut self, now: Timestamp);
 }
 
 macro_rules! desk_record {
@@ -406,6 +408,9 @@ macro_rules! desk_record {
             }
             fn wrap(self) -> DeskItem {
                 DeskItem::$kind(self)
+            }
+            fn stamp(&mut self, now: Timestamp) {
+                self.updated_at = now;
             }
         }
         impl Record for $t {
