@@ -8,9 +8,11 @@ use crate::platform;
 use crate::prefs::Prefs;
 use crate::store::Store;
 use crate::ui::Ui;
-use kezhi_core::desk::delete::{Deleted, restore};
+use kezhi_core::desk::delete::{Deleted, delete_recommendation, restore};
 use kezhi_core::store::Section;
 use kezhi_core::{Dataset, Timestamp};
+use leptos::prelude::*;
+use uuid::Uuid;
 
 /// What a deletion asks and, once done, says.
 #[derive(Clone, Copy)]
@@ -43,5 +45,36 @@ pub fn confirm_delete(
     match question.count {
         Some(n) => ui.ask_count(question.ask, n, run),
         None => ui.ask(question.ask, run),
+    }
+}
+
+/// Asks, then deletes the recommendation `rid` (from the customer's panel or the recommended
+/// list: the same question, the same toast).
+pub fn ask_delete_recommendation(ctx: (Store, Prefs, Ui), rid: Uuid) {
+    let question = Question {
+        ask: Msg::ConfirmDeleteRecommendation,
+        count: None,
+        done: Msg::RecDeleted,
+    };
+    confirm_delete(
+        ctx,
+        question,
+        move |d, now| delete_recommendation(d, rid, now),
+        || {},
+    );
+}
+
+/// A recommendation's 删除 / Delete button (`recommendation-delete`).
+pub fn recommendation_delete_button(ctx: (Store, Prefs, Ui), rid: Uuid) -> impl IntoView {
+    let prefs = ctx.1;
+    view! {
+        <button
+            type="button"
+            class="btn btn-small btn-danger"
+            data-testid="recommendation-delete"
+            on:click=move |_| ask_delete_recommendation(ctx, rid)
+        >
+            {move || prefs.tr(Msg::Delete)}
+        </button>
     }
 }

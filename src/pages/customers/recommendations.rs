@@ -5,14 +5,13 @@
 //! core's (`kezhi_core::desk::recommendations`, `kezhi_core::desk::delete`).
 
 use crate::i18n::Msg;
-use crate::pages::desk_delete::{Question, confirm_delete};
+use crate::pages::desk_delete::recommendation_delete_button;
 use crate::pages::recommendations::status_msg;
 use crate::platform;
 use crate::prefs::use_prefs;
 use crate::store::use_store;
 use crate::ui::{ToastKind, use_ui};
 use kezhi_core::RecommendationStatus as Status;
-use kezhi_core::desk::delete::delete_recommendation;
 use kezhi_core::desk::recommendations::{
     RecommendationError, add_recommendation, change_status, new_recommendation, of_customer,
     parse_amount,
@@ -125,19 +124,6 @@ pub fn CustomerRecommendations(id: Uuid) -> impl IntoView {
         });
     };
     let offset = platform::local_offset();
-    let delete = move |rid: Uuid| {
-        let question = Question {
-            ask: Msg::ConfirmDeleteRecommendation,
-            count: None,
-            done: Msg::RecDeleted,
-        };
-        confirm_delete(
-            (store, prefs, ui),
-            question,
-            move |d, now| delete_recommendation(d, rid, now),
-            || {},
-        );
-    };
     let item = move |r: kezhi_core::Recommendation| {
         let rid = r.id;
         let status = r.status;
@@ -181,14 +167,7 @@ pub fn CustomerRecommendations(id: Uuid) -> impl IntoView {
                             </button>
                         })
                         .collect_view()}
-                    <button
-                        type="button"
-                        class="btn btn-small btn-danger"
-                        data-testid="recommendation-delete"
-                        on:click=move |_| delete(rid)
-                    >
-                        {move || prefs.tr(Msg::Delete)}
-                    </button>
+                    {recommendation_delete_button((store, prefs, ui), rid)}
                 </div>
             </li>
         }

@@ -13,7 +13,7 @@ use crate::components::EmptyState;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::pages::customers::query::CustomersQuery;
-use crate::pages::desk_delete::{Question, confirm_delete};
+use crate::pages::desk_delete::recommendation_delete_button;
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::route::{PageQuery, Route, View};
@@ -21,7 +21,6 @@ use crate::store::use_store;
 use crate::ui::use_ui;
 use conversion::ConversionTables;
 use kezhi_core::RecommendationStatus;
-use kezhi_core::desk::delete::delete_recommendation;
 use kezhi_core::desk::recommendations::{
     EXPORT_COLUMNS, FollowUp, Labels, Manager, follow_up_cells, managers, recommended,
     recommended_cells, to_follow_up,
@@ -232,19 +231,6 @@ pub fn RecommendationsPage() -> impl IntoView {
                 .collect_view()
         })
     };
-    let delete = move |rid: Uuid| {
-        let question = Question {
-            ask: Msg::ConfirmDeleteRecommendation,
-            count: None,
-            done: Msg::RecDeleted,
-        };
-        confirm_delete(
-            (store, prefs, ui),
-            question,
-            move |d, now| delete_recommendation(d, rid, now),
-            || {},
-        );
-    };
     let made_rows = move || {
         let shown: Vec<usize> =
             made.with(|rows| rows.iter().take(made_limit.get()).copied().collect());
@@ -271,14 +257,7 @@ pub fn RecommendationsPage() -> impl IntoView {
                             <td>{r.recommended_at.format_date(offset)}</td>
                             <td class="num">{r.won_cents.map(yuan_display)}</td>
                             <td>
-                                <button
-                                    type="button"
-                                    class="btn btn-small btn-danger"
-                                    data-testid="recommendation-delete"
-                                    on:click=move |_| delete(rid)
-                                >
-                                    {move || prefs.tr(Msg::Delete)}
-                                </button>
+                                {recommendation_delete_button((store, prefs, ui), rid)}
                             </td>
                         </tr>
                     })
