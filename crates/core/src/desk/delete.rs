@@ -52,31 +52,30 @@ fn take<T: DeskRecord>(
     T::list_mut(into).extend(taken);
 }
 
+/// Deletes the record `id` of type `T`, stamped `now`; `None` if there is none.
+fn delete_one<T: DeskRecord>(data: &mut Dataset, id: Uuid, now: Timestamp) -> Option<Deleted> {
+    let mut out = Desk::default();
+    take::<T>(data, &mut out, |r| r.id() == id, now);
+    (!T::list(&out).is_empty()).then_some(Deleted { records: out })
+}
+
 /// Deletes the request `id`, stamped `now`; `None` if there is none.
 pub fn delete_request(data: &mut Dataset, id: Uuid, now: Timestamp) -> Option<Deleted> {
-    let mut out = Desk::default();
-    take::<Request>(data, &mut out, |r| r.id == id, now);
-    (!out.requests.is_empty()).then_some(Deleted { records: out })
+    delete_one::<Request>(data, id, now)
 }
 
 /// Deletes the recommendation `id`, stamped `now`; `None` if there is none.
 pub fn delete_recommendation(data: &mut Dataset, id: Uuid, now: Timestamp) -> Option<Deleted> {
-    let mut out = Desk::default();
-    take::<Recommendation>(data, &mut out, |r| r.id == id, now);
-    (!out.recommendations.is_empty()).then_some(Deleted { records: out })
+    delete_one::<Recommendation>(data, id, now)
 }
 
 /// Deletes the campaign `id` and every one of its tasks, whatever their status, stamped
 /// `now`; `None` if there is no such campaign. The Care activities its done tasks recorded
 /// stay on the customers.
 pub fn delete_campaign(data: &mut Dataset, id: Uuid, now: Timestamp) -> Option<Deleted> {
-    let mut out = Desk::default();
-    take::<Campaign>(data, &mut out, |c| c.id == id, now);
-    if out.campaigns.is_empty() {
-        return None;
-    }
-    take::<CampaignTask>(data, &mut out, |t| t.campaign_id == id, now);
-    Some(Deleted { records: out })
+    let mut deleted = delete_one::<Campaign>(data, id, now)?;
+    take::<CampaignTask>(data, &mut deleted.records, |t| t.campaign_id == id, now);
+    Some(deleted)
 }
 
 /// How many contact tasks the campaign `id` has (what deleting it takes along).
