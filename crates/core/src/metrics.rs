@@ -9,7 +9,7 @@
 //!   `n` = customers with at least one paid order; R uses the negated days. Ties share a score.
 
 use crate::dataset::Dataset;
-use crate::model::{Cents, OrderStatus, Tier};
+use crate::model::{Cents, Order, OrderStatus, Tier};
 // Only for `segment/` (complete.rs, parse.rs), which still names them here: remove once the
 // seglang branch imports them from `crate::model` (their home since the classes moved).
 pub use crate::model::{RfmGroup, Stage};
@@ -194,16 +194,22 @@ pub struct Analytics {
 
 /// `1 + floor(5 × c / n)` for every value, `c` = values strictly smaller.
 pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
-    let n = values.len() as i64;
-    let mut sorted = values.to_vec();
+    let n = values.len();
+    // Sorted with their positions, `c` is where a run of equal values starts: one pass gives
+    // every score (a binary search per value was a cache miss per step).
+    let mut sorted: Vec<(i64, u32)> = values.iter().copied().zip(0u32..).collect();
     sorted.sort_unstable();
-    values
-        .iter()
-        .map(|v| {
-            let c = sorted.partition_point(|x| x < v) as i64;
-            (1 + 5 * c / n.max(1)).clamp(1, 5) as u8
-        })
-        .collect()
+    let mut out = vec![1u8; n];
+    let mut smaller = 0;
+    for k in 0..sorted.len() {
+        if k > 0 && sorted[k].0 != sorted[k - 1].0 {
+            smaller = k;
+        }
+        if let Some(score) = out.get_mut(sorted[k].1 as usize) {
+            *score = (1 + 5 * smaller / n.max(1)).clamp(1, 5) as u8;
+        }
+    }
+    out
 }
 
 /// A score by cut points `c1 < c2 < c3 < c4`. Higher is better (F, M): 1 + the number of
@@ -230,10 +236,20 @@ pub fn parse_cuts(text: &str) -> Option<[i64; 4]> {
 }
 
 pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
-    let index = data.customer_positions();
     let mut out = vec![CustomerMetrics::default(); data.customers.len()];
-    order_figures(data, settings, &mut out, |id| index.get(id).copied());
+    order_figures(data, settings, &mut out, 0..data.customers.len());
     finish(out, data, settings)
+}
+
+/// The RFM subset of [`compute`] alone: every customer's paid orders (F), net spend (M), first
+/// and last paid order, recency (R), the three scores and the RFM group — the same values as
+/// [`compute`]'s, the rest left at their defaults. What a question about RFM alone costs (the
+/// native race against DuckDB, tests/bench/peer/native.py).
+pub fn rfm(data: &Dataset, settings: &AnalyticsSettings) -> Vec<CustomerMetrics> {
+    let mut out = vec![CustomerMetrics::default(); data.customers.len()];
+    order_sums(data, &mut out, 0..data.customers.len(), |_, _| {});
+    recency_and_scores(&mut out, settings);
+    out
 }
 
 impl Analytics {
@@ -265,14 +281,11 @@ impl Analytics {
         let before: Vec<CustomerMetrics> =
             touched.iter().map(|&i| self.customers[i].clone()).collect();
         self.customers.resize(n, CustomerMetrics::default());
-        let mut positions = rustc_hash::FxHashMap::default();
-        for i in touched.iter().copied().chain(old..n) {
+        let recount: Vec<usize> = touched.iter().copied().chain(old..n).collect();
+        for &i in &recount {
             self.customers[i] = CustomerMetrics::default();
-            positions.insert(data.customers[i].id, i);
         }
-        order_figures(data, settings, &mut self.customers, |id| {
-            positions.get(id).copied()
-        });
+        order_figures(data, settings, &mut self.customers, recount);
         let figures_kept = old == n
             && touched
                 .iter()
@@ -315,13 +328,13 @@ fn same_order_figures(a: &CustomerMetrics, b: &CustomerMetrics) -> bool {
 }
 
 /// Counts the paid orders, net spend, first and last order, average order value and median
-/// gap of the customers `position` names (their metrics start at the default); orders of
-/// other customers are skipped.
+/// gap of the customers at the positions `recount` yields (their metrics start at the
+/// default); orders of other customers are skipped.
 fn order_figures(
     data: &Dataset,
     settings: &AnalyticsSettings,
     out: &mut [CustomerMetrics],
-    position: impl Fn(&uuid::Uuid) -> Option<usize>,
+    recount: impl IntoIterator<Item = usize>,
 ) {
     let offset = settings.offset();
     let n = out.len();
@@ -330,50 +343,12 @@ fn order_figures(
     // small vectors and their regrowth were a fifth of the time in wasm).
     let mut paid: Vec<(u32, i64)> = Vec::with_capacity(data.orders.len());
     let mut starts = vec![0u32; n + 1];
-    // The sums go to a compact table first: a million orders land on customers in random
-    // order, and 32-byte rows keep far more of them in the cache than the full metrics do.
-    #[derive(Clone, Copy)]
-    struct Sums {
-        orders: u32,
-        spent: Cents,
-        first: i64,
-        last: i64,
-    }
-    let mut sums = vec![
-        Sums {
-            orders: 0,
-            spent: 0,
-            first: i64::MAX,
-            last: i64::MIN,
-        };
-        n
-    ];
-    for o in &data.orders {
-        let Some(i) = position(&o.customer_id) else {
-            continue;
-        };
-        let s = &mut sums[i];
-        match o.status {
-            OrderStatus::Paid => {
-                s.orders += 1;
-                s.spent += o.amount_cents;
-                s.first = s.first.min(o.ordered_at.0);
-                s.last = s.last.max(o.ordered_at.0);
-                paid.push((i as u32, o.ordered_at.local_day(offset)));
-                starts[i + 1] += 1;
-            }
-            OrderStatus::Refunded => s.spent -= o.amount_cents,
+    order_sums(data, out, recount, |position, o| {
+        paid.push((position, o.ordered_at.local_day(offset)));
+        if let Some(s) = starts.get_mut(position as usize + 1) {
+            *s += 1;
         }
-    }
-    for (m, s) in out.iter_mut().zip(&sums) {
-        m.orders += s.orders;
-        m.total_spent += s.spent;
-        if s.orders > 0 {
-            m.first_order = Some(Timestamp(s.first));
-            m.last_order = Some(Timestamp(s.last));
-        }
-    }
-    drop(sums);
+    });
     for k in 1..=n {
         starts[k] += starts[k - 1];
     }
@@ -404,13 +379,75 @@ fn order_figures(
     }
 }
 
-/// From every customer's order figures: the reference date, recency, RFM scores and groups,
-/// stages, churn limits, LTV and value tiers (what compares customers with each other).
-fn finish(
-    mut out: Vec<CustomerMetrics>,
+/// Paid orders, net spend and first and last paid order of the customers at the positions
+/// `recount` yields, added to `out`; `on_paid` hears of each of their paid orders with the
+/// customer's position.
+fn order_sums(
     data: &Dataset,
+    out: &mut [CustomerMetrics],
+    recount: impl IntoIterator<Item = usize>,
+    mut on_paid: impl FnMut(u32, &Order),
+) {
+    // The sums live in the table that finds an order's customer: a million orders land on
+    // customers in random order, and finding the customer and then its row elsewhere was two
+    // cache misses per order (most of the time, in `perf`); one 48-byte entry is one.
+    #[derive(Clone, Copy)]
+    struct Sums {
+        position: u32,
+        orders: u32,
+        spent: Cents,
+        first: i64,
+        last: i64,
+    }
+    let recount = recount.into_iter();
+    let mut sums: rustc_hash::FxHashMap<uuid::Uuid, Sums> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(recount.size_hint().0, Default::default());
+    for i in recount {
+        if let (Some(c), Ok(position)) = (data.customers.get(i), u32::try_from(i)) {
+            let fresh = Sums {
+                position,
+                orders: 0,
+                spent: 0,
+                first: i64::MAX,
+                last: i64::MIN,
+            };
+            sums.insert(c.id, fresh);
+        }
+    }
+    for o in &data.orders {
+        let Some(s) = sums.get_mut(&o.customer_id) else {
+            continue;
+        };
+        match o.status {
+            OrderStatus::Paid => {
+                s.orders += 1;
+                s.spent += o.amount_cents;
+                s.first = s.first.min(o.ordered_at.0);
+                s.last = s.last.max(o.ordered_at.0);
+                on_paid(s.position, o);
+            }
+            OrderStatus::Refunded => s.spent -= o.amount_cents,
+        }
+    }
+    for s in sums.values() {
+        let Some(m) = out.get_mut(s.position as usize) else {
+            continue;
+        };
+        m.orders += s.orders;
+        m.total_spent += s.spent;
+        if s.orders > 0 {
+            m.first_order = Some(Timestamp(s.first));
+            m.last_order = Some(Timestamp(s.last));
+        }
+    }
+}
+
+/// The reference date (the settings', or the day after the latest paid order), and from it
+/// every customer's recency, R, F and M scores and RFM group, given their order figures.
+fn recency_and_scores(
+    out: &mut [CustomerMetrics],
     settings: &AnalyticsSettings,
-) -> Analytics {
+) -> Option<NaiveDate> {
     let offset = settings.offset();
     let day = |t: Timestamp| -> i64 { t.local_day(offset) };
     // The latest paid order of all is the latest of the customers' last paid orders.
@@ -465,6 +502,19 @@ fn finish(
         m.m = Some(ms[k]);
         m.group = Some(RfmGroup::of(rs[k] >= high, fs[k] >= high, ms[k] >= high));
     }
+    reference
+}
+
+/// From every customer's order figures: the reference date, recency, RFM scores and groups,
+/// stages, churn limits, LTV and value tiers (what compares customers with each other).
+fn finish(
+    mut out: Vec<CustomerMetrics>,
+    data: &Dataset,
+    settings: &AnalyticsSettings,
+) -> Analytics {
+    let reference = recency_and_scores(&mut out, settings);
+    let offset = settings.offset();
+    let reference_day = reference.map(crate::time::day_number);
 
     for (m, c) in out.iter_mut().zip(&data.customers) {
         m.computed_stage = Some(stage_of(m, settings));

@@ -2,7 +2,7 @@
 //! without orders, the reference date, RFM scores and groups, stages and tiers.
 
 use chrono::NaiveDate;
-use kezhi_core::metrics::{AnalyticsSettings, compute, quintile_scores};
+use kezhi_core::metrics::{AnalyticsSettings, compute, quintile_scores, rfm};
 use kezhi_core::model::{RfmGroup, Stage, Tier};
 use kezhi_core::time::china_offset;
 use kezhi_core::*;
@@ -200,6 +200,55 @@ fn ties_share_a_score() {
     assert_eq!(quintile_scores(&[1, 2, 3, 4, 5]), [1, 2, 3, 4, 5]);
     assert_eq!(quintile_scores(&[5, 1, 5, 1, 3]), [4, 1, 4, 1, 3]);
     assert_eq!(quintile_scores(&[7]), [1]);
+}
+
+proptest! {
+    /// The scores are the definition's, `1 + floor(5 × c / n)` with `c` the values strictly
+    /// smaller, counted by brute force (many ties: values from a small range).
+    #[test]
+    fn quintile_scores_follow_the_definition(values in proptest::collection::vec(-20i64..20, 0..300)) {
+        let n = values.len() as i64;
+        let expected: Vec<u8> = values
+            .iter()
+            .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n.max(1)) as u8)
+            .collect();
+        prop_assert_eq!(quintile_scores(&values), expected);
+    }
+}
+
+/// The RFM subset gives exactly the full analytics' RFM figures, customer by customer.
+#[test]
+fn the_rfm_subset_agrees_with_the_full_analytics() {
+    let end = NaiveDate::from_ymd_opt(2026, 10, 31).expect("a date");
+    let data = kezhi_core::demo::generate(&kezhi_core::demo::DemoConfig::new(2_000, end));
+    for settings in [
+        AnalyticsSettings::default(),
+        AnalyticsSettings {
+            r_cuts: Some([30, 60, 120, 240]),
+            ..AnalyticsSettings::default()
+        },
+    ] {
+        let full = compute(&data, &settings);
+        let subset = rfm(&data, &settings);
+        assert_eq!(subset.len(), 2_000);
+        let pick = |m: &kezhi_core::metrics::CustomerMetrics| {
+            (
+                m.orders,
+                m.total_spent,
+                m.first_order,
+                m.last_order,
+                m.recency_days,
+                m.r,
+                m.f,
+                m.m,
+                m.group,
+            )
+        };
+        let a: Vec<_> = full.customers.iter().map(pick).collect();
+        let b: Vec<_> = subset.iter().map(pick).collect();
+        assert_eq!(a, b);
+        assert!(b.iter().filter(|x| x.5.is_some()).count() > 1_000);
+    }
 }
 
 proptest! {

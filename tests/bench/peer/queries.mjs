@@ -105,6 +105,36 @@ SELECT r.cid, r.f, r.m, r.recency, s.rs, s.fs, s.ms,
   r.last_day, r.ref_day
 FROM recency r LEFT JOIN scores s USING (cid) JOIN spend_rank t USING (cid)`;
 
+/**
+ * (a′) The RFM subset alone (metrics::rfm; the native race, tests/bench/peer/native.py): F, net
+ * M, R and the three scores, by the same definitions as (a).
+ */
+export const RFM = `CREATE OR REPLACE TABLE rfm AS
+WITH per_customer AS (
+  SELECT cid,
+    count(*) FILTER (WHERE status = 'paid') AS f,
+    sum(CASE WHEN status = 'paid' THEN amount_cents ELSE -amount_cents END)::BIGINT AS m,
+    max(ordered_at) FILTER (WHERE status = 'paid') AS last_t
+  FROM orders GROUP BY cid
+),
+base AS (
+  SELECT c.cid, coalesce(p.f, 0) AS f, coalesce(p.m, 0) AS m,
+    (p.last_t + ${OFFSET}) // ${DAY} AS last_day
+  FROM customers c LEFT JOIN per_customer p USING (cid)
+),
+reference AS (SELECT max(last_day) + 1 AS ref_day FROM base WHERE f > 0),
+recency AS (
+  SELECT base.*, CASE WHEN f > 0 THEN ref_day - last_day END AS recency FROM base, reference
+),
+scores AS (
+  SELECT cid,
+    1 + 5 * (rank() OVER (ORDER BY recency DESC) - 1) // count(*) OVER () AS rs,
+    1 + 5 * (rank() OVER (ORDER BY f) - 1) // count(*) OVER () AS fs,
+    1 + 5 * (rank() OVER (ORDER BY m) - 1) // count(*) OVER () AS ms
+  FROM recency WHERE f > 0
+)
+SELECT r.cid, r.f, r.m, r.recency, s.rs, s.fs, s.ms FROM recency r LEFT JOIN scores s USING (cid)`;
+
 /** Before the segment (not timed): the customers beside their analytics, one wide table, as
  * kezhi's segment reads the customers beside their metrics by position. */
 export const SEGMENT_INPUT = `CREATE OR REPLACE TABLE seg_input AS

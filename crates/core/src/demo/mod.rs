@@ -8,8 +8,11 @@
 //! visits do not convert.
 
 mod desk;
+mod peer;
 mod requests;
 mod tables;
+
+pub use peer::peer_csv;
 
 use crate::dataset::Dataset;
 use crate::model::{event_type as et, *};

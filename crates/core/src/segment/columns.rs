@@ -61,6 +61,11 @@ pub(super) const NO_LABEL: u8 = u8::MAX;
 pub struct SegmentColumns {
     /// Dates are calendar days in this time zone.
     offset: FixedOffset,
+    /// Whether the owner keeps these columns for the next queries: a column is then always
+    /// built, even for the few customers a condition still has to decide, because every later
+    /// query reads it (the segment page: one query per keystroke). Columns for one query alone
+    /// test those few one by one instead.
+    kept: bool,
     numbers: [OnceLock<Numbers>; 9],
     dates: [OnceLock<Numbers>; 3],
     /// City, province, channel, level, owner.
@@ -73,14 +78,22 @@ pub struct SegmentColumns {
 }
 
 impl SegmentColumns {
-    /// Empty columns for data analysed with `settings` (their time zone dates the dates).
+    /// Empty columns for data analysed with `settings` (their time zone dates the dates), to
+    /// be kept for the queries that follow over the same data.
     pub fn new(settings: &AnalyticsSettings) -> Self {
-        Self::with_offset(settings.offset())
+        Self::with_offset(settings.offset(), true)
     }
 
-    pub(super) fn with_offset(offset: FixedOffset) -> Self {
+    /// Empty columns for a single query (dropped after it): only the columns that pay for
+    /// themselves within that query are built.
+    pub fn for_one_query(settings: &AnalyticsSettings) -> Self {
+        Self::with_offset(settings.offset(), false)
+    }
+
+    pub(super) fn with_offset(offset: FixedOffset, kept: bool) -> Self {
         SegmentColumns {
             offset,
+            kept,
             numbers: Default::default(),
             dates: Default::default(),
             syms: Default::default(),
@@ -92,6 +105,11 @@ impl SegmentColumns {
 
     pub(super) fn offset(&self) -> FixedOffset {
         self.offset
+    }
+
+    /// Whether these columns outlive the query ([`SegmentColumns::new`]).
+    pub(super) fn kept(&self) -> bool {
+        self.kept
     }
 
     /// Whether the column a test reads is built already (reading it is then cheap).

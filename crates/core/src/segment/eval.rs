@@ -45,7 +45,7 @@ impl<'a> Matcher<'a> {
         settings: &AnalyticsSettings,
         root: &'a Group,
     ) -> Self {
-        let columns = SegmentColumns::new(settings);
+        let columns = SegmentColumns::for_one_query(settings);
         Self::with_columns(data, analytics, settings, root, None, &columns)
     }
 
@@ -58,7 +58,7 @@ impl<'a> Matcher<'a> {
         root: &'a Group,
         segments: &'a Memberships,
     ) -> Self {
-        let columns = SegmentColumns::new(settings);
+        let columns = SegmentColumns::for_one_query(settings);
         Self::with_columns(data, analytics, settings, root, Some(segments), &columns)
     }
 
@@ -79,7 +79,7 @@ impl<'a> Matcher<'a> {
         let columns = if columns.offset() == bound.offset {
             columns
         } else {
-            own = SegmentColumns::with_offset(bound.offset);
+            own = SegmentColumns::with_offset(bound.offset, false);
             &own
         };
         let eval = Eval {
@@ -229,7 +229,13 @@ impl Eval<'_> {
     /// need be), or — when few customers are left and the column is not built — tested one
     /// by one as the walk does, which costs less than a column over everyone.
     fn test(&self, t: &Test, among: &Bits) -> Bits {
-        if !self.ready(t) {
+        // Free text (contains, equals … on a name or phone) has no column: its strings are
+        // read whatever happens.
+        let no_column = matches!(t, Test::Text(of, test) if !self.columns.syms_field(*of)
+            && !matches!(test, TextTest::IsEmpty | TextTest::IsNotEmpty));
+        // Kept columns are built now even for a few customers: the next queries read them (a
+        // walk of the few, every query, costs a cache miss per customer and value each time).
+        if !self.ready(t) && (no_column || !self.columns.kept()) {
             let left = among.count();
             // Reading strings costs a memory access per customer, a column or not: below half
             // of everyone, one by one; other columns are sequential passes, cheap to build.

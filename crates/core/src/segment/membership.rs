@@ -62,7 +62,7 @@ pub fn resolve(
     saved: &[SavedSegment],
     own: Option<&str>,
 ) -> Result<Memberships, RefError> {
-    let columns = SegmentColumns::new(settings);
+    let columns = SegmentColumns::for_one_query(settings);
     resolve_with(data, analytics, settings, root, saved, own, &columns)
 }
 
@@ -103,7 +103,7 @@ pub fn select(
         settings,
         root,
         saved,
-        &SegmentColumns::new(settings),
+        &SegmentColumns::for_one_query(settings),
     )
 }
 
@@ -136,7 +136,7 @@ pub fn members(
         Some(s) => Ok(snapshot_positions(data, &s.customers)),
         None => {
             let tree = saved_tree(segment)?;
-            let columns = SegmentColumns::new(settings);
+            let columns = SegmentColumns::for_one_query(settings);
             let own = Some(segment.name.as_str());
             let segments = resolve_with(data, analytics, settings, &tree, saved, own, &columns)?;
             let m =
