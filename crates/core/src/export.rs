@@ -274,18 +274,10 @@ pub fn customers_xlsx(
     )
 }
 
-/// The workbook of [`customer_rows`]' cells under the contract's column names, the sheet named
-/// in Chinese or English. Only for the files worker's `Request::WriteXlsx`
-/// (crates/core/src/files.rs): the app now asks for `Request::WriteTable` with its own word
-/// for the sheet. To go with that request.
+/// The workbook of [`customer_rows`]' cells, for the files worker's `Request::WriteXlsx`
+/// only: in `files_words.rs`, with the other words files.rs still asks of the core.
 #[cfg(feature = "files")]
-pub fn xlsx(cells: &[[Cell; 19]], chinese: bool) -> Result<Vec<u8>, String> {
-    table_xlsx(
-        if chinese { "客户" } else { "Customers" },
-        &CUSTOMER_COLUMNS,
-        cells,
-    )
-}
+pub use crate::files_words::xlsx;
 
 /// A workbook of one sheet named `sheet`: a bold header of `columns`, then the rows' cells
 /// (numbers and dates as such, text as text cells, which a spreadsheet never evaluates).

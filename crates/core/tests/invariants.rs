@@ -360,11 +360,9 @@ const CJK_PENDING: &[&str] = &[
     // The files worker's errors and the backup's errors and section names (its own branch).
     "crates/core/src/files.rs",
     "crates/core/src/store/backup.rs",
-    // Left only for files.rs's replies: `ImportError::message` (the app words the typed error,
-    // `i18n::import_error`) and `export::xlsx`'s sheet name (the app sends `WriteTable` with its
-    // own word). Both go when files.rs replies with typed errors and drops `WriteXlsx`.
-    "crates/core/src/import/reason.rs",
-    "crates/core/src/export.rs",
+    // What files.rs still has the core word (`ImportError::message`, `WriteXlsx`'s sheet
+    // name); the app words both itself. Goes when files.rs replies with codes.
+    "crates/core/src/files_words.rs",
 ];
 
 fn cjk_literals(rel: &str) -> Vec<String> {

@@ -1,5 +1,6 @@
 //! Why a cell or a row was rejected, and why a file cannot be read: codes, which the app words
-//! (`i18n::import_reason`, `i18n::import_error`).
+//! (`i18n::import_reason`, `i18n::import_error`). (`ImportError::message`, for the files
+//! worker only, is in `files_words.rs`.)
 
 use serde::{Deserialize, Serialize};
 
@@ -45,23 +46,4 @@ pub enum ImportError {
     /// Fields the kind needs are not mapped to a column (contract names).
     #[error("required fields are not mapped: {}", .0.join(", "))]
     Unmapped(Vec<&'static str>),
-}
-
-impl ImportError {
-    /// A sentence for the files worker's `Reply::Failed` (crates/core/src/files.rs), the one
-    /// caller left: the app words the typed error itself (`i18n::import_error`). To go when
-    /// the worker replies with the error instead.
-    pub fn message(&self, chinese: bool) -> String {
-        if !chinese {
-            return self.to_string();
-        }
-        match self {
-            ImportError::Empty => "文件是空的".to_string(),
-            ImportError::Workbook(e) => format!("无法读取该 Excel 文件：{e}"),
-            ImportError::NoSuchSheet(name) => format!("工作簿中没有名为 {name} 的工作表"),
-            ImportError::Unmapped(fields) => {
-                format!("以下必填字段尚未对应到列：{}", fields.join("、"))
-            }
-        }
-    }
 }
