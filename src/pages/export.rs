@@ -5,11 +5,14 @@
 
 use crate::derived::{Derived, use_derived};
 use crate::files;
+use crate::i18n;
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::store::{Store, use_store};
 use crate::ui::{ToastKind, Ui, use_ui};
-use kezhi_core::export::{Cell, ExportOptions, customer_rows, customers_csv, table_csv};
+use kezhi_core::export::{
+    CUSTOMER_COLUMNS, Cell, ExportOptions, customer_rows, customers_csv, table_csv,
+};
 use kezhi_core::files::{Reply, Request};
 use leptos::prelude::*;
 
@@ -41,10 +44,12 @@ impl Exporter {
 
     /// The options of an export now: masked or not, the page's language, the user's zone.
     pub fn options(&self, mask: bool) -> ExportOptions {
+        let lang = self.prefs.lang.get_untracked();
         ExportOptions {
             mask,
-            chinese: self.prefs.lang.get_untracked().is_zh(),
+            chinese: lang.is_zh(),
             offset: platform::local_offset(),
+            names: i18n::class_names(lang),
         }
     }
 
@@ -103,11 +108,7 @@ impl Exporter {
             prefs,
             ui,
         } = *self;
-        let options = ExportOptions {
-            mask,
-            chinese: prefs.lang.get_untracked().is_zh(),
-            offset: platform::local_offset(),
-        };
+        let options = self.options(mask);
         let analytics = derived.metrics.get_untracked();
         let stem = file_stem(what);
         match kind {
@@ -122,11 +123,16 @@ impl Exporter {
                 }
             }
             FileKind::Xlsx => {
-                let request = Request::WriteXlsx {
-                    rows: store
-                        .data
-                        .with_untracked(|d| customer_rows(d, &analytics, rows, &options)),
-                    chinese: options.chinese,
+                // The sheet in the page's language: a table like the desk's lists.
+                let request = Request::WriteTable {
+                    sheet: i18n::customers_sheet(prefs.lang.get_untracked()).to_string(),
+                    columns: CUSTOMER_COLUMNS.iter().map(|c| c.to_string()).collect(),
+                    rows: store.data.with_untracked(|d| {
+                        customer_rows(d, &analytics, rows, &options)
+                            .into_iter()
+                            .map(Vec::from)
+                            .collect()
+                    }),
                 };
                 leptos::task::spawn_local(async move {
                     let result = match files::ask(&request, None).await {

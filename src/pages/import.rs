@@ -7,7 +7,7 @@
 //! or not at all. Exports of orders and events too.
 
 use crate::files;
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg, import_error, import_errors_header, import_reason};
 use crate::platform;
 use crate::prefs::keys::IMPORT_MAPPINGS;
 use crate::prefs::use_prefs;
@@ -194,7 +194,7 @@ pub fn ImportPage() -> impl IntoView {
         let k = kind.get_untracked();
         let m = mapping.get_untracked();
         if let Err(e) = m.check(k) {
-            ui.toast(ToastKind::Error, e.message(zh));
+            ui.toast(ToastKind::Error, import_error(Lang::of_zh(zh), &e));
             return;
         }
         if !loaded.get_untracked() || progress.get_untracked().is_some() {
@@ -404,7 +404,7 @@ pub fn ImportPage() -> impl IntoView {
                                                     Ok(v) => view! { <td title=c.raw.clone()>{v}</td> }.into_any(),
                                                     Err(reason) => view! {
                                                         <td class="cell-error" title=c.raw.clone()>
-                                                            {c.raw.clone()} " ⚠ " {reason.message(zh)}
+                                                            {c.raw.clone()} " ⚠ " {import_reason(Lang::of_zh(zh), &reason)}
                                                         </td>
                                                     }
                                                     .into_any(),
@@ -442,13 +442,14 @@ pub fn ImportPage() -> impl IntoView {
                             <td class="num">{e.row}</td>
                             <td>{e.column.clone()}</td>
                             <td>{e.value.clone()}</td>
-                            <td>{e.reason.message(zh)}</td>
+                            <td>{import_reason(Lang::of_zh(zh), &e.reason)}</td>
                         </tr>
                     }
                 })
                 .collect_view();
             let download = move |_| {
-                let csv = errors_csv(&errors, zh);
+                let lang = Lang::of_zh(zh);
+                let csv = errors_csv(&errors, import_errors_header(lang), &|r| import_reason(lang, r));
                 let name = format!("kezhi-import-errors-{}.csv", platform::today());
                 ui.offer_download(&name, "text/csv;charset=utf-8", &csv);
             };

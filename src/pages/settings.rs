@@ -7,7 +7,7 @@ use kezhi_core::demo::DEMO_SIZES;
 use kezhi_core::metrics::{
     self, AnalyticsSettings, MAX_TIER_RULES, TierCondition, TierName, TierRule,
 };
-use kezhi_core::money::thousands;
+use kezhi_core::money::{self, thousands};
 use kezhi_core::store::backup::Backup;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -296,6 +296,13 @@ fn BackupCard() -> impl IntoView {
     }
 }
 
+/// How a settings field shows a stored value and stores a typed one.
+type Conversion = (fn(i64) -> i64, fn(i64) -> i64);
+/// R and F cut points: typed as stored (days, orders).
+const AS_TYPED: Conversion = (|v| v, |v| v);
+/// M cut points: typed in whole yuan, stored in cents.
+const IN_WHOLE_YUAN: Conversion = (money::whole_yuan, money::cents_of_whole_yuan);
+
 /// The thresholds of the analytics (docs/analytics.md), applied at once everywhere.
 #[component]
 fn AnalyticsCard() -> impl IntoView {
@@ -328,19 +335,20 @@ fn AnalyticsCard() -> impl IntoView {
             </label>
         }
     };
-    // Cut points of one RFM metric: four ascending numbers, or empty for quintiles. `scale`
-    // turns what is typed into what is stored (yuan → cents for M).
+    // Cut points of one RFM metric: four ascending numbers, or empty for quintiles.
+    // `to_shown` and `to_stored` turn what is stored into what is typed and back (cents and
+    // whole yuan for M).
     let cuts = move |label: Msg,
                      testid: &'static str,
                      get: fn(&AnalyticsSettings) -> Option<[i64; 4]>,
                      set: fn(&mut AnalyticsSettings, Option<[i64; 4]>),
-                     scale: i64| {
+                     (to_shown, to_stored): Conversion| {
         let invalid = RwSignal::new(false);
         let shown = move || {
             a.with(get)
                 .map(|c| {
                     c.iter()
-                        .map(|v| (v / scale).to_string())
+                        .map(|&v| to_shown(v).to_string())
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -362,7 +370,7 @@ fn AnalyticsCard() -> impl IntoView {
                             prefs.set_analytics(|s| set(s, None));
                         } else if let Some(c) = metrics::parse_cuts(&text) {
                             invalid.set(false);
-                            prefs.set_analytics(|s| set(s, Some(c.map(|v| v.saturating_mul(scale)))));
+                            prefs.set_analytics(|s| set(s, Some(c.map(to_stored))));
                         } else {
                             invalid.set(true);
                         }
@@ -400,9 +408,9 @@ fn AnalyticsCard() -> impl IntoView {
                 {number(Msg::ChurnDays, "analytics-churn-days", |s| s.churn_days, |s, v| s.churn_days = v, 1, 3650)}
                 {number(Msg::RfmHigh, "analytics-rfm-high", |s| i64::from(s.rfm_high), |s, v| s.rfm_high = v as u8, 1, 5)}
                 {number(Msg::LtvYears, "analytics-ltv-years", |s| i64::from(s.ltv_years), |s, v| s.ltv_years = v as u32, 0, 50)}
-                {cuts(Msg::RCuts, "analytics-r-cuts", |s| s.r_cuts, |s, c| s.r_cuts = c, 1)}
-                {cuts(Msg::FCuts, "analytics-f-cuts", |s| s.f_cuts, |s, c| s.f_cuts = c, 1)}
-                {cuts(Msg::MCuts, "analytics-m-cuts", |s| s.m_cuts, |s, c| s.m_cuts = c, 100)}
+                {cuts(Msg::RCuts, "analytics-r-cuts", |s| s.r_cuts, |s, c| s.r_cuts = c, AS_TYPED)}
+                {cuts(Msg::FCuts, "analytics-f-cuts", |s| s.f_cuts, |s, c| s.f_cuts = c, AS_TYPED)}
+                {cuts(Msg::MCuts, "analytics-m-cuts", |s| s.m_cuts, |s, c| s.m_cuts = c, IN_WHOLE_YUAN)}
             </div>
             <div class="button-row">
                 <button class="btn" data-testid="analytics-defaults" on:click=move |_| prefs.set_analytics(|s| *s = AnalyticsSettings::default())>
@@ -430,7 +438,7 @@ fn TiersCard() -> impl IntoView {
             .enumerate()
             .map(|(k, rule)| {
                 let (value, kind) = match rule.condition {
-                    TierCondition::MinSpend(c) => (c / 100, "min_spend"),
+                    TierCondition::MinSpend(c) => (money::whole_yuan(c), "min_spend"),
                     TierCondition::TopPercent(p) => (i64::from(p), "top_percent"),
                 };
                 let set_name = move |zh: bool, v: String| {
@@ -446,7 +454,7 @@ fn TiersCard() -> impl IntoView {
                             r.condition = if kind == "top_percent" {
                                 TierCondition::TopPercent(value.clamp(0, 100) as u32)
                             } else {
-                                TierCondition::MinSpend(value.max(0).saturating_mul(100))
+                                TierCondition::MinSpend(money::cents_of_whole_yuan(value.max(0)))
                             };
                         }
                     }))

@@ -94,11 +94,9 @@ fn main() {
         }
         for e in plan.errors.iter().take(10) {
             println!(
-                "# error row={} column={} value={:?}: {}",
-                e.row,
-                e.column,
-                e.value,
-                e.reason.message(false)
+                // The reason's code: the words are the app's (src/i18n.rs).
+                "# error row={} column={} value={:?}: {:?}",
+                e.row, e.column, e.value, e.reason
             );
         }
         change.apply_to(&mut data);

@@ -6,6 +6,7 @@
 
 use crate::dataset::Dataset;
 use crate::metrics::Analytics;
+use crate::model::{RfmGroup, Stage};
 use crate::money::yuan;
 use crate::sym::Sym;
 use crate::time::Timestamp;
@@ -37,10 +38,67 @@ pub const CUSTOMER_COLUMNS: [&str; 19] = [
 pub struct ExportOptions {
     /// `138****5678` and `l***@example.com` instead of the full values.
     pub mask: bool,
-    /// Names of stages and RFM groups in Chinese (else English).
+    /// Which of a tier's two names to write (names the user gave, stored in the settings).
     pub chinese: bool,
     /// The time zone dates are written in.
     pub offset: FixedOffset,
+    /// How the `lifecycle` and `rfm_group` columns name a class: the app's words in the
+    /// user's language (the core names no class).
+    pub names: ClassNames,
+}
+
+/// The words an export writes for each lifecycle stage and RFM group, given by the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassNames {
+    /// In the order of [`Stage::ALL`].
+    pub stages: [&'static str; 6],
+    /// In the order of [`RfmGroup::ALL`].
+    pub groups: [&'static str; 8],
+}
+
+impl ClassNames {
+    /// The codes themselves (`at_risk`, `important_value`): for exports read by programs.
+    pub const CODES: ClassNames = ClassNames {
+        stages: [
+            "prospect",
+            "developing",
+            "growing",
+            "mature",
+            "at_risk",
+            "churned",
+        ],
+        groups: [
+            "important_value",
+            "important_develop",
+            "important_retain",
+            "important_win_back",
+            "general_value",
+            "general_develop",
+            "general_retain",
+            "general_win_back",
+        ],
+    };
+
+    /// The words `stage` and `group` give each class.
+    pub fn of(
+        stage: impl Fn(Stage) -> &'static str,
+        group: impl Fn(RfmGroup) -> &'static str,
+    ) -> Self {
+        ClassNames {
+            stages: Stage::ALL.map(stage),
+            groups: RfmGroup::ALL.map(group),
+        }
+    }
+
+    pub fn stage(&self, stage: Stage) -> &'static str {
+        let i = Stage::ALL.iter().position(|s| *s == stage).unwrap_or(0);
+        self.stages[i]
+    }
+
+    pub fn group(&self, group: RfmGroup) -> &'static str {
+        let i = RfmGroup::ALL.iter().position(|g| *g == group).unwrap_or(0);
+        self.groups[i]
+    }
 }
 
 /// Neutralises a cell a spreadsheet would evaluate as a formula.
@@ -130,14 +188,14 @@ pub fn customer_cells(
         Cell::text(c.city.map(Sym::as_str).unwrap_or("")),
         Cell::text(&c.tags.join(",")),
         Cell::text(c.owner.map(Sym::as_str).unwrap_or("")),
-        Cell::text(m.stage.map(|s| s.name(options.chinese)).unwrap_or("")),
+        Cell::text(m.stage.map(|s| options.names.stage(s)).unwrap_or("")),
         Cell::Int(i64::from(m.orders)),
         Cell::Money(m.total_spent),
         m.last_order.and_then(day).map_or(Cell::Empty, Cell::Date),
         score(m.r),
         score(m.f),
         score(m.m),
-        Cell::text(m.group.map(|g| g.name(options.chinese)).unwrap_or("")),
+        Cell::text(m.group.map(|g| options.names.group(g)).unwrap_or("")),
         Cell::text(c.external_id.as_deref().unwrap_or("")),
         Cell::text(
             m.tier
@@ -198,30 +256,28 @@ pub fn customer_rows(
         .collect()
 }
 
-/// The same export as an Excel workbook (one sheet, "客户" or "Customers"): numbers and dates
-/// as such, text as text cells — which a spreadsheet never evaluates, so no formula can run.
+/// The same export as an Excel workbook, its one sheet named `sheet` (the app's word for
+/// customers): numbers and dates as such, text as text cells — which a spreadsheet never
+/// evaluates, so no formula can run.
 #[cfg(feature = "files")]
 pub fn customers_xlsx(
     data: &Dataset,
     analytics: &Analytics,
     rows: &[usize],
     options: &ExportOptions,
+    sheet: &str,
 ) -> Result<Vec<u8>, String> {
-    xlsx(
+    table_xlsx(
+        sheet,
+        &CUSTOMER_COLUMNS,
         &customer_rows(data, analytics, rows, options),
-        options.chinese,
     )
 }
 
-/// The workbook of [`customer_rows`]' cells under the contract's column names.
+/// The workbook of [`customer_rows`]' cells, for the files worker's `Request::WriteXlsx`
+/// only: in `files_words.rs`, with the other words files.rs still asks of the core.
 #[cfg(feature = "files")]
-pub fn xlsx(cells: &[[Cell; 19]], chinese: bool) -> Result<Vec<u8>, String> {
-    table_xlsx(
-        if chinese { "客户" } else { "Customers" },
-        &CUSTOMER_COLUMNS,
-        cells,
-    )
-}
+pub use crate::files_words::xlsx;
 
 /// A workbook of one sheet named `sheet`: a bold header of `columns`, then the rows' cells
 /// (numbers and dates as such, text as text cells, which a spreadsheet never evaluates).

@@ -18,6 +18,9 @@ use crate::time::Timestamp;
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+mod default_tiers;
+pub use default_tiers::{default_other_tier, default_tier_rules};
+
 /// The thresholds of Settings, with the defaults the product documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 // Settings saved by an older version lack newer fields: those take their defaults.
@@ -127,24 +130,6 @@ pub struct TierRule {
 
 /// The most rules (the tier index is a byte, and a list longer than this helps nobody).
 pub const MAX_TIER_RULES: usize = 10;
-
-/// The default tiers: 优质客户 (≥ ¥50,000), 重点客户 (top 20 %), otherwise 普通客户.
-pub fn default_tier_rules() -> Vec<TierRule> {
-    vec![
-        TierRule {
-            tier: TierName::new("premium", "优质客户", "Premium"),
-            condition: TierCondition::MinSpend(5_000_000),
-        },
-        TierRule {
-            tier: TierName::new("key", "重点客户", "Key"),
-            condition: TierCondition::TopPercent(20),
-        },
-    ]
-}
-
-pub fn default_other_tier() -> TierName {
-    TierName::new("regular", "普通客户", "Regular")
-}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerMetrics {

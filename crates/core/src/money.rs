@@ -6,6 +6,7 @@
 //! - Writing: [`yuan`] (`1234.50`, files), [`yuan_display`] (`¥1,234.50`, pages),
 //!   [`yuan_compact`] (`1234.5`, the query language and inputs), [`decimal_text`] (any number
 //!   in millionths), [`thousands`] (`12,345`).
+//! - Whole yuan, as the settings type them: [`whole_yuan`] and [`cents_of_whole_yuan`].
 //! - Reading: [`parse_decimal`] (a number as files and people write it, exactly, in
 //!   millionths) and [`parse_yuan`] (that number rounded to the cent). The forms: `1234.5`,
 //!   `¥1,234.50`, `￥`, `$`, `€`, `£`, `RMB`/`CNY`/`USD`, `元`, `-3.5`, `(3.50)` (negative),
@@ -117,8 +118,21 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Whole yuan, the cents dropped toward zero (`123_456` → `1234`, `-150` → `-1`): what the
+/// settings' whole-yuan fields show (a tier's "net spend at least", the M cut points), whose
+/// stored values [`cents_of_whole_yuan`] made.
+pub fn whole_yuan(cents: Cents) -> i64 {
+    cents / 100
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading
+
+/// The cents of a whole number of yuan typed in those fields (`1234` → `123_400`),
+/// saturating at the ends of `i64` instead of overflowing.
+pub fn cents_of_whole_yuan(yuan: i64) -> Cents {
+    yuan.saturating_mul(100)
+}
 
 /// An amount of yuan in cents (the forms are in the module documentation), rounded half away
 /// from zero.
@@ -315,6 +329,23 @@ fn split_decimal(s: &str) -> Result<(String, String), MoneyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_yuan_drop_the_cents_and_come_back_exactly() {
+        assert_eq!(whole_yuan(5_000_000), 50_000);
+        assert_eq!(whole_yuan(123_456), 1234);
+        assert_eq!(whole_yuan(99), 0);
+        assert_eq!(whole_yuan(-150), -1);
+        assert_eq!(whole_yuan(0), 0);
+        assert_eq!(cents_of_whole_yuan(50_000), 5_000_000);
+        assert_eq!(cents_of_whole_yuan(0), 0);
+        assert_eq!(cents_of_whole_yuan(-3), -300);
+        assert_eq!(cents_of_whole_yuan(i64::MAX), i64::MAX);
+        assert_eq!(cents_of_whole_yuan(i64::MIN), i64::MIN);
+        for y in [0, 1, 7, 50_000, 92_233_720_368_547] {
+            assert_eq!(whole_yuan(cents_of_whole_yuan(y)), y);
+        }
+    }
 
     #[test]
     fn halves_round_away_from_zero_whatever_the_signs() {

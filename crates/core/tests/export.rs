@@ -1,7 +1,45 @@
 //! The customer export (CSV and XLSX): the UI contract's columns in order, exact values, quoting,
 //! masking and formula neutralisation.
 
-use kezhi_core::export::{CUSTOMER_COLUMNS, ExportOptions, customers_csv, customers_xlsx};
+use kezhi_core::export::{
+    CUSTOMER_COLUMNS, ClassNames, ExportOptions, customers_csv, customers_xlsx,
+};
+
+/// The app's words for the classes (src/i18n.rs, `stage_name` and `rfm_group_name`, tested
+/// there): the export writes what it is given.
+const ZH: ClassNames = ClassNames {
+    stages: ["潜在", "开发", "成长", "成熟", "流失预警", "流失"],
+    groups: [
+        "重要价值客户",
+        "重要发展客户",
+        "重要保持客户",
+        "重要挽留客户",
+        "一般价值客户",
+        "一般发展客户",
+        "一般保持客户",
+        "一般挽留客户",
+    ],
+};
+const EN: ClassNames = ClassNames {
+    stages: [
+        "Prospect",
+        "Developing",
+        "Growing",
+        "Mature",
+        "At risk",
+        "Churned",
+    ],
+    groups: [
+        "Important value",
+        "Important to develop",
+        "Important to retain",
+        "Important to win back",
+        "General value",
+        "General to develop",
+        "General to retain",
+        "General to win back",
+    ],
+};
 use kezhi_core::metrics::{AnalyticsSettings, compute};
 use kezhi_core::time::china_offset;
 use kezhi_core::*;
@@ -59,6 +97,7 @@ fn contract_columns_and_exact_values() {
         mask: false,
         chinese: true,
         offset: china_offset(),
+        names: ZH,
     };
     let table = rows(&customers_csv(&d, &a, &[0, 1], &options));
     assert_eq!(table[0][..15], CUSTOMER_COLUMNS[..15]);
@@ -106,6 +145,7 @@ fn masking_hides_phone_and_email() {
         mask: true,
         chinese: false,
         offset: china_offset(),
+        names: EN,
     };
     let table = rows(&customers_csv(&d, &a, &[0], &options));
     assert_eq!(table[1][2], "138****5678");
@@ -122,8 +162,9 @@ fn the_workbook_holds_the_same_rows_with_numbers_and_dates() {
         mask: true,
         chinese: true,
         offset: china_offset(),
+        names: ZH,
     };
-    let bytes = customers_xlsx(&d, &a, &[0, 1], &options).expect("workbook");
+    let bytes = customers_xlsx(&d, &a, &[0, 1], &options, "客户").expect("workbook");
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("opens");
     assert_eq!(book.sheet_names(), ["客户"]);
     let range = book.worksheet_range("客户").expect("sheet");

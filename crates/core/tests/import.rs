@@ -867,11 +867,31 @@ fn chunked_reading_gives_the_same_plan_as_one_go() {
     assert_eq!(chunked.changes(&d, NOW), whole.changes(&d, NOW));
 }
 
+/// The app's words for the reasons this file meets (src/i18n.rs, `import_reason`, tested
+/// there): the report writes what it is given.
+fn reason_zh(r: &Reason) -> String {
+    match r {
+        Reason::NotATime => "无法识别的日期时间",
+        Reason::NotANumber => "不是数字或金额",
+        _ => "?",
+    }
+    .to_string()
+}
+
+fn reason_en(r: &Reason) -> String {
+    match r {
+        Reason::NotATime => "not a date or time",
+        Reason::NotANumber => "not a number or amount",
+        _ => "?",
+    }
+    .to_string()
+}
+
 #[test]
 fn the_error_report_is_a_csv_with_row_column_and_reason() {
     let text = "订单号,客户ID,下单时间,金额\nA,c,someday,=1+1\n";
     let plan = plan(text.as_bytes(), ImportKind::Orders);
-    let csv = errors_csv(&plan.errors, true);
+    let csv = errors_csv(&plan.errors, ["行号", "列", "值", "原因"], &reason_zh);
     assert!(csv.starts_with('\u{feff}'));
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
@@ -882,7 +902,11 @@ fn the_error_report_is_a_csv_with_row_column_and_reason() {
             "2,金额,'=1+1,不是数字或金额"
         ]
     );
-    let en = errors_csv(&plan.errors, false);
+    let en = errors_csv(
+        &plan.errors,
+        ["row", "column", "value", "reason"],
+        &reason_en,
+    );
     assert!(en.contains("2,下单时间,someday,not a date or time"));
 }
 
@@ -1215,7 +1239,7 @@ proptest! {
                 prop_assert_eq!(c.imported() + c.skipped() + c.error_rows, c.rows);
                 let change = plan.changes(&existing(), NOW);
                 let _ = change.applied(&existing());
-                let _ = errors_csv(&plan.errors, false);
+                let _ = errors_csv(&plan.errors, ["row", "column", "value", "reason"], &reason_en);
             }
         }
     }

@@ -4,6 +4,7 @@
 use super::activity::{ActivityForm, kind_msg};
 use super::query::CustomersQuery;
 use crate::derived::use_derived;
+use crate::i18n::Localize;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::use_prefs;
@@ -199,7 +200,7 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
                                     let s = *s;
                                     view! {
                                         <option value=s.code()>
-                                            {move || s.name(prefs.lang.get().is_zh())}
+                                            {move || s.label(prefs.lang.get())}
                                         </option>
                                     }
                                 })
@@ -277,25 +278,25 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
         <section class="analysis">
             <h3>{move || prefs.tr(Msg::Analysis)}</h3>
             {move || {
-                let zh = prefs.lang.get().is_zh();
+                let lang = prefs.lang.get();
                 metrics.get().map(|m| {
                     let stage = match (m.stage, m.computed_stage) {
                         (Some(s), Some(c)) if s != c => prefs
                             .tr(Msg::StageSetByHand)
-                            .replace("{stage}", s.name(zh))
-                            .replace("{computed}", c.name(zh)),
-                        (Some(s), _) => s.name(zh).to_string(),
+                            .replace("{stage}", s.label(lang))
+                            .replace("{computed}", c.label(lang)),
+                        (Some(s), _) => s.label(lang).to_string(),
                         _ => dash(),
                     };
                     let scores = match (m.r, m.f, m.m) {
                         (Some(r), Some(f), Some(mm)) => format!("R{r} F{f} M{mm}"),
                         _ => dash(),
                     };
-                    let group = m.group.map(|g| g.name(zh).to_string()).unwrap_or_else(dash);
+                    let group = m.group.map(|g| g.label(lang).to_string()).unwrap_or_else(dash);
                     view! {
                         <dl class="stats">
                             {item(Msg::Lifecycle, "metric-stage", stage)}
-                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| derived.metrics.with(|a| a.tier_name(t, zh).to_string())).unwrap_or_else(dash))}
+                            {item(Msg::Tier, "metric-tier", m.tier.map(|t| derived.metrics.with(|a| a.tier_name(t, lang.is_zh()).to_string())).unwrap_or_else(dash))}
                             {item(Msg::RfmGroupLabel, "metric-group", format!("{group} · {scores}"))}
                             {item(Msg::DaysSinceLastOrder, "metric-recency", m.recency_days.map(|d| d.to_string()).unwrap_or_else(dash))}
                             {item(Msg::UsualGap, "metric-gap", m.median_gap_days.map(|d| d.to_string()).unwrap_or_else(dash))}

@@ -3,6 +3,7 @@
 
 use super::query::CustomersQuery;
 use crate::derived::use_derived;
+use crate::i18n::Localize;
 use crate::i18n::{Lang, Msg, t};
 use crate::platform;
 use crate::prefs::{keys, use_prefs};
@@ -353,14 +354,14 @@ fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -> AnyView {
                 let lang = if zh { Lang::Zh } else { Lang::En };
                 view! { <span class="manual-mark" data-testid="stage-manual">{format!(" ✎{}", t(lang, Msg::ManualMark))}</span> }
             });
-            view! { <span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}{manual}</span> }
+            view! { <span class=format!("stage stage-{}", stage.code())>{stage.label(Lang::of_zh(zh))}{manual}</span> }
                 .into_any()
         }
         SortKey::Tier => {
             let tier = labels.tier.0;
             view! { <span class=format!("tier tier-{tier}")>{row.tier.clone()}</span> }.into_any()
         }
-        SortKey::Group => text(labels.group.map(|g| g.name(zh).to_string())),
+        SortKey::Group => text(labels.group.map(|g| g.label(Lang::of_zh(zh)).to_string())),
         SortKey::R => text(labels.r.map(|v| v.to_string())),
         SortKey::F => text(labels.f.map(|v| v.to_string())),
         SortKey::M => text(labels.m.map(|v| v.to_string())),

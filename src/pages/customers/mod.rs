@@ -13,6 +13,7 @@ use super::export::{Exporter, FileKind};
 use crate::debounce::Debounce;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
+use crate::i18n::{Lang, Localize};
 use crate::platform;
 use crate::prefs::use_prefs;
 use crate::route::{PageQuery, View};
@@ -229,13 +230,17 @@ fn FilterBar(reveal: RwSignal<bool>, layout: list::Columns) -> impl IntoView {
                 match menu {
                     Menu::Channel => display(&CHANNELS, v, zh).to_string(),
                     Menu::Level => display(&MEMBER_LEVELS, v, zh).to_string(),
-                    Menu::Stage => Stage::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    Menu::Stage => Stage::from_code(v)
+                        .map_or(v, |s| s.label(Lang::of_zh(zh)))
+                        .to_string(),
                     Menu::Tier => derived.metrics.with(|a| {
                         a.tier_by_code(v)
                             .map_or(v, |t| a.tier_name(t, zh))
                             .to_string()
                     }),
-                    Menu::RfmGroup => RfmGroup::from_code(v).map_or(v, |s| s.name(zh)).to_string(),
+                    Menu::RfmGroup => RfmGroup::from_code(v)
+                        .map_or(v, |s| s.label(Lang::of_zh(zh)))
+                        .to_string(),
                     Menu::City | Menu::Tag | Menu::Owner => v.to_string(),
                 }
             };

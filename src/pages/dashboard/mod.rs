@@ -4,6 +4,7 @@
 use crate::components::EmptyState;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
+use crate::i18n::{Lang, Localize};
 use kezhi_core::money::{thousands, yuan_display};
 
 use crate::prefs::use_prefs;
@@ -100,7 +101,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         let share = n as f64 / total;
                                         view! {
                                             <tr data-testid="stage-count" data-stage=stage.code() data-count=n.to_string()>
-                                                <td><span class=format!("stage stage-{}", stage.code())>{stage.name(zh)}</span></td>
+                                                <td><span class=format!("stage stage-{}", stage.code())>{stage.label(Lang::of_zh(zh))}</span></td>
                                                 <td class="num">{thousands(n as u64)}</td>
                                                 <td class="bar-cell">
                                                     <span class="bar" style:width=format!("{:.1}%", share * 100.0)></span>

@@ -6,6 +6,7 @@
 use super::query::{By, FunnelQuery, Kind, day_start, step_label};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
+use crate::i18n::{Lang, Localize};
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::store::{Store, use_store};
@@ -576,7 +577,7 @@ fn filter_view(
                     }
                 }
             >
-                {PropField::ALL.iter().map(|p| view! { <option value=p.code()>{p.name(zh)}</option> }).collect_view()}
+                {PropField::ALL.iter().map(|p| view! { <option value=p.code()>{p.label(Lang::of_zh(zh))}</option> }).collect_view()}
             </select>
             "="
             <input

@@ -10,7 +10,7 @@ mod results;
 
 use crate::components::{EmptyState, NameInput};
 use crate::derived::use_derived;
-use crate::i18n::Msg;
+use crate::i18n::{Localize, Msg};
 use crate::platform;
 use crate::prefs::use_prefs;
 use crate::route::PageQuery;
@@ -70,12 +70,12 @@ pub fn FunnelsPage() -> impl IntoView {
     );
 
     let templates = move || {
-        let zh = prefs.lang.get().is_zh();
+        let lang = prefs.lang.get();
         TEMPLATES
             .iter()
-            .map(|(code, name_zh, name_en)| {
-                let label = if zh { *name_zh } else { *name_en };
-                let code = *code;
+            .map(|&template| {
+                let label = template.label(lang);
+                let code = template.code();
                 view! {
                     <button
                         class="btn chip-btn"

@@ -3,6 +3,7 @@
 
 use crate::derived::Derived;
 use crate::i18n::Lang;
+use crate::i18n::Localize;
 use crate::pages::customers::query::CustomersQuery;
 use crate::platform;
 use crate::prefs::Prefs;
@@ -259,7 +260,7 @@ impl Computed {
                 .tiers
                 .get(usize::from(t.0))
                 .map_or_else(String::new, |t| t.name(zh).to_string()),
-            GroupLabel::Stage(s) => s.name(zh).into(),
+            GroupLabel::Stage(s) => s.label(Lang::of_zh(zh)).into(),
             GroupLabel::InSegment if zh => format!("属于 {name}"),
             GroupLabel::InSegment => format!("in {name}"),
             GroupLabel::NotInSegment if zh => format!("不属于 {name}"),
@@ -429,7 +430,7 @@ pub fn drill_name(
     let label = match q.kind {
         Kind::Repurchase => kezhi_core::funnel::REPURCHASE_STEPS
             .get(step)
-            .map(|(z, e)| if zh { *z } else { *e })
+            .map(|s| s.label(Lang::of_zh(zh)))
             .unwrap_or("")
             .to_string(),
         Kind::Events => definition
@@ -453,7 +454,7 @@ pub fn drill_name(
 
 /// An event type with its label when it has one: "加购 add_to_cart".
 pub fn step_label(event: &str, zh: bool) -> String {
-    match kezhi_core::funnel::event_label(event, zh) {
+    match crate::i18n::event_label(Lang::of_zh(zh), event) {
         Some(l) => format!("{l} ({event})"),
         None => event.to_string(),
     }

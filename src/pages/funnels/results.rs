@@ -6,6 +6,7 @@ use super::query::{Computed, Failure, FunnelQuery, Kind, drill_name, step_label}
 use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
+use crate::i18n::{Lang, Localize, time_bucket_label};
 use crate::pages::customers::query::CustomersQuery;
 use crate::pages::export::{Exporter, FileKind};
 use crate::platform;
@@ -56,7 +57,7 @@ fn labels(q: &FunnelQuery, d: &FunnelDefinition, zh: bool) -> Vec<String> {
     match q.kind {
         Kind::Repurchase => REPURCHASE_STEPS
             .iter()
-            .map(|(z, e)| if zh { z } else { e }.to_string())
+            .map(|s| s.label(Lang::of_zh(zh)).to_string())
             .collect(),
         Kind::Events => d
             .steps
@@ -64,7 +65,11 @@ fn labels(q: &FunnelQuery, d: &FunnelDefinition, zh: bool) -> Vec<String> {
             .map(|s| {
                 let mut l = step_label(s.event.as_str(), zh);
                 for f in &s.filters {
-                    l.push_str(&format!(" [{}={}]", f.field.name(zh), f.value.as_str()));
+                    l.push_str(&format!(
+                        " [{}={}]",
+                        f.field.label(Lang::of_zh(zh)),
+                        f.value.as_str()
+                    ));
                 }
                 l
             })
@@ -266,9 +271,8 @@ pub fn Results(
         let zh = prefs.lang.get().is_zh();
         let t = &c.result().stats.overall_time;
         ChartData {
-            labels: TIME_BUCKETS
-                .iter()
-                .map(|b| b.label(zh).to_string())
+            labels: (0..TIME_BUCKETS.len())
+                .map(|i| time_bucket_label(Lang::of_zh(zh), i).to_string())
                 .collect(),
             series: vec![Series {
                 name: Msg::CustomersUnitTitle,
@@ -529,7 +533,7 @@ pub fn StageFunnel() -> impl IntoView {
                 view! {
                     <li class="funnel-result" data-testid="stage-funnel-step" data-stage=stage.code() data-count=n.to_string()>
                         <div class="funnel-result-head">
-                            <strong>{stage.name(zh)}</strong>
+                            <strong>{stage.label(Lang::of_zh(zh))}</strong>
                             <span class="num">{thousands(u64::from(n))}</span>
                         </div>
                         <div class="funnel-bar"><span style=format!("width:{width:.2}%")></span></div>

@@ -15,7 +15,7 @@ use kezhi_core::segment::edit::{
 };
 use kezhi_core::segment::fields::{Field, FieldType, PLAIN};
 use kezhi_core::segment::print::{condition as condition_text, yuan};
-use kezhi_core::segment::resolve::yuan_to_cents;
+use kezhi_core::segment::resolve::{group_word, stage_word, yuan_to_cents};
 use kezhi_core::segment::{Condition, Group, Node, Op, Operator, Value};
 use leptos::prelude::*;
 
@@ -51,10 +51,10 @@ pub fn SegmentBuilder(
     view! {
         <div class="builder" data-testid="segment-builder">
             <datalist id="builder-stages">
-                {Stage::ALL.iter().map(|s| view! { <option value=s.name(true)></option> }).collect_view()}
+                {Stage::ALL.iter().map(|&s| view! { <option value=stage_word(s, true)></option> }).collect_view()}
             </datalist>
             <datalist id="builder-groups">
-                {RfmGroup::ALL.iter().map(|g| view! { <option value=g.name(true)></option> }).collect_view()}
+                {RfmGroup::ALL.iter().map(|&g| view! { <option value=group_word(g, true)></option> }).collect_view()}
             </datalist>
             <datalist id="builder-tiers">
                 {move || derived.metrics.with(|a| a.tiers.iter().map(|t| view! { <option value=t.zh.clone()></option> }).collect_view())}

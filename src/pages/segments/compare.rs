@@ -15,6 +15,7 @@ use super::rows_of;
 use crate::components::EmptyState;
 use crate::derived::use_derived;
 use crate::i18n::Msg;
+use crate::i18n::{Lang, Localize};
 use crate::pages::dashboard::rf_table;
 use crate::pages::funnels::query::step_label;
 use crate::platform;
@@ -22,7 +23,7 @@ use crate::prefs::use_prefs;
 use crate::route::{PageQuery, Route, View};
 use crate::store::use_store;
 use crate::ui::use_ui;
-use kezhi_core::funnel::{FunnelError, REPURCHASE_STEPS, TEMPLATES, purchase_funnel};
+use kezhi_core::funnel::{FunnelError, FunnelTemplate, REPURCHASE_STEPS, purchase_funnel};
 use kezhi_core::model::Stage;
 use kezhi_core::money::{thousands, yuan_display};
 use kezhi_core::segment::compare::{
@@ -213,7 +214,7 @@ pub fn SegmentComparePage() -> impl IntoView {
                 .map(|result| ComparedSteps {
                     labels: REPURCHASE_STEPS
                         .iter()
-                        .map(|(z, e)| (z.to_string(), e.to_string()))
+                        .map(|s| (s.label(Lang::Zh).to_string(), s.label(Lang::En).to_string()))
                         .collect(),
                     result,
                     gone: false,
@@ -265,12 +266,8 @@ pub fn SegmentComparePage() -> impl IntoView {
     };
     let funnel_options = move || {
         let zh = prefs.lang.get().is_zh();
-        let template = |code: &str| {
-            TEMPLATES
-                .iter()
-                .find(|t| t.0 == code)
-                .map_or("", |t| if zh { t.1 } else { t.2 })
-        };
+        let template =
+            |code: &str| FunnelTemplate::from_code(code).map_or("", |t| t.label(Lang::of_zh(zh)));
         let saved = store
             .funnels
             .get()
@@ -480,7 +477,7 @@ fn Distributions(comparison: Arc<Comparison>) -> impl IntoView {
             let code = Stage::code(stage);
             view! {
                 <tr>
-                    <td><span class=format!("stage stage-{code}")>{move || stage.name(prefs.lang.get().is_zh())}</span></td>
+                    <td><span class=format!("stage stage-{code}")>{move || stage.label(prefs.lang.get())}</span></td>
                     <td class="bar-cell" data-testid="compare-stage" data-side="segment" data-stage=code data-count=a.to_string()>{bar(a, mn, true)}</td>
                     <td class="bar-cell" data-testid="compare-stage" data-side="rest" data-stage=code data-count=b.to_string()>{bar(b, rn, false)}</td>
                 </tr>

@@ -14,7 +14,8 @@ mod saved;
 use super::export::{Exporter, FileKind};
 use crate::components::{EmptyState, NameInput};
 use crate::derived::{Derived, use_derived};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Localize};
+use crate::i18n::{Msg, segment_template_name};
 use crate::pages::customers::query::CustomersQuery;
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
@@ -197,11 +198,11 @@ pub fn SegmentsPage() -> impl IntoView {
     };
 
     let templates = move || {
-        let zh = prefs.lang.get().is_zh();
+        let lang = prefs.lang.get();
         TEMPLATES
             .iter()
-            .map(|(code, name_zh, name_en, q)| {
-                let label = if zh { *name_zh } else { *name_en };
+            .map(|(code, q)| {
+                let label = segment_template_name(lang, code).to_string();
                 view! {
                     <button
                         class="btn chip-btn"
@@ -235,7 +236,7 @@ pub fn SegmentsPage() -> impl IntoView {
                                 </a>
                             </td>
                             <td>{c.city.map(|s| s.to_string())}</td>
-                            <td>{m.stage.map(|s| s.name(zh))}</td>
+                            <td>{m.stage.map(|s| s.label(Lang::of_zh(zh)))}</td>
                             <td class="num">{m.orders}</td>
                             <td class="num">{money(m.total_spent)}</td>
                         </tr>

@@ -964,6 +964,7 @@ mod tests {
             mask: true,
             chinese: true,
             offset: FixedOffset::east_opt(8 * 3600).expect("offset"),
+            names: crate::export::ClassNames::CODES,
         };
         let cells = call_list(&d, &campaign, &rows, &options, |s| s.code().into(), words);
         assert_eq!(

@@ -797,6 +797,7 @@ mod tests {
             mask: true,
             chinese: true,
             offset: FixedOffset::east_opt(8 * 3600).expect("offset"),
+            names: crate::export::ClassNames::CODES,
         };
         let labels = Labels {
             tier: &|t| format!("T{}", t.0),

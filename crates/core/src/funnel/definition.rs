@@ -39,17 +39,6 @@ impl PropField {
         Self::ALL.into_iter().find(|f| f.code() == code)
     }
 
-    pub fn name(self, chinese: bool) -> &'static str {
-        match (self, chinese) {
-            (PropField::Channel, true) => "渠道",
-            (PropField::Item, true) => "商品",
-            (PropField::Category, true) => "品类",
-            (PropField::Channel, false) => "Channel",
-            (PropField::Item, false) => "Item",
-            (PropField::Category, false) => "Category",
-        }
-    }
-
     pub fn of(self, props: &EventProps) -> Option<Sym> {
         match self {
             PropField::Channel => props.channel,

@@ -47,7 +47,7 @@ pub use groups::{GroupLabel, SplitBy, segment_split, split_keys};
 pub use index::EventIndex;
 pub use stats::{FunnelStats, Period, PeriodCount, StepCount, rate};
 pub use templates::{
-    PURCHASE_STEPS, REPURCHASE_STEPS, STAGE_FUNNEL, TEMPLATES, event_label, purchase_funnel,
+    FunnelTemplate, REPURCHASE_STEPS, RepurchaseStep, STAGE_FUNNEL, TEMPLATES, purchase_funnel,
     repurchase_funnel, stage_funnel,
 };
 pub use timing::{TIME_BUCKETS, TimeBucket, TimeStats, bucket_of};

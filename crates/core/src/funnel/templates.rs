@@ -10,40 +10,51 @@ use crate::model::Stage;
 use crate::model::{OrderStatus, event_type as et};
 use crate::time::Timestamp;
 
-/// A template: code, Chinese and English name.
-pub const TEMPLATES: [(&str, &str, &str); 3] = [
-    ("purchase", "购买漏斗", "Purchase funnel"),
-    ("repurchase", "复购漏斗", "Repurchase funnel"),
-    ("stages", "生命周期阶段", "Lifecycle stages"),
-];
-
-/// The purchase funnel's steps: event type, Chinese and English label.
-pub const PURCHASE_STEPS: [(&str, &str, &str); 5] = [
-    (et::VISIT, "访问", "Visit"),
-    (et::VIEW, "浏览商品", "View item"),
-    (et::ADD_TO_CART, "加购", "Add to cart"),
-    (et::CHECKOUT, "下单", "Check out"),
-    (et::PAY, "支付", "Pay"),
-];
-
-/// The label of a known event type (the purchase funnel's), in either language.
-pub fn event_label(event: &str, chinese: bool) -> Option<&'static str> {
-    PURCHASE_STEPS
-        .iter()
-        .find(|(e, _, _)| *e == event)
-        .map(|&(_, zh, en)| if chinese { zh } else { en })
+/// A ready-made funnel (the funnel page's buttons, the comparison's choices). A code: the app
+/// names it (`i18n::Localize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FunnelTemplate {
+    Purchase,
+    Repurchase,
+    Stages,
 }
 
-/// 访问 → 浏览商品 → 加购 → 下单 → 支付 within one day, sequential, all time.
+impl FunnelTemplate {
+    pub fn code(self) -> &'static str {
+        match self {
+            FunnelTemplate::Purchase => "purchase",
+            FunnelTemplate::Repurchase => "repurchase",
+            FunnelTemplate::Stages => "stages",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<FunnelTemplate> {
+        TEMPLATES.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// The templates, in the order the page offers them.
+pub const TEMPLATES: [FunnelTemplate; 3] = [
+    FunnelTemplate::Purchase,
+    FunnelTemplate::Repurchase,
+    FunnelTemplate::Stages,
+];
+
+/// visit → view → add_to_cart → checkout → pay within one day, sequential, all time.
 pub fn purchase_funnel() -> FunnelDefinition {
     FunnelDefinition::of_events(&et::FUNNEL, Window::days(1))
 }
 
-/// The repurchase funnel's step labels.
-pub const REPURCHASE_STEPS: [(&str, &str); 2] = [
-    ("首次支付订单", "First paid order"),
-    ("再次支付订单", "Second paid order"),
-];
+/// The repurchase funnel's two steps, as codes the app names (`i18n::Localize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RepurchaseStep {
+    /// A customer's first paid order.
+    First,
+    /// Their next paid order.
+    Second,
+}
+
+pub const REPURCHASE_STEPS: [RepurchaseStep; 2] = [RepurchaseStep::First, RepurchaseStep::Second];
 
 /// The repurchase funnel: step 1 is a customer's first paid order (ever; with a range, only
 /// customers whose first paid order falls in `[from, to)`), step 2 their next paid order at

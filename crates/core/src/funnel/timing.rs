@@ -6,30 +6,26 @@ use serde::{Deserialize, Serialize};
 /// The histogram's buckets: bucket `i` holds durations `d` with
 /// `upper[i - 1] <= d < upper[i]` (the last bucket has no upper bound).
 pub const TIME_BUCKETS: [TimeBucket; 8] = [
-    TimeBucket::new(Some(MS_PER_MINUTE), "< 1 分钟", "< 1 min"),
-    TimeBucket::new(Some(10 * MS_PER_MINUTE), "1–10 分钟", "1–10 min"),
-    TimeBucket::new(Some(MS_PER_HOUR), "10 分钟–1 小时", "10 min–1 h"),
-    TimeBucket::new(Some(6 * MS_PER_HOUR), "1–6 小时", "1–6 h"),
-    TimeBucket::new(Some(MS_PER_DAY), "6–24 小时", "6–24 h"),
-    TimeBucket::new(Some(7 * MS_PER_DAY), "1–7 天", "1–7 d"),
-    TimeBucket::new(Some(30 * MS_PER_DAY), "7–30 天", "7–30 d"),
-    TimeBucket::new(None, "≥ 30 天", "≥ 30 d"),
+    TimeBucket::new(Some(MS_PER_MINUTE)),
+    TimeBucket::new(Some(10 * MS_PER_MINUTE)),
+    TimeBucket::new(Some(MS_PER_HOUR)),
+    TimeBucket::new(Some(6 * MS_PER_HOUR)),
+    TimeBucket::new(Some(MS_PER_DAY)),
+    TimeBucket::new(Some(7 * MS_PER_DAY)),
+    TimeBucket::new(Some(30 * MS_PER_DAY)),
+    TimeBucket::new(None),
 ];
 
+/// A bucket of the histogram; the app labels bucket `i` (`i18n::time_bucket_label`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeBucket {
     /// Exclusive upper bound in milliseconds; `None` for the last bucket.
     pub upper_ms: Option<i64>,
-    zh: &'static str,
-    en: &'static str,
 }
 
 impl TimeBucket {
-    const fn new(upper_ms: Option<i64>, zh: &'static str, en: &'static str) -> Self {
-        TimeBucket { upper_ms, zh, en }
-    }
-    pub fn label(&self, chinese: bool) -> &'static str {
-        if chinese { self.zh } else { self.en }
+    const fn new(upper_ms: Option<i64>) -> Self {
+        TimeBucket { upper_ms }
     }
 }
 

@@ -146,15 +146,15 @@ impl ImportSummary {
     }
 }
 
-/// The error report: `row,column,value,reason` (行号,列,值,原因), UTF-8 with a byte-order mark
-/// and formula-safe cells, like the other exports.
-pub fn errors_csv(errors: &[RowError], chinese: bool) -> String {
+/// The error report: `row,column,value,reason` under `header` (the app's words for the four
+/// columns, 行号,列,值,原因 in Chinese), each reason as `reason` words it; UTF-8 with a
+/// byte-order mark and formula-safe cells, like the other exports.
+pub fn errors_csv(
+    errors: &[RowError],
+    header: [&str; 4],
+    reason: &dyn Fn(&Reason) -> String,
+) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = if chinese {
-        ["行号", "列", "值", "原因"]
-    } else {
-        ["row", "column", "value", "reason"]
-    };
     // Writing to a Vec cannot fail; a failed row would be skipped rather than abort the file.
     let _ = writer.write_record(header);
     for e in errors {
@@ -162,7 +162,7 @@ pub fn errors_csv(errors: &[RowError], chinese: bool) -> String {
             e.row.to_string(),
             safe_text(&e.column),
             safe_text(&e.value),
-            e.reason.message(chinese),
+            reason(&e.reason),
         ]);
     }
     let bytes = writer.into_inner().unwrap_or_default();

@@ -9,7 +9,9 @@ fn by_code<T: Copy>(all: &[T], code: fn(T) -> &'static str, wanted: &str) -> Opt
     all.iter().copied().find(|x| code(*x) == wanted)
 }
 
-/// The customer lifecycle (客户生命周期).
+/// The customer lifecycle (客户生命周期). Codes only: the app names a stage in the UI's
+/// language (`i18n::Localize`), the query language has its own words for it
+/// (`segment::resolve::stage_word`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Stage {
     /// 潜在: no paid order.
@@ -48,25 +50,10 @@ impl Stage {
     pub fn from_code(code: &str) -> Option<Stage> {
         by_code(&Self::ALL, Self::code, code)
     }
-    pub fn name(self, chinese: bool) -> &'static str {
-        match (self, chinese) {
-            (Stage::Prospect, true) => "潜在",
-            (Stage::Developing, true) => "开发",
-            (Stage::Growing, true) => "成长",
-            (Stage::Mature, true) => "成熟",
-            (Stage::AtRisk, true) => "流失预警",
-            (Stage::Churned, true) => "流失",
-            (Stage::Prospect, false) => "Prospect",
-            (Stage::Developing, false) => "Developing",
-            (Stage::Growing, false) => "Growing",
-            (Stage::Mature, false) => "Mature",
-            (Stage::AtRisk, false) => "At risk",
-            (Stage::Churned, false) => "Churned",
-        }
-    }
 }
 
-/// The eight-class RFM model (R, F, M each high or low), most valuable first.
+/// The eight-class RFM model (R, F, M each high or low), most valuable first. Named like
+/// [`Stage`]: by the app (`i18n::Localize`) and as syntax (`segment::resolve::group_word`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RfmGroup {
     ImportantValue,
@@ -115,26 +102,6 @@ impl RfmGroup {
             (false, true, false) => RfmGroup::GeneralDevelop,
             (false, false, true) => RfmGroup::GeneralRetain,
             (false, false, false) => RfmGroup::GeneralWinBack,
-        }
-    }
-    pub fn name(self, chinese: bool) -> &'static str {
-        match (self, chinese) {
-            (RfmGroup::ImportantValue, true) => "重要价值客户",
-            (RfmGroup::ImportantDevelop, true) => "重要发展客户",
-            (RfmGroup::ImportantRetain, true) => "重要保持客户",
-            (RfmGroup::ImportantWinBack, true) => "重要挽留客户",
-            (RfmGroup::GeneralValue, true) => "一般价值客户",
-            (RfmGroup::GeneralDevelop, true) => "一般发展客户",
-            (RfmGroup::GeneralRetain, true) => "一般保持客户",
-            (RfmGroup::GeneralWinBack, true) => "一般挽留客户",
-            (RfmGroup::ImportantValue, false) => "Important value",
-            (RfmGroup::ImportantDevelop, false) => "Important to develop",
-            (RfmGroup::ImportantRetain, false) => "Important to retain",
-            (RfmGroup::ImportantWinBack, false) => "Important to win back",
-            (RfmGroup::GeneralValue, false) => "General value",
-            (RfmGroup::GeneralDevelop, false) => "General to develop",
-            (RfmGroup::GeneralRetain, false) => "General to retain",
-            (RfmGroup::GeneralWinBack, false) => "General to win back",
         }
     }
 }

@@ -9,6 +9,7 @@ use super::fields::{
 };
 use super::lex::{Tok, tokenize};
 use super::print::quote;
+use super::resolve::{group_word, stage_word};
 use crate::dataset::Dataset;
 use crate::metrics::{RfmGroup, Stage};
 use crate::sym::Sym;
@@ -125,8 +126,8 @@ impl Vocabulary {
             Field::Events { .. } => self.event_kinds.clone(),
             Field::ChannelOrders { .. } => self.order_channels.clone(),
             Field::Requests { .. } => self.request_categories.clone(),
-            Field::Lifecycle => names(&mut Stage::ALL.iter().map(|s| s.name(chinese))),
-            Field::RfmGroup => names(&mut RfmGroup::ALL.iter().map(|g| g.name(chinese))),
+            Field::Lifecycle => names(&mut Stage::ALL.iter().map(|&s| stage_word(s, chinese))),
+            Field::RfmGroup => names(&mut RfmGroup::ALL.iter().map(|&g| group_word(g, chinese))),
             Field::Tier => tiers.to_vec(),
             Field::InSegment { .. } => segments.to_vec(),
             _ => Vec::new(),

@@ -18,7 +18,7 @@
 //! tested against), [`fields`] (the fields, their types and names in English and 中文), [`span`]
 //! (`30d`…), [`print`] (tree → text; `parse(print(t)) == t` for canonical trees), [`edit`] (the
 //! builder's edits), [`complete`] (autocompletion), [`membership`] (`in_segment(…)`: members
-//! of other saved segments, cycles refused), [`saved`] (templates, rename, referrers) and
+//! of other saved segments, cycles refused), [`saved`] (rename, referrers), [`templates`] and
 //! [`compare`] (a segment's members against everyone else, side by side).
 
 pub mod ast;
@@ -39,6 +39,7 @@ pub mod print;
 pub mod resolve;
 pub mod saved;
 pub mod span;
+pub mod templates;
 
 pub use ast::{Condition, Group, Node, Op, Operator, Value};
 pub use columns::SegmentColumns;

@@ -229,18 +229,59 @@ fn check_label(field: &Field, v: &str) -> Result<(), ErrorKind> {
 
 /// A stage by code, Chinese or English name.
 pub fn label_stage(v: &str) -> Option<Stage> {
-    Stage::ALL
-        .iter()
-        .copied()
-        .find(|s| s.code() == v || s.name(true) == v || s.name(false).eq_ignore_ascii_case(v))
+    Stage::ALL.iter().copied().find(|&s| {
+        s.code() == v || stage_word(s, true) == v || stage_word(s, false).eq_ignore_ascii_case(v)
+    })
 }
 
 /// An RFM group by code, Chinese or English name.
 pub fn label_group(v: &str) -> Option<RfmGroup> {
-    RfmGroup::ALL
-        .iter()
-        .copied()
-        .find(|g| g.code() == v || g.name(true) == v || g.name(false).eq_ignore_ascii_case(v))
+    RfmGroup::ALL.iter().copied().find(|&g| {
+        g.code() == v || group_word(g, true) == v || group_word(g, false).eq_ignore_ascii_case(v)
+    })
+}
+
+/// A stage as the query language names it (`lifecycle = "流失预警"`, `lifecycle = "At risk"`):
+/// syntax, which a query may use in either language and saved queries keep — not the UI's
+/// label (the app's `i18n::Localize`), even where the two read alike.
+pub fn stage_word(stage: Stage, chinese: bool) -> &'static str {
+    match (stage, chinese) {
+        (Stage::Prospect, true) => "潜在",
+        (Stage::Developing, true) => "开发",
+        (Stage::Growing, true) => "成长",
+        (Stage::Mature, true) => "成熟",
+        (Stage::AtRisk, true) => "流失预警",
+        (Stage::Churned, true) => "流失",
+        (Stage::Prospect, false) => "Prospect",
+        (Stage::Developing, false) => "Developing",
+        (Stage::Growing, false) => "Growing",
+        (Stage::Mature, false) => "Mature",
+        (Stage::AtRisk, false) => "At risk",
+        (Stage::Churned, false) => "Churned",
+    }
+}
+
+/// An RFM group as the query language names it (`rfm_group = "重要价值客户"`): syntax, like
+/// [`stage_word`].
+pub fn group_word(group: RfmGroup, chinese: bool) -> &'static str {
+    match (group, chinese) {
+        (RfmGroup::ImportantValue, true) => "重要价值客户",
+        (RfmGroup::ImportantDevelop, true) => "重要发展客户",
+        (RfmGroup::ImportantRetain, true) => "重要保持客户",
+        (RfmGroup::ImportantWinBack, true) => "重要挽留客户",
+        (RfmGroup::GeneralValue, true) => "一般价值客户",
+        (RfmGroup::GeneralDevelop, true) => "一般发展客户",
+        (RfmGroup::GeneralRetain, true) => "一般保持客户",
+        (RfmGroup::GeneralWinBack, true) => "一般挽留客户",
+        (RfmGroup::ImportantValue, false) => "Important value",
+        (RfmGroup::ImportantDevelop, false) => "Important to develop",
+        (RfmGroup::ImportantRetain, false) => "Important to retain",
+        (RfmGroup::ImportantWinBack, false) => "Important to win back",
+        (RfmGroup::GeneralValue, false) => "General value",
+        (RfmGroup::GeneralDevelop, false) => "General to develop",
+        (RfmGroup::GeneralRetain, false) => "General to retain",
+        (RfmGroup::GeneralWinBack, false) => "General to win back",
+    }
 }
 
 /// `5000`, `12.5`, `1.2万` (yuan) → cents; at most two decimals.

@@ -1,4 +1,5 @@
-//! Saved segments and the ready-made templates.
+//! Saved segments: rename (the queries naming one follow), referrers, copies. The ready-made
+//! templates are in [`super::templates`].
 
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -21,52 +22,7 @@ pub struct Snapshot {
     pub customers: Vec<Uuid>,
 }
 
-/// A ready-made segment: code, Chinese and English name, query.
-pub const TEMPLATES: [(&str, &str, &str, &str); 8] = [
-    (
-        "high_value",
-        "高价值客户",
-        "High value",
-        r#"rfm_group = "重要价值客户""#,
-    ),
-    (
-        "new",
-        "新客",
-        "New customers",
-        "orders = 1 AND first_order_at WITHIN 30d",
-    ),
-    (
-        "at_risk",
-        "流失预警",
-        "At risk",
-        r#"lifecycle = "流失预警""#,
-    ),
-    (
-        "dormant",
-        "沉睡客户",
-        "Dormant",
-        "last_order_at OLDER THAN 180d",
-    ),
-    (
-        "premium",
-        "优质客户（≥ ¥50,000）",
-        "Premium (≥ ¥50,000)",
-        "total_spent >= 50000",
-    ),
-    ("repeat", "复购客户", "Repeat buyers", "orders >= 2"),
-    (
-        "browsers",
-        "只逛不买",
-        "Browse, never buy",
-        r#"events("visit") >= 1 AND orders = 0"#,
-    ),
-    (
-        "cart_no_order",
-        "加购未下单",
-        "Added to cart, no order since",
-        r#"events("add_to_cart", 7d) >= 1 AND NOT last_order_at WITHIN 7d"#,
-    ),
-];
+pub use super::templates::TEMPLATES;
 
 /// Renames the saved segment `id`; the queries of the others that name it follow (each
 /// rewritten one is stamped `now`, so the change syncs). `false` when there is no such
