@@ -4,9 +4,9 @@
 //!
 //! Reading and writing go through the core's [`KeyValueStore`] (localStorage in the page,
 //! [`kezhi_core::store::MemoryStore`] in the tests below), so the encoding and the backup's
-//! settings are tested natively. Not here: the sync settings (`kezhi.sync` in sync.rs, kept in
-//! sessionStorage unless remembered, never in backups) and the data's own keys (the core's
-//! `store`).
+//! settings are tested natively. Not here: the sync settings (`kezhi.sync` in sync/config.rs,
+//! kept in sessionStorage unless remembered, never in backups) and the data's own keys (the
+//! core's `store`).
 
 use crate::i18n::Lang;
 use kezhi_core::import::Mapping;
