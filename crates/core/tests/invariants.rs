@@ -359,8 +359,6 @@ const CJK_PENDING: &[&str] = &[
     "crates/core/src/segment/saved.rs",
     "crates/core/src/import/reason.rs",
     "crates/core/src/import/summary.rs",
-    "crates/core/src/files.rs",
-    "crates/core/src/store/backup.rs",
     // Names: Stage / RfmGroup `name(chinese)` (the RFM names are also the query language's
     // values: keep them as syntax there when the app's `Localize` takes the labels), the
     // default tier names, funnel templates' and timing buckets' labels, the export's sheet.
