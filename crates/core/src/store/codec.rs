@@ -228,7 +228,9 @@ fn tombstones_of(data: &Dataset, section: Section) -> Vec<TombstoneV2> {
 
 fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     // Serialising plain structs to a Vec cannot fail; an empty section is the safe fallback.
-    postcard::to_allocvec(value).unwrap_or_default()
+    // Through the same writer as the layout in steps (`steps::put`): one compiled serializer
+    // per record type for both.
+    postcard::to_extend(value, Vec::new()).unwrap_or_default()
 }
 
 /// Interns repeated strings; index 0 means "none".
