@@ -185,6 +185,16 @@ impl Derived {
         }
     }
 
+    /// After all the data was replaced (a restore): the analytics, then the list's index in
+    /// slices, in tasks of their own before a page needs them (together in the task that shows
+    /// the list they were ~0.5 s at 100k).
+    pub async fn warm_up(&self) {
+        platform::yield_to_browser().await;
+        self.metrics.with_untracked(|_| ());
+        platform::yield_to_browser().await;
+        self.build_index_ahead().await;
+    }
+
     /// Builds the customer list's index in slices and hands it to `index` (after a load, so
     /// that no single task builds all of it).
     pub async fn build_index_ahead(&self) {

@@ -159,6 +159,13 @@ pub fn print() {
     }
 }
 
+/// Offers a Blob (a file the files worker wrote) as a file download, as it is.
+pub fn download_blob(filename: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(err)?;
+    click_download(filename, &url)
+}
+
 /// Offers binary content (a workbook) as a file download.
 pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     save_blob(filename, mime, &js_sys::Uint8Array::from(bytes))
@@ -172,6 +179,12 @@ fn save_blob(filename: &str, mime: &str, content: &wasm_bindgen::JsValue) -> Res
     let blob =
         web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    click_download(filename, &url)
+}
+
+/// Downloads the object URL `url` as `filename`, then lets it go.
+fn click_download(filename: &str, url: &str) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -180,10 +193,10 @@ fn save_blob(filename: &str, mime: &str, content: &wasm_bindgen::JsValue) -> Res
         .map_err(err)?
         .dyn_into()
         .map_err(|_| "not an anchor".to_string())?;
-    a.set_href(&url);
+    a.set_href(url);
     a.set_download(filename);
     a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
+    let _ = web_sys::Url::revoke_object_url(url);
     Ok(())
 }
 
@@ -213,6 +226,30 @@ pub async fn timed_async<T>(name: &str, f: impl std::future::Future<Output = T>)
         let _ = p.measure_with_start_mark(name, &start);
     }
     out
+}
+
+/// A slice of a long computation: its steps run until [`Slice::over`], then the caller
+/// yields ([`yield_to_browser`]) and starts the next slice. Measured by the clock rather than
+/// counted in records, so a slice stays short on a slow or busy machine too.
+pub struct Slice(f64);
+
+/// How long a slice of work runs before the page gets to paint (a long task is 50 ms).
+const SLICE_MS: f64 = 40.0;
+
+impl Slice {
+    pub fn start() -> Self {
+        Slice(clock())
+    }
+    pub fn over(&self) -> bool {
+        clock() - self.0 >= SLICE_MS
+    }
+}
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`).
+fn clock() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Lets the browser handle input and paint before the next slice of a long computation.

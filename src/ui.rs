@@ -49,6 +49,8 @@ pub struct Ui {
     pub confirm: RwSignal<Option<Confirm>>,
     /// A long task is running (e.g. generating a large demo).
     pub busy: RwSignal<Option<Msg>>,
+    /// How far the busy task is, as (done, total), when it can tell.
+    pub busy_progress: RwSignal<Option<(usize, usize)>>,
     next_toast: StoredValue<u64>,
     /// The undo of the latest undoable action, with the id of its toast. Only the latest
     /// can be undone: an older undo could clobber what came after it.
@@ -62,6 +64,7 @@ impl Ui {
             toasts: RwSignal::new(Vec::new()),
             confirm: RwSignal::new(None),
             busy: RwSignal::new(None),
+            busy_progress: RwSignal::new(None),
             next_toast: StoredValue::new(0),
             pending_undo: StoredValue::new(None),
         }

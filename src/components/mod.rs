@@ -179,6 +179,24 @@ pub fn BusyOverlay() -> impl IntoView {
                         <div class="busy" data-testid="busy" role="status" aria-live="assertive">
                             <div class="spinner" aria-hidden="true"></div>
                             <span>{prefs.tr(msg)}</span>
+                            {move || {
+                                ui.busy_progress
+                                    .get()
+                                    .filter(|(_, total)| *total > 0)
+                                    .map(|(done, total)| {
+                                        let share = done.min(total) as f64 / total as f64;
+                                        view! {
+                                            <span
+                                                class="busy-progress"
+                                                data-testid="busy-progress"
+                                                data-done=done.to_string()
+                                                data-total=total.to_string()
+                                            >
+                                                {format!("{:.0} %", share * 100.0)}
+                                            </span>
+                                        }
+                                    })
+                            }}
                         </div>
                     }
                 })

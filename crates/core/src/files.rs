@@ -13,7 +13,7 @@ use crate::export::Cell;
 use crate::import::{
     Format, ImportKind, ImportOptions, ImportPlan, Mapping, PreviewRow, ReadOptions,
 };
-use crate::store::backup::BackupParts;
+use crate::store::backup::{BackupError, BackupParts};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
@@ -47,8 +47,10 @@ pub enum Request {
     /// A backup file's text from its parts (compression is most of a backup's work);
     /// [`Reply::BackupFile`].
     WriteBackup(Box<BackupParts>),
-    /// A chosen backup file's bytes, checked and unpacked; [`Reply::BackupParts`].
-    ReadBackup(Vec<u8>),
+    /// A chosen backup file's bytes, checked and unpacked; [`Reply::BackupParts`]. The page
+    /// writes this message around the file's bytes without copying them into its wasm
+    /// ([`read_backup_header`]).
+    ReadBackup(#[serde(with = "crate::byte_strings")] Vec<u8>),
     /// Any other list as a workbook ([`crate::export::table_xlsx`]: the desk's lists, a
     /// campaign's call list); [`Reply::Xlsx`].
     WriteTable {
@@ -70,8 +72,24 @@ pub enum Reply {
     Xlsx(Vec<u8>),
     BackupFile(String),
     BackupParts(Box<BackupParts>),
-    /// The request could not be done, and why.
+    /// The request could not be done, and why (an import's reasons, worded by the core's
+    /// importer in both languages).
     Failed(Text),
+    /// The request could not be done, for a reason the page words ([`Refusal`]).
+    Refused(Refusal),
+}
+
+/// Why the worker could not do a request, for the page to put in words (`i18n::refusal`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// A request about the open file, and none is open.
+    NoFile,
+    /// The workbook could not be written (the writer's own reason, technical).
+    Xlsx(String),
+    /// The chosen file is not a backup that can be restored.
+    Backup(BackupError),
+    /// The request could not be read (a worker of another build than the page).
+    UnreadableRequest,
 }
 
 /// A message in both languages of the app (the page may switch language at any time).
@@ -118,6 +136,44 @@ pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
     postcard::to_allocvec(message).unwrap_or_default()
 }
 
+/// The start of the message [`Request::ReadBackup`] of a file of `len` bytes: the message is
+/// this, then the file's bytes as they are (so the page never copies a file of tens of MB
+/// into its memory to send it on).
+pub fn read_backup_header(len: usize) -> Vec<u8> {
+    let mut header = encode(&Request::ReadBackup(Vec::new()));
+    // The empty file's length, one byte (0): replaced by this one's.
+    header.pop();
+    header.extend(encode(&len));
+    header
+}
+
+/// A piece of a message written in pieces ([`write_backup_pieces`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece {
+    Bytes(Vec<u8>),
+    /// The bytes of the backup's section of this number, as they are.
+    Section(usize),
+}
+
+/// The message [`Request::WriteBackup`] of `parts` in pieces: the message is their bytes one
+/// after the other, the sections' as they are, so the page writes it straight into the
+/// buffer it sends rather than copying 58 MB of sections into a message first.
+pub fn write_backup_pieces(parts: &BackupParts) -> Vec<Piece> {
+    let mut empty = parts.clone_without_sections();
+    empty.settings.clear();
+    let mut head = encode(&Request::WriteBackup(Box::new(empty)));
+    // The empty sections' and settings' lengths (one byte each, 0): replaced by the real ones.
+    head.truncate(head.len().saturating_sub(2));
+    head.extend(encode(&parts.sections.len()));
+    let mut pieces = vec![Piece::Bytes(head)];
+    for (i, section) in parts.sections.iter().enumerate() {
+        pieces.push(Piece::Bytes(encode(&section.len())));
+        pieces.push(Piece::Section(i));
+    }
+    pieces.push(Piece::Bytes(encode(&parts.settings)));
+    pieces
+}
+
 /// Decodes a message; `None` if it is not one (a worker of another build).
 pub fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<T> {
     postcard::from_bytes(bytes).ok()
@@ -128,7 +184,7 @@ pub use session::Session;
 
 #[cfg(feature = "files")]
 mod session {
-    use super::{Reply, Request, TableInfo, Text};
+    use super::{Refusal, Reply, Request, TableInfo, Text};
     use crate::import::{ImportError, ImportKind, Importer, ReadOptions, Table};
     use crate::store::backup::{BackupError, read_backup_parts, write_backup_parts};
 
@@ -146,18 +202,12 @@ mod session {
     fn xlsx_reply(written: Result<Vec<u8>, String>) -> Reply {
         match written {
             Ok(bytes) => Reply::Xlsx(bytes),
-            Err(e) => Reply::Failed(Text {
-                zh: format!("无法生成 Excel 文件：{e}"),
-                en: format!("The Excel file could not be written: {e}"),
-            }),
+            Err(e) => Reply::Refused(Refusal::Xlsx(e)),
         }
     }
 
     fn no_file() -> Reply {
-        Reply::Failed(Text {
-            zh: "没有打开的文件，请重新选择文件".to_string(),
-            en: "No file is open: choose the file again".to_string(),
-        })
+        Reply::Refused(Refusal::NoFile)
     }
 
     /// The worker's state: the file last opened (its bytes, to read it again after an
@@ -252,10 +302,7 @@ mod session {
                         .and_then(|text| read_backup_parts(&text));
                     match read {
                         Ok(parts) => Reply::BackupParts(Box::new(parts)),
-                        Err(e) => Reply::Failed(Text {
-                            zh: e.message(true),
-                            en: e.message(false),
-                        }),
+                        Err(e) => Reply::Refused(Refusal::Backup(e)),
                     }
                 }
                 Request::WriteXlsx { rows, chinese } => {
@@ -292,5 +339,50 @@ mod session {
                     .collect(),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_files_message_is_its_header_then_its_bytes() {
+        for len in [0, 1, 127, 128, 300, 70_000] {
+            let file: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let mut message = read_backup_header(len);
+            message.extend_from_slice(&file);
+            assert_eq!(message, encode(&Request::ReadBackup(file.clone())), "{len}");
+            let Some(Request::ReadBackup(back)) = decode(&message) else {
+                panic!("decodes ({len})");
+            };
+            assert_eq!(back, file);
+        }
+        // The variant's number, then the length as a varint: 300 = 0xac 0x02.
+        assert_eq!(read_backup_header(300)[1..], [0xac, 0x02]);
+    }
+
+    #[test]
+    fn a_backup_written_in_pieces_is_the_message() {
+        let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).expect("date");
+        let data = crate::demo::generate(&crate::demo::DemoConfig::new(50, end));
+        let settings = [("k".to_string(), serde_json::json!({"a": "甲"}))].into();
+        let parts = crate::store::backup::backup_parts(&data, &settings, crate::Timestamp(-5));
+        let pieces = write_backup_pieces(&parts);
+        assert_eq!(
+            pieces
+                .iter()
+                .filter(|p| matches!(p, Piece::Section(_)))
+                .count(),
+            5
+        );
+        let mut message = Vec::new();
+        for piece in &pieces {
+            match piece {
+                Piece::Bytes(b) => message.extend_from_slice(b),
+                Piece::Section(i) => message.extend_from_slice(&parts.sections[*i]),
+            }
+        }
+        assert_eq!(message, encode(&Request::WriteBackup(Box::new(parts))));
     }
 }

@@ -7,6 +7,7 @@
 //! It returns codes and typed errors; the app words them (ARCHITECTURE.md, "Invariants").
 
 pub mod bulk;
+pub mod byte_strings;
 pub mod channel;
 pub mod cohort;
 pub mod contact;

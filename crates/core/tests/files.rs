@@ -190,20 +190,27 @@ fn a_backup_written_and_read_by_the_worker_is_the_file_written_and_read_in_one_g
     assert_eq!(back, read_backup(&file).expect("reads"));
     assert_eq!(back.data, data);
     assert_eq!(back.settings, settings);
-    // Not a backup, and a damaged section: the worker says why, in both languages.
-    let (Reply::Failed(why), _) = ask(&mut session, Request::ReadBackup(b"{}".to_vec())) else {
+    // Not a backup, and a damaged section: the worker says why, as a code the page words
+    // (`i18n::backup_error`).
+    use kezhi_core::files::Refusal;
+    use kezhi_core::store::Section;
+    use kezhi_core::store::backup::BackupError;
+    use kezhi_core::store::codec::DecodeError;
+    let (Reply::Refused(why), _) = ask(&mut session, Request::ReadBackup(b"{}".to_vec())) else {
         panic!("refused");
     };
-    assert_eq!(why.zh, "这不是客知的备份文件");
-    assert_eq!(why.en, "not a kezhi backup file");
+    assert_eq!(why, Refusal::Backup(BackupError::NotABackup));
     // The envelope lists its sections by name: the first is the activities.
     let damaged = whole.replacen("\"k2:", "\"k2:@@", 1);
-    let (Reply::Failed(why), _) = ask(&mut session, Request::ReadBackup(damaged.into_bytes()))
+    let (Reply::Refused(why), _) = ask(&mut session, Request::ReadBackup(damaged.into_bytes()))
     else {
         panic!("refused");
     };
     assert_eq!(
-        why.en,
-        "the activities in the backup are damaged: not valid base64"
+        why,
+        Refusal::Backup(BackupError::Damaged {
+            section: Section::Activities,
+            error: DecodeError::Base64
+        })
     );
 }

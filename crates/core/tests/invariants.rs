@@ -357,11 +357,8 @@ const CJK_SYNTAX_AND_TABLES: &[&str] = &[
 /// translation boundary (issue 15, "one translation boundary"). Temporary: remove a line
 /// when its file is clean (the test says so); a file on neither list fails the test.
 const CJK_PENDING: &[&str] = &[
-    // The files worker's errors and the backup's errors and section names (its own branch).
-    "crates/core/src/files.rs",
-    "crates/core/src/store/backup.rs",
-    // What files.rs still has the core word (`ImportError::message`, `WriteXlsx`'s sheet
-    // name); the app words both itself. Goes when files.rs replies with codes.
+    // What files.rs once had the core word (`ImportError::message`, `WriteXlsx`'s sheet
+    // name); the app words both itself. Goes when nothing calls them.
     "crates/core/src/files_words.rs",
 ];
 

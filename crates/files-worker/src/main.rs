@@ -6,7 +6,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use kezhi_core::files::{Reply, Request, Session, Text, decode, encode};
+    use kezhi_core::files::{Refusal, Reply, Request, Session, decode, encode};
     use std::cell::RefCell;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::*;
@@ -19,6 +19,24 @@ fn main() {
         let _ = scope.post_message_with_transfer(&message, &js_sys::Array::of1(&message.buffer()));
     }
 
+    fn post_file(scope: &DedicatedWorkerGlobalScope, file: &str) {
+        let bytes = js_sys::Uint8Array::from(file.as_bytes());
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("application/json");
+        let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(
+            &js_sys::Array::of1(&bytes),
+            &options,
+        );
+        match blob {
+            // Posting a Blob passes a reference; it cannot fail for a Blob.
+            Ok(blob) => {
+                let _ = scope.post_message(&blob);
+            }
+            // No Blob (out of memory?): the file as a reply, as before.
+            Err(_) => post(scope, &Reply::BackupFile(file.to_string())),
+        }
+    }
+
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let session = RefCell::new(Session::new());
@@ -29,13 +47,14 @@ fn main() {
             Some(request) => session
                 .borrow_mut()
                 .handle(request, &mut |p| post(&replies, &Reply::Progress(p))),
-            None => Reply::Failed(Text {
-                zh: "文件处理模块无法读取请求（版本不一致？请刷新页面）".to_string(),
-                en: "The file reader could not read the request (another version? reload the page)"
-                    .to_string(),
-            }),
+            None => Reply::Refused(Refusal::UnreadableRequest),
         };
-        post(&replies, &reply);
+        match reply {
+            // A backup's file goes to the page as a Blob, which the page downloads as it is:
+            // its tens of MB never pass through the page's wasm.
+            Reply::BackupFile(file) => post_file(&replies, &file),
+            reply => post(&replies, &reply),
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.

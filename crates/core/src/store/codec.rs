@@ -22,11 +22,14 @@ use std::collections::HashMap;
 use thiserror::Error;
 use uuid::Uuid;
 
+mod steps;
+pub use steps::{SectionLayout, SectionRead};
+
 pub const SECTION_PREFIX: &str = "k2:";
 /// No legitimate section inflates beyond this; a larger one is corrupt or hostile.
 const MAX_INFLATED: usize = 512 * 1024 * 1024;
 
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum DecodeError {
     #[error("unknown section encoding")]
     Prefix,
@@ -225,7 +228,9 @@ fn tombstones_of(data: &Dataset, section: Section) -> Vec<TombstoneV2> {
 
 fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     // Serialising plain structs to a Vec cannot fail; an empty section is the safe fallback.
-    postcard::to_allocvec(value).unwrap_or_default()
+    // Through the same writer as the layout in steps (`steps::put`): one compiled serializer
+    // per record type for both.
+    postcard::to_extend(value, Vec::new()).unwrap_or_default()
 }
 
 /// Interns repeated strings; index 0 means "none".
@@ -504,6 +509,46 @@ struct OrderV2 {
     updated: i64,
 }
 
+impl OrderV2 {
+    fn new(o: &Order, dict: &mut Dictionary, at: &mut Delta, updated: &mut Delta) -> Self {
+        OrderV2 {
+            id: o.id.into_bytes(),
+            source_order_id: o.source_order_id.clone(),
+            at: Millis::split(at.encode(o.ordered_at.0)),
+            amount_cents: o.amount_cents,
+            item_count: o.item_count,
+            channel: dict.sym(Some(o.channel)),
+            refunded: o.status == OrderStatus::Refunded,
+            updated: updated.encode(o.updated_at.0),
+        }
+    }
+
+    fn into_order(
+        self,
+        customer: [u8; 16],
+        strings: &[String],
+        time: &mut Delta,
+        updated: &mut Delta,
+    ) -> Result<Order, DecodeError> {
+        let o = self;
+        Ok(Order {
+            id: Uuid::from_bytes(o.id),
+            customer_id: Uuid::from_bytes(customer),
+            source_order_id: o.source_order_id,
+            ordered_at: Timestamp(time.decode(o.at.join())),
+            amount_cents: o.amount_cents,
+            item_count: o.item_count,
+            channel: Sym::new(&required(strings, o.channel)?),
+            status: if o.refunded {
+                OrderStatus::Refunded
+            } else {
+                OrderStatus::Paid
+            },
+            updated_at: Timestamp(updated.decode(o.updated)),
+        })
+    }
+}
+
 fn orders_v2(orders: &[Order], tombstones: Vec<TombstoneV2>) -> OrdersV2 {
     let mut dict = Dictionary::default();
     let mut updated = Delta::default();
@@ -513,16 +558,7 @@ fn orders_v2(orders: &[Order], tombstones: Vec<TombstoneV2>) -> OrdersV2 {
             let mut at = Delta::default();
             let encoded = list
                 .into_iter()
-                .map(|o| OrderV2 {
-                    id: o.id.into_bytes(),
-                    source_order_id: o.source_order_id.clone(),
-                    at: Millis::split(at.encode(o.ordered_at.0)),
-                    amount_cents: o.amount_cents,
-                    item_count: o.item_count,
-                    channel: dict.sym(Some(o.channel)),
-                    refunded: o.status == OrderStatus::Refunded,
-                    updated: updated.encode(o.updated_at.0),
-                })
+                .map(|o| OrderV2::new(o, &mut dict, &mut at, &mut updated))
                 .collect();
             (customer.into_bytes(), encoded)
         })
@@ -541,22 +577,7 @@ impl OrdersV2 {
         for (customer, list) in self.groups {
             let mut time = Delta::default();
             for o in list {
-                let at = time.decode(o.at.join());
-                out.push(Order {
-                    id: Uuid::from_bytes(o.id),
-                    customer_id: Uuid::from_bytes(customer),
-                    source_order_id: o.source_order_id,
-                    ordered_at: Timestamp(at),
-                    amount_cents: o.amount_cents,
-                    item_count: o.item_count,
-                    channel: Sym::new(&required(&self.strings, o.channel)?),
-                    status: if o.refunded {
-                        OrderStatus::Refunded
-                    } else {
-                        OrderStatus::Paid
-                    },
-                    updated_at: Timestamp(updated.decode(o.updated)),
-                });
+                out.push(o.into_order(customer, &self.strings, &mut time, &mut updated)?);
             }
         }
         crate::sorting::sort_by_key(&mut out, |o| (o.ordered_at, o.id));
@@ -583,6 +604,40 @@ struct EventV2 {
     category: u32,
 }
 
+impl EventV2 {
+    fn new(e: &Event, dict: &mut Dictionary, at: &mut Delta, updated: &mut Delta) -> Self {
+        EventV2 {
+            kind: dict.sym(Some(e.kind)),
+            at: Millis::split(at.encode(e.occurred_at.0)),
+            updated: updated.encode(e.updated_at.0),
+            channel: dict.sym(e.props.channel),
+            item: dict.sym(e.props.item),
+            category: dict.sym(e.props.category),
+        }
+    }
+
+    fn into_event(
+        self,
+        customer: [u8; 16],
+        syms: &[Sym],
+        time: &mut Delta,
+        updated: &mut Delta,
+    ) -> Result<Event, DecodeError> {
+        let e = self;
+        Ok(Event {
+            customer_id: Uuid::from_bytes(customer),
+            kind: required(syms, e.kind)?,
+            occurred_at: Timestamp(time.decode(e.at.join())),
+            props: EventProps {
+                channel: lookup(syms, e.channel)?,
+                item: lookup(syms, e.item)?,
+                category: lookup(syms, e.category)?,
+            },
+            updated_at: Timestamp(updated.decode(e.updated)),
+        })
+    }
+}
+
 fn events_v2(events: &[Event], tombstones: Vec<TombstoneV2>) -> EventsV2 {
     let mut dict = Dictionary::default();
     let mut updated = Delta::default();
@@ -594,14 +649,7 @@ fn events_v2(events: &[Event], tombstones: Vec<TombstoneV2>) -> EventsV2 {
             let mut at = Delta::default();
             let encoded = list
                 .into_iter()
-                .map(|e| EventV2 {
-                    kind: dict.sym(Some(e.kind)),
-                    at: Millis::split(at.encode(e.occurred_at.0)),
-                    updated: updated.encode(e.updated_at.0),
-                    channel: dict.sym(e.props.channel),
-                    item: dict.sym(e.props.item),
-                    category: dict.sym(e.props.category),
-                })
+                .map(|e| EventV2::new(e, &mut dict, &mut at, &mut updated))
                 .collect();
             (customer.into_bytes(), encoded)
         })
@@ -621,18 +669,7 @@ impl EventsV2 {
         for (customer, list) in self.groups {
             let mut time = Delta::default();
             for e in list {
-                let at = time.decode(e.at.join());
-                out.push(Event {
-                    customer_id: Uuid::from_bytes(customer),
-                    kind: required(&syms, e.kind)?,
-                    occurred_at: Timestamp(at),
-                    props: EventProps {
-                        channel: lookup(&syms, e.channel)?,
-                        item: lookup(&syms, e.item)?,
-                        category: lookup(&syms, e.category)?,
-                    },
-                    updated_at: Timestamp(updated.decode(e.updated)),
-                });
+                out.push(e.into_event(customer, &syms, &mut time, &mut updated)?);
             }
         }
         crate::sorting::sort_by(&mut out, |a, b| {
@@ -663,12 +700,9 @@ struct ActivityV2 {
     updated: i64,
 }
 
-fn activities_v2(activities: &[Activity], tombstones: Vec<TombstoneV2>) -> ActivitiesV2 {
-    let mut dict = Dictionary::default();
-    let mut updated = Delta::default();
-    let items = activities
-        .iter()
-        .map(|a| ActivityV2 {
+impl ActivityV2 {
+    fn new(a: &Activity, dict: &mut Dictionary, updated: &mut Delta) -> Self {
+        ActivityV2 {
             id: a.id.into_bytes(),
             customer: a.customer_id.into_bytes(),
             kind: a.kind.code(),
@@ -678,7 +712,36 @@ fn activities_v2(activities: &[Activity], tombstones: Vec<TombstoneV2>) -> Activ
             next_follow_up: day_number(a.next_follow_up),
             outcome: a.outcome.clone(),
             updated: updated.encode(a.updated_at.0),
+        }
+    }
+
+    fn into_activity(
+        self,
+        strings: &[String],
+        updated: &mut Delta,
+    ) -> Result<Activity, DecodeError> {
+        let a = self;
+        Ok(Activity {
+            id: Uuid::from_bytes(a.id),
+            customer_id: Uuid::from_bytes(a.customer),
+            kind: ActivityKind::from_code(a.kind)
+                .ok_or_else(|| DecodeError::Layout(format!("unknown activity kind {}", a.kind)))?,
+            at: Timestamp(a.at.join()),
+            text: a.text,
+            owner: lookup(strings, a.owner)?,
+            next_follow_up: from_day_number(a.next_follow_up),
+            outcome: a.outcome,
+            updated_at: Timestamp(updated.decode(a.updated)),
         })
+    }
+}
+
+fn activities_v2(activities: &[Activity], tombstones: Vec<TombstoneV2>) -> ActivitiesV2 {
+    let mut dict = Dictionary::default();
+    let mut updated = Delta::default();
+    let items = activities
+        .iter()
+        .map(|a| ActivityV2::new(a, &mut dict, &mut updated))
         .collect();
     ActivitiesV2 {
         strings: dict.strings,
@@ -692,21 +755,7 @@ impl ActivitiesV2 {
         let mut updated = Delta::default();
         self.items
             .into_iter()
-            .map(|a| {
-                Ok(Activity {
-                    id: Uuid::from_bytes(a.id),
-                    customer_id: Uuid::from_bytes(a.customer),
-                    kind: ActivityKind::from_code(a.kind).ok_or_else(|| {
-                        DecodeError::Layout(format!("unknown activity kind {}", a.kind))
-                    })?,
-                    at: Timestamp(a.at.join()),
-                    text: a.text,
-                    owner: lookup(&self.strings, a.owner)?,
-                    next_follow_up: from_day_number(a.next_follow_up),
-                    outcome: a.outcome,
-                    updated_at: Timestamp(updated.decode(a.updated)),
-                })
-            })
+            .map(|a| a.into_activity(&self.strings, &mut updated))
             .collect()
     }
 }

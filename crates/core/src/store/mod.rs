@@ -48,7 +48,9 @@ pub trait KeyValueStore {
 }
 
 /// One independently written part of the data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Section {
     Customers,
     Orders,
