@@ -3,6 +3,7 @@
 // for the backup (click → file), the read (choose file → preview) and the restore (→ list);
 // PROFILE=backup|read|restore adds a CPU profile (self time by function) of that phase.
 //   node tests/bench/backup_profile.mjs
+import { printProfile } from './cpu_profile.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,18 +15,6 @@ const server = await startServer();
 const browser = await launch();
 const dir = await mkdtemp(join(tmpdir(), 'kezhi-backup-profile-'));
 
-function printProfile(profile) {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  profile.samples.forEach((id, k) => {
-    const dt = (profile.timeDeltas[k + 1] ?? 0) / 1000;
-    const f = byNode.get(id).callFrame;
-    const name = f.functionName || `(${f.url.split('/').pop()}:${f.lineNumber})`;
-    self.set(name, (self.get(name) ?? 0) + dt);
-  });
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
-  for (const [name, ms] of top) console.log(ms.toFixed(1).padStart(8), name.slice(0, 140));
-}
 
 try {
   await browser.context.addInitScript(() => {
@@ -56,7 +45,7 @@ try {
     console.log(`\n== ${name}: ${ms} ms; longest task ${Math.max(0, ...tasks.map((t) => t[1]))} ms`);
     console.log('long tasks (start since the phase, ms):', JSON.stringify(tasks.map(([s, d]) => [Math.round(s - t0), d])));
     console.log('measures:', JSON.stringify(measures.map(([n, s, d]) => [n, Math.round(s - t0), d])));
-    if (profile) printProfile(profile);
+    if (profile) printProfile(profile, 30);
     return out;
   };
   const file = await phase('backup', async () => {

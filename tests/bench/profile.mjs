@@ -2,24 +2,12 @@
 // customers. Prints every kezhi:* performance measure taken during the reload and during
 // one customer edit, the long tasks, and the edit → list updated time.
 //   node tests/bench/profile.mjs          (CPU=1: a CPU profile of the edit; CPU=load: of the reload)
+import { printProfile } from './cpu_profile.mjs';
 import { startServer, launch, open, ready, byId, settled } from '../e2e/harness.mjs';
 
 const SIZE = Number(process.env.SIZE ?? 100000);
 const server = await startServer();
 const browser = await launch();
-/** Self time by function, from a CDP CPU profile's samples: the 40 largest. */
-function printProfile(profile) {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  profile.samples.forEach((id, k) => {
-    const dt = (profile.timeDeltas[k + 1] ?? 0) / 1000;
-    const f = byNode.get(id).callFrame;
-    const name = f.functionName || `(${f.url.split('/').pop()}:${f.lineNumber})`;
-    self.set(name, (self.get(name) ?? 0) + dt);
-  });
-  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
-  for (const [name, ms] of top) console.log(ms.toFixed(1).padStart(8), name.slice(0, 140));
-}
 const entries = (page) => page.evaluate(() => performance.getEntriesByType('measure')
   .map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]));
 try {

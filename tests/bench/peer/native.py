@@ -32,6 +32,9 @@ def queries():
     """The template strings of queries.mjs, with its constants filled in."""
     text = open(os.path.join(HERE, "queries.mjs"), encoding="utf-8").read()
     consts = dict(re.findall(r"^const (\w+) = '([^']*)';", text, re.M))
+    # Shared pieces of SQL (template strings), themselves with constants in them.
+    for name, body in re.findall(r"^const (\w+) = `(.*?)`;", text, re.M | re.S):
+        consts[name] = re.sub(r"\$\{(\w+)\}", lambda m: consts.get(m.group(1), m.group(0)), body)
     found = {}
     for name, body in re.findall(r"export const (\w+) = `(.*?)`;", text, re.S):
         found[name] = re.sub(r"\$\{(\w+)\}", lambda m: consts.get(m.group(1), m.group(0)), body)

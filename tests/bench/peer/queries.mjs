@@ -23,6 +23,24 @@ export const LOAD = [
      'cid': 'INTEGER', 'occurred_at': 'BIGINT', 'kind': 'VARCHAR'})`,
 ];
 
+/** (a) and (a′): per customer, paid orders (f), net spend (m) and the last paid order's time. */
+const PER_CUSTOMER = `per_customer AS (
+  SELECT cid,
+    count(*) FILTER (WHERE status = 'paid') AS f,
+    sum(CASE WHEN status = 'paid' THEN amount_cents ELSE -amount_cents END)::BIGINT AS m,
+    max(ordered_at) FILTER (WHERE status = 'paid') AS last_t
+  FROM orders GROUP BY cid
+)`;
+
+/** (a) and (a′): the three scores over the customers with a paid order, from `recency`. */
+const SCORES = `scores AS (
+  SELECT cid,
+    1 + 5 * (rank() OVER (ORDER BY recency DESC) - 1) // count(*) OVER () AS rs,
+    1 + 5 * (rank() OVER (ORDER BY f) - 1) // count(*) OVER () AS fs,
+    1 + 5 * (rank() OVER (ORDER BY m) - 1) // count(*) OVER () AS ms
+  FROM recency WHERE f > 0
+)`;
+
 // Codes as kezhi's indices: Stage::ALL = prospect 0, developing 1, growing 2, mature 3, at_risk 4,
 // churned 5; RfmGroup::ALL = important value 0 … general win back 7; tiers by rule number
 // (premium 0, key 1, regular 2 with the default rules).
@@ -49,13 +67,7 @@ export const LOAD = [
  *   kept for the segment.
  */
 export const ANALYTICS = `CREATE OR REPLACE TABLE analytics AS
-WITH per_customer AS (
-  SELECT cid,
-    count(*) FILTER (WHERE status = 'paid') AS f,
-    sum(CASE WHEN status = 'paid' THEN amount_cents ELSE -amount_cents END)::BIGINT AS m,
-    max(ordered_at) FILTER (WHERE status = 'paid') AS last_t
-  FROM orders GROUP BY cid
-),
+WITH ${PER_CUSTOMER},
 paid_days AS (
   SELECT cid, (ordered_at + ${OFFSET}) // ${DAY} AS day FROM orders WHERE status = 'paid'
 ),
@@ -76,13 +88,7 @@ recency AS (
   SELECT base.*, CASE WHEN f > 0 THEN ref_day - last_day END AS recency, ref_day
   FROM base, reference
 ),
-scores AS (
-  SELECT cid,
-    1 + 5 * (rank() OVER (ORDER BY recency DESC) - 1) // count(*) OVER () AS rs,
-    1 + 5 * (rank() OVER (ORDER BY f) - 1) // count(*) OVER () AS fs,
-    1 + 5 * (rank() OVER (ORDER BY m) - 1) // count(*) OVER () AS ms
-  FROM recency WHERE f > 0
-),
+${SCORES},
 spend_rank AS (
   SELECT cid, rank() OVER (ORDER BY m DESC) - 1 AS spent_more, count(*) OVER () AS everyone
   FROM recency
@@ -110,13 +116,7 @@ FROM recency r LEFT JOIN scores s USING (cid) JOIN spend_rank t USING (cid)`;
  * M, R and the three scores, by the same definitions as (a).
  */
 export const RFM = `CREATE OR REPLACE TABLE rfm AS
-WITH per_customer AS (
-  SELECT cid,
-    count(*) FILTER (WHERE status = 'paid') AS f,
-    sum(CASE WHEN status = 'paid' THEN amount_cents ELSE -amount_cents END)::BIGINT AS m,
-    max(ordered_at) FILTER (WHERE status = 'paid') AS last_t
-  FROM orders GROUP BY cid
-),
+WITH ${PER_CUSTOMER},
 base AS (
   SELECT c.cid, coalesce(p.f, 0) AS f, coalesce(p.m, 0) AS m,
     (p.last_t + ${OFFSET}) // ${DAY} AS last_day
@@ -126,13 +126,7 @@ reference AS (SELECT max(last_day) + 1 AS ref_day FROM base WHERE f > 0),
 recency AS (
   SELECT base.*, CASE WHEN f > 0 THEN ref_day - last_day END AS recency FROM base, reference
 ),
-scores AS (
-  SELECT cid,
-    1 + 5 * (rank() OVER (ORDER BY recency DESC) - 1) // count(*) OVER () AS rs,
-    1 + 5 * (rank() OVER (ORDER BY f) - 1) // count(*) OVER () AS fs,
-    1 + 5 * (rank() OVER (ORDER BY m) - 1) // count(*) OVER () AS ms
-  FROM recency WHERE f > 0
-)
+${SCORES}
 SELECT r.cid, r.f, r.m, r.recency, s.rs, s.fs, s.ms FROM recency r LEFT JOIN scores s USING (cid)`;
 
 /** Before the segment (not timed): the customers beside their analytics, one wide table, as
