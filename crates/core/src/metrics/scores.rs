@@ -69,7 +69,6 @@ pub(super) fn recency_and_scores(
             _ => None,
         };
         (m.r, m.f, m.m, m.group) = (None, None, None, None);
-        m.at_risk_after = None;
     }
 
     // RFM scores over customers with a paid order.
