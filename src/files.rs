@@ -38,7 +38,9 @@ fn script_name(document: &web_sys::Document) -> String {
 /// What a request gets back: a reply, or a file the worker wrote as a Blob (a backup: its
 /// tens of MB go from the worker to the download without passing through the page's wasm).
 enum Incoming {
-    Reply(Reply),
+    /// A reply, and the byte buffers that came beside it (a backup's sections, left in JS:
+    /// the page takes each into its wasm in a task of its own).
+    Reply(Reply, Vec<js_sys::Uint8Array>),
     Blob(web_sys::Blob),
 }
 
@@ -141,7 +143,16 @@ fn on_message(ev: web_sys::MessageEvent) {
         }
         return;
     }
-    let bytes = js_sys::Uint8Array::new(&ev.data()).to_vec();
+    // A reply with buffers beside it comes as an array: the reply first.
+    let (head, buffers) = match ev.data().dyn_into::<js_sys::Array>() {
+        Ok(all) => {
+            let mut all = all.iter().map(|b| js_sys::Uint8Array::new(&b));
+            let head = all.next().map(|h| h.to_vec()).unwrap_or_default();
+            (head, all.collect())
+        }
+        Err(data) => (js_sys::Uint8Array::new(&data).to_vec(), Vec::new()),
+    };
+    let bytes = head;
     let Some(reply) = decode::<Reply>(&bytes) else {
         fail_all(text(Msg::FilesStopped, "unreadable reply"));
         return;
@@ -180,7 +191,7 @@ fn on_message(ev: web_sys::MessageEvent) {
                 let _ = w.answer.send(match reply {
                     Reply::Failed(why) => Err(why),
                     Reply::Refused(why) => Err(refusal(&why)),
-                    other => Ok(Incoming::Reply(other)),
+                    other => Ok(Incoming::Reply(other, buffers)),
                 });
             }
         }
@@ -240,7 +251,7 @@ pub async fn ready() -> Result<(), Text> {
 /// [`cancel`] answers `Err` with the cancel message.
 pub async fn ask(request: &Request, progress: Option<Rc<dyn Fn(f64)>>) -> Result<Reply, Text> {
     match send(request, progress).await? {
-        Incoming::Reply(reply) => Ok(reply),
+        Incoming::Reply(reply, _) => Ok(reply),
         Incoming::Blob(_) => Err(text(Msg::FilesStopped, "unexpected file")),
     }
 }
@@ -270,15 +281,18 @@ pub async fn ask_backup_file(parts: &BackupParts) -> Result<web_sys::Blob, Text>
     }
     match send_message(message, None).await? {
         Incoming::Blob(blob) => Ok(blob),
-        Incoming::Reply(_) => Err(text(Msg::FilesStopped, "no file")),
+        Incoming::Reply(..) => Err(text(Msg::FilesStopped, "no file")),
     }
 }
 
 /// Sends a message written by the caller (a request around a file's bytes that stay out of
-/// the page's wasm: [`kezhi_core::files::read_backup_header`]) and waits for the reply.
-pub async fn ask_message(message: js_sys::Uint8Array) -> Result<Reply, Text> {
+/// the page's wasm: [`kezhi_core::files::read_backup_header`]) and waits for the reply and
+/// the buffers that came beside it (a backup's sections, in [`kezhi_core::store::backup::Section::ALL`]'s order).
+pub async fn ask_message(
+    message: js_sys::Uint8Array,
+) -> Result<(Reply, Vec<js_sys::Uint8Array>), Text> {
     match send_message(message, None).await? {
-        Incoming::Reply(reply) => Ok(reply),
+        Incoming::Reply(reply, buffers) => Ok((reply, buffers)),
         Incoming::Blob(_) => Err(text(Msg::FilesStopped, "unexpected file")),
     }
 }

@@ -52,6 +52,9 @@ const BYTES: &str = "bytes";
 const EVENTS: &str = "event_count";
 /// Groups written before waiting for the browser: a few milliseconds of work each.
 const SLICE: usize = 64;
+/// Milliseconds of writing after which a commit waits for the browser, however few groups
+/// it wrote: groups of event logs can take milliseconds each to encode.
+const SLICE_MS: f64 = 30.0;
 /// Groups read per request when loading, at least: a few MB at 100,000 customers.
 const GROUPS_PER_PAGE: u32 = 128;
 /// Groups a collection has at most.

@@ -7,8 +7,8 @@ use super::layout::{
 };
 use super::read_ahead::{Ahead, answer};
 use super::{
-    BYTES, EVENTS, GROUPS, IdbStore, META, SEQ_INDEX, SLICE, WORK_BEFORE_PAUSE_MS, all_stores,
-    count_of, dom_error, finish, idb_error,
+    BYTES, EVENTS, GROUPS, IdbStore, META, SEQ_INDEX, SLICE, SLICE_MS, WORK_BEFORE_PAUSE_MS,
+    all_stores, count_of, dom_error, finish, idb_error,
 };
 use idb::{KeyRange, Query, Transaction, TransactionMode};
 use kezhi_core::store::StoreError;
@@ -76,6 +76,7 @@ impl RecordStore for IdbStore {
         let mut written: HashSet<(Kind, [u8; 2])> = HashSet::new();
         let mut done = 0usize;
         let mut flushed = 0usize;
+        let mut slice_start = js_sys::Date::now();
         let mut ops = commit.ops.peekable();
         while let Some(first) = ops.next() {
             // The run of operations on one group (ops come sorted, so usually all of them).
@@ -170,9 +171,11 @@ impl RecordStore for IdbStore {
             let request = request.map_err(|e| fail(idb_error(e)))?;
             written.insert((kind, group_key));
             flushed += 1;
-            // Every few groups, wait for the browser: the transaction stays alive (the wait
-            // ends in a success event) and the page paints in between.
-            if flushed.is_multiple_of(SLICE) {
+            // Every few groups, or sooner when they took long (an event log's group of a
+            // restore or an import is encoded here), wait for the browser: the transaction
+            // stays alive (the wait ends in a success event) and the page paints in between.
+            if flushed.is_multiple_of(SLICE) || js_sys::Date::now() - slice_start >= SLICE_MS {
+                slice_start = js_sys::Date::now();
                 let waited = match request {
                     Pending::Put(r) => r.await.map(|_| ()),
                     Pending::Delete(r) => r.await.map(|_| ()),
