@@ -15,4 +15,5 @@ engineTests({
   },
   names: { edit: '火狐客户', sync: '火狐同步' },
   db: 'firefox',
+  hundredThousand: true,
 });
