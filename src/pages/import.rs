@@ -92,7 +92,7 @@ pub fn ImportPage() -> impl IntoView {
         mapping.try_set(m.unwrap_or_default());
     };
     // A new description of the file from the worker, or why there is none.
-    let take_info = move |answer: Result<Reply, kezhi_core::files::Text>| {
+    let take_info = move |answer: Result<Reply, crate::i18n::Text>| {
         let zh = prefs.lang.get_untracked().is_zh();
         match answer {
             Ok(Reply::Table(t)) => {
