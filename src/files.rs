@@ -8,9 +8,9 @@
 //! One worker per page, created by the first request (or [`ready`]); [`cancel`] terminates it
 //! (an import stops at once) and the next request starts a fresh one.
 
-use crate::i18n::{Lang, Msg, refusal, t};
+use crate::i18n::{Lang, Msg, Text, import_failure, refusal, t};
 use futures::channel::oneshot;
-use kezhi_core::files::{Piece, Reply, Request, Text, decode, encode, write_backup_pieces};
+use kezhi_core::files::{Piece, Reply, Request, decode, encode, write_backup_pieces};
 use kezhi_core::store::backup::BackupParts;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -188,13 +188,19 @@ fn on_message(ev: web_sys::MessageEvent) {
         reply => {
             let first = CONN.with_borrow_mut(|c| c.as_mut().and_then(|c| c.waiting.pop_front()));
             if let Some(w) = first {
-                let _ = w.answer.send(match reply {
-                    Reply::Failed(why) => Err(why),
-                    Reply::Refused(why) => Err(refusal(&why)),
-                    other => Ok(Incoming::Reply(other, buffers)),
-                });
+                let _ = w.answer.send(answer(reply, buffers));
             }
         }
+    }
+}
+
+/// A final reply as the request waiting for it gets it: the worker's codes for what it could
+/// not do put in words here, in both languages; anything else as it is.
+fn answer(reply: Reply, buffers: Vec<js_sys::Uint8Array>) -> Answer {
+    match reply {
+        Reply::Failed(why) => Err(import_failure(&why)),
+        Reply::Refused(why) => Err(refusal(&why)),
+        other => Ok(Incoming::Reply(other, buffers)),
     }
 }
 
@@ -334,5 +340,54 @@ pub fn cancel() {
         c.worker.terminate();
         // Dropping the senders answers the waiting requests.
         drop(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kezhi_core::import::ImportError;
+
+    /// What the page shows when the worker cannot read or import a whole file: the same
+    /// sentences the worker sent when the core worded them, now the page's from the code.
+    #[test]
+    fn a_whole_file_error_from_the_worker_reads_in_both_languages() {
+        let shown = |e: ImportError| {
+            let reply = decode::<Reply>(&encode(&Reply::Failed(e))).expect("decodes");
+            match answer(reply, Vec::new()) {
+                Err(text) => (text.zh, text.en),
+                Ok(_) => panic!("an error"),
+            }
+        };
+        let s = |zh: &str, en: &str| (zh.to_string(), en.to_string());
+        assert_eq!(
+            shown(ImportError::Empty),
+            s("文件是空的", "the file is empty")
+        );
+        assert_eq!(
+            shown(ImportError::Workbook("invalid zip header".into())),
+            s(
+                "无法读取该 Excel 文件：invalid zip header",
+                "the workbook cannot be read: invalid zip header"
+            )
+        );
+        assert_eq!(
+            shown(ImportError::NoSuchSheet("订单".into())),
+            s(
+                "工作簿中没有名为 订单 的工作表",
+                "the workbook has no sheet named 订单"
+            )
+        );
+        assert_eq!(
+            shown(ImportError::Unmapped(vec![
+                "customer_id",
+                "ordered_at",
+                "amount | quantity + unit_price"
+            ])),
+            s(
+                "以下必填字段尚未对应到列：customer_id、ordered_at、amount | quantity + unit_price",
+                "required fields are not mapped: customer_id, ordered_at, amount | quantity + unit_price"
+            )
+        );
     }
 }

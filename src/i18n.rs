@@ -3250,7 +3250,7 @@ mod boundary_tests {
 
 // ---- Backups and the files worker: the core's typed refusals in words (issue 12) ----
 
-use kezhi_core::files::{Refusal, Text};
+use kezhi_core::files::Refusal;
 use kezhi_core::store::Section;
 use kezhi_core::store::backup::BackupError;
 
@@ -3302,6 +3302,28 @@ pub fn backup_error(lang: Lang, e: &BackupError) -> String {
             "the backup says it holds {expected} {} but holds {found}",
             section_name(lang, *section)
         ),
+    }
+}
+
+/// A message in both languages (the page may switch language while it shows): what the
+/// files worker's refusals and failures are worded as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, chinese: bool) -> &str {
+        if chinese { &self.zh } else { &self.en }
+    }
+}
+
+/// Why the files worker could not read or import a file, in both languages.
+pub fn import_failure(e: &ImportError) -> Text {
+    Text {
+        zh: import_error(Lang::Zh, e),
+        en: import_error(Lang::En, e),
     }
 }
 

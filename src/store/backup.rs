@@ -143,8 +143,8 @@ impl Store {
         message.set(&bytes, header.len() as u32);
         let parts = match files::ask_message(message).await {
             Ok((Reply::BackupParts(parts), sections)) => take_sections(*parts, sections).await,
-            Ok((Reply::Failed(why), _)) => return Err(why.get(zh).to_string()),
-            // No worker (or another version of it): read here.
+            // No worker (or another version of it), or it refused the file: read here (a
+            // file that is no backup is refused here too, in the page's words).
             _ => {
                 let text = String::from_utf8(bytes.to_vec())
                     .map_err(|_| backup_error(lang, &BackupError::NotABackup))?;

@@ -243,8 +243,9 @@ pub fn table_csv(columns: &[&str], rows: &[Vec<Cell>]) -> String {
     out
 }
 
-/// The rows of the customers at `rows`, for [`xlsx`]: what the page computes (it has the
-/// data) and hands to the files worker, which writes the workbook.
+/// The rows of the customers at `rows`, for a workbook of [`CUSTOMER_COLUMNS`]
+/// (`table_xlsx`): what the page computes (it has the data) and hands to the files worker
+/// (`Request::WriteTable`), which writes the workbook.
 pub fn customer_rows(
     data: &Dataset,
     analytics: &Analytics,
@@ -273,11 +274,6 @@ pub fn customers_xlsx(
         &customer_rows(data, analytics, rows, options),
     )
 }
-
-/// The workbook of [`customer_rows`]' cells, for the files worker's `Request::WriteXlsx`
-/// only: in `files_words.rs`, with the other words files.rs still asks of the core.
-#[cfg(feature = "files")]
-pub use crate::files_words::xlsx;
 
 /// A workbook of one sheet named `sheet`: a bold header of `columns`, then the rows' cells
 /// (numbers and dates as such, text as text cells, which a spreadsheet never evaluates).

@@ -11,7 +11,7 @@
 
 use crate::export::Cell;
 use crate::import::{
-    Format, ImportKind, ImportOptions, ImportPlan, Mapping, PreviewRow, ReadOptions,
+    Format, ImportError, ImportKind, ImportOptions, ImportPlan, Mapping, PreviewRow, ReadOptions,
 };
 use crate::store::backup::{BackupError, BackupParts};
 use serde::{Deserialize, Serialize};
@@ -39,11 +39,6 @@ pub enum Request {
         mapping: Mapping,
         options: ImportOptions,
     },
-    /// The customer export as a workbook ([`crate::export::customer_rows`]); [`Reply::Xlsx`].
-    WriteXlsx {
-        rows: Vec<[Cell; 19]>,
-        chinese: bool,
-    },
     /// A backup file's text from its parts (compression is most of a backup's work);
     /// [`Reply::BackupFile`].
     WriteBackup(Box<BackupParts>),
@@ -51,8 +46,9 @@ pub enum Request {
     /// writes this message around the file's bytes without copying them into its wasm
     /// ([`read_backup_header`]).
     ReadBackup(#[serde(with = "crate::byte_strings")] Vec<u8>),
-    /// Any other list as a workbook ([`crate::export::table_xlsx`]: the desk's lists, a
-    /// campaign's call list); [`Reply::Xlsx`].
+    /// A list as a workbook ([`crate::export::table_xlsx`]: the customer export under
+    /// [`crate::export::CUSTOMER_COLUMNS`], the desk's lists, a campaign's call list), its one
+    /// sheet named by the page; [`Reply::Xlsx`].
     WriteTable {
         sheet: String,
         columns: Vec<String>,
@@ -72,9 +68,8 @@ pub enum Reply {
     Xlsx(Vec<u8>),
     BackupFile(String),
     BackupParts(Box<BackupParts>),
-    /// The request could not be done, and why (an import's reasons, worded by the core's
-    /// importer in both languages).
-    Failed(Text),
+    /// The file cannot be read or imported, and why (the page words it: `i18n::import_error`).
+    Failed(ImportError),
     /// The request could not be done, for a reason the page words ([`Refusal`]).
     Refused(Refusal),
 }
@@ -90,19 +85,6 @@ pub enum Refusal {
     Backup(BackupError),
     /// The request could not be read (a worker of another build than the page).
     UnreadableRequest,
-}
-
-/// A message in both languages of the app (the page may switch language at any time).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn get(&self, chinese: bool) -> &str {
-        if chinese { &self.zh } else { &self.en }
-    }
 }
 
 /// What the page shows of an opened file.
@@ -184,19 +166,12 @@ pub use session::Session;
 
 #[cfg(feature = "files")]
 mod session {
-    use super::{Refusal, Reply, Request, TableInfo, Text};
+    use super::{Refusal, Reply, Request, TableInfo};
     use crate::import::{ImportError, ImportKind, Importer, ReadOptions, Table};
     use crate::store::backup::{BackupError, read_backup_parts, write_backup_parts};
 
     /// Rows read between two progress messages.
     const CHUNK_ROWS: usize = 20_000;
-
-    fn failed(e: &ImportError) -> Reply {
-        Reply::Failed(Text {
-            zh: e.message(true),
-            en: e.message(false),
-        })
-    }
 
     /// A written workbook, or why it could not be written.
     fn xlsx_reply(written: Result<Vec<u8>, String>) -> Reply {
@@ -233,7 +208,7 @@ mod session {
                     self.table = None;
                     match self.reopen() {
                         Ok(()) => self.info(),
-                        Err(e) => failed(&e),
+                        Err(e) => Reply::Failed(e),
                     }
                 }
                 Request::SelectSheet(name) => {
@@ -245,7 +220,7 @@ mod session {
                             self.read.sheet = Some(name);
                             self.info()
                         }
-                        Err(e) => failed(&e),
+                        Err(e) => Reply::Failed(e),
                     }
                 }
                 Request::SetHeader(on) => {
@@ -281,7 +256,7 @@ mod session {
                         Ok(i) => i,
                         Err(e) => {
                             let _ = self.reopen();
-                            return failed(&e);
+                            return Reply::Failed(e);
                         }
                     };
                     loop {
@@ -304,9 +279,6 @@ mod session {
                         Ok(parts) => Reply::BackupParts(Box::new(parts)),
                         Err(e) => Reply::Refused(Refusal::Backup(e)),
                     }
-                }
-                Request::WriteXlsx { rows, chinese } => {
-                    xlsx_reply(crate::export::xlsx(&rows, chinese))
                 }
                 Request::WriteTable {
                     sheet,

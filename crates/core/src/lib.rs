@@ -18,7 +18,6 @@ pub mod demo;
 pub mod desk;
 pub mod export;
 pub mod files;
-mod files_words;
 pub mod funnel;
 pub mod heap_count;
 pub mod import;

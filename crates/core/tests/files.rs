@@ -2,7 +2,7 @@
 //! it hands over (encoded, as it crosses to the page) merges exactly as the file read in one
 //! go does.
 
-use kezhi_core::export::{Cell, xlsx};
+use kezhi_core::export::{CUSTOMER_COLUMNS, Cell, table_xlsx};
 use kezhi_core::files::{Reply, Request, Session, decode, encode};
 use kezhi_core::import::*;
 use kezhi_core::{Dataset, Timestamp};
@@ -121,31 +121,34 @@ fn the_header_switch_a_bad_mapping_and_a_workbook() {
     ) else {
         panic!("an empty mapping imports nothing");
     };
-    assert!(why.get(false).contains("not mapped"), "{why:?}");
+    assert!(why.to_string().contains("not mapped"), "{why:?}");
     // The file is still open.
     assert!(matches!(
         ask(&mut session, Request::SetHeader(false)).0,
         Reply::Table(_)
     ));
 
-    let rows = vec![std::array::from_fn(|i| match i {
+    let rows: Vec<[Cell; 19]> = vec![std::array::from_fn(|i| match i {
         0 => Cell::Text("c-1".into()),
         1 => Cell::Text("张三".into()),
         8 => Cell::Int(2),
         9 => Cell::Money(12_345),
         _ => Cell::Empty,
     })];
+    // The customer export as the page asks for it: its sheet named in the page's language.
+    let columns: Vec<String> = CUSTOMER_COLUMNS.iter().map(|c| c.to_string()).collect();
     let (Reply::Xlsx(book), _) = ask(
         &mut session,
-        Request::WriteXlsx {
-            rows: rows.clone(),
-            chinese: true,
+        Request::WriteTable {
+            sheet: "客户".into(),
+            columns: columns.clone(),
+            rows: rows.iter().cloned().map(Vec::from).collect(),
         },
     ) else {
         panic!("no workbook");
     };
     // A workbook (its creation time differs from one written now, so not byte for byte).
-    assert!(book.starts_with(b"PK") && xlsx(&rows, true).is_ok());
+    assert!(book.starts_with(b"PK") && table_xlsx("客户", &columns, &rows).is_ok());
     let (Reply::Table(info), _) = ask(
         &mut session,
         Request::Open {
@@ -158,6 +161,49 @@ fn the_header_switch_a_bad_mapping_and_a_workbook() {
     assert!(info.has_header);
     assert!(matches!(info.format, Format::Workbook { .. }));
     assert_eq!(info.columns[1], "name");
+}
+
+#[test]
+fn a_whole_file_error_crosses_to_the_page_as_it_is() {
+    // What `Mapping::check` names for each kind with nothing mapped: every name it can give.
+    let unmapped = ImportKind::ALL.map(|k| Mapping::default().check(k).err());
+    assert_eq!(
+        unmapped,
+        [
+            Some(ImportError::Unmapped(vec![
+                "external_id | name | phone | email"
+            ])),
+            Some(ImportError::Unmapped(vec![
+                "customer_id",
+                "ordered_at",
+                "amount | quantity + unit_price"
+            ])),
+            Some(ImportError::Unmapped(vec![
+                "customer_id",
+                "event_type",
+                "occurred_at"
+            ])),
+        ]
+    );
+    let errors = [
+        ImportError::Empty,
+        ImportError::Workbook("zip".into()),
+        ImportError::NoSuchSheet("表2".into()),
+    ]
+    .into_iter()
+    .chain(unmapped.into_iter().flatten());
+    for e in errors {
+        let Some(Reply::Failed(back)) = decode::<Reply>(&encode(&Reply::Failed(e.clone()))) else {
+            panic!("{e:?} decodes");
+        };
+        assert_eq!(back, e);
+    }
+    // A name this build's check never gives: a reply of another build, not read.
+    let other = encode(&Reply::Failed(ImportError::Unmapped(vec![
+        "customer_id",
+        "nope",
+    ])));
+    assert!(decode::<Reply>(&other).is_none());
 }
 
 #[test]

@@ -75,7 +75,7 @@ pub fn TodayNavLink(current: Memo<View>) -> impl IntoView {
     let derived = use_derived();
     let prefs = use_prefs();
     // Settings and Import make nothing from the analytics (they wait for the first view that
-    // does: see `store::storage::warm_up`); the counts wait with them.
+    // does: see `store::storage::load::warm_up`); the counts wait with them.
     let counted = Memo::new(move |_| {
         store.ready.get() && !matches!(current.get(), View::Settings | View::Import)
     });

@@ -1,8 +1,8 @@
 //! Why a cell or a row was rejected, and why a file cannot be read: codes, which the app words
-//! (`i18n::import_reason`, `i18n::import_error`). (`ImportError::message`, for the files
-//! worker only, is in `files_words.rs`.)
+//! (`i18n::import_reason`, `i18n::import_error`) — also when the files worker refuses a file
+//! (`files::Reply::Failed` carries the [`ImportError`]).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The reason a value or a row could not be imported.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,8 +34,9 @@ pub enum Reason {
     },
 }
 
-/// Why a whole file cannot be imported (nothing was read).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a whole file cannot be imported (nothing was read). Crosses from the files worker to
+/// the page as it is (postcard), for the page to word.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum ImportError {
     #[error("the file is empty")]
     Empty,
@@ -45,5 +46,19 @@ pub enum ImportError {
     NoSuchSheet(String),
     /// Fields the kind needs are not mapped to a column (contract names).
     #[error("required fields are not mapped: {}", .0.join(", "))]
-    Unmapped(Vec<&'static str>),
+    Unmapped(#[serde(deserialize_with = "requirements")] Vec<&'static str>),
+}
+
+/// `Unmapped`'s names read back: each is one of the names `Mapping::check` gives
+/// ([`super::mapping::requirement`]), so the page gets the same `&'static str`s the worker
+/// had; any other name is refused (a worker of another build).
+fn requirements<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
+    use serde::de::Error;
+    Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|name| {
+            super::mapping::requirement(name)
+                .ok_or_else(|| D::Error::custom(format!("unknown requirement {name}")))
+        })
+        .collect()
 }

@@ -180,7 +180,7 @@ impl Mapping {
                     .into_iter()
                     .any(has)
                 {
-                    missing.push("external_id | name | phone | email");
+                    missing.push(ANY_IDENTITY);
                 }
             }
             ImportKind::Orders => {
@@ -191,7 +191,7 @@ impl Mapping {
                 }
                 let by_lines = has(Field::Quantity) && has(Field::UnitPrice);
                 if !(has(Field::Amount) || by_lines) {
-                    missing.push("amount | quantity + unit_price");
+                    missing.push(AMOUNT_OR_LINES);
                 }
             }
             ImportKind::Events => {
@@ -208,6 +208,22 @@ impl Mapping {
             Err(ImportError::Unmapped(missing))
         }
     }
+}
+
+/// What [`Mapping::check`] names as missing besides single fields: a customer's identity (any
+/// one of these), an order's amount (or its lines' quantity and unit price).
+const ANY_IDENTITY: &str = "external_id | name | phone | email";
+const AMOUNT_OR_LINES: &str = "amount | quantity + unit_price";
+
+/// The name [`Mapping::check`] gives for a requirement, found by its text (a field's
+/// contract name or one of the alternatives above): how an [`ImportError::Unmapped`] read
+/// back from the files worker's reply gets its `&'static str`s again.
+pub fn requirement(name: &str) -> Option<&'static str> {
+    Field::from_name(name).map(Field::name).or_else(|| {
+        [ANY_IDENTITY, AMOUNT_OR_LINES]
+            .into_iter()
+            .find(|r| *r == name)
+    })
 }
 
 /// A header name compared loosely: lower case, without spaces, `_`, `-`, `.`, `/`, `:`, `*`,

@@ -1,0 +1,149 @@
+//! Start-up: open IndexedDB (or say why not), move an older version's localStorage data
+//! over, load everything with progress, and make what the first page shows before it is
+//! shown; the localStorage repository of earlier versions where IndexedDB cannot serve.
+
+use super::incoming::listen_to_other_tabs;
+use super::{Backend, LEGACY_QUOTA, Notice, install_backend, measure, shared};
+use crate::derived::Derived;
+use crate::i18n::Msg;
+use crate::platform;
+use crate::store::{Persistence, Store};
+use crate::ui::ToastKind;
+use kezhi_core::store::records::{
+    self as rec, LoadProgress, Loaded, RecordRepository, has_legacy, migrate_from,
+};
+use kezhi_core::store::{LoadOutcome, Repository};
+use kezhi_storage_web::BrowserStore;
+use kezhi_storage_web::records::{DB_NAME, IdbStore, OpenError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+
+/// Opens the store and loads everything; sets `ready` when done.
+pub fn start(store: Store, derived: Derived) {
+    listen_to_other_tabs(store);
+    spawn_local(async move {
+        let shared = shared();
+        let mut guard = shared.backend.lock().await;
+        let backend = open_and_load(store).await;
+        measure(store, &backend).await;
+        install_backend(&shared, &mut guard, backend);
+        drop(guard);
+        warm_up(store, derived).await;
+        store.loading.set(None);
+        store.ready.set(true);
+    });
+}
+
+/// Makes what the first page derives from the loaded data before the page is shown, in tasks
+/// of their own: the analytics, then (on the customer list) its index, in slices. Together in
+/// the task that shows the page they would block it for most of a second. Settings and Import
+/// show no analytics: there they wait for the first page that does (17 MB at 100k that the
+/// tab need not hold, and 100-150 ms of the load).
+async fn warm_up(store: Store, derived: Derived) {
+    use crate::route::View;
+    let view = store.ui.route.get_untracked().view;
+    if matches!(view, View::Settings | View::Import) {
+        return;
+    }
+    platform::yield_to_browser().await;
+    derived.metrics.with_untracked(|_| ());
+    platform::yield_to_browser().await;
+    if view == View::Customers {
+        derived.build_index_ahead().await;
+        platform::yield_to_browser().await;
+    }
+}
+
+pub(super) async fn open_and_load(store: Store) -> Backend {
+    let now = platform::now();
+    let opened = kezhi_storage_web::records::open(
+        DB_NAME,
+        move || store.notice.set(Some(Notice::Blocked)),
+        move || store.notice.set(Some(Notice::VersionChanged)),
+    )
+    .await;
+    let idb = match opened {
+        Ok(idb) => idb,
+        Err(OpenError::Newer) => {
+            store.notice.set(Some(Notice::Newer));
+            return legacy(store, None);
+        }
+        Err(OpenError::Unavailable(why)) => {
+            return legacy(store, Some(Notice::Unavailable(why)));
+        }
+    };
+    if store.notice.get_untracked() == Some(Notice::Blocked) {
+        store.notice.set(None);
+    }
+    let mut repo = RecordRepository::new(idb);
+    if has_legacy(&BrowserStore) {
+        store.loading.set(Some((0, 0)));
+        return match migrate_from(BrowserStore, &mut repo, platform::random_hex::<6>(), now).await {
+            Ok(Some((_, loaded))) => {
+                install(store, loaded);
+                store.ui.toast(ToastKind::Info, store.tr(Msg::Migrated));
+                Backend::Records(repo)
+            }
+            Ok(None) => load_records(store, repo, now).await,
+            Err(e) => legacy(store, Some(Notice::MigrationFailed(e.to_string()))),
+        };
+    }
+    load_records(store, repo, now).await
+}
+
+async fn load_records(
+    store: Store,
+    mut repo: RecordRepository<IdbStore>,
+    now: kezhi_core::Timestamp,
+) -> Backend {
+    let progress = move |p: LoadProgress| store.loading.set(Some((p.done, p.total)));
+    let loaded = platform::timed_async("kezhi:load", repo.load(now, &progress)).await;
+    match loaded {
+        Ok(loaded) => {
+            install(store, loaded);
+            Backend::Records(repo)
+        }
+        Err(e) => legacy(store, Some(Notice::Unavailable(e.to_string()))),
+    }
+}
+
+fn install(store: Store, loaded: Loaded) {
+    store.segments.set(loaded.lists.segments);
+    store.funnels.set(loaded.lists.funnels);
+    store.damaged.set(Arc::new(loaded.damaged));
+    store.set_data(loaded.data);
+}
+
+/// The localStorage path of earlier versions, with the saved lists from the preferences.
+fn legacy(store: Store, notice: Option<Notice>) -> Backend {
+    if notice.is_some() {
+        store.notice.set(notice);
+    }
+    let mut repo = Repository::new(BrowserStore, platform::random_hex::<4>());
+    repo.capacity = Some(LEGACY_QUOTA);
+    store
+        .segments
+        .set(kezhi_storage_web::get_pref(rec::LEGACY_SEGMENTS_KEY).unwrap_or_default());
+    store
+        .funnels
+        .set(kezhi_storage_web::get_pref(rec::LEGACY_FUNNELS_KEY).unwrap_or_default());
+    match repo.load(platform::now()) {
+        LoadOutcome::Empty => {}
+        LoadOutcome::Loaded(data) => store.set_data(data),
+        LoadOutcome::Migrated { data, saved, .. } => {
+            store.set_data(data);
+            if let Err(e) = saved {
+                store.persistence.set(Persistence::NotSaved(e.to_string()));
+                store
+                    .ui
+                    .toast(ToastKind::Error, store.tr(Msg::MigratedNotSaved));
+            }
+        }
+        LoadOutcome::Unreadable(why) => store
+            .persistence
+            .set(Persistence::Unreadable(why.to_string())),
+    }
+    repo.collect_garbage();
+    Backend::Legacy(repo)
+}
