@@ -345,7 +345,7 @@ const CJK_SYNTAX_AND_TABLES: &[&str] = &[
     // Channel and member-level codes with their two names.
     "crates/core/src/channel.rs",
     // Search by pinyin of Chinese names (the readings' table).
-    "crates/core/src/customer_query.rs",
+    "crates/core/src/customer_query/pinyin.rs",
     // The ready-made segments' queries, written in the query language (`lifecycle = "流失预警"`).
     "crates/core/src/segment/templates.rs",
     // The default tiers' names: data the user edits in both languages and the settings store,
