@@ -338,7 +338,7 @@ const CJK_SYNTAX_AND_TABLES: &[&str] = &[
     // Amounts: 元, 万, 亿.
     "crates/core/src/money.rs",
     // The demo generator and its reference tables (names, cities, products, tags).
-    "crates/core/src/demo/mod.rs",
+    "crates/core/src/demo/customers.rs",
     "crates/core/src/demo/tables.rs",
     "crates/core/src/demo/requests.rs",
     "crates/core/src/demo/desk.rs",
