@@ -6,7 +6,7 @@
 //!   a bulk action on 100,000 is 100,000 puts in one transaction. Stamps at the same
 //!   millisecond are written twice rather than missed.
 //! - **Other tabs.** A commit names the sequence number it last saw; if another tab wrote in
-//!   between, the store refuses it ([`StoreError::Conflict`](crate::store::StoreError::Conflict)), and the caller pulls their
+//!   between, the store refuses it ([`StoreError::Conflict`]), and the caller pulls their
 //!   changes, merges them (newer `updated_at` wins), prepares again and retries.
 //! - **Damaged records** are set aside at load, reported, offered for download and never
 //!   written over: nothing in the dataset has their key, so no save touches them.
@@ -16,6 +16,8 @@
 //! retried after a merge), `touched` (storing what a sync pull brought), `pull` (other
 //! tabs' changes and bringing them into the data), `replace` (all of it at once). This file
 //! holds the repository and the types they share.
+//!
+//! [`StoreError::Conflict`]: crate::store::StoreError::Conflict
 
 mod load;
 mod pull;
