@@ -338,14 +338,14 @@ const CJK_SYNTAX_AND_TABLES: &[&str] = &[
     // Amounts: 元, 万, 亿.
     "crates/core/src/money.rs",
     // The demo generator and its reference tables (names, cities, products, tags).
-    "crates/core/src/demo/mod.rs",
+    "crates/core/src/demo/customers.rs",
     "crates/core/src/demo/tables.rs",
     "crates/core/src/demo/requests.rs",
     "crates/core/src/demo/desk.rs",
     // Channel and member-level codes with their two names.
     "crates/core/src/channel.rs",
     // Search by pinyin of Chinese names (the readings' table).
-    "crates/core/src/customer_query.rs",
+    "crates/core/src/customer_query/pinyin.rs",
     // The ready-made segments' queries, written in the query language (`lifecycle = "流失预警"`).
     "crates/core/src/segment/templates.rs",
     // The default tiers' names: data the user edits in both languages and the settings store,

@@ -1,5 +1,7 @@
 //! Reference tables for the demo data: names, places, categories, people.
 
+use super::generator::Archetype;
+
 /// Common Chinese surnames with rough relative frequencies (per mille of the population).
 pub const SURNAMES: [(&str, u32); 40] = [
     ("王", 72),
@@ -212,3 +214,13 @@ pub const ACTIVITY_TEXTS: [(&str, &[&str]); 6] = [
 ];
 
 pub const TAGS_EXTRA: [&str; 5] = ["价格敏感", "大促活跃", "企业客户", "高潜力", "已投诉"];
+
+/// The archetypes of customers with their relative frequencies (per cent).
+pub const ARCHETYPES: [(Archetype, u32); 6] = [
+    (Archetype::Prospect, 22),
+    (Archetype::OneTime, 33),
+    (Archetype::Repeat, 26),
+    (Archetype::Loyal, 9),
+    (Archetype::Lapsed, 8),
+    (Archetype::Business, 2),
+];

@@ -367,6 +367,7 @@ impl SectionRead {
 mod tests {
     use super::*;
     use crate::demo::{DemoConfig, generate};
+    use crate::time::Timestamp;
 
     fn demo() -> Dataset {
         let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).expect("date");

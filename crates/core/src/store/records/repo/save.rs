@@ -1,0 +1,277 @@
+//! Saving: the records stamped since the last save (the watermark), deletions, and the saved
+//! lists that differ from the stored, encoded and committed; a commit that lost the race
+//! against another tab is merged and retried. Separate from loading and pulling: it only
+//! writes.
+
+use super::super::encode::{
+    encode_activity, encode_customer, encode_desk, encode_event_log, encode_order,
+    encode_tombstone, key_of_customer,
+};
+use super::super::{Commit, Kind, Op, RecordStore};
+use super::{
+    DataCell, Prepared, RecordRepository, SAVE_RETRIES, Saved, SavedLists, apply_pulled, desk_kind,
+    list_state, op_order,
+};
+use crate::dataset::Dataset;
+use crate::model::*;
+use crate::store::StoreError;
+use crate::time::Timestamp;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+impl<S: RecordStore> RecordRepository<S> {
+    /// Encodes what changed since the last save: records stamped at or after the watermark,
+    /// the tombstones of deletions since, and the saved lists that differ from the stored.
+    pub fn prepare(&self, data: &Dataset, lists: &SavedLists, now: Timestamp) -> Prepared {
+        let w = self.watermark;
+        let scan_events = !self.skip_events;
+        let mut deletes: Vec<Op> = Vec::new();
+        let mut puts: Vec<Op> = Vec::new();
+        let put = |kind: Kind, (key, value): (Vec<u8>, Vec<u8>)| Op::Put { kind, key, value };
+        puts.extend(
+            data.customers
+                .iter()
+                .filter(|c| c.updated_at >= w)
+                .map(|c| put(Kind::Customer, encode_customer(c))),
+        );
+        puts.extend(
+            data.orders
+                .iter()
+                .filter(|o| o.updated_at >= w)
+                .map(|o| put(Kind::Order, encode_order(o))),
+        );
+        puts.extend(
+            data.activities
+                .iter()
+                .filter(|a| a.updated_at >= w)
+                .map(|a| put(Kind::Activity, encode_activity(a))),
+        );
+        macro_rules! desk_puts {
+            ($t:ty) => {
+                puts.extend(
+                    <$t as DeskRecord>::list(&data.desk)
+                        .iter()
+                        .filter(|r| r.updated_at >= w)
+                        .map(|r| put(desk_kind::<$t>(), encode_desk(r))),
+                );
+            };
+        }
+        crate::for_each_desk!(desk_puts);
+        // Customers whose event log must be written again. Looking through millions of events
+        // is most of an edit's save; an edit that wrote none lets the save skip them.
+        let ew = self.events_watermark;
+        let mut logs: FxHashSet<Uuid> = if scan_events {
+            data.events
+                .iter()
+                .filter(|e| e.updated_at >= ew)
+                .map(|e| e.customer_id)
+                .collect()
+        } else {
+            FxHashSet::default()
+        };
+        let present: FxHashSet<Uuid> = if data.tombstones.iter().any(|t| t.deleted_at >= w) {
+            data.customers.iter().map(|c| c.id).collect()
+        } else {
+            FxHashSet::default()
+        };
+        for t in data.tombstones.iter().filter(|t| t.deleted_at >= w) {
+            puts.push(put(Kind::Tombstone, encode_tombstone(t)));
+            match (&t.kind, &t.key) {
+                (RecordKind::Customer, RecordKey::Id(id)) if !present.contains(id) => {
+                    deletes.push(Op::Delete {
+                        kind: Kind::Customer,
+                        key: key_of_customer(*id),
+                    });
+                    // Their orders and activities are covered by the tombstone and swept at
+                    // the next load; the event log is keyed by the customer.
+                    deletes.push(Op::Delete {
+                        kind: Kind::EventLog,
+                        key: key_of_customer(*id),
+                    });
+                }
+                (RecordKind::Order, RecordKey::Id(id)) => deletes.push(Op::Delete {
+                    kind: Kind::Order,
+                    key: id.as_bytes().to_vec(),
+                }),
+                (RecordKind::Activity, RecordKey::Id(id)) => deletes.push(Op::Delete {
+                    kind: Kind::Activity,
+                    key: id.as_bytes().to_vec(),
+                }),
+                (RecordKind::Event, RecordKey::Event(customer, _, _)) => {
+                    logs.insert(*customer);
+                }
+                (kind, RecordKey::Id(id)) if kind.is_desk() => {
+                    if let Some(kind) = Kind::of_desk(*kind) {
+                        deletes.push(Op::Delete {
+                            kind,
+                            key: id.as_bytes().to_vec(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !logs.is_empty() {
+            let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
+            for e in data.events.iter().filter(|e| logs.contains(&e.customer_id)) {
+                by_customer.entry(e.customer_id).or_default().push(e);
+            }
+            let mut logs: Vec<Uuid> = logs.into_iter().collect();
+            logs.sort_unstable();
+            for customer in logs {
+                match by_customer.get(&customer) {
+                    Some(events) => {
+                        puts.push(put(Kind::EventLog, encode_event_log(customer, events)))
+                    }
+                    None => deletes.push(Op::Delete {
+                        kind: Kind::EventLog,
+                        key: key_of_customer(customer),
+                    }),
+                }
+            }
+        }
+        let state = list_state(lists);
+        list_ops(
+            Kind::Segment,
+            &self.lists.0,
+            &state.0,
+            &mut deletes,
+            &mut puts,
+        );
+        list_ops(
+            Kind::Funnel,
+            &self.lists.1,
+            &state.1,
+            &mut deletes,
+            &mut puts,
+        );
+        // Deletions first: a customer deleted and then restored (undo) is written back. Then
+        // in key order (stable: a deletion stays before a put of the same key), so a store
+        // that keeps records in groups writes each group once.
+        deletes.extend(puts);
+        crate::sorting::sort_by(&mut deletes, |a, b| op_order(a).cmp(&op_order(b)));
+        Prepared {
+            records: deletes.len(),
+            ops: deletes,
+            now,
+            events_scanned: scan_events,
+            lists: state,
+        }
+    }
+
+    /// Writes a prepared save in one transaction, unless another writer came first
+    /// ([`StoreError::Conflict`]: [`Self::pull`], merge, prepare again). On any error nothing
+    /// was written and the same records are prepared again next time.
+    pub async fn commit(
+        &mut self,
+        prepared: Prepared,
+        progress: Option<super::super::Progress<'_>>,
+    ) -> Result<(), StoreError> {
+        if !prepared.ops.is_empty() {
+            let total = prepared.ops.len();
+            self.seen = self
+                .store
+                .commit(
+                    Commit {
+                        expect_seq: Some(self.seen),
+                        replace: None,
+                        ops: prepared.ops.into_iter(),
+                        total,
+                    },
+                    progress,
+                )
+                .await?;
+        }
+        self.watermark = prepared.now;
+        if prepared.events_scanned {
+            self.events_watermark = prepared.now;
+        }
+        self.lists = prepared.lists;
+        Ok(())
+    }
+
+    /// Saves what changed in the data `cell` holds: prepares, commits, and when another
+    /// writer came first, merges their changes into the cell and tries again.
+    pub async fn save<C: DataCell>(
+        &mut self,
+        cell: &C,
+        now: &dyn Fn() -> Timestamp,
+    ) -> Result<Saved, StoreError> {
+        let result = self.save_once(cell, now).await;
+        self.skip_events = false;
+        result
+    }
+
+    /// The next save (only) may leave the events unread: every edit since the previous save
+    /// wrote no event (the caller knows, as an edit names what it changes). Events edited
+    /// meanwhile are still stored by the next save that reads them, as they are stamped after
+    /// the events watermark, which only a save that read them moves.
+    pub fn skip_events_once(&mut self) {
+        self.skip_events = true;
+    }
+
+    async fn save_once<C: DataCell>(
+        &mut self,
+        cell: &C,
+        now: &dyn Fn() -> Timestamp,
+    ) -> Result<Saved, StoreError> {
+        self.commit_retrying(cell, now, &|repo, data, lists| {
+            repo.prepare(data, lists, now())
+        })
+        .await
+    }
+
+    /// Prepares and commits; when another writer came first, merges their changes into the
+    /// cell and prepares again (a few times).
+    pub(super) async fn commit_retrying<C: DataCell>(
+        &mut self,
+        cell: &C,
+        now: &dyn Fn() -> Timestamp,
+        prepare: &dyn Fn(&Self, &Dataset, &SavedLists) -> Prepared,
+    ) -> Result<Saved, StoreError> {
+        let mut merged = false;
+        for _ in 0..SAVE_RETRIES {
+            let Some(prepared) = cell.with_data(|data, lists| prepare(self, data, lists)) else {
+                return Ok(Saved { records: 0, merged });
+            };
+            let records = prepared.records;
+            match self.commit(prepared, None).await {
+                Ok(()) => return Ok(Saved { records, merged }),
+                Err(StoreError::Conflict) => {
+                    let before = self.lists.clone();
+                    let pulled = self.pull(now()).await?;
+                    merged |= cell
+                        .with_data(|data, lists| apply_pulled(data, lists, &before, pulled))
+                        .unwrap_or(false);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+}
+
+fn list_ops(
+    kind: Kind,
+    stored: &BTreeMap<String, Vec<u8>>,
+    now: &BTreeMap<String, Vec<u8>>,
+    deletes: &mut Vec<Op>,
+    puts: &mut Vec<Op>,
+) {
+    for id in stored.keys().filter(|id| !now.contains_key(*id)) {
+        deletes.push(Op::Delete {
+            kind,
+            key: id.as_bytes().to_vec(),
+        });
+    }
+    for (id, value) in now {
+        if stored.get(id) != Some(value) {
+            puts.push(Op::Put {
+                kind,
+                key: id.as_bytes().to_vec(),
+                value: value.clone(),
+            });
+        }
+    }
+}
