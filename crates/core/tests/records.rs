@@ -10,8 +10,8 @@ use kezhi_core::funnel::{FunnelDefinition, SavedFunnel, Window, WindowUnit};
 use kezhi_core::model::Stage;
 use kezhi_core::segment::saved::SavedSegment;
 use kezhi_core::store::records::{
-    Commit, Kind, Loaded, MemoryRecordStore, MigrationError, Op, RecordRepository, RecordStore,
-    SavedLists, has_legacy, migrate_from,
+    Commit, DataCell, Kind, Loaded, MemoryRecordStore, MigrationError, Op, RecordRepository,
+    RecordStore, SavedLists, has_legacy, migrate_from,
 };
 use kezhi_core::store::{KeyValueStore, MemoryStore, StoreError, Unreadable};
 use kezhi_core::{Customer, Dataset, RecordKind, Timestamp};
@@ -742,6 +742,171 @@ fn a_save_told_no_events_changed_skips_them_and_the_next_full_save_stores_them()
     assert_eq!(events_of(&back.data, id), before);
     assert_eq!(
         block_on(repo.save(&cell, &|| at(7))).expect("save").records,
+        0
+    );
+}
+
+/// A cell that tells its changes, as the app's does: its saves are prepared a part at a time.
+/// `between` runs when the save reads the data the second time (after its first part), as
+/// an edit made while the browser painted between the parts would.
+struct Versioned {
+    cell: RefCell<(Dataset, SavedLists)>,
+    version: std::cell::Cell<u64>,
+    reads: std::cell::Cell<usize>,
+    between: RefCell<Option<Box<dyn FnOnce(&mut Dataset)>>>,
+}
+
+impl Versioned {
+    fn new(data: Dataset, lists: SavedLists) -> Self {
+        Versioned {
+            cell: RefCell::new((data, lists)),
+            version: std::cell::Cell::new(0),
+            reads: std::cell::Cell::new(0),
+            between: RefCell::new(None),
+        }
+    }
+}
+
+impl DataCell for Versioned {
+    fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> Option<R> {
+        self.reads.set(self.reads.get() + 1);
+        if self.reads.get() == 2
+            && let Some(edit) = self.between.borrow_mut().take()
+        {
+            edit(&mut self.cell.borrow_mut().0);
+            self.version.set(self.version.get() + 1);
+        }
+        self.cell.with_data(f)
+    }
+
+    fn version(&self) -> Option<u64> {
+        Some(self.version.get())
+    }
+}
+
+/// An import-sized change (new customers and orders, a deletion, a new event, a renamed
+/// segment) on a cell that tells its changes: prepared in parts, it writes what the save at
+/// once writes, in one transaction.
+#[test]
+fn a_save_prepared_in_parts_writes_what_a_save_at_once_writes() {
+    let data = demo(300);
+    let change = |d: &mut Dataset, lists: &mut SavedLists| {
+        let mut more = demo(40);
+        for c in &mut more.customers {
+            c.id = Uuid::from_u128(c.id.as_u128() ^ 1);
+            c.updated_at = at(2);
+        }
+        for o in &mut more.orders {
+            o.id = Uuid::from_u128(o.id.as_u128() ^ 1);
+            o.customer_id = Uuid::from_u128(o.customer_id.as_u128() ^ 1);
+            o.updated_at = at(2);
+        }
+        d.customers.append(&mut more.customers);
+        d.orders.append(&mut more.orders);
+        let gone = d.customers.remove(5);
+        d.tombstones.push(kezhi_core::model::Tombstone {
+            kind: RecordKind::Customer,
+            key: kezhi_core::model::RecordKey::Id(gone.id),
+            deleted_at: at(2),
+        });
+        let mut e = d.events[0].clone();
+        e.occurred_at = at(2);
+        e.updated_at = at(2);
+        d.events.push(e);
+        lists.segments[0].name = "回头客".into();
+        lists.segments[0].updated_at = at(2);
+    };
+    let at_once_store = MemoryRecordStore::default();
+    let parts_store = MemoryRecordStore::default();
+    let mut at_once = RecordRepository::new(&at_once_store);
+    let mut parts = RecordRepository::new(&parts_store);
+    for repo in [&mut at_once, &mut parts] {
+        block_on(repo.replace_all(&data, &lists(), "d".into(), at(0), None)).expect("stored");
+    }
+    let plain = RefCell::new((data.clone(), lists()));
+    let told = Versioned::new(data, lists());
+    {
+        let mut p = plain.borrow_mut();
+        let (d, l) = &mut *p;
+        change(d, l);
+        let mut t = told.cell.borrow_mut();
+        let (d, l) = &mut *t;
+        change(d, l);
+    }
+    let commits = *parts_store.commits.borrow();
+    let a = block_on(at_once.save(&plain, &|| at(3))).expect("save");
+    let b = block_on(parts.save(&told, &|| at(3))).expect("save");
+    assert_eq!(told.reads.get(), 3, "three parts, each its own read");
+    assert_eq!(a, b);
+    // 40 customers and their orders; the deleted customer's record and event log deleted,
+    // its tombstone; one event log; the segment.
+    assert_eq!(b.records, 40 + demo(40).orders.len() + 2 + 1 + 1 + 1);
+    assert_eq!(
+        *parts_store.commits.borrow(),
+        commits + 1,
+        "one transaction"
+    );
+    let x = load(&mut RecordRepository::new(&at_once_store), 4);
+    let y = load(&mut RecordRepository::new(&parts_store), 4);
+    assert_same(&canonical(x.data), &canonical(y.data));
+    assert_eq!(x.lists.segments[0].name, "回头客");
+    assert_eq!(y.lists.segments[0].name, "回头客");
+    assert_eq!(
+        block_on(parts.save(&told, &|| at(5)))
+            .expect("save")
+            .records,
+        0,
+        "nothing left to save"
+    );
+}
+
+/// The data changes between a save's parts (an edit while the browser painted): the parts
+/// no longer agree, so the save is prepared again at once, and nothing is lost or left over.
+#[test]
+fn an_edit_between_the_parts_of_a_save_is_saved_and_nothing_is_lost() {
+    let data = demo(200);
+    let store = MemoryRecordStore::default();
+    let mut repo = RecordRepository::new(&store);
+    block_on(repo.replace_all(&data, &SavedLists::default(), "d".into(), at(0), None))
+        .expect("stored");
+    let told = Versioned::new(data, SavedLists::default());
+    {
+        let mut t = told.cell.borrow_mut();
+        t.0.customers[3].name = "先改的".into();
+        t.0.customers[3].updated_at = at(2);
+    }
+    // After the customers' part: a customer before the edited one is deleted (the others
+    // move up a place) and an order is changed.
+    *told.between.borrow_mut() = Some(Box::new(|d: &mut Dataset| {
+        let gone = d.customers.remove(0);
+        d.orders.retain(|o| o.customer_id != gone.id);
+        d.events.retain(|e| e.customer_id != gone.id);
+        d.activities.retain(|a| a.customer_id != gone.id);
+        d.tombstones.push(kezhi_core::model::Tombstone {
+            kind: RecordKind::Customer,
+            key: kezhi_core::model::RecordKey::Id(gone.id),
+            deleted_at: at(4),
+        });
+        d.orders[10].item_count += 1;
+        d.orders[10].updated_at = at(4);
+    }));
+    // The clock moves on: the edit between the parts is stamped after the save began.
+    let clock = std::cell::Cell::new(3);
+    let now = || {
+        clock.set(clock.get() + 1);
+        at(clock.get())
+    };
+    block_on(repo.save(&told, &now)).expect("save");
+    assert_eq!(
+        clock.get(),
+        5,
+        "the parts read at 4, prepared again at once at 5"
+    );
+    let back = load(&mut RecordRepository::new(&store), 4);
+    let held = told.cell.borrow().0.clone();
+    assert_same(&canonical(back.data), &canonical(held));
+    assert_eq!(
+        block_on(repo.save(&told, &|| at(5))).expect("save").records,
         0
     );
 }

@@ -124,6 +124,14 @@ impl DataCell for Signals {
         }
         Some(out)
     }
+
+    /// Every change of the data counts a write ([`Store::change`], `set_data`, a pull, a
+    /// merge); the saved lists are read in one part of a save, so their edits need not count.
+    fn version(&self) -> Option<u64> {
+        self.0
+            .writes()
+            .try_with_value(crate::derived::Writes::count)
+    }
 }
 
 fn install_backend(shared: &Shared, slot: &mut Option<Backend>, backend: Backend) {

@@ -153,6 +153,14 @@ impl<S: RecordStore> RecordRepository<S> {
 pub trait DataCell {
     /// `None`: the data is gone (the page is closing); nothing is saved.
     fn with_data<R>(&self, f: impl FnOnce(&mut Dataset, &mut SavedLists) -> R) -> Option<R>;
+
+    /// A number that changes whenever the data or the lists change (except through
+    /// [`DataCell::with_data`] in a save): a save is then prepared a part at a time, the
+    /// browser painting between parts, and again at once if the number moved meanwhile.
+    /// `None` (the default): prepared at once.
+    fn version(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl DataCell for std::cell::RefCell<(Dataset, SavedLists)> {
