@@ -57,18 +57,7 @@ impl Generator {
                 (et::PAY, t.plus_millis(pay_after)),
             ];
             for (kind, at) in path {
-                let props = match kind {
-                    et::VISIT => EventProps {
-                        channel,
-                        ..EventProps::default()
-                    },
-                    et::VIEW | et::ADD_TO_CART => EventProps {
-                        channel: None,
-                        item,
-                        category,
-                    },
-                    _ => EventProps::default(),
-                };
+                let props = step_props(kind, channel, item, category);
                 let e = self.event(id, kind, at, props);
                 self.data.events.push(e);
             }
@@ -101,22 +90,33 @@ impl Generator {
             let channel = customer.channel.map(Sym::as_str).map(Sym::new);
             let mut at = start;
             for kind in &et::FUNNEL[..depth] {
-                let props = match *kind {
-                    et::VISIT => EventProps {
-                        channel,
-                        ..EventProps::default()
-                    },
-                    et::VIEW | et::ADD_TO_CART => EventProps {
-                        channel: None,
-                        item,
-                        category,
-                    },
-                    _ => EventProps::default(),
-                };
+                let props = step_props(kind, channel, item, category);
                 let e = self.event(customer.id, kind, at, props);
                 self.data.events.push(e);
                 at = at.plus_millis(self.rng.gen_range(20..900) * MS_PER_SECOND);
             }
         }
+    }
+}
+
+/// What a funnel step's event says: a visit its channel, a view or an add-to-cart the item
+/// and its category, the later steps nothing.
+fn step_props(
+    kind: &str,
+    channel: Option<Sym>,
+    item: Option<Sym>,
+    category: Option<Sym>,
+) -> EventProps {
+    match kind {
+        et::VISIT => EventProps {
+            channel,
+            ..EventProps::default()
+        },
+        et::VIEW | et::ADD_TO_CART => EventProps {
+            channel: None,
+            item,
+            category,
+        },
+        _ => EventProps::default(),
     }
 }
