@@ -37,6 +37,9 @@ impl Store {
             let data = platform::timed("kezhi:generate", || {
                 generate(&DemoConfig::new(customers, end))
             });
+            // The benchmark build's 500,000-customer demo keeps the 10 M most recent events.
+            #[cfg(feature = "bench")]
+            let data = crate::bench_hooks::cut_scale_demo(data);
             store.ui.busy.set(Some(Msg::SavingProgress));
             let lists = SavedLists {
                 segments: store.segments.get_untracked(),

@@ -82,6 +82,8 @@ export async function launch() {
   });
   return {
     context,
+    // Its processes carry it (tests/bench/scale.mjs reads their memory by it).
+    profile,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

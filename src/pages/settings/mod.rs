@@ -26,6 +26,11 @@ pub fn SettingsPage() -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
     let sync = crate::sync::use_sync();
+    // The larger demos' buttons; the benchmark build adds 500,000 (tests/bench/scale.mjs),
+    // which the build users download never offers.
+    let larger = DEMO_SIZES[1..].iter().copied();
+    #[cfg(feature = "bench")]
+    let larger = larger.chain([crate::bench_hooks::SCALE_DEMO]);
     view! {
         <section class="page settings">
             <header class="page-head">
@@ -45,9 +50,8 @@ pub fn SettingsPage() -> impl IntoView {
                         {move || prefs.tr(Msg::LoadDemo)}
                         {format!(" · {}", thousands(DEMO_SIZES[0] as u64))}
                     </button>
-                    {DEMO_SIZES[1..]
-                        .iter()
-                        .map(|&size| {
+                    {larger
+                        .map(|size| {
                             view! {
                                 <button
                                     class="btn"

@@ -1,0 +1,76 @@
+//! Issue 17's data natively — the 500,000-customer demo with its events cut to the 10 M most
+//! recent, what tests/bench/scale.mjs loads in Chromium — to tell the browser's share of its
+//! figures from the data's: the race's segment (first query, columns built; then kept), the
+//! event index and the purchase funnel. `cargo run --release -p kezhi-core --example scale_native`
+//! (CUSTOMERS, EVENTS, ROUNDS to change).
+use kezhi_core::demo::{DemoConfig, generate, keep_recent_events};
+use kezhi_core::funnel::{EventIndex, FunnelOptions, compute as funnel, purchase_funnel};
+use kezhi_core::metrics::{AnalyticsSettings, compute};
+use kezhi_core::segment::{Matcher, SegmentColumns, parse};
+use std::time::Instant;
+
+/// The rule of the race (src/bench_hooks/race.rs) and of benches/core.rs.
+const RULE: &str = r#"total_spent > 500 AND (city IN ("上海", "杭州", "北京") OR tags HAS ANY ("VIP")) AND last_order_at WITHIN 365d AND NOT (lifecycle = "流失" OR rfm_group = "一般挽留客户") AND orders >= 2 AND (aov BETWEEN 50 AND 5000 OR tier = "优质客户") AND name IS NOT EMPTY"#;
+
+fn ms(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1e4).round() / 10.0
+}
+
+fn main() {
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let (customers, events, rounds) = (
+        env("CUSTOMERS", 500_000),
+        env("EVENTS", 10_000_000),
+        env("ROUNDS", 5),
+    );
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).expect("a date");
+    let t = Instant::now();
+    let mut data = generate(&DemoConfig::new(customers, end));
+    let generated = data.events.len();
+    keep_recent_events(&mut data, events);
+    println!(
+        "{customers} customers, {} orders, {} events (of {generated}); generated in {} ms",
+        data.orders.len(),
+        data.events.len(),
+        ms(t)
+    );
+    let settings = AnalyticsSettings::default();
+    let t = Instant::now();
+    let analytics = compute(&data, &settings);
+    println!("analytics: {} ms", ms(t));
+    let rule = parse(RULE).expect("the race's rule parses");
+    let columns = SegmentColumns::new(&settings);
+    let mut times = Vec::new();
+    let mut count = 0;
+    for _ in 0..=rounds {
+        let t = Instant::now();
+        count = Matcher::with_columns(&data, &analytics, &settings, &rule, None, &columns).count();
+        times.push(ms(t));
+    }
+    // The first round builds the kept columns (the segment page's first query after a load).
+    println!("segment: {count} match; first (columns built) then kept, ms: {times:?}");
+    let mut times = Vec::new();
+    let mut index = None;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        index = Some(EventIndex::build(&data));
+        times.push(ms(t));
+    }
+    println!("event index, ms: {times:?}");
+    let index = index.expect("at least one round");
+    let (definition, options) = (purchase_funnel(), FunnelOptions::default());
+    let mut times = Vec::new();
+    let mut entered = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let result = funnel(&data, &index, &definition, &options).expect("the purchase funnel");
+        times.push(ms(t));
+        entered = result.stats.steps.iter().map(|s| s.reached).collect();
+    }
+    println!("purchase funnel {entered:?}, ms: {times:?}");
+}
