@@ -753,8 +753,11 @@ struct Versioned {
     cell: RefCell<(Dataset, SavedLists)>,
     version: std::cell::Cell<u64>,
     reads: std::cell::Cell<usize>,
-    between: RefCell<Option<Box<dyn FnOnce(&mut Dataset)>>>,
+    between: RefCell<Option<Edit>>,
 }
+
+/// An edit made while a save waits.
+type Edit = Box<dyn FnOnce(&mut Dataset)>;
 
 impl Versioned {
     fn new(data: Dataset, lists: SavedLists) -> Self {
