@@ -94,7 +94,7 @@ fn main() {
         }
         for e in plan.errors.iter().take(10) {
             println!(
-                // The reason's code: the words are the app's (src/i18n.rs).
+                // The reason's code: the words are the app's (src/i18n/codes.rs).
                 "# error row={} column={} value={:?}: {:?}",
                 e.row, e.column, e.value, e.reason
             );

@@ -5,7 +5,7 @@ use kezhi_core::export::{
     CUSTOMER_COLUMNS, ClassNames, ExportOptions, customers_csv, customers_xlsx,
 };
 
-/// The app's words for the classes (src/i18n.rs, `stage_name` and `rfm_group_name`, tested
+/// The app's words for the classes (src/i18n/codes.rs, `class_names`, tested
 /// there): the export writes what it is given.
 const ZH: ClassNames = ClassNames {
     stages: ["潜在", "开发", "成长", "成熟", "流失预警", "流失"],

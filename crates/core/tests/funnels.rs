@@ -632,7 +632,7 @@ fn invalid_definitions_are_refused_with_a_reason() {
         ..FunnelDefinition::of_events(&["a", "b"], Window::days(1))
     };
     assert_eq!(range.validate(), Err(FunnelError::EmptyRange));
-    // Worded by the app: src/i18n.rs tests that this one says 至少.
+    // Worded by the app: src/i18n/errors.rs tests that this one says 至少.
     let data = Dataset::default();
     assert!(
         compute(
@@ -751,7 +751,7 @@ fn the_purchase_template_on_the_demo() {
     let data = demo::generate(&demo::DemoConfig::new(2_000, date));
     let def = purchase_funnel();
     assert_eq!(def.steps.len(), kezhi_core::model::event_type::FUNNEL.len());
-    // The steps' labels (加购, Pay) are the app's: src/i18n.rs, `event_labels_and_funnel_words`.
+    // The steps' labels (加购, Pay) are the app's: src/i18n/codes.rs, `event_labels_and_funnel_words`.
     let index = EventIndex::build(&data);
     let r = compute(&data, &index, &def, &FunnelOptions::default()).expect("valid");
     let counts = reached(&r);
@@ -841,7 +841,7 @@ fn the_stage_funnel_counts_customers_at_each_stage() {
         None,
     ];
     assert_eq!(stage_funnel(stages), [2, 0, 1, 1]);
-    // Its name (成熟) is the app's: src/i18n.rs, `stage_and_group_names`.
+    // Its name (成熟) is the app's: src/i18n/codes.rs, `stage_and_group_names`.
     assert_eq!(STAGE_FUNNEL[3], Stage::Mature);
     assert_eq!(TEMPLATES.len(), 3);
 }

@@ -867,7 +867,7 @@ fn chunked_reading_gives_the_same_plan_as_one_go() {
     assert_eq!(chunked.changes(&d, NOW), whole.changes(&d, NOW));
 }
 
-/// The app's words for the reasons this file meets (src/i18n.rs, `import_reason`, tested
+/// The app's words for the reasons this file meets (src/i18n/codes.rs, `import_reason`, tested
 /// there): the report writes what it is given.
 fn reason_zh(r: &Reason) -> String {
     match r {

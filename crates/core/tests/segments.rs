@@ -253,7 +253,7 @@ fn errors_point_at_their_position() {
     assert_eq!(error("()"), (1, ErrorKind::EmptyGroup));
     // Positions count characters, not bytes.
     assert_eq!(error("城市 = 上海").0, 5);
-    // Its wording in both languages is the app's (src/i18n.rs tests that it quotes the `~`).
+    // Its wording in both languages is the app's (src/i18n/errors.rs tests that it quotes the `~`).
     let e = parse("城市 ~ 1").expect_err("bad");
     assert_eq!(e.kind, ErrorKind::Unexpected("~".into()));
 }
@@ -472,7 +472,7 @@ fn segments_naming_each_other_in_a_circle_are_refused() {
         err,
         RefError::Cycle(vec!["A".into(), "B".into(), "C".into(), "a".into()])
     );
-    // Worded by the app: src/i18n.rs tests "分群不能循环引用：A → B → C → a".
+    // Worded by the app: src/i18n/errors.rs tests "分群不能循环引用：A → B → C → a".
     assert!(matches!(
         select_names(&d, r#"in_segment("self")"#, &list),
         Err(RefError::Cycle(p)) if p == ["self", "self"]

@@ -341,7 +341,7 @@ impl FunnelDefinition {
 }
 
 /// Why a definition cannot be computed, or a URL text not read. Worded by the app
-/// (`funnel_error` in src/i18n.rs); the core formats no sentence.
+/// (`funnel_error` in src/i18n/errors.rs); the core formats no sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FunnelError {
     /// Fewer than [`MIN_STEPS`]: how many there are.

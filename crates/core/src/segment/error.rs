@@ -1,6 +1,6 @@
 //! Why a query does not parse: a position and a typed kind. The core says *what* went wrong
 //! (the token, the field, what was expected); the app words it in the user's language
-//! (`src/i18n.rs`), so no sentence is formatted here.
+//! (`src/i18n/errors.rs`), so no sentence is formatted here.
 
 /// What the parser was looking for where the text stopped making sense.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
