@@ -8,7 +8,6 @@ use super::{CustomerIndex, Entry, Labels};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, CustomerMetrics};
 use crate::model::{Stage, Tier};
-use crate::sliced_sort::SlicedSort;
 use crate::summary::OrderSummary;
 
 /// Starts the pinyin part of a haystack. Typed text never contains it, so no match can run
@@ -37,7 +36,7 @@ pub struct IndexBuilder {
     name_keys: Vec<String>,
     by_name: Vec<u32>,
     /// The name order's sort, once every entry is made.
-    sort: Option<SlicedSort>,
+    sort: Option<RunSort>,
     sorted: bool,
 }
 
@@ -55,14 +54,14 @@ impl IndexBuilder {
         }
         if self.sort.is_none() {
             self.by_name = (0..cs.len() as u32).collect();
-            self.sort = Some(SlicedSort::new(cs.len()));
+            self.sort = Some(RunSort::default());
         }
         let (Some(sort), keys) = (&mut self.sort, &self.name_keys) else {
             return false;
         };
         let mut work = 0;
         while work < count.max(1) {
-            match sort.step(&mut self.by_name, |&a, &b| name_order(keys, cs, a, b)) {
+            match sort.step(&mut self.by_name, &mut |&a, &b| name_order(keys, cs, a, b)) {
                 Some(n) => work += n,
                 None => {
                     self.sorted = true;
@@ -105,7 +104,7 @@ impl IndexBuilder {
             if by_name.len() != cs.len() {
                 by_name = (0..cs.len() as u32).collect();
             }
-            by_name.sort_unstable_by(|&a, &b| name_order(keys, cs, a, b));
+            crate::sorting::sort_by(&mut by_name, |&a, &b| name_order(keys, cs, a, b));
         }
         let mut entries = self.entries;
         for (rank, &i) in by_name.iter().enumerate() {
@@ -118,6 +117,72 @@ impl IndexBuilder {
             menus: CustomerIndex::filter_values(data),
             ranks: Default::default(),
         }
+    }
+}
+
+/// A sort in steps, each sorting one run of [`RUN`] elements or merging two sorted runs
+/// (bottom-up), through the one compiled sort the cold callers share (`crate::sorting`): a
+/// sort of its own (std's, or `SlicedSort`'s) for the name order was 20 KB of the page's
+/// first download.
+#[derive(Debug, Default)]
+struct RunSort {
+    /// Sorted runs are this long (0: the runs are still being sorted).
+    width: usize,
+    /// Where the next run, or pair of runs, starts.
+    at: usize,
+    buffer: Vec<u32>,
+}
+
+/// Elements a run sorts at first: a few milliseconds of comparisons. (Tests use short runs,
+/// so that their few hundred customers are merged over several levels.)
+#[cfg(not(test))]
+const RUN: usize = 8 * 1024;
+#[cfg(test)]
+const RUN: usize = 50;
+
+impl RunSort {
+    /// One step; how many elements it went over, or `None` once `v` is sorted.
+    fn step(
+        &mut self,
+        v: &mut [u32],
+        order: &mut dyn FnMut(&u32, &u32) -> std::cmp::Ordering,
+    ) -> Option<usize> {
+        let n = v.len();
+        if self.width == 0 {
+            let end = (self.at + RUN).min(n);
+            crate::sorting::sort_by(&mut v[self.at..end], &mut *order);
+            let done = end - self.at;
+            self.at = end;
+            if self.at >= n {
+                (self.width, self.at) = (RUN, 0);
+            }
+            return Some(done.max(1));
+        }
+        if self.width >= n {
+            return None;
+        }
+        let (start, mid) = (self.at, (self.at + self.width).min(n));
+        let end = (mid + self.width).min(n);
+        self.buffer.clear();
+        let (mut i, mut j) = (start, mid);
+        while i < mid && j < end {
+            // Stable: the left run first on ties.
+            if order(&v[j], &v[i]).is_lt() {
+                self.buffer.push(v[j]);
+                j += 1;
+            } else {
+                self.buffer.push(v[i]);
+                i += 1;
+            }
+        }
+        self.buffer.extend_from_slice(&v[i..mid]);
+        self.buffer.extend_from_slice(&v[j..end]);
+        v[start..end].copy_from_slice(&self.buffer);
+        self.at = end;
+        if self.at >= n {
+            (self.width, self.at) = (self.width * 2, 0);
+        }
+        Some((end - start).max(1))
     }
 }
 
