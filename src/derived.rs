@@ -287,13 +287,24 @@ async fn build_index_ahead(
     writes: StoredValue<Writes>,
     prebuilt: Prebuilt,
 ) {
-    const SLICE: usize = 20_000;
+    // Small steps, as many as fit in a slice of time: the entries and the name order's sort
+    // cost differently per customer, and each pause costs a timer's delay.
+    const STEP: usize = 2_000;
     let count = writes.with_value(Writes::count);
     let analytics = analytics.get_untracked();
     let mut builder = kezhi_core::customer_query::IndexBuilder::default();
     platform::start_measure("kezhi:index-ahead");
     loop {
-        let Some(done) = data.try_with_untracked(|d| builder.step(d, &analytics, SLICE)) else {
+        let slice = platform::Slice::start();
+        let steps = data.try_with_untracked(|d| {
+            loop {
+                let done = builder.step(d, &analytics, STEP);
+                if done || slice.over() {
+                    break done;
+                }
+            }
+        });
+        let Some(done) = steps else {
             return;
         };
         if done {
