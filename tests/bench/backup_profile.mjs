@@ -3,6 +3,7 @@
 // for the backup (click → file), the read (choose file → preview) and the restore (→ list);
 // PROFILE=backup|read|restore adds a CPU profile (self time by function) of that phase.
 //   node tests/bench/backup_profile.mjs
+import { watchLongTasks } from './long_tasks.mjs';
 import { printProfile } from './cpu_profile.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,12 +18,7 @@ const dir = await mkdtemp(join(tmpdir(), 'kezhi-backup-profile-'));
 
 
 try {
-  await browser.context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await watchLongTasks(browser.context);
   const page = await open(browser.context, server.url + '#/settings');
   await page.click(byId(`load-demo-${SIZE}`));
   await page.waitForSelector(byId('busy'), { state: 'detached', timeout: 300_000 });

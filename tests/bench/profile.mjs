@@ -2,6 +2,7 @@
 // customers. Prints every kezhi:* performance measure taken during the reload and during
 // one customer edit, the long tasks, and the edit → list updated time.
 //   node tests/bench/profile.mjs          (CPU=1: a CPU profile of the edit; CPU=load: of the reload)
+import { watchLongTasks } from './long_tasks.mjs';
 import { printProfile } from './cpu_profile.mjs';
 import { startServer, launch, open, ready, byId, settled } from '../e2e/harness.mjs';
 
@@ -11,11 +12,8 @@ const browser = await launch();
 const entries = (page) => page.evaluate(() => performance.getEntriesByType('measure')
   .map((m) => [m.name, Math.round(m.startTime), Math.round(m.duration)]));
 try {
+  await watchLongTasks(browser.context);
   await browser.context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
-    }).observe({ type: 'longtask', buffered: true });
     // When the data is ready and when the list shows its first row (the page is interactive).
     window.__times = {};
     new MutationObserver(() => {

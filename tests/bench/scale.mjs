@@ -10,6 +10,7 @@
 // (Storage.overrideQuotaForOrigin), should a headless profile's be too small.
 // Memory is read from this browser's renderers only (the processes under its profile), so other
 // Chromiums on the machine do not count; their CPU does: note the load (`uptime`) with the figures.
+import { watchLongTasks } from './long_tasks.mjs';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -104,12 +105,7 @@ const sample = () => { peaks[phase] = Math.max(peaks[phase] ?? 0, rendererPrivat
 const sampler = setInterval(sample, 1000);
 const out = { customers: CUSTOMERS, rule: RULE };
 try {
-  await browser.context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await watchLongTasks(browser.context);
   const page = await open(browser.context, server.url + '#/settings');
   page.setDefaultTimeout(LONG);
   if (process.env.QUOTA_GB) {
