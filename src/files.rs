@@ -144,7 +144,7 @@ fn on_message(ev: web_sys::MessageEvent) {
         return;
     }
     // A reply with buffers beside it comes as an array: the reply first.
-    let (head, buffers) = match ev.data().dyn_into::<js_sys::Array>() {
+    let (bytes, buffers) = match ev.data().dyn_into::<js_sys::Array>() {
         Ok(all) => {
             let mut all = all.iter().map(|b| js_sys::Uint8Array::new(&b));
             let head = all.next().map(|h| h.to_vec()).unwrap_or_default();
@@ -152,7 +152,6 @@ fn on_message(ev: web_sys::MessageEvent) {
         }
         Err(data) => (js_sys::Uint8Array::new(&data).to_vec(), Vec::new()),
     };
-    let bytes = head;
     let Some(reply) = decode::<Reply>(&bytes) else {
         fail_all(text(Msg::FilesStopped, "unreadable reply"));
         return;
