@@ -5,7 +5,7 @@
 //! (CUSTOMERS, EVENTS, ROUNDS to change).
 use kezhi_core::demo::{DemoConfig, generate, keep_recent_events};
 use kezhi_core::funnel::{EventIndex, FunnelOptions, compute as funnel, purchase_funnel};
-use kezhi_core::metrics::{AnalyticsSettings, compute};
+use kezhi_core::metrics::{AnalyticsBuilder, AnalyticsSettings, compute};
 use kezhi_core::segment::{Matcher, SegmentColumns, parse};
 use std::time::Instant;
 
@@ -43,6 +43,26 @@ fn main() {
     let t = Instant::now();
     let analytics = compute(&data, &settings);
     println!("analytics: {} ms", ms(t));
+    // The same in the app's steps (src/derived.rs: 20,000 items a step): the longest step (a
+    // sort of all the customers' R, F or M, or of their spends, is one).
+    let mut builder = AnalyticsBuilder::new(&data, &settings);
+    let (mut steps, mut longest) = (0, 0.0f64);
+    loop {
+        let t = Instant::now();
+        let done = builder.step(&data, 20_000);
+        longest = longest.max(ms(t));
+        steps += 1;
+        if done {
+            break;
+        }
+    }
+    let t = Instant::now();
+    let stepped = builder.finish(&data);
+    println!(
+        "analytics in {steps} steps of 20,000: longest step {longest} ms, then the analytics made up {} ms",
+        ms(t)
+    );
+    assert_eq!(stepped, analytics, "the steps give what compute gives");
     let rule = parse(RULE).expect("the race's rule parses");
     let columns = SegmentColumns::new(&settings);
     let mut times = Vec::new();

@@ -199,6 +199,17 @@ fn memberships(w: &World) -> Memberships {
     resolve(&w.data, &w.analytics, &w.settings, &names, &[saved], None).expect("resolves")
 }
 
+/// Every column built ahead, as the segment page does while the user types.
+static WARMED: LazyLock<SegmentColumns> = LazyLock::new(|| {
+    let w = &*WORLD;
+    let columns = SegmentColumns::new(&w.settings);
+    let built = (0..)
+        .take_while(|&k| columns.warm(&w.data, &w.analytics, k))
+        .count();
+    assert_eq!(built, 25, "9 numbers, 3 dates, 3 labels, the tags, 9 texts");
+    columns
+});
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -212,7 +223,8 @@ proptest! {
             let expected = matches_by_row(&w.data, &w.analytics, &w.settings, t, Some(&segments), n + 2);
             let fresh = Matcher::with_segments(&w.data, &w.analytics, &w.settings, t, &segments);
             let reused = Matcher::with_columns(&w.data, &w.analytics, &w.settings, t, Some(&segments), &kept);
-            for m in [&fresh, &reused] {
+            let warmed = Matcher::with_columns(&w.data, &w.analytics, &w.settings, t, Some(&segments), &WARMED);
+            for m in [&fresh, &reused, &warmed] {
                 let got: Vec<bool> = (0..n + 2).map(|i| m.matches(i)).collect();
                 prop_assert_eq!(&got, &expected);
                 let positions: Vec<usize> = (0..n).filter(|&i| expected[i]).collect();

@@ -10,6 +10,7 @@ mod compare;
 mod editor;
 mod overlap;
 mod saved;
+mod warm;
 
 use super::export::{Exporter, FileKind};
 use crate::components::{EmptyState, NameInput};
@@ -115,6 +116,8 @@ pub fn SegmentsPage() -> impl IntoView {
         text.set(q.to_string());
         ui.replace_query(|s: &mut SegmentsQuery| s.q = q.to_string());
     };
+    // The query columns, built ahead while the user reads or types.
+    leptos::task::spawn_local(warm::warm_columns(store, derived));
     let selection = Memo::new(move |_| select(store, derived, prefs, &query.get()));
     // The builder shows the text's tree at once (the count follows the debounced URL).
     let tree = Memo::new(move |_| text.with(|t| parse(t).ok().map(|g| g.normalize())));

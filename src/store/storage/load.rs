@@ -36,7 +36,7 @@ pub fn start(store: Store, derived: Derived) {
 }
 
 /// Makes what the first page derives from the loaded data before the page is shown, in tasks
-/// of their own: the analytics, then (on the customer list) its index, in slices. Together in
+/// of their own: the analytics, then (on the customer list) its index, both in slices. Together in
 /// the task that shows the page they would block it for most of a second. Settings and Import
 /// show no analytics: there they wait for the first page that does (17 MB at 100k that the
 /// tab need not hold, and 100-150 ms of the load).
@@ -46,8 +46,7 @@ async fn warm_up(store: Store, derived: Derived) {
     if matches!(view, View::Settings | View::Import) {
         return;
     }
-    platform::yield_to_browser().await;
-    derived.metrics.with_untracked(|_| ());
+    derived.count_analytics_ahead().await;
     platform::yield_to_browser().await;
     if view == View::Customers {
         derived.build_index_ahead().await;

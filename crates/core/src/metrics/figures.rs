@@ -1,7 +1,10 @@
 //! Per-customer order figures — paid orders, net spend, first and last order, AOV, median gap —
-//! counted in one pass over the orders (the hot loop of `compute`).
+//! counted in one pass over the orders (the hot loop of `compute`), in steps of bounded work
+//! so that the app can count half a million customers' figures between paints.
 
 use super::*;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map;
 
 /// Whether two metrics agree in everything a customer's orders give.
 pub(super) fn same_order_figures(a: &CustomerMetrics, b: &CustomerMetrics) -> bool {
@@ -23,116 +26,261 @@ pub(super) fn same_order_figures(a: &CustomerMetrics, b: &CustomerMetrics) -> bo
 }
 
 /// Counts the paid orders, net spend, first and last order, average order value and median
-/// gap of the customers at the positions `recount` yields (their metrics start at the
+/// gap of the customers at the positions `recount` lists (their metrics start at the
 /// default); orders of other customers are skipped.
 pub(super) fn order_figures(
     data: &Dataset,
     settings: &AnalyticsSettings,
     out: &mut [CustomerMetrics],
-    recount: impl IntoIterator<Item = usize>,
+    recount: Recount,
 ) {
-    let offset = settings.offset();
-    let n = out.len();
-    // Each paid order's customer position and local day, then grouped by customer with a
-    // counting sort: one buffer for all the days instead of a vector per customer (100,000
-    // small vectors and their regrowth were a fifth of the time in wasm).
-    let mut paid: Vec<(u32, i64)> = Vec::with_capacity(data.orders.len());
-    let mut starts = vec![0u32; n + 1];
-    order_sums(data, out, recount, |position, o| {
-        paid.push((position, o.ordered_at.local_day(offset)));
-        if let Some(s) = starts.get_mut(position as usize + 1) {
-            *s += 1;
-        }
-    });
-    for k in 1..=n {
-        starts[k] += starts[k - 1];
-    }
-    let mut days = vec![0i64; paid.len()];
-    let mut next = starts.clone();
-    for &(i, day) in &paid {
-        let slot = &mut next[i as usize];
-        days[*slot as usize] = day;
-        *slot += 1;
-    }
-    drop(paid);
-    let mut gaps: Vec<i64> = Vec::new();
-    for (k, m) in out.iter_mut().enumerate() {
-        let days = &mut days[starts[k] as usize..starts[k + 1] as usize];
-        if days.is_empty() {
-            continue;
-        }
-        m.aov = Some(div_round_i64(m.total_spent, i64::from(m.orders)));
-        days.sort_unstable();
-        gaps.clear();
-        gaps.extend(days.windows(2).map(|w| w[1] - w[0]));
-        gaps.sort_unstable();
-        m.median_gap_days = match gaps.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(gaps[n / 2]),
-            n => Some((gaps[n / 2 - 1] + gaps[n / 2]).div_euclid(2)),
-        };
-    }
+    let mut figures = OrderFigures::new(settings, out.len(), recount, true);
+    while !figures.step(data, out, usize::MAX) {}
 }
 
-/// Paid orders, net spend and first and last paid order of the customers at the positions
-/// `recount` yields, added to `out`; `on_paid` hears of each of their paid orders with the
-/// customer's position.
+/// Paid orders, net spend and first and last paid order of the customers `recount` lists,
+/// added to `out` (the RFM subset: no days, no gaps).
 pub(super) fn order_sums(
     data: &Dataset,
+    settings: &AnalyticsSettings,
     out: &mut [CustomerMetrics],
-    recount: impl IntoIterator<Item = usize>,
-    mut on_paid: impl FnMut(u32, &Order),
+    recount: Recount,
 ) {
-    // The sums live in the table that finds an order's customer: a million orders land on
-    // customers in random order, and finding the customer and then its row elsewhere was two
-    // cache misses per order (most of the time, in `perf`); one 48-byte entry is one.
-    #[derive(Clone, Copy)]
-    struct Sums {
-        position: u32,
-        orders: u32,
-        spent: Cents,
-        first: i64,
-        last: i64,
-    }
-    let recount = recount.into_iter();
-    let mut sums: rustc_hash::FxHashMap<uuid::Uuid, Sums> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(recount.size_hint().0, Default::default());
-    for i in recount {
-        if let (Some(c), Ok(position)) = (data.customers.get(i), u32::try_from(i)) {
-            let fresh = Sums {
-                position,
-                orders: 0,
-                spent: 0,
-                first: i64::MAX,
-                last: i64::MIN,
-            };
-            sums.insert(c.id, fresh);
+    let mut figures = OrderFigures::new(settings, out.len(), recount, false);
+    while !figures.step(data, out, usize::MAX) {}
+}
+
+/// Which customers' figures to count.
+pub(super) enum Recount {
+    /// Everybody (positions `0..n`).
+    All,
+    /// These positions.
+    Some(Vec<usize>),
+}
+
+/// The sums of one customer's orders. They live in the table that finds an order's customer:
+/// a million orders land on customers in random order, and finding the customer and then its
+/// row elsewhere was two cache misses per order (most of the time, in `perf`); one 48-byte
+/// entry is one.
+#[derive(Clone, Copy)]
+struct Sums {
+    position: u32,
+    orders: u32,
+    spent: Cents,
+    first: i64,
+    last: i64,
+}
+
+/// Where the count is: each phase goes over its items in steps.
+enum Phase {
+    /// Putting the recounted customers into the table (cursor over `recount`).
+    Table(usize),
+    /// Going over the orders (cursor over `data.orders`).
+    Orders(usize),
+    /// Writing the sums into the metrics, then the paid days' offsets per customer.
+    Sums(hash_map::IntoIter<uuid::Uuid, Sums>),
+    /// Grouping the paid days by customer (cursor over `paid`).
+    Days(usize),
+    /// Each customer's AOV and median gap (cursor over the customers).
+    Gaps(usize),
+    Done,
+}
+
+/// The order figures counted a bounded number of items (customers or orders) at a time; the
+/// data must stay the same from the first step to the last.
+pub(super) struct OrderFigures {
+    offset: FixedOffset,
+    recount: Recount,
+    /// Whether to count the days (AOV, median gap) too, not only the sums.
+    with_days: bool,
+    phase: Phase,
+    sums: FxHashMap<uuid::Uuid, Sums>,
+    /// Each paid order's customer position and local day; then grouped by customer with a
+    /// counting sort into `days`: one buffer for all the days instead of a vector per
+    /// customer (100,000 small vectors and their regrowth were a fifth of the time in wasm).
+    paid: Vec<(u32, i64)>,
+    starts: Vec<u32>,
+    next: Vec<u32>,
+    days: Vec<i64>,
+    gaps: Vec<i64>,
+}
+
+impl OrderFigures {
+    /// For metrics `n` long.
+    pub(super) fn new(
+        settings: &AnalyticsSettings,
+        n: usize,
+        recount: Recount,
+        with_days: bool,
+    ) -> Self {
+        let expected = match &recount {
+            Recount::All => n,
+            Recount::Some(positions) => positions.len(),
+        };
+        OrderFigures {
+            offset: settings.offset(),
+            recount,
+            with_days,
+            phase: Phase::Table(0),
+            sums: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
+            paid: Vec::new(),
+            starts: if with_days {
+                vec![0; n + 1]
+            } else {
+                Vec::new()
+            },
+            next: Vec::new(),
+            days: Vec::new(),
+            gaps: Vec::new(),
         }
     }
-    for o in &data.orders {
-        let Some(s) = sums.get_mut(&o.customer_id) else {
-            continue;
-        };
-        match o.status {
-            OrderStatus::Paid => {
-                s.orders += 1;
-                s.spent += o.amount_cents;
-                s.first = s.first.min(o.ordered_at.0);
-                s.last = s.last.max(o.ordered_at.0);
-                on_paid(s.position, o);
+
+    /// Counts about `budget` more items into `out`; true when all is counted.
+    pub(super) fn step(
+        &mut self,
+        data: &Dataset,
+        out: &mut [CustomerMetrics],
+        budget: usize,
+    ) -> bool {
+        let budget = budget.max(1);
+        match &mut self.phase {
+            Phase::Table(from) => {
+                let from = *from;
+                let total = match &self.recount {
+                    Recount::All => out.len(),
+                    Recount::Some(positions) => positions.len(),
+                };
+                let to = total.min(from.saturating_add(budget));
+                for k in from..to {
+                    let i = match &self.recount {
+                        Recount::All => k,
+                        Recount::Some(positions) => positions[k],
+                    };
+                    if let (Some(c), Ok(position)) = (data.customers.get(i), u32::try_from(i)) {
+                        let fresh = Sums {
+                            position,
+                            orders: 0,
+                            spent: 0,
+                            first: i64::MAX,
+                            last: i64::MIN,
+                        };
+                        self.sums.insert(c.id, fresh);
+                    }
+                }
+                self.phase = if to == total {
+                    if self.with_days {
+                        self.paid.reserve(data.orders.len());
+                    }
+                    Phase::Orders(0)
+                } else {
+                    Phase::Table(to)
+                };
             }
-            OrderStatus::Refunded => s.spent -= o.amount_cents,
+            Phase::Orders(from) => {
+                let from = *from;
+                let orders = data.orders.get(from..).unwrap_or_default();
+                let orders = &orders[..orders.len().min(budget)];
+                for o in orders {
+                    let Some(s) = self.sums.get_mut(&o.customer_id) else {
+                        continue;
+                    };
+                    match o.status {
+                        OrderStatus::Paid => {
+                            s.orders += 1;
+                            s.spent += o.amount_cents;
+                            s.first = s.first.min(o.ordered_at.0);
+                            s.last = s.last.max(o.ordered_at.0);
+                            if self.with_days {
+                                self.paid
+                                    .push((s.position, o.ordered_at.local_day(self.offset)));
+                                if let Some(n) = self.starts.get_mut(s.position as usize + 1) {
+                                    *n += 1;
+                                }
+                            }
+                        }
+                        OrderStatus::Refunded => s.spent -= o.amount_cents,
+                    }
+                }
+                let to = from + orders.len();
+                self.phase = if to >= data.orders.len() {
+                    Phase::Sums(std::mem::take(&mut self.sums).into_iter())
+                } else {
+                    Phase::Orders(to)
+                };
+            }
+            Phase::Sums(entries) => {
+                for (_, s) in entries.by_ref().take(budget) {
+                    let Some(m) = out.get_mut(s.position as usize) else {
+                        continue;
+                    };
+                    m.orders += s.orders;
+                    m.total_spent += s.spent;
+                    if s.orders > 0 {
+                        m.first_order = Some(Timestamp(s.first));
+                        m.last_order = Some(Timestamp(s.last));
+                    }
+                }
+                if entries.len() == 0 {
+                    self.phase = if self.with_days {
+                        for k in 1..self.starts.len() {
+                            self.starts[k] += self.starts[k - 1];
+                        }
+                        self.days = vec![0; self.paid.len()];
+                        self.next = self.starts.clone();
+                        Phase::Days(0)
+                    } else {
+                        Phase::Done
+                    };
+                }
+            }
+            Phase::Days(from) => {
+                let from = *from;
+                let to = self.paid.len().min(from.saturating_add(budget));
+                for &(i, day) in &self.paid[from..to] {
+                    let slot = &mut self.next[i as usize];
+                    self.days[*slot as usize] = day;
+                    *slot += 1;
+                }
+                self.phase = if to == self.paid.len() {
+                    self.paid = Vec::new();
+                    self.next = Vec::new();
+                    Phase::Gaps(0)
+                } else {
+                    Phase::Days(to)
+                };
+            }
+            Phase::Gaps(from) => {
+                let from = *from;
+                let to = out.len().min(from.saturating_add(budget));
+                for (k, m) in out.iter_mut().enumerate().take(to).skip(from) {
+                    let (Some(&start), Some(&end)) = (self.starts.get(k), self.starts.get(k + 1))
+                    else {
+                        continue;
+                    };
+                    let days = &mut self.days[start as usize..end as usize];
+                    if days.is_empty() {
+                        continue;
+                    }
+                    m.aov = Some(div_round_i64(m.total_spent, i64::from(m.orders)));
+                    days.sort_unstable();
+                    self.gaps.clear();
+                    self.gaps.extend(days.windows(2).map(|w| w[1] - w[0]));
+                    self.gaps.sort_unstable();
+                    let gaps = &self.gaps;
+                    m.median_gap_days = match gaps.len() {
+                        0 => None,
+                        n if n % 2 == 1 => Some(gaps[n / 2]),
+                        n => Some((gaps[n / 2 - 1] + gaps[n / 2]).div_euclid(2)),
+                    };
+                }
+                self.phase = if to == out.len() {
+                    Phase::Done
+                } else {
+                    Phase::Gaps(to)
+                };
+            }
+            Phase::Done => {}
         }
-    }
-    for s in sums.values() {
-        let Some(m) = out.get_mut(s.position as usize) else {
-            continue;
-        };
-        m.orders += s.orders;
-        m.total_spent += s.spent;
-        if s.orders > 0 {
-            m.first_order = Some(Timestamp(s.first));
-            m.last_order = Some(Timestamp(s.last));
-        }
+        matches!(self.phase, Phase::Done)
     }
 }

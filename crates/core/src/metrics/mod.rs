@@ -9,7 +9,7 @@
 //!   `n` = customers with at least one paid order; R uses the negated days. Ties share a score.
 
 use crate::dataset::Dataset;
-use crate::model::{Cents, Order, OrderStatus, Tier};
+use crate::model::{Cents, OrderStatus, Tier};
 // Only for `segment/` (complete.rs, parse.rs), which still names them here: remove once the
 // seglang branch imports them from `crate::model` (their home since the classes moved).
 pub use crate::model::{RfmGroup, Stage};
@@ -18,17 +18,21 @@ use crate::time::Timestamp;
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+mod compare;
 mod default_tiers;
 mod figures;
 mod scores;
 mod stages;
+mod stepped;
 mod summaries;
+use compare::Comparison;
 pub use default_tiers::{default_other_tier, default_tier_rules};
-use figures::{order_figures, order_sums, same_order_figures};
+use figures::{OrderFigures, Recount, order_figures, order_sums, same_order_figures};
 use scores::recency_and_scores;
 pub use scores::{cut_score, parse_cuts, quintile_scores};
 pub use stages::is_new;
 use stages::{settle_stage, stage_of};
+pub use stepped::AnalyticsBuilder;
 pub use summaries::*;
 
 /// The thresholds of Settings, with the defaults the product documents.
@@ -189,7 +193,7 @@ pub struct Analytics {
 
 pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
     let mut out = vec![CustomerMetrics::default(); data.customers.len()];
-    order_figures(data, settings, &mut out, 0..data.customers.len());
+    order_figures(data, settings, &mut out, Recount::All);
     finish(out, data, settings)
 }
 
@@ -199,7 +203,7 @@ pub fn compute(data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
 /// native race against DuckDB, tests/bench/peer/native.py).
 pub fn rfm(data: &Dataset, settings: &AnalyticsSettings) -> Vec<CustomerMetrics> {
     let mut out = vec![CustomerMetrics::default(); data.customers.len()];
-    order_sums(data, &mut out, 0..data.customers.len(), |_, _| {});
+    order_sums(data, settings, &mut out, Recount::All);
     recency_and_scores(&mut out, settings);
     out
 }
@@ -237,7 +241,7 @@ impl Analytics {
         for &i in &recount {
             self.customers[i] = CustomerMetrics::default();
         }
-        order_figures(data, settings, &mut self.customers, recount);
+        order_figures(data, settings, &mut self.customers, Recount::Some(recount));
         let figures_kept = old == n
             && touched
                 .iter()
@@ -262,49 +266,8 @@ impl Analytics {
 
 /// From every customer's order figures: the reference date, recency, RFM scores and groups,
 /// stages, churn limits, LTV and value tiers (what compares customers with each other).
-fn finish(
-    mut out: Vec<CustomerMetrics>,
-    data: &Dataset,
-    settings: &AnalyticsSettings,
-) -> Analytics {
-    let reference = recency_and_scores(&mut out, settings);
-    let offset = settings.offset();
-    let reference_day = reference.map(crate::time::day_number);
-
-    for (m, c) in out.iter_mut().zip(&data.customers) {
-        m.computed_stage = Some(stage_of(m, settings));
-        settle_stage(m, c, settings, reference_day, offset);
-    }
-
-    // Value tiers: the first rule met; "top share" counts the customers who spent more.
-    let n = out.len() as i64;
-    let mut spends: Vec<i64> = out.iter().map(|m| m.total_spent).collect();
-    spends.sort_unstable();
-    let rules = &settings.tiers[..settings.tiers.len().min(MAX_TIER_RULES)];
-    for m in out.iter_mut() {
-        let greater = n - spends.partition_point(|&x| x <= m.total_spent) as i64;
-        let meets = |c: &TierCondition| match *c {
-            TierCondition::MinSpend(cents) => m.total_spent >= cents,
-            TierCondition::TopPercent(p) => m.total_spent > 0 && greater * 100 < i64::from(p) * n,
-        };
-        let k = rules
-            .iter()
-            .position(|r| meets(&r.condition))
-            .unwrap_or(rules.len());
-        m.tier = Some(Tier(k as u8));
-    }
-    let tiers = rules
-        .iter()
-        .map(|r| r.tier.clone())
-        .chain([settings.other_tier.clone()])
-        .collect();
-    Analytics {
-        reference,
-        tiers,
-        ids: data.customers.iter().map(|c| c.id).collect(),
-        settings: settings.clone(),
-        customers: out,
-    }
+fn finish(out: Vec<CustomerMetrics>, data: &Dataset, settings: &AnalyticsSettings) -> Analytics {
+    Comparison::new().into_analytics(out, data, settings)
 }
 
 impl Analytics {

@@ -52,6 +52,31 @@ pub(super) fn recency_and_scores(
     out: &mut [CustomerMetrics],
     settings: &AnalyticsSettings,
 ) -> Option<NaiveDate> {
+    let reference = recency(out, settings);
+    let scored = scored(out);
+    let scores = Rfm::ALL.map(|which| scores_of(out, &scored, settings, which));
+    set_scores(out, &scored, &scores, settings.rfm_high);
+    reference
+}
+
+/// One of the three RFM measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Rfm {
+    R,
+    F,
+    M,
+}
+
+impl Rfm {
+    pub(super) const ALL: [Rfm; 3] = [Rfm::R, Rfm::F, Rfm::M];
+}
+
+/// The reference date, and every customer's recency from it; the scores and groups are
+/// cleared (set again by [`set_scores`]).
+pub(super) fn recency(
+    out: &mut [CustomerMetrics],
+    settings: &AnalyticsSettings,
+) -> Option<NaiveDate> {
     let offset = settings.offset();
     let day = |t: Timestamp| -> i64 { t.local_day(offset) };
     // The latest paid order of all is the latest of the customers' last paid orders.
@@ -70,16 +95,43 @@ pub(super) fn recency_and_scores(
         };
         (m.r, m.f, m.m, m.group) = (None, None, None, None);
     }
+    reference
+}
 
-    // RFM scores over customers with a paid order.
-    let scored: Vec<usize> = (0..out.len()).filter(|&i| out[i].orders > 0).collect();
-    let r_values: Vec<i64> = scored
-        .iter()
-        .map(|&i| -out[i].recency_days.unwrap_or(0))
-        .collect();
-    let f_values: Vec<i64> = scored.iter().map(|&i| i64::from(out[i].orders)).collect();
-    let m_values: Vec<i64> = scored.iter().map(|&i| out[i].total_spent).collect();
-    let scores = |values: &[i64], cuts: Option<[i64; 4]>, negated: bool| match cuts {
+/// The positions of the customers RFM scores: those with a paid order.
+pub(super) fn scored(out: &[CustomerMetrics]) -> Vec<usize> {
+    (0..out.len()).filter(|&i| out[i].orders > 0).collect()
+}
+
+/// One measure's scores of the `scored` customers, in their order: quintiles, or the
+/// settings' cut points.
+pub(super) fn scores_of(
+    out: &[CustomerMetrics],
+    scored: &[usize],
+    settings: &AnalyticsSettings,
+    which: Rfm,
+) -> Vec<u8> {
+    let (values, cuts, negated): (Vec<i64>, _, _) = match which {
+        Rfm::R => (
+            scored
+                .iter()
+                .map(|&i| -out[i].recency_days.unwrap_or(0))
+                .collect(),
+            settings.r_cuts,
+            true,
+        ),
+        Rfm::F => (
+            scored.iter().map(|&i| i64::from(out[i].orders)).collect(),
+            settings.f_cuts,
+            false,
+        ),
+        Rfm::M => (
+            scored.iter().map(|&i| out[i].total_spent).collect(),
+            settings.m_cuts,
+            false,
+        ),
+    };
+    match cuts {
         Some(cuts) => values
             .iter()
             .map(|&v| {
@@ -90,20 +142,26 @@ pub(super) fn recency_and_scores(
                 }
             })
             .collect(),
-        None => quintile_scores(values),
-    };
-    let (rs, fs, ms): (Vec<u8>, Vec<u8>, Vec<u8>) = (
-        scores(&r_values, settings.r_cuts, true),
-        scores(&f_values, settings.f_cuts, false),
-        scores(&m_values, settings.m_cuts, false),
-    );
-    let high = settings.rfm_high;
-    for (k, &i) in scored.iter().enumerate() {
-        let m = &mut out[i];
-        m.r = Some(rs[k]);
-        m.f = Some(fs[k]);
-        m.m = Some(ms[k]);
-        m.group = Some(RfmGroup::of(rs[k] >= high, fs[k] >= high, ms[k] >= high));
+        None => quintile_scores(&values),
     }
-    reference
+}
+
+/// The three scores and the RFM group of each `scored` customer.
+pub(super) fn set_scores(
+    out: &mut [CustomerMetrics],
+    scored: &[usize],
+    [rs, fs, ms]: &[Vec<u8>; 3],
+    high: u8,
+) {
+    for (k, &i) in scored.iter().enumerate() {
+        let (Some(&r), Some(&f), Some(&s), Some(m)) =
+            (rs.get(k), fs.get(k), ms.get(k), out.get_mut(i))
+        else {
+            continue;
+        };
+        m.r = Some(r);
+        m.f = Some(f);
+        m.m = Some(s);
+        m.group = Some(RfmGroup::of(r >= high, f >= high, s >= high));
+    }
 }

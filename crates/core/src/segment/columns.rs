@@ -195,6 +195,55 @@ impl SegmentColumns {
         Some(cached(&self.present[k], data, Bits::len, build))
     }
 
+    /// Builds the `k`-th column of every column there is (most asked-for first), if not built
+    /// yet; false past the last. The segment page builds them one per step while the user
+    /// types, so that the first query finds them built (at 500,000 customers, building the
+    /// ten columns of a typical rule took the first query ~300 ms).
+    pub fn warm(&self, data: &Dataset, a: &Analytics, k: usize) -> bool {
+        use {DateOf as D, NumberOf as N, TextOf as T};
+        const NUMBERS: [NumberOf; 9] = [
+            N::TotalSpent,
+            N::Orders,
+            N::Aov,
+            N::RecencyDays,
+            N::R,
+            N::F,
+            N::M,
+            N::Points,
+            N::Ltv,
+        ];
+        const DATES: [DateOf; 3] = [D::LastOrder, D::FirstOrder, D::Created];
+        const TEXTS: [TextOf; 9] = [
+            T::City,
+            T::Name,
+            T::Province,
+            T::Channel,
+            T::Level,
+            T::Owner,
+            T::Phone,
+            T::Email,
+            T::ExternalId,
+        ];
+        let (n, d, t) = (NUMBERS.len(), DATES.len(), TEXTS.len());
+        match k {
+            k if k < n => drop(self.numbers(NUMBERS[k], data, a)),
+            k if k < n + d => drop(self.dates(DATES[k - n], data, a)),
+            k if k < n + d + 3 => match k - n - d {
+                0 => drop(self.stages(data, a)),
+                1 => drop(self.groups(data, a)),
+                _ => drop(self.tiers(data, a)),
+            },
+            k if k == n + d + 3 => drop(self.tags(data)),
+            k if k < n + d + 4 + t => {
+                let of = TEXTS[k - n - d - 4];
+                drop(self.syms(of, data));
+                drop(self.present(of, data));
+            }
+            _ => return false,
+        }
+        true
+    }
+
     pub(super) fn tags(&self, data: &Dataset) -> Cow<'_, TagColumn> {
         cached(
             &self.tags,

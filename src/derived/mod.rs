@@ -6,6 +6,8 @@
 //! Any other write (a load, a restore, a merge of another tab's records) rebuilds them.
 //! [`Derived`] holds them, provided as a context of its own ([`use_derived`]).
 
+mod ahead;
+
 use crate::platform;
 use crate::prefs::Prefs;
 use crate::store::Store;
@@ -131,15 +133,24 @@ pub struct Derived {
     pub day: RwSignal<chrono::NaiveDate>,
     data: ReadSignal<Dataset>,
     writes: StoredValue<Writes>,
-    /// The list index built ahead in slices (see [`build_index_ahead`]).
+    /// The list index built ahead in slices (see [`ahead::build_index_ahead`]).
     prebuilt: Prebuilt,
+    /// The analytics counted ahead in slices (see [`ahead::build_analytics_ahead`]).
+    prebuilt_analytics: PrebuiltAnalytics,
+    prefs: Prefs,
 }
 
 impl Derived {
     pub fn new(store: Store, prefs: Prefs) -> Self {
         let data = store.data;
         let writes = store.writes();
-        let metrics = analytics(data, move || prefs.analytics_settings(), writes);
+        let prebuilt_analytics = StoredValue::new(None);
+        let metrics = analytics(
+            data,
+            move || prefs.analytics_settings(),
+            writes,
+            prebuilt_analytics,
+        );
         let prebuilt = StoredValue::new(None);
         let index = customer_index(data, metrics, writes, prebuilt);
         let event_index = event_index(data);
@@ -182,6 +193,8 @@ impl Derived {
             data,
             writes,
             prebuilt,
+            prebuilt_analytics,
+            prefs,
         }
     }
 
@@ -189,17 +202,33 @@ impl Derived {
     /// slices, in tasks of their own before a page needs them (together in the task that shows
     /// the list they were ~0.5 s at 100k).
     pub async fn warm_up(&self) {
-        platform::yield_to_browser().await;
-        self.metrics.with_untracked(|_| ());
+        self.count_analytics_ahead().await;
         platform::yield_to_browser().await;
         self.build_index_ahead().await;
+    }
+
+    /// Counts the analytics in slices and hands them to `metrics` (after a load or a
+    /// restore: at 500,000 customers they were one task of most of a second).
+    pub async fn count_analytics_ahead(&self) {
+        let prefs = self.prefs;
+        ahead::count_analytics_ahead(
+            self.data,
+            move || prefs.analytics_settings(),
+            self.writes,
+            self.prebuilt_analytics,
+        )
+        .await;
+        self.metrics.with_untracked(|_| ());
+        // Taken by the memo, or not needed (the memo was made meanwhile): not kept either way.
+        self.prebuilt_analytics.set_value(None);
     }
 
     /// Builds the customer list's index in slices and hands it to `index` (after a load, so
     /// that no single task builds all of it).
     pub async fn build_index_ahead(&self) {
-        build_index_ahead(self.data, self.metrics, self.writes, self.prebuilt).await;
+        ahead::build_index_ahead(self.data, self.metrics, self.writes, self.prebuilt).await;
         self.index.with_untracked(|_| ());
+        self.prebuilt.set_value(None);
     }
 }
 
@@ -213,6 +242,7 @@ fn analytics(
     data: ReadSignal<Dataset>,
     settings: impl Fn() -> AnalyticsSettings + Send + Sync + 'static,
     writes: StoredValue<Writes>,
+    prebuilt: PrebuiltAnalytics,
 ) -> Memo<Arc<Analytics>> {
     let seen = StoredValue::new(Seen::default());
     Memo::new_owning(move |previous: Option<Arc<Analytics>>| {
@@ -221,6 +251,16 @@ fn analytics(
             writes: writes.with_value(Writes::count),
             at: platform::now(),
         };
+        let ahead = prebuilt
+            .try_update_value(Option::take)
+            .flatten()
+            .filter(|(count, made_with, _)| *count == now.writes && *made_with == settings);
+        if let Some((_, _, analytics)) = ahead {
+            // Counted for this very data: the memo follows the data from here on.
+            data.track();
+            seen.set_value(now);
+            return (Arc::new(analytics), true);
+        }
         let next = data.with(|d| {
             let touched = writes.with_value(|w| seen.get_value().touched(w, d));
             match (previous, touched) {
@@ -240,6 +280,10 @@ fn analytics(
 
 /// An index built ahead (in slices, while the data loads), for the data as of a write count.
 type Prebuilt = StoredValue<Option<(u64, CustomerIndex)>>;
+
+/// Analytics counted ahead (in slices, after a load or a restore), for the data as of a
+/// write count and for these settings.
+type PrebuiltAnalytics = StoredValue<Option<(u64, AnalyticsSettings, Analytics)>>;
 
 /// The customer list's index over the data and its analytics.
 fn customer_index(
@@ -276,54 +320,6 @@ fn customer_index(
         seen.set_value(now);
         (Arc::new(next), true)
     })
-}
-
-/// Builds the customer list's index in slices with pauses between, for the data as it is
-/// now; the index memo takes it instead of building it in one go. Given up if the data
-/// changes meanwhile.
-async fn build_index_ahead(
-    data: ReadSignal<Dataset>,
-    analytics: Memo<Arc<Analytics>>,
-    writes: StoredValue<Writes>,
-    prebuilt: Prebuilt,
-) {
-    // Small steps, as many as fit in a slice of time: the entries and the name order's sort
-    // cost differently per customer, and each pause costs a timer's delay.
-    const STEP: usize = 2_000;
-    let count = writes.with_value(Writes::count);
-    let analytics = analytics.get_untracked();
-    let mut builder = kezhi_core::customer_query::IndexBuilder::default();
-    platform::start_measure("kezhi:index-ahead");
-    loop {
-        let slice = platform::Slice::start();
-        let steps = data.try_with_untracked(|d| {
-            loop {
-                let done = builder.step(d, &analytics, STEP);
-                if done || slice.over() {
-                    break done;
-                }
-            }
-        });
-        let Some(done) = steps else {
-            return;
-        };
-        if done {
-            break;
-        }
-        platform::yield_to_browser().await;
-        if writes.try_with_value(Writes::count) != Some(count) {
-            return;
-        }
-    }
-    platform::yield_to_browser().await;
-    if writes.try_with_value(Writes::count) != Some(count) {
-        return;
-    }
-    let index = data.with_untracked(|d| {
-        platform::timed("kezhi:index-finish", || builder.finish(d, &analytics))
-    });
-    platform::end_measure("kezhi:index-ahead");
-    prebuilt.set_value(Some((count, index)));
 }
 
 /// Each customer's events together, for funnels: built on first use after a data change.

@@ -1,0 +1,102 @@
+//! What is made ahead, in slices of a few tens of milliseconds with the browser painting
+//! between them, so that no single task makes all of it: after a load or a restore, the
+//! analytics and the customer list's index. Each is handed to its memo for the data as of a
+//! write count, and given up if the data changes meanwhile.
+
+use super::{Prebuilt, PrebuiltAnalytics, Writes};
+use crate::platform;
+use kezhi_core::Dataset;
+use kezhi_core::metrics::{Analytics, AnalyticsBuilder, AnalyticsSettings};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Counts the analytics in slices for the data as it is now; the analytics memo takes them
+/// instead of computing them in one go.
+pub(super) async fn count_analytics_ahead(
+    data: ReadSignal<Dataset>,
+    settings: impl Fn() -> AnalyticsSettings,
+    writes: StoredValue<Writes>,
+    prebuilt: PrebuiltAnalytics,
+) {
+    // Customers or orders per step: a step costs ~2 ms at this size in wasm; as many as fit
+    // in a slice are taken.
+    const STEP: usize = 20_000;
+    let count = writes.with_value(Writes::count);
+    let settings = untrack(settings);
+    let Some(mut builder) = data.try_with_untracked(|d| AnalyticsBuilder::new(d, &settings)) else {
+        return;
+    };
+    platform::start_measure("kezhi:analytics-ahead");
+    loop {
+        platform::yield_to_browser().await;
+        if writes.try_with_value(Writes::count) != Some(count) {
+            return;
+        }
+        let slice = platform::Slice::start();
+        let steps = data.try_with_untracked(|d| {
+            loop {
+                let done = builder.step(d, STEP);
+                if done || slice.over() {
+                    break done;
+                }
+            }
+        });
+        match steps {
+            None => return,
+            Some(true) => break,
+            Some(false) => {}
+        }
+    }
+    let analytics =
+        data.with_untracked(|d| platform::timed("kezhi:analytics-finish", || builder.finish(d)));
+    platform::end_measure("kezhi:analytics-ahead");
+    prebuilt.set_value(Some((count, settings, analytics)));
+}
+
+/// Builds the customer list's index in slices with pauses between, for the data as it is
+/// now; the index memo takes it instead of building it in one go. Given up if the data
+/// changes meanwhile.
+pub(super) async fn build_index_ahead(
+    data: ReadSignal<Dataset>,
+    analytics: Memo<Arc<Analytics>>,
+    writes: StoredValue<Writes>,
+    prebuilt: Prebuilt,
+) {
+    // Small steps, as many as fit in a slice of time: the entries and the name order's sort
+    // cost differently per customer, and each pause costs a timer's delay.
+    const STEP: usize = 2_000;
+    let count = writes.with_value(Writes::count);
+    let analytics = analytics.get_untracked();
+    let mut builder = kezhi_core::customer_query::IndexBuilder::default();
+    platform::start_measure("kezhi:index-ahead");
+    loop {
+        let slice = platform::Slice::start();
+        let steps = data.try_with_untracked(|d| {
+            loop {
+                let done = builder.step(d, &analytics, STEP);
+                if done || slice.over() {
+                    break done;
+                }
+            }
+        });
+        let Some(done) = steps else {
+            return;
+        };
+        if done {
+            break;
+        }
+        platform::yield_to_browser().await;
+        if writes.try_with_value(Writes::count) != Some(count) {
+            return;
+        }
+    }
+    platform::yield_to_browser().await;
+    if writes.try_with_value(Writes::count) != Some(count) {
+        return;
+    }
+    let index = data.with_untracked(|d| {
+        platform::timed("kezhi:index-finish", || builder.finish(d, &analytics))
+    });
+    platform::end_measure("kezhi:index-ahead");
+    prebuilt.set_value(Some((count, index)));
+}
