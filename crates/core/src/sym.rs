@@ -40,6 +40,12 @@ impl Sym {
         Sym(id)
     }
 
+    /// A small number of its own (symbols are numbered from 1 as they are first interned), for
+    /// counting by symbol in a vector instead of a hash map.
+    pub(crate) fn number(self) -> usize {
+        self.0.get() as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         let k = self.0.get() as usize - 1;
         // Reading millions of symbols (a segment over every customer) should not take the lock
