@@ -63,6 +63,10 @@ fn main() {
         ms(t)
     );
     assert_eq!(stepped, analytics, "the steps give what compute gives");
+    let t = Instant::now();
+    let vocabulary = kezhi_core::segment::complete::Vocabulary::new(&data);
+    println!("segment completions (vocabulary): {} ms", ms(t));
+    drop(vocabulary);
     let rule = parse(RULE).expect("the race's rule parses");
     let columns = SegmentColumns::new(&settings);
     let mut times = Vec::new();
