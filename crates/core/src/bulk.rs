@@ -94,15 +94,15 @@ pub fn apply(
         let before = c.clone();
         let changed = match action {
             BulkAction::AddTag(tag) => {
-                let absent = !c.tags.iter().any(|t| t == tag);
+                let absent = !c.tags.iter().any(|t| t.as_str() == tag.as_str());
                 if absent {
-                    c.tags.push(tag.clone());
+                    c.tags.push(Sym::new(tag));
                 }
                 absent
             }
             BulkAction::RemoveTag(tag) => {
                 let n = c.tags.len();
-                c.tags.retain(|t| t != tag);
+                c.tags.retain(|t| t.as_str() != tag.as_str());
                 c.tags.len() != n
             }
             BulkAction::AssignOwner(owner) => {
@@ -255,7 +255,7 @@ mod tests {
             "already tagged: untouched"
         );
         undo(&mut d, u, Timestamp(60));
-        assert_eq!(d.customers[1].tags, Vec::<String>::new());
+        assert_eq!(d.customers[1].tags, Vec::<Sym>::new());
         assert_eq!(d.customers[1].updated_at, Timestamp(60));
         assert_eq!(d.customers.len(), original.customers.len());
     }

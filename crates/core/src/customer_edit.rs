@@ -33,7 +33,7 @@ impl CustomerForm {
             phone: c.phone.clone().unwrap_or_default(),
             email: c.email.clone().unwrap_or_default(),
             city: c.city.map(|s| s.to_string()).unwrap_or_default(),
-            tags: c.tags.join(", "),
+            tags: Sym::join(&c.tags, ", "),
             owner: c.owner.map(|s| s.to_string()).unwrap_or_default(),
             stage: c
                 .stage_override
@@ -106,7 +106,10 @@ pub fn check(
     customer.phone = phone;
     customer.email = email;
     customer.city = blank(&form.city);
-    customer.tags = validate::tags(&form.tags);
+    customer.tags = validate::tags(&form.tags)
+        .iter()
+        .map(|t| Sym::new(t))
+        .collect();
     customer.stage_override = Stage::from_code(&form.stage);
     let owner = blank(&form.owner);
     let history = (known && customer.owner != owner)

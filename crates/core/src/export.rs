@@ -186,7 +186,7 @@ pub fn customer_cells(
         masked(c.phone.as_deref(), mask_phone),
         masked(c.email.as_deref(), mask_email),
         Cell::text(c.city.map(Sym::as_str).unwrap_or("")),
-        Cell::text(&c.tags.join(",")),
+        Cell::text(&Sym::join(&c.tags, ",")),
         Cell::text(c.owner.map(Sym::as_str).unwrap_or("")),
         Cell::text(m.stage.map(|s| options.names.stage(s)).unwrap_or("")),
         Cell::Int(i64::from(m.orders)),

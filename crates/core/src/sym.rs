@@ -46,6 +46,18 @@ impl Sym {
         self.0.get() as usize
     }
 
+    /// Symbols' texts joined by `separator` (a customer's tags in a cell or a form).
+    pub fn join(symbols: &[Sym], separator: &str) -> String {
+        let mut out = String::new();
+        for (k, s) in symbols.iter().enumerate() {
+            if k > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(s.as_str());
+        }
+        out
+    }
+
     pub fn as_str(self) -> &'static str {
         let k = self.0.get() as usize - 1;
         // Reading millions of symbols (a segment over every customer) should not take the lock
@@ -110,6 +122,12 @@ impl fmt::Debug for Sym {
 impl fmt::Display for Sym {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
     }
 }
 

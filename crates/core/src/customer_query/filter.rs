@@ -42,7 +42,9 @@ impl CustomerIndex {
                 && same(&c.city, city)
                 && same(&c.member_level, level)
                 && same(&c.owner, owner)
-                && f.tag.as_ref().is_none_or(|t| c.tags.iter().any(|x| x == t))
+                && f.tag
+                    .as_ref()
+                    .is_none_or(|t| c.tags.iter().any(|x| x.as_str() == t.as_str()))
                 && f.stage.is_none_or(|s| e.labels.stage == s)
                 && f.tier.is_none_or(|t| e.labels.tier == t)
                 && f.group.is_none_or(|g| e.labels.group == Some(g))

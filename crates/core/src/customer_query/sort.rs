@@ -111,7 +111,7 @@ const RANKED: [fn(&crate::Customer) -> Option<&str>; 5] = [
     |c| c.phone.as_deref(),
     |c| c.city.map(Sym::as_str),
     |c| c.channel.map(Sym::as_str),
-    |c| c.tags.first().map(String::as_str),
+    |c| c.tags.first().map(|t| t.as_str()),
     |c| c.owner.map(Sym::as_str),
 ];
 

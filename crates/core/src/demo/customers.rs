@@ -169,6 +169,6 @@ impl Generator {
             tags.push("高潜力".into());
         }
         tags.dedup();
-        customer.tags = tags;
+        customer.tags = tags.iter().map(|t: &String| Sym::new(t)).collect();
     }
 }

@@ -25,7 +25,7 @@ pub fn peer_csv(data: &Dataset, table: &str) -> String {
                     "{i},{},{},{},{}",
                     quoted(&c.name),
                     c.city.map(|s| quoted(s.as_str())).unwrap_or_default(),
-                    quoted(&c.tags.join("\u{1f}")),
+                    quoted(&crate::Sym::join(&c.tags, "\u{1f}")),
                     c.stage_override.map(|s| s.code()).unwrap_or_default(),
                 );
             }

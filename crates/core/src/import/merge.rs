@@ -399,14 +399,19 @@ fn merge_fields(c: &mut Customer, d: &CustomerDraft, policy: MergePolicy) -> boo
     changed |= set(&mut c.city, &d.city, overwrite);
     changed |= set(&mut c.owner, &d.owner, overwrite);
     if overwrite {
-        if !d.tags.is_empty() && c.tags != d.tags {
-            c.tags = d.tags.clone();
+        let same = c.tags.len() == d.tags.len()
+            && c.tags
+                .iter()
+                .zip(&d.tags)
+                .all(|(a, b)| a.as_str() == b.as_str());
+        if !d.tags.is_empty() && !same {
+            c.tags = d.tags.iter().map(|t| Sym::new(t)).collect();
             changed = true;
         }
     } else {
         for t in &d.tags {
-            if !c.tags.contains(t) {
-                c.tags.push(t.clone());
+            if !c.tags.iter().any(|x| x.as_str() == t.as_str()) {
+                c.tags.push(Sym::new(t));
                 changed = true;
             }
         }

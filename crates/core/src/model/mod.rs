@@ -66,7 +66,7 @@ pub struct Customer {
     /// Member level code (`normal`, `silver`, `gold`, `diamond`) or free text.
     pub member_level: Option<Sym>,
     pub points: i64,
-    pub tags: Vec<String>,
+    pub tags: Vec<Sym>,
     /// The account manager (客户经理) responsible now.
     pub owner: Option<Sym>,
     pub notes: String,

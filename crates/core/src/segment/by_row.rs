@@ -190,8 +190,8 @@ fn date(v: Option<i64>, test: DateTest) -> bool {
     }
 }
 
-fn tags(v: &[String], test: &TagsTest) -> bool {
-    let has = |w: &String| v.iter().any(|t| same_text(t, w));
+fn tags(v: &[Sym], test: &TagsTest) -> bool {
+    let has = |w: &String| v.iter().any(|t| same_text(t.as_str(), w));
     match test {
         TagsTest::IsEmpty => v.is_empty(),
         TagsTest::IsNotEmpty => !v.is_empty(),

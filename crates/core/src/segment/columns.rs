@@ -386,15 +386,17 @@ fn sym_dict(data: &Dataset, of: impl Fn(&Customer) -> Option<Sym>) -> Dict<Sym> 
 }
 
 fn tag_column(data: &Dataset) -> TagColumn {
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    // By symbol: tags are interned, so a tag's code is found without reading its text (the
+    // texts, scattered over the heap, were a cache miss per tag when tags were strings).
+    let mut ids: FxHashMap<Sym, u32> = FxHashMap::default();
     let mut distinct: Vec<String> = Vec::new();
     let mut starts = Vec::with_capacity(data.customers.len() + 1);
     let mut codes = Vec::new();
     starts.push(0);
     for c in &data.customers {
-        for t in &c.tags {
-            let code = *ids.entry(t.as_str()).or_insert_with(|| {
-                distinct.push(t.clone());
+        for &t in &c.tags {
+            let code = *ids.entry(t).or_insert_with(|| {
+                distinct.push(t.as_str().to_string());
                 distinct.len() as u32 - 1
             });
             codes.push(code);

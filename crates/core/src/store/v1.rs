@@ -107,7 +107,7 @@ pub fn migrate(json: &str) -> Result<Dataset, String> {
                 .split([',', '，'])
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
-                .map(String::from)
+                .map(crate::Sym::new)
                 .collect();
             customer.owner = blank_to_none(c.owner).map(|s| crate::Sym::new(&s));
             customer.updated_at = seconds(c.updated);

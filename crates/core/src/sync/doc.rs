@@ -480,7 +480,7 @@ pub fn read_doc(doc: &Doc, now: Timestamp) -> Result<Remote, DocError> {
             channel: f.sym("channel")?,
             member_level: f.sym("member_level")?,
             points: f.int("points")?,
-            tags: f.tags()?,
+            tags: f.tags()?.iter().map(|t| Sym::new(t)).collect(),
             owner: f.sym("owner")?,
             notes: f.string("notes")?,
             stage_override: match f.str("stage")? {

@@ -101,7 +101,7 @@ pub(super) fn cell(column: Column, row: &RowItem, offset: chrono::FixedOffset) -
         SortKey::Tags => c
             .tags
             .iter()
-            .map(|t| view! { <span class="tag">{t.clone()}</span> })
+            .map(|t| view! { <span class="tag">{t.as_str()}</span> })
             .collect_view()
             .into_any(),
         SortKey::Owner => text(c.owner.map(|s| s.to_string())),

@@ -106,7 +106,7 @@ impl<'a> CustomerV2<'a> {
             channel: c.channel.map(|s| Sym::new(&s)),
             member_level: c.member_level.map(|s| Sym::new(&s)),
             points: c.points,
-            tags: c.tags.into_iter().map(Cow::into_owned).collect(),
+            tags: c.tags.iter().map(|t| Sym::new(t)).collect(),
             owner: c.owner.map(|s| Sym::new(&s)),
             notes: c.notes.into_owned(),
             stage_override: None,

@@ -199,7 +199,7 @@ fn decode_customer(key: &[u8], value: &[u8]) -> Result<Customer, RecordCodecErro
         channel: text_sym(d.channel),
         member_level: text_sym(d.member_level),
         points: d.points,
-        tags: d.tags.into_iter().map(Cow::into_owned).collect(),
+        tags: d.tags.iter().map(|t| crate::Sym::new(t)).collect(),
         owner: text_sym(d.owner),
         notes: d.notes.into_owned(),
         stage_override: d.stage.as_deref().and_then(Stage::from_code),
