@@ -37,7 +37,7 @@ fn main() {
     }
     println!("decode {n} records: {:?}", t.elapsed());
     let mut d = loaded.data.clone();
-    d.events.reverse();
+    d.events = d.events.iter().rev().collect();
     let t = Instant::now();
     d.normalize();
     println!("normalize (events reversed): {:?}", t.elapsed());
@@ -45,7 +45,7 @@ fn main() {
     d.normalize();
     println!("normalize (already sorted): {:?}", t.elapsed());
     // As a load has them before sorting: grouped by customer, each in time order.
-    let mut grouped = loaded.data.events.clone();
+    let mut grouped = loaded.data.events.to_vec();
     grouped.sort_by_key(|e| e.customer_id);
     let sliced = |by_key: bool| {
         let mut v = grouped.clone();
@@ -73,7 +73,7 @@ fn main() {
             largest = largest.max(t.elapsed().as_micros());
         }
         let took = t.elapsed();
-        assert!(v == loaded.data.events, "sorted as a load sorts");
+        assert!(v == loaded.data.events.to_vec(), "sorted as a load sorts");
         println!(
             "sliced sort of grouped events (by key: {by_key}): {took:?}, {steps} steps, longest {largest} µs"
         );

@@ -75,7 +75,6 @@ pub fn apply(
             .events
             .iter()
             .filter(|e| ids.contains(&e.customer_id))
-            .cloned()
             .collect();
         undo.activities = data
             .activities

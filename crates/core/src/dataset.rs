@@ -1,6 +1,7 @@
 //! All of one workspace's data, with the record-by-record merge that lets two copies
 //! (two browser tabs, later a sync server) combine without losing either side's edits.
 
+use crate::event_log::EventLog;
 use crate::model::*;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use uuid::Uuid;
 pub struct Dataset {
     pub customers: Vec<Customer>,
     pub orders: Vec<Order>,
-    pub events: Vec<Event>,
+    pub events: EventLog,
     pub activities: Vec<Activity>,
     pub tombstones: Vec<Tombstone>,
     /// Requests, recommendations, care campaigns and their tasks.
@@ -123,7 +124,7 @@ impl Dataset {
         // Dependent records go with the customer; the customer's tombstone covers them in a
         // merge (see `drop_orphans`), so they need no tombstones of their own.
         self.orders.retain(|o| o.customer_id != id);
-        self.events.retain(|e| e.customer_id != id);
+        self.events.remove_customers(|c| *c == id);
         self.activities.retain(|a| a.customer_id != id);
         self.desk.drop_customers(&|c| *c == id);
         true
@@ -151,7 +152,12 @@ impl Dataset {
         let dead = tombstone_index(&self.tombstones);
         self.customers = merge_records(std::mem::take(&mut self.customers), other.customers, &dead);
         self.orders = merge_records(std::mem::take(&mut self.orders), other.orders, &dead);
-        self.events = merge_records(std::mem::take(&mut self.events), other.events, &dead);
+        self.events = merge_records(
+            std::mem::take(&mut self.events).into_vec(),
+            other.events.into_vec(),
+            &dead,
+        )
+        .into();
         self.activities = merge_records(
             std::mem::take(&mut self.activities),
             other.activities,
@@ -187,7 +193,12 @@ impl Dataset {
         let all: TombstoneIndex = tombstone_index(&self.tombstones);
         changed |= apply_small(&mut self.customers, theirs.customers, &fresh, &all);
         changed |= apply_small(&mut self.orders, theirs.orders, &fresh, &all);
-        changed |= apply_small(&mut self.events, theirs.events, &fresh, &all);
+        changed |= apply_small(
+            self.events.vec_mut(),
+            theirs.events.into_vec(),
+            &fresh,
+            &all,
+        );
         changed |= apply_small(&mut self.activities, theirs.activities, &fresh, &all);
         let (ours, theirs) = (&mut self.desk, theirs.desk);
         let desk_changed = apply_small(&mut ours.requests, theirs.requests, &fresh, &all)
@@ -226,7 +237,7 @@ impl Dataset {
             return;
         }
         self.orders.retain(|o| !deleted.contains(&o.customer_id));
-        self.events.retain(|e| !deleted.contains(&e.customer_id));
+        self.events.remove_customers(|c| deleted.contains(c));
         self.activities
             .retain(|a| !deleted.contains(&a.customer_id));
         self.desk.drop_customers(&|c| deleted.contains(c));
@@ -238,7 +249,7 @@ impl Dataset {
         // Unstable sorts on keys that identify a record (so the result is still one fixed
         // order): a stable sort allocates half the vector again, and with millions of events
         // that peak stays with the tab for good, as wasm memory never shrinks.
-        self.events.sort_unstable_by(event_order);
+        self.events.normalize();
         self.normalize_all_but_events();
     }
 

@@ -16,6 +16,7 @@ pub mod customer_query;
 pub mod dataset;
 pub mod demo;
 pub mod desk;
+pub mod event_log;
 pub mod export;
 pub mod files;
 pub mod funnel;
@@ -37,6 +38,7 @@ pub mod today;
 pub mod validate;
 
 pub use dataset::Dataset;
+pub use event_log::EventLog;
 pub use model::*;
 pub use sym::Sym;
 pub use time::Timestamp;

@@ -311,7 +311,7 @@ impl ReportBuilder {
             first_month,
             rows: MonthRows::default(),
             in_order: data.orders.is_sorted_by_key(|o| o.ordered_at)
-                && data.events.is_sorted_by_key(|e| e.occurred_at),
+                && data.events.is_sorted_by_time(),
             bought_in: vec![None; n],
             seen_in: vec![None; n],
             buyers: FxHashSet::default(),
@@ -359,7 +359,7 @@ impl ReportBuilder {
             };
             if take_event {
                 if let Some(e) = e {
-                    t.event(e);
+                    t.event(&e);
                 }
                 self.next_event += 1;
             } else {

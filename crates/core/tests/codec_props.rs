@@ -107,7 +107,7 @@ fn dataset() -> impl Strategy<Value = Dataset> {
             let mut d = Dataset {
                 customers,
                 orders,
-                events,
+                events: events.into(),
                 ..Dataset::default()
             };
             // Identities are unique in a real dataset.

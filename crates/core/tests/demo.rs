@@ -304,3 +304,17 @@ fn the_demo_has_request_cards_in_every_state_some_overdue_some_due_today() {
         assert_eq!(r.owner, owner);
     }
 }
+
+/// Issue 17: what the events of the demo cost in memory, every byte the log holds counted.
+#[test]
+fn the_event_log_holds_the_demo_in_a_known_number_of_bytes() {
+    let data = default_demo();
+    let events = data.events.len();
+    let bytes = data.events.heap_bytes();
+    eprintln!(
+        "{events} events, {bytes} bytes, {:.2} bytes per event",
+        bytes as f64 / events as f64
+    );
+    // 48 bytes an event: the events are held as a vector of `Event`.
+    assert_eq!((events, bytes), (125_342, 6_016_416));
+}

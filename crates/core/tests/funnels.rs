@@ -34,7 +34,7 @@ fn dataset(customers: usize, events: Vec<Event>) -> Dataset {
         customers: (0..customers)
             .map(|i| Customer::new(cid(i), format!("C{i}"), Timestamp(0)))
             .collect(),
-        events,
+        events: events.into(),
         ..Dataset::default()
     };
     data.normalize();
@@ -107,7 +107,7 @@ fn exactly_the_window_converts_one_millisecond_more_does_not() {
 fn equal_timestamps_count_as_in_order_either_way() {
     // Stored "view" before "visit" (same time, sorted by type): still visit → view.
     let data = dataset(1, vec![ev(0, "visit", T0), ev(0, "view", T0)]);
-    assert_eq!(data.events[0].kind, "view");
+    assert_eq!(data.events.get(0).expect("an event").kind, "view");
     for mode in [OrderMode::Sequential, OrderMode::Strict] {
         let r = run(&data, &funnel(&["visit", "view"], Window::days(1), mode));
         assert_eq!(r.furthest, vec![2], "{mode:?}");
@@ -655,7 +655,7 @@ fn unsorted_events_and_a_stale_index_give_the_same_result() {
     );
     let expected = run(&data, &def);
     let mut shuffled = data.clone();
-    shuffled.events.reverse();
+    shuffled.events = data.events.iter().rev().collect();
     assert_eq!(run(&shuffled, &def), expected);
     let stale = EventIndex::build(&Dataset::default());
     assert_eq!(
@@ -1324,7 +1324,7 @@ fn reference(data: &Dataset, def: &FunnelDefinition, eligible: Option<&[bool]>) 
     let mut furthest = Vec::new();
     let mut times = Vec::new();
     for (p, c) in data.customers.iter().enumerate() {
-        let events: Vec<&Event> = data
+        let events: Vec<Event> = data
             .events
             .iter()
             .filter(|e| e.customer_id == c.id)
@@ -1634,7 +1634,7 @@ fn reference_extended(
             out.times.push(times);
             continue;
         }
-        let events: Vec<&Event> = data
+        let events: Vec<Event> = data
             .events
             .iter()
             .filter(|e| e.customer_id == c.id)
@@ -1663,7 +1663,7 @@ fn reference_extended(
                 candidates.sort_unstable();
                 candidates.dedup();
                 for t in candidates {
-                    let at: Vec<&Event> = events
+                    let at: Vec<Event> = events
                         .iter()
                         .copied()
                         .filter(|e| e.occurred_at.0 == t)
@@ -1708,7 +1708,7 @@ fn reference_extended(
 }
 
 /// Whether the steps `wanted` can each take a distinct event of `events`.
-fn assignable(steps: &[Step], wanted: &[usize], events: &[&Event], used: &mut Vec<bool>) -> bool {
+fn assignable(steps: &[Step], wanted: &[usize], events: &[Event], used: &mut Vec<bool>) -> bool {
     let Some((&s, rest)) = wanted.split_first() else {
         return true;
     };

@@ -559,9 +559,22 @@ fn events_map_behaviour_words_and_dedupe() {
     assert_eq!(errors[0].column, "col4");
     let kinds: Vec<&str> = data.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["view", "add_to_cart", "pay"]);
-    assert_eq!(data.events[0].props.item.map(|s| s.as_str()), Some("11"));
     assert_eq!(
-        data.events[0].props.category.map(|s| s.as_str()),
+        data.events
+            .get(0)
+            .expect("an event")
+            .props
+            .item
+            .map(|s| s.as_str()),
+        Some("11")
+    );
+    assert_eq!(
+        data.events
+            .get(0)
+            .expect("an event")
+            .props
+            .category
+            .map(|s| s.as_str()),
         Some("21")
     );
 }

@@ -264,7 +264,7 @@ fn one_edit_is_one_put_and_a_bulk_action_one_transaction() {
     // A new event rewrites its customer's log, not the others.
     {
         let mut c = cell.borrow_mut();
-        let mut e = c.0.events[0].clone();
+        let mut e = c.0.events.get(0).expect("an event");
         e.occurred_at = at(8);
         e.updated_at = at(8);
         c.0.events.push(e);
@@ -680,12 +680,12 @@ fn merging_a_few_changes_equals_the_full_merge() {
     older.updated_at = Timestamp(0);
     let mut fresh = Customer::new(Uuid::from_u128(42), "新客", at(6));
     fresh.updated_at = at(6);
-    let mut event = base.events[10].clone();
+    let mut event = base.events.get(10).expect("an event");
     event.occurred_at = at(7);
     event.updated_at = at(7);
     let gone = base.customers[5].id;
     theirs.customers = vec![newer, older, fresh];
-    theirs.events = vec![event];
+    theirs.events = vec![event].into();
     theirs.tombstones = vec![Tombstone {
         kind: RecordKind::Customer,
         key: RecordKey::Id(gone),
@@ -713,10 +713,10 @@ fn a_save_told_no_events_changed_skips_them_and_the_next_full_save_stores_them()
     // An event added at 2 (by an edit that did not say so) and a customer renamed at 2.
     let (id, before) = {
         let mut c = cell.borrow_mut();
-        let mut e = c.0.events[0].clone();
+        let mut e = c.0.events.get(0).expect("an event");
         e.occurred_at = at(2);
         e.updated_at = at(2);
-        c.0.events.push(e.clone());
+        c.0.events.push(e);
         c.0.customers[3].name = "改名".into();
         c.0.customers[3].updated_at = at(2);
         (e.customer_id, events_of(&c.0, e.customer_id))
@@ -812,7 +812,7 @@ fn a_save_prepared_in_parts_writes_what_a_save_at_once_writes() {
             key: kezhi_core::model::RecordKey::Id(gone.id),
             deleted_at: at(2),
         });
-        let mut e = d.events[0].clone();
+        let mut e = d.events.get(0).expect("an event");
         e.occurred_at = at(2);
         e.updated_at = at(2);
         d.events.push(e);

@@ -102,7 +102,7 @@ fn fixture() -> Dataset {
     Dataset {
         customers: cs,
         orders,
-        events,
+        events: events.into(),
         activities,
         ..Dataset::default()
     }

@@ -181,7 +181,7 @@ fn a_format_1_payload_is_migrated_and_then_removed() {
     assert_eq!(data.customers[1].city, None);
     assert_eq!(data.orders[0].amount_cents, 12_990);
     assert_eq!(data.orders[0].item_count, 1);
-    assert_eq!(data.events[0].kind, "visit");
+    assert_eq!(data.events.get(0).expect("an event").kind, "visit");
     assert!(
         repo.store().get(v1::KEY).expect("get").is_none(),
         "format 1 removed"

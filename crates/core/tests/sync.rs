@@ -477,13 +477,13 @@ fn what_a_pull_brings_is_stored_record_by_record_and_reads_back() {
     let mut renamed = data.customers[0].clone();
     renamed.name = "远端改名".into();
     let gone = data.customers[1].id;
-    let mut event = data.events[0].clone();
+    let mut event = data.events.get(0).expect("an event");
     event.occurred_at = Timestamp(event.occurred_at.0 + 1);
     let mut new = data.customers[2].clone();
     new.id = Uuid::from_u128(42);
     let incoming = Incoming {
         customers: vec![renamed.clone(), new.clone()],
-        events: vec![event.clone()],
+        events: vec![event],
         tombstones: vec![kezhi_core::Tombstone {
             kind: kezhi_core::RecordKind::Customer,
             key: kezhi_core::RecordKey::Id(gone),

@@ -210,7 +210,7 @@ async fn a_demo_round_trips_and_an_edit_is_one_put() {
     );
     {
         let mut c = cell.borrow_mut();
-        let mut event = c.0.events[7].clone();
+        let mut event = c.0.events.get(7).expect("an event");
         event.occurred_at = Timestamp(event.occurred_at.0 + 1);
         event.updated_at = Timestamp(T0 + 4);
         c.0.events.push(event);

@@ -361,12 +361,7 @@ fn CustomerHistory(id: Uuid) -> impl IntoView {
     let events = Memo::new(move |_| {
         changed.track();
         store.data.with_untracked(|d| {
-            let mut list: Vec<_> = d
-                .events
-                .iter()
-                .filter(|e| e.customer_id == id)
-                .cloned()
-                .collect();
+            let mut list = d.events.of_customer(id);
             sorting::sort_by_key(&mut list, |e| std::cmp::Reverse(e.occurred_at));
             list.truncate(20);
             list

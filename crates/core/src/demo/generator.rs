@@ -76,7 +76,11 @@ impl Generator {
             // Reserved up front: growing by doubling would peak at twice the final size, and
             // wasm memory, once grown, is never given back.
             data: Dataset {
-                events: Vec::with_capacity(config.customers * 26),
+                events: {
+                    let mut log = crate::EventLog::new();
+                    log.reserve_exact(config.customers * 26);
+                    log
+                },
                 orders: Vec::with_capacity(config.customers * 3),
                 ..Dataset::default()
             },
@@ -94,9 +98,7 @@ impl Generator {
         self.data.normalize();
         // An event's identity is (customer, type, time); drop the rare exact repeats, which
         // the normalised order puts next to each other.
-        self.data.events.dedup_by(|a, b| {
-            a.occurred_at == b.occurred_at && a.customer_id == b.customer_id && a.kind == b.kind
-        });
+        self.data.events.dedup_identities();
         // The vectors grew by doubling; give the slack back (wasm memory never shrinks, so
         // what is held here is held for the life of the tab).
         self.data.customers.shrink_to_fit();

@@ -57,8 +57,7 @@ impl DemoConfig {
 /// benchmarks' data, natively and in the browser alike — whole funnel paths, as the demo
 /// writes them, over the last months.
 pub fn keep_recent_events(data: &mut Dataset, n: usize) {
-    let cut = data.events.len().saturating_sub(n);
-    data.events.drain(..cut);
+    data.events.keep_recent(n);
 }
 
 /// Lengthens the order history of `data` to `total` orders, for benchmarks at a scale the

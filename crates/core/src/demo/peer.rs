@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// customer is missing); times are UTC milliseconds. Empty for another name.
 pub fn peer_csv(data: &Dataset, table: &str) -> String {
     let positions = data.customer_positions();
-    let cid = |id| positions.get(id).map_or(-1, |&p| p as i64);
+    let cid = |id: &uuid::Uuid| positions.get(id).map_or(-1, |&p| p as i64);
     let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let mut out = String::new();
     // Writing to a String cannot fail.

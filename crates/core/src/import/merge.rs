@@ -111,25 +111,7 @@ impl ChangeSet {
             }
         }
         if !self.events.is_empty() {
-            // Only the events of the customers concerned can share a key with the new ones.
-            let concerned: FxHashSet<Uuid> = self.events.iter().map(|e| e.customer_id).collect();
-            let mut at: FxHashMap<(Uuid, Sym, Timestamp), usize> = data
-                .events
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| concerned.contains(&e.customer_id))
-                .map(|(i, e)| ((e.customer_id, e.kind, e.occurred_at), i))
-                .collect();
-            for e in self.events {
-                let key = (e.customer_id, e.kind, e.occurred_at);
-                match at.get(&key) {
-                    Some(&i) => data.events[i] = e,
-                    None => {
-                        at.insert(key, data.events.len());
-                        data.events.push(e);
-                    }
-                }
-            }
+            data.events.upsert(self.events);
         }
         data.normalize();
     }
@@ -560,7 +542,7 @@ impl ImportPlan {
                                     change.events.push(Event {
                                         props: d.props,
                                         updated_at: now,
-                                        ..e.clone()
+                                        ..e
                                     });
                                 }
                                 seen.insert(key, None);

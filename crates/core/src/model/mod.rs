@@ -142,8 +142,9 @@ pub struct EventProps {
 }
 
 /// A behaviour event. Events are facts that do not change; their identity is
-/// (customer, type, time), which is also what imports deduplicate on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// (customer, type, time), which is also what imports deduplicate on. `Copy`: the
+/// [`crate::EventLog`] hands events out by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub customer_id: Uuid,
     pub kind: Sym,

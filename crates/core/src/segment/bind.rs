@@ -301,7 +301,7 @@ impl<'a> Binder<'_, 'a> {
         let offset = self.offset;
         let day = |t: Timestamp| crate::time::day_date(t.local_day(offset)).unwrap_or_default();
         let mut counts = vec![0u32; data.customers.len()];
-        let mut add = |id, yes: bool| {
+        let mut add = |id: &uuid::Uuid, yes: bool| {
             if yes && let Some(&i) = index.get(id) {
                 counts[i] += 1;
             }

@@ -383,7 +383,7 @@ mod tests {
         Dataset {
             customers,
             orders,
-            events,
+            events: events.into(),
             ..Dataset::default()
         }
     }

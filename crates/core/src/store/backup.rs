@@ -344,7 +344,8 @@ impl BackupRead {
                 // By reference, as the load's sort calls it: one compiled sort for both
                 // (2.5 KB of wasm).
                 #[allow(clippy::needless_borrows_for_generic_args)]
-                let step = sort.step_by_key(&mut self.data.events, &event_key, &mut event_order);
+                let step =
+                    sort.step_by_key(self.data.events.vec_mut(), &event_key, &mut event_order);
                 match step {
                     Some(n) => work += n,
                     None => break,

@@ -3,7 +3,7 @@
 //! as they come, not compared again: a merge by `updated_at` alone would disagree with the
 //! rule at equal times, and devices would drift apart.
 
-use crate::dataset::{Dataset, event_order, merge_tombstones};
+use crate::dataset::{Dataset, merge_tombstones};
 use crate::model::{
     Activity, Customer, Desk, DeskRecord, Event, Order, Record, RecordKey, RecordKind, Tombstone,
 };
@@ -260,7 +260,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
         &mut t.activities,
     );
     take_all(
-        &mut data.events,
+        data.events.vec_mut(),
         incoming.events,
         |e| e.customer_id,
         &mut t.event_logs,
@@ -338,7 +338,7 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
             merge_tombstones(std::mem::take(&mut data.tombstones), incoming.tombstones);
     }
     if !t.event_logs.is_empty() {
-        data.events.sort_unstable_by(event_order);
+        data.events.normalize();
     }
     if !t.is_empty() {
         data.normalize_all_but_events();

@@ -131,7 +131,7 @@ impl SectionLayout {
                 }
             }
             Section::Events => {
-                let events = &data.events;
+                let events = data.events.as_slice();
                 match self.groups.add(events, |e| e.customer_id, budget) {
                     0 => write_groups(&self.groups, body, budget, |list, body| {
                         let mut list: Vec<&Event> = list
@@ -384,7 +384,7 @@ mod tests {
                 deleted_at: Timestamp(9),
             });
         }
-        let e = data.events[3].clone();
+        let e = data.events.get(3).expect("a fourth event");
         data.tombstones.push(Tombstone {
             kind: RecordKind::Event,
             key: RecordKey::Event(e.customer_id, e.kind, e.occurred_at),

@@ -275,7 +275,10 @@ fn decode_activity(key: &[u8], value: &[u8]) -> Result<Activity, RecordCodecErro
 }
 
 /// One customer's events (all of them: the log is rewritten whole).
-pub fn encode_event_log(customer: Uuid, events: &[&Event]) -> (Vec<u8>, Vec<u8>) {
+pub fn encode_event_log<E: std::borrow::Borrow<Event>>(
+    customer: Uuid,
+    events: &[E],
+) -> (Vec<u8>, Vec<u8>) {
     let mut strings: Vec<Text> = Vec::new();
     let mut index: Vec<(Sym, u32)> = Vec::new();
     let mut intern = |s: Option<Sym>| -> u32 {
@@ -292,6 +295,7 @@ pub fn encode_event_log(customer: Uuid, events: &[&Event]) -> (Vec<u8>, Vec<u8>)
     let rows = events
         .iter()
         .map(|e| {
+            let e: &Event = e.borrow();
             let row = (
                 intern(Some(e.kind)),
                 e.occurred_at.0 - prev_at,

@@ -109,7 +109,7 @@ pub(super) fn slot_doc(
         Slot::Customer(i) => d.customers.get(at(i)).map(customer_doc),
         Slot::Order(i) => d.orders.get(at(i)).map(order_doc),
         Slot::Activity(i) => d.activities.get(at(i)).map(activity_doc),
-        Slot::Event(i) => d.events.get(at(i)).map(event_doc),
+        Slot::Event(i) => d.events.get(at(i)).map(|e| event_doc(&e)),
         Slot::Tombstone(i) => d.tombstones.get(at(i)).map(tombstone_doc),
         Slot::Desk(kind, i) => desk_slot_doc(d, kind, at(i)),
     }

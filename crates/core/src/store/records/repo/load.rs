@@ -82,7 +82,7 @@ impl<S: RecordStore> RecordRepository<S> {
         // between, into the canonical order (`Dataset::normalize`): each key identifies one
         // record, so the order is one whatever the sort.
         let d = &mut loaded.data;
-        self.sort_in_steps(&mut d.events, event_key, event_order)
+        self.sort_in_steps(d.events.vec_mut(), event_key, event_order)
             .await;
         self.sort_in_steps(
             &mut d.orders,
@@ -155,7 +155,8 @@ impl<S: RecordStore> RecordRepository<S> {
 pub(super) fn take(into: &mut Loaded, kind: Kind, key: Vec<u8>, value: Vec<u8>) {
     let decoded = if kind == Kind::EventLog {
         // Straight into the events (no vector per log).
-        decode_event_log_into(&key, &value, &mut into.data.events).map(|()| Decoded::Events(vec![]))
+        decode_event_log_into(&key, &value, into.data.events.vec_mut())
+            .map(|()| Decoded::Events(vec![]))
     } else {
         decode_value(kind, &key, &value)
     };

@@ -29,7 +29,7 @@ impl<S: RecordStore> RecordRepository<S> {
         progress: Option<super::super::Progress<'_>>,
     ) -> Result<(), StoreError> {
         let mut logs: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
-        for slice in data.events.chunks(GROUP_PER_PAUSE) {
+        for slice in data.events.as_slice().chunks(GROUP_PER_PAUSE) {
             add_events_by_customer(&mut logs, slice);
             self.store.pause().await;
         }

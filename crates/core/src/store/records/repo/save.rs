@@ -148,7 +148,7 @@ impl<S: RecordStore> RecordRepository<S> {
             }
         }
         if !logs.is_empty() {
-            let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
+            let mut by_customer: FxHashMap<Uuid, Vec<Event>> = FxHashMap::default();
             for e in data.events.iter().filter(|e| logs.contains(&e.customer_id)) {
                 by_customer.entry(e.customer_id).or_default().push(e);
             }

@@ -75,7 +75,7 @@ impl<S: RecordStore> RecordRepository<S> {
         }
         crate::for_each_desk!(touched_desk);
         if !touched.event_logs.is_empty() {
-            let mut by_customer: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
+            let mut by_customer: FxHashMap<Uuid, Vec<Event>> = FxHashMap::default();
             for e in data
                 .events
                 .iter()
