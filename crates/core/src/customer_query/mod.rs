@@ -6,11 +6,13 @@
 //!
 //! This file holds the query, the index and what it answers per customer; the index is made in
 //! `build` (entries, name order, updates after an edit), matched in `filter` (search, filters,
-//! the filter menus), ordered in `sort` (the columns), and `pinyin` reads Chinese names.
+//! the filter menus), ordered in `sort` (the columns), and `pinyin` reads Chinese names (their
+//! characters' readings in `readings`).
 
 mod build;
 mod filter;
 mod pinyin;
+mod readings;
 mod sort;
 
 pub use self::pinyin::pinyin_syllables;
