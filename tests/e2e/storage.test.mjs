@@ -257,7 +257,9 @@ for (const [file, customers, segments] of [['v1.json', 2, 0], ['v2.json', 150, 2
       const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => /^kezhi:(manifest|data|s:|segments|funnels)/.test(k)));
       assert.deepEqual(left, [], 'the old keys are removed after the copy was verified');
       await page.click(byId('nav-segments'));
-      assert.equal(await page.locator(byId('segment-item')).count(), segments);
+      // The page follows the hash change a moment after the click: wait for it before counting.
+      await page.waitForSelector(byId('segment-query'));
+      await until(async () => (await page.locator(byId('segment-item')).count()) === segments, `${segments} saved segments`);
       await settled(page);
       await page.reload();
       await ready(page);
