@@ -5,7 +5,7 @@
 use super::sort::SortKey;
 use super::{CustomerIndex, CustomerQuery};
 use crate::dataset::Dataset;
-use crate::sym::Sym;
+use crate::sym::{Sym, SymCounts};
 
 /// Whether the customer id, written as usual (`8-4-4-4-12` lowercase hex), contains `text`.
 pub(super) fn id_matches(id: uuid::Uuid, text: &str) -> bool {
@@ -75,29 +75,25 @@ impl CustomerIndex {
     /// [`CustomerIndex::menus`] counted afresh: one pass over the customers, counting
     /// interned values by number.
     pub fn filter_values(data: &Dataset) -> [Vec<String>; 5] {
-        type Counts<K> = rustc_hash::FxHashMap<K, usize>;
-        let mut syms: [Counts<Sym>; 4] = Default::default();
-        let mut tags: Counts<&str> = Counts::default();
+        let mut syms: [SymCounts; 4] = Default::default();
+        let mut tags = SymCounts::default();
         for c in &data.customers {
             for (counts, value) in syms
                 .iter_mut()
                 .zip([c.channel, c.city, c.member_level, c.owner])
             {
                 if let Some(v) = value {
-                    *counts.entry(v).or_default() += 1;
+                    counts.add(v);
                 }
             }
-            for t in &c.tags {
-                *tags.entry(t.as_str()).or_default() += 1;
-            }
+            c.tags.iter().for_each(|&t| tags.add(t));
         }
         fn ranked<'a>(counts: impl Iterator<Item = (&'a str, usize)>) -> Vec<String> {
             let mut values: Vec<(&str, usize)> = counts.collect();
             crate::sorting::sort_by(&mut values, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             values.into_iter().map(|(v, _)| v.to_string()).collect()
         }
-        let [channel, city, level, owner] =
-            syms.map(|c| ranked(c.into_iter().map(|(k, n)| (k.as_str(), n))));
-        [channel, city, level, ranked(tags.into_iter()), owner]
+        let [channel, city, level, owner] = syms.map(|c| ranked(c.counted()));
+        [channel, city, level, ranked(tags.counted()), owner]
     }
 }

@@ -12,7 +12,7 @@ use super::print::quote;
 use super::resolve::{group_word, stage_word};
 use crate::dataset::Dataset;
 use crate::metrics::{RfmGroup, Stage};
-use crate::sym::Sym;
+use crate::sym::{Sym, SymCounts};
 use rustc_hash::FxHashMap as HashMap;
 
 /// Suggestions shown at most.
@@ -78,39 +78,11 @@ fn ranked(counts: HashMap<&str, usize>) -> Vec<String> {
     list.into_iter().map(|(v, _)| v.to_string()).collect()
 }
 
-/// Counts of interned values by symbol number: ten million events cost one pass of
-/// increments (hashing each, as before, was most of half a second in wasm).
-#[derive(Default)]
-struct SymCounts {
-    counts: Vec<usize>,
-    symbols: Vec<Option<Sym>>,
-}
-
-impl SymCounts {
-    fn add(&mut self, v: Sym) {
-        let k = v.number();
-        if k >= self.counts.len() {
-            self.counts.resize(k + 1, 0);
-            self.symbols.resize(k + 1, None);
-        }
-        self.counts[k] += 1;
-        self.symbols[k] = Some(v);
-    }
-
-    fn ranked(self) -> Vec<String> {
-        let counted = self
-            .symbols
-            .into_iter()
-            .zip(self.counts)
-            .filter_map(|(s, n)| s.map(|s| (s.as_str(), n)));
-        ranked(counted.collect())
-    }
-}
-
+/// Interned values by descending count.
 fn by_symbol(values: impl Iterator<Item = Sym>) -> Vec<String> {
     let mut counts = SymCounts::default();
     values.for_each(|v| counts.add(v));
-    counts.ranked()
+    ranked(counts.counted().collect())
 }
 
 impl Vocabulary {
@@ -118,7 +90,7 @@ impl Vocabulary {
         // One pass over the customers for all their fields (five passes over 500,000
         // customers' records were five trips through a few hundred megabytes).
         let mut fields: [SymCounts; 5] = Default::default();
-        let mut tags: HashMap<&str, usize> = HashMap::default();
+        let mut tags = SymCounts::default();
         for c in &data.customers {
             let values = [c.city, c.province, c.channel, c.member_level, c.owner];
             for (counts, v) in fields.iter_mut().zip(values) {
@@ -126,18 +98,17 @@ impl Vocabulary {
                     counts.add(v);
                 }
             }
-            for t in &c.tags {
-                *tags.entry(t.as_str()).or_default() += 1;
-            }
+            c.tags.iter().for_each(|&t| tags.add(t));
         }
-        let [cities, provinces, channels, levels, owners] = fields.map(SymCounts::ranked);
+        let [cities, provinces, channels, levels, owners] =
+            fields.map(|counts| ranked(counts.counted().collect()));
         Vocabulary {
             cities,
             provinces,
             channels,
             levels,
             owners,
-            tags: ranked(tags),
+            tags: ranked(tags.counted().collect()),
             event_kinds: by_symbol(data.events.iter().map(|e| e.kind)),
             order_channels: by_symbol(data.orders.iter().map(|o| o.channel)),
             request_categories: by_frequency(
