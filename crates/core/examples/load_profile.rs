@@ -37,7 +37,7 @@ fn main() {
     }
     println!("decode {n} records: {:?}", t.elapsed());
     let mut d = loaded.data.clone();
-    d.events = d.events.iter().rev().collect();
+    d.events = d.events.to_vec().into_iter().rev().collect();
     let t = Instant::now();
     d.normalize();
     println!("normalize (events reversed): {:?}", t.elapsed());

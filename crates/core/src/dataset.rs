@@ -152,12 +152,15 @@ impl Dataset {
         let dead = tombstone_index(&self.tombstones);
         self.customers = merge_records(std::mem::take(&mut self.customers), other.customers, &dead);
         self.orders = merge_records(std::mem::take(&mut self.orders), other.orders, &dead);
-        self.events = merge_records(
-            std::mem::take(&mut self.events).into_vec(),
-            other.events.into_vec(),
-            &dead,
-        )
-        .into();
+        // Last writer wins by identity, as `merge_records` does for the other records.
+        self.events.take_by_identity(
+            other.events.iter(),
+            |ours, theirs| theirs.updated_at > ours.updated_at,
+            |_| true,
+            |_| {},
+        );
+        self.events.retain(|e| alive(&dead, e));
+        self.events.normalize();
         self.activities = merge_records(
             std::mem::take(&mut self.activities),
             other.activities,
@@ -193,12 +196,7 @@ impl Dataset {
         let all: TombstoneIndex = tombstone_index(&self.tombstones);
         changed |= apply_small(&mut self.customers, theirs.customers, &fresh, &all);
         changed |= apply_small(&mut self.orders, theirs.orders, &fresh, &all);
-        changed |= apply_small(
-            self.events.vec_mut(),
-            theirs.events.into_vec(),
-            &fresh,
-            &all,
-        );
+        changed |= apply_small_events(&mut self.events, theirs.events, &fresh, &all);
         changed |= apply_small(&mut self.activities, theirs.activities, &fresh, &all);
         let (ours, theirs) = (&mut self.desk, theirs.desk);
         let desk_changed = apply_small(&mut ours.requests, theirs.requests, &fresh, &all)
@@ -284,21 +282,32 @@ pub struct Counts {
     pub activities: usize,
 }
 
-/// The canonical order of events: by time, then customer, type, properties and write time.
+/// The canonical order of events: by customer, then time, type, properties and write time
+/// (the [`crate::EventLog`]'s, which holds them customer by customer).
 pub fn event_order(a: &Event, b: &Event) -> std::cmp::Ordering {
-    (a.occurred_at, a.customer_id, a.kind, a.props, a.updated_at).cmp(&(
-        b.occurred_at,
+    (a.customer_id, a.occurred_at, a.kind, a.props, a.updated_at).cmp(&(
         b.customer_id,
+        b.occurred_at,
         b.kind,
         b.props,
         b.updated_at,
     ))
 }
 
-/// The events' time as an unsigned key in the same order: [`event_order`] orders first by it
-/// (for sorting by key, [`crate::sliced_sort::SlicedSort::step_by_key`]).
+/// The first 8 bytes of the event's customer id as an unsigned key in the same order:
+/// [`event_order`] orders first by it (for sorting by key,
+/// [`crate::sliced_sort::SlicedSort::step_by_key`]).
 pub fn event_key(e: &Event) -> u64 {
-    (e.occurred_at.0 as u64) ^ (1 << 63)
+    let b = e.customer_id.as_bytes();
+    u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+/// Whether a record outlives the tombstone of its key, if it has one.
+fn alive<R: Record>(dead: &TombstoneIndex, r: &R) -> bool {
+    match dead.get(&(R::KIND, r.key())) {
+        Some(&deleted_at) => r.updated_at() > deleted_at,
+        None => true,
+    }
 }
 
 type TombstoneIndex = HashMap<(RecordKind, RecordKey), Timestamp>;
@@ -366,6 +375,33 @@ fn apply_small<R: Record>(
     if dead_here {
         let n = ours.len();
         ours.retain(|r| alive(fresh, r));
+        changed |= ours.len() != n;
+    }
+    changed
+}
+
+/// [`apply_small`] for the events: theirs looked up in ours by identity, one binary search
+/// each, instead of a pass over all of ours (millions at 100,000 customers).
+fn apply_small_events(
+    ours: &mut EventLog,
+    theirs: EventLog,
+    fresh: &TombstoneIndex,
+    all: &TombstoneIndex,
+) -> bool {
+    let dead_here = fresh.keys().any(|(kind, _)| *kind == RecordKind::Event);
+    if theirs.is_empty() && !dead_here {
+        return false;
+    }
+    let mut changed = false;
+    ours.take_by_identity(
+        theirs.iter(),
+        |ours, theirs| theirs.updated_at > ours.updated_at,
+        |theirs| alive(all, theirs),
+        |_| changed = true,
+    );
+    if dead_here {
+        let n = ours.len();
+        ours.retain(|e| alive(fresh, e));
         changed |= ours.len() != n;
     }
     changed

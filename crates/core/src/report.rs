@@ -165,12 +165,14 @@ struct Totals {
     index: FxHashMap<Uuid, usize>,
     first_month: Vec<Option<Month>>,
     rows: MonthRows,
-    /// Orders and events in time order: each customer's last month as a buyer and as a
-    /// visitor is enough to count them once a month. Otherwise the sets below are used.
-    in_order: bool,
-    bought_in: Vec<Option<Month>>,
-    seen_in: Vec<Option<Month>>,
+    /// Orders are taken before events: who bought in which month, for the events' visitors
+    /// (a buyer of the month is counted as a visitor already).
     buyers: FxHashSet<(Month, usize)>,
+    /// The events come customer by customer, each customer's in time order (a normalised
+    /// log): each customer's last month as a visitor is enough to count them once a month.
+    /// Otherwise the set below is used.
+    events_grouped: bool,
+    seen_in: Vec<Option<Month>>,
     visitors: FxHashSet<(Month, usize)>,
     /// Per customer: net spend and paid orders in the range.
     spent: Vec<(Cents, u64)>,
@@ -222,12 +224,7 @@ impl Totals {
             return;
         }
         self.channel_buyers[c].insert(i);
-        let first_time = if self.in_order {
-            self.bought_in[i].replace(month) != Some(month)
-        } else {
-            self.buyers.insert((month, i))
-        };
-        if first_time {
+        if self.buyers.insert((month, i)) {
             let row = self.rows.get(month);
             row.buyers += 1;
             row.visitors += 1;
@@ -239,22 +236,17 @@ impl Totals {
         }
     }
 
-    /// In time order, call this after the orders of the event's month.
+    /// Call this after every order.
     fn event(&mut self, e: &Event) {
         let Some((i, month)) = self.locate(&e.customer_id, e.occurred_at) else {
             return;
         };
-        let (first_time, bought) = if self.in_order {
-            (
-                self.seen_in[i].replace(month) != Some(month),
-                self.bought_in[i] == Some(month),
-            )
+        let first_time = if self.events_grouped {
+            self.seen_in[i].replace(month) != Some(month)
         } else {
-            (
-                self.visitors.insert((month, i)),
-                self.buyers.contains(&(month, i)),
-            )
+            self.visitors.insert((month, i))
         };
+        let bought = first_time && self.buyers.contains(&(month, i));
         // Buyers of the month are counted as visitors already.
         if first_time && !bought {
             self.rows.get(month).visitors += 1;
@@ -281,10 +273,8 @@ pub struct ReportBuilder {
     /// Orders and events taken so far.
     next_order: usize,
     next_event: usize,
-    /// First day of the next order's month: events before it come first. A cache of its own,
-    /// so that looking it up does not evict the month the events are in.
-    order_months: MonthOfDay,
-    next_order_start: Option<(usize, i64)>,
+    /// The customer of the event taken last, for [`crate::EventLog::get_after`].
+    event_customer: usize,
 }
 
 impl ReportBuilder {
@@ -310,11 +300,9 @@ impl ReportBuilder {
             index: data.customer_positions(),
             first_month,
             rows: MonthRows::default(),
-            in_order: data.orders.is_sorted_by_key(|o| o.ordered_at)
-                && data.events.is_sorted_by_time(),
-            bought_in: vec![None; n],
-            seen_in: vec![None; n],
             buyers: FxHashSet::default(),
+            events_grouped: data.events.is_normalized(),
+            seen_in: vec![None; n],
             visitors: FxHashSet::default(),
             spent: vec![(0, 0); n],
             channel_pos: HashMap::new(),
@@ -325,8 +313,7 @@ impl ReportBuilder {
             totals,
             next_order: 0,
             next_event: 0,
-            order_months: MonthOfDay::default(),
-            next_order_start: None,
+            event_customer: 0,
         }
     }
 
@@ -334,39 +321,19 @@ impl ReportBuilder {
     pub fn step(&mut self, data: &Dataset, budget: usize) -> bool {
         let (orders, events) = (&data.orders, &data.events);
         let t = &mut self.totals;
+        // All orders, then all events (which need to know who bought in each month).
         for _ in 0..budget {
-            let (o, e) = (orders.get(self.next_order), events.get(self.next_event));
-            // In time order, month by month: a month's orders, then its events (which need
-            // to know who bought in the month). Otherwise all orders, then all events.
-            let take_event = match (o, e) {
-                (None, None) => return true,
-                (None, Some(_)) => true,
-                (Some(_), None) => false,
-                (Some(o), Some(e)) => {
-                    t.in_order && {
-                        let start = match self.next_order_start {
-                            Some((k, start)) if k == self.next_order => start,
-                            _ => {
-                                let day = o.ordered_at.local_day(t.offset);
-                                let start = self.order_months.start_of_month(day);
-                                self.next_order_start = Some((self.next_order, start));
-                                start
-                            }
-                        };
-                        e.occurred_at.local_day(t.offset) < start
-                    }
-                }
-            };
-            if take_event {
-                if let Some(e) = e {
-                    t.event(&e);
-                }
-                self.next_event += 1;
-            } else {
-                if let Some(o) = o {
-                    t.order(o);
-                }
+            if let Some(o) = orders.get(self.next_order) {
+                t.order(o);
                 self.next_order += 1;
+                continue;
+            }
+            match events.get_after(self.next_event, &mut self.event_customer) {
+                Some(e) => {
+                    t.event(&e);
+                    self.next_event += 1;
+                }
+                None => return true,
             }
         }
         self.next_order >= orders.len() && self.next_event >= events.len()
@@ -473,8 +440,9 @@ impl MonthRows {
     }
 }
 
-/// Months of day numbers, remembering the last month looked up: records come in time order,
-/// so nearly every lookup is in the same month as the one before.
+/// Months of day numbers, remembering the last month looked up: orders come in time order,
+/// and each customer's events too, so nearly every lookup is in the same month as the one
+/// before.
 #[derive(Default)]
 struct MonthOfDay {
     /// First and last day of the cached month, and the month.
@@ -484,10 +452,6 @@ struct MonthOfDay {
 impl MonthOfDay {
     fn of(&mut self, day: i64) -> Month {
         self.lookup(day).2
-    }
-
-    fn start_of_month(&mut self, day: i64) -> i64 {
-        self.lookup(day).0
     }
 
     fn lookup(&mut self, day: i64) -> (i64, i64, Month) {

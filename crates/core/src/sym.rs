@@ -108,12 +108,17 @@ pub(crate) struct SymCounts {
 
 impl SymCounts {
     pub(crate) fn add(&mut self, v: Sym) {
+        self.add_n(v, 1);
+    }
+
+    /// Counts `v` `n` times.
+    pub(crate) fn add_n(&mut self, v: Sym, n: usize) {
         let k = v.number();
         if k >= self.counts.len() {
             self.counts.resize(k + 1, 0);
             self.symbols.resize(k + 1, None);
         }
-        self.counts[k] += 1;
+        self.counts[k] += n;
         self.symbols[k] = Some(v);
     }
 

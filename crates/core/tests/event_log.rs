@@ -47,6 +47,103 @@ fn events() -> impl Strategy<Value = Vec<Event>> {
     })
 }
 
+/// The order the log had before it was held by customer: by time first.
+fn time_order(a: &Event, b: &Event) -> std::cmp::Ordering {
+    (a.occurred_at, a.customer_id, a.kind, a.props, a.updated_at).cmp(&(
+        b.occurred_at,
+        b.customer_id,
+        b.kind,
+        b.props,
+        b.updated_at,
+    ))
+}
+
+/// What can be done to a log, applied alike to the log and to a plain vector of events
+/// (the model: how the log behaved as a `Vec<Event>`).
+#[derive(Clone, Debug)]
+enum Change {
+    Add(Vec<Event>),
+    Upsert(Vec<Event>),
+    /// Last writer wins by identity, as merges and pulls take records.
+    TakeNewer(Vec<Event>),
+    DropBefore(i64),
+    RemoveCustomer(u128),
+    Dedup,
+    KeepRecent(usize),
+}
+
+fn changes() -> impl Strategy<Value = Vec<Change>> {
+    let some = || proptest::collection::vec(events(), 1).prop_map(|mut v| v.remove(0));
+    proptest::collection::vec(
+        prop_oneof![
+            some().prop_map(Change::Add),
+            some().prop_map(Change::Upsert),
+            some().prop_map(Change::TakeNewer),
+            (0i64..40).prop_map(|h| Change::DropBefore(h * 3_600_000)),
+            (0..=CUSTOMERS).prop_map(Change::RemoveCustomer),
+            Just(Change::Dedup),
+            (0usize..80).prop_map(Change::KeepRecent),
+        ],
+        1..8,
+    )
+}
+
+fn identity(e: &Event) -> (Uuid, Sym, Timestamp) {
+    (e.customer_id, e.kind, e.occurred_at)
+}
+
+fn apply(log: &mut EventLog, model: &mut Vec<Event>, change: &Change) {
+    match change {
+        Change::Add(events) => {
+            log.extend(events.iter().copied());
+            model.extend(events.iter().copied());
+        }
+        Change::Upsert(events) | Change::TakeNewer(events) => {
+            let newer_only = matches!(change, Change::TakeNewer(_));
+            if newer_only {
+                log.take_by_identity(
+                    events.iter().copied(),
+                    |ours, theirs| theirs.updated_at > ours.updated_at,
+                    |_| true,
+                    |_| {},
+                );
+            } else {
+                log.upsert(events.clone());
+            }
+            for e in events {
+                match model.iter_mut().find(|m| identity(m) == identity(e)) {
+                    Some(m) if !newer_only || e.updated_at > m.updated_at => *m = *e,
+                    Some(_) => {}
+                    None => model.push(*e),
+                }
+            }
+        }
+        Change::DropBefore(t) => {
+            log.retain(|e| e.occurred_at.0 >= *t);
+            model.retain(|e| e.occurred_at.0 >= *t);
+        }
+        Change::RemoveCustomer(n) => {
+            let id = customer_id(*n);
+            log.remove_customers(|c| *c == id);
+            model.retain(|e| e.customer_id != id);
+        }
+        Change::Dedup => {
+            log.normalize();
+            log.dedup_identities();
+            model.sort_by(event_order);
+            model.dedup_by(|a, b| identity(a) == identity(b));
+        }
+        Change::KeepRecent(n) => {
+            log.keep_recent(*n);
+            model.sort_by(time_order);
+            let cut = model.len().saturating_sub(*n);
+            model.drain(..cut);
+        }
+    }
+    log.normalize();
+    model.sort_by(event_order);
+}
+
 fn dataset(events: EventLog) -> Dataset {
     Dataset {
         // The last customer's events have no customer: funnels count them apart.
@@ -67,17 +164,79 @@ proptest! {
         prop_assert_eq!(log.len(), events.len());
         log.normalize();
         prop_assert_eq!(log.iter().collect::<Vec<_>>(), sorted.clone());
-        prop_assert!(log.is_sorted_by_time());
         for n in 0..=CUSTOMERS {
             let id = customer_id(n);
             let own: Vec<Event> = sorted.iter().copied().filter(|e| e.customer_id == id).collect();
+            prop_assert!(own.is_sorted_by_key(|e| e.occurred_at));
             prop_assert_eq!(log.of_customer(id), own);
         }
-        // The most recent events are the normalised log's last.
+        // The most recent events are the last by time (then customer, type, properties,
+        // write time), in the log's order.
         let keep = events.len() / 3;
         let mut recent = log.clone();
         recent.keep_recent(keep);
-        prop_assert_eq!(recent.to_vec(), sorted[sorted.len() - keep..].to_vec());
+        let mut by_time = sorted.clone();
+        by_time.sort_by(time_order);
+        let mut expected = by_time[by_time.len() - keep..].to_vec();
+        expected.sort_by(event_order);
+        prop_assert_eq!(recent.to_vec(), expected);
+    }
+
+    #[test]
+    fn the_log_changes_as_a_vector_of_events_would(start in events(), changes in changes()) {
+        let mut log = EventLog::from(start.clone());
+        let mut model = start;
+        log.normalize();
+        model.sort_by(event_order);
+        for change in &changes {
+            apply(&mut log, &mut model, change);
+            prop_assert_eq!(log.to_vec(), model.clone(), "after {:?}", change);
+            prop_assert_eq!(log.len(), model.len());
+            // Reading by position, at random and in order.
+            let mut customer = 0;
+            for (i, e) in model.iter().enumerate() {
+                prop_assert_eq!(log.get(i), Some(*e));
+                prop_assert_eq!(log.get_after(i, &mut customer), Some(*e));
+                prop_assert!(log.contains(e));
+            }
+            prop_assert_eq!(log.get(model.len()), None);
+            // The columns: each customer once, ascending, with their events in order.
+            let ids: Vec<Uuid> = log.runs().map(|(id, _)| id).collect();
+            prop_assert!(ids.is_sorted_by(|a, b| a < b));
+            for (k, (id, run)) in log.runs().enumerate() {
+                prop_assert!(!run.is_empty());
+                let own: Vec<Event> = model.iter().copied().filter(|e| e.customer_id == id).collect();
+                prop_assert_eq!(log.run_events(k).collect::<Vec<_>>(), own.clone());
+                prop_assert_eq!(log.run_of(&id), run);
+                prop_assert_eq!(log.of_customer(id), own);
+            }
+            // Shown in time order, as the log showed itself before.
+            let mut by_time = model.clone();
+            by_time.sort_by(time_order);
+            prop_assert_eq!(format!("{log:?}"), format!("{by_time:?}"));
+            // Equal to the same events gathered another way, once in order: equality, as a
+            // vector's, includes the order.
+            let mut gathered = EventLog::from(model.iter().rev().copied().collect::<Vec<_>>());
+            prop_assert_eq!(gathered == log, model.len() < 2 || model.iter().rev().eq(model.iter()));
+            gathered.normalize();
+            prop_assert_eq!(&gathered, &log);
+        }
+    }
+
+    #[test]
+    fn a_merge_takes_events_as_it_takes_every_record(ours in events(), theirs in events()) {
+        use kezhi_core::dataset::merge_records;
+        let (mut a, mut b) = (dataset(EventLog::new()), dataset(EventLog::new()));
+        let mut ours = ours;
+        ours.sort_by(event_order);
+        ours.dedup_by(|x, y| identity(x) == identity(y));
+        a.events = EventLog::from(ours.clone());
+        a.normalize();
+        b.events = EventLog::from(theirs.clone());
+        let mut expected = merge_records(ours, theirs, &Default::default());
+        expected.sort_by(event_order);
+        a.merge(b);
+        prop_assert_eq!(a.events.to_vec(), expected);
     }
 
     #[test]

@@ -655,7 +655,7 @@ fn unsorted_events_and_a_stale_index_give_the_same_result() {
     );
     let expected = run(&data, &def);
     let mut shuffled = data.clone();
-    shuffled.events = data.events.iter().rev().collect();
+    shuffled.events = data.events.to_vec().into_iter().rev().collect();
     assert_eq!(run(&shuffled, &def), expected);
     let stale = EventIndex::build(&Dataset::default());
     assert_eq!(

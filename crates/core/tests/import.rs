@@ -557,11 +557,14 @@ fn events_map_behaviour_words_and_dedupe() {
     );
     assert_eq!(errors[0].reason, Reason::Missing);
     assert_eq!(errors[0].column, "col4");
-    let kinds: Vec<&str> = data.events.iter().map(|e| e.kind.as_str()).collect();
+    // In time order (the log holds them by customer).
+    let mut events = data.events.to_vec();
+    events.sort_by_key(|e| e.occurred_at);
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["view", "add_to_cart", "pay"]);
     assert_eq!(
-        data.events
-            .get(0)
+        events
+            .first()
             .expect("an event")
             .props
             .item
@@ -569,8 +572,8 @@ fn events_map_behaviour_words_and_dedupe() {
         Some("11")
     );
     assert_eq!(
-        data.events
-            .get(0)
+        events
+            .first()
             .expect("an event")
             .props
             .category

@@ -499,7 +499,7 @@ mod reports {
                 x ^= x << 13; x ^= x >> 7; x ^= x << 17;
                 shuffled.orders.swap(i, (x % (i as u64 + 1)) as usize);
             }
-            shuffled.events = shuffled.events.iter().rev().collect();
+            shuffled.events = shuffled.events.to_vec().into_iter().rev().collect();
             prop_assert_eq!(reports(&shuffled, &a, &settings, range), sorted.clone());
             // A slice at a time (as the dashboard computes them) gives the same.
             let mut builder = ReportBuilder::new(&d, &a, &settings, range);
@@ -529,7 +529,7 @@ mod reports {
         assert_eq!(top, [(4, 4_000_000), (1, 100_000), (6, 20_000)]);
         // Events out of order are still counted once per customer and month.
         let mut shuffled = with_events();
-        shuffled.events = shuffled.events.iter().rev().collect();
+        shuffled.events = shuffled.events.to_vec().into_iter().rev().collect();
         let all = reports(&shuffled, &a, &settings, DateRange::default());
         assert_eq!(all.months[7].visitors, 2);
     }

@@ -1,5 +1,5 @@
 //! Computing a funnel over the dataset: one pass over the customers, each customer's events
-//! read through the [`EventIndex`] and scanned by [`path::furthest`].
+//! found through the [`EventIndex`] and scanned by [`path::furthest`].
 
 use super::definition::{FunnelDefinition, FunnelError, Step};
 use super::extend::{self, Plan};
@@ -13,10 +13,6 @@ use crate::sym::Sym;
 use crate::time::{Timestamp, china_offset};
 use chrono::FixedOffset;
 use std::borrow::Cow;
-
-/// Customers read per block (see [`scan`]): some 25,000 events of the demo, 250 KB of
-/// buffers.
-const BLOCK: usize = 2048;
 
 /// Who is counted and how conversion over time is grouped.
 #[derive(Clone, Copy, Debug)]
@@ -213,90 +209,79 @@ pub(super) fn scan(
         Vec::new()
     };
     let mut excluded = 0u32;
-    // The second pass's masks: every step by its full index, and the exclusions.
-    let (mut full, mut exclusions): (Vec<StepMask>, Vec<u16>) = (Vec::new(), Vec::new());
-    // Customers are taken a block at a time, and the block's events are first copied out
-    // in a loop that does nothing else: a customer's events lie scattered over the
-    // time-sorted event list, so nearly every read misses the cache, and only a loop this
-    // small lets the processor have many reads under way at once. Step masks are computed
-    // from the copy afterwards. (Computing them in the reading loop made it memory-bound
-    // and took 55 ms instead of 21 for 1,000,000 events.) The buffers are reused and
-    // hold one block: wasm memory, once grown, is never given back.
-    let mut copied: Vec<(i64, Option<Sym>, EventProps)> = Vec::new();
-    let (mut times, mut masks): (Vec<i64>, Vec<StepMask>) = (Vec::new(), Vec::new());
-    let mut scratch = Scratch::default();
-    let customers = furthest.len();
-    let mut block_start = 0;
-    while block_start < customers {
-        let block_end = (block_start + BLOCK).min(customers);
-        let events = index.events_of_range(block_start, block_end);
-        copied.clear();
-        // The index was built for these events (`fits`), so every `get` succeeds; a miss
-        // would read as an event that matches nothing rather than panic.
-        copied.extend(events.iter().map(|&i| match data.events.get(i as usize) {
-            Some(e) => (e.occurred_at.0, Some(e.kind), e.props),
-            None => (i64::MIN, None, EventProps::default()),
-        }));
-        times.clear();
-        times.extend(copied.iter().map(|c| c.0));
-        masks.clear();
-        masks.extend(
-            copied
+    // The log holds each customer's events together, in time order: a customer's times
+    // and shape numbers are read straight from its columns, and a step mask is worked out
+    // once per distinct shape rather than once per event. The buffers are reused: wasm
+    // memory, once grown, is never given back.
+    let log = index.log(data);
+    let (all_times, numbers) = (log.times(), log.shape_numbers());
+    let masks_of = |mask: &dyn Fn(Sym, &EventProps) -> StepMask| -> Vec<StepMask> {
+        log.shapes()
+            .iter()
+            .map(|s| mask(s.kind, &s.props))
+            .collect()
+    };
+    let step_masks = masks_of(&|k, props| matcher.mask(k, props));
+    let (full_masks, exclusion_masks): (Vec<StepMask>, Vec<u16>) = match &plan {
+        Some(_) => (
+            masks_of(&|k, props| all_steps.mask(k, props)),
+            log.shapes()
                 .iter()
-                .map(|(_, kind, props)| kind.map_or(0, |k| matcher.mask(k, props))),
-        );
-        if plan.is_some() {
+                .map(|s| extend::exclusion_mask(&definition.exclusions, s.kind, &s.props))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let of = |table: &[StepMask], n: &u32| table.get(*n as usize).copied().unwrap_or(0);
+    let (mut masks, mut full, mut exclusions): (Vec<StepMask>, Vec<StepMask>, Vec<u16>) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let mut scratch = Scratch::default();
+    for (position, slot) in furthest.iter_mut().enumerate() {
+        if !options.eligible(position) {
+            continue;
+        }
+        let (a, b) = index.event_span(position);
+        // The index was built for this log (`fits`); a stale range reads as no events.
+        let (Some(times), Some(shape_numbers)) = (all_times.get(a..b), numbers.get(a..b)) else {
+            continue;
+        };
+        // Events outside [from, to + window] can neither be on a path nor lie between its
+        // steps: only the part inside is scanned.
+        let first = times.partition_point(|&t| t < lo);
+        let last = times.partition_point(|&t| t <= hi);
+        let (times, shape_numbers) = (&times[first..last], &shape_numbers[first..last]);
+        masks.clear();
+        masks.extend(shape_numbers.iter().map(|n| of(&step_masks, n)));
+        if !masks.iter().any(|m| m & 1 != 0) {
+            continue;
+        }
+        let mut path = path::furthest(times, &masks, &rules, &mut scratch);
+        if path.reached == 0 {
+            continue;
+        }
+        if let Some(plan) = &plan {
             full.clear();
-            full.extend(
-                copied
-                    .iter()
-                    .map(|(_, kind, props)| kind.map_or(0, |k| all_steps.mask(k, props))),
-            );
+            full.extend(shape_numbers.iter().map(|n| of(&full_masks, n)));
             exclusions.clear();
-            exclusions.extend(copied.iter().map(|(_, kind, props)| {
-                kind.map_or(0, |k| {
-                    extend::exclusion_mask(&definition.exclusions, k, props)
-                })
-            }));
-        }
-        let offset = index.first_event_of(block_start);
-        for (position, slot) in (block_start..).zip(&mut furthest[block_start..block_end]) {
-            if !options.eligible(position) {
-                continue;
-            }
-            let (a, b) = index.event_span(position);
-            let (a, b) = (a - offset, b - offset);
-            // Events outside [from, to + window] can neither be on a path nor lie between its
-            // steps: only the part inside is scanned.
-            let (times, masks) = (&times[a..b], &masks[a..b]);
-            let first = times.partition_point(|&t| t < lo);
-            let last = times.partition_point(|&t| t <= hi);
-            let (times, masks) = (&times[first..last], &masks[first..last]);
-            if !masks.iter().any(|m| m & 1 != 0) {
-                continue;
-            }
-            let mut path = path::furthest(times, masks, &rules, &mut scratch);
-            if path.reached == 0 {
-                continue;
-            }
-            if let Some(plan) = &plan {
-                let (a, b) = (a + first, a + last);
-                match plan.extend(&path, times, &full[a..b], &exclusions[a..b]) {
-                    Some(extended) => path = extended,
-                    None => {
-                        excluded += 1;
-                        continue;
-                    }
-                }
-                if let Some(o) = optional.get_mut(position) {
-                    *o = path.optional;
+            exclusions.extend(
+                shape_numbers
+                    .iter()
+                    .map(|n| exclusion_masks.get(*n as usize).copied().unwrap_or(0)),
+            );
+            match plan.extend(&path, times, &full, &exclusions) {
+                Some(extended) => path = extended,
+                None => {
+                    excluded += 1;
+                    continue;
                 }
             }
-            // At most 10 steps: fits a byte.
-            *slot = path.reached as u8;
-            visit(position, &path, options.period_of(path.times[0]));
+            if let Some(o) = optional.get_mut(position) {
+                *o = path.optional;
+            }
         }
-        block_start = block_end;
+        // At most 10 steps: fits a byte.
+        *slot = path.reached as u8;
+        visit(position, &path, options.period_of(path.times[0]));
     }
     Ok(Scanned {
         furthest,

@@ -134,7 +134,9 @@ pub mod event_type {
 }
 
 /// Interned: millions of events share a few thousand distinct values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct EventProps {
     pub channel: Option<Sym>,
     pub item: Option<Sym>,

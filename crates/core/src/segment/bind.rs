@@ -308,13 +308,22 @@ impl<'a> Binder<'_, 'a> {
         };
         match field {
             Field::Events { kind, within } => {
+                // Customer by customer through the log's columns: one lookup per customer,
+                // and the type decided once per distinct shape.
                 let kind = Sym::new(kind);
                 let start = within.map(|s| s.start(self.reference));
-                for e in &data.events {
-                    add(
-                        &e.customer_id,
-                        e.kind == kind && start.is_none_or(|s| day(e.occurred_at) >= s),
-                    );
+                let log = data.events.normalized();
+                let of_kind: Vec<bool> = log.shapes().iter().map(|s| s.kind == kind).collect();
+                let (times, shapes) = (log.times(), log.shape_numbers());
+                for (id, run) in log.runs() {
+                    let Some(&i) = index.get(&id) else { continue };
+                    let n = run
+                        .filter(|&j| {
+                            of_kind.get(shapes[j] as usize) == Some(&true)
+                                && start.is_none_or(|s| day(Timestamp(times[j])) >= s)
+                        })
+                        .count();
+                    counts[i] += n as u32;
                 }
             }
             Field::ChannelOrders { channel } => {

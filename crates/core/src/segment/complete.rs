@@ -85,6 +85,25 @@ fn by_symbol(values: impl Iterator<Item = Sym>) -> Vec<String> {
     ranked(counts.counted().collect())
 }
 
+/// The event types by how many events have them: counted by shape (a few thousand) rather
+/// than by event (10 M at 500,000 customers), then summed by type.
+fn event_kinds(events: &crate::EventLog) -> Vec<String> {
+    let log = events.normalized();
+    let mut per_shape = vec![0usize; log.shapes().len()];
+    for &n in log.shape_numbers() {
+        if let Some(count) = per_shape.get_mut(n as usize) {
+            *count += 1;
+        }
+    }
+    let mut counts = SymCounts::default();
+    for (shape, n) in log.shapes().iter().zip(per_shape) {
+        if n > 0 {
+            counts.add_n(shape.kind, n);
+        }
+    }
+    ranked(counts.counted().collect())
+}
+
 impl Vocabulary {
     pub fn new(data: &Dataset) -> Self {
         // One pass over the customers for all their fields (five passes over 500,000
@@ -109,7 +128,7 @@ impl Vocabulary {
             levels,
             owners,
             tags: ranked(tags.counted().collect()),
-            event_kinds: by_symbol(data.events.iter().map(|e| e.kind)),
+            event_kinds: event_kinds(&data.events),
             order_channels: by_symbol(data.orders.iter().map(|o| o.channel)),
             request_categories: by_frequency(
                 (data.desk.requests.iter().map(|r| r.category.as_str()))

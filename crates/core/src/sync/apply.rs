@@ -259,11 +259,14 @@ pub fn apply_incoming(data: &mut Dataset, mut incoming: Incoming) -> Touched {
         |a| a.id,
         &mut t.activities,
     );
-    take_all(
-        data.events.vec_mut(),
+    // As `take_all`: theirs replaces ours where they differ, by identity.
+    data.events.take_by_identity(
         incoming.events,
-        |e| e.customer_id,
-        &mut t.event_logs,
+        |ours, theirs| ours != theirs,
+        |_| true,
+        |e| {
+            t.event_logs.insert(e.customer_id);
+        },
     );
     let mut desk_touched: FxHashSet<Uuid> = FxHashSet::default();
     macro_rules! take_desk {

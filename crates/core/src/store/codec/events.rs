@@ -2,8 +2,9 @@
 //! delta-coded, kinds and properties through the dictionary.
 
 use super::DecodeError;
-use super::compact::{Delta, Dictionary, Millis, group_by_customer, lookup, required};
+use super::compact::{Delta, Dictionary, Millis, lookup, required};
 use super::tombstones::TombstoneV2;
+use crate::EventLog;
 use crate::model::*;
 use crate::sym::Sym;
 use crate::time::Timestamp;
@@ -68,18 +69,18 @@ impl EventV2 {
     }
 }
 
-pub(super) fn events_v2(events: &[Event], tombstones: Vec<TombstoneV2>) -> EventsV2 {
+/// The events section: one group per customer, in the log's order (customers by id, each
+/// customer's events in time order, which keeps the deltas small and positive).
+pub(super) fn events_v2(log: &EventLog, tombstones: Vec<TombstoneV2>) -> EventsV2 {
+    let log = log.normalized();
     let mut dict = Dictionary::default();
     let mut updated = Delta::default();
-    let groups = group_by_customer(events, |e| e.customer_id)
-        .into_iter()
-        .map(|(customer, mut list)| {
-            // Within a customer, time order keeps the deltas small and positive.
-            crate::sorting::sort_by_key(&mut list, |e| e.occurred_at);
+    let groups = (log.customers().iter().enumerate())
+        .map(|(k, customer)| {
             let mut at = Delta::default();
-            let encoded = list
-                .into_iter()
-                .map(|e| EventV2::new(e, &mut dict, &mut at, &mut updated))
+            let encoded = log
+                .run_events(k)
+                .map(|e| EventV2::new(&e, &mut dict, &mut at, &mut updated))
                 .collect();
             (customer.into_bytes(), encoded)
         })

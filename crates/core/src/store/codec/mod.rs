@@ -81,7 +81,7 @@ pub fn section_bytes(data: &Dataset, section: Section) -> Vec<u8> {
             bytes
         }
         Section::Orders => to_bytes(&orders_v2(&data.orders, tombstones)),
-        Section::Events => to_bytes(&events_v2(data.events.as_slice(), tombstones)),
+        Section::Events => to_bytes(&events_v2(&data.events, tombstones)),
         Section::Activities => to_bytes(&activities_v2(&data.activities, tombstones)),
         Section::Desk => to_bytes(&DeskV1::new(&data.desk, tombstones)),
     }

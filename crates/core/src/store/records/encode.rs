@@ -555,17 +555,6 @@ pub fn decode_value(kind: Kind, key: &[u8], value: &[u8]) -> Result<Decoded, Rec
     })
 }
 
-/// Adds `events` to each customer's, in the dataset's order (by time), for writing event
-/// logs (a slice at a time: all 2.55 M of the 100k demo at once were a task of ~0.5 s).
-pub fn add_events_by_customer<'a>(
-    map: &mut rustc_hash::FxHashMap<Uuid, Vec<&'a Event>>,
-    events: &'a [Event],
-) {
-    for e in events {
-        map.entry(e.customer_id).or_default().push(e);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,10 +49,21 @@ pub(super) fn candidates(d: &Dataset, from: Timestamp, dirty: &BTreeSet<DocKey>)
             .filter(|(_, a)| a.updated_at >= from)
             .map(|(i, _)| Slot::Activity(pos(i))),
     );
+    // The events by their shapes' write times (a few thousand shapes for millions of
+    // events); then any not yet in the log's columns, which come after them.
+    let recent: Vec<bool> = (d.events.shapes().iter())
+        .map(|s| s.updated_at >= from)
+        .collect();
+    let numbers = d.events.shape_numbers();
     out.extend(
-        (d.events.iter().enumerate())
-            .filter(|(_, e)| e.updated_at >= from)
+        (numbers.iter().enumerate())
+            .filter(|&(_, &n)| recent.get(n as usize) == Some(&true))
             .map(|(i, _)| Slot::Event(pos(i))),
+    );
+    out.extend(
+        (numbers.len()..d.events.len())
+            .filter(|&i| d.events.get(i).is_some_and(|e| e.updated_at >= from))
+            .map(|i| Slot::Event(pos(i))),
     );
     out.extend(
         (d.tombstones.iter().enumerate())

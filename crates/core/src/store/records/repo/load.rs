@@ -76,14 +76,17 @@ impl<S: RecordStore> RecordRepository<S> {
             }
         }
         sweep_deleted(&mut loaded.data);
-        // The events arrive grouped by customer, the others in the order of their ids; sorting
-        // millions of events at once would block the page for most of a second, and the
-        // orders (283,083 at 100k) for a tenth of one, so all are sorted in steps with pauses
-        // between, into the canonical order (`Dataset::normalize`): each key identifies one
-        // record, so the order is one whatever the sort.
+        // The events arrive grouped by customer in id order, and went straight into the
+        // log's columns; any that could not (a damaged store's stray order) are sorted in
+        // steps like the rest. The others arrive in the order of their ids; sorting the
+        // orders (283,083 at 100k) at once would block the page for a tenth of a second, so
+        // all are sorted in steps with pauses between, into the canonical order
+        // (`Dataset::normalize`): each key identifies one record, so the order is one
+        // whatever the sort.
         let d = &mut loaded.data;
-        self.sort_in_steps(d.events.vec_mut(), event_key, event_order)
+        self.sort_in_steps(d.events.pending_mut(), event_key, event_order)
             .await;
+        d.events.normalize();
         self.sort_in_steps(
             &mut d.orders,
             |o| time_key(o.ordered_at),
@@ -154,9 +157,12 @@ impl<S: RecordStore> RecordRepository<S> {
 /// Adds one stored record to what is being loaded, or sets it aside as damaged.
 pub(super) fn take(into: &mut Loaded, kind: Kind, key: Vec<u8>, value: Vec<u8>) {
     let decoded = if kind == Kind::EventLog {
-        // Straight into the events (no vector per log).
-        decode_event_log_into(&key, &value, into.data.events.vec_mut())
-            .map(|()| Decoded::Events(vec![]))
+        // Straight into the event columns: the logs come in customer id order, as the log
+        // holds them, so each is appended.
+        let mut buffer = Vec::new();
+        let decoded = decode_event_log_into(&key, &value, &mut buffer);
+        into.data.events.add_customer_log(&mut buffer);
+        decoded.map(|()| Decoded::Events(vec![]))
     } else {
         decode_value(kind, &key, &value)
     };

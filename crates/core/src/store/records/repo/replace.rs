@@ -2,20 +2,16 @@
 //! restore, a reset), encoded as the store takes it. Separate: it writes all, not changes.
 
 use super::super::encode::{
-    add_events_by_customer, encode_activity, encode_customer, encode_desk, encode_event_log,
-    encode_funnel, encode_order, encode_segment, encode_tombstone,
+    encode_activity, encode_customer, encode_desk, encode_event_log, encode_funnel, encode_order,
+    encode_segment, encode_tombstone,
 };
 use super::super::{Commit, Kind, Op, RecordStore};
 use super::{RecordRepository, SavedLists, desk_kind, list_state};
+use crate::EventLog;
 use crate::dataset::Dataset;
 use crate::model::*;
 use crate::store::StoreError;
 use crate::time::Timestamp;
-use rustc_hash::FxHashMap;
-use uuid::Uuid;
-
-/// Events grouped by customer between two pauses of a replace.
-const GROUP_PER_PAUSE: usize = 100_000;
 
 impl<S: RecordStore> RecordRepository<S> {
     /// Replaces everything stored with `data` and `lists` in one transaction, under a new
@@ -28,19 +24,16 @@ impl<S: RecordStore> RecordRepository<S> {
         now: Timestamp,
         progress: Option<super::super::Progress<'_>>,
     ) -> Result<(), StoreError> {
-        let mut logs: FxHashMap<Uuid, Vec<&Event>> = FxHashMap::default();
-        for slice in data.events.as_slice().chunks(GROUP_PER_PAUSE) {
-            add_events_by_customer(&mut logs, slice);
-            self.store.pause().await;
-        }
-        let mut log_keys: Vec<&Uuid> = logs.keys().collect();
-        log_keys.sort_unstable();
+        // The log holds the events customer by customer in id order: its runs are the
+        // stored logs, in key order.
+        let log = data.events.normalized();
+        let log: &EventLog = &log;
         self.store.pause().await;
         let total = data.customers.len()
             + data.orders.len()
             + data.activities.len()
             + data.tombstones.len()
-            + logs.len()
+            + log.customers().len()
             + lists.segments.len()
             + lists.funnels.len()
             + data.desk.len();
@@ -65,9 +58,9 @@ impl<S: RecordStore> RecordRepository<S> {
                     .into_iter()
                     .map(move |i| put(Kind::Order, encode_order(&data.orders[i as usize]))),
             )
-            .chain(log_keys.into_iter().map(|c| {
-                let events = logs.get(c).map(Vec::as_slice).unwrap_or_default();
-                put(Kind::EventLog, encode_event_log(*c, events))
+            .chain((log.customers().iter().enumerate()).map(|(k, c)| {
+                let events: Vec<Event> = log.run_events(k).collect();
+                put(Kind::EventLog, encode_event_log(*c, &events))
             }))
             .chain(activities.into_iter().map(move |i| {
                 put(

@@ -16,7 +16,7 @@ use crate::dataset::Dataset;
 use crate::model::*;
 use crate::store::StoreError;
 use crate::time::Timestamp;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -148,18 +148,14 @@ impl<S: RecordStore> RecordRepository<S> {
             }
         }
         if !logs.is_empty() {
-            let mut by_customer: FxHashMap<Uuid, Vec<Event>> = FxHashMap::default();
-            for e in data.events.iter().filter(|e| logs.contains(&e.customer_id)) {
-                by_customer.entry(e.customer_id).or_default().push(e);
-            }
             let mut logs: Vec<Uuid> = logs.into_iter().collect();
             logs.sort_unstable();
             for customer in logs {
-                match by_customer.get(&customer) {
-                    Some(events) => {
-                        puts.push(put(Kind::EventLog, encode_event_log(customer, events)))
-                    }
-                    None => deletes.push(Op::Delete {
+                // The customer's run of the log (a search, not a pass over all events).
+                let events = data.events.of_customer(customer);
+                match events.is_empty() {
+                    false => puts.push(put(Kind::EventLog, encode_event_log(customer, &events))),
+                    true => deletes.push(Op::Delete {
                         kind: Kind::EventLog,
                         key: key_of_customer(customer),
                     }),
