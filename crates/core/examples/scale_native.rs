@@ -33,6 +33,8 @@ fn main() {
     let mut data = generate(&DemoConfig::new(customers, end));
     let generated = data.events.len();
     keep_recent_events(&mut data, events);
+    // As the browser benchmark's data has it (src/bench_hooks.rs).
+    data.events.shrink_to_fit();
     println!(
         "{customers} customers, {} orders, {} events (of {generated}); generated in {} ms",
         data.orders.len(),
@@ -42,6 +44,12 @@ fn main() {
     let settings = AnalyticsSettings::default();
     let t = Instant::now();
     let analytics = compute(&data, &settings);
+    println!(
+        "events held in {} bytes ({:.2} per event, {} distinct shapes)",
+        data.events.heap_bytes(),
+        data.events.heap_bytes() as f64 / data.events.len().max(1) as f64,
+        data.events.shapes().len()
+    );
     println!("analytics: {} ms", ms(t));
     // The same in the app's steps (src/derived.rs: 20,000 items a step): the longest step (a
     // sort of all the customers' R, F or M, or of their spends, is one).

@@ -158,8 +158,8 @@ impl Scanned {
     }
 }
 
-/// Scans every eligible customer, calls `visit(position, path, period of step 1)` for
-/// those who entered (and were not excluded), and returns the furthest steps by position,
+/// Scans every eligible customer (in the order of the log, not by position), calls
+/// `visit(position, path, period of step 1)` for those who entered (and were not excluded), and returns the furthest steps by position,
 /// the optional steps on each path, the customers excluded and the count of events with an
 /// unknown customer.
 pub(super) fn scan(
@@ -236,7 +236,13 @@ pub(super) fn scan(
     let (mut masks, mut full, mut exclusions): (Vec<StepMask>, Vec<StepMask>, Vec<u16>) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut scratch = Scratch::default();
-    for (position, slot) in furthest.iter_mut().enumerate() {
+    // Customers without events reach no step; the others are read in the log's order, so
+    // the columns are read front to back.
+    for &position in index.positions_in_log_order() {
+        let position = position as usize;
+        let Some(slot) = furthest.get_mut(position) else {
+            continue;
+        };
         if !options.eligible(position) {
             continue;
         }

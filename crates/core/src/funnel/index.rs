@@ -16,6 +16,11 @@ pub struct EventIndex {
     /// `spans[p]` is the range of the log's columns holding the events of the customer at
     /// position `p` (empty if none).
     spans: Vec<(u32, u32)>,
+    /// The positions of the customers with events, in the order of their events in the log:
+    /// a pass in this order reads the columns front to back. (In position order it jumped
+    /// about 80 MB of times at 500,000 customers, a cache miss per customer: a third of the
+    /// funnel's time.)
+    in_log_order: Vec<u32>,
     /// Events whose customer is not in `Dataset::customers`: ignored, but counted so the
     /// page can say so.
     unknown: usize,
@@ -32,15 +37,23 @@ impl EventIndex {
         let log = data.events.normalized();
         let positions = data.customer_positions();
         let mut spans = vec![(0u32, 0u32); data.customers.len()];
+        let mut in_log_order = Vec::with_capacity(log.customers().len());
         let mut unknown = 0;
         for (id, run) in log.runs() {
-            match positions.get(&id).and_then(|&p| spans.get_mut(p)) {
-                Some(span) => *span = (run.start as u32, run.end as u32),
+            match positions
+                .get(&id)
+                .and_then(|&p| Some((p, spans.get_mut(p)?)))
+            {
+                Some((p, span)) => {
+                    *span = (run.start as u32, run.end as u32);
+                    in_log_order.push(p as u32);
+                }
                 None => unknown += run.len(),
             }
         }
         EventIndex {
             spans,
+            in_log_order,
             unknown,
             copy: match log {
                 Cow::Borrowed(_) => None,
@@ -69,6 +82,12 @@ impl EventIndex {
         self.spans
             .get(position)
             .map_or((0, 0), |&(a, b)| (a as usize, b as usize))
+    }
+
+    /// The positions of the customers with events, in the order their events are in the log
+    /// (the order to read them in).
+    pub fn positions_in_log_order(&self) -> &[u32] {
+        &self.in_log_order
     }
 
     /// How many events the customer at `position` has.
