@@ -183,11 +183,13 @@ impl Store {
     pub fn restore_backup(&self, backup: Backup, then: impl FnOnce() + 'static) {
         keys::restore_settings(&mut kezhi_storage_web::BrowserStore, &backup.settings);
         self.prefs.reload_analytics();
+        // Through the text, as the migration of format 2's lists reads them
+        // (kezhi_core::json_reread says why).
         fn list<T: serde::de::DeserializeOwned>(backup: &Backup, key: &str) -> Vec<T> {
             backup
                 .settings
                 .get(key)
-                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .and_then(|v| kezhi_core::json_reread::from_value_as_str(v).ok())
                 .unwrap_or_default()
         }
         let lists = SavedLists {

@@ -6,6 +6,9 @@
 use super::doc::{Doc, format_time, parse_time};
 use crate::Timestamp;
 use crate::funnel::SavedFunnel;
+// Through the text, with the readers the stored records (`from_slice`) and the preferences
+// (`from_str`) compile anyway (crate::json_reread says why).
+use crate::json_reread::{from_value_as_slice, from_value_as_str};
 use crate::metrics::AnalyticsSettings;
 use crate::segment::saved::SavedSegment;
 use serde_json::{Map, Value};
@@ -130,7 +133,7 @@ pub fn read_segment(item: &SharedItem) -> Option<SavedSegment> {
     if item.kind != SharedKind::Segment {
         return None;
     }
-    let mut s: SavedSegment = serde_json::from_value(fields(item)?).ok()?;
+    let mut s: SavedSegment = from_value_as_slice(&fields(item)?).ok()?;
     s.id = item.id.clone();
     Some(s)
 }
@@ -139,7 +142,7 @@ pub fn read_funnel(item: &SharedItem) -> Option<SavedFunnel> {
     if item.kind != SharedKind::Funnel {
         return None;
     }
-    let mut f: SavedFunnel = serde_json::from_value(fields(item)?).ok()?;
+    let mut f: SavedFunnel = from_value_as_slice(&fields(item)?).ok()?;
     f.id = item.id.clone();
     Some(f)
 }
@@ -153,7 +156,7 @@ pub fn read_settings(item: &SharedItem) -> Option<(AnalyticsSettings, Timestamp)
     if let Value::Object(m) = &mut body {
         m.remove("updated_at");
     }
-    Some((serde_json::from_value(body).ok()?, item.updated_at()?))
+    Some((from_value_as_str(&body).ok()?, item.updated_at()?))
 }
 
 /// A change to a shared item that sync brings: the item, or its deletion.
