@@ -80,7 +80,9 @@ mod tests {
             let want = serde_json::from_value::<Item>(v.clone())
                 .expect_err("from_value fails")
                 .to_string();
-            let got = from_value_as_str::<Item>(&v).expect_err("fails").to_string();
+            let got = from_value_as_str::<Item>(&v)
+                .expect_err("fails")
+                .to_string();
             assert_eq!(got, want, "{v}");
             let got = from_value_as_slice::<Item>(&v)
                 .expect_err("fails")

@@ -149,6 +149,14 @@ pub fn read_funnel(item: &SharedItem) -> Option<SavedFunnel> {
 
 /// The settings and the time they were changed.
 pub fn read_settings(item: &SharedItem) -> Option<(AnalyticsSettings, Timestamp)> {
+    let (body, at) = settings_fields(item)?;
+    Some((from_value_as_str(&body).ok()?, at))
+}
+
+/// The settings' fields, still to read as [`AnalyticsSettings`], and the time they were
+/// changed: what [`read_settings`] reads. The app reads the fields itself, with the reader
+/// its stored preference compiles (a generic is compiled once per crate that uses it).
+pub fn settings_fields(item: &SharedItem) -> Option<(Value, Timestamp)> {
     if item.kind != SharedKind::Setting || item.id != SETTINGS_ID {
         return None;
     }
@@ -156,7 +164,7 @@ pub fn read_settings(item: &SharedItem) -> Option<(AnalyticsSettings, Timestamp)
     if let Value::Object(m) = &mut body {
         m.remove("updated_at");
     }
-    Some((from_value_as_str(&body).ok()?, item.updated_at()?))
+    Some((body, item.updated_at()?))
 }
 
 /// A change to a shared item that sync brings: the item, or its deletion.
