@@ -103,21 +103,23 @@ fn fields(item: &SharedItem) -> Option<Value> {
 }
 
 pub fn segment_item(s: &SavedSegment) -> SharedItem {
-    item(
-        SharedKind::Segment,
-        &s.id,
-        serde_json::to_value(s).unwrap_or(Value::Null),
-        s.updated_at,
-    )
+    item(SharedKind::Segment, &s.id, segment_value(s), s.updated_at)
 }
 
 pub fn funnel_item(f: &SavedFunnel) -> SharedItem {
-    item(
-        SharedKind::Funnel,
-        &f.id,
-        serde_json::to_value(f).unwrap_or(Value::Null),
-        f.updated_at,
-    )
+    item(SharedKind::Funnel, &f.id, funnel_value(f), f.updated_at)
+}
+
+/// The segment's serde form as a JSON value (`Null` if it could not be written, which its
+/// strings and numbers never cause). Not generic, so the app's backup writes its lists with
+/// this copy of `to_value` rather than compiling its own (a generic compiles once per crate).
+pub fn segment_value(s: &SavedSegment) -> Value {
+    serde_json::to_value(s).unwrap_or(Value::Null)
+}
+
+/// The funnel's serde form as a JSON value (see [`segment_value`]).
+pub fn funnel_value(f: &SavedFunnel) -> Value {
+    serde_json::to_value(f).unwrap_or(Value::Null)
 }
 
 pub fn settings_item(s: &AnalyticsSettings, at: Timestamp) -> SharedItem {
