@@ -16,6 +16,7 @@ use kezhi_core::store::backup::{
 };
 use kezhi_core::store::codec::SectionLayout;
 use kezhi_core::store::records::{LEGACY_FUNNELS_KEY, LEGACY_SEGMENTS_KEY, SavedLists};
+use kezhi_core::sync::shared::{funnel_value, segment_value};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -68,20 +69,21 @@ impl Store {
             keys::backup_settings(&kezhi_storage_web::BrowserStore);
         // The saved lists are records now; a backup keeps them under their former keys, so
         // files of either version restore in both.
+        // Each item through the core's `to_value` (shared with sync's items): `to_value` of
+        // the list compiled here would be a second copy. An array of the items' values is what
+        // `to_value` of the list gives; these strings and numbers always serialise.
         let lists = [
             (
                 LEGACY_SEGMENTS_KEY,
-                serde_json::to_value(self.segments.get_untracked()),
+                (self.segments).with_untracked(|l| l.iter().map(segment_value).collect()),
             ),
             (
                 LEGACY_FUNNELS_KEY,
-                serde_json::to_value(self.funnels.get_untracked()),
+                (self.funnels).with_untracked(|l| l.iter().map(funnel_value).collect()),
             ),
         ];
-        for (key, value) in lists {
-            if let Ok(value) = value {
-                settings.insert(key.to_string(), value);
-            }
+        for (key, values) in lists {
+            settings.insert(key.to_string(), serde_json::Value::Array(values));
         }
         let writes = self.writes.with_value(Writes::count);
         let now = platform::now();
@@ -183,11 +185,13 @@ impl Store {
     pub fn restore_backup(&self, backup: Backup, then: impl FnOnce() + 'static) {
         keys::restore_settings(&mut kezhi_storage_web::BrowserStore, &backup.settings);
         self.prefs.reload_analytics();
+        // Through the text, as the migration of format 2's lists reads them
+        // (kezhi_core::json_reread says why).
         fn list<T: serde::de::DeserializeOwned>(backup: &Backup, key: &str) -> Vec<T> {
             backup
                 .settings
                 .get(key)
-                .and_then(|v| serde_json::from_value(v.clone()).ok())
+                .and_then(|v| kezhi_core::json_reread::from_value_as_str(v).ok())
                 .unwrap_or_default()
         }
         let lists = SavedLists {

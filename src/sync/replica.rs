@@ -2,11 +2,13 @@
 //! items): the one adapter between the engine and the store.
 
 use crate::store::Store;
+use kezhi_core::json_reread::from_value_as_str;
+use kezhi_core::metrics::AnalyticsSettings;
 use kezhi_core::sync::Incoming;
 use kezhi_core::sync::engine::Replica;
 use kezhi_core::sync::shared::{
-    SharedChange, SharedItem, SharedKind, funnel_item, read_funnel, read_segment, read_settings,
-    segment_item, settings_item,
+    SharedChange, SharedItem, SharedKind, funnel_item, read_funnel, read_segment, segment_item,
+    settings_fields, settings_item,
 };
 use leptos::prelude::*;
 
@@ -64,7 +66,11 @@ impl Replica for AppReplica {
                     }
                 }
                 SharedKind::Setting => {
-                    if let Some((settings, at)) = c.item.as_ref().and_then(read_settings) {
+                    // `read_settings`, but read here: the app's preference compiles
+                    // `from_str` for these settings already, the core's would be a copy.
+                    if let Some((fields, at)) = c.item.as_ref().and_then(settings_fields)
+                        && let Ok(settings) = from_value_as_str::<AnalyticsSettings>(&fields)
+                    {
                         store.prefs().take_synced_analytics(settings, at);
                     }
                 }

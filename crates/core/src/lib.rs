@@ -22,6 +22,7 @@ pub mod files;
 pub mod funnel;
 pub mod heap_count;
 pub mod import;
+pub mod json_reread;
 pub mod metrics;
 pub mod model;
 pub mod money;

@@ -6,6 +6,9 @@
 use super::doc::{Doc, format_time, parse_time};
 use crate::Timestamp;
 use crate::funnel::SavedFunnel;
+// Through the text, with the readers the stored records (`from_slice`) and the preferences
+// (`from_str`) compile anyway (crate::json_reread says why).
+use crate::json_reread::{from_value_as_slice, from_value_as_str};
 use crate::metrics::AnalyticsSettings;
 use crate::segment::saved::SavedSegment;
 use serde_json::{Map, Value};
@@ -100,21 +103,23 @@ fn fields(item: &SharedItem) -> Option<Value> {
 }
 
 pub fn segment_item(s: &SavedSegment) -> SharedItem {
-    item(
-        SharedKind::Segment,
-        &s.id,
-        serde_json::to_value(s).unwrap_or(Value::Null),
-        s.updated_at,
-    )
+    item(SharedKind::Segment, &s.id, segment_value(s), s.updated_at)
 }
 
 pub fn funnel_item(f: &SavedFunnel) -> SharedItem {
-    item(
-        SharedKind::Funnel,
-        &f.id,
-        serde_json::to_value(f).unwrap_or(Value::Null),
-        f.updated_at,
-    )
+    item(SharedKind::Funnel, &f.id, funnel_value(f), f.updated_at)
+}
+
+/// The segment's serde form as a JSON value (`Null` if it could not be written, which its
+/// strings and numbers never cause). Not generic, so the app's backup writes its lists with
+/// this copy of `to_value` rather than compiling its own (a generic compiles once per crate).
+pub fn segment_value(s: &SavedSegment) -> Value {
+    serde_json::to_value(s).unwrap_or(Value::Null)
+}
+
+/// The funnel's serde form as a JSON value (see [`segment_value`]).
+pub fn funnel_value(f: &SavedFunnel) -> Value {
+    serde_json::to_value(f).unwrap_or(Value::Null)
 }
 
 pub fn settings_item(s: &AnalyticsSettings, at: Timestamp) -> SharedItem {
@@ -130,7 +135,7 @@ pub fn read_segment(item: &SharedItem) -> Option<SavedSegment> {
     if item.kind != SharedKind::Segment {
         return None;
     }
-    let mut s: SavedSegment = serde_json::from_value(fields(item)?).ok()?;
+    let mut s: SavedSegment = from_value_as_slice(&fields(item)?).ok()?;
     s.id = item.id.clone();
     Some(s)
 }
@@ -139,13 +144,21 @@ pub fn read_funnel(item: &SharedItem) -> Option<SavedFunnel> {
     if item.kind != SharedKind::Funnel {
         return None;
     }
-    let mut f: SavedFunnel = serde_json::from_value(fields(item)?).ok()?;
+    let mut f: SavedFunnel = from_value_as_slice(&fields(item)?).ok()?;
     f.id = item.id.clone();
     Some(f)
 }
 
 /// The settings and the time they were changed.
 pub fn read_settings(item: &SharedItem) -> Option<(AnalyticsSettings, Timestamp)> {
+    let (body, at) = settings_fields(item)?;
+    Some((from_value_as_str(&body).ok()?, at))
+}
+
+/// The settings' fields, still to read as [`AnalyticsSettings`], and the time they were
+/// changed: what [`read_settings`] reads. The app reads the fields itself, with the reader
+/// its stored preference compiles (a generic is compiled once per crate that uses it).
+pub fn settings_fields(item: &SharedItem) -> Option<(Value, Timestamp)> {
     if item.kind != SharedKind::Setting || item.id != SETTINGS_ID {
         return None;
     }
@@ -153,7 +166,7 @@ pub fn read_settings(item: &SharedItem) -> Option<(AnalyticsSettings, Timestamp)
     if let Value::Object(m) = &mut body {
         m.remove("updated_at");
     }
-    Some((serde_json::from_value(body).ok()?, item.updated_at()?))
+    Some((body, item.updated_at()?))
 }
 
 /// A change to a shared item that sync brings: the item, or its deletion.
