@@ -297,14 +297,31 @@ impl EventLog {
                 self.push_in_order(e);
             }
         } else {
-            self.merge_sorted(pending);
+            let len = pending.len();
+            self.merge_sorted(pending.into_iter(), len);
         }
     }
 
-    /// Merges events in [`event_order`] into the columns, into new ones (the old ones are
-    /// read while the new ones are written).
-    fn merge_sorted(&mut self, pending: Vec<Event>) {
-        let total = self.times.len() + pending.len();
+    /// Adds the events of `buffer` (any order) and normalises, leaving `buffer` empty with its
+    /// capacity: a producer that makes events for customers in no particular order (the demo
+    /// generator) adds them a buffer at a time, so that the events are never held at 48 bytes
+    /// each all at once (wasm memory, once grown, is never given back).
+    pub fn add_buffer(&mut self, buffer: &mut Vec<Event>) {
+        self.normalize();
+        if buffer.is_empty() {
+            return;
+        }
+        if !buffer.is_sorted_by(|a, b| event_order(a, b) != Ordering::Greater) {
+            buffer.sort_unstable_by(event_order);
+        }
+        let len = buffer.len();
+        self.merge_sorted(buffer.drain(..), len);
+    }
+
+    /// Merges `len` events in [`event_order`] into the columns, into new ones (the old ones
+    /// are read while the new ones are written).
+    fn merge_sorted(&mut self, pending: impl Iterator<Item = Event>, len: usize) {
+        let total = self.times.len() + len;
         let mut out = EventLog {
             ids: Vec::with_capacity(self.ids.len() + 1),
             starts: Vec::with_capacity(self.ids.len() + 2),
@@ -315,7 +332,7 @@ impl EventLog {
             pending: Vec::new(),
         };
         out.starts.push(0);
-        let mut theirs = pending.into_iter().peekable();
+        let mut theirs = pending.peekable();
         let mut k = 0;
         loop {
             let ours = self.ids.get(k).copied();

@@ -63,6 +63,8 @@ fn time_order(a: &Event, b: &Event) -> std::cmp::Ordering {
 #[derive(Clone, Debug)]
 enum Change {
     Add(Vec<Event>),
+    /// A producer's buffer merged in (the demo generator's).
+    AddBuffer(Vec<Event>),
     Upsert(Vec<Event>),
     /// Last writer wins by identity, as merges and pulls take records.
     TakeNewer(Vec<Event>),
@@ -77,6 +79,7 @@ fn changes() -> impl Strategy<Value = Vec<Change>> {
     proptest::collection::vec(
         prop_oneof![
             some().prop_map(Change::Add),
+            some().prop_map(Change::AddBuffer),
             some().prop_map(Change::Upsert),
             some().prop_map(Change::TakeNewer),
             (0i64..40).prop_map(|h| Change::DropBefore(h * 3_600_000)),
@@ -96,6 +99,12 @@ fn apply(log: &mut EventLog, model: &mut Vec<Event>, change: &Change) {
     match change {
         Change::Add(events) => {
             log.extend(events.iter().copied());
+            model.extend(events.iter().copied());
+        }
+        Change::AddBuffer(events) => {
+            let mut buffer = events.clone();
+            log.add_buffer(&mut buffer);
+            assert!(buffer.is_empty() && log.is_normalized());
             model.extend(events.iter().copied());
         }
         Change::Upsert(events) | Change::TakeNewer(events) => {

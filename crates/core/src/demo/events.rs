@@ -59,7 +59,7 @@ impl Generator {
             for (kind, at) in path {
                 let props = step_props(kind, channel, item, category);
                 let e = self.event(id, kind, at, props);
-                self.data.events.push(e);
+                self.events.push(e);
             }
         }
         // Browsing that did not lead to an order: most visits end on the first page.
@@ -92,7 +92,7 @@ impl Generator {
             for kind in &et::FUNNEL[..depth] {
                 let props = step_props(kind, channel, item, category);
                 let e = self.event(customer.id, kind, at, props);
-                self.data.events.push(e);
+                self.events.push(e);
                 at = at.plus_millis(self.rng.gen_range(20..900) * MS_PER_SECOND);
             }
         }
