@@ -166,9 +166,7 @@ impl EventLog {
             self.pending.append(events);
             return;
         }
-        if !events.is_sorted_by(|a, b| event_order(a, b) != Ordering::Greater) {
-            events.sort_unstable_by(event_order);
-        }
+        sort_in_event_order(events);
         for e in events.drain(..) {
             self.push_in_order(e);
         }
@@ -249,7 +247,7 @@ impl EventLog {
     }
 
     pub fn retain(&mut self, mut keep: impl FnMut(&Event) -> bool) {
-        self.compact(|e, _, _| keep(&e));
+        self.compact(|e, _| keep(&e));
         self.pending.retain(keep);
     }
 
@@ -281,25 +279,8 @@ impl EventLog {
             return;
         }
         let mut pending = std::mem::take(&mut self.pending);
-        // Unstable: the key identifies a record, so the result is still one fixed order, and
-        // a stable sort would allocate half the events again (wasm memory never shrinks).
-        if !pending.is_sorted_by(|a, b| event_order(a, b) != Ordering::Greater) {
-            pending.sort_unstable_by(event_order);
-        }
-        let after_all = match (self.ids.last(), pending.first()) {
-            (Some(last), Some(first)) => *last < first.customer_id,
-            _ => true,
-        };
-        if after_all {
-            self.times.reserve(pending.len());
-            self.shapes.reserve(pending.len());
-            for e in pending {
-                self.push_in_order(e);
-            }
-        } else {
-            let len = pending.len();
-            self.merge_sorted(pending.into_iter(), len);
-        }
+        sort_in_event_order(&mut pending);
+        self.add_sorted(&mut pending);
     }
 
     /// Adds the events of `buffer` (any order) and normalises, leaving `buffer` empty with its
@@ -308,14 +289,28 @@ impl EventLog {
     /// each all at once (wasm memory, once grown, is never given back).
     pub fn add_buffer(&mut self, buffer: &mut Vec<Event>) {
         self.normalize();
-        if buffer.is_empty() {
-            return;
+        sort_in_event_order(buffer);
+        self.add_sorted(buffer);
+    }
+
+    /// Adds `events`, in [`event_order`], to the columns (the log normalised), leaving
+    /// `events` empty: appended when they all belong after the columns' customers, merged
+    /// into new columns otherwise.
+    fn add_sorted(&mut self, events: &mut Vec<Event>) {
+        let after_all = match (self.ids.last(), events.first()) {
+            (Some(last), Some(first)) => *last < first.customer_id,
+            _ => true,
+        };
+        if after_all {
+            self.times.reserve(events.len());
+            self.shapes.reserve(events.len());
+            for e in events.drain(..) {
+                self.push_in_order(e);
+            }
+        } else {
+            let len = events.len();
+            self.merge_sorted(events.drain(..), len);
         }
-        if !buffer.is_sorted_by(|a, b| event_order(a, b) != Ordering::Greater) {
-            buffer.sort_unstable_by(event_order);
-        }
-        let len = buffer.len();
-        self.merge_sorted(buffer.drain(..), len);
     }
 
     /// Merges `len` events in [`event_order`] into the columns, into new ones (the old ones
@@ -389,7 +384,7 @@ impl EventLog {
     /// Drops exact repeats of an event's identity (customer, type, time) that lie next to
     /// each other in the normalised order, keeping the first.
     pub fn dedup_identities(&mut self) {
-        self.compact(|e, _, previous| {
+        self.compact(|e, previous| {
             previous.is_none_or(|(at, shape)| at != e.occurred_at || shape.kind != e.kind)
         });
         self.pending.dedup_by(|a, b| {
@@ -423,7 +418,7 @@ impl EventLog {
         // write time stay: in the columns' order (customer, then time, then shape) they come
         // in exactly that order, so the first `at_cut - (n - newer)` of them go.
         let mut dropped_at_cut = at_cut - (n - newer);
-        self.compact(|e, _, _| match e.occurred_at.cmp(&cut) {
+        self.compact(|e, _| match e.occurred_at.cmp(&cut) {
             Ordering::Greater => true,
             Ordering::Less => false,
             Ordering::Equal if dropped_at_cut > 0 => {
@@ -611,13 +606,9 @@ impl EventLog {
             .map(|i| (k, i))
     }
 
-    /// Keeps the columns' events `keep` says to keep, in order; `keep` is given the event,
-    /// its position and the time and shape of the last event kept before it of the same
-    /// customer.
-    fn compact(
-        &mut self,
-        mut keep: impl FnMut(Event, usize, Option<(Timestamp, EventShape)>) -> bool,
-    ) {
+    /// Keeps the columns' events `keep` says to keep, in order; `keep` is given the event
+    /// and the time and shape of the last event kept before it of the same customer.
+    fn compact(&mut self, mut keep: impl FnMut(Event, Option<(Timestamp, EventShape)>) -> bool) {
         let (mut kept_runs, mut w) = (0, 0);
         for k in 0..self.ids.len() {
             let run = self.run(k);
@@ -625,7 +616,7 @@ impl EventLog {
             let mut previous = None;
             for i in run {
                 let e = self.event_at(k, i);
-                if keep(e, i, previous) {
+                if keep(e, previous) {
                     previous = Some((e.occurred_at, EventShape::of(&e)));
                     self.times[w] = self.times[i];
                     self.shapes[w] = self.shapes[i];
@@ -648,6 +639,16 @@ impl EventLog {
         self.starts.push(events as u32);
         self.times.truncate(events);
         self.shapes.truncate(events);
+    }
+}
+
+/// Sorts `events` into [`event_order`] unless they already are (a load's stored logs and a
+/// producer's runs often are). Unstable: the key identifies a record, so the result is still
+/// one fixed order, and a stable sort would allocate half the events again (wasm memory never
+/// shrinks).
+fn sort_in_event_order(events: &mut [Event]) {
+    if !events.is_sorted_by(|a, b| event_order(a, b) != Ordering::Greater) {
+        events.sort_unstable_by(event_order);
     }
 }
 
