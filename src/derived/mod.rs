@@ -204,6 +204,9 @@ impl Derived {
     pub async fn warm_up(&self) {
         self.count_analytics_ahead().await;
         platform::yield_to_browser().await;
+        // Today's list before the index, as at a load (`store::storage::load::warm_up`).
+        self.today.with_untracked(|_| ());
+        platform::yield_to_browser().await;
         self.build_index_ahead().await;
     }
 

@@ -162,6 +162,18 @@ try {
     'long tasks over 200 ms': reloadTasks.filter((t) => t[1] > 200).map((t) => t[1]),
     memory: await memory(page, profile),
   };
+  // The same tab five seconds later (idle: the browser collects the load's garbage when it
+  // chooses), then after a garbage collection asked for through the DevTools protocol: what the
+  // data and the page hold, apart from what is waiting to be collected.
+  await page.waitForTimeout(5000);
+  out.reload['memory, 5 s later'] = await memory(page, profile);
+  await page.waitForTimeout(25000);
+  out.reload['memory, 30 s later'] = await memory(page, profile);
+  const gc = await browser.context.newCDPSession(page);
+  await gc.send('HeapProfiler.collectGarbage');
+  await page.waitForTimeout(1000);
+  out.reload['memory after a garbage collection'] = await memory(page, profile);
+  await gc.detach();
   console.error('reloaded:', JSON.stringify(out.reload));
 
   // 3. A segment typed on the segments page: the first query (its columns built for this

@@ -36,6 +36,18 @@ fn main() {
     );
     let data = generate(&DemoConfig::new(size, end));
     report("demo data");
+    println!(
+        "records: {} customers, {} orders, {} events, {} activities",
+        data.customers.len(),
+        data.orders.len(),
+        data.events.len(),
+        data.activities.len()
+    );
+    let with_activities: std::collections::HashSet<_> =
+        data.activities.iter().map(|a| a.customer_id).collect();
+    println!("customers with activities: {}", with_activities.len());
+    drop(with_activities);
+    heap_count::reset_peak();
     // As the app does with a demo: try to store it (the browser's quota stops it early).
     let mut data = data;
     let mut repo = Repository::new(MemoryStore::with_quota(5_242_880), "m");
@@ -49,6 +61,10 @@ fn main() {
     let index = CustomerIndex::build(&data, &analytics);
     report("+ list index");
     std::hint::black_box(&index);
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("offset");
+    let today = kezhi_core::today::today_list(&data, &analytics, Default::default(), end, offset);
+    report(&format!("+ today ({} items)", today.len()));
+    drop(today);
     // What each part holds: the heap given back when it is dropped.
     println!("held by:");
     let mut last = heap_count::now();

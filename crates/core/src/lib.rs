@@ -21,6 +21,7 @@ pub mod export;
 pub mod files;
 pub mod funnel;
 pub mod heap_count;
+pub mod id_print;
 pub mod import;
 pub mod json_reread;
 pub mod metrics;

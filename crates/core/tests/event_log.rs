@@ -309,3 +309,52 @@ proptest! {
         }
     }
 }
+
+/// Beyond 65,536 distinct shapes the log's column of shape numbers widens from 2 bytes to 4
+/// (`event_log::numbers`): crossed in the middle of a merge, every reader still sees exactly
+/// the events, and a funnel over them counts as over the same events with few shapes.
+#[test]
+fn a_log_with_more_shapes_than_two_bytes_number_reads_the_same() {
+    const N: i64 = 70_000;
+    let event = |k: i64, updated: i64| Event {
+        customer_id: customer_id((k % 5) as u128),
+        kind: Sym::new(KINDS[(k % 5) as usize]),
+        occurred_at: Timestamp((k / 5) * 60_000 + (k % 5) * 1_000),
+        props: EventProps::default(),
+        // The write time makes each event's shape its own.
+        updated_at: Timestamp(updated),
+    };
+    // The first 60,000 events (narrow), then the rest merged in, interleaved by customer.
+    let all: Vec<Event> = (0..N).map(|k| event(k, k)).collect();
+    let mut log = EventLog::from(all[..60_000].to_vec());
+    log.normalize();
+    assert!(log.shape_numbers().iter().all(|n| n < 65_536));
+    let mut rest: Vec<Event> = all[60_000..].iter().rev().copied().collect();
+    log.add_buffer(&mut rest);
+    assert_eq!(log.shapes().len(), N as usize);
+    assert_eq!(log.shape_numbers().iter().max(), Some(N as u32 - 1));
+    let mut model = all.clone();
+    model.sort_by(event_order);
+    assert_eq!(log.to_vec(), model);
+    assert_eq!(log.get(12_345), Some(model[12_345]));
+    assert!(log.contains(&model[69_999]));
+    // The same events with one write time: a handful of shapes.
+    let few: EventLog = all
+        .iter()
+        .map(|e| Event {
+            updated_at: Timestamp(0),
+            ..*e
+        })
+        .collect();
+    let (mut wide, mut narrow) = (dataset(log), dataset(few));
+    wide.events.normalize();
+    narrow.events.normalize();
+    assert_eq!(narrow.events.shapes().len(), 5);
+    let (definition, options) = (purchase_funnel(), FunnelOptions::default());
+    let funnel =
+        |d: &Dataset| compute(d, &EventIndex::build(d), &definition, &options).expect("valid");
+    let (a, b) = (funnel(&wide), funnel(&narrow));
+    assert_eq!(a, b);
+    // Each of the 5 customers has 14,000 events of one type only: one step each at most.
+    assert_eq!(a.stats.steps[0].reached, 1);
+}

@@ -113,7 +113,7 @@ impl IndexBuilder {
         CustomerIndex {
             entries,
             by_name,
-            ids: cs.iter().map(|c| c.id).collect(),
+            ids: crate::id_print::IdPrint::of(cs),
             menus: CustomerIndex::filter_values(data),
             ranks: Default::default(),
         }
@@ -290,7 +290,7 @@ impl CustomerIndex {
         let fits = self.ids.len() == old
             && old <= n
             && touched.len() + (n - old) <= 64 + n / 64
-            && self.ids.iter().zip(cs).all(|(id, c)| *id == c.id);
+            && self.ids.begins(cs);
         if !fits {
             return Self::build(data, analytics);
         }

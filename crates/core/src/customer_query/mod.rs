@@ -98,8 +98,9 @@ pub struct CustomerIndex {
     entries: Vec<Entry>,
     /// Positions of the customers in name order (what `name_rank` numbers).
     by_name: Vec<u32>,
-    /// The customers' ids, so that [`CustomerIndex::update`] can tell whether it fits.
-    ids: Vec<uuid::Uuid>,
+    /// A print of the customers' ids, so that [`CustomerIndex::update`] can tell whether it
+    /// fits.
+    ids: crate::id_print::IdPrint,
     /// The filter menus' values (see [`CustomerIndex::filter_values`]).
     menus: [Vec<String>; 5],
     /// Positions of phone, city, channel, first tag and owner among their sorted distinct

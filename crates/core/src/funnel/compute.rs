@@ -8,6 +8,7 @@ use super::matching::{StepMask, StepMatcher};
 use super::path::{self, Path, Rules, Scratch};
 use super::stats::{FunnelStats, Period, Tally};
 use crate::dataset::Dataset;
+use crate::event_log::ShapeNumbers;
 use crate::model::EventProps;
 use crate::sym::Sym;
 use crate::time::{Timestamp, china_offset};
@@ -232,7 +233,7 @@ pub(super) fn scan(
         ),
         None => (Vec::new(), Vec::new()),
     };
-    let of = |table: &[StepMask], n: &u32| table.get(*n as usize).copied().unwrap_or(0);
+    let of = |table: &[StepMask], n: u32| table.get(n as usize).copied().unwrap_or(0);
     let (mut masks, mut full, mut exclusions): (Vec<StepMask>, Vec<StepMask>, Vec<u16>) =
         (Vec::new(), Vec::new(), Vec::new());
     let mut scratch = Scratch::default();
@@ -248,14 +249,17 @@ pub(super) fn scan(
         }
         let (a, b) = index.event_span(position);
         // The index was built for this log (`fits`); a stale range reads as no events.
-        let (Some(times), Some(shape_numbers)) = (all_times.get(a..b), numbers.get(a..b)) else {
+        let (Some(times), Some(shape_numbers)) = (all_times.get(a..b), numbers.range(a..b)) else {
             continue;
         };
         // Events outside [from, to + window] can neither be on a path nor lie between its
         // steps: only the part inside is scanned.
         let first = times.partition_point(|&t| t < lo);
         let last = times.partition_point(|&t| t <= hi);
-        let (times, shape_numbers) = (&times[first..last], &shape_numbers[first..last]);
+        let times = &times[first..last];
+        let shape_numbers = shape_numbers
+            .range(first..last)
+            .unwrap_or(ShapeNumbers::Narrow(&[]));
         masks.clear();
         masks.extend(shape_numbers.iter().map(|n| of(&step_masks, n)));
         if !masks.iter().any(|m| m & 1 != 0) {
@@ -272,7 +276,7 @@ pub(super) fn scan(
             exclusions.extend(
                 shape_numbers
                     .iter()
-                    .map(|n| exclusion_masks.get(*n as usize).copied().unwrap_or(0)),
+                    .map(|n| exclusion_masks.get(n as usize).copied().unwrap_or(0)),
             );
             match plan.extend(&path, times, &full, &exclusions) {
                 Some(extended) => path = extended,

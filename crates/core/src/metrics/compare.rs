@@ -122,7 +122,7 @@ impl Comparison {
         Analytics {
             reference: self.reference,
             tiers,
-            ids: data.customers.iter().map(|c| c.id).collect(),
+            ids: crate::id_print::IdPrint::of(&data.customers),
             settings: settings.clone(),
             customers: out,
         }

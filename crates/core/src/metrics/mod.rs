@@ -185,9 +185,9 @@ pub struct Analytics {
     pub tiers: Vec<TierName>,
     /// Aligned with `Dataset::customers`.
     pub customers: Vec<CustomerMetrics>,
-    /// The customers' ids and the settings these analytics were computed for, so that
-    /// [`Analytics::update`] can tell whether an update fits.
-    ids: Vec<uuid::Uuid>,
+    /// A print of the customers' ids and the settings these analytics were computed for, so
+    /// that [`Analytics::update`] can tell whether an update fits.
+    ids: crate::id_print::IdPrint,
     settings: AnalyticsSettings,
 }
 
@@ -225,11 +225,7 @@ impl Analytics {
         let same_shape = self.settings == *settings
             && old <= n
             && old == self.customers.len()
-            && self
-                .ids
-                .iter()
-                .zip(&data.customers)
-                .all(|(id, c)| *id == c.id);
+            && self.ids.begins(&data.customers);
         if !same_shape {
             return compute(data, settings);
         }

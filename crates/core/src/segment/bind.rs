@@ -319,7 +319,7 @@ impl<'a> Binder<'_, 'a> {
                     let Some(&i) = index.get(&id) else { continue };
                     let n = run
                         .filter(|&j| {
-                            of_kind.get(shapes[j] as usize) == Some(&true)
+                            of_kind.get(shapes.at(j) as usize) == Some(&true)
                                 && start.is_none_or(|s| day(Timestamp(times[j])) >= s)
                         })
                         .count();

@@ -90,7 +90,7 @@ fn by_symbol(values: impl Iterator<Item = Sym>) -> Vec<String> {
 fn event_kinds(events: &crate::EventLog) -> Vec<String> {
     let log = events.normalized();
     let mut per_shape = vec![0usize; log.shapes().len()];
-    for &n in log.shape_numbers() {
+    for n in log.shape_numbers().iter() {
         if let Some(count) = per_shape.get_mut(n as usize) {
             *count += 1;
         }

@@ -57,7 +57,7 @@ pub(super) fn candidates(d: &Dataset, from: Timestamp, dirty: &BTreeSet<DocKey>)
     let numbers = d.events.shape_numbers();
     out.extend(
         (numbers.iter().enumerate())
-            .filter(|&(_, &n)| recent.get(n as usize) == Some(&true))
+            .filter(|&(_, n)| recent.get(n as usize) == Some(&true))
             .map(|(i, _)| Slot::Event(pos(i))),
     );
     out.extend(

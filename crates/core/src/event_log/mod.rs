@@ -2,8 +2,8 @@
 //! 100,000 customers, 10 M at 500,000): [`EventLog`] is what every reader and writer of them
 //! goes through.
 //!
-//! **Held column-wise, customer by customer.** An [`Event`] is 48 bytes; the log keeps 12 per
-//! event: its time (8) and the number (4) of its *shape* — type, properties and write time,
+//! **Held column-wise, customer by customer.** An [`Event`] is 48 bytes; the log keeps 10 per
+//! event: its time (8) and the number (2; 4 beyond 65,536 shapes) of its *shape* — type, properties and write time,
 //! of which a log has few distinct ones (a few thousand in the demo) — in a table of shapes.
 //! The customer is not stored per event: the events are grouped by customer, customers in id
 //! order (`ids`, with where each one's events start), each customer's in time order. That is
@@ -16,6 +16,11 @@
 //! then those, so code that adds events normalises afterwards, as it does for the other
 //! records. The canonical order is [`crate::dataset::event_order`]: customer, time, type,
 //! properties, write time.
+
+mod numbers;
+
+use numbers::Numbers;
+pub use numbers::ShapeNumbers;
 
 use crate::dataset::event_order;
 use crate::model::{Event, EventProps};
@@ -54,8 +59,8 @@ pub struct EventLog {
     starts: Vec<u32>,
     /// Milliseconds since the Unix epoch (UTC), as in [`Timestamp`].
     times: Vec<i64>,
-    /// Each event's number in `table`.
-    shapes: Vec<u32>,
+    /// Each event's number in `table` (2 bytes each while they fit: see [`numbers`]).
+    shapes: Numbers,
     /// The distinct shapes, numbered in the order they were first met (not sorted: a new
     /// shape never renumbers the events).
     table: Vec<EventShape>,
@@ -70,7 +75,7 @@ impl Default for EventLog {
             ids: Vec::new(),
             starts: vec![0],
             times: Vec::new(),
-            shapes: Vec::new(),
+            shapes: Numbers::default(),
             table: Vec::new(),
             numbers: FxHashMap::default(),
             pending: Vec::new(),
@@ -202,7 +207,7 @@ impl EventLog {
                     // unless a repeat of its identity sits beside it (properties and write
                     // time then decide between the two).
                     let n = self.shape_number(EventShape::of(&e));
-                    self.shapes[i] = n;
+                    self.shapes.set(i, n);
                     let run = self.run(k);
                     let same_time = |j: usize| run.contains(&j) && self.times[j] == e.occurred_at.0;
                     if same_time(i.wrapping_sub(1)) || same_time(i + 1) {
@@ -235,14 +240,14 @@ impl EventLog {
         let run = self.run(k);
         let mut events: Vec<(i64, u32)> = run
             .clone()
-            .map(|i| (self.times[i], self.shapes[i]))
+            .map(|i| (self.times[i], self.shapes.get(i)))
             .collect();
         let table = &self.table;
         events
             .sort_unstable_by(|a, b| (a.0, &table[a.1 as usize]).cmp(&(b.0, &table[b.1 as usize])));
         for (i, (at, shape)) in run.zip(events) {
             self.times[i] = at;
-            self.shapes[i] = shape;
+            self.shapes.set(i, shape);
         }
     }
 
@@ -321,7 +326,7 @@ impl EventLog {
             ids: Vec::with_capacity(self.ids.len() + 1),
             starts: Vec::with_capacity(self.ids.len() + 2),
             times: Vec::with_capacity(total),
-            shapes: Vec::with_capacity(total),
+            shapes: self.shapes.with_capacity_like(total),
             table: std::mem::take(&mut self.table),
             numbers: std::mem::take(&mut self.numbers),
             pending: Vec::new(),
@@ -342,7 +347,7 @@ impl EventLog {
                 let run = self.run(k);
                 out.ids.push(self.ids[k]);
                 out.times.extend_from_slice(&self.times[run.clone()]);
-                out.shapes.extend_from_slice(&self.shapes[run]);
+                out.shapes.extend_from(&self.shapes, run);
                 out.starts.push(out.times.len() as u32);
                 k += 1;
                 continue;
@@ -358,18 +363,18 @@ impl EventLog {
                 let shape = EventShape::of(&e);
                 // Ours that come before it.
                 while let Some(i) = ours_left.clone().next() {
-                    let our = (self.times[i], &out.table[self.shapes[i] as usize]);
+                    let our = (self.times[i], &out.table[self.shapes.get(i) as usize]);
                     if our.cmp(&(e.occurred_at.0, &shape)) == Ordering::Greater {
                         break;
                     }
-                    out.push_number_in_order(id, Timestamp(self.times[i]), self.shapes[i]);
+                    out.push_number_in_order(id, Timestamp(self.times[i]), self.shapes.get(i));
                     ours_left.next();
                 }
                 let n = out.shape_number(shape);
                 out.push_number_in_order(id, e.occurred_at, n);
             }
             for i in ours_left {
-                out.push_number_in_order(id, Timestamp(self.times[i]), self.shapes[i]);
+                out.push_number_in_order(id, Timestamp(self.times[i]), self.shapes.get(i));
             }
         }
         *self = out;
@@ -448,7 +453,7 @@ impl EventLog {
         self.ids.capacity() * size_of::<Uuid>()
             + self.starts.capacity() * size_of::<u32>()
             + self.times.capacity() * size_of::<i64>()
-            + self.shapes.capacity() * size_of::<u32>()
+            + self.shapes.heap_bytes()
             + self.table.capacity() * size_of::<EventShape>()
             // A hash table's slots and their control bytes.
             + self.numbers.capacity() * (size_of::<(EventShape, u32)>() + 1)
@@ -536,8 +541,8 @@ impl EventLog {
 
     /// The columns' events' numbers in [`EventLog::shapes`].
     #[inline]
-    pub fn shape_numbers(&self) -> &[u32] {
-        &self.shapes
+    pub fn shape_numbers(&self) -> ShapeNumbers<'_> {
+        self.shapes.view()
     }
 
     /// The distinct shapes, by number (including some no event may have any more).
@@ -556,7 +561,7 @@ impl EventLog {
 
     #[inline]
     fn event_at(&self, k: usize, i: usize) -> Event {
-        let shape = self.table[self.shapes[i] as usize];
+        let shape = self.table[self.shapes.get(i) as usize];
         Event {
             customer_id: self.ids[k],
             kind: shape.kind,
@@ -602,7 +607,7 @@ impl EventLog {
         let from = run.start + times.partition_point(|&t| t < at.0);
         (from..run.end)
             .take_while(|&i| self.times[i] == at.0)
-            .find(|&i| self.table[self.shapes[i] as usize].kind == kind)
+            .find(|&i| self.table[self.shapes.get(i) as usize].kind == kind)
             .map(|i| (k, i))
     }
 
@@ -619,7 +624,8 @@ impl EventLog {
                 if keep(e, previous) {
                     previous = Some((e.occurred_at, EventShape::of(&e)));
                     self.times[w] = self.times[i];
-                    self.shapes[w] = self.shapes[i];
+                    let n = self.shapes.get(i);
+                    self.shapes.set(w, n);
                     w += 1;
                 }
             }
