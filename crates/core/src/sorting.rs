@@ -52,7 +52,7 @@ fn positions_in_order(n: usize, compare: &mut dyn FnMut(usize, usize) -> Orderin
 
 /// Puts `v[order[k]]` at place `k` for every `k`, following each cycle of the permutation
 /// once (a place done is marked by pointing at itself).
-fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+pub(crate) fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
     for start in 0..order.len() {
         let mut at = start;
         while order[at] as usize != start && order[at] as usize != at {

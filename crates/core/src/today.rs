@@ -472,17 +472,19 @@ pub fn today_list(
     // at once here stays in the tab for good.
     drop(waiting);
     drop(contacts);
-    // Sorted in place (positions sorted, then the items swapped along the permutation's
-    // cycles): tens of thousands of items for everyone at 100,000 customers, and a sorted
-    // copy beside them was 5 MB more at that moment. Stable: the push order breaks ties (a
-    // customer's requests).
-    crate::sorting::sort_by(&mut items, |a, b| {
-        (a.reason, std::cmp::Reverse(a.value), a.index).cmp(&(
-            b.reason,
-            std::cmp::Reverse(b.value),
-            b.index,
-        ))
-    });
+    // Sorted by small keys (items are large, and comparing them in place was a fifth slower
+    // at 500,000 customers), then moved into that order in place, along the permutation's
+    // cycles: a sorted copy beside them was 5 MB more at 100,000 customers at that moment. The
+    // push order breaks ties (a customer's requests).
+    let mut keys: Vec<(Reason, std::cmp::Reverse<Cents>, usize, u32)> = items
+        .iter()
+        .zip(0u32..)
+        .map(|(i, k)| (i.reason, std::cmp::Reverse(i.value), i.index, k))
+        .collect();
+    crate::sorting::sort_unstable_by(&mut keys, |a, b| a.cmp(b));
+    let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
+    drop(keys);
+    crate::sorting::permute(&mut items, order);
     items.shrink_to_fit();
     items
 }
