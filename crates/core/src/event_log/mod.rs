@@ -3,8 +3,9 @@
 //! goes through.
 //!
 //! **Held column-wise, customer by customer.** An [`Event`] is 48 bytes; the log keeps 10 per
-//! event: its time (8) and the number (2; 4 beyond 65,536 shapes) of its *shape* — type, properties and write time,
-//! of which a log has few distinct ones (a few thousand in the demo) — in a table of shapes.
+//! event: its time (8) and the number (2; 4 beyond 65,536 shapes) of its *shape* — type,
+//! properties and write time, of which a log has few distinct ones (a few thousand in the
+//! demo) — in a table of shapes.
 //! The customer is not stored per event: the events are grouped by customer, customers in id
 //! order (`ids`, with where each one's events start), each customer's in time order. That is
 //! also the order funnels and behaviour conditions read them in, so they walk contiguous
