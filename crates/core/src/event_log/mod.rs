@@ -466,13 +466,6 @@ impl EventLog {
         self.shapes.reserve_exact(additional);
     }
 
-    /// Room for `additional` more customers' runs (a load knows how many stored logs it will
-    /// read: grown by doubling, the ids and starts left 2.5 MB of holes at 100,000 customers).
-    pub fn reserve_runs_exact(&mut self, additional: usize) {
-        self.ids.reserve_exact(additional);
-        self.starts.reserve_exact(additional);
-    }
-
     pub fn shrink_to_fit(&mut self) {
         self.ids.shrink_to_fit();
         self.starts.shrink_to_fit();

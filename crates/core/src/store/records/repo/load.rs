@@ -46,7 +46,6 @@ impl<S: RecordStore> RecordRepository<S> {
         d.customers.reserve_exact(counts[0]);
         d.orders.reserve_exact(counts[1]);
         d.activities.reserve_exact(counts[3]);
-        d.events.reserve_runs_exact(counts[2]);
         if let Some(events) = events {
             d.events.reserve_exact(events);
         }
