@@ -346,7 +346,7 @@ pub(super) fn local_day(t: Timestamp, offset: FixedOffset) -> Option<i64> {
     (RANGE.0..=RANGE.1).contains(&d).then_some(d)
 }
 
-fn sym_of(of: TextOf, c: &Customer) -> Option<Sym> {
+pub(super) fn sym_of(of: TextOf, c: &Customer) -> Option<Sym> {
     match of {
         TextOf::City => c.city,
         TextOf::Province => c.province,
