@@ -21,7 +21,7 @@ use super::bind::{
 };
 use super::bits::Bits;
 use super::by_row;
-use super::columns::{self, NO_LABEL, Numbers, SegmentColumns};
+use super::columns::{self, NO_LABEL, Numbers, SegmentColumns, Wanted};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
 use crate::model::{RfmGroup, Stage, Tier};
@@ -84,6 +84,13 @@ impl<'a> Matcher<'a> {
             own = SegmentColumns::with_offset(bound.offset, false);
             &own
         };
+        // Columns for this query alone: those its conditions read off the metrics are built in
+        // one pass (a pass each read every customer's metrics again).
+        if !columns.kept() {
+            let mut w = Wanted::default();
+            wanted(&bound.root, &mut w);
+            columns.fill(data, analytics, &w);
+        }
         let eval = Eval {
             data,
             analytics,
@@ -126,6 +133,21 @@ pub fn count_matches(
     root: &Group,
 ) -> usize {
     Matcher::new(data, analytics, settings, root).count()
+}
+
+/// The number, date and label columns the conditions of a tree read.
+fn wanted(g: &BoundGroup, w: &mut Wanted) {
+    for item in &g.items {
+        match item {
+            BoundNode::Group(inner) => wanted(inner, w),
+            BoundNode::Test(Test::Number(of, _)) => w.numbers[*of as usize] = true,
+            BoundNode::Test(Test::Date(of, _)) => w.dates[*of as usize] = true,
+            BoundNode::Test(Test::Stage(_)) => w.labels[0] = true,
+            BoundNode::Test(Test::Group(_)) => w.labels[1] = true,
+            BoundNode::Test(Test::Tier(_)) => w.labels[2] = true,
+            BoundNode::Test(_) => {}
+        }
+    }
 }
 
 /// The tree at a position past the customers, where no condition holds.
