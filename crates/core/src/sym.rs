@@ -58,6 +58,23 @@ impl Sym {
         out
     }
 
+    /// Every interned symbol whose text `keep` accepts, from one pass over the table; `None`
+    /// when more than `limit` symbols are interned (the pass would cost more than the caller's
+    /// other way). A symbol interned later is not among them.
+    pub(crate) fn matching(limit: usize, mut keep: impl FnMut(&str) -> bool) -> Option<Vec<Sym>> {
+        // A poisoned lock still holds a consistent table: every insert is complete.
+        let table = interner().lock().unwrap_or_else(|e| e.into_inner());
+        if table.strings.len() > limit {
+            return None;
+        }
+        let found = table.strings.iter().zip(1u32..).filter(|(s, _)| keep(s));
+        Some(
+            found
+                .filter_map(|(_, id)| NonZeroU32::new(id).map(Sym))
+                .collect(),
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         let k = self.0.get() as usize - 1;
         // Reading millions of symbols (a segment over every customer) should not take the lock

@@ -92,6 +92,26 @@ impl Bits {
         out
     }
 
+    /// The positions of the set for which `f` holds, asked in ascending order (so a walk of
+    /// the customers reads them front to back) without listing the positions first.
+    pub fn filter(&self, mut f: impl FnMut(usize) -> bool) -> Bits {
+        let mut words = vec![0u64; self.words.len()];
+        for (w, (&word, out)) in self.words.iter().zip(&mut words).enumerate() {
+            let mut x = word;
+            while x != 0 {
+                let bit = x.trailing_zeros() as usize;
+                if f(w * 64 + bit) {
+                    *out |= 1 << bit;
+                }
+                x &= x - 1;
+            }
+        }
+        Bits {
+            words,
+            len: self.len,
+        }
+    }
+
     pub fn and(&mut self, other: &Bits) {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
             *a &= b;
@@ -155,5 +175,8 @@ mod tests {
         empty.not();
         assert_eq!(empty.count(), 0);
         assert_eq!(Bits::all(64).count(), 64);
+        let thirds = Bits::all(130).filter(|i| i % 3 == 0);
+        assert_eq!(thirds, Bits::from_fn(130, |i| i % 3 == 0));
+        assert_eq!(odd.filter(|i| i > 127).ones(), [129]);
     }
 }

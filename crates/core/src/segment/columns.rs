@@ -254,23 +254,106 @@ impl SegmentColumns {
     }
 
     pub(super) fn stages(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
-        let build = || labels(data, a, |m| m.stage.and_then(|s| position(&Stage::ALL, s)));
+        let build = || labels(data, a, |m| label_at(0, m));
         cached(&self.labels[0], data, |l| l.0.len(), build)
     }
 
     pub(super) fn groups(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
-        let build = || {
-            labels(data, a, |m| {
-                m.group.and_then(|g| position(&RfmGroup::ALL, g))
-            })
-        };
+        let build = || labels(data, a, |m| label_at(1, m));
         cached(&self.labels[1], data, |l| l.0.len(), build)
     }
 
     pub(super) fn tiers(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
-        // Tier numbers are below MAX_TIER_RULES + 1, far from NO_LABEL.
-        let build = || labels(data, a, |m| m.tier.map(|t| t.0.min(NO_LABEL - 1)));
+        let build = || labels(data, a, |m| label_at(2, m));
         cached(&self.labels[2], data, |l| l.0.len(), build)
+    }
+
+    /// Builds the `wanted` number, date and label columns not built yet in one pass over the
+    /// customers and their metrics, rather than a pass each when a condition first asks:
+    /// each pass reads a cache line or two of every customer's metrics (far larger than the
+    /// columns), and a query's conditions mostly read the same lines. For columns built for
+    /// one query, whose conditions each build theirs: a column no condition reaches in the end
+    /// costs little more in the shared pass.
+    pub(super) fn fill(&self, data: &Dataset, a: &Analytics, wanted: &Wanted) {
+        use {DateOf as D, NumberOf as N};
+        const NUMBERS: [NumberOf; 9] = [
+            N::Orders,
+            N::R,
+            N::F,
+            N::M,
+            N::Points,
+            N::RecencyDays,
+            N::TotalSpent,
+            N::Aov,
+            N::Ltv,
+        ];
+        const DATES: [DateOf; 3] = [D::LastOrder, D::FirstOrder, D::Created];
+        let n = data.customers.len();
+        let mut filling = Vec::new();
+        for of in NUMBERS {
+            if wanted.numbers[of as usize] && self.numbers[of as usize].get().is_none() {
+                filling.push(Filling::Number(
+                    of,
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                ));
+            }
+        }
+        for of in DATES {
+            if wanted.dates[of as usize] && self.dates[of as usize].get().is_none() {
+                filling.push(Filling::Date(
+                    of,
+                    Vec::with_capacity(n),
+                    Vec::with_capacity(n),
+                ));
+            }
+        }
+        for k in 0..3 {
+            if wanted.labels[k] && self.labels[k].get().is_none() {
+                filling.push(Filling::Label(k, Vec::with_capacity(n)));
+            }
+        }
+        // A single column: its own pass is the same pass.
+        if filling.len() < 2 {
+            return;
+        }
+        for i in 0..n {
+            for f in &mut filling {
+                match f {
+                    Filling::Number(of, values, present) => {
+                        let v = number_at(*of, data, a, i);
+                        values.push(v.unwrap_or(0));
+                        present.push(v.is_some());
+                    }
+                    Filling::Date(of, values, present) => {
+                        let v = date_at(*of, data, a, self.offset, i);
+                        values.push(v.unwrap_or(0));
+                        present.push(v.is_some());
+                    }
+                    Filling::Label(k, values) => {
+                        values.push(label_at(*k, metrics(a, i)).unwrap_or(NO_LABEL));
+                    }
+                }
+            }
+        }
+        // Each cell was empty above and nothing else fills it meanwhile (a query fills its
+        // columns alone), so the sets succeed; were one filled, its column would be the same.
+        for f in filling {
+            let present = |p: Vec<bool>| Bits::from_fn(n, |i| p[i]);
+            match f {
+                Filling::Number(of, values, p) => {
+                    let present = (!always(of)).then(|| present(p));
+                    let _ = self.numbers[of as usize].set(Numbers { values, present });
+                }
+                Filling::Date(of, values, p) => {
+                    let present = Some(present(p));
+                    let _ = self.dates[of as usize].set(Numbers { values, present });
+                }
+                Filling::Label(k, values) => {
+                    let _ = self.labels[k].set(Labels(values));
+                }
+            }
+        }
     }
 }
 
@@ -296,37 +379,80 @@ fn metrics(a: &Analytics, i: usize) -> &CustomerMetrics {
     a.customers.get(i).unwrap_or(&NONE)
 }
 
-fn numbers(of: NumberOf, data: &Dataset, a: &Analytics) -> Numbers {
-    let n = data.customers.len();
-    let value = |i: usize| -> Option<i64> {
-        let m = metrics(a, i);
-        match of {
-            NumberOf::Orders => Some(i64::from(m.orders)),
-            NumberOf::R => m.r.map(i64::from),
-            NumberOf::F => m.f.map(i64::from),
-            NumberOf::M => m.m.map(i64::from),
-            NumberOf::Points => Some(data.customers[i].points),
-            NumberOf::RecencyDays => m.recency_days,
-            NumberOf::TotalSpent => Some(m.total_spent),
-            NumberOf::Aov => m.aov,
-            NumberOf::Ltv => m.ltv,
-        }
-    };
-    let always = matches!(
+/// The number of the customer at `i` in the column of `of`.
+fn number_at(of: NumberOf, data: &Dataset, a: &Analytics, i: usize) -> Option<i64> {
+    let m = metrics(a, i);
+    match of {
+        NumberOf::Orders => Some(i64::from(m.orders)),
+        NumberOf::R => m.r.map(i64::from),
+        NumberOf::F => m.f.map(i64::from),
+        NumberOf::M => m.m.map(i64::from),
+        NumberOf::Points => data.customers.get(i).map(|c| c.points),
+        NumberOf::RecencyDays => m.recency_days,
+        NumberOf::TotalSpent => Some(m.total_spent),
+        NumberOf::Aov => m.aov,
+        NumberOf::Ltv => m.ltv,
+    }
+}
+
+/// Whether every customer has a number of `of` (its column then has no `present`).
+fn always(of: NumberOf) -> bool {
+    matches!(
         of,
         NumberOf::Orders | NumberOf::Points | NumberOf::TotalSpent
-    );
-    optional_column(n, value, always)
+    )
+}
+
+fn numbers(of: NumberOf, data: &Dataset, a: &Analytics) -> Numbers {
+    let value = |i: usize| number_at(of, data, a, i);
+    optional_column(data.customers.len(), value, always(of))
+}
+
+/// The day number of the customer at `i` in the column of `of`.
+fn date_at(
+    of: DateOf,
+    data: &Dataset,
+    a: &Analytics,
+    offset: FixedOffset,
+    i: usize,
+) -> Option<i64> {
+    let day = |t: Timestamp| local_day(t, offset);
+    match of {
+        DateOf::LastOrder => metrics(a, i).last_order.and_then(day),
+        DateOf::FirstOrder => metrics(a, i).first_order.and_then(day),
+        DateOf::Created => data.customers.get(i).and_then(|c| day(c.created_at)),
+    }
 }
 
 fn dates(of: DateOf, data: &Dataset, a: &Analytics, offset: FixedOffset) -> Numbers {
-    let day = |t: Timestamp| local_day(t, offset);
-    let value = |i: usize| match of {
-        DateOf::LastOrder => metrics(a, i).last_order.and_then(day),
-        DateOf::FirstOrder => metrics(a, i).first_order.and_then(day),
-        DateOf::Created => day(data.customers[i].created_at),
-    };
+    let value = |i: usize| date_at(of, data, a, offset, i);
     optional_column(data.customers.len(), value, false)
+}
+
+/// The label of a customer's metrics in the labels column `k`: stage (0), RFM group (1),
+/// tier (2).
+fn label_at(k: usize, m: &CustomerMetrics) -> Option<u8> {
+    match k {
+        0 => m.stage.and_then(|s| position(&Stage::ALL, s)),
+        1 => m.group.and_then(|g| position(&RfmGroup::ALL, g)),
+        // Tier numbers are below MAX_TIER_RULES + 1, far from NO_LABEL.
+        _ => m.tier.map(|t| t.0.min(NO_LABEL - 1)),
+    }
+}
+
+/// The columns a query asks for, by their index in [`SegmentColumns`]' arrays.
+#[derive(Default)]
+pub(super) struct Wanted {
+    pub numbers: [bool; 9],
+    pub dates: [bool; 3],
+    pub labels: [bool; 3],
+}
+
+/// A column being filled by [`SegmentColumns::fill`]: values, then who has one.
+enum Filling {
+    Number(NumberOf, Vec<i64>, Vec<bool>),
+    Date(DateOf, Vec<i64>, Vec<bool>),
+    Label(usize, Vec<u8>),
 }
 
 fn optional_column(n: usize, value: impl Fn(usize) -> Option<i64>, always: bool) -> Numbers {
@@ -346,7 +472,7 @@ pub(super) fn local_day(t: Timestamp, offset: FixedOffset) -> Option<i64> {
     (RANGE.0..=RANGE.1).contains(&d).then_some(d)
 }
 
-fn sym_of(of: TextOf, c: &Customer) -> Option<Sym> {
+pub(super) fn sym_of(of: TextOf, c: &Customer) -> Option<Sym> {
     match of {
         TextOf::City => c.city,
         TextOf::Province => c.province,

@@ -21,10 +21,12 @@ use super::bind::{
 };
 use super::bits::Bits;
 use super::by_row;
-use super::columns::{self, NO_LABEL, Numbers, SegmentColumns};
+use super::columns::{self, NO_LABEL, Numbers, SegmentColumns, Wanted};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
 use crate::model::{RfmGroup, Stage, Tier};
+use crate::sym::Sym;
+use rustc_hash::FxHashMap;
 use std::marker::PhantomData;
 
 /// A rule tree's matches: the tree is bound to the data and evaluated for every customer
@@ -82,6 +84,13 @@ impl<'a> Matcher<'a> {
             own = SegmentColumns::with_offset(bound.offset, false);
             &own
         };
+        // Columns for this query alone: those its conditions read off the metrics are built in
+        // one pass (a pass each read every customer's metrics again).
+        if !columns.kept() {
+            let mut w = Wanted::default();
+            wanted(&bound.root, &mut w);
+            columns.fill(data, analytics, &w);
+        }
         let eval = Eval {
             data,
             analytics,
@@ -124,6 +133,21 @@ pub fn count_matches(
     root: &Group,
 ) -> usize {
     Matcher::new(data, analytics, settings, root).count()
+}
+
+/// The number, date and label columns the conditions of a tree read.
+fn wanted(g: &BoundGroup, w: &mut Wanted) {
+    for item in &g.items {
+        match item {
+            BoundNode::Group(inner) => wanted(inner, w),
+            BoundNode::Test(Test::Number(of, _)) => w.numbers[*of as usize] = true,
+            BoundNode::Test(Test::Date(of, _)) => w.dates[*of as usize] = true,
+            BoundNode::Test(Test::Stage(_)) => w.labels[0] = true,
+            BoundNode::Test(Test::Group(_)) => w.labels[1] = true,
+            BoundNode::Test(Test::Tier(_)) => w.labels[2] = true,
+            BoundNode::Test(_) => {}
+        }
+    }
 }
 
 /// The tree at a position past the customers, where no condition holds.
@@ -246,19 +270,45 @@ impl Eval<'_> {
                 left * 16 <= self.n
             };
             if one_by_one {
-                let (data, a, bound) = (self.data, self.analytics, self.bound);
-                return Bits::from_ones(
-                    self.n,
-                    among
-                        .ones()
-                        .into_iter()
-                        .filter(|&i| by_row::test_at(data, a, bound, t, i)),
-                );
+                return self.one_by_one(t, among);
             }
         }
         let mut b = self.test_all(t);
         b.and(among);
         b
+    }
+
+    /// The customers among `among` that meet a condition, tested one by one as the walk does
+    /// and in position order. Interned values (a city, tags) are compared by symbol: each
+    /// distinct symbol's text is tested once and remembered, where reading and comparing the
+    /// text per customer was a cache miss per value.
+    fn one_by_one(&self, t: &Test, among: &Bits) -> Bits {
+        let (data, a, bound) = (self.data, self.analytics, self.bound);
+        match t {
+            Test::Tags(test) => {
+                if let Some(b) = tags_one_by_one(data, among, test, among.count()) {
+                    return b;
+                }
+            }
+            Test::Text(of, test) if self.columns.syms_field(*of) => {
+                let mut memo: FxHashMap<Sym, bool> = FxHashMap::default();
+                let none = text(None, test);
+                return among.filter(|i| {
+                    // Past the customers no condition holds (as in the walk).
+                    let Some(c) = data.customers.get(i) else {
+                        return false;
+                    };
+                    match columns::sym_of(*of, c) {
+                        None => none,
+                        Some(s) => *memo
+                            .entry(s)
+                            .or_insert_with(|| text(Some(s.as_str()), test)),
+                    }
+                });
+            }
+            _ => {}
+        }
+        among.filter(|i| by_row::test_at(data, a, bound, t, i))
     }
 
     /// A condition for every customer.
@@ -402,6 +452,61 @@ fn number(column: &Numbers, test: NumberTest) -> Bits {
     b
 }
 
+/// A tags test for the customers among `among`, one by one: each distinct tag is compared
+/// with the test's words once, into a mask of the words it equals; a customer's tags then
+/// only OR their masks. `None` for the tests without words and for lists past 64 words
+/// (tested by the walk instead).
+fn tags_one_by_one(data: &Dataset, among: &Bits, test: &TagsTest, limit: usize) -> Option<Bits> {
+    let words: &[String] = match test {
+        TagsTest::Any(list) | TagsTest::All(list) | TagsTest::None(list) => list,
+        _ => return None,
+    };
+    let full = match words.len() {
+        64 => u64::MAX,
+        k if k < 64 => (1u64 << k) - 1,
+        _ => return None,
+    };
+    let meets = |seen: u64| match test {
+        TagsTest::Any(_) => seen != 0,
+        TagsTest::All(_) => seen == full,
+        TagsTest::None(_) => seen == 0,
+        _ => false,
+    };
+    let mask = |tag: &str| {
+        let hits = words.iter().enumerate().filter(|(_, w)| same_text(tag, w));
+        hits.fold(0u64, |m, (k, _)| m | 1 << k)
+    };
+    // Every tag a customer holds is interned, so the symbols equal to a word are all among
+    // the interned ones: found in one pass over them (when there are fewer than customers to
+    // read: `limit`), a word no symbol equals is one no customer has. Tags nobody has (a typo, a tag
+    // of another shop) then decide every customer without reading any.
+    let matching = Sym::matching(limit, |s| mask(s) != 0);
+    if matching.as_ref().is_some_and(Vec::is_empty) {
+        let answer = meets(0);
+        // Past the customers no condition holds (as in the walk).
+        return Some(among.filter(|i| answer && i < data.customers.len()));
+    }
+    let mut memo: FxHashMap<Sym, u64> = matching
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| (s, mask(s.as_str())))
+        .collect();
+    // With the matching symbols known, any other symbol matches no word.
+    let known = !memo.is_empty();
+    let mut mask_of = |s: Sym| match memo.get(&s) {
+        Some(&m) => m,
+        None if known => 0,
+        None => *memo.entry(s).or_insert_with(|| mask(s.as_str())),
+    };
+    Some(among.filter(|i| {
+        // Past the customers no condition holds (as in the walk).
+        let Some(c) = data.customers.get(i) else {
+            return false;
+        };
+        meets(c.tags.iter().fold(0, |m, &t| m | mask_of(t)))
+    }))
+}
+
 fn tags(column: &columns::TagColumn, test: &TagsTest) -> Bits {
     let n = column.starts.len() - 1;
     let of = |i: usize| {
@@ -519,6 +624,61 @@ mod tests {
                 local_day(t, utc).is_some(),
                 crate::time::day_date(t.local_day(utc)).is_some()
             );
+        }
+    }
+
+    #[test]
+    fn tags_tested_one_by_one_agree_whether_the_matching_symbols_are_listed_or_not() {
+        let tagged: [&[&str]; 6] = [
+            &[],
+            &["VIP"],
+            &["vip", "母婴"],
+            &["母婴"],
+            &["Vip", "new"],
+            &["nobody's tag"],
+        ];
+        let mut data = Dataset::default();
+        for (k, tags) in tagged.iter().enumerate() {
+            let id = uuid::Uuid::from_u128(k as u128 + 1);
+            let mut c = crate::model::Customer::new(id, "x", Timestamp(0));
+            c.tags = tags.iter().map(|t| Sym::new(t)).collect();
+            data.customers.push(c);
+        }
+        let n = tagged.len();
+        let has = |i: usize, w: &String| tagged[i].iter().any(|t| t.eq_ignore_ascii_case(w));
+        let words: [&[&str]; 5] = [
+            &[],
+            &["vip"],
+            &["VIP", "母婴"],
+            &["no such tag"],
+            &["new", "vip"],
+        ];
+        for list in words {
+            let list: Vec<String> = list.iter().map(|w| w.to_string()).collect();
+            let tests = [
+                (
+                    TagsTest::Any(&list),
+                    Bits::from_fn(n, |i| list.iter().any(|w| has(i, w))),
+                ),
+                (
+                    TagsTest::All(&list),
+                    Bits::from_fn(n, |i| list.iter().all(|w| has(i, w))),
+                ),
+                (
+                    TagsTest::None(&list),
+                    Bits::from_fn(n, |i| !list.iter().any(|w| has(i, w))),
+                ),
+            ];
+            let among = Bits::from_fn(n, |i| i != 3);
+            for (test, want) in tests {
+                let mut want = want;
+                want.and(&among);
+                // Listed (the interner holds fewer symbols than usize::MAX) and not (0).
+                for limit in [usize::MAX, 0] {
+                    let got = tags_one_by_one(&data, &among, &test, limit);
+                    assert_eq!(got.as_ref(), Some(&want), "{list:?} limit {limit}");
+                }
+            }
         }
     }
 
