@@ -198,16 +198,21 @@ impl Derived {
         }
     }
 
-    /// After all the data was replaced (a restore): the analytics, then the list's index in
-    /// slices, in tasks of their own before a page needs them (together in the task that shows
-    /// the list they were ~0.5 s at 100k).
-    pub async fn warm_up(&self) {
+    /// Makes what pages derive from freshly loaded or replaced data, each in tasks of its own
+    /// before a page needs it (together in the task that shows a page they were most of a
+    /// second at 100k): the analytics in slices, Today's list (every page's navigation counts
+    /// it), then, when `with_index`, the list's index in slices. Today's list comes before the
+    /// index: made while the index is not yet held, its working tables (7 MB at 100k) fit in
+    /// memory the tab already has; made last, they grew the wasm memory for good.
+    pub async fn warm_up(&self, with_index: bool) {
         self.count_analytics_ahead().await;
         platform::yield_to_browser().await;
-        // Today's list before the index, as at a load (`store::storage::load::warm_up`).
         self.today.with_untracked(|_| ());
         platform::yield_to_browser().await;
-        self.build_index_ahead().await;
+        if with_index {
+            self.build_index_ahead().await;
+            platform::yield_to_browser().await;
+        }
     }
 
     /// Counts the analytics in slices and hands them to `metrics` (after a load or a

@@ -50,7 +50,7 @@ pub fn BackupCard() -> impl IntoView {
                 if sync.is_set_up() {
                     sync.forget_local();
                 }
-                leptos::task::spawn_local(async move { derived.warm_up().await });
+                leptos::task::spawn_local(async move { derived.warm_up(true).await });
             });
         });
     };

@@ -35,11 +35,9 @@ pub fn start(store: Store, derived: Derived) {
     });
 }
 
-/// Makes what the first page derives from the loaded data before the page is shown, in tasks
-/// of their own: the analytics, Today's list, then (on the customer list) its index, the
-/// analytics and the index in slices. Together in
-/// the task that shows the page they would block it for most of a second. Settings and Import
-/// show no analytics: there they wait for the first page that does (17 MB at 100k that the
+/// Makes what the first page derives from the loaded data before the page is shown
+/// (`Derived::warm_up`); the list's index only on the customer list. Settings and Import show
+/// no analytics: there everything waits for the first page that does (17 MB at 100k that the
 /// tab need not hold, and 100-150 ms of the load).
 async fn warm_up(store: Store, derived: Derived) {
     use crate::route::View;
@@ -47,17 +45,7 @@ async fn warm_up(store: Store, derived: Derived) {
     if matches!(view, View::Settings | View::Import) {
         return;
     }
-    derived.count_analytics_ahead().await;
-    platform::yield_to_browser().await;
-    // Today's list (every page's navigation counts it) before the list's index, in a task of
-    // its own: made while the index is not yet held, its working tables (7 MB at 100k) fit in
-    // memory the tab already has; made last, they grew the wasm memory for good.
-    derived.today.with_untracked(|_| ());
-    platform::yield_to_browser().await;
-    if view == View::Customers {
-        derived.build_index_ahead().await;
-        platform::yield_to_browser().await;
-    }
+    derived.warm_up(view == View::Customers).await;
 }
 
 pub(super) async fn open_and_load(store: Store) -> Backend {
