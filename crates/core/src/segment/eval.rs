@@ -17,7 +17,7 @@
 use super::ast::{Group, Op};
 use super::bind::{
     Bound, BoundGroup, BoundNode, DateTest, LabelTest, Memberships, NumberTest, TagsTest, Test,
-    TextTest, bind,
+    TextOf, TextTest, bind,
 };
 use super::bits::Bits;
 use super::by_row;
@@ -264,7 +264,11 @@ impl Eval<'_> {
             // Reading strings costs a memory access per customer, a column or not: below half
             // of everyone, one by one; other columns are sequential passes, cheap to build.
             let plain_text = matches!(t, Test::Text(of, _) if !self.columns.syms_field(*of));
-            let one_by_one = if plain_text || matches!(t, Test::Tags(_)) {
+            // An interned text for one query: each customer left costs a table lookup by
+            // symbol, where a dictionary over everyone cost a hash lookup per customer.
+            let one_by_one = if matches!(t, Test::Text(of, _) if self.columns.syms_field(*of)) {
+                true
+            } else if plain_text || matches!(t, Test::Tags(_)) {
                 left * 2 <= self.n
             } else {
                 left * 16 <= self.n
@@ -291,20 +295,7 @@ impl Eval<'_> {
                 }
             }
             Test::Text(of, test) if self.columns.syms_field(*of) => {
-                let mut memo: FxHashMap<Sym, bool> = FxHashMap::default();
-                let none = text(None, test);
-                return among.filter(|i| {
-                    // Past the customers no condition holds (as in the walk).
-                    let Some(c) = data.customers.get(i) else {
-                        return false;
-                    };
-                    match columns::sym_of(*of, c) {
-                        None => none,
-                        Some(s) => *memo
-                            .entry(s)
-                            .or_insert_with(|| text(Some(s.as_str()), test)),
-                    }
-                });
+                return interned_one_by_one(data, among, *of, test, among.count());
             }
             _ => {}
         }
@@ -374,6 +365,40 @@ impl Eval<'_> {
             }),
         }
     }
+}
+
+/// The customers among `among` whose interned text `of` meets `test`, compared by symbol:
+/// every symbol the test accepts found in one pass over the interner (when it holds at most
+/// `limit` symbols), then a table lookup per customer; else each symbol's answer remembered
+/// as it is met. Reading and comparing the text per customer was a cache miss per value.
+fn interned_one_by_one(
+    data: &Dataset,
+    among: &Bits,
+    of: TextOf,
+    test: &TextTest,
+    limit: usize,
+) -> Bits {
+    let none = text(None, test);
+    let customer = |i: usize| data.customers.get(i);
+    if let Some(yes) = Sym::matching(limit, |s| text(Some(s), test)) {
+        let mut table = vec![false; yes.iter().map(|s| s.number() + 1).max().unwrap_or(0)];
+        for s in yes {
+            table[s.number()] = true;
+        }
+        let accepts = |s: Sym| table.get(s.number()).copied().unwrap_or(false);
+        // Past the customers no condition holds (as in the walk).
+        return among
+            .filter(|i| customer(i).is_some_and(|c| columns::sym_of(of, c).map_or(none, accepts)));
+    }
+    let mut memo: FxHashMap<Sym, bool> = FxHashMap::default();
+    among.filter(|i| {
+        customer(i).is_some_and(|c| match columns::sym_of(of, c) {
+            None => none,
+            Some(s) => *memo
+                .entry(s)
+                .or_insert_with(|| text(Some(s.as_str()), test)),
+        })
+    })
 }
 
 /// Customers whose code's entry in `table` is true (a code past the table: false).
@@ -678,6 +703,49 @@ mod tests {
                     let got = tags_one_by_one(&data, &among, &test, limit);
                     assert_eq!(got.as_ref(), Some(&want), "{list:?} limit {limit}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn interned_texts_tested_one_by_one_agree_whether_the_symbols_are_listed_or_not() {
+        let cities = [
+            None,
+            Some("上海"),
+            Some("杭州"),
+            Some("SHANGHAI"),
+            Some(" "),
+            Some("上海"),
+        ];
+        let mut data = Dataset::default();
+        for (k, city) in cities.iter().enumerate() {
+            let id = uuid::Uuid::from_u128(k as u128 + 1);
+            let mut c = crate::model::Customer::new(id, "x", Timestamp(0));
+            c.city = city.map(Sym::new);
+            data.customers.push(c);
+        }
+        let list = vec!["上海".to_string(), "shanghai".to_string()];
+        let tests = [
+            TextTest::IsEmpty,
+            TextTest::IsNotEmpty,
+            TextTest::Eq("上海"),
+            TextTest::Ne("上海"),
+            TextTest::In(&list),
+            TextTest::NotIn(&list),
+            TextTest::Contains("hang"),
+            TextTest::StartsWith("杭"),
+            TextTest::Eq("no such city"),
+        ];
+        // Position 3 is left out, and 6 and 7 lie past the customers.
+        let among = Bits::from_fn(cities.len() + 2, |i| i != 3);
+        for (k, test) in tests.iter().enumerate() {
+            let want = Bits::from_fn(cities.len() + 2, |i| {
+                i != 3 && i < cities.len() && text(cities[i], test)
+            });
+            // Listed (the interner holds fewer symbols than usize::MAX) and not (0).
+            for limit in [usize::MAX, 0] {
+                let got = interned_one_by_one(&data, &among, TextOf::City, test, limit);
+                assert_eq!(got, want, "test {k} limit {limit}");
             }
         }
     }
