@@ -289,25 +289,16 @@ impl SegmentColumns {
         ];
         const DATES: [DateOf; 3] = [D::LastOrder, D::FirstOrder, D::Created];
         let n = data.customers.len();
-        let mut filling = Vec::new();
-        for of in NUMBERS {
-            if wanted.numbers[of as usize] && self.numbers[of as usize].get().is_none() {
-                filling.push(Filling::Number(
-                    of,
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                ));
-            }
-        }
-        for of in DATES {
-            if wanted.dates[of as usize] && self.dates[of as usize].get().is_none() {
-                filling.push(Filling::Date(
-                    of,
-                    Vec::with_capacity(n),
-                    Vec::with_capacity(n),
-                ));
-            }
-        }
+        let numbers = NUMBERS
+            .into_iter()
+            .filter(|&of| wanted.numbers[of as usize] && self.numbers[of as usize].get().is_none());
+        let dates = DATES
+            .into_iter()
+            .filter(|&of| wanted.dates[of as usize] && self.dates[of as usize].get().is_none());
+        let valued = numbers.map(Valued::Number).chain(dates.map(Valued::Date));
+        let mut filling: Vec<Filling> = valued
+            .map(|of| Filling::Values(of, Vec::with_capacity(n), Vec::with_capacity(n)))
+            .collect();
         for k in 0..3 {
             if wanted.labels[k] && self.labels[k].get().is_none() {
                 filling.push(Filling::Label(k, Vec::with_capacity(n)));
@@ -320,13 +311,11 @@ impl SegmentColumns {
         for i in 0..n {
             for f in &mut filling {
                 match f {
-                    Filling::Number(of, values, present) => {
-                        let v = number_at(*of, data, a, i);
-                        values.push(v.unwrap_or(0));
-                        present.push(v.is_some());
-                    }
-                    Filling::Date(of, values, present) => {
-                        let v = date_at(*of, data, a, self.offset, i);
+                    Filling::Values(of, values, present) => {
+                        let v = match *of {
+                            Valued::Number(of) => number_at(of, data, a, i),
+                            Valued::Date(of) => date_at(of, data, a, self.offset, i),
+                        };
                         values.push(v.unwrap_or(0));
                         present.push(v.is_some());
                     }
@@ -341,11 +330,11 @@ impl SegmentColumns {
         for f in filling {
             let present = |p: Vec<bool>| Bits::from_fn(n, |i| p[i]);
             match f {
-                Filling::Number(of, values, p) => {
+                Filling::Values(Valued::Number(of), values, p) => {
                     let present = (!always(of)).then(|| present(p));
                     let _ = self.numbers[of as usize].set(Numbers { values, present });
                 }
-                Filling::Date(of, values, p) => {
+                Filling::Values(Valued::Date(of), values, p) => {
                     let present = Some(present(p));
                     let _ = self.dates[of as usize].set(Numbers { values, present });
                 }
@@ -448,11 +437,18 @@ pub(super) struct Wanted {
     pub labels: [bool; 3],
 }
 
-/// A column being filled by [`SegmentColumns::fill`]: values, then who has one.
+/// A column being filled by [`SegmentColumns::fill`]: numbers or dates (day numbers) and who
+/// has one, or labels.
 enum Filling {
-    Number(NumberOf, Vec<i64>, Vec<bool>),
-    Date(DateOf, Vec<i64>, Vec<bool>),
+    Values(Valued, Vec<i64>, Vec<bool>),
     Label(usize, Vec<u8>),
+}
+
+/// A column of numbers: a number field's, or a date field's as day numbers.
+#[derive(Clone, Copy)]
+enum Valued {
+    Number(NumberOf),
+    Date(DateOf),
 }
 
 fn optional_column(n: usize, value: impl Fn(usize) -> Option<i64>, always: bool) -> Numbers {
