@@ -9,7 +9,6 @@
 mod event_filters;
 
 use super::query::{By, FunnelQuery, Kind, day_start, step_label};
-use crate::derived::use_derived;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::prefs::use_prefs;
@@ -21,6 +20,7 @@ use kezhi_core::funnel::{
     Window, WindowUnit,
 };
 use kezhi_core::model::event_type;
+use kezhi_core::segment::complete::event_kinds;
 use kezhi_core::time::{MS_PER_DAY, Timestamp};
 use leptos::prelude::*;
 
@@ -37,9 +37,10 @@ pub fn Editor(
     let store = use_store();
     let prefs = use_prefs();
     let ui = use_ui();
-    // Event types in the data, the most frequent first.
-    let derived = use_derived();
-    let kinds = Memo::new(move |_| derived.vocabulary.with(|v| v.event_kinds.clone()));
+    // Event types in the data, the most frequent first: counted from the events alone, not
+    // through the segments' whole vocabulary (its passes over every customer and order were
+    // ~40 ms of the page's first task at 100,000 customers).
+    let kinds = Memo::new(move |_| store.data.with(|d| event_kinds(&d.events)));
     let edit = move |f: &dyn Fn(&mut FunnelDefinition)| {
         let mut d = draft.get_untracked();
         f(&mut d);
