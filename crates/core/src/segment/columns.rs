@@ -51,6 +51,23 @@ pub(super) struct Labels(pub Vec<u8>);
 /// The label of a customer without one (in [`Labels`]).
 pub(super) const NO_LABEL: u8 = u8::MAX;
 
+/// Every number field with a column, the most asked-for first (the order [`SegmentColumns::warm`]
+/// builds them in).
+const NUMBER_FIELDS: [NumberOf; 9] = [
+    NumberOf::TotalSpent,
+    NumberOf::Orders,
+    NumberOf::Aov,
+    NumberOf::RecencyDays,
+    NumberOf::R,
+    NumberOf::F,
+    NumberOf::M,
+    NumberOf::Points,
+    NumberOf::Ltv,
+];
+
+/// Every date field with a column, the most asked-for first.
+const DATE_FIELDS: [DateOf; 3] = [DateOf::LastOrder, DateOf::FirstOrder, DateOf::Created];
+
 /// The columns of one dataset and its analytics, filled as conditions ask for them.
 ///
 /// Keep one per data change (as the app keeps its [`crate::funnel::EventIndex`]) and pass it
@@ -200,19 +217,7 @@ impl SegmentColumns {
     /// types, so that the first query finds them built (at 500,000 customers, building the
     /// ten columns of a typical rule took the first query ~300 ms).
     pub fn warm(&self, data: &Dataset, a: &Analytics, k: usize) -> bool {
-        use {DateOf as D, NumberOf as N, TextOf as T};
-        const NUMBERS: [NumberOf; 9] = [
-            N::TotalSpent,
-            N::Orders,
-            N::Aov,
-            N::RecencyDays,
-            N::R,
-            N::F,
-            N::M,
-            N::Points,
-            N::Ltv,
-        ];
-        const DATES: [DateOf; 3] = [D::LastOrder, D::FirstOrder, D::Created];
+        use TextOf as T;
         const TEXTS: [TextOf; 9] = [
             T::City,
             T::Name,
@@ -224,10 +229,10 @@ impl SegmentColumns {
             T::Email,
             T::ExternalId,
         ];
-        let (n, d, t) = (NUMBERS.len(), DATES.len(), TEXTS.len());
+        let (n, d, t) = (NUMBER_FIELDS.len(), DATE_FIELDS.len(), TEXTS.len());
         match k {
-            k if k < n => drop(self.numbers(NUMBERS[k], data, a)),
-            k if k < n + d => drop(self.dates(DATES[k - n], data, a)),
+            k if k < n => drop(self.numbers(NUMBER_FIELDS[k], data, a)),
+            k if k < n + d => drop(self.dates(DATE_FIELDS[k - n], data, a)),
             k if k < n + d + 3 => match k - n - d {
                 0 => drop(self.stages(data, a)),
                 1 => drop(self.groups(data, a)),
@@ -275,24 +280,11 @@ impl SegmentColumns {
     /// one query, whose conditions each build theirs: a column no condition reaches in the end
     /// costs little more in the shared pass.
     pub(super) fn fill(&self, data: &Dataset, a: &Analytics, wanted: &Wanted) {
-        use {DateOf as D, NumberOf as N};
-        const NUMBERS: [NumberOf; 9] = [
-            N::Orders,
-            N::R,
-            N::F,
-            N::M,
-            N::Points,
-            N::RecencyDays,
-            N::TotalSpent,
-            N::Aov,
-            N::Ltv,
-        ];
-        const DATES: [DateOf; 3] = [D::LastOrder, D::FirstOrder, D::Created];
         let n = data.customers.len();
-        let numbers = NUMBERS
+        let numbers = NUMBER_FIELDS
             .into_iter()
             .filter(|&of| wanted.numbers[of as usize] && self.numbers[of as usize].get().is_none());
-        let dates = DATES
+        let dates = DATE_FIELDS
             .into_iter()
             .filter(|&of| wanted.dates[of as usize] && self.dates[of as usize].get().is_none());
         let valued = numbers.map(Valued::Number).chain(dates.map(Valued::Date));

@@ -221,8 +221,9 @@ impl Eval<'_> {
         }
     }
 
-    /// 0: reads a built column or the figures bind made; 1: would build a dictionary of an
-    /// interned text; 2: reads strings customer by customer (free text, tags not yet built).
+    /// 0: reads a built column or the figures bind made; 1: an interned text not in a column
+    /// (a dictionary to build, or for one query a symbol per customer left); 2: reads strings
+    /// customer by customer (free text, tags not yet built).
     fn cost(&self, n: &BoundNode) -> u8 {
         match n {
             BoundNode::Group(g) => g.items.iter().map(|n| self.cost(n)).max().unwrap_or(0),
