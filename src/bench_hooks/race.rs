@@ -120,7 +120,7 @@ pub fn race_analytics_columns() -> Vec<f64> {
     with_race(
         |r| {
             let mut out = Vec::with_capacity(r.analytics.customers.len() * 9);
-            for m in &r.analytics.customers {
+            for m in r.analytics.customers.iter() {
                 out.extend([
                     f64::from(m.orders),
                     m.total_spent as f64,

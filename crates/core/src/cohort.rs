@@ -172,7 +172,7 @@ fn cohort_months(data: &Dataset, analytics: &Analytics, options: &CohortOptions)
     let counted;
     let first: &dyn Fn(usize) -> Option<Timestamp> =
         if analytics.customers.len() == data.customers.len() {
-            &|i| analytics.customers[i].first_order
+            &|i| analytics.customers.first_order(i)
         } else {
             counted = first_paid(data);
             &|i| counted[i]

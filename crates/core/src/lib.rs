@@ -6,6 +6,7 @@
 //! [`store::records::RecordStore`], [`store::KeyValueStore`] and [`sync::couch::Transport`].
 //! It returns codes and typed errors; the app words them (ARCHITECTURE.md, "Invariants").
 
+pub mod bits;
 pub mod bulk;
 pub mod byte_strings;
 pub mod channel;

@@ -80,8 +80,19 @@ impl Timestamp {
     /// analytics that classify millions of records by day (what `to_offset(..).date_naive()`
     /// gives, an order of magnitude faster).
     pub fn local_day(self, offset: FixedOffset) -> i64 {
-        (self.0 + i64::from(offset.local_minus_utc()) * MS_PER_SECOND).div_euclid(MS_PER_DAY)
+        self.local_day_shifted(offset_millis(offset))
     }
+
+    /// [`Timestamp::local_day`] with the offset in milliseconds ([`offset_millis`]), worked
+    /// out once for a column of moments.
+    pub fn local_day_shifted(self, shift: i64) -> i64 {
+        (self.0 + shift).div_euclid(MS_PER_DAY)
+    }
+}
+
+/// A time zone's offset from UTC in milliseconds.
+pub fn offset_millis(offset: FixedOffset) -> i64 {
+    i64::from(offset.local_minus_utc()) * MS_PER_SECOND
 }
 
 /// Days since 1970-01-01 of a date (the inverse of [`day_date`]).

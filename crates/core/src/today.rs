@@ -363,7 +363,7 @@ pub fn today_list(
     offset: FixedOffset,
 ) -> Vec<Item> {
     let contacts = contacts(&data.activities);
-    let value = |i: usize| analytics.customers.get(i).map_or(0, |m| m.total_spent);
+    let value = |i: usize| analytics.customers.total_spent(i);
     let contacted_since = |last: Option<Timestamp>, day: NaiveDate| {
         last.and_then(|t| t.to_offset(offset))
             .is_some_and(|t| t.date_naive() >= day)

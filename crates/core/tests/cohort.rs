@@ -190,7 +190,7 @@ fn periods_minus_earlier_refunds_are_the_cohorts_net_spend() {
         let members = cell_customers(&data, &a, &china(), cohort.month, None);
         assert!(!members.contains(&E) && !members.contains(&F));
         assert_eq!(members.len(), cohort.size as usize);
-        let m: i64 = members.iter().map(|&i| a.customers[i].total_spent).sum();
+        let m: i64 = members.iter().map(|&i| a.customers.at(i).total_spent).sum();
         let periods: i64 = cohort.revenue.iter().sum();
         assert_eq!(
             periods - cohort.earlier_refunds,
@@ -199,7 +199,7 @@ fn periods_minus_earlier_refunds_are_the_cohorts_net_spend() {
             cohort.month.label()
         );
         for &i in &members {
-            let first = a.customers[i].first_order.expect("paid");
+            let first = a.customers.at(i).first_order.expect("paid");
             let date = first.to_offset(offset).expect("time").date_naive();
             assert_eq!(Month::of(date), cohort.month);
         }

@@ -532,7 +532,7 @@ fn line_items_make_one_order_and_c_invoices_are_refunds() {
         .iter()
         .position(|c| c.id == customer.id)
         .expect("pos");
-    assert_eq!(m.customers[i].total_spent, 100 - 2_750);
+    assert_eq!(m.customers.at(i).total_spent, 100 - 2_750);
 }
 
 #[test]

@@ -70,7 +70,7 @@ fn per_customer_figures_scores_groups_stages_and_tiers() {
         NaiveDate::from_ymd_opt(2026, 1, 11),
         "day after the latest paid order"
     );
-    let m = &a.customers;
+    let m = a.customers.to_rows();
 
     // A: three paid orders, one refund of ¥50.
     assert_eq!(m[0].orders, 3);
@@ -157,7 +157,7 @@ fn an_explicit_reference_date_moves_recency_and_stages() {
         reference: NaiveDate::from_ymd_opt(2026, 3, 1),
         ..AnalyticsSettings::default()
     };
-    let m = compute(&d, &settings).customers;
+    let m = compute(&d, &settings).customers.to_rows();
     assert_eq!(m[0].recency_days, Some(50));
     assert_eq!(m[1].recency_days, Some(90));
     assert_eq!(
@@ -244,7 +244,7 @@ fn the_rfm_subset_agrees_with_the_full_analytics() {
                 m.group,
             )
         };
-        let a: Vec<_> = full.customers.iter().map(pick).collect();
+        let a: Vec<_> = full.customers.iter().map(|m| pick(&m)).collect();
         let b: Vec<_> = subset.iter().map(pick).collect();
         assert_eq!(a, b);
         assert!(b.iter().filter(|x| x.5.is_some()).count() > 1_000);
@@ -273,7 +273,7 @@ proptest! {
         let d = Dataset { customers, orders, ..Dataset::default() };
         let a = compute(&d, &AnalyticsSettings::default());
         prop_assert_eq!(a.customers.len(), 12);
-        for m in &a.customers {
+        for m in a.customers.iter() {
             prop_assert!(m.stage.is_some() && m.tier.is_some());
             for s in [m.r, m.f, m.m].into_iter().flatten() {
                 prop_assert!((1..=5).contains(&s));
@@ -330,7 +330,7 @@ fn predicted_lifetime_value_follows_the_documented_formula() {
             ..AnalyticsSettings::default()
         },
     );
-    assert_eq!(none.customers[4].ltv, Some(8_000_000));
+    assert_eq!(none.customers.at(4).ltv, Some(8_000_000));
 }
 
 #[test]
@@ -339,8 +339,8 @@ fn churn_warnings_list_the_newly_at_risk_with_their_reason() {
     let a = compute(&d, &AnalyticsSettings::default());
     // F: one order 102 days ago, limit 90 → 12 days over: new. G: 61 days, usually every
     // 10 → limit 20, 41 days over: at risk for longer than 30 days, so not new.
-    assert_eq!(a.customers[6].stage, Some(Stage::AtRisk));
-    assert!(!a.customers[6].newly_at_risk());
+    assert_eq!(a.customers.at(6).stage, Some(Stage::AtRisk));
+    assert!(!a.customers.at(6).newly_at_risk());
     assert_eq!(
         kezhi_core::metrics::churn_warnings(&a),
         [kezhi_core::metrics::ChurnWarning {
@@ -541,19 +541,20 @@ fn a_manual_stage_replaces_the_computed_one_and_keeps_it_visible() {
     // G is at risk by the rules; the account manager knows better.
     d.customers[6].stage_override = Some(Stage::Mature);
     let a = compute(&d, &AnalyticsSettings::default());
-    assert_eq!(a.customers[6].stage, Some(Stage::Mature));
-    assert_eq!(a.customers[6].computed_stage, Some(Stage::AtRisk));
+    assert_eq!(a.customers.at(6).stage, Some(Stage::Mature));
+    assert_eq!(a.customers.at(6).computed_stage, Some(Stage::AtRisk));
     assert_eq!(
-        a.customers[6].at_risk_after, None,
+        a.customers.at(6).at_risk_after,
+        None,
         "no churn warning for it"
     );
     // B, active by the rules, set to 流失预警 by hand: not warned about either, as a warning
     // explains a rule.
     d.customers[1].stage_override = Some(Stage::AtRisk);
     let a = compute(&d, &AnalyticsSettings::default());
-    assert_eq!(a.customers[1].stage, Some(Stage::AtRisk));
-    assert!(!a.customers[1].newly_at_risk());
-    assert_eq!(a.customers[0].stage, a.customers[0].computed_stage);
+    assert_eq!(a.customers.at(1).stage, Some(Stage::AtRisk));
+    assert!(!a.customers.at(1).newly_at_risk());
+    assert_eq!(a.customers.at(0).stage, a.customers.at(0).computed_stage);
 }
 
 #[test]

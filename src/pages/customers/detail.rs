@@ -263,7 +263,7 @@ fn CustomerAnalysis(id: Uuid) -> impl IntoView {
         let index = store
             .data
             .with(|d| d.customers.iter().position(|c| c.id == id));
-        index.and_then(|i| derived.metrics.with(|a| a.customers.get(i).cloned()))
+        index.and_then(|i| derived.metrics.with(|a| a.customers.get(i)))
     });
     let item = move |label: Msg, testid: &'static str, value: String| {
         view! {

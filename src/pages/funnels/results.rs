@@ -519,7 +519,7 @@ pub fn StageFunnel() -> impl IntoView {
     let counts = Memo::new(move |_| {
         derived
             .metrics
-            .with(|a| stage_funnel(a.customers.iter().map(|m| m.stage)))
+            .with(|a| stage_funnel((0..a.customers.len()).map(|i| a.customers.stage(i))))
     });
     move || {
         let zh = prefs.lang.get().is_zh();

@@ -73,13 +73,12 @@ impl IndexBuilder {
     }
 
     fn make_entries(&mut self, data: &Dataset, analytics: &Analytics, count: usize) {
-        let no_metrics = CustomerMetrics::default();
         let start = self.entries.len();
         let end = start.saturating_add(count).min(data.customers.len());
         self.entries.reserve_exact(data.customers.len() - start);
         for (i, c) in data.customers.iter().enumerate().take(end).skip(start) {
             // Analytics of other data (a caller's slip) leave labels blank, not rows out.
-            let (entry, key) = entry_of(c, analytics.customers.get(i).unwrap_or(&no_metrics));
+            let (entry, key) = entry_of(c, &analytics.customers.get(i).unwrap_or_default());
             self.entries.push(entry);
             self.name_keys.push(key);
         }
@@ -300,11 +299,10 @@ impl CustomerIndex {
         changed.dedup();
         let moving: std::collections::HashSet<u32> = changed.iter().map(|&i| i as u32).collect();
         self.by_name.retain(|i| !moving.contains(i));
-        let no_metrics = CustomerMetrics::default();
         let mut menus_changed = false;
         for &i in &changed {
             let c = &cs[i];
-            let (entry, key) = entry_of(c, analytics.customers.get(i).unwrap_or(&no_metrics));
+            let (entry, key) = entry_of(c, &analytics.customers.get(i).unwrap_or_default());
             menus_changed |= self.entries.get(i).is_none_or(|e| e.facets != entry.facets);
             if i < old {
                 self.entries[i] = entry;
@@ -325,8 +323,8 @@ impl CustomerIndex {
             self.entries[i as usize].name_rank = rank as u32;
         }
         for (i, e) in self.entries.iter_mut().enumerate() {
-            let m = analytics.customers.get(i).unwrap_or(&no_metrics);
-            (e.summary, e.labels) = (summary_of(m), labels_of(m));
+            let m = analytics.customers.get(i).unwrap_or_default();
+            (e.summary, e.labels) = (summary_of(&m), labels_of(&m));
         }
         if menus_changed {
             self.menus = Self::filter_values(data);

@@ -60,7 +60,7 @@ pub fn preview(data: &Dataset, analytics: &Analytics, positions: &[usize]) -> Ha
         };
         let row = HandoverRow {
             index: i,
-            value: analytics.customers.get(i).map_or(0, |m| m.total_spent),
+            value: analytics.customers.total_spent(i),
             follow_ups: usize::from(follow_ups.contains_key(&c.id)),
             requests: 0,
             recommendations: 0,

@@ -78,10 +78,9 @@ pub fn manager_report(
         owner_of.insert(c.id, c.owner);
         let row = rows.entry(c.owner).or_default();
         row.customers += 1;
-        if let Some(m) = analytics.customers.get(i) {
-            row.spend += m.total_spent;
-            row.at_risk += usize::from(m.stage == Some(Stage::AtRisk));
-        }
+        let m = &analytics.customers;
+        row.spend += m.total_spent(i);
+        row.at_risk += usize::from(m.stage(i) == Some(Stage::AtRisk));
     }
     // The row of a customer's manager (records of customers not here count nowhere).
     let row = |customer: &Uuid| owner_of.get(customer).copied();

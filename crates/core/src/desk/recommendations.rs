@@ -207,7 +207,7 @@ pub fn is_top_tier(analytics: &Analytics, i: usize) -> bool {
 /// position (and the newest recommendation first).
 pub fn to_follow_up(data: &Dataset, analytics: &Analytics, manager: &Manager) -> Vec<FollowUpRow> {
     let positions = data.customer_positions();
-    let value = |i: usize| analytics.customers.get(i).map_or(0, |m| m.total_spent);
+    let value = |i: usize| analytics.customers.total_spent(i);
     let recommended: FxHashSet<Uuid> = data
         .desk
         .recommendations
@@ -442,9 +442,11 @@ fn row(
         masked(c.phone.as_deref(), mask_phone),
         masked(c.email.as_deref(), mask_email),
         text(c.owner.map(Sym::as_str).unwrap_or("")),
-        m.and_then(|m| m.tier)
+        m.as_ref()
+            .and_then(|m| m.tier)
             .map_or(Cell::Empty, |t| text(&(labels.tier)(t))),
-        m.map_or(Cell::Empty, |m| Cell::Money(m.total_spent)),
+        m.as_ref()
+            .map_or(Cell::Empty, |m| Cell::Money(m.total_spent)),
         reason.map_or(Cell::Empty, |r| text(&(labels.reason)(r))),
         rec.map_or(Cell::Empty, |r| text(&r.product)),
         rec.and_then(|r| r.amount_cents)

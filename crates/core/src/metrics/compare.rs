@@ -124,7 +124,7 @@ impl Comparison {
             tiers,
             ids: crate::id_print::IdPrint::of(&data.customers),
             settings: settings.clone(),
-            customers: out,
+            customers: MetricsTable::from_rows(&out),
         }
     }
 }

@@ -25,6 +25,7 @@ mod scores;
 mod stages;
 mod stepped;
 mod summaries;
+mod table;
 use compare::Comparison;
 pub use default_tiers::{default_other_tier, default_tier_rules};
 use figures::{OrderFigures, Recount, order_figures, order_sums, same_order_figures};
@@ -34,6 +35,7 @@ pub use stages::is_new;
 use stages::{settle_stage, stage_of};
 pub use stepped::AnalyticsBuilder;
 pub use summaries::*;
+pub use table::{MetricsTable, NumberColumn, Numbers, SmallColumn};
 
 /// The thresholds of Settings, with the defaults the product documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,8 +185,8 @@ pub struct Analytics {
     pub reference: Option<NaiveDate>,
     /// The tiers' codes and names, highest first: `tiers[t.0]` describes tier `t`.
     pub tiers: Vec<TierName>,
-    /// Aligned with `Dataset::customers`.
-    pub customers: Vec<CustomerMetrics>,
+    /// Aligned with `Dataset::customers`, stored column-wise.
+    pub customers: MetricsTable,
     /// A print of the customers' ids and the settings these analytics were computed for, so
     /// that [`Analytics::update`] can tell whether an update fits.
     ids: crate::id_print::IdPrint,
@@ -230,31 +232,36 @@ impl Analytics {
             return compute(data, settings);
         }
         let touched: Vec<usize> = touched.iter().copied().filter(|&i| i < old).collect();
-        let before: Vec<CustomerMetrics> =
-            touched.iter().map(|&i| self.customers[i].clone()).collect();
-        self.customers.resize(n, CustomerMetrics::default());
+        // The touched customers' and the new ones' figures are recounted in rows of their own
+        // (the counting works on rows), the others' read from the table only if the scores
+        // must be redone.
         let recount: Vec<usize> = touched.iter().copied().chain(old..n).collect();
-        for &i in &recount {
-            self.customers[i] = CustomerMetrics::default();
-        }
-        order_figures(data, settings, &mut self.customers, Recount::Some(recount));
+        let mut rows = vec![CustomerMetrics::default(); n];
+        order_figures(data, settings, &mut rows, Recount::Some(recount));
         let figures_kept = old == n
-            && touched
-                .iter()
-                .zip(&before)
-                .all(|(&i, b)| same_order_figures(&self.customers[i], b));
+            && touched.iter().all(|&i| {
+                self.customers
+                    .get(i)
+                    .is_some_and(|b| same_order_figures(&rows[i], &b))
+            });
         if !figures_kept {
-            return finish(std::mem::take(&mut self.customers), data, settings);
+            let mut all = self.customers.to_rows();
+            all.resize(n, CustomerMetrics::default());
+            for i in touched.iter().copied().chain(old..n) {
+                all[i] = std::mem::take(&mut rows[i]);
+            }
+            return finish(all, data, settings);
         }
         // No order changed: the scores, tiers and recency of everyone stay; what the edited
         // customers' own fields decide is redone for them (a stage set by hand, and with it
         // the churn limit and LTV).
         let offset = settings.offset();
         let reference_day = self.reference.map(crate::time::day_number);
-        for (&i, b) in touched.iter().zip(before) {
-            let m = &mut self.customers[i];
-            *m = b;
-            settle_stage(m, &data.customers[i], settings, reference_day, offset);
+        for &i in &touched {
+            if let Some(mut m) = self.customers.get(i) {
+                settle_stage(&mut m, &data.customers[i], settings, reference_day, offset);
+                self.customers.set(i, &m);
+            }
         }
         self
     }

@@ -2,6 +2,7 @@
 //! the R×F grid and churn warnings.
 
 use super::*;
+use std::borrow::Borrow;
 
 /// The dashboard's headline figures over all data.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,14 +22,15 @@ pub struct Kpis {
 }
 
 pub fn kpis(analytics: &Analytics) -> Kpis {
-    kpis_of(&analytics.customers)
+    kpis_of(analytics.customers.iter())
 }
 
 /// The same figures over some customers only (a segment and the rest, `segment::compare`):
 /// the one definition of 客单价 and 复购率.
-pub fn kpis_of<'a>(customers: impl IntoIterator<Item = &'a CustomerMetrics>) -> Kpis {
+pub fn kpis_of(customers: impl IntoIterator<Item = impl Borrow<CustomerMetrics>>) -> Kpis {
     let mut k = Kpis::default();
     for m in customers {
+        let m = m.borrow();
         k.customers += 1;
         k.buyers += usize::from(m.orders >= 1);
         k.repeat_buyers += usize::from(m.orders >= 2);
@@ -59,15 +61,16 @@ impl RfmCell {
 /// How many customers are at each lifecycle stage, in [`Stage::ALL`]'s order (customers
 /// without a stage are not counted).
 pub fn stage_counts(analytics: &Analytics) -> [(Stage, usize); 6] {
-    stage_counts_of(&analytics.customers)
+    stage_counts_of(analytics.customers.iter())
 }
 
 /// [`stage_counts`] over some customers only.
-pub fn stage_counts_of<'a>(
-    customers: impl IntoIterator<Item = &'a CustomerMetrics>,
+pub fn stage_counts_of(
+    customers: impl IntoIterator<Item = impl Borrow<CustomerMetrics>>,
 ) -> [(Stage, usize); 6] {
     let mut counts = Stage::ALL.map(|s| (s, 0));
     for m in customers {
+        let m = m.borrow();
         if let Some(slot) = m
             .stage
             .and_then(|s| counts.iter_mut().find(|(x, _)| *x == s))
@@ -81,12 +84,13 @@ pub fn stage_counts_of<'a>(
 /// How many customers are in each value tier: `counts[t.0]` for tier `t`, one entry per tier
 /// of `tiers` (the analytics' tiers, the tier of customers no rule matches last); customers
 /// without a tier, or with one beyond the list, are not counted.
-pub fn tier_counts_of<'a>(
+pub fn tier_counts_of(
     tiers: usize,
-    customers: impl IntoIterator<Item = &'a CustomerMetrics>,
+    customers: impl IntoIterator<Item = impl Borrow<CustomerMetrics>>,
 ) -> Vec<usize> {
     let mut counts = vec![0; tiers];
     for m in customers {
+        let m = m.borrow();
         if let Some(slot) = m.tier.and_then(|t| counts.get_mut(usize::from(t.0))) {
             *slot += 1;
         }
@@ -96,15 +100,16 @@ pub fn tier_counts_of<'a>(
 
 /// The 5×5 R×F grid: `grid[r - 1][f - 1]`.
 pub fn rf_grid(analytics: &Analytics) -> [[RfmCell; 5]; 5] {
-    rf_grid_of(&analytics.customers)
+    rf_grid_of(analytics.customers.iter())
 }
 
 /// [`rf_grid`] over some customers only.
-pub fn rf_grid_of<'a>(
-    customers: impl IntoIterator<Item = &'a CustomerMetrics>,
+pub fn rf_grid_of(
+    customers: impl IntoIterator<Item = impl Borrow<CustomerMetrics>>,
 ) -> [[RfmCell; 5]; 5] {
     let mut grid = [[RfmCell::default(); 5]; 5];
     for m in customers {
+        let m = m.borrow();
         if let (Some(r), Some(f)) = (m.r, m.f) {
             let cell = &mut grid[usize::from(r) - 1][usize::from(f) - 1];
             cell.customers += 1;

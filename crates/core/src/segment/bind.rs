@@ -93,7 +93,7 @@ pub(super) enum TextOf {
     ExternalId,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum NumberOf {
     Orders,
     R,
@@ -106,7 +106,7 @@ pub(super) enum NumberOf {
     Ltv,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum DateOf {
     LastOrder,
     FirstOrder,

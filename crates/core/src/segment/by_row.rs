@@ -1,21 +1,19 @@
 //! The customer-by-customer walk of a bound tree: how [`super::eval`] evaluated segments
 //! before it went column-wise, kept as the reference the property tests compare the columns
 //! with (crates/core/tests/segment_columns.rs). [`super::eval`] still tests single customers
-//! this way ([`test_at`]) when a group has only a few left undecided.
+//! this way ([`test_at`]) when a group has only a few left undecided. The analytics are read
+//! from their columns a field at a time (a test reads one or two of a customer's figures).
 
 use super::ast::{Group, Op};
 use super::bind::{
-    Bound, BoundGroup, BoundNode, DateOf, DateTest, Memberships, NumberOf, NumberTest, TagsTest,
-    Test, TextOf, bind,
+    Bound, BoundGroup, BoundNode, DateTest, Memberships, NumberTest, TagsTest, Test, TextOf, bind,
 };
-use super::columns::local_day;
+use super::columns;
 use super::eval::{label, same_text, text};
 use crate::dataset::Dataset;
-use crate::metrics::{Analytics, AnalyticsSettings, CustomerMetrics};
+use crate::metrics::{Analytics, AnalyticsSettings};
 use crate::model::Customer;
 use crate::sym::Sym;
-use crate::time::Timestamp;
-use std::sync::LazyLock;
 
 /// Whether each position `0..positions` matches (positions past the customers included: no
 /// condition holds there), walking the tree once per customer.
@@ -45,19 +43,20 @@ struct Walker<'a> {
 impl Walker<'_> {
     /// Whether the customer at `i` (in `data.customers`) matches.
     pub fn matches(&self, i: usize) -> bool {
-        static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
-        let row = self.data.customers.get(i).map(|customer| Row {
-            i,
-            customer,
-            m: self.analytics.customers.get(i).unwrap_or(&NONE),
-        });
+        let row = self
+            .data
+            .customers
+            .get(i)
+            .map(|customer| Row { i, customer });
         self.group(&self.bound.root, row.as_ref())
     }
 
     fn group(&self, g: &BoundGroup, row: Option<&Row>) -> bool {
         let node = |n: &BoundNode| match n {
             // A position past the customers meets no condition.
-            BoundNode::Test(t) => row.is_some_and(|r| test(&self.bound, self.analytics, t, r)),
+            BoundNode::Test(t) => {
+                row.is_some_and(|r| test(&self.bound, self.data, self.analytics, t, r))
+            }
             BoundNode::Group(inner) => self.group(inner, row),
         };
         let result = match g.op {
@@ -68,28 +67,23 @@ impl Walker<'_> {
     }
 }
 
-fn test(bound: &Bound, analytics: &Analytics, t: &Test, r: &Row) -> bool {
-    let (c, m, i) = (r.customer, r.m, r.i);
+fn test(bound: &Bound, data: &Dataset, analytics: &Analytics, t: &Test, r: &Row) -> bool {
+    let (c, m, i) = (r.customer, &analytics.customers, r.i);
     match t {
         Test::Text(of, test) => text(text_of(*of, c), test),
         Test::Tags(test) => tags(&c.tags, test),
-        Test::Number(of, test) => number(number_of(*of, c, m), *test),
+        Test::Number(of, test) => number(columns::number_at(*of, data, analytics, i), *test),
         Test::Count(k, test) => {
             let n = bound.counts.get(*k).and_then(|v| v.get(i));
             number(Some(i64::from(n.copied().unwrap_or(0))), *test)
         }
-        Test::Date(of, test) => {
-            let day = |t: Timestamp| local_day(t, bound.offset);
-            let v = match of {
-                DateOf::LastOrder => m.last_order.and_then(day),
-                DateOf::FirstOrder => m.first_order.and_then(day),
-                DateOf::Created => day(c.created_at),
-            };
-            date(v, *test)
-        }
-        Test::Stage(test) => label(m.stage, test),
-        Test::Group(test) => label(m.group, test),
-        Test::Tier(test) => label(m.tier.map(|t| analytics.tier_code(t)), test),
+        Test::Date(of, test) => date(
+            columns::date_at(*of, data, analytics, bound.offset, i),
+            *test,
+        ),
+        Test::Stage(test) => label(m.stage(i), test),
+        Test::Group(test) => label(m.group(i), test),
+        Test::Tier(test) => label(m.tier(i).map(|t| analytics.tier_code(t)), test),
         Test::OpenComplaint => bound.open_complaint.get(i).copied().unwrap_or(false),
         Test::Member(members) => members.and_then(|f| f.get(i).copied()).unwrap_or(false),
     }
@@ -105,18 +99,15 @@ pub(super) fn test_at(
     t: &Test,
     i: usize,
 ) -> bool {
-    static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
-    data.customers.get(i).is_some_and(|customer| {
-        let m = analytics.customers.get(i).unwrap_or(&NONE);
-        test(bound, analytics, t, &Row { i, customer, m })
-    })
+    data.customers
+        .get(i)
+        .is_some_and(|customer| test(bound, data, analytics, t, &Row { i, customer }))
 }
 
 /// The customer being tested, looked up once for all its conditions.
 struct Row<'c> {
     i: usize,
     customer: &'c Customer,
-    m: &'c CustomerMetrics,
 }
 
 fn text_of(of: TextOf, c: &Customer) -> Option<&str> {
@@ -130,20 +121,6 @@ fn text_of(of: TextOf, c: &Customer) -> Option<&str> {
         TextOf::Level => c.member_level.map(Sym::as_str),
         TextOf::Owner => c.owner.map(Sym::as_str),
         TextOf::ExternalId => c.external_id.as_deref(),
-    }
-}
-
-fn number_of(of: NumberOf, c: &Customer, m: &CustomerMetrics) -> Option<i64> {
-    match of {
-        NumberOf::Orders => Some(i64::from(m.orders)),
-        NumberOf::R => m.r.map(i64::from),
-        NumberOf::F => m.f.map(i64::from),
-        NumberOf::M => m.m.map(i64::from),
-        NumberOf::Points => Some(c.points),
-        NumberOf::RecencyDays => m.recency_days,
-        NumberOf::TotalSpent => Some(m.total_spent),
-        NumberOf::Aov => m.aov,
-        NumberOf::Ltv => m.ltv,
     }
 }
 

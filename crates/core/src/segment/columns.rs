@@ -2,30 +2,27 @@
 //! condition asks for the field and kept for the next queries over the same data (the
 //! segment page re-counts on every keystroke; the data does not change in between).
 //!
-//! Reading `Customer` and `CustomerMetrics` row by row touches a few hundred bytes per
-//! customer for each value; a column holds just the value (8 bytes, or a 4-byte code), so a
-//! condition over 100,000 customers is a tight loop over under a megabyte. Interned texts
-//! (city, channel, …) and tags become small dictionary codes, so a text test is worked out
-//! once per distinct value and then looked up per customer.
+//! Reading `Customer` row by row touches a few hundred bytes per customer for each value; a
+//! column holds just the value (8 bytes, or a 4-byte code), so a condition over 100,000
+//! customers is a tight loop over under a megabyte. Interned texts (city, channel, …) and
+//! tags become small dictionary codes, so a text test is worked out once per distinct value
+//! and then looked up per customer. The analytics are stored column-wise already
+//! ([`crate::metrics::MetricsTable`]): their number and label columns are read as they are,
+//! and the others (paid orders, scores, dates as local days) are a quick pass over one of
+//! them.
 
 use super::bind::{DateOf, NumberOf, TextOf};
 use super::bits::Bits;
 use crate::dataset::Dataset;
-use crate::metrics::{Analytics, AnalyticsSettings, CustomerMetrics};
-use crate::model::{Customer, RfmGroup, Stage};
+pub(super) use crate::metrics::Numbers;
+use crate::metrics::{Analytics, AnalyticsSettings, MetricsTable, NumberColumn, SmallColumn};
+use crate::model::Customer;
 use crate::sym::Sym;
 use crate::time::{Timestamp, day_number};
 use chrono::{FixedOffset, NaiveDate};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
-
-/// A number per customer; `present` says who has one (`None`: everybody).
-#[derive(Clone, Debug)]
-pub(super) struct Numbers {
-    pub values: Vec<i64>,
-    pub present: Option<Bits>,
-}
 
 /// A dictionary-coded column: `codes[i]` is 0 for no value, `k` for `distinct[k - 1]`.
 #[derive(Clone, Debug)]
@@ -43,13 +40,9 @@ pub(super) struct TagColumn {
     pub distinct: Vec<String>,
 }
 
-/// A label per customer by its index (stage in `Stage::ALL`, group in `RfmGroup::ALL`, tier
-/// number); [`NO_LABEL`] for none.
-#[derive(Clone, Debug)]
-pub(super) struct Labels(pub Vec<u8>);
-
-/// The label of a customer without one (in [`Labels`]).
-pub(super) const NO_LABEL: u8 = u8::MAX;
+/// The label of a customer without one in a label column (stage: position in `Stage::ALL`,
+/// group: in `RfmGroup::ALL`, tier number), as the analytics' table stores it.
+pub(super) const NO_LABEL: u8 = MetricsTable::NONE;
 
 /// Every number field with a column, the most asked-for first (the order [`SegmentColumns::warm`]
 /// builds them in).
@@ -90,8 +83,6 @@ pub struct SegmentColumns {
     /// Name, phone, e-mail, external id: whether the customer has one (not blank).
     present: [OnceLock<Bits>; 4],
     tags: OnceLock<TagColumn>,
-    /// Stage, RFM group, tier.
-    labels: [OnceLock<Labels>; 3],
 }
 
 impl SegmentColumns {
@@ -116,7 +107,6 @@ impl SegmentColumns {
             syms: Default::default(),
             present: Default::default(),
             tags: OnceLock::new(),
-            labels: Default::default(),
         }
     }
 
@@ -129,13 +119,14 @@ impl SegmentColumns {
         self.kept
     }
 
-    /// Whether the column a test reads is built already (reading it is then cheap).
+    /// Whether the column a test reads is built already or is a quick pass over one of the
+    /// analytics' columns (reading it is then cheap).
     pub(super) fn has_numbers(&self, of: NumberOf) -> bool {
-        self.numbers[of as usize].get().is_some()
+        of != NumberOf::Points || self.numbers[of as usize].get().is_some()
     }
 
     pub(super) fn has_dates(&self, of: DateOf) -> bool {
-        self.dates[of as usize].get().is_some()
+        of != DateOf::Created || self.dates[of as usize].get().is_some()
     }
 
     /// For a text field: its dictionary (interned fields) or who has a value (the others).
@@ -166,12 +157,17 @@ impl SegmentColumns {
         self.tags.get().is_some()
     }
 
-    /// Stage (0), RFM group (1), tier (2).
-    pub(super) fn has_labels(&self, k: usize) -> bool {
-        self.labels.get(k).is_some_and(|c| c.get().is_some())
-    }
-
-    pub(super) fn numbers(&self, of: NumberOf, data: &Dataset, a: &Analytics) -> Cow<'_, Numbers> {
+    pub(super) fn numbers<'s>(
+        &'s self,
+        of: NumberOf,
+        data: &Dataset,
+        a: &'s Analytics,
+    ) -> Cow<'s, Numbers> {
+        if let Some(stored) = stored(of)
+            && a.customers.len() == data.customers.len()
+        {
+            return Cow::Borrowed(a.customers.numbers(stored));
+        }
         let build = || numbers(of, data, a);
         cached(&self.numbers[of as usize], data, |c| c.values.len(), build)
     }
@@ -233,14 +229,9 @@ impl SegmentColumns {
         match k {
             k if k < n => drop(self.numbers(NUMBER_FIELDS[k], data, a)),
             k if k < n + d => drop(self.dates(DATE_FIELDS[k - n], data, a)),
-            k if k < n + d + 3 => match k - n - d {
-                0 => drop(self.stages(data, a)),
-                1 => drop(self.groups(data, a)),
-                _ => drop(self.tiers(data, a)),
-            },
-            k if k == n + d + 3 => drop(self.tags(data)),
-            k if k < n + d + 4 + t => {
-                let of = TEXTS[k - n - d - 4];
+            k if k == n + d => drop(self.tags(data)),
+            k if k < n + d + 1 + t => {
+                let of = TEXTS[k - n - d - 1];
                 drop(self.syms(of, data));
                 drop(self.present(of, data));
             }
@@ -258,83 +249,16 @@ impl SegmentColumns {
         )
     }
 
-    pub(super) fn stages(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
-        let build = || labels(data, a, |m| label_at(0, m));
-        cached(&self.labels[0], data, |l| l.0.len(), build)
-    }
-
-    pub(super) fn groups(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
-        let build = || labels(data, a, |m| label_at(1, m));
-        cached(&self.labels[1], data, |l| l.0.len(), build)
-    }
-
-    pub(super) fn tiers(&self, data: &Dataset, a: &Analytics) -> Cow<'_, Labels> {
-        let build = || labels(data, a, |m| label_at(2, m));
-        cached(&self.labels[2], data, |l| l.0.len(), build)
-    }
-
-    /// Builds the `wanted` number, date and label columns not built yet in one pass over the
-    /// customers and their metrics, rather than a pass each when a condition first asks:
-    /// each pass reads a cache line or two of every customer's metrics (far larger than the
-    /// columns), and a query's conditions mostly read the same lines. For columns built for
-    /// one query, whose conditions each build theirs: a column no condition reaches in the end
-    /// costs little more in the shared pass.
-    pub(super) fn fill(&self, data: &Dataset, a: &Analytics, wanted: &Wanted) {
-        let n = data.customers.len();
-        let numbers = NUMBER_FIELDS
-            .into_iter()
-            .filter(|&of| wanted.numbers[of as usize] && self.numbers[of as usize].get().is_none());
-        let dates = DATE_FIELDS
-            .into_iter()
-            .filter(|&of| wanted.dates[of as usize] && self.dates[of as usize].get().is_none());
-        let valued = numbers.map(Valued::Number).chain(dates.map(Valued::Date));
-        let mut filling: Vec<Filling> = valued
-            .map(|of| Filling::Values(of, Vec::with_capacity(n), Vec::with_capacity(n)))
-            .collect();
-        for k in 0..3 {
-            if wanted.labels[k] && self.labels[k].get().is_none() {
-                filling.push(Filling::Label(k, Vec::with_capacity(n)));
-            }
+    /// Stage (0), RFM group (1), tier (2) of every customer: the analytics' own column.
+    pub(super) fn labels<'s>(k: usize, data: &Dataset, a: &'s Analytics) -> Cow<'s, [u8]> {
+        let of = [SmallColumn::Stage, SmallColumn::Group, SmallColumn::Tier][k.min(2)];
+        let stored = a.customers.small(of);
+        if stored.len() == data.customers.len() {
+            return Cow::Borrowed(stored);
         }
-        // A single column: its own pass is the same pass.
-        if filling.len() < 2 {
-            return;
-        }
-        for i in 0..n {
-            for f in &mut filling {
-                match f {
-                    Filling::Values(of, values, present) => {
-                        let v = match *of {
-                            Valued::Number(of) => number_at(of, data, a, i),
-                            Valued::Date(of) => date_at(of, data, a, self.offset, i),
-                        };
-                        values.push(v.unwrap_or(0));
-                        present.push(v.is_some());
-                    }
-                    Filling::Label(k, values) => {
-                        values.push(label_at(*k, metrics(a, i)).unwrap_or(NO_LABEL));
-                    }
-                }
-            }
-        }
-        // Each cell was empty above and nothing else fills it meanwhile (a query fills its
-        // columns alone), so the sets succeed; were one filled, its column would be the same.
-        for f in filling {
-            let present = |p: Vec<bool>| Bits::from_fn(n, |i| p[i]);
-            match f {
-                Filling::Values(Valued::Number(of), values, p) => {
-                    let present = (!always(of)).then(|| present(p));
-                    let _ = self.numbers[of as usize].set(Numbers { values, present });
-                }
-                Filling::Values(Valued::Date(of), values, p) => {
-                    let present = Some(present(p));
-                    let _ = self.dates[of as usize].set(Numbers { values, present });
-                }
-                Filling::Label(k, values) => {
-                    let _ = self.labels[k].set(Labels(values));
-                }
-            }
-        }
+        // Analytics of other data (a caller's slip): their labels where they have them.
+        let padded = (0..data.customers.len()).map(|i| stored.get(i).copied().unwrap_or(NO_LABEL));
+        Cow::Owned(padded.collect())
     }
 }
 
@@ -354,25 +278,32 @@ fn cached<'c, T: Clone>(
     }
 }
 
-/// The metrics of the customer at `i`; none for a customer the analytics do not cover.
-fn metrics(a: &Analytics, i: usize) -> &CustomerMetrics {
-    static NONE: LazyLock<CustomerMetrics> = LazyLock::new(CustomerMetrics::default);
-    a.customers.get(i).unwrap_or(&NONE)
+/// The analytics' column a number field is read from as it is stored.
+fn stored(of: NumberOf) -> Option<NumberColumn> {
+    match of {
+        NumberOf::TotalSpent => Some(NumberColumn::TotalSpent),
+        NumberOf::Aov => Some(NumberColumn::Aov),
+        NumberOf::RecencyDays => Some(NumberColumn::RecencyDays),
+        NumberOf::Ltv => Some(NumberColumn::Ltv),
+        _ => None,
+    }
 }
 
-/// The number of the customer at `i` in the column of `of`.
-fn number_at(of: NumberOf, data: &Dataset, a: &Analytics, i: usize) -> Option<i64> {
-    let m = metrics(a, i);
+/// The number of the customer at `i` in the column of `of` (a customer the analytics do not
+/// cover has no figures: 0 orders, 0 spent).
+pub(super) fn number_at(of: NumberOf, data: &Dataset, a: &Analytics, i: usize) -> Option<i64> {
+    let t = &a.customers;
+    let score = |of: SmallColumn| t.small_at(of, i).map(i64::from);
     match of {
-        NumberOf::Orders => Some(i64::from(m.orders)),
-        NumberOf::R => m.r.map(i64::from),
-        NumberOf::F => m.f.map(i64::from),
-        NumberOf::M => m.m.map(i64::from),
+        NumberOf::Orders => Some(t.orders().get(i).map_or(0, |&o| i64::from(o))),
+        NumberOf::R => score(SmallColumn::R),
+        NumberOf::F => score(SmallColumn::F),
+        NumberOf::M => score(SmallColumn::M),
         NumberOf::Points => data.customers.get(i).map(|c| c.points),
-        NumberOf::RecencyDays => m.recency_days,
-        NumberOf::TotalSpent => Some(m.total_spent),
-        NumberOf::Aov => m.aov,
-        NumberOf::Ltv => m.ltv,
+        NumberOf::TotalSpent => Some(t.total_spent(i)),
+        NumberOf::RecencyDays => t.numbers(NumberColumn::RecencyDays).get(i),
+        NumberOf::Aov => t.numbers(NumberColumn::Aov).get(i),
+        NumberOf::Ltv => t.numbers(NumberColumn::Ltv).get(i),
     }
 }
 
@@ -385,12 +316,40 @@ fn always(of: NumberOf) -> bool {
 }
 
 fn numbers(of: NumberOf, data: &Dataset, a: &Analytics) -> Numbers {
+    let (t, n) = (&a.customers, data.customers.len());
+    // The analytics' paid orders and scores widened to numbers in a straight pass.
+    let score = match of {
+        NumberOf::R => Some(SmallColumn::R),
+        NumberOf::F => Some(SmallColumn::F),
+        NumberOf::M => Some(SmallColumn::M),
+        _ => None,
+    };
+    if t.len() == n {
+        if let NumberOf::Orders = of {
+            let values = t.orders().iter().map(|&o| i64::from(o)).collect();
+            return Numbers {
+                values,
+                present: None,
+            };
+        }
+        if let Some(score) = score {
+            let s = t.small(score);
+            let has = |v: u8| v != MetricsTable::NONE;
+            return Numbers {
+                values: s
+                    .iter()
+                    .map(|&v| if has(v) { i64::from(v) } else { 0 })
+                    .collect(),
+                present: Some(Bits::from_fn(n, |i| has(s[i]))),
+            };
+        }
+    }
     let value = |i: usize| number_at(of, data, a, i);
-    optional_column(data.customers.len(), value, always(of))
+    optional_column(n, value, always(of))
 }
 
 /// The day number of the customer at `i` in the column of `of`.
-fn date_at(
+pub(super) fn date_at(
     of: DateOf,
     data: &Dataset,
     a: &Analytics,
@@ -399,48 +358,49 @@ fn date_at(
 ) -> Option<i64> {
     let day = |t: Timestamp| local_day(t, offset);
     match of {
-        DateOf::LastOrder => metrics(a, i).last_order.and_then(day),
-        DateOf::FirstOrder => metrics(a, i).first_order.and_then(day),
+        DateOf::LastOrder => a.customers.last_order(i).and_then(day),
+        DateOf::FirstOrder => a.customers.first_order(i).and_then(day),
         DateOf::Created => data.customers.get(i).and_then(|c| day(c.created_at)),
     }
 }
 
 fn dates(of: DateOf, data: &Dataset, a: &Analytics, offset: FixedOffset) -> Numbers {
-    let value = |i: usize| date_at(of, data, a, offset, i);
-    optional_column(data.customers.len(), value, false)
-}
-
-/// The label of a customer's metrics in the labels column `k`: stage (0), RFM group (1),
-/// tier (2).
-fn label_at(k: usize, m: &CustomerMetrics) -> Option<u8> {
-    match k {
-        0 => m.stage.and_then(|s| position(&Stage::ALL, s)),
-        1 => m.group.and_then(|g| position(&RfmGroup::ALL, g)),
-        // Tier numbers are below MAX_TIER_RULES + 1, far from NO_LABEL.
-        _ => m.tier.map(|t| t.0.min(NO_LABEL - 1)),
+    let n = data.customers.len();
+    let stored = match of {
+        DateOf::LastOrder => Some(NumberColumn::LastOrder),
+        DateOf::FirstOrder => Some(NumberColumn::FirstOrder),
+        DateOf::Created => None,
+    };
+    if let Some(stored) = stored
+        && a.customers.len() == n
+    {
+        // The analytics' moments made local days in one straight pass, 64 customers a word
+        // of `present` (date_at per customer looked each one up: 1 ms at 100,000).
+        let moments = a.customers.numbers(stored);
+        let ((lo, hi), shift) = (*DAY_RANGE, crate::time::offset_millis(offset));
+        let mut values = Vec::with_capacity(n);
+        let mut words = Vec::with_capacity(n.div_ceil(64));
+        for (w, chunk) in moments.values.chunks(64).enumerate() {
+            let has = moments
+                .present
+                .as_ref()
+                .map_or(u64::MAX, |p| p.words().get(w).copied().unwrap_or(0));
+            let mut word = 0u64;
+            for (k, &ms) in chunk.iter().enumerate() {
+                let day = Timestamp(ms).local_day_shifted(shift);
+                let ok = (has >> k) & 1 == 1 && lo <= day && day <= hi;
+                word |= u64::from(ok) << k;
+                values.push(if ok { day } else { 0 });
+            }
+            words.push(word);
+        }
+        return Numbers {
+            values,
+            present: Some(Bits::from_words(words, n)),
+        };
     }
-}
-
-/// The columns a query asks for, by their index in [`SegmentColumns`]' arrays.
-#[derive(Default)]
-pub(super) struct Wanted {
-    pub numbers: [bool; 9],
-    pub dates: [bool; 3],
-    pub labels: [bool; 3],
-}
-
-/// A column being filled by [`SegmentColumns::fill`]: numbers or dates (day numbers) and who
-/// has one, or labels.
-enum Filling {
-    Values(Valued, Vec<i64>, Vec<bool>),
-    Label(usize, Vec<u8>),
-}
-
-/// A column of numbers: a number field's, or a date field's as day numbers.
-#[derive(Clone, Copy)]
-enum Valued {
-    Number(NumberOf),
-    Date(DateOf),
+    let value = |i: usize| date_at(of, data, a, offset, i);
+    optional_column(n, value, false)
 }
 
 fn optional_column(n: usize, value: impl Fn(usize) -> Option<i64>, always: bool) -> Numbers {
@@ -454,11 +414,13 @@ fn optional_column(n: usize, value: impl Fn(usize) -> Option<i64>, always: bool)
 /// The day number of a moment in the time zone, if it is a date at all (the same range as
 /// [`crate::time::day_date`]).
 pub(super) fn local_day(t: Timestamp, offset: FixedOffset) -> Option<i64> {
-    static RANGE: LazyLock<(i64, i64)> =
-        LazyLock::new(|| (day_number(NaiveDate::MIN), day_number(NaiveDate::MAX)));
     let d = t.local_day(offset);
-    (RANGE.0..=RANGE.1).contains(&d).then_some(d)
+    (DAY_RANGE.0..=DAY_RANGE.1).contains(&d).then_some(d)
 }
+
+/// The day numbers of the first and last dates there are.
+static DAY_RANGE: LazyLock<(i64, i64)> =
+    LazyLock::new(|| (day_number(NaiveDate::MIN), day_number(NaiveDate::MAX)));
 
 pub(super) fn sym_of(of: TextOf, c: &Customer) -> Option<Sym> {
     match of {
@@ -522,16 +484,4 @@ fn tag_column(data: &Dataset) -> TagColumn {
         codes,
         distinct,
     }
-}
-
-fn labels(data: &Dataset, a: &Analytics, of: impl Fn(&CustomerMetrics) -> Option<u8>) -> Labels {
-    Labels(
-        (0..data.customers.len())
-            .map(|i| of(metrics(a, i)).unwrap_or(NO_LABEL))
-            .collect(),
-    )
-}
-
-fn position<T: PartialEq>(all: &[T], x: T) -> Option<u8> {
-    all.iter().position(|y| *y == x).map(|k| k as u8)
 }

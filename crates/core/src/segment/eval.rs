@@ -21,7 +21,7 @@ use super::bind::{
 };
 use super::bits::Bits;
 use super::by_row;
-use super::columns::{self, NO_LABEL, Numbers, SegmentColumns, Wanted};
+use super::columns::{self, NO_LABEL, Numbers, SegmentColumns};
 use crate::dataset::Dataset;
 use crate::metrics::{Analytics, AnalyticsSettings};
 use crate::model::{RfmGroup, Stage, Tier};
@@ -84,13 +84,6 @@ impl<'a> Matcher<'a> {
             own = SegmentColumns::with_offset(bound.offset, false);
             &own
         };
-        // Columns for this query alone: those its conditions read off the metrics are built in
-        // one pass (a pass each read every customer's metrics again).
-        if !columns.kept() {
-            let mut w = Wanted::default();
-            wanted(&bound.root, &mut w);
-            columns.fill(data, analytics, &w);
-        }
         let eval = Eval {
             data,
             analytics,
@@ -133,21 +126,6 @@ pub fn count_matches(
     root: &Group,
 ) -> usize {
     Matcher::new(data, analytics, settings, root).count()
-}
-
-/// The number, date and label columns the conditions of a tree read.
-fn wanted(g: &BoundGroup, w: &mut Wanted) {
-    for item in &g.items {
-        match item {
-            BoundNode::Group(inner) => wanted(inner, w),
-            BoundNode::Test(Test::Number(of, _)) => w.numbers[*of as usize] = true,
-            BoundNode::Test(Test::Date(of, _)) => w.dates[*of as usize] = true,
-            BoundNode::Test(Test::Stage(_)) => w.labels[0] = true,
-            BoundNode::Test(Test::Group(_)) => w.labels[1] = true,
-            BoundNode::Test(Test::Tier(_)) => w.labels[2] = true,
-            BoundNode::Test(_) => {}
-        }
-    }
 }
 
 /// The tree at a position past the customers, where no condition holds.
@@ -243,9 +221,8 @@ impl Eval<'_> {
             Test::Tags(_) => c.has_tags(),
             Test::Number(of, _) => c.has_numbers(*of),
             Test::Date(of, _) => c.has_dates(*of),
-            Test::Stage(_) => c.has_labels(0),
-            Test::Group(_) => c.has_labels(1),
-            Test::Tier(_) => c.has_labels(2),
+            // The analytics' own columns.
+            Test::Stage(_) | Test::Group(_) | Test::Tier(_) => true,
             Test::Count(..) | Test::OpenComplaint | Test::Member(_) => true,
         }
     }
@@ -345,17 +322,17 @@ impl Eval<'_> {
             Test::Date(of, test) => number(&self.columns.dates(*of, data, a), as_number(*test)),
             Test::Stage(test) => {
                 let table = label_table(Stage::ALL.len(), |k| Stage::ALL.get(k).copied(), test);
-                by_label(&self.columns.stages(data, a).0, &table)
+                by_label(&SegmentColumns::labels(0, data, a), &table)
             }
             Test::Group(test) => {
                 let table =
                     label_table(RfmGroup::ALL.len(), |k| RfmGroup::ALL.get(k).copied(), test);
-                by_label(&self.columns.groups(data, a).0, &table)
+                by_label(&SegmentColumns::labels(1, data, a), &table)
             }
             Test::Tier(test) => {
                 let code = |k: usize| Some(a.tier_code(Tier(k as u8)));
                 let table = label_table(usize::from(NO_LABEL), code, test);
-                by_label(&self.columns.tiers(data, a).0, &table)
+                by_label(&SegmentColumns::labels(2, data, a), &table)
             }
             Test::OpenComplaint => {
                 let open = &self.bound.open_complaint;

@@ -23,7 +23,8 @@
 
 pub mod ast;
 pub mod bind;
-pub mod bits;
+/// Sets of customer positions, shared with the column-wise analytics.
+pub use crate::bits;
 pub mod by_row;
 pub mod columns;
 pub mod compare;

@@ -70,7 +70,7 @@ pub fn figures(
         f.repeat_buyers += u64::from(orders[p] >= 2);
         f.paid_orders += orders[p];
         f.net_spend += spend[p];
-        let m = &analytics.customers[p];
+        let m = analytics.customers.get(p).unwrap_or_default();
         if let (Some(r), Some(fs)) = (m.r, m.f) {
             let cell = f.rf.entry((r, fs)).or_default();
             cell.0 += 1;

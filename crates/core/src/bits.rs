@@ -1,6 +1,6 @@
 //! One bit per customer position: what a condition or a group matches, for all customers at
-//! once. [`super::eval`] combines conditions a word (64 customers) at a time instead of
-//! walking the tree once per customer.
+//! once ([`crate::segment::eval`] combines conditions a word, 64 customers, at a time instead
+//! of walking the tree once per customer), or who has a value in a column of the analytics.
 
 /// A set of customer positions `0..len`. Bits past `len` in the last word are always zero,
 /// so counting and negating need no special case at the end.
@@ -57,6 +57,19 @@ impl Bits {
         b
     }
 
+    /// The set whose word `w` holds positions `64·w ..`; bits past `len` are dropped.
+    pub fn from_words(mut words: Vec<u64>, len: usize) -> Bits {
+        words.resize(len.div_ceil(64), 0);
+        let mut b = Bits { words, len };
+        b.clear_tail();
+        b
+    }
+
+    /// The words of the set, 64 positions each (bits past `len` are zero).
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -68,6 +81,33 @@ impl Bits {
     /// Whether position `i` is in the set (positions past the end are not).
     pub fn get(&self, i: usize) -> bool {
         i < self.len && self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Puts position `i` in the set or takes it out (nothing past the end).
+    pub fn set(&mut self, i: usize, on: bool) {
+        if i < self.len {
+            let (w, bit) = (i / 64, 1u64 << (i % 64));
+            self.words[w] = if on {
+                self.words[w] | bit
+            } else {
+                self.words[w] & !bit
+            };
+        }
+    }
+
+    /// Room for `n` more positions without reallocating.
+    pub fn reserve(&mut self, n: usize) {
+        self.words
+            .reserve_exact((self.len + n).div_ceil(64).saturating_sub(self.words.len()));
+    }
+
+    /// One more position at the end, in the set or not.
+    pub fn push(&mut self, on: bool) {
+        if self.len.is_multiple_of(64) {
+            self.words.push(0);
+        }
+        self.len += 1;
+        self.set(self.len - 1, on);
     }
 
     /// Whether no position is in the set.
@@ -178,5 +218,17 @@ mod tests {
         let thirds = Bits::all(130).filter(|i| i % 3 == 0);
         assert_eq!(thirds, Bits::from_fn(130, |i| i % 3 == 0));
         assert_eq!(odd.filter(|i| i > 127).ones(), [129]);
+        let mut grown = Bits::none(0);
+        for i in 0..130 {
+            grown.push(i % 2 == 1);
+        }
+        assert_eq!(grown, odd);
+        grown.set(129, false);
+        grown.set(0, true);
+        grown.set(130, true);
+        assert_eq!(
+            (grown.len(), grown.get(0), grown.get(129), grown.count()),
+            (130, true, false, 65)
+        );
     }
 }
