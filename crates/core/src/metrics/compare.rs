@@ -26,6 +26,9 @@ pub(super) struct Comparison {
     scores: [Vec<u8>; 3],
     /// Per tier rule, for a "top share" rule, the least net spend within it (`None`: nobody).
     spend_cuts: Vec<Option<Cents>>,
+    /// The metrics packed into columns as their last figure (the tier) is set, while the row
+    /// is still in the cache: a pass of its own read every row from memory again.
+    packed: MetricsTable,
 }
 
 impl Comparison {
@@ -36,6 +39,7 @@ impl Comparison {
             scored: Vec::new(),
             scores: Default::default(),
             spend_cuts: Vec::new(),
+            packed: MetricsTable::default(),
         }
     }
 
@@ -87,12 +91,14 @@ impl Comparison {
             }
             Phase::TierCuts => {
                 self.spend_cuts = spend_cuts(out, rules);
+                self.packed = MetricsTable::with_capacity(out.len());
                 self.phase = Phase::Tiers(0);
             }
             Phase::Tiers(from) => {
                 let to = out.len().min(from.saturating_add(budget));
                 for m in &mut out[from..to] {
                     m.tier = Some(tier_of(m.total_spent, rules, &self.spend_cuts));
+                    self.packed.push(m);
                 }
                 self.phase = if to == out.len() {
                     Phase::Done
@@ -124,7 +130,7 @@ impl Comparison {
             tiers,
             ids: crate::id_print::IdPrint::of(&data.customers),
             settings: settings.clone(),
-            customers: MetricsTable::from_rows(&out),
+            customers: std::mem::take(&mut self.packed),
         }
     }
 }

@@ -152,11 +152,17 @@ impl MetricsTable {
     pub const NONE: u8 = NONE;
 
     pub fn from_rows(rows: &[CustomerMetrics]) -> Self {
-        let mut t = MetricsTable::default();
-        t.reserve(rows.len());
+        let mut t = MetricsTable::with_capacity(rows.len());
         for m in rows {
             t.push(m);
         }
+        t
+    }
+
+    /// An empty table with room for `n` customers.
+    pub fn with_capacity(n: usize) -> Self {
+        let mut t = MetricsTable::default();
+        t.reserve(n);
         t
     }
 
