@@ -26,8 +26,9 @@ pub(super) fn same_order_figures(a: &CustomerMetrics, b: &CustomerMetrics) -> bo
 }
 
 /// Counts the paid orders, net spend, first and last order, average order value and median
-/// gap of the customers at the positions `recount` lists (their metrics start at the
-/// default); orders of other customers are skipped.
+/// gap of the customers at the positions `recount` lists into `out`, which is as long as that
+/// list (the `k`-th listed customer's into `out[k]`; their metrics start at the default);
+/// orders of other customers are skipped.
 pub(super) fn order_figures(
     data: &Dataset,
     settings: &AnalyticsSettings,
@@ -159,7 +160,9 @@ impl OrderFigures {
                         Recount::All => k,
                         Recount::Some(positions) => positions[k],
                     };
-                    if let (Some(c), Ok(position)) = (data.customers.get(i), u32::try_from(i)) {
+                    // The figures go to `out[k]`: `out` is as long as the list recounted
+                    // (`k` is `i` when everybody is).
+                    if let (Some(c), Ok(position)) = (data.customers.get(i), u32::try_from(k)) {
                         let fresh = Sums {
                             position,
                             orders: 0,

@@ -231,24 +231,26 @@ impl Analytics {
         if !same_shape {
             return compute(data, settings);
         }
-        let touched: Vec<usize> = touched.iter().copied().filter(|&i| i < old).collect();
+        let mut touched: Vec<usize> = touched.iter().copied().filter(|&i| i < old).collect();
+        touched.sort_unstable();
+        touched.dedup();
         // The touched customers' and the new ones' figures are recounted in rows of their own
-        // (the counting works on rows), the others' read from the table only if the scores
-        // must be redone.
+        // (the counting works on rows), `rows[k]` for `recount[k]`: an edit of one customer
+        // counts one row, not a row for everybody.
         let recount: Vec<usize> = touched.iter().copied().chain(old..n).collect();
-        let mut rows = vec![CustomerMetrics::default(); n];
-        order_figures(data, settings, &mut rows, Recount::Some(recount));
+        let mut rows = vec![CustomerMetrics::default(); recount.len()];
+        order_figures(data, settings, &mut rows, Recount::Some(recount.clone()));
         let figures_kept = old == n
-            && touched.iter().all(|&i| {
+            && touched.iter().zip(&rows).all(|(&i, row)| {
                 self.customers
                     .get(i)
-                    .is_some_and(|b| same_order_figures(&rows[i], &b))
+                    .is_some_and(|b| same_order_figures(row, &b))
             });
         if !figures_kept {
             let mut all = self.customers.to_rows();
             all.resize(n, CustomerMetrics::default());
-            for i in touched.iter().copied().chain(old..n) {
-                all[i] = std::mem::take(&mut rows[i]);
+            for (&i, row) in recount.iter().zip(rows) {
+                all[i] = row;
             }
             return finish(all, data, settings);
         }
