@@ -6,7 +6,7 @@
 //! at 100,000 customers — instead of every customer's whole row; a segment reads the number
 //! columns as they are, without building its own. And the table holds ~75 bytes a customer.
 //! The analytics are still counted row by row (the counting touches most figures of a
-//! customer at once) and packed into columns when done.
+//! customer at once) and packed into columns as each customer's last figure is set.
 
 use super::CustomerMetrics;
 use crate::bits::Bits;
@@ -204,24 +204,22 @@ impl MetricsTable {
     /// The metrics of the customer at `i`, put together from the columns.
     pub fn get(&self, i: usize) -> Option<CustomerMetrics> {
         let orders = *self.orders.get(i)?;
-        let time = |c: &Numbers| c.get(i).map(Timestamp);
-        let small = |c: &[u8]| c.get(i).copied().and_then(unsmall);
-        let label = |k: usize| self.labels[k].get(i).copied().unwrap_or(NONE);
+        let computed_stage = self.labels[1].get(i).copied().unwrap_or(NONE);
         Some(CustomerMetrics {
             orders,
-            total_spent: self.total_spent.get(i).unwrap_or(0),
+            total_spent: self.total_spent(i),
             aov: self.aov.get(i),
-            first_order: time(&self.first_order),
-            last_order: time(&self.last_order),
+            first_order: self.first_order(i),
+            last_order: self.last_order(i),
             recency_days: self.recency_days.get(i),
             median_gap_days: self.median_gap_days.get(i),
-            r: small(&self.scores[0]),
-            f: small(&self.scores[1]),
-            m: small(&self.scores[2]),
-            stage: decode(&Stage::ALL, label(0)),
-            computed_stage: decode(&Stage::ALL, label(1)),
-            group: decode(&RfmGroup::ALL, label(2)),
-            tier: unsmall(label(3)).map(Tier),
+            r: self.small_at(SmallColumn::R, i),
+            f: self.small_at(SmallColumn::F, i),
+            m: self.small_at(SmallColumn::M, i),
+            stage: self.stage(i),
+            computed_stage: decode(&Stage::ALL, computed_stage),
+            group: self.group(i),
+            tier: self.tier(i),
             ltv: self.ltv.get(i),
             at_risk_after: self.at_risk_after.get(i),
         })
