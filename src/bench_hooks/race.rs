@@ -203,3 +203,32 @@ pub fn race_funnel() -> f64 {
 pub fn race_funnel_furthest() -> Vec<u8> {
     with_race(|r| r.furthest.clone(), Vec::new())
 }
+
+/// Where question (a)'s time goes (tests/bench/peer/phases.mjs): the analytics counted by
+/// the app's stepped builder with no budget, so that each step is one phase, each timed in
+/// milliseconds — making the builder, then its steps in order (the order figures' phases, then
+/// the comparison's: see `metrics::figures` and `metrics::compare`), then `finish`.
+#[wasm_bindgen]
+pub fn race_analytics_phases() -> Vec<f64> {
+    with_race(
+        |r| {
+            let mut times = Vec::new();
+            let start = now();
+            let mut b = kezhi_core::metrics::AnalyticsBuilder::new(&r.data, &r.settings);
+            times.push(now() - start);
+            loop {
+                let t = now();
+                let done = b.step(&r.data, usize::MAX);
+                times.push(now() - t);
+                if done {
+                    break;
+                }
+            }
+            let t = now();
+            r.analytics = b.finish(&r.data);
+            times.push(now() - t);
+            times
+        },
+        Vec::new(),
+    )
+}

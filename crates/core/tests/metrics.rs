@@ -214,6 +214,40 @@ proptest! {
             .collect();
         prop_assert_eq!(quintile_scores(&values), expected);
     }
+
+    /// The same for values spread too widely to be counted (they are sorted), and for a narrow
+    /// range with far outliers, `i64::MIN` and `i64::MAX` among them.
+    #[test]
+    fn quintile_scores_of_wide_values_follow_the_definition(
+        values in proptest::collection::vec(
+            prop_oneof![any::<i64>(), -3i64..3, Just(i64::MIN), Just(i64::MAX)],
+            0..300,
+        )
+    ) {
+        let n = values.len() as i64;
+        let expected: Vec<u8> = values
+            .iter()
+            .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n.max(1)) as u8)
+            .collect();
+        prop_assert_eq!(quintile_scores(&values), expected);
+    }
+}
+
+/// Counted (a narrow span: below twice the number of values, or 1,024) and sorted (wider)
+/// give the definition's scores at the edge between the two: 601 values spanning 1,201
+/// (counted), 1,202 and 1,203 (sorted), and well inside and outside.
+#[test]
+fn quintile_scores_are_the_same_counted_or_sorted() {
+    for span in [700i64, 1_201, 1_202, 1_203, 5_000] {
+        let values: Vec<i64> = (0..600).map(|k| (k * 7919) % (span + 1) - 500).collect();
+        let values: Vec<i64> = values.iter().copied().chain([span - 500]).collect();
+        let n = values.len() as i64;
+        let expected: Vec<u8> = values
+            .iter()
+            .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n) as u8)
+            .collect();
+        assert_eq!(quintile_scores(&values), expected, "span {span}");
+    }
 }
 
 /// The RFM subset gives exactly the full analytics' RFM figures, customer by customer.

@@ -6,6 +6,10 @@ use super::*;
 /// `1 + floor(5 × c / n)` for every value, `c` = values strictly smaller.
 pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
     let n = values.len();
+    let score = |smaller: usize| (1 + 5 * smaller / n.max(1)).clamp(1, 5) as u8;
+    if let Some(scores) = counted_scores(values, score) {
+        return scores;
+    }
     // Sorted with their positions, `c` is where a run of equal values starts: one pass gives
     // every score (a binary search per value was a cache miss per step).
     let mut sorted: Vec<(i64, u32)> = values.iter().copied().zip(0u32..).collect();
@@ -16,11 +20,43 @@ pub fn quintile_scores(values: &[i64]) -> Vec<u8> {
         if k > 0 && sorted[k].0 != sorted[k - 1].0 {
             smaller = k;
         }
-        if let Some(score) = out.get_mut(sorted[k].1 as usize) {
-            *score = (1 + 5 * smaller / n.max(1)).clamp(1, 5) as u8;
+        if let Some(slot) = out.get_mut(sorted[k].1 as usize) {
+            *slot = score(smaller);
         }
     }
     out
+}
+
+/// The scores by counting instead of sorting, when the values span few distinct numbers
+/// (at most twice as many as there are values, or 1,024): R in days and F in orders do, and
+/// their two sorts were a tenth of the analytics in wasm. `None` for wider values (M, in
+/// cents).
+fn counted_scores(values: &[i64], score: impl Fn(usize) -> u8) -> Option<Vec<u8>> {
+    let (&first, rest) = values.split_first()?;
+    let (min, max) = rest
+        .iter()
+        .fold((first, first), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let span = usize::try_from(i128::from(max) - i128::from(min)).ok()?;
+    if span >= (2 * values.len()).max(1_024) || u32::try_from(values.len()).is_err() {
+        return None;
+    }
+    // `v - min` cannot overflow: it is at most `span`.
+    let slot = |v: i64| (v - min) as usize;
+    let mut smaller = vec![0u32; span + 1];
+    for &v in values {
+        smaller[slot(v)] += 1;
+    }
+    // Each slot now holds how many values are strictly smaller than its number.
+    let mut below = 0;
+    for count in &mut smaller {
+        (*count, below) = (below, below + *count);
+    }
+    Some(
+        values
+            .iter()
+            .map(|&v| score(smaller[slot(v)] as usize))
+            .collect(),
+    )
 }
 
 /// A score by cut points `c1 < c2 < c3 < c4`. Higher is better (F, M): 1 + the number of
