@@ -402,6 +402,106 @@ fn churn_warnings_list_the_newly_at_risk_with_their_reason() {
     );
 }
 
+/// The dashboard's summaries and a segment's side of "segment vs the rest" read the
+/// analytics' columns. They must be what the definitions give from every customer's row,
+/// counted here row by row: on the demo with default settings, custom R/F/M cuts and an
+/// earlier reference date (other stages, scores and warnings), over everybody and over the
+/// customers at even positions.
+#[test]
+fn summaries_from_the_columns_are_the_summaries_of_the_rows() {
+    use kezhi_core::metrics::{
+        ChurnWarning, CustomerMetrics, Kpis, RfmCell, churn_warnings, kpis, kpis_where, rf_grid,
+        rf_grid_where, stage_counts, stage_counts_where, tier_counts_where,
+    };
+    fn kpis_of(rows: &[&CustomerMetrics]) -> Kpis {
+        let buyers = rows.iter().filter(|m| m.orders >= 1).count();
+        let repeat_buyers = rows.iter().filter(|m| m.orders >= 2).count();
+        let paid_orders: u64 = rows.iter().map(|m| u64::from(m.orders)).sum();
+        let net_spend: i64 = rows.iter().map(|m| m.total_spent).sum();
+        Kpis {
+            customers: rows.len(),
+            buyers,
+            repeat_buyers,
+            paid_orders,
+            net_spend,
+            aov: (paid_orders > 0)
+                .then(|| kezhi_core::money::div_round_i64(net_spend, paid_orders as i64)),
+            repeat_rate: (buyers > 0).then(|| repeat_buyers as f64 / buyers as f64),
+        }
+    }
+    let end = NaiveDate::from_ymd_opt(2026, 10, 31).expect("a date");
+    let data = kezhi_core::demo::generate(&kezhi_core::demo::DemoConfig::new(3_000, end));
+    for settings in [
+        AnalyticsSettings::default(),
+        AnalyticsSettings {
+            r_cuts: Some([30, 60, 120, 240]),
+            f_cuts: Some([2, 3, 5, 8]),
+            m_cuts: Some([10_000, 50_000, 100_000, 500_000]),
+            ..AnalyticsSettings::default()
+        },
+        AnalyticsSettings {
+            reference: NaiveDate::from_ymd_opt(2026, 3, 1),
+            ..AnalyticsSettings::default()
+        },
+    ] {
+        let a = compute(&data, &settings);
+        let all: Vec<CustomerMetrics> = a.customers.iter().collect();
+        let even = |i: usize| i.is_multiple_of(2);
+        for (rows, whole) in [
+            (all.iter().collect::<Vec<_>>(), true),
+            (all.iter().step_by(2).collect(), false),
+        ] {
+            let keep = |i: usize| whole || even(i);
+            let stages =
+                Stage::ALL.map(|s| (s, rows.iter().filter(|m| m.stage == Some(s)).count()));
+            let tiers: Vec<usize> = (0..a.tiers.len())
+                .map(|t| {
+                    rows.iter()
+                        .filter(|m| m.tier == Some(Tier(t as u8)))
+                        .count()
+                })
+                .collect();
+            let mut grid = [[RfmCell::default(); 5]; 5];
+            for m in &rows {
+                if let (Some(r), Some(f)) = (m.r, m.f) {
+                    grid[usize::from(r) - 1][usize::from(f) - 1].customers += 1;
+                    grid[usize::from(r) - 1][usize::from(f) - 1].revenue += m.total_spent;
+                }
+            }
+            assert_eq!(kpis_where(&a, keep), kpis_of(&rows), "{settings:?}");
+            assert_eq!(stage_counts_where(&a, keep), stages);
+            assert_eq!(tier_counts_where(&a, keep), tiers);
+            assert_eq!(rf_grid_where(&a, keep), grid);
+            if whole {
+                assert_eq!(kpis(&a), kpis_of(&rows));
+                assert_eq!(stage_counts(&a), stages);
+                assert_eq!(rf_grid(&a), grid);
+                assert_eq!(kpis(&a).customers, 3_000);
+                // Every stage and tier occurs, so each column is read for real.
+                assert!(stages.iter().all(|&(_, n)| n > 0), "{settings:?}");
+                assert!(tiers.iter().all(|&n| n > 0), "{tiers:?}");
+            } else {
+                assert_eq!(kpis_where(&a, keep).customers, 1_500);
+            }
+        }
+        let mut warned: Vec<ChurnWarning> = all
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.newly_at_risk())
+            .map(|(index, m)| ChurnWarning {
+                index,
+                recency_days: m.recency_days.expect("a recency"),
+                usual_gap_days: m.median_gap_days,
+                limit_days: m.at_risk_after.expect("a limit"),
+                total_spent: m.total_spent,
+            })
+            .collect();
+        warned.sort_by_key(|w| (std::cmp::Reverse(w.total_spent), w.index));
+        assert!(!warned.is_empty(), "some customers are newly at risk");
+        assert_eq!(churn_warnings(&a), warned);
+    }
+}
+
 mod reports {
     use super::*;
     use kezhi_core::report::{DateRange, Month, ReportBuilder, reports};

@@ -131,6 +131,9 @@ pub enum NumberColumn {
     /// Milliseconds since the epoch (UTC).
     FirstOrder,
     LastOrder,
+    /// 流失预警's limit in days (only customers at risk have one).
+    AtRiskAfter,
+    MedianGapDays,
 }
 
 /// A small column of the table: a score (1–5) or a label's position.
@@ -301,6 +304,8 @@ impl MetricsTable {
             NumberColumn::Ltv => &self.ltv,
             NumberColumn::FirstOrder => &self.first_order,
             NumberColumn::LastOrder => &self.last_order,
+            NumberColumn::AtRiskAfter => &self.at_risk_after,
+            NumberColumn::MedianGapDays => &self.median_gap_days,
         }
     }
 

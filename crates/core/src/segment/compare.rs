@@ -3,7 +3,8 @@
 //! "Segment vs the rest").
 //!
 //! Every figure is one the dashboard already shows, computed by the same function over one
-//! side's customers ([`metrics::kpis_of`], [`metrics::rf_grid_of`], [`metrics::stage_counts_of`],
+//! side's customers ([`metrics::kpis_where`], [`metrics::rf_grid_where`],
+//! [`metrics::stage_counts_where`], [`metrics::tier_counts_where`],
 //! [`funnel::compute`] with the side as its eligible customers): a segment's 复购率 can never
 //! mean something other than the dashboard's. Numbers and codes only; the app words them.
 //! A side without customers has `None` where a figure would divide by zero.
@@ -50,19 +51,12 @@ pub fn member_flags(customers: usize, members: &[usize]) -> Vec<bool> {
 /// The figures of the customers whose flag is `side` (customers beyond `flags` are not
 /// members: they belong to the rest).
 fn side(analytics: &Analytics, flags: &[bool], side: bool) -> Side {
-    let of = || {
-        analytics
-            .customers
-            .iter()
-            .enumerate()
-            .filter(move |&(p, _)| flags.get(p).copied().unwrap_or(false) == side)
-            .map(|(_, m)| m)
-    };
+    let keep = |p: usize| flags.get(p).copied().unwrap_or(false) == side;
     Side {
-        kpis: metrics::kpis_of(of()),
-        rf: metrics::rf_grid_of(of()),
-        stages: metrics::stage_counts_of(of()),
-        tiers: metrics::tier_counts_of(analytics.tiers.len(), of()),
+        kpis: metrics::kpis_where(analytics, keep),
+        rf: metrics::rf_grid_where(analytics, keep),
+        stages: metrics::stage_counts_where(analytics, keep),
+        tiers: metrics::tier_counts_where(analytics, keep),
     }
 }
 
