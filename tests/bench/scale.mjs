@@ -257,6 +257,22 @@ try {
   out.funnel['recomputed, window 1 day (ms)'] = await recompute(1);
   console.error('funnel:', JSON.stringify(out.funnel));
 
+  // 5. The dashboard: its KPIs, stage counts and R×F grid over every customer's analytics
+  // (read from the analytics' columns), and the churn warnings.
+  sample();
+  phase = 'dashboard';
+  await longTasks(page);
+  const t3 = Date.now();
+  await page.click(byId('nav-dashboard'));
+  await page.waitForSelector(byId('kpi-customers'), { timeout: LONG });
+  await page.waitForSelector(byId('rfm-cell'), { timeout: LONG });
+  out.dashboard = {
+    'click → KPIs and R×F grid shown (ms)': Date.now() - t3,
+    customers: Number(await page.getAttribute(byId('kpi-customers'), 'data-count')),
+    'longest task (ms)': longest(await longTasks(page)),
+  };
+  console.error('dashboard:', JSON.stringify(out.dashboard));
+
   clearInterval(sampler);
   sample();
   out['renderer private, largest sampled per phase (MB)'] = peaks;
