@@ -202,17 +202,22 @@ fn ties_share_a_score() {
     assert_eq!(quintile_scores(&[7]), [1]);
 }
 
+/// `1 + floor(5 × c / n)` for each value, `c` the values strictly smaller, counted by brute
+/// force.
+fn scores_by_definition(values: &[i64]) -> Vec<u8> {
+    let n = values.len().max(1) as i64;
+    values
+        .iter()
+        .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n) as u8)
+        .collect()
+}
+
 proptest! {
     /// The scores are the definition's, `1 + floor(5 × c / n)` with `c` the values strictly
     /// smaller, counted by brute force (many ties: values from a small range).
     #[test]
     fn quintile_scores_follow_the_definition(values in proptest::collection::vec(-20i64..20, 0..300)) {
-        let n = values.len() as i64;
-        let expected: Vec<u8> = values
-            .iter()
-            .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n.max(1)) as u8)
-            .collect();
-        prop_assert_eq!(quintile_scores(&values), expected);
+        prop_assert_eq!(quintile_scores(&values), scores_by_definition(&values));
     }
 
     /// The same for values spread too widely to be counted (they are sorted), and for a narrow
@@ -224,12 +229,7 @@ proptest! {
             0..300,
         )
     ) {
-        let n = values.len() as i64;
-        let expected: Vec<u8> = values
-            .iter()
-            .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n.max(1)) as u8)
-            .collect();
-        prop_assert_eq!(quintile_scores(&values), expected);
+        prop_assert_eq!(quintile_scores(&values), scores_by_definition(&values));
     }
 }
 
@@ -241,12 +241,11 @@ fn quintile_scores_are_the_same_counted_or_sorted() {
     for span in [700i64, 1_201, 1_202, 1_203, 5_000] {
         let values: Vec<i64> = (0..600).map(|k| (k * 7919) % (span + 1) - 500).collect();
         let values: Vec<i64> = values.iter().copied().chain([span - 500]).collect();
-        let n = values.len() as i64;
-        let expected: Vec<u8> = values
-            .iter()
-            .map(|v| (1 + 5 * values.iter().filter(|x| *x < v).count() as i64 / n) as u8)
-            .collect();
-        assert_eq!(quintile_scores(&values), expected, "span {span}");
+        assert_eq!(
+            quintile_scores(&values),
+            scores_by_definition(&values),
+            "span {span}"
+        );
     }
 }
 

@@ -77,35 +77,30 @@ pub fn stage_counts_where(
     analytics: &Analytics,
     keep: impl Fn(usize) -> bool,
 ) -> [(Stage, usize); 6] {
-    let mut counts = Stage::ALL.map(|s| (s, 0));
     // The stage column holds each stage's position in `Stage::ALL` (`NONE`: no stage).
-    for (i, &code) in analytics
-        .customers
-        .small(SmallColumn::Stage)
-        .iter()
-        .enumerate()
-    {
-        if let Some(slot) = counts.get_mut(usize::from(code))
-            && keep(i)
-        {
-            slot.1 += 1;
-        }
+    let column = analytics.customers.small(SmallColumn::Stage);
+    let counts = count_codes(column, Stage::ALL.len(), keep);
+    let mut out = Stage::ALL.map(|s| (s, 0));
+    for (slot, n) in out.iter_mut().zip(counts) {
+        slot.1 = n;
     }
-    counts
+    out
 }
 
 /// How many customers whose positions `keep` accepts are in each value tier: `counts[t.0]`
 /// for tier `t`, one entry per tier of the analytics (the tier of customers no rule matches
 /// last); customers without a tier, or with one beyond the list, are not counted.
 pub fn tier_counts_where(analytics: &Analytics, keep: impl Fn(usize) -> bool) -> Vec<usize> {
-    let mut counts = vec![0; analytics.tiers.len()];
-    for (i, &tier) in analytics
-        .customers
-        .small(SmallColumn::Tier)
-        .iter()
-        .enumerate()
-    {
-        if let Some(slot) = counts.get_mut(usize::from(tier))
+    let column = analytics.customers.small(SmallColumn::Tier);
+    count_codes(column, analytics.tiers.len(), keep)
+}
+
+/// How many of the kept customers hold each code `0..codes` in a small column (other codes,
+/// `NONE` among them, are not counted).
+fn count_codes(column: &[u8], codes: usize, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+    let mut counts = vec![0; codes];
+    for (i, &code) in column.iter().enumerate() {
+        if let Some(slot) = counts.get_mut(usize::from(code))
             && keep(i)
         {
             *slot += 1;
