@@ -9,7 +9,7 @@
 
 use crate::Cents;
 use crate::dataset::Dataset;
-use crate::metrics::{Analytics, AnalyticsSettings, NumberColumn};
+use crate::metrics::{Analytics, AnalyticsSettings};
 use crate::model::{Event, Order, OrderStatus};
 use crate::money::div_round_i64;
 use crate::sym::Sym;
@@ -299,13 +299,9 @@ impl ReportBuilder {
         let offset = settings.offset();
         let n = data.customers.len();
         let mut months = MonthOfDay::default();
-        let firsts = analytics.customers.numbers(NumberColumn::FirstOrder);
-        let first_month = (0..firsts.len())
-            .map(|i| {
-                firsts
-                    .get(i)
-                    .map(|t| months.of(Timestamp(t).local_day(offset)))
-            })
+        let table = &analytics.customers;
+        let first_month = (0..table.len())
+            .map(|i| table.first_order(i).map(|t| months.of(t.local_day(offset))))
             .collect();
         let totals = Totals {
             offset,
