@@ -272,8 +272,8 @@ pub fn reports(
     settings: &AnalyticsSettings,
     range: DateRange,
 ) -> Reports {
-    let mut builder = ReportBuilder::new(data, analytics, settings, range);
-    while !builder.step(data, usize::MAX) {}
+    let mut builder = ReportBuilder::new(data, settings, range);
+    while !builder.step(data, analytics, usize::MAX) {}
     builder.finish(data)
 }
 
@@ -282,6 +282,8 @@ pub fn reports(
 /// [`ReportBuilder::finish`]. Every call must get the same, unchanged data.
 pub struct ReportBuilder {
     totals: Totals,
+    /// Customers indexed so far.
+    next_customer: usize,
     /// Orders and events taken so far.
     next_order: usize,
     next_event: usize,
@@ -290,27 +292,17 @@ pub struct ReportBuilder {
 }
 
 impl ReportBuilder {
-    pub fn new(
-        data: &Dataset,
-        analytics: &Analytics,
-        settings: &AnalyticsSettings,
-        range: DateRange,
-    ) -> Self {
+    pub fn new(data: &Dataset, settings: &AnalyticsSettings, range: DateRange) -> Self {
         let offset = settings.offset();
         let n = data.customers.len();
-        let mut months = MonthOfDay::default();
-        let table = &analytics.customers;
-        let first_month = (0..table.len())
-            .map(|i| table.first_order(i).map(|t| months.of(t.local_day(offset))))
-            .collect();
         let totals = Totals {
             offset,
             from: range.from.map_or(i64::MIN, day_number),
             to: range.to.map_or(i64::MAX, day_number),
-            months,
-            index: data.customer_positions(),
+            months: MonthOfDay::default(),
+            index: FxHashMap::with_capacity_and_hasher(n, Default::default()),
             last_customer: None,
-            first_month,
+            first_month: Vec::with_capacity(n),
             rows: MonthRows::default(),
             buyers: FxHashSet::default(),
             events_grouped: data.events.is_normalized(),
@@ -323,17 +315,34 @@ impl ReportBuilder {
         };
         ReportBuilder {
             totals,
+            next_customer: 0,
             next_order: 0,
             next_event: 0,
             event_customer: 0,
         }
     }
 
-    /// Takes up to `budget` more records; `true` when all are taken.
-    pub fn step(&mut self, data: &Dataset, budget: usize) -> bool {
+    /// Takes up to `budget` more records; `true` when all are taken. `analytics` are those
+    /// the builder was made with.
+    pub fn step(&mut self, data: &Dataset, analytics: &Analytics, budget: usize) -> bool {
         let (orders, events) = (&data.orders, &data.events);
         let t = &mut self.totals;
-        // All orders, then all events (which need to know who bought in each month).
+        // First every customer's position and first month (at 500,000 customers a tenth of
+        // a second in the browser, so taken a slice at a time as well), then all orders,
+        // then all events (which need to know who bought in each month).
+        let customers = data.customers.len();
+        let mut budget = budget;
+        while self.next_customer < customers && budget > 0 {
+            let i = self.next_customer;
+            t.index.insert(data.customers[i].id, i);
+            let month = analytics
+                .customers
+                .first_order(i)
+                .map(|at| t.months.of(at.local_day(t.offset)));
+            t.first_month.push(month);
+            self.next_customer += 1;
+            budget -= 1;
+        }
         for _ in 0..budget {
             if let Some(o) = orders.get(self.next_order) {
                 t.order(o);
@@ -394,12 +403,19 @@ impl ReportBuilder {
             .filter(|(_, (gmv, _))| *gmv > 0)
             .map(|(index, &(gmv, orders))| TopCustomer { index, gmv, orders })
             .collect();
-        crate::sorting::sort_by(&mut top, |a, b| {
+        let by_spend = |a: &TopCustomer, b: &TopCustomer| {
             b.gmv
                 .cmp(&a.gmv)
                 .then_with(|| data.customers[a.index].id.cmp(&data.customers[b.index].id))
-        });
-        top.truncate(TOP_CUSTOMERS);
+        };
+        // Only the first few are shown: they are selected, then sorted, instead of sorting
+        // every buyer (a third of a second at 500,000 customers in the browser). The order is
+        // total (ids are unique), so the result is the full sort's first few.
+        if top.len() > TOP_CUSTOMERS {
+            top.select_nth_unstable_by(TOP_CUSTOMERS - 1, by_spend);
+            top.truncate(TOP_CUSTOMERS);
+        }
+        crate::sorting::sort_by(&mut top, by_spend);
 
         Reports {
             months: trend,

@@ -635,9 +635,46 @@ mod reports {
             shuffled.events = shuffled.events.to_vec().into_iter().rev().collect();
             prop_assert_eq!(reports(&shuffled, &a, &settings, range), sorted.clone());
             // A slice at a time (as the dashboard computes them) gives the same.
-            let mut builder = ReportBuilder::new(&d, &a, &settings, range);
-            while !builder.step(&d, 3) {}
+            let mut builder = ReportBuilder::new(&d, &settings, range);
+            while !builder.step(&d, &a, 3) {}
             prop_assert_eq!(builder.finish(&d), sorted);
+        }
+    }
+
+    proptest! {
+        /// The top customers are the first [`TOP_CUSTOMERS`] of every buyer ordered by net
+        /// spend, then id: with more buyers than that, many ties in spend, and ids not in the
+        /// order of the customers' positions.
+        #[test]
+        fn the_top_customers_are_the_first_by_spend_then_id(
+            spends in proptest::collection::vec(proptest::collection::vec((1i64..4, any::<bool>()), 0..4), 0..40),
+        ) {
+            use kezhi_core::report::TOP_CUSTOMERS;
+            let id = |k: usize| (k as u128 * 7_919) % 1_009;
+            let mut d = Dataset {
+                customers: (0..spends.len())
+                    .map(|k| Customer::new(Uuid::from_u128(id(k)), "c", Timestamp(0)))
+                    .collect(),
+                ..Dataset::default()
+            };
+            let mut net = vec![0i64; spends.len()];
+            for (k, orders) in spends.iter().enumerate() {
+                for (j, &(yuan, refund)) in orders.iter().enumerate() {
+                    let status = if refund { OrderStatus::Refunded } else { OrderStatus::Paid };
+                    net[k] += if refund { -yuan * 100 } else { yuan * 100 };
+                    d.orders.push(order(id(k) as usize, noon(2025, 3, 1 + j as u32), yuan, status));
+                }
+            }
+            d.normalize();
+            let settings = AnalyticsSettings::default();
+            let a = compute(&d, &settings);
+            let r = reports(&d, &a, &settings, DateRange::default());
+            let mut expected: Vec<(usize, i64)> =
+                (0..net.len()).filter(|&k| net[k] > 0).map(|k| (k, net[k])).collect();
+            expected.sort_by(|a, b| b.1.cmp(&a.1).then(id(a.0).cmp(&id(b.0))));
+            expected.truncate(TOP_CUSTOMERS);
+            let top: Vec<(usize, i64)> = r.top.iter().map(|t| (t.index, t.gmv)).collect();
+            prop_assert_eq!(top, expected);
         }
     }
 

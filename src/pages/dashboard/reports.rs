@@ -61,9 +61,10 @@ fn set_range(ui: Ui, from: Option<NaiveDate>, to: Option<NaiveDate>) {
     ui.replace_query(|q: &mut DashboardQuery| *q = DashboardQuery { from, to });
 }
 
-/// Records taken per slice of the reports: a few milliseconds of work, then the browser
-/// gets to handle input and paint (a hundred thousand customers have millions of events).
-const SLICE: usize = 150_000;
+/// Records taken per step of the reports; as many steps as fit in a slice of time are taken,
+/// then the browser gets to handle input and paint (a hundred thousand customers have
+/// millions of events, and a record costs more the more customers there are).
+const STEP: usize = 5_000;
 
 /// The reports of the current range, recomputed a slice at a time whenever the data, the
 /// settings or the range change; the second signal says a computation is under way.
@@ -98,16 +99,27 @@ pub fn use_reports(
         platform::start_measure("kezhi:reports");
         let mut builder = store
             .data
-            .with_untracked(|d| ReportBuilder::new(d, &analytics, &settings, range));
+            .with_untracked(|d| ReportBuilder::new(d, &settings, range));
         leptos::task::spawn_local(async move {
             loop {
+                // Yielding first: a spawned task's first step runs before the browser paints,
+                // in the task that opened the page, which the reports would make long.
+                platform::yield_to_browser().await;
                 if !current() {
                     return;
                 }
-                if store.data.with_untracked(|d| builder.step(d, SLICE)) {
+                let slice = platform::Slice::start();
+                let done = store.data.with_untracked(|d| {
+                    loop {
+                        let done = builder.step(d, &analytics, STEP);
+                        if done || slice.over() {
+                            break done;
+                        }
+                    }
+                });
+                if done {
                     break;
                 }
-                platform::yield_to_browser().await;
             }
             let reports = store.data.with_untracked(|d| builder.finish(d));
             platform::end_measure("kezhi:reports");
