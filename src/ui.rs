@@ -207,6 +207,25 @@ impl Ui {
     pub fn query<Q: PageQuery>(&self) -> Q {
         self.route.with(Q::from_route)
     }
+
+    /// The state of the page being made, as a memo that keeps its last value once the route
+    /// is on another view. Leaving a page changes the route before the page is taken down,
+    /// and a memo of `query` would first recompute the page for the next view's parameters
+    /// (its defaults): a funnel counted again, for nothing, in the task that opens the next
+    /// page (a fifth of a second at 100,000 customers).
+    pub fn page_query<Q>(&self) -> Memo<Q>
+    where
+        Q: PageQuery + PartialEq + Send + Sync + 'static,
+    {
+        let route = self.route;
+        let view = route.with_untracked(|r| r.view);
+        Memo::new(move |last: Option<&Q>| {
+            route.with(|r| match last {
+                Some(last) if r.view != view => last.clone(),
+                _ => Q::from_route(r),
+            })
+        })
+    }
 }
 
 pub fn use_ui() -> Ui {

@@ -139,3 +139,28 @@ test('a breakdown by channel adds up; the URL reproduces the funnel', async () =
   assert.ok(stages.reduce((a, b) => a + b, 0) > 0);
   checkNoErrors(page);
 });
+
+test('leaving a changed funnel counts nothing more; coming back shows it again', async () => {
+  await page.goto(server.url + '#/funnels');
+  await ready(page);
+  await page.waitForSelector(byId('funnel-result-step'));
+  const runs = () => page.evaluate(() => performance.getEntriesByName('kezhi:funnel').length);
+  const before = await runs();
+  await page.fill(byId('funnel-window-value'), '2');
+  await page.press(byId('funnel-window-value'), 'Enter');
+  const twoDays = await expectCore(['visit', 'view', 'add_to_cart', 'checkout', 'pay'], 2, 'day');
+  await until(async () => (await runs()) > before, 'the 2-day funnel counted');
+  const counted = await runs();
+  // The route changes before the page is taken down; the page must not count the funnel
+  // of the next view's (default) parameters meanwhile.
+  await page.click(byId('nav-dashboard'));
+  await page.waitForSelector(byId('kpi-customers'));
+  await page.waitForTimeout(300);
+  assert.equal(await runs(), counted, 'leaving the funnel page counted a funnel');
+  await page.goBack();
+  await page.waitForSelector(byId('funnel-result-step'));
+  const back = await expectCore(['visit', 'view', 'add_to_cart', 'checkout', 'pay'], 2, 'day');
+  assert.deepEqual(back, twoDays);
+  assert.equal(await runs(), counted + 1, 'the page opened again counts its funnel once');
+  checkNoErrors(page);
+});

@@ -30,7 +30,7 @@ pub fn CohortsPage() -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
     let empty = Memo::new(move |_| store.data.with(|d| d.is_empty()));
-    let query = Memo::new(move |_| ui.query::<CohortsQuery>());
+    let query = ui.page_query::<CohortsQuery>();
     // The table depends on the scope only: switching the metric or the view recomputes nothing.
     let scope = Memo::new(move |_| query.with(|q| q.scope.clone()));
     let table = Memo::new(move |_| scope.with(|s| query::compute(store, derived, s)));

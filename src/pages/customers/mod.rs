@@ -56,10 +56,9 @@ pub fn CustomersPage() -> impl IntoView {
 
     // Built once, then updated by edits (see `derived`).
     let index = derived.index;
-    let query = Memo::new(move |_| {
-        let url = ui.query::<CustomersQuery>();
-        derived.metrics.with(|a| url.customer_query(a))
-    });
+    let page = ui.page_query::<CustomersQuery>();
+    let query =
+        Memo::new(move |_| page.with(|url| derived.metrics.with(|a| url.customer_query(a))));
     // A segment (saved, or a query from the segment page) narrows the list further.
     let segment = Memo::new(move |_| segment_filter::restriction(store, derived, prefs, ui));
     let matches = Memo::new(move |_| {
@@ -76,8 +75,8 @@ pub fn CustomersPage() -> impl IntoView {
         });
         rows
     });
-    let selected = Memo::new(move |_| ui.query::<CustomersQuery>().selected);
-    let creating = Memo::new(move |_| ui.query::<CustomersQuery>().creating);
+    let selected = Memo::new(move |_| page.with(|q| q.selected));
+    let creating = Memo::new(move |_| page.with(|q| q.creating));
     let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     let reveal = RwSignal::new(false);
     let selection = Selection::new();

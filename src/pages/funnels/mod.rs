@@ -30,7 +30,7 @@ pub fn FunnelsPage() -> impl IntoView {
     let ui = use_ui();
     let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     // Not the language: a switch of language names the groups anew, it computes nothing.
-    let query = Memo::new(move |_| ui.route.with(FunnelQuery::from_route));
+    let query = ui.page_query::<FunnelQuery>();
     // The definition being edited: it may be briefly invalid (a window of 0 while typing),
     // which the URL cannot hold, so the editor works on this copy and writes every valid
     // state to the URL; a new URL (a template, a saved funnel, back) replaces it.

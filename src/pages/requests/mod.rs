@@ -92,7 +92,7 @@ pub fn RequestsPage() -> impl IntoView {
     let store = use_store();
     let prefs = use_prefs();
     let ui = use_ui();
-    let query = Memo::new(move |_| ui.query::<RequestsQuery>());
+    let query = ui.page_query::<RequestsQuery>();
     let shown = Memo::new(move |_| {
         let q = query.get();
         let now = platform::now();

@@ -152,7 +152,7 @@ pub fn SegmentComparePage() -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
     let empty = Memo::new(move |_| store.data.with(|d| d.is_empty()));
-    let query = Memo::new(move |_| ui.query::<CompareQuery>());
+    let query = ui.page_query::<CompareQuery>();
     // The members depend on the segment part of the URL only: another funnel recomputes none.
     let scope = Memo::new(move |_| query.with(|q| (q.segment.clone(), q.query.clone())));
     let members = Memo::new(move |_| -> Result<Members, Problem> {

@@ -111,7 +111,8 @@ pub fn SegmentsPage() -> impl IntoView {
     let empty = Memo::new(move |_| store.data.with(|d| d.customers.is_empty()));
     // The text as typed (never rewritten by the app), and the query last sent to the URL.
     let text = RwSignal::new(ui.route.with_untracked(SegmentsQuery::from_route).q);
-    let query = Memo::new(move |_| ui.query::<SegmentsQuery>().q);
+    let page = ui.page_query::<SegmentsQuery>();
+    let query = Memo::new(move |_| page.with(|p| p.q.clone()));
     let use_query = move |q: &str| {
         text.set(q.to_string());
         ui.replace_query(|s: &mut SegmentsQuery| s.q = q.to_string());
