@@ -322,8 +322,8 @@ impl ReportBuilder {
         }
     }
 
-    /// Takes up to `budget` more records; `true` when all are taken. `analytics` are those
-    /// the builder was made with.
+    /// Takes up to `budget` more items (customers to index first, then records); `true` when
+    /// all are taken. `analytics` are those the builder was made with.
     pub fn step(&mut self, data: &Dataset, analytics: &Analytics, budget: usize) -> bool {
         let (orders, events) = (&data.orders, &data.events);
         let t = &mut self.totals;
