@@ -6,7 +6,9 @@
 // $TRUNK_STAGING_DIR/sw.js. The URLs are relative, so the worker works under any sub-path;
 // a changed build gives a changed sw.js, which is what makes browsers install the update.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile, rename, unlink } from 'node:fs/promises';
+import { readdir, readFile, writeFile, rename, unlink, access } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join, relative, sep, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,6 +69,80 @@ async function hashWorker() {
   await writeFile(index, html.replace('</head>', `${meta}\n</head>`));
 }
 await hashWorker();
+
+// The pages fetched on first visit (src/lazy_pages.rs): scripts/bin/wasm-bindgen cut them out
+// of the page's module into split/ beside wasm-bindgen's output, with their loader
+// (__wasm_split.js). They come into the build here: each chunk shrunk by wasm-opt and named by
+// its contents, the loader pointed at those names and at the page's glue, named by its own
+// contents; the glue pointed at the loader, and its integrity in index.html made anew (Trunk
+// computed it before this change).
+async function takeSplitChunks() {
+  const staged = await readdir(staging);
+  const glueName = staged.find((f) => /^kezhi-[0-9a-f]+\.js$/.test(f));
+  if (!glueName) return; // not the page's build
+  const gluePath = join(staging, glueName);
+  let glue = await readFile(gluePath, 'utf8');
+  const LOADER = '"./__wasm_split.js"';
+  if (!glue.includes(LOADER)) return; // a module without split points
+  const target = process.env.CARGO_TARGET_DIR
+    ? resolve(process.env.CARGO_TARGET_DIR)
+    : join(process.env.TRUNK_SOURCE_DIR ?? process.cwd(), 'target');
+  const dir = join(target, 'wasm-bindgen', process.env.TRUNK_PROFILE ?? 'release', 'split');
+  try {
+    await access(join(dir, '__wasm_split.js'));
+  } catch {
+    console.error(`pwa.mjs: ${glueName} imports __wasm_split.js, but ${dir} has none (scripts/bin/wasm-bindgen writes it)`);
+    process.exit(1);
+  }
+  let loader = await readFile(join(dir, '__wasm_split.js'), 'utf8');
+  const main = 'from "./kezhi.js"';
+  if (!loader.includes(main)) {
+    console.error('pwa.mjs: __wasm_split.js does not import the page\'s glue as ./kezhi.js');
+    process.exit(1);
+  }
+  loader = loader.replace(main, `from "./${glueName}"`);
+  const chunks = (await readdir(dir)).filter((f) => f.endsWith('.wasm')).sort();
+  const run = promisify(execFile);
+  // Two at a time: the machines have two cores.
+  const queue = [...chunks];
+  const renamed = new Map();
+  const worker = async () => {
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+      const tmp = join(staging, `${f}.opt`);
+      await run('wasm-opt', ['-Oz', '--strip-producers', join(dir, f), '-o', tmp]);
+      const bytes = await readFile(tmp);
+      const tag = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+      const name = `${f.slice(0, -'.wasm'.length)}-${tag}.wasm`;
+      await rename(tmp, join(staging, name));
+      renamed.set(f, name);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  for (const [from, to] of renamed) {
+    const quoted = `"./${from}"`;
+    if (!loader.includes(quoted)) {
+      console.error(`pwa.mjs: __wasm_split.js does not name ${from}`);
+      process.exit(1);
+    }
+    loader = loader.replaceAll(quoted, `"./${to}"`);
+  }
+  const loaderName = `wasm_split-${createHash('sha256').update(loader).digest('hex').slice(0, 16)}.js`;
+  await writeFile(join(staging, loaderName), loader);
+  // Only the import statements: the imports object keeps the module name the wasm asks for.
+  glue = glue.replaceAll(`from ${LOADER}`, `from "./${loaderName}"`);
+  await writeFile(gluePath, glue);
+  const index = join(staging, 'index.html');
+  const html = await readFile(index, 'utf8');
+  const digest = `sha384-${createHash('sha384').update(glue).digest('base64')}`;
+  const tag = new RegExp(`(href="\\./${glueName.replace('.', '\\.')}"[^>]*integrity=")sha384-[^"]*(")`);
+  if (html.includes(`${glueName}"`) && /integrity=/.test(html) && !tag.test(html)) {
+    console.error(`pwa.mjs: index.html names ${glueName} with an integrity this script does not recognise`);
+    process.exit(1);
+  }
+  await writeFile(index, html.replace(tag, (_, a, b) => `${a}${digest}${b}`));
+  console.error(`pwa.mjs: ${renamed.size} split chunks of the page's module, loader ${loaderName}`);
+}
+await takeSplitChunks();
 
 const list = (await files(staging)).filter((f) => f !== SW).sort();
 for (const needed of ['index.html', 'manifest.webmanifest']) {

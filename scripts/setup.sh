@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 GECKODRIVER_VERSION=0.37.1
+WASM_SPLIT_VERSION=0.2.4
 BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,"",$0); print; exit}' Cargo.lock 2>/dev/null || true)
 BINDGEN_VERSION=${BINDGEN_VERSION:-0.2.130}
 source "$(dirname "$0")/env.sh"
@@ -28,6 +29,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $BINDGEN_VERSION"; then
   say "installing wasm-bindgen-cli $BINDGEN_VERSION (a few minutes, once)"
   # --locked fails for this version; the unlocked build is known to work.
   cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --quiet --force
+fi
+
+# Cuts the pages fetched on first visit out of the page's wasm (scripts/bin/wasm-bindgen).
+# (It has no --version: cargo's list of installed packages tells.)
+if ! cargo install --list 2>/dev/null | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (a few minutes, once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --quiet --force
 fi
 
 need_npm=0

@@ -30,9 +30,39 @@ const wasm = await readFile(join(dist, wasmFile));
 const workerGlue = await readFile(join(dist, workerGlueFile), 'utf8');
 const workerWasm = await readFile(join(dist, workerWasmFile));
 
+// The pages fetched on first visit (src/lazy_pages.rs): the glue imports their loader
+// (wasm_split-*.js) as a module once per split point; the loader imports the glue's initSync and
+// fetches each chunk. Here the loader becomes part of the same script and each chunk's bytes are
+// inlined, handed to the loader as a Response instead of a fetch.
+const splitImport = /^import \* as (import\d+) from "\.\/(wasm_split-[0-9a-f]+\.js)";?\s*$/gm;
+const splitUses = [...glue.matchAll(splitImport)];
+let splitBody = '';
+const splitChunks = {};
+if (splitUses.length > 0) {
+  const loaderFile = splitUses[0][2];
+  if (splitUses.some((m) => m[2] !== loaderFile)) throw new Error('single-file: the glue imports two split loaders');
+  let loader = await readFile(join(dist, loaderFile), 'utf8');
+  const initImport = new RegExp(`^import \\{ initSync \\} from "\\./${glueFile.replace('.', '\\.')}";?\\s*$`, 'm');
+  if (!initImport.test(loader)) throw new Error(`single-file: ${loaderFile} does not import initSync from ${glueFile}`);
+  loader = loader.replace(initImport, '');
+  loader = loader.replace(/fetch\(new URL\("\.\/([\w-]+\.wasm)", import\.meta\.url\)\)/g, (_, name) => {
+    splitChunks[name] = true;
+    return `Promise.resolve(new Response(__kezhiBytes(__kezhiChunks[${JSON.stringify(name)}]), { headers: { 'content-type': 'application/wasm' } }))`;
+  });
+  for (const name of Object.keys(splitChunks)) splitChunks[name] = (await readFile(join(dist, name))).toString('base64');
+  const loaderExports = [...loader.matchAll(/^export (?:const|function|async function) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+  loader = loader.replace(/^export (?=(?:const|function|async function) )/gm, '');
+  if (/^(?:export|import) /m.test(loader) || /import\.meta/.test(loader)) {
+    throw new Error(`single-file: ${loaderFile} has an import, export or file path the script does not know`);
+  }
+  splitBody = `${loader}\nconst __kezhiSplit = { ${loaderExports.join(', ')} };\n`
+    + `const ${splitUses.map((m) => `${m[1]} = __kezhiSplit`).join(', ')};\n`;
+}
+
 // The glue as a plain script body: its exports become local names.
 const exported = [...glue.matchAll(/^export (?:async )?(?:function|class) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
 let body = glue
+  .replace(splitImport, '')
   .replace(/^export (?=(?:async )?(?:function|class) )/gm, '')
   .replace(/^export \{[^}]*\};?\s*$/m, '');
 if (/^export /m.test(body)) throw new Error('single-file: an export the script does not know in the glue');
@@ -44,13 +74,15 @@ if (/import\.meta/.test(body.replace(/new URL\('[^']*', import\.meta\.url\)/, ''
 const inlineScript = (code) => code.replace(/<\/script/gi, '<\\/script');
 
 const starter = `
-${body}
-const __kezhiWasmBytes = (() => {
-  const text = atob(__kezhiWasmBase64);
+function __kezhiBytes(base64) {
+  const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
   return bytes;
-})();
+}
+${body}
+${splitBody}
+const __kezhiWasmBytes = __kezhiBytes(__kezhiWasmBase64);
 // The files worker's script: its no-modules glue (which defines \`wasm_bindgen\`), then its wasm
 // started from the inlined bytes. Made on first use only (the Blob holds a few megabytes).
 let __kezhiFilesUrl;
@@ -72,7 +104,7 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm: __kezhi
 // Trunk's loader, the preloads of the separate files, and what a file:// page cannot use (the
 // web app manifest, the service worker's files) go; the rest of the page stays as built.
 html = html
-  .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">\nconst __kezhiWasmBase64 = "${wasm.toString('base64')}";\nconst __kezhiFilesBase64 = "${workerWasm.toString('base64')}";\nconst __kezhiFilesGlue = ${inlineScript(JSON.stringify(workerGlue))};\n${inlineScript(starter)}</script>`)
+  .replace(/<script type="module">[\s\S]*?<\/script>/, () => `<script type="module">\nconst __kezhiWasmBase64 = "${wasm.toString('base64')}";\nconst __kezhiFilesBase64 = "${workerWasm.toString('base64')}";\nconst __kezhiChunks = ${JSON.stringify(splitChunks)};\nconst __kezhiFilesGlue = ${inlineScript(JSON.stringify(workerGlue))};\n${inlineScript(starter)}</script>`)
   .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
   .replace(/<link rel="manifest"[^>]*>/g, '')
   .replace(/<link rel="stylesheet" href="\.\/main-[0-9a-f]+\.css"[^>]*\/?>/, () => `<style>\n${css}\n</style>`);

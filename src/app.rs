@@ -7,11 +7,7 @@ use crate::components::{
 use crate::derived::Derived;
 use crate::i18n::{Lang, Msg};
 use crate::pages::today::nav::{TodayNavLink, WhoAmI};
-use crate::pages::{
-    CampaignsPage, CohortsPage, CustomersPage, DashboardPage, FunnelsPage, ImportPage,
-    RecommendationsPage, RequestsPage, SegmentComparePage, SegmentsPage, SettingsPage, TeamPage,
-    TodayPage,
-};
+use crate::pages::{CustomersPage, DashboardPage};
 use crate::platform;
 use crate::prefs::{Prefs, use_prefs};
 use crate::route::{Route, View};
@@ -92,20 +88,13 @@ pub fn App() -> impl IntoView {
                 // Nothing derived from the data is made before it is loaded (the load makes
                 // the analytics in tasks of their own; see `store::storage::start`).
                 {move || (!store.ready.get()).then(|| view! { <div class="page-wait" aria-busy="true"></div> })}
-                {move || store.ready.get().then(|| match view.get() {
-                    View::Dashboard => view! { <DashboardPage/> }.into_any(),
-                    View::Today => view! { <TodayPage/> }.into_any(),
-                    View::Customers => view! { <CustomersPage/> }.into_any(),
-                    View::Segments => view! { <SegmentsPage/> }.into_any(),
-                    View::Funnels => view! { <FunnelsPage/> }.into_any(),
-                    View::Cohorts => view! { <CohortsPage/> }.into_any(),
-                    View::Import => view! { <ImportPage/> }.into_any(),
-                    View::Settings => view! { <SettingsPage/> }.into_any(),
-                    View::Requests => view! { <RequestsPage/> }.into_any(),
-                    View::Team => view! { <TeamPage/> }.into_any(),
-                    View::Recommendations => view! { <RecommendationsPage/> }.into_any(),
-                    View::Campaigns => view! { <CampaignsPage/> }.into_any(),
-                    View::SegmentCompare => view! { <SegmentComparePage/> }.into_any(),
+                {move || store.ready.get().then(|| {
+                    let view = view.get();
+                    crate::lazy_pages::lazy_page(view).unwrap_or_else(|| match view {
+                        View::Customers => view! { <CustomersPage/> }.into_any(),
+                        // The only other view not fetched on first visit.
+                        _ => view! { <DashboardPage/> }.into_any(),
+                    })
                 })}
             </main>
             <Toasts/>

@@ -11,6 +11,7 @@ mod debounce;
 mod derived;
 mod files;
 mod i18n;
+mod lazy_pages;
 mod pages;
 mod platform;
 mod prefs;

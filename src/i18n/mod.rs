@@ -337,6 +337,9 @@ pub enum Msg {
     ImportCancelled,
     FilesLoading,
     FilesUnavailable,
+    PageLoading,
+    PageUnavailable,
+    PageRetry,
     FilesStopped,
     ImportDone,
     ImportImported,
@@ -1098,6 +1101,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ImportCancel => "取消",
             ImportCancelled => "已取消导入，数据没有任何改动",
             FilesLoading => "正在加载文件处理模块…",
+            PageLoading => "正在加载此页…",
+            PageUnavailable => "此页未能加载（离线且尚未缓存，或文件缺失）。联网后重试。",
+            PageRetry => "重试",
             FilesUnavailable => {
                 "无法加载文件处理模块（离线且未缓存，或文件缺失）。请联网后刷新页面再试。"
             }
@@ -1880,6 +1886,11 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             ImportCancel => "Cancel",
             ImportCancelled => "Import cancelled: nothing was changed",
             FilesLoading => "Loading the file reader…",
+            PageLoading => "Loading this page…",
+            PageUnavailable => {
+                "This page could not be loaded (offline and not cached yet, or a file is missing). Try again when online."
+            }
+            PageRetry => "Try again",
             FilesUnavailable => {
                 "The file reader could not be loaded (offline and not cached, or a file is missing). Reload the page when online and try again."
             }

@@ -56,12 +56,20 @@ async function session() {
   const value = await wd('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
   const id = value.sessionId;
   const run = (script, ...args) => wd('POST', `/session/${id}/execute/sync`, { script, args });
+  // Polls; a poll the driver could not answer (WebKitWebDriver now and then fails to read a
+  // script's result while the page is busy: "Could not parse script result") is polled again,
+  // and named if the wait times out.
   const until = async (script, what, timeout = 60_000) => {
     const start = Date.now();
+    let lastError = null;
     for (;;) {
-      const v = await run(script);
-      if (v) return v;
-      if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}`);
+      try {
+        const v = await run(script);
+        if (v) return v;
+      } catch (e) {
+        lastError = e;
+      }
+      if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -71,7 +79,12 @@ async function session() {
     run,
     until,
     ready: () => until('return document.body.dataset.ready === "true"', 'the app to be ready'),
-    click: (testid) => run(`document.querySelector('[data-testid="${testid}"]').click()`),
+    // As a person does: waits for the control to be there (a page fetched on its first visit
+    // shows a moment after the route changes), then clicks it.
+    click: async (testid) => {
+      await until(`return !!document.querySelector('[data-testid="${testid}"]')`, testid);
+      return run(`document.querySelector('[data-testid="${testid}"]').click()`);
+    },
     count: () => run('const e = document.querySelector(\'[data-testid="customer-count"]\'); return e ? Number(e.dataset.count) : -1'),
     scriptTimeout: (ms) => wd('POST', `/session/${id}/timeouts`, { script: ms }),
     close: () => wd('DELETE', `/session/${id}`),

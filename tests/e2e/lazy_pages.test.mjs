@@ -1,0 +1,95 @@
+// End-to-end: the pages other than the dashboard and the customer list are fetched on their
+// first visit (src/lazy_pages.rs; scripts/bin/wasm-bindgen cuts them out, scripts/pwa.mjs names
+// them by content). The first download names none of their files; opening a page fetches its
+// own chunk (under the sub-path); a chunk that cannot be fetched gives a message and a retry
+// that works once the file can be had, and nothing of the data is lost meanwhile.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+
+const CHUNK = /\/(split_kezhi_[a-z_]+|chunk_\d+)-[0-9a-f]{16}\.wasm$/;
+
+let server;
+const browsers = [];
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  for (const b of browsers) await b.close();
+  server.close();
+});
+
+// Each test in a fresh browser: its own empty storage and an empty HTTP cache.
+async function newPage() {
+  const browser = await launch();
+  browsers.push(browser);
+  const page = await browser.context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.requested = [];
+  page.on('request', (r) => page.requested.push(new URL(r.url()).pathname));
+  return page;
+}
+
+test('the first download holds no page chunk; a page fetches its own on the first visit', async () => {
+  const page = await newPage();
+  await page.goto(server.subUrl + '#/customers');
+  await ready(page);
+  await loadDemo(page);
+  await page.click(byId('nav-dashboard'));
+  await page.waitForSelector(byId('kpi-customers'));
+  assert.deepEqual(page.requested.filter((p) => CHUNK.test(p)), [], 'no chunk for the dashboard and the list');
+
+  await page.click(byId('nav-funnels'));
+  await page.waitForSelector(byId('funnel-template'));
+  const funnels = page.requested.filter((p) => CHUNK.test(p));
+  assert.equal(funnels.filter((p) => /\/split_kezhi_funnels-/.test(p)).length, 1, `the funnels' chunk once: ${funnels}`);
+  assert.ok(funnels.every((p) => p.startsWith('/tools/kezhi/')), `under the sub-path: ${funnels}`);
+  assert.ok(!funnels.some((p) => /split_kezhi_settings-/.test(p)), 'not the settings page\'s chunk');
+
+  // Back and forth: the page comes at once, nothing is fetched again.
+  await page.click(byId('nav-customers'));
+  await page.waitForSelector(byId('customer-row'));
+  const before = page.requested.length;
+  await page.click(byId('nav-funnels'));
+  await page.waitForSelector(byId('funnel-template'));
+  assert.deepEqual(page.requested.slice(before).filter((p) => CHUNK.test(p)), [], 'loaded once');
+  checkNoErrors(page);
+  await page.close();
+});
+
+test('a chunk that cannot be fetched: a message and a retry, the data kept', async () => {
+  const page = await newPage();
+  // No service worker: it would have the chunk from its precaching, past the route below (the
+  // case here is a page whose worker has not got the file: plain HTTP, or a failed install).
+  await page.route('**/sw.js', (r) => r.abort());
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await loadDemo(page);
+  // The settings page's own chunk fails, as when a deployment lost the file or the network is gone.
+  const blocked = '**/split_kezhi_settings-*.wasm';
+  await page.route(blocked, (r) => r.abort());
+  await page.click(byId('nav-settings'));
+  await page.waitForSelector(byId('page-unavailable'));
+  assert.match(await page.textContent(byId('page-unavailable')), /此页未能加载/);
+  assert.equal(await page.isVisible(byId('page-retry')), true);
+  // Still failing: the message stays, the app stays usable.
+  await page.click(byId('page-retry'));
+  await page.waitForSelector(byId('page-unavailable'));
+  await page.click(byId('nav-customers'));
+  await until(async () => (await count(page)) === 5000, 'the customers, untouched');
+  // Coming back tries again (and fails again while the file cannot be had).
+  await page.click(byId('nav-settings'));
+  await page.waitForSelector(byId('page-unavailable'));
+
+  // The file can be had again: the retry brings the page.
+  await page.unroute(blocked);
+  await page.click(byId('page-retry'));
+  await page.waitForSelector(byId('load-demo'));
+  assert.equal(await page.isVisible(byId('page-unavailable')), false);
+  // The only errors are the failed fetches the loader reports.
+  assert.ok(page.errors.length > 0 && page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
+    `only the fetch failures: ${page.errors}`);
+  await page.close();
+});
