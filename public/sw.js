@@ -7,7 +7,8 @@
 // app's "a new version is ready — reload" banner); it never skips waiting on its own.
 //
 // - install: every file of the build goes into a cache named by the scope and the version;
-// - activate: the caches of older versions of this deployment (same scope) are deleted;
+// - activate: the caches of older versions of this deployment (same scope) are deleted, and
+//   the open pages are claimed;
 // - fetch: pages (navigations, index.html) network first, falling back to the cached
 //   index.html offline; the build's other (hashed) files cache first. Requests to other
 //   origins (a CouchDB server to sync with) and anything not of the build are not touched.
@@ -33,6 +34,11 @@ self.addEventListener('activate', (event) => {
     for (const name of await caches.keys()) {
       if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
     }
+    // The page of a first visit is not controlled by any worker: it is claimed, so the code it
+    // fetches on first use (a page's chunk, the files worker) comes from this cache when the
+    // network is gone. A worker activated by the update banner claims the page too; the page
+    // reloads then anyway.
+    await self.clients.claim();
   })());
 });
 

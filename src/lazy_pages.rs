@@ -9,6 +9,7 @@
 //! are `fallible`. On native targets the functions are called directly.
 
 use crate::i18n::Msg;
+use crate::pages::customers::CustomerDetail;
 use crate::pages::{
     CampaignsPage, CohortsPage, FunnelsPage, ImportPage, RecommendationsPage, RequestsPage,
     SegmentComparePage, SegmentsPage, SettingsPage, TeamPage, TodayPage,
@@ -18,6 +19,7 @@ use crate::route::View;
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use std::future::Future;
+use uuid::Uuid;
 
 /// A page's chunk could not be fetched.
 #[derive(Debug)]
@@ -100,6 +102,26 @@ pub fn lazy_page(view: View) -> Option<AnyView> {
 /// it loaded at once), a message with a retry if it cannot be fetched.
 fn page<F>(load: fn() -> F) -> AnyView
 where
+    F: Future<Output = Loaded> + Send + 'static,
+{
+    lazy_view(load)
+}
+
+/// A customer's edit form and history, fetched the first time one is opened (`None`: a new
+/// customer).
+pub fn customer_detail(id: Option<Uuid>) -> AnyView {
+    lazy_view(move || customer_detail_split(id))
+}
+
+#[wasm_split(kezhi_customer, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn customer_detail_split(id: Option<Uuid>) -> Loaded {
+    Ok(view! { <CustomerDetail id/> }.into_any())
+}
+
+/// What `load` gives once its chunk is there, with the wait and the retry of [`page`].
+fn lazy_view<F, L>(load: L) -> AnyView
+where
+    L: Fn() -> F + Copy + Send + Sync + 'static,
     F: Future<Output = Loaded> + Send + 'static,
 {
     let attempt = RwSignal::new(0u32);

@@ -113,6 +113,7 @@ pub enum Msg {
     Yes,
     No,
     DemoLoaded,
+    DemoUnavailable,
     QuotaFull,
     SaveFailed,
     UnreadableTitle,
@@ -812,6 +813,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Yes => "确定",
             No => "取消",
             DemoLoaded => "演示数据已加载",
+            DemoUnavailable => {
+                "演示数据生成模块未能加载（离线且尚未缓存，或文件缺失）。联网后重试。"
+            }
             QuotaFull => "浏览器存储空间已满：数据保留在本页面中但未保存，之前保存的数据没有改变。",
             SaveFailed => "保存失败",
             UnreadableTitle => "无法读取已保存的数据",
@@ -1567,6 +1571,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Yes => "Yes",
             No => "No",
             DemoLoaded => "Demo data loaded",
+            DemoUnavailable => {
+                "The demo generator could not be loaded (offline and not cached yet, or a file is missing). Try again when online."
+            }
             QuotaFull => {
                 "The browser's storage is full: the data is kept in this page but not saved; what was saved before is unchanged."
             }

@@ -2,7 +2,7 @@
 
 mod campaigns;
 pub mod cohorts;
-mod customers;
+pub mod customers;
 pub mod dashboard;
 mod desk_delete;
 mod export;

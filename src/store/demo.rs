@@ -4,9 +4,13 @@ use super::{Store, storage};
 use crate::i18n::Msg;
 use crate::platform;
 use crate::ui::ToastKind;
+use chrono::NaiveDate;
+use kezhi_core::Dataset;
 use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::store::records::SavedLists;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
 impl Store {
     /// Loads the demo; asks first when that would replace data the user has.
@@ -34,22 +38,50 @@ impl Store {
                 .unwrap_or_default()
                 .pred_opt()
                 .unwrap_or_default();
-            let data = platform::timed("kezhi:generate", || {
-                generate(&DemoConfig::new(customers, end))
-            });
-            // The benchmark build's 500,000-customer demo keeps the 10 M most recent events.
-            #[cfg(feature = "bench")]
-            let data = crate::bench_hooks::cut_scale_demo(data);
-            store.ui.busy.set(Some(Msg::SavingProgress));
-            let lists = SavedLists {
-                segments: store.segments.get_untracked(),
-                funnels: store.funnels.get_untracked(),
-            };
-            storage::replace(store, data, lists, move || {
-                store.ui.busy.set(None);
-                store.ui.toast(ToastKind::Info, store.tr(Msg::DemoLoaded));
-                store.ask_to_persist_once();
+            spawn_local(async move {
+                let data = match generate_split(customers, end).await {
+                    Ok(data) => data,
+                    Err(NotLoaded) => {
+                        store.ui.busy.set(None);
+                        store
+                            .ui
+                            .toast(ToastKind::Error, store.tr(Msg::DemoUnavailable));
+                        return;
+                    }
+                };
+                // The benchmark build's 500,000-customer demo keeps the 10 M most recent events.
+                #[cfg(feature = "bench")]
+                let data = crate::bench_hooks::cut_scale_demo(data);
+                store.ui.busy.set(Some(Msg::SavingProgress));
+                let lists = SavedLists {
+                    segments: store.segments.get_untracked(),
+                    funnels: store.funnels.get_untracked(),
+                };
+                storage::replace(store, data, lists, move || {
+                    store.ui.busy.set(None);
+                    store.ui.toast(ToastKind::Info, store.tr(Msg::DemoLoaded));
+                    store.ask_to_persist_once();
+                });
             });
         });
     }
+}
+
+/// The demo generator's code could not be fetched.
+#[derive(Debug)]
+struct NotLoaded;
+
+impl From<SplitLoaderError> for NotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// The demo generator is fetched the first time a demo is asked for (see `crate::lazy_pages`);
+/// once there, this runs at once, as a plain call would.
+#[wasm_split(kezhi_demo, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn generate_split(customers: usize, end: NaiveDate) -> Result<Dataset, NotLoaded> {
+    Ok(platform::timed("kezhi:generate", || {
+        generate(&DemoConfig::new(customers, end))
+    }))
 }

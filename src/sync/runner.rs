@@ -11,7 +11,10 @@ use kezhi_core::sync::engine::{Progress, Replica, Syncer, conflict_views};
 use kezhi_storage_web::sync::{FetchTransport, IdbSyncState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 
 /// How long a long-poll of `_changes` waits for a change before the loop goes round again.
 const LONGPOLL_MS: u32 = 25_000;
@@ -52,13 +55,36 @@ impl Sync {
         self.last_synced.set(engine.state.last_synced);
     }
 
-    /// Starts a run (live: round after round; else one round).
+    /// Starts a run (live: round after round; else one round). The loop's code (the engine,
+    /// the CouchDB client, the sync state's store) is fetched when sync first runs
+    /// ([`run_split`]): most people never turn sync on. If it cannot be fetched (offline before
+    /// the service worker had it), the status says the server cannot be reached and the fetch
+    /// is tried again with the same backoff as a failed round, or at once when woken.
     pub(super) fn begin(&self, live: bool) {
         let r = runner();
         let generation = r.generation.get() + 1;
         r.generation.set(generation);
         let sync = *self;
-        spawn_local(async move { sync.run(generation, live).await });
+        spawn_local(async move {
+            let mut attempt = 0;
+            loop {
+                match run_split(generation, live).await {
+                    Ok(run) => return run.await,
+                    Err(NotLoaded) => {
+                        if runner().generation.get() != generation {
+                            return;
+                        }
+                        sync.failed(SyncError::Net(NetError::Unreachable));
+                        attempt += 1;
+                        let jitter = f64::from(platform::random_bytes::<1>()[0]) / 256.0;
+                        wait(backoff::delay_ms(attempt, jitter), generation).await;
+                        if runner().generation.get() != generation {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
     }
 
     async fn run(self, generation: u32, live: bool) {
@@ -173,6 +199,28 @@ impl Sync {
         wait(backoff::delay_ms(*attempt, jitter), generation).await;
         runner().generation.get() == generation
     }
+}
+
+/// The loop's code could not be fetched.
+#[derive(Debug)]
+struct NotLoaded;
+
+impl From<SplitLoaderError> for NotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+type Run = Pin<Box<dyn Future<Output = ()>>>;
+
+/// The split point of sync: the run of the app's sync (`SYNC`) as a future, its code in a
+/// chunk of its own (see `crate::lazy_pages`). Only plain values cross it.
+#[wasm_split(kezhi_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn run_split(generation: u32, live: bool) -> Result<Run, NotLoaded> {
+    Ok(match SYNC.with(Cell::get) {
+        Some(sync) => Box::pin(sync.run(generation, live)),
+        None => Box::pin(async {}),
+    })
 }
 
 /// Cuts a long-poll short, and a wait before a retry too ("sync now", back online, a

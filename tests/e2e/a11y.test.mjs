@@ -16,6 +16,12 @@ async function violations(page) {
     .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(' | ')}`));
 }
 
+/** Waits for the view itself: a page fetched on its first visit shows a wait before it. */
+async function shown(page) {
+  await settled(page);
+  await page.waitForFunction(() => !document.querySelector('[data-testid="page-loading"]') && document.querySelector('main h1'));
+}
+
 test('no serious or critical accessibility violation on any view with the demo loaded', async () => {
   const server = await startServer();
   const browser = await launch();
@@ -26,7 +32,7 @@ test('no serious or critical accessibility violation on any view with the demo l
     const found = {};
     for (const view of ['customers', 'segments', 'funnels', 'dashboard', 'import', 'settings']) {
       await page.goto(server.url + '#/' + view);
-      await settled(page);
+      await shown(page);
       found[view] = await violations(page);
     }
     await page.goto(server.url + '#/customers');
@@ -59,7 +65,7 @@ test('not even a minor finding on the views, a funnel\'s results and the charts\
     const found = {};
     for (const view of ['customers', 'segments', 'funnels', 'dashboard', 'import', 'settings']) {
       await page.goto(server.url + '#/' + view);
-      await settled(page);
+      await shown(page);
       if (view === 'funnels') {
         // A template's results: the step table and the time table with their row headers.
         await page.click(`${byId('funnel-template')} >> nth=0`);

@@ -103,6 +103,7 @@ test(`${label}: the demo is stored in IndexedDB and comes back after a reload, w
     await s.until('return document.querySelector(\'[data-testid="customer-row"]\')', 'rows');
     // An edit: a new customer through the form.
     await s.click('customer-new');
+    await s.until('return !!document.querySelector(\'[data-testid="field-name"]\')', 'the form');
     await s.run(`const i = document.querySelector('[data-testid="field-name"]');
       i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, names.edit);
     await s.click('customer-save');
@@ -199,8 +200,9 @@ test(`${label}: sync with a CouchDB server — a customer goes up, a document fr
     await fetch(`${couch.url}/${db}`, { method: 'PUT' });
     await s.go(server.url + '#/settings');
     await s.ready();
-    const type = (testid, value) => s.run(`const i = document.querySelector('[data-testid="${testid}"]');
-      i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, value);
+    const type = async (testid, value) => s.until(`return !!document.querySelector('[data-testid="${testid}"]')`, testid)
+      .then(() => s.run(`const i = document.querySelector('[data-testid="${testid}"]');
+      i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, value));
     await type('sync-url', couch.url);
     await type('sync-db', db);
     await s.click('sync-start');
@@ -253,7 +255,11 @@ test(`${label}: search, a segment, the funnel, Today, a comparison, the cohorts,
     await s.click('load-demo');
     await s.until('return !document.querySelector(\'[data-testid="busy"]\')', 'the demo stored', 120_000);
     const got = await s.run(FLOW_SCRIPT, IMPORT_CSV);
-    assert.deepEqual(got, expected);
+    // The keys that differ first (CI's log keeps only the head of a long diff).
+    const differing = Object.keys({ ...expected, ...got })
+      .filter((k) => JSON.stringify(got?.[k]) !== JSON.stringify(expected[k]))
+      .map((k) => `${k}: ${label} ${JSON.stringify(got?.[k])}, Chromium ${JSON.stringify(expected[k])}`);
+    assert.deepEqual(got, expected, `differs in ${differing.join('; ')}`);
   } finally {
     await s.close();
   }

@@ -67,8 +67,9 @@ const FLAGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** A fresh Chromium with its own empty profile (so localStorage starts empty). */
-export async function launch() {
+/** A fresh Chromium with its own empty profile (so localStorage starts empty). `options` go to
+ * Playwright's context (e.g. `serviceWorkers: 'block'`). */
+export async function launch(options = {}) {
   const profile = await mkdtemp(join(tmpdir(), 'kezhi-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -79,6 +80,7 @@ export async function launch() {
     // The app counts days in the browser's time zone; the core's reference figures (and most
     // users) count them in China's.
     timezoneId: 'Asia/Shanghai',
+    ...options,
   });
   return {
     context,

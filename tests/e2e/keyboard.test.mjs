@@ -59,7 +59,7 @@ test('the main actions work with the keyboard alone', async () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector(byId('customer-detail'));
     assert.equal((await page.textContent(`${byId('customer-detail')} h2`)).trim(), name);
-    assert.ok((await focused(page))?.inDetail, 'the focus is in the detail');
+    await until(async () => (await focused(page))?.inDetail, 'the focus in the detail');
     assert.equal(await page.inputValue(byId('field-name')), name);
 
     // Edit the city and save, by keyboard.

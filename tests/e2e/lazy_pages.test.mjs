@@ -5,7 +5,7 @@
 // that works once the file can be had, and nothing of the data is lost meanwhile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+import { startServer, startCouch, launch, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
 
 const CHUNK = /\/(split_kezhi_[a-z_]+|chunk_\d+)-[0-9a-f]{16}\.wasm$/;
 
@@ -19,9 +19,11 @@ after(async () => {
   server.close();
 });
 
-// Each test in a fresh browser: its own empty storage and an empty HTTP cache.
-async function newPage() {
-  const browser = await launch();
+// Each test in a fresh browser: its own empty storage and an empty HTTP cache. `noWorker`: no
+// service worker, which would serve every chunk from its cache past the routes that fail them
+// (the case of a page whose worker has not got the file: plain HTTP, or a failed install).
+async function newPage({ noWorker = false } = {}) {
+  const browser = await launch(noWorker ? { serviceWorkers: 'block' } : {});
   browsers.push(browser);
   const page = await browser.context.newPage();
   page.errors = [];
@@ -36,10 +38,14 @@ test('the first download holds no page chunk; a page fetches its own on the firs
   const page = await newPage();
   await page.goto(server.subUrl + '#/customers');
   await ready(page);
+  assert.deepEqual(page.requested.filter((p) => CHUNK.test(p)), [], 'no chunk for the first view');
+  // The demo brings its generator's chunks, and nothing of any page.
   await loadDemo(page);
   await page.click(byId('nav-dashboard'));
   await page.waitForSelector(byId('kpi-customers'));
-  assert.deepEqual(page.requested.filter((p) => CHUNK.test(p)), [], 'no chunk for the dashboard and the list');
+  const pages = page.requested.filter((p) => /\/split_kezhi_/.test(p) && !/\/split_kezhi_demo-/.test(p));
+  assert.deepEqual(pages, [], 'no page chunk for the dashboard and the list');
+  assert.equal(page.requested.filter((p) => /\/split_kezhi_demo-/.test(p)).length, 1, 'the demo generator');
 
   await page.click(byId('nav-funnels'));
   await page.waitForSelector(byId('funnel-template'));
@@ -60,10 +66,7 @@ test('the first download holds no page chunk; a page fetches its own on the firs
 });
 
 test('a chunk that cannot be fetched: a message and a retry, the data kept', async () => {
-  const page = await newPage();
-  // No service worker: it would have the chunk from its precaching, past the route below (the
-  // case here is a page whose worker has not got the file: plain HTTP, or a failed install).
-  await page.route('**/sw.js', (r) => r.abort());
+  const page = await newPage({ noWorker: true });
   await page.goto(server.url + '#/customers');
   await ready(page);
   await loadDemo(page);
@@ -91,5 +94,71 @@ test('a chunk that cannot be fetched: a message and a retry, the data kept', asy
   // The only errors are the failed fetches the loader reports.
   assert.ok(page.errors.length > 0 && page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
     `only the fetch failures: ${page.errors}`);
+  await page.close();
+});
+
+test('the demo generator is fetched on first use; if it cannot be, a message and the button stay', async () => {
+  const page = await newPage({ noWorker: true });
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.route('**/split_kezhi_demo-*.wasm', (r) => r.abort());
+  await page.click(byId('load-demo'));
+  await page.waitForSelector(`${byId('toast')}:has-text("演示数据生成模块未能加载")`);
+  await page.waitForSelector(byId('busy'), { state: 'detached' });
+  assert.equal(await page.isVisible(byId('load-demo')), true);
+  await page.unroute('**/split_kezhi_demo-*.wasm');
+  await loadDemo(page);
+  await until(async () => (await count(page)) === 5000, 'the demo once the generator can be had');
+  assert.equal(page.requested.filter((p) => /split_kezhi_sync-/.test(p)).length, 0, 'no sync code while sync is off');
+  assert.ok(page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
+    `only the fetch failures: ${page.errors}`);
+  await page.close();
+});
+
+test('sync\'s code is fetched when sync starts; while it cannot be, the status says offline, then it syncs by itself', async () => {
+  const page = await newPage({ noWorker: true });
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await page.click(byId('customer-new'));
+  await page.fill(byId('field-name'), '分块同步');
+  await page.click(byId('customer-save'));
+  await until(async () => (await count(page)) === 1, 'the customer');
+  const couch = await startCouch();
+  try {
+    await fetch(`${couch.url}/lazy`, { method: 'PUT' });
+    await page.route('**/split_kezhi_sync-*.wasm', (r) => r.abort());
+    await page.click(byId('nav-settings'));
+    await page.fill(byId('sync-url'), couch.url);
+    await page.fill(byId('sync-db'), 'lazy');
+    await page.click(byId('sync-start'));
+    await until(async () => (await page.getAttribute(byId('sync-status'), 'data-state')) === 'offline', 'offline while the code cannot be had');
+    await page.unroute('**/split_kezhi_sync-*.wasm');
+    await until(async () => (await page.getAttribute(byId('sync-status'), 'data-state')) === 'synced', 'synced after the retry', 30_000);
+    const docs = await (await fetch(`${couch.url}/lazy/_all_docs?include_docs=true`)).json();
+    assert.deepEqual(docs.rows.filter((r) => r.id.startsWith('customer:')).map((r) => r.doc.name), ['分块同步']);
+  } finally {
+    await couch.stop();
+  }
+  assert.ok(page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
+    `only the fetch failures: ${page.errors}`);
+  await page.close();
+});
+
+test('offline during the first visit, once the service worker is in: pages never opened still open', async () => {
+  const page = await newPage();
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  await loadDemo(page);
+  // The worker claims the page of a first visit once it has every file of the build.
+  await until(() => page.evaluate(() => !!navigator.serviceWorker.controller), 'the page controlled by the worker', 30_000);
+  await page.context().setOffline(true);
+  await page.click(byId('nav-cohorts'));
+  await page.waitForSelector(byId('cohort-size'));
+  await page.click(byId('nav-customers'));
+  await page.click(byId('customer-row'));
+  await page.waitForSelector(byId('field-name'));
+  assert.equal(await page.isVisible(byId('page-unavailable')), false);
+  await page.context().setOffline(false);
+  checkNoErrors(page);
   await page.close();
 });

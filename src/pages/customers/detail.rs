@@ -71,9 +71,13 @@ pub fn CustomerDetail(id: Option<Uuid>) -> impl IntoView {
     // Opened (by a click, Enter on a row, a link), the panel takes the keyboard's focus: on a
     // phone it covers the list, and with a keyboard the next Tab is in the form.
     let panel = NodeRef::<leptos::html::Aside>::new();
+    // A frame later: the panel comes inside a `Suspense` (its code is fetched on first use,
+    // crate::lazy_pages), which puts it into the document after this effect has run.
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
-            let _ = el.focus();
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
         }
     });
     let save = move |ev: leptos::ev::SubmitEvent| {

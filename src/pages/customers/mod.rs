@@ -20,7 +20,7 @@ use crate::route::{PageQuery, View};
 use crate::store::use_store;
 use crate::ui::use_ui;
 use bulk::{BulkBar, Selection};
-use detail::CustomerDetail;
+pub use detail::CustomerDetail;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::model::{RfmGroup, Stage};
 use kezhi_core::money::thousands;
@@ -159,11 +159,11 @@ pub fn CustomersPage() -> impl IntoView {
                     <CustomerList matches index selected reveal query selection layout/>
                     {move || {
                         if creating.get() {
-                            Some(view! { <CustomerDetail id=None/> }.into_any())
+                            Some(crate::lazy_pages::customer_detail(None))
                         } else {
                             selected
                                 .get()
-                                .map(|id| view! { <CustomerDetail id=Some(id)/> }.into_any())
+                                .map(|id| crate::lazy_pages::customer_detail(Some(id)))
                         }
                     }}
                 </div>
