@@ -4,7 +4,8 @@
 //   node tests/bench/coldstart.mjs            (RUNS=5, DIST=dist)
 // Prints the bytes of each built file (raw and gzipped), then per run: ms from navigation to
 // `body[data-ready]`, the bytes transferred, and, once ready, the ms to a usable import page
-// (the first visit of #/import, files' code included). Figures go into docs/benchmarks.md.
+// (the first visit of #/import, files' code included), then to the settings page (the largest
+// page fetched on its first visit). Figures go into docs/benchmarks.md.
 import { createServer } from 'node:http';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -94,7 +95,13 @@ try {
       await page.waitForSelector(`${byId('import-file')}:not([disabled])`, { timeout: 60_000 });
       await page.waitForFunction(() => !document.querySelector('[data-files-loading]'), null, { timeout: 60_000 });
       const import_ms = Math.round((await page.evaluate(() => performance.now())) - t0);
-      rows.push({ run, ready_ms, transferred_kb: Math.round(transferred / 1024), import_page_ms: import_ms });
+      // The largest page fetched on its first visit (src/lazy_pages.rs): Settings, its own
+      // chunk and the shared ones it needs (sync's settings, backups, the demo buttons).
+      const t1 = await page.evaluate(() => performance.now());
+      await page.click(byId('nav-settings'));
+      await page.waitForSelector(byId('sync-url'), { timeout: 60_000 });
+      const settings_ms = Math.round((await page.evaluate(() => performance.now())) - t1);
+      rows.push({ run, ready_ms, transferred_kb: Math.round(transferred / 1024), import_page_ms: import_ms, settings_page_ms: settings_ms });
     } finally {
       await browser.close();
     }

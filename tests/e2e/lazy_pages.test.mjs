@@ -34,6 +34,20 @@ async function newPage({ noWorker = false } = {}) {
   return page;
 }
 
+/** A fresh page on the customers view, with no service worker. */
+async function openWithoutWorker() {
+  const page = await newPage({ noWorker: true });
+  await page.goto(server.url + '#/customers');
+  await ready(page);
+  return page;
+}
+
+/** The page's only errors are the failed fetches the split loader reports. */
+function onlyFetchFailures(page) {
+  assert.ok(page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
+    `only the fetch failures: ${page.errors}`);
+}
+
 test('the first download holds no page chunk; a page fetches its own on the first visit', async () => {
   const page = await newPage();
   await page.goto(server.subUrl + '#/customers');
@@ -66,9 +80,7 @@ test('the first download holds no page chunk; a page fetches its own on the firs
 });
 
 test('a chunk that cannot be fetched: a message and a retry, the data kept', async () => {
-  const page = await newPage({ noWorker: true });
-  await page.goto(server.url + '#/customers');
-  await ready(page);
+  const page = await openWithoutWorker();
   await loadDemo(page);
   // The settings page's own chunk fails, as when a deployment lost the file or the network is gone.
   const blocked = '**/split_kezhi_settings-*.wasm';
@@ -91,16 +103,13 @@ test('a chunk that cannot be fetched: a message and a retry, the data kept', asy
   await page.click(byId('page-retry'));
   await page.waitForSelector(byId('load-demo'));
   assert.equal(await page.isVisible(byId('page-unavailable')), false);
-  // The only errors are the failed fetches the loader reports.
-  assert.ok(page.errors.length > 0 && page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
-    `only the fetch failures: ${page.errors}`);
+  assert.ok(page.errors.length > 0, 'the failed fetches were reported');
+  onlyFetchFailures(page);
   await page.close();
 });
 
 test('the demo generator is fetched on first use; if it cannot be, a message and the button stay', async () => {
-  const page = await newPage({ noWorker: true });
-  await page.goto(server.url + '#/customers');
-  await ready(page);
+  const page = await openWithoutWorker();
   await page.route('**/split_kezhi_demo-*.wasm', (r) => r.abort());
   await page.click(byId('load-demo'));
   await page.waitForSelector(`${byId('toast')}:has-text("演示数据生成模块未能加载")`);
@@ -110,15 +119,12 @@ test('the demo generator is fetched on first use; if it cannot be, a message and
   await loadDemo(page);
   await until(async () => (await count(page)) === 5000, 'the demo once the generator can be had');
   assert.equal(page.requested.filter((p) => /split_kezhi_sync-/.test(p)).length, 0, 'no sync code while sync is off');
-  assert.ok(page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
-    `only the fetch failures: ${page.errors}`);
+  onlyFetchFailures(page);
   await page.close();
 });
 
 test('sync\'s code is fetched when sync starts; while it cannot be, the status says offline, then it syncs by itself', async () => {
-  const page = await newPage({ noWorker: true });
-  await page.goto(server.url + '#/customers');
-  await ready(page);
+  const page = await openWithoutWorker();
   await page.click(byId('customer-new'));
   await page.fill(byId('field-name'), '分块同步');
   await page.click(byId('customer-save'));
@@ -139,8 +145,7 @@ test('sync\'s code is fetched when sync starts; while it cannot be, the status s
   } finally {
     await couch.stop();
   }
-  assert.ok(page.errors.every((e) => /Failed to fetch|net::ERR_FAILED|TypeError|Failed to load resource/.test(e)),
-    `only the fetch failures: ${page.errors}`);
+  onlyFetchFailures(page);
   await page.close();
 });
 
