@@ -21,7 +21,8 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use std::future::Future;
 use uuid::Uuid;
 
-/// A page's chunk could not be fetched.
+/// A split point's chunk could not be fetched (every split point's error: the pages here, sync's
+/// loop, the demo generator).
 #[derive(Debug)]
 pub struct NotLoaded;
 
@@ -98,19 +99,10 @@ pub fn lazy_page(view: View) -> Option<AnyView> {
     })
 }
 
-/// The page once its chunk is there: a wait before (the first visit only; later visits find
-/// it loaded at once), a message with a retry if it cannot be fetched.
-fn page<F>(load: fn() -> F) -> AnyView
-where
-    F: Future<Output = Loaded> + Send + 'static,
-{
-    lazy_view(load)
-}
-
 /// A customer's edit form and history, fetched the first time one is opened (`None`: a new
 /// customer).
 pub fn customer_detail(id: Option<Uuid>) -> AnyView {
-    lazy_view(move || customer_detail_split(id))
+    page(move || customer_detail_split(id))
 }
 
 #[wasm_split(kezhi_customer, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -118,8 +110,9 @@ fn customer_detail_split(id: Option<Uuid>) -> Loaded {
     Ok(view! { <CustomerDetail id/> }.into_any())
 }
 
-/// What `load` gives once its chunk is there, with the wait and the retry of [`page`].
-fn lazy_view<F, L>(load: L) -> AnyView
+/// What `load` gives once its chunk is there: a wait before (the first visit only; later
+/// visits find it loaded at once), a message with a retry if it cannot be fetched.
+fn page<F, L>(load: L) -> AnyView
 where
     L: Fn() -> F + Copy + Send + Sync + 'static,
     F: Future<Output = Loaded> + Send + 'static,

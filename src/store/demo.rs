@@ -2,6 +2,7 @@
 
 use super::{Store, storage};
 use crate::i18n::Msg;
+use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use crate::ui::ToastKind;
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use kezhi_core::demo::{DemoConfig, generate};
 use kezhi_core::store::records::SavedLists;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::wasm_split;
 
 impl Store {
     /// Loads the demo; asks first when that would replace data the user has.
@@ -64,16 +65,6 @@ impl Store {
                 });
             });
         });
-    }
-}
-
-/// The demo generator's code could not be fetched.
-#[derive(Debug)]
-struct NotLoaded;
-
-impl From<SplitLoaderError> for NotLoaded {
-    fn from(_: SplitLoaderError) -> Self {
-        NotLoaded
     }
 }
 

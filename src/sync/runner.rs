@@ -4,6 +4,7 @@
 
 use super::replica::AppReplica;
 use super::{Engine, Runner, SYNC, State, Sync, runner};
+use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use kezhi_core::sync::backoff;
 use kezhi_core::sync::couch::{CouchClient, NetError, SyncError};
@@ -11,7 +12,7 @@ use kezhi_core::sync::engine::{Progress, Replica, Syncer, conflict_views};
 use kezhi_storage_web::sync::{FetchTransport, IdbSyncState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::wasm_split;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
@@ -198,16 +199,6 @@ impl Sync {
         let jitter = f64::from(platform::random_bytes::<1>()[0]) / 256.0;
         wait(backoff::delay_ms(*attempt, jitter), generation).await;
         runner().generation.get() == generation
-    }
-}
-
-/// The loop's code could not be fetched.
-#[derive(Debug)]
-struct NotLoaded;
-
-impl From<SplitLoaderError> for NotLoaded {
-    fn from(_: SplitLoaderError) -> Self {
-        NotLoaded
     }
 }
 
