@@ -233,6 +233,14 @@ fn fail_all(why: Text) {
     }
 }
 
+/// Starts fetching the worker without waiting for it: the import page's first visit calls it
+/// beside fetching the page's own code, so the two downloads overlap instead of following
+/// each other (about a second on a slow link). A failure here is met again, and shown, by the
+/// page's [`ready`].
+pub fn warm_up() {
+    let _ = connect();
+}
+
 /// Starts the worker if needed and waits until it runs (the import page shows it loading).
 pub async fn ready() -> Result<(), Text> {
     connect()?;

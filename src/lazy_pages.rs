@@ -90,7 +90,10 @@ pub fn lazy_page(view: View) -> Option<AnyView> {
         View::SegmentCompare => page(segment_compare),
         View::Funnels => page(funnels),
         View::Cohorts => page(cohorts),
-        View::Import => page(import),
+        View::Import => {
+            crate::files::warm_up();
+            page(import)
+        }
         View::Settings => page(settings),
         View::Requests => page(requests),
         View::Team => page(team),

@@ -72,14 +72,11 @@ impl Sync {
                 match run_split(generation, live).await {
                     Ok(run) => return run.await,
                     Err(NotLoaded) => {
-                        if runner().generation.get() != generation {
-                            return;
-                        }
-                        sync.failed(SyncError::Net(NetError::Unreachable));
-                        attempt += 1;
-                        let jitter = f64::from(platform::random_bytes::<1>()[0]) / 256.0;
-                        wait(backoff::delay_ms(attempt, jitter), generation).await;
-                        if runner().generation.get() != generation {
+                        let unreachable = SyncError::Net(NetError::Unreachable);
+                        if !sync
+                            .retry_after(unreachable, &mut attempt, generation)
+                            .await
+                        {
                             return;
                         }
                     }
@@ -180,7 +177,8 @@ impl Sync {
         }
     }
 
-    /// After a failed round: says why, and waits before the next try (`false`: stop).
+    /// After a failed round, or sync's code that could not be fetched: says why, and waits
+    /// before the next try (`false`: stop).
     async fn retry_after(&self, e: SyncError, attempt: &mut u32, generation: u32) -> bool {
         if runner().generation.get() != generation {
             return false;

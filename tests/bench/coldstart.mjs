@@ -1,7 +1,8 @@
 // Browser benchmark (not a test): a first visit over an emulated fast-4G link (9 Mbit/s down,
 // 150 ms latency; DevTools' Network.emulateNetworkConditions) to a static server that sends
 // gzip, as a CDN does. Each run is a fresh profile: nothing cached, no service worker.
-//   node tests/bench/coldstart.mjs            (RUNS=5, DIST=dist)
+//   node tests/bench/coldstart.mjs            (RUNS=5, DIST=dist; SW=block: no service worker,
+//                                             whose precaching shares the link)
 // Prints the bytes of each built file (raw and gzipped), then per run: ms from navigation to
 // `body[data-ready]`, the bytes transferred, and, once ready, the ms to a usable import page
 // (the first visit of #/import, files' code included), then to the settings page (the largest
@@ -65,7 +66,7 @@ const LINK = {
 const rows = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
-    const browser = await launch();
+    const browser = await launch(process.env.SW === 'block' ? { serviceWorkers: 'block' } : {});
     try {
       const { context } = browser;
       // The moment the app says it is ready, in the page's own clock (from navigation start).

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startCouch, launch, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
 
-const CHUNK = /\/(split_kezhi_[a-z_]+|chunk_\d+)-[0-9a-f]{16}\.wasm$/;
+const CHUNK = /\/(split_kezhi_[a-z_]+|chunk_\d+|chunk_pack)-[0-9a-f]{16}\.wasm$/;
 
 let server;
 const browsers = [];
@@ -104,6 +104,34 @@ test('a chunk that cannot be fetched: a message and a retry, the data kept', asy
   await page.waitForSelector(byId('load-demo'));
   assert.equal(await page.isVisible(byId('page-unavailable')), false);
   assert.ok(page.errors.length > 0, 'the failed fetches were reported');
+  onlyFetchFailures(page);
+  await page.close();
+});
+
+test('the small shared chunks come in one file; if it cannot be fetched, a message, and a retry fetches it again', async () => {
+  const page = await openWithoutWorker();
+  const pack = '**/chunk_pack-*.wasm';
+  await page.route(pack, (r) => r.abort());
+  await page.click(byId('nav-funnels'));
+  await page.waitForSelector(byId('page-unavailable'));
+  assert.equal(page.requested.filter((p) => /\/chunk_pack-/.test(p)).length, 1, 'the pack tried once');
+  await page.unroute(pack);
+  await page.click(byId('page-retry'));
+  // No data yet: the funnels page asks for the demo.
+  await page.waitForSelector(`main ${byId('empty-state')}`);
+  assert.equal(await page.isVisible(byId('page-unavailable')), false);
+  assert.equal(page.requested.filter((p) => /\/chunk_pack-/.test(p)).length, 2, 'fetched again by the retry');
+  // The demo generator and another page need small shared chunks too: they take them from the
+  // pack already fetched, each with one request for its own chunk and no small chunk file.
+  const before = page.requested.length;
+  await loadDemo(page);
+  await page.click(byId('nav-segments'));
+  await page.waitForSelector(byId('segment-save'));
+  const fetched = page.requested.slice(before).filter((p) => CHUNK.test(p));
+  assert.ok(fetched.some((p) => /\/split_kezhi_segments-/.test(p)), `the segments' chunk: ${fetched}`);
+  assert.ok(!fetched.some((p) => /\/chunk_pack-/.test(p)), `the pack not fetched again: ${fetched}`);
+  assert.ok(fetched.some((p) => /\/split_kezhi_demo-/.test(p)), `the demo's chunk: ${fetched}`);
+  assert.ok(fetched.length <= 6, `a few files, not dozens: ${fetched}`);
   onlyFetchFailures(page);
   await page.close();
 });
