@@ -17,15 +17,19 @@ use kezhi_storage_web::BrowserStore;
 use kezhi_storage_web::records::{DB_NAME, IdbStore, OpenError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::future::Future;
 use std::sync::Arc;
 
-/// Opens the store and loads everything; sets `ready` when done.
+/// Opens the store and loads everything; sets `ready` when done. The database is asked for
+/// now, before the app builds its first view (a spawned task runs only after that): on a
+/// first visit its creation took ~90 ms after the view was built, and it now overlaps it.
 pub fn start(store: Store, derived: Derived) {
     listen_to_other_tabs(store);
+    let opening = begin_open(store);
     spawn_local(async move {
         let shared = shared();
         let mut guard = shared.backend.lock().await;
-        let backend = open_and_load(store).await;
+        let backend = load(store, opening.await).await;
         measure(store, &backend).await;
         install_backend(&shared, &mut guard, backend);
         drop(guard);
@@ -49,13 +53,23 @@ async fn warm_up(store: Store, derived: Derived) {
 }
 
 pub(super) async fn open_and_load(store: Store) -> Backend {
-    let now = platform::now();
-    let opened = kezhi_storage_web::records::open(
+    let opened = begin_open(store).await;
+    load(store, opened).await
+}
+
+/// The record database's opening, asked of the browser now; a blocked upgrade and another
+/// tab's upgrade are said in the store's notice.
+fn begin_open(store: Store) -> impl Future<Output = Result<IdbStore, OpenError>> + 'static {
+    kezhi_storage_web::records::begin_open(
         DB_NAME,
         move || store.notice.set(Some(Notice::Blocked)),
         move || store.notice.set(Some(Notice::VersionChanged)),
     )
-    .await;
+}
+
+/// Loads from the opened database, or from localStorage where it cannot serve.
+async fn load(store: Store, opened: Result<IdbStore, OpenError>) -> Backend {
+    let now = platform::now();
     let idb = match opened {
         Ok(idb) => idb,
         Err(OpenError::Newer) => {

@@ -5,6 +5,7 @@ use super::{DB_VERSION, IdbStore, META, OpenError, SEQ_INDEX, idb_error};
 use idb::{Database, DatabaseEvent, Factory, IndexParams, KeyPath, ObjectStoreParams};
 use kezhi_core::store::StoreError;
 use kezhi_core::store::records::Kind;
+use std::future::{Future, IntoFuture};
 use std::rc::Rc;
 
 /// Opens (and on first use creates) the database. `on_blocked` runs when another tab holds
@@ -16,7 +17,18 @@ pub async fn open(
     on_blocked: impl Fn() + 'static,
     on_version_change: impl Fn() + 'static,
 ) -> Result<IdbStore, OpenError> {
-    open_version(name, DB_VERSION, on_blocked, on_version_change).await
+    begin_open(name, on_blocked, on_version_change).await
+}
+
+/// [`open`], with the browser asked at once, not when the answer is first awaited: the page
+/// asks before it builds its first view, and the database opens (or is created, ~90 ms on a
+/// first visit) while the view is built.
+pub fn begin_open(
+    name: &str,
+    on_blocked: impl Fn() + 'static,
+    on_version_change: impl Fn() + 'static,
+) -> impl Future<Output = Result<IdbStore, OpenError>> + 'static {
+    begin_open_version(name, DB_VERSION, on_blocked, on_version_change)
 }
 
 /// [`open`] at a given schema version (tests open a later one to see an upgrade blocked).
@@ -26,6 +38,26 @@ pub async fn open_version(
     on_blocked: impl Fn() + 'static,
     on_version_change: impl Fn() + 'static,
 ) -> Result<IdbStore, OpenError> {
+    begin_open_version(name, version, on_blocked, on_version_change).await
+}
+
+fn begin_open_version(
+    name: &str,
+    version: u32,
+    on_blocked: impl Fn() + 'static,
+    on_version_change: impl Fn() + 'static,
+) -> impl Future<Output = Result<IdbStore, OpenError>> + 'static {
+    let opening = request_open(name, version, on_blocked);
+    async move { connect(opening?.await, on_version_change) }
+}
+
+/// The browser's open request, made now, with the schema's creation or upgrade, and its
+/// answer's listeners in place (`into_future`): the answer may come before it is awaited.
+fn request_open(
+    name: &str,
+    version: u32,
+    on_blocked: impl Fn() + 'static,
+) -> Result<impl Future<Output = Result<Database, idb::Error>> + 'static, OpenError> {
     let factory = Factory::new().map_err(|e| OpenError::Unavailable(e.to_string()))?;
     let mut request = factory
         .open(name, Some(version))
@@ -51,7 +83,15 @@ pub async fn open_version(
         }
     });
     request.on_blocked(move |_| on_blocked());
-    let db = request.await.map_err(|e| match &e {
+    Ok(request.into_future())
+}
+
+/// The connection the open request gave, closing itself when another tab wants to upgrade.
+fn connect(
+    opened: Result<Database, idb::Error>,
+    on_version_change: impl Fn() + 'static,
+) -> Result<IdbStore, OpenError> {
+    let db = opened.map_err(|e| match &e {
         idb::Error::DomException(ex) if ex.name() == "VersionError" => OpenError::Newer,
         _ => OpenError::Unavailable(e.to_string()),
     })?;

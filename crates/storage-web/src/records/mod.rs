@@ -26,7 +26,7 @@ mod layout;
 mod read_ahead;
 mod record_store;
 
-pub use database::{delete, open, open_version};
+pub use database::{begin_open, delete, open, open_version};
 
 use idb::{Database, Transaction, TransactionMode, TransactionResult};
 use js_sys::{Object, Reflect};
