@@ -140,10 +140,7 @@ async function takeSplitChunks() {
     console.error(`pwa.mjs: index.html names ${glueName} with an integrity this script does not recognise`);
     process.exit(1);
   }
-  // The glue imports the loader at its top: without a preload the loader is asked for only
-  // once the glue has come, one more round trip before the app can start.
-  const preload = `<link rel="modulepreload" href="./${loaderName}" crossorigin="anonymous">`;
-  await writeFile(index, html.replace(tag, (_, a, b) => `${a}${digest}${b}`).replace('</head>', `${preload}\n</head>`));
+  await writeFile(index, html.replace(tag, (_, a, b) => `${a}${digest}${b}`));
   console.error(`pwa.mjs: ${renamed.size} split chunks of the page's module, loader ${loaderName}`);
 }
 
