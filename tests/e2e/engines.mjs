@@ -85,6 +85,12 @@ async function session() {
       await until(`return !!document.querySelector('[data-testid="${testid}"]')`, testid);
       return run(`document.querySelector('[data-testid="${testid}"]').click()`);
     },
+    // Types into a control once it is there, as `click` waits for its own.
+    type: async (testid, value, timeout) => {
+      await until(`return !!document.querySelector('[data-testid="${testid}"]')`, testid, timeout);
+      return run(`const i = document.querySelector('[data-testid="${testid}"]');
+        i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, value);
+    },
     count: () => run('const e = document.querySelector(\'[data-testid="customer-count"]\'); return e ? Number(e.dataset.count) : -1'),
     scriptTimeout: (ms) => wd('POST', `/session/${id}/timeouts`, { script: ms }),
     close: () => wd('DELETE', `/session/${id}`),
@@ -103,9 +109,7 @@ test(`${label}: the demo is stored in IndexedDB and comes back after a reload, w
     await s.until('return document.querySelector(\'[data-testid="customer-row"]\')', 'rows');
     // An edit: a new customer through the form.
     await s.click('customer-new');
-    await s.until('return !!document.querySelector(\'[data-testid="field-name"]\')', 'the form');
-    await s.run(`const i = document.querySelector('[data-testid="field-name"]');
-      i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, names.edit);
+    await s.type('field-name', names.edit);
     await s.click('customer-save');
     await s.until('return Number(document.querySelector(\'[data-testid="customer-count"]\').dataset.count) === 5001', 'the new customer');
     await s.until('return !document.querySelector(\'[data-testid="saving"]\')', 'the save');
@@ -146,10 +150,7 @@ if (hundredThousand) test(`${label}: the 100,000-customer demo is stored and eve
     // A segment that reads orders and behaviour events: the page's figure before and after.
     const segment = async () => {
       await s.go(server.url + '#/segments');
-      await s.until('return document.querySelector(\'[data-testid="segment-query"]\')', 'the segment builder', 120_000);
-      await s.run(`const i = document.querySelector('[data-testid="segment-query"]');
-        i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`,
-      'events("visit") >= 20 and events("add_to_cart") >= 3 and orders >= 2');
+      await s.type('segment-query', 'events("visit") >= 20 and events("add_to_cart") >= 3 and orders >= 2', 120_000);
       let last = null;
       let since = Date.now();
       for (const start = Date.now(); Date.now() - start < 120_000;) {
@@ -200,17 +201,14 @@ test(`${label}: sync with a CouchDB server — a customer goes up, a document fr
     await fetch(`${couch.url}/${db}`, { method: 'PUT' });
     await s.go(server.url + '#/settings');
     await s.ready();
-    const type = async (testid, value) => s.until(`return !!document.querySelector('[data-testid="${testid}"]')`, testid)
-      .then(() => s.run(`const i = document.querySelector('[data-testid="${testid}"]');
-      i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }));`, value));
-    await type('sync-url', couch.url);
-    await type('sync-db', db);
+    await s.type('sync-url', couch.url);
+    await s.type('sync-db', db);
     await s.click('sync-start');
     const state = 'return document.querySelector(\'[data-testid="sync-status"]\').dataset.state';
     await s.until(`${state} === "synced"`, 'synced');
     await s.go(server.url + '#/customers');
     await s.click('customer-new');
-    await type('field-name', names.sync);
+    await s.type('field-name', names.sync);
     await s.click('customer-save');
     const onServer = async () => (await (await fetch(`${couch.url}/${db}/_all_docs?include_docs=true`)).json())
       .rows.some((r) => r.doc?.name === names.sync);
