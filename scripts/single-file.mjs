@@ -3,7 +3,8 @@
 // file:// may not import a module file), and the wasm's bytes inline in base64, compiled
 // asynchronously (`WebAssembly.instantiate` on the bytes) before the app starts. The files
 // worker (import, Excel) comes inline too: its glue and wasm are put together into a Blob URL
-// the first time the app asks for the worker (`kezhiFilesWorkerUrl`, src/files.rs).
+// the first time the app asks for the worker (`kezhiFilesWorkerUrl`, src/files.rs). The pinyin
+// readings' table comes as a data URL in its meta.
 //   node scripts/single-file.mjs [dist dir] [output file]    (defaults: dist, dist-single/kezhi.html)
 import { readFile, writeFile, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -108,6 +109,13 @@ html = html
   .replace(/<link rel="(?:modulepreload|preload)"[^>]*>/g, '')
   .replace(/<link rel="manifest"[^>]*>/g, '')
   .replace(/<link rel="stylesheet" href="\.\/main-[0-9a-f]+\.css"[^>]*\/?>/, () => `<style>\n${css}\n</style>`);
+// The pinyin readings' table (src/readings.rs fetches the file index.html names): its bytes
+// as a data URL, which a page opened from file:// may fetch.
+const readingsMeta = /<meta name="kezhi-readings" content="(pinyin-readings-[0-9a-f]+\.wasm)" \/>/;
+const readingsFile = html.match(readingsMeta)?.[1];
+if (!readingsFile) throw new Error('single-file: index.html names no pinyin readings file');
+const readings = await readFile(join(dist, readingsFile));
+html = html.replace(readingsMeta, () => `<meta name="kezhi-readings" content="data:application/wasm;base64,${readings.toString('base64')}" />`);
 const icon = files.find((f) => f === 'favicon.svg');
 if (icon) {
   const svg = await readFile(join(dist, icon));

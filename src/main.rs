@@ -16,6 +16,7 @@ mod pages;
 mod platform;
 mod prefs;
 mod pwa;
+mod readings;
 mod route;
 mod store;
 mod sync;

@@ -67,6 +67,7 @@ pub(super) async fn build_index_ahead(
     const STEP: usize = 2_000;
     let count = writes.with_value(Writes::count);
     let analytics = analytics.get_untracked();
+    let readings = kezhi_core::customer_query::readings_installed();
     let mut builder = kezhi_core::customer_query::IndexBuilder::default();
     platform::start_measure("kezhi:index-ahead");
     loop {
@@ -98,5 +99,5 @@ pub(super) async fn build_index_ahead(
         platform::timed("kezhi:index-finish", || builder.finish(d, &analytics))
     });
     platform::end_measure("kezhi:index-ahead");
-    prebuilt.set_value(Some((count, index)));
+    prebuilt.set_value(Some((count, readings, index)));
 }

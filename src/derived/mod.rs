@@ -10,6 +10,7 @@ mod ahead;
 
 use crate::platform;
 use crate::prefs::Prefs;
+use crate::readings::ReadingsStatus;
 use crate::store::Store;
 use kezhi_core::customer_query::CustomerIndex;
 use kezhi_core::funnel::EventIndex;
@@ -22,6 +23,10 @@ use kezhi_core::{Dataset, Timestamp};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// How long the customer list, when it is the first page, waits for the pinyin readings before
+/// its index is built without them (and built again when they come).
+const READINGS_WAIT_MS: i32 = 1_500;
 
 /// Counts the writes to the data: every write, the last one that was neither an edit through
 /// `Store::change` (whose records carry the edit's time) nor a pulled batch that said which
@@ -110,8 +115,10 @@ pub struct Derived {
     /// settings and shared by the dashboard, the list, the exports and the segments.
     pub metrics: Memo<Arc<Analytics>>,
     /// The customer list's index (search text, name order, labels), built on first use and
-    /// then updated by edits.
+    /// then updated by edits; built again when the pinyin readings come after it was made.
     pub index: Memo<Arc<CustomerIndex>>,
+    /// Where the pinyin readings' table is (fetched after the page starts: `crate::readings`).
+    pub readings: RwSignal<ReadingsStatus>,
     /// Each customer's events together, for funnels: built on first use after a data change.
     pub event_index: Memo<Arc<EventIndex>>,
     /// The values in the data, most frequent first (cities, channels, tags, event kinds…):
@@ -135,6 +142,10 @@ pub struct Derived {
     writes: StoredValue<Writes>,
     /// The list index built ahead in slices (see [`ahead::build_index_ahead`]).
     prebuilt: Prebuilt,
+    /// Whether the index the memo holds was built with the readings (`None`: none built yet).
+    index_readings: StoredValue<Option<bool>>,
+    /// Makes the index memo look again (at an index built ahead with the readings).
+    index_again: Trigger,
     /// The analytics counted ahead in slices (see [`ahead::build_analytics_ahead`]).
     prebuilt_analytics: PrebuiltAnalytics,
     prefs: Prefs,
@@ -152,7 +163,15 @@ impl Derived {
             prebuilt_analytics,
         );
         let prebuilt = StoredValue::new(None);
-        let index = customer_index(data, metrics, writes, prebuilt);
+        let index_readings = StoredValue::new(None);
+        let index_again = Trigger::new();
+        let index = customer_index(
+            data,
+            metrics,
+            writes,
+            prebuilt,
+            (index_readings, index_again),
+        );
         let event_index = event_index(data);
         let vocabulary = Memo::new_with_compare(
             move |_| data.with(|d| Arc::new(Vocabulary::new(d))),
@@ -181,9 +200,10 @@ impl Derived {
             },
             |_, _| true,
         );
-        Derived {
+        let derived = Derived {
             metrics,
             index,
+            readings: RwSignal::new(ReadingsStatus::Fetching),
             event_index,
             vocabulary,
             memberships,
@@ -193,9 +213,25 @@ impl Derived {
             data,
             writes,
             prebuilt,
+            index_readings,
+            index_again,
             prebuilt_analytics,
             prefs,
-        }
+        };
+        derived.fetch_readings();
+        derived
+    }
+
+    /// Fetches the pinyin readings' table (at the start, and when the user asks again after
+    /// it failed); an index built without them is built again, ahead, once they are there.
+    pub fn fetch_readings(self) {
+        leptos::task::spawn_local(async move {
+            if crate::readings::fetch(self.readings).await
+                && self.index_readings.try_get_value() == Some(Some(false))
+            {
+                self.build_index_ahead().await;
+            }
+        });
     }
 
     /// Makes what pages derive from freshly loaded or replaced data, each in tasks of its own
@@ -210,6 +246,10 @@ impl Derived {
         self.today.with_untracked(|_| ());
         platform::yield_to_browser().await;
         if with_index {
+            // Built with the readings when they come in time (the page's start fetched them;
+            // a reload finds them in the service worker's cache): not built twice. On a slow
+            // link the list does not wait long for them, and is built again when they come.
+            crate::readings::first_attempt_within(READINGS_WAIT_MS).await;
             self.build_index_ahead().await;
             platform::yield_to_browser().await;
         }
@@ -235,6 +275,10 @@ impl Derived {
     /// that no single task builds all of it).
     pub async fn build_index_ahead(&self) {
         ahead::build_index_ahead(self.data, self.metrics, self.writes, self.prebuilt).await;
+        // An index the memo holds that was built without the readings gives way to this one.
+        if self.index_readings.try_get_value() == Some(Some(false)) {
+            self.index_again.notify();
+        }
         self.index.with_untracked(|_| ());
         self.prebuilt.set_value(None);
     }
@@ -287,7 +331,7 @@ fn analytics(
 }
 
 /// An index built ahead (in slices, while the data loads), for the data as of a write count.
-type Prebuilt = StoredValue<Option<(u64, CustomerIndex)>>;
+type Prebuilt = StoredValue<Option<(u64, bool, CustomerIndex)>>;
 
 /// Analytics counted ahead (in slices, after a load or a restore), for the data as of a
 /// write count and for these settings.
@@ -299,10 +343,13 @@ fn customer_index(
     analytics: Memo<Arc<Analytics>>,
     writes: StoredValue<Writes>,
     prebuilt: Prebuilt,
+    (built_with_readings, again): (StoredValue<Option<bool>>, Trigger),
 ) -> Memo<Arc<CustomerIndex>> {
     let seen = StoredValue::new(Seen::default());
     Memo::new_owning(move |previous: Option<Arc<CustomerIndex>>| {
         let analytics = analytics.get();
+        again.track();
+        let readings = kezhi_core::customer_query::readings_installed();
         let now = Seen {
             writes: writes.with_value(Writes::count),
             at: platform::now(),
@@ -310,22 +357,28 @@ fn customer_index(
         let ahead = prebuilt
             .try_update_value(Option::take)
             .flatten()
-            .filter(|(count, _)| *count == now.writes);
-        if let Some((_, index)) = ahead {
+            .filter(|(count, made_with, _)| *count == now.writes && *made_with == readings);
+        if let Some((_, _, index)) = ahead {
             seen.set_value(now);
+            built_with_readings.set_value(Some(readings));
             return (Arc::new(index), true);
         }
         let next = data.with(|d| {
             let touched = writes.with_value(|w| seen.get_value().touched(w, d));
+            // An index without the readings is built anew once they are there.
+            let same_readings = built_with_readings.get_value() == Some(readings);
             match (previous, touched) {
-                (Some(previous), Some(touched)) => platform::timed("kezhi:index-update", || {
-                    // Nobody else holds the index between updates: no copy is made.
-                    Arc::unwrap_or_clone(previous).update(d, &analytics, &touched)
-                }),
+                (Some(previous), Some(touched)) if same_readings => {
+                    platform::timed("kezhi:index-update", || {
+                        // Nobody else holds the index between updates: no copy is made.
+                        Arc::unwrap_or_clone(previous).update(d, &analytics, &touched)
+                    })
+                }
                 _ => platform::timed("kezhi:index", || CustomerIndex::build(d, &analytics)),
             }
         });
         seen.set_value(now);
+        built_with_readings.set_value(Some(readings));
         (Arc::new(next), true)
     })
 }

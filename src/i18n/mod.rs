@@ -65,6 +65,8 @@ pub enum Msg {
     Events,
     Activities,
     SearchPlaceholder,
+    /// The pinyin readings' table could not be fetched or read (src/readings.rs).
+    ReadingsFailed,
     MatchingCustomers,
     NewCustomer,
     Name,
@@ -759,6 +761,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Events => "行为事件",
             Activities => "跟进记录",
             SearchPlaceholder => "搜索姓名、手机号、邮箱或 ID",
+            ReadingsFailed => {
+                "拼音搜索暂不可用：拼音读音表未能下载（离线且尚未缓存，或文件缺失）。按姓名、手机号等搜索不受影响。"
+            }
             MatchingCustomers => "位客户",
             NewCustomer => "新建客户",
             Name => "姓名",
@@ -1515,6 +1520,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             Events => "Events",
             Activities => "Activities",
             SearchPlaceholder => "Search name, phone, e-mail or ID",
+            ReadingsFailed => {
+                "Pinyin search is unavailable: the pinyin table could not be downloaded (offline and not cached yet, or the file is missing). Searching by name, phone and the rest works as usual."
+            }
             MatchingCustomers => "customers",
             NewCustomer => "New customer",
             Name => "Name",

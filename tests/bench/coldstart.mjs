@@ -4,7 +4,8 @@
 //   node tests/bench/coldstart.mjs            (RUNS=5, DIST=dist; SW=block: no service worker,
 //                                             whose precaching shares the link)
 // Prints the bytes of each built file (raw and gzipped), then per run: ms from navigation to
-// `body[data-ready]`, the bytes transferred, and, once ready, the ms to a usable import page
+// `body[data-ready]`, the bytes transferred, when the pinyin readings' table had arrived
+// (ms after ready; fetched once the page has started), and, once ready, the ms to a usable import page
 // (the first visit of #/import, files' code included), then to the settings page (the largest
 // page fetched on its first visit). Figures go into docs/benchmarks.md.
 import { createServer } from 'node:http';
@@ -89,6 +90,18 @@ try {
       const transferred = await page.evaluate(() =>
         performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
           .reduce((s, e) => s + (e.transferSize || 0), 0));
+      // The pinyin readings' table (src/readings.rs), fetched once the page has started: when
+      // it had arrived, against ready (builds before it have none).
+      const readings_ms = await page.evaluate(async () => {
+        if (!document.querySelector('meta[name="kezhi-readings"]')) return null;
+        for (let i = 0; i < 600; i++) {
+          const e = performance.getEntriesByType('resource').find((r) => /pinyin-readings-/.test(r.name));
+          if (e && e.responseEnd > 0) return e.responseEnd;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return null;
+      });
+      const readings_after_ready_ms = readings_ms === null ? '-' : Math.round(readings_ms - ready_ms);
       // A usable import page: the navigation, and (once the files' code is fetched on first
       // use) the file input enabled.
       const t0 = await page.evaluate(() => performance.now());
@@ -102,7 +115,7 @@ try {
       await page.click(byId('nav-settings'));
       await page.waitForSelector(byId('sync-url'), { timeout: 60_000 });
       const settings_ms = Math.round((await page.evaluate(() => performance.now())) - t1);
-      rows.push({ run, ready_ms, transferred_kb: Math.round(transferred / 1024), import_page_ms: import_ms, settings_page_ms: settings_ms });
+      rows.push({ run, ready_ms, transferred_kb: Math.round(transferred / 1024), readings_after_ready_ms, import_page_ms: import_ms, settings_page_ms: settings_ms });
     } finally {
       await browser.close();
     }

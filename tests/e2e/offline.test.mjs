@@ -55,6 +55,14 @@ async function offlineAfterFirstVisit(base) {
     assert.ok(await controlled(page), 'the reloaded page is served by the worker');
     await page.click(byId('nav-customers'));
     await until(async () => (await count(page)) === 5000, 'the demo customers, offline');
+    // The pinyin readings' table is one of the files kept: names are found by pinyin offline.
+    await page.fill(byId('customer-search'), 'zhang');
+    await until(async () => (await count(page)) < 5000, 'zhang searched');
+    const byPinyin = await count(page);
+    await page.fill(byId('customer-search'), '张');
+    await until(async () => (await count(page)) !== byPinyin, 'the 张 found');
+    assert.ok(byPinyin > await count(page), `zhang (${byPinyin}) finds every 张 (${await count(page)}) and more, offline`);
+    assert.equal(await page.isVisible(byId('readings-failed')), false);
     assert.deepEqual(server.hits.slice(hits), [], 'no request reached the server while offline');
     checkNoErrors(page);
   } finally {

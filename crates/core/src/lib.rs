@@ -12,6 +12,7 @@ pub mod byte_strings;
 pub mod channel;
 pub mod cohort;
 pub mod contact;
+pub mod crc32;
 pub mod customer_edit;
 pub mod customer_query;
 pub mod dataset;

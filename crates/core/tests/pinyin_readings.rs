@@ -1,9 +1,119 @@
-//! The readings' table written by crates/core/build.rs against the `pinyin` crate it is made
-//! from: every code point, alone and after another character (the surname readings apply only
-//! to a name's first character).
+//! The readings' table (crates/core/data/pinyin-readings.bin, compiled in with the
+//! `builtin-readings` feature) against the `pinyin` crate it is made from: the file is what the
+//! crate's data makes, and every code point reads as the crate reads it, alone and after
+//! another character (the surname readings apply only to a name's first character).
 
 use kezhi_core::customer_query::pinyin_syllables;
 use pinyin::ToPinyin;
+
+/// The readings' table as `customer_query::readings` reads it, made from the crate: the plain
+/// reading of every character that has one (ü written `v`, as people type it); a bitmap of
+/// those code points in blocks, a rank entry per `WORDS_PER_RANK` words of it, and each
+/// reading's syllable number (1-based, in sorted order) in two byte planes.
+fn table_from_the_crate() -> Vec<u8> {
+    use std::collections::BTreeMap;
+    // Code points closer than this to the previous character with a reading share its block:
+    // fewer blocks to search, a few more bits of bitmap.
+    const GAP: u32 = 2048;
+    const WORDS_PER_RANK: u32 = 8;
+    let readings: Vec<(u32, String)> = (0..=u32::from(char::MAX))
+        .filter_map(char::from_u32)
+        .filter_map(|c| {
+            c.to_pinyin()
+                .map(|p| (u32::from(c), p.plain().replace('ü', "v")))
+        })
+        .collect();
+    let mut syllables: BTreeMap<&str, u16> = BTreeMap::new();
+    for (_, s) in &readings {
+        syllables.insert(s, 0);
+    }
+    for (i, n) in syllables.values_mut().enumerate() {
+        *n = u16::try_from(i + 1).expect("fewer than 65,535 syllables");
+    }
+    let mut blocks: Vec<(u32, u32)> = Vec::new();
+    for &(code, _) in &readings {
+        match blocks.last_mut() {
+            Some((start, len)) if *start + *len + GAP > code => *len = code - *start + 1,
+            _ => blocks.push((code, 1)),
+        }
+    }
+    let bits: u32 = blocks.iter().map(|(_, len)| len).sum();
+    let mut present = vec![0u64; (bits as usize).div_ceil(64)];
+    let (mut low, mut high) = (Vec::new(), Vec::new());
+    let mut block_rows = Vec::new();
+    let mut next = readings.iter().peekable();
+    let mut pos = 0u32;
+    for &(start, len) in &blocks {
+        block_rows.push((start, len, pos));
+        for code in start..start + len {
+            if let Some((_, s)) = next.next_if(|(c, _)| *c == code) {
+                present[pos as usize / 64] |= 1 << (pos % 64);
+                let [l, h] = syllables[s.as_str()].to_le_bytes();
+                low.push(l);
+                high.push(h);
+            }
+            pos += 1;
+        }
+    }
+    assert!(next.next().is_none(), "every reading placed");
+    let mut rank = Vec::new();
+    let mut count = 0u32;
+    for (i, word) in present.iter().enumerate() {
+        if i % WORDS_PER_RANK as usize == 0 {
+            rank.push(count);
+        }
+        count += word.count_ones();
+    }
+    let mut names = String::new();
+    let mut ends = vec![0u16];
+    for s in syllables.keys() {
+        names.push_str(s);
+        ends.push(u16::try_from(names.len()).expect("short"));
+    }
+    let n = |len: usize| u32::try_from(len).expect("fits").to_le_bytes();
+    let mut out = b"KZPY".to_vec();
+    out.extend(1u32.to_le_bytes());
+    out.extend(WORDS_PER_RANK.to_le_bytes());
+    for len in [
+        block_rows.len(),
+        present.len(),
+        rank.len(),
+        ends.len(),
+        names.len(),
+        low.len(),
+    ] {
+        out.extend(n(len));
+    }
+    for (start, len, first) in block_rows {
+        out.extend(start.to_le_bytes());
+        out.extend(len.to_le_bytes());
+        out.extend(first.to_le_bytes());
+    }
+    present.iter().for_each(|w| out.extend(w.to_le_bytes()));
+    rank.iter().for_each(|r| out.extend(r.to_le_bytes()));
+    ends.iter().for_each(|e| out.extend(e.to_le_bytes()));
+    out.extend(names.as_bytes());
+    out.extend(low);
+    out.extend(high);
+    out
+}
+
+/// The file in the repository is the one the crate's data makes (`KEZHI_WRITE_READINGS=1`
+/// writes it again, after a new version of the crate).
+#[test]
+fn the_table_file_is_made_from_the_crate() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/pinyin-readings.bin");
+    let made = table_from_the_crate();
+    if std::env::var_os("KEZHI_WRITE_READINGS").is_some() {
+        std::fs::write(&path, &made).expect("write the table");
+    }
+    let file = std::fs::read(&path).expect("the table file");
+    assert!(
+        file == made,
+        "{} is not what the crate's data makes",
+        path.display()
+    );
+}
 
 /// What `pinyin_syllables` gave when it read the crate directly (before the table).
 fn syllables_from_the_crate(name: &str) -> Vec<String> {

@@ -16,6 +16,7 @@ use crate::i18n::Msg;
 use crate::i18n::{Lang, Localize};
 use crate::platform;
 use crate::prefs::use_prefs;
+use crate::readings::ReadingsStatus;
 use crate::route::{PageQuery, View};
 use crate::store::use_store;
 use crate::ui::use_ui;
@@ -146,6 +147,18 @@ pub fn CustomersPage() -> impl IntoView {
                     {move || prefs.tr(Msg::NewCustomer)}
                 </button>
             </header>
+            <Show when=move || derived.readings.get() == ReadingsStatus::Failed>
+                <p class="banner banner-warn" role="status" data-testid="readings-failed">
+                    <span>{move || prefs.tr(Msg::ReadingsFailed)}</span>
+                    <button
+                        class="btn btn-small"
+                        data-testid="readings-retry"
+                        on:click=move |_| derived.fetch_readings()
+                    >
+                        {move || prefs.tr(Msg::PageRetry)}
+                    </button>
+                </p>
+            </Show>
             <Show
                 when=move || !empty.get() || creating.get()
                 fallback=|| view! { <crate::components::EmptyState/> }

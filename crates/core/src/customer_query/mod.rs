@@ -7,7 +7,8 @@
 //! This file holds the query, the index and what it answers per customer; the index is made in
 //! `build` (entries, name order, updates after an edit), matched in `filter` (search, filters,
 //! the filter menus), ordered in `sort` (the columns), and `pinyin` reads Chinese names (their
-//! characters' readings in `readings`).
+//! characters' readings in `readings`, a table the page installs after it starts: until then
+//! names have no pinyin, and an index built then is built again once it is there).
 
 mod build;
 mod filter;
@@ -16,6 +17,9 @@ mod readings;
 mod sort;
 
 pub use self::pinyin::pinyin_syllables;
+pub use self::readings::{
+    ReadingsError, install as install_readings, installed as readings_installed,
+};
 pub use build::IndexBuilder;
 pub use sort::SortKey;
 

@@ -94,5 +94,5 @@ pub fn generate(config: &DemoConfig) -> Dataset {
 /// A fingerprint of the data a config generates, for checking that every platform (native,
 /// wasm) generates exactly the same demo.
 pub fn fingerprint(data: &Dataset) -> u32 {
-    crc32fast::hash(format!("{data:?}").as_bytes())
+    crate::crc32::crc32(format!("{data:?}").as_bytes())
 }

@@ -246,7 +246,7 @@ impl<S: KeyValueStore> Repository<S> {
                 .get(&entry.key)
                 .map_err(Unreadable::Store)?
                 .ok_or_else(|| Unreadable::MissingSection(name.to_string()))?;
-            if crc32fast::hash(text.as_bytes()) != entry.crc32 {
+            if crate::crc32::crc32(text.as_bytes()) != entry.crc32 {
                 return Err(Unreadable::Section(
                     name.to_string(),
                     "checksum mismatch".to_string(),
@@ -418,7 +418,7 @@ impl<S: KeyValueStore> Repository<S> {
                 key,
                 count: count_of(data, section),
                 chars: text.len(),
-                crc32: crc32fast::hash(text.as_bytes()),
+                crc32: crate::crc32::crc32(text.as_bytes()),
             };
             if let Some(old) = manifest.sections.insert(section.name().to_string(), entry) {
                 replaced.push(old.key);
