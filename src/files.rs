@@ -26,12 +26,7 @@ const SCRIPT: &str = "files_loader.js";
 
 /// The worker script's name as this build's index.html gives it.
 fn script_name(document: &web_sys::Document) -> String {
-    document
-        .query_selector("meta[name=\"kezhi-files-worker\"]")
-        .ok()
-        .flatten()
-        .and_then(|m| m.get_attribute("content"))
-        .filter(|name| !name.is_empty())
+    crate::platform::meta_content(document, "kezhi-files-worker")
         .unwrap_or_else(|| SCRIPT.to_string())
 }
 

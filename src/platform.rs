@@ -252,6 +252,17 @@ fn clock() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The `content` of the page's `<meta name="{name}">`, when it has a non-empty one: the build
+/// writes the hashed names of files fetched later there (scripts/pwa.mjs).
+pub fn meta_content(document: &web_sys::Document, name: &str) -> Option<String> {
+    document
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|content| !content.is_empty())
+}
+
 /// Lets the browser handle input and paint before the next slice of a long computation.
 pub async fn yield_to_browser() {
     kezhi_storage_web::next_task().await;

@@ -115,13 +115,7 @@ fn install(module: &[u8]) -> bool {
 /// The table file's URL as this build's index.html names it (relative to the page, so it
 /// works under any path).
 fn file_url(document: &web_sys::Document) -> String {
-    document
-        .query_selector("meta[name=\"kezhi-readings\"]")
-        .ok()
-        .flatten()
-        .and_then(|m| m.get_attribute("content"))
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| FILE.to_string())
+    crate::platform::meta_content(document, "kezhi-readings").unwrap_or_else(|| FILE.to_string())
 }
 
 async fn fetch_once() -> Result<Vec<u8>, String> {

@@ -94,6 +94,24 @@ export async function launch(options = {}) {
 }
 
 /**
+ * A page in a fresh browser (its own empty storage and an empty HTTP cache), the browser kept
+ * in `browsers` for the test file to close. It records its errors, as `open` does, and the
+ * paths it requested (`page.requested`). `noWorker`: no service worker, which would answer from
+ * its cache past the routes a test fails.
+ */
+export async function freshPage(browsers, { noWorker = false } = {}) {
+  const browser = await launch(noWorker ? { serviceWorkers: 'block' } : {});
+  browsers.push(browser);
+  const page = await browser.context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.requested = [];
+  page.on('request', (r) => page.requested.push(new URL(r.url()).pathname));
+  return page;
+}
+
+/**
  * Opens a page and waits until the app says it is ready. Every page records its errors;
  * `checkNoErrors` fails the test on any, so a broken build can never pass.
  */

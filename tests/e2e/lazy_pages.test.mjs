@@ -5,7 +5,7 @@
 // that works once the file can be had, and nothing of the data is lost meanwhile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startCouch, launch, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+import { startServer, startCouch, freshPage, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
 
 const CHUNK = /\/(split_kezhi_[a-z_]+|chunk_\d+|chunk_pack)-[0-9a-f]{16}\.wasm$/;
 
@@ -22,17 +22,7 @@ after(async () => {
 // Each test in a fresh browser: its own empty storage and an empty HTTP cache. `noWorker`: no
 // service worker, which would serve every chunk from its cache past the routes that fail them
 // (the case of a page whose worker has not got the file: plain HTTP, or a failed install).
-async function newPage({ noWorker = false } = {}) {
-  const browser = await launch(noWorker ? { serviceWorkers: 'block' } : {});
-  browsers.push(browser);
-  const page = await browser.context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
-  page.requested = [];
-  page.on('request', (r) => page.requested.push(new URL(r.url()).pathname));
-  return page;
-}
+const newPage = (options) => freshPage(browsers, options);
 
 /** A fresh page on the customers view, with no service worker. */
 async function openWithoutWorker() {

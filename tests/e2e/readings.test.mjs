@@ -5,7 +5,7 @@
 // a retry brings pinyin search back without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, ready, byId, count, loadDemo, until } from './harness.mjs';
+import { startServer, freshPage, ready, byId, count, loadDemo, until } from './harness.mjs';
 
 const READINGS = /\/pinyin-readings-[0-9a-f]{16}\.wasm$/;
 
@@ -21,17 +21,7 @@ after(async () => {
 
 // A fresh browser (empty storage and cache) with no service worker, whose cache would answer
 // past the routes that fail the file.
-async function newPage() {
-  const browser = await launch({ serviceWorkers: 'block' });
-  browsers.push(browser);
-  const page = await browser.context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
-  page.requested = [];
-  page.on('request', (r) => page.requested.push(new URL(r.url()).pathname));
-  return page;
-}
+const newPage = () => freshPage(browsers, { noWorker: true });
 
 const rowNames = (page) => page.$$eval(`${byId('customer-row')} [data-col="name"]`, (cells) => cells.map((c) => c.textContent.trim()));
 
