@@ -11,7 +11,7 @@
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -36,6 +36,10 @@ const FILE: &str = "pinyin-readings.wasm";
 const RETRY_MS: [i32; 3] = [2_000, 10_000, 30_000];
 
 thread_local! {
+    /// A [`fetch`] is under way (attempting, or waiting to try again).
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// Another [`fetch`] was asked for meanwhile: the one under way tries again at once.
+    static WAKE: Cell<bool> = const { Cell::new(false) };
     /// Those waiting for the first attempt to end; `None` once it has.
     static FIRST: RefCell<Option<Vec<oneshot::Sender<()>>>> = const { RefCell::new(Some(Vec::new())) };
 }
@@ -70,9 +74,15 @@ fn first_attempt_ended() {
 }
 
 /// Fetches and installs the table, trying again after a failed fetch; `status` follows (failed
-/// from the first failure on, until an attempt succeeds). True when it is installed.
+/// from the first failure on, until an attempt succeeds). True when this call installed it.
+/// Called while an earlier call is still waiting to try again (the user's retry during the
+/// automatic ones), it makes that one try now instead of starting a second.
 pub async fn fetch(status: RwSignal<ReadingsStatus>) -> bool {
     status.set(ReadingsStatus::Fetching);
+    if RUNNING.replace(true) {
+        WAKE.set(true);
+        return false;
+    }
     let mut waits = RETRY_MS.iter();
     let outcome = loop {
         let attempt = fetch_once().await;
@@ -84,18 +94,32 @@ pub async fn fetch(status: RwSignal<ReadingsStatus>) -> bool {
                 // Said at once; the attempts after it may still succeed.
                 status.set(ReadingsStatus::Failed);
                 match waits.next() {
-                    Some(&ms) => sleep(ms).await,
+                    Some(&ms) => wait_or_wake(ms).await,
+                    // Asked again during the last attempt: one more.
+                    None if WAKE.replace(false) => {}
                     None => break false,
                 }
             }
         }
     };
+    RUNNING.set(false);
+    WAKE.set(false);
     status.set(if outcome {
         ReadingsStatus::Installed
     } else {
         ReadingsStatus::Failed
     });
     outcome
+}
+
+/// Waits `ms` milliseconds, or less when [`fetch`] is called meanwhile.
+async fn wait_or_wake(ms: i32) {
+    const STEP_MS: i32 = 250;
+    let mut left = ms;
+    while left > 0 && !WAKE.replace(false) {
+        sleep(left.min(STEP_MS)).await;
+        left -= STEP_MS;
+    }
 }
 
 fn install(module: &[u8]) -> bool {
