@@ -330,7 +330,8 @@ fn analytics(
     })
 }
 
-/// An index built ahead (in slices, while the data loads), for the data as of a write count.
+/// An index built ahead (in slices, while the data loads), for the data as of a write count,
+/// and whether the pinyin readings were installed when it was built.
 type Prebuilt = StoredValue<Option<(u64, bool, CustomerIndex)>>;
 
 /// Analytics counted ahead (in slices, after a load or a restore), for the data as of a
