@@ -263,6 +263,18 @@ pub fn meta_content(document: &web_sys::Document, name: &str) -> Option<String> 
         .filter(|content| !content.is_empty())
 }
 
+/// Resolves after `ms` milliseconds (a browser timeout): the waits between retries of sync
+/// and of the pinyin table's fetch.
+pub async fn sleep_ms(ms: u32) {
+    let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Lets the browser handle input and paint before the next slice of a long computation.
 pub async fn yield_to_browser() {
     kezhi_storage_web::next_task().await;

@@ -33,7 +33,7 @@ const FILE: &str = "pinyin-readings.wasm";
 
 /// Waits before the next attempt after a fetch that failed (the network may come back); a
 /// file that arrives but cannot be read is not fetched again by itself.
-const RETRY_MS: [i32; 3] = [2_000, 10_000, 30_000];
+const RETRY_MS: [u32; 3] = [2_000, 10_000, 30_000];
 
 thread_local! {
     /// A [`fetch`] is under way (attempting, or waiting to try again).
@@ -59,9 +59,9 @@ pub async fn first_attempt() {
 }
 
 /// [`first_attempt`], waited for at most `ms` milliseconds.
-pub async fn first_attempt_within(ms: i32) {
+pub async fn first_attempt_within(ms: u32) {
     let attempt = Box::pin(first_attempt());
-    let timeout = Box::pin(sleep(ms));
+    let timeout = Box::pin(crate::platform::sleep_ms(ms));
     futures::future::select(attempt, timeout).await;
 }
 
@@ -113,12 +113,12 @@ pub async fn fetch(status: RwSignal<ReadingsStatus>) -> bool {
 }
 
 /// Waits `ms` milliseconds, or less when [`fetch`] is called meanwhile.
-async fn wait_or_wake(ms: i32) {
-    const STEP_MS: i32 = 250;
+async fn wait_or_wake(ms: u32) {
+    const STEP_MS: u32 = 250;
     let mut left = ms;
     while left > 0 && !WAKE.replace(false) {
-        sleep(left.min(STEP_MS)).await;
-        left -= STEP_MS;
+        crate::platform::sleep_ms(left.min(STEP_MS)).await;
+        left = left.saturating_sub(STEP_MS);
     }
 }
 
@@ -155,15 +155,6 @@ async fn fetch_once() -> Result<Vec<u8>, String> {
     let buffer = response.array_buffer().map_err(|e| format!("{e:?}"))?;
     let buffer = JsFuture::from(buffer).await.map_err(|e| format!("{e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }
 
 /// The payload of the custom section `name` of a wasm module.

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 /// How long the customer list, when it is the first page, waits for the pinyin readings before
 /// its index is built without them (and built again when they come).
-const READINGS_WAIT_MS: i32 = 1_500;
+const READINGS_WAIT_MS: u32 = 1_500;
 
 /// Counts the writes to the data: every write, the last one that was neither an edit through
 /// `Store::change` (whose records carry the edit's time) nor a pulled batch that said which

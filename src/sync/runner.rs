@@ -29,18 +29,9 @@ async fn wait(ms: u32, generation: u32) {
             return;
         }
         let step = left.min(250);
-        gloo_timers_sleep(step).await;
+        crate::platform::sleep_ms(step).await;
         left -= step;
     }
-}
-
-async fn gloo_timers_sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl Sync {
