@@ -3,10 +3,11 @@
 //! analytics and the customer list's index. Each is handed to its memo for the data as of a
 //! write count, and given up if the data changes meanwhile.
 
-use super::{Prebuilt, PrebuiltAnalytics, Writes};
+use super::{Prebuilt, PrebuiltAnalytics, PrebuiltToday, TodayAhead, Writes};
 use crate::platform;
 use kezhi_core::Dataset;
 use kezhi_core::metrics::{Analytics, AnalyticsBuilder, AnalyticsSettings};
+use kezhi_core::today::{TodayBuilder, Whose};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -51,6 +52,52 @@ pub(super) async fn count_analytics_ahead(
         data.with_untracked(|d| platform::timed("kezhi:analytics-finish", || builder.finish(d)));
     platform::end_measure("kezhi:analytics-ahead");
     prebuilt.set_value(Some((count, settings, analytics)));
+}
+
+/// Makes Today's list in slices for the data and analytics as they are now; the list's memo
+/// takes it instead of making it in one go. Given up if the data changes meanwhile.
+pub(super) async fn make_today_ahead(
+    data: ReadSignal<Dataset>,
+    analytics: Memo<Arc<Analytics>>,
+    (whose, day): (Whose, chrono::NaiveDate),
+    writes: StoredValue<Writes>,
+    prebuilt: PrebuiltToday,
+) {
+    // Activities or customers per step; as many steps as fit in a slice are taken.
+    const STEP: usize = 10_000;
+    let count = writes.with_value(Writes::count);
+    let analytics = analytics.get_untracked();
+    let mut builder = TodayBuilder::new(whose, day, platform::local_offset());
+    platform::start_measure("kezhi:today-ahead");
+    loop {
+        let slice = platform::Slice::start();
+        let steps = data.try_with_untracked(|d| {
+            loop {
+                let done = builder.step(d, &analytics, STEP);
+                if done || slice.over() {
+                    break done;
+                }
+            }
+        });
+        match steps {
+            None => return,
+            Some(true) => break,
+            Some(false) => {}
+        }
+        platform::yield_to_browser().await;
+        if writes.try_with_value(Writes::count) != Some(count) {
+            return;
+        }
+    }
+    let items = builder.finish();
+    platform::end_measure("kezhi:today-ahead");
+    prebuilt.set_value(Some(TodayAhead {
+        writes: count,
+        analytics,
+        whose,
+        day,
+        items,
+    }));
 }
 
 /// Builds the customer list's index in slices with pauses between, for the data as it is

@@ -132,8 +132,8 @@ impl Whose {
 
 /// A request or campaign item waiting for its customer: its own manager (if any) and what the
 /// item says.
-struct DeskItem<'a> {
-    owner: Option<&'a str>,
+struct DeskItem {
+    owner: Option<String>,
     reason: Reason,
     detail: Detail,
 }
@@ -144,13 +144,13 @@ fn desk_items(
     data: &Dataset,
     today: NaiveDate,
     offset: FixedOffset,
-) -> FxHashMap<Uuid, Vec<DeskItem<'_>>> {
-    let mut out: FxHashMap<Uuid, Vec<DeskItem<'_>>> = FxHashMap::default();
+) -> FxHashMap<Uuid, Vec<DeskItem>> {
+    let mut out: FxHashMap<Uuid, Vec<DeskItem>> = FxHashMap::default();
     let requests = &data.desk.requests;
     for (i, days_late) in crate::desk::requests::due_by_today(requests, today, offset) {
         let r = &requests[i];
         out.entry(r.customer_id).or_default().push(DeskItem {
-            owner: r.owner.as_deref(),
+            owner: r.owner.clone(),
             reason: Reason::Request,
             detail: Detail::Request {
                 request: r.id,
@@ -176,7 +176,7 @@ fn desk_items(
     for t in &data.desk.tasks {
         if t.status == TaskStatus::Todo && running.contains(&t.campaign_id) {
             out.entry(t.customer_id).or_default().push(DeskItem {
-                owner: t.owner.as_deref(),
+                owner: t.owner.clone(),
                 reason: Reason::Care,
                 detail: Detail::Care {
                     task: t.id,
@@ -195,42 +195,61 @@ pub fn is_contact(kind: ActivityKind) -> bool {
 
 /// Per customer: their latest contact, and the open follow-up (the activity that planned it).
 #[derive(Clone, Copy, Debug, Default)]
-struct Contacts<'a> {
+struct Contacts {
     last_contact: Option<Timestamp>,
-    /// The latest activity that is a contact or planned something; its plan is the open
-    /// follow-up (a later contact without a plan means there is nothing left to follow up).
-    latest: Option<&'a Activity>,
+    /// The position (in `Dataset::activities`) of the latest activity that is a contact or
+    /// planned something; its plan is the open follow-up (a later contact without a plan means
+    /// there is nothing left to follow up). A position, not a reference: the table outlives
+    /// a step of [`TodayBuilder`], which borrows the data only while it runs.
+    latest: Option<u32>,
     /// `latest`'s time, kept here: comparing with it reads no other activity (at 100,000
     /// customers, following the reference for each activity cost more than the map).
     latest_at: Timestamp,
 }
 
-fn contacts(activities: &[Activity]) -> FxHashMap<Uuid, Contacts<'_>> {
+fn contacts(activities: &[Activity]) -> FxHashMap<Uuid, Contacts> {
     // Not reserved for every activity: about half as many customers have one (54,000 for the
     // 96,650 activities of the 100,000-customer demo), and the table reserved for all of them
     // was twice the size, 6 MB at the moment the tab holds the most (see `today_list`).
-    let mut out: FxHashMap<Uuid, Contacts<'_>> = FxHashMap::default();
-    for a in activities {
+    let mut out: FxHashMap<Uuid, Contacts> = FxHashMap::default();
+    add_contacts(&mut out, activities, 0..activities.len());
+    out
+}
+
+/// Adds the activities at the positions `range` to the customers' contacts.
+fn add_contacts(
+    out: &mut FxHashMap<Uuid, Contacts>,
+    activities: &[Activity],
+    range: std::ops::Range<usize>,
+) {
+    for (k, a) in activities
+        .iter()
+        .enumerate()
+        .take(range.end)
+        .skip(range.start)
+    {
         let contact = is_contact(a.kind);
         if !contact && a.next_follow_up.is_none() {
             continue;
         }
+        let Ok(position) = u32::try_from(k) else {
+            continue;
+        };
         let c = out.entry(a.customer_id).or_default();
         if contact && c.last_contact.is_none_or(|t| a.at > t) {
             c.last_contact = Some(a.at);
         }
         // Ties at the same instant: the one written later, then the larger id (a fixed order).
-        let later = match c.latest {
+        let later = match c.latest.and_then(|l| activities.get(l as usize)) {
             None => true,
             Some(_) if a.at != c.latest_at => a.at > c.latest_at,
             Some(l) => (a.updated_at, a.id) > (l.updated_at, l.id),
         };
         if later {
-            c.latest = Some(a);
+            c.latest = Some(position);
             c.latest_at = a.at;
         }
     }
-    out
 }
 
 /// The open follow-up of each customer who has one: the planning activity and its date.
@@ -238,7 +257,7 @@ pub fn open_follow_ups(activities: &[Activity]) -> FxHashMap<Uuid, (Uuid, NaiveD
     contacts(activities)
         .into_iter()
         .filter_map(|(customer, c)| {
-            let a = c.latest?;
+            let a = activities.get(c.latest? as usize)?;
             Some((customer, (a.id, a.next_follow_up?)))
         })
         .collect()
@@ -311,30 +330,35 @@ mod window_tests {
     }
 }
 
-/// What waits for one customer today: a follow-up due or overdue, requests and campaign
-/// contacts; with their latest contact, so that the list's pass over the customers looks each
-/// one up once, in a table of the few who have something (not of everyone contacted).
-struct Waiting<'a> {
+/// What waits for one customer today: a follow-up due or overdue (the position of the
+/// activity that planned it), requests and campaign contacts; with their latest contact, so
+/// that the list's pass over the customers looks each one up once, in a table of the few who
+/// have something (not of everyone contacted).
+struct Waiting {
     last_contact: Option<Timestamp>,
-    follow_up: Option<&'a Activity>,
-    desk: Vec<DeskItem<'a>>,
+    follow_up: Option<u32>,
+    desk: Vec<DeskItem>,
 }
 
-fn waiting<'a>(
-    contacts: &FxHashMap<Uuid, Contacts<'a>>,
-    desk: FxHashMap<Uuid, Vec<DeskItem<'a>>>,
+fn waiting(
+    activities: &[Activity],
+    contacts: &FxHashMap<Uuid, Contacts>,
+    desk: FxHashMap<Uuid, Vec<DeskItem>>,
     today: NaiveDate,
-) -> FxHashMap<Uuid, Waiting<'a>> {
-    let mut out: FxHashMap<Uuid, Waiting<'a>> = FxHashMap::default();
+) -> FxHashMap<Uuid, Waiting> {
+    let mut out: FxHashMap<Uuid, Waiting> = FxHashMap::default();
     for (&customer, c) in contacts {
-        if let Some(a) = c.latest
-            && a.next_follow_up.is_some_and(|due| due <= today)
+        if let Some(l) = c.latest
+            && activities
+                .get(l as usize)
+                .and_then(|a| a.next_follow_up)
+                .is_some_and(|due| due <= today)
         {
             out.insert(
                 customer,
                 Waiting {
                     last_contact: c.last_contact,
-                    follow_up: Some(a),
+                    follow_up: Some(l),
                     desk: Vec::new(),
                 },
             );
@@ -362,40 +386,129 @@ pub fn today_list(
     today: NaiveDate,
     offset: FixedOffset,
 ) -> Vec<Item> {
-    let contacts = contacts(&data.activities);
-    let value = |i: usize| analytics.customers.total_spent(i);
-    let contacted_since = |last: Option<Timestamp>, day: NaiveDate| {
-        last.and_then(|t| t.to_offset(offset))
+    let mut builder = TodayBuilder::new(whose, today, offset);
+    while !builder.step(data, analytics, usize::MAX) {}
+    builder.finish()
+}
+
+/// [`today_list`] made a bounded number of records at a time, so that the app makes it in
+/// slices with the browser painting between them (half a million customers' list was one task
+/// of ~150 ms). The data and the analytics must stay the same from the first step to the last.
+pub struct TodayBuilder {
+    whose: Whose,
+    today: NaiveDate,
+    offset: FixedOffset,
+    window: BirthdayWindow,
+    phase: Phase,
+    contacts: FxHashMap<Uuid, Contacts>,
+    waiting: FxHashMap<Uuid, Waiting>,
+    items: Vec<Item>,
+}
+
+/// Where the list is: each phase goes over its records in steps.
+enum Phase {
+    /// The customers' contacts (cursor over the activities).
+    Contacts(usize),
+    /// What waits for whom: the follow-ups due, the requests and the campaign contacts (a few
+    /// next to the customers: one step).
+    Waiting,
+    /// The items of each customer (cursor over the customers).
+    Customers(usize),
+    /// The customers newly at risk (one step).
+    AtRisk,
+    Done,
+}
+
+impl TodayBuilder {
+    pub fn new(whose: Whose, today: NaiveDate, offset: FixedOffset) -> Self {
+        TodayBuilder {
+            whose,
+            today,
+            offset,
+            window: BirthdayWindow::new(today),
+            phase: Phase::Contacts(0),
+            contacts: FxHashMap::default(),
+            waiting: FxHashMap::default(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Goes over about `budget` more records (activities or customers; at least one); true
+    /// when the list is made.
+    pub fn step(&mut self, data: &Dataset, analytics: &Analytics, budget: usize) -> bool {
+        let budget = budget.max(1);
+        match self.phase {
+            Phase::Contacts(from) => {
+                let to = data.activities.len().min(from.saturating_add(budget));
+                add_contacts(&mut self.contacts, &data.activities, from..to);
+                self.phase = if to == data.activities.len() {
+                    Phase::Waiting
+                } else {
+                    Phase::Contacts(to)
+                };
+            }
+            Phase::Waiting => {
+                let desk = desk_items(data, self.today, self.offset);
+                self.waiting = waiting(&data.activities, &self.contacts, desk, self.today);
+                self.phase = Phase::Customers(0);
+            }
+            Phase::Customers(from) => {
+                let to = data.customers.len().min(from.saturating_add(budget));
+                for index in from..to {
+                    self.customer(data, analytics, index);
+                }
+                self.phase = if to == data.customers.len() {
+                    Phase::AtRisk
+                } else {
+                    Phase::Customers(to)
+                };
+            }
+            Phase::AtRisk => {
+                self.at_risk(data, analytics);
+                self.phase = Phase::Done;
+            }
+            Phase::Done => {}
+        }
+        matches!(self.phase, Phase::Done)
+    }
+
+    fn contacted_since(&self, last: Option<Timestamp>, day: NaiveDate) -> bool {
+        last.and_then(|t| t.to_offset(self.offset))
             .is_some_and(|t| t.date_naive() >= day)
-    };
-    let window = BirthdayWindow::new(today);
-    let waiting = waiting(&contacts, desk_items(data, today, offset), today);
-    let mut items = Vec::new();
-    for (index, customer) in data.customers.iter().enumerate() {
-        let w = waiting.get(&customer.id);
+    }
+
+    /// The items of the customer at `index`: requests and campaign contacts, a follow-up due
+    /// or overdue, a birthday.
+    fn customer(&mut self, data: &Dataset, analytics: &Analytics, index: usize) {
+        let Some(customer) = data.customers.get(index) else {
+            return;
+        };
+        let (whose, today) = (self.whose, self.today);
+        let value = analytics.customers.total_spent(index);
+        let w = self.waiting.get(&customer.id);
         if let Some(w) = w {
             for d in &w.desk {
                 // A request counts as seen to for the day once the customer was contacted
                 // today; it is back tomorrow while it stays open.
-                if !whose.includes_named(d.owner, customer.owner)
-                    || (d.reason == Reason::Request && contacted_since(w.last_contact, today))
+                if !whose.includes_named(d.owner.as_deref(), customer.owner)
+                    || (d.reason == Reason::Request && self.contacted_since(w.last_contact, today))
                 {
                     continue;
                 }
-                items.push(Item {
+                self.items.push(Item {
                     index,
                     reason: d.reason,
                     detail: d.detail.clone(),
                     last_contact: w.last_contact,
-                    value: value(index),
+                    value,
                 });
             }
         }
         if !whose.includes(customer.owner) {
-            continue;
+            return;
         }
         if let Some(w) = w
-            && let Some(a) = w.follow_up
+            && let Some(a) = w.follow_up.and_then(|l| data.activities.get(l as usize))
             && let Some(due) = a.next_follow_up
         {
             let days = (today - due).num_days();
@@ -408,7 +521,7 @@ pub fn today_list(
                     days,
                 }
             };
-            items.push(Item {
+            self.items.push(Item {
                 index,
                 reason: if days == 0 {
                     Reason::FollowUp
@@ -417,76 +530,89 @@ pub fn today_list(
                 },
                 detail,
                 last_contact: w.last_contact,
-                value: value(index),
+                value,
             });
         }
         if let Some(birthday) = customer.birthday
-            && window.may_hold(birthday)
+            && self.window.may_hold(birthday)
             && let Some(on) = next_birthday(birthday, today)
         {
             let in_days = (on - today).num_days();
             // Greeted already for this birthday: a contact within the week before it. (A
             // birthday is rare enough to look its customer's contacts up.)
-            let last_contact = contacts.get(&customer.id).and_then(|c| c.last_contact);
+            let last_contact = self.contacts.get(&customer.id).and_then(|c| c.last_contact);
             if in_days <= BIRTHDAY_DAYS
-                && !contacted_since(last_contact, on - Duration::days(BIRTHDAY_DAYS))
+                && !self.contacted_since(last_contact, on - Duration::days(BIRTHDAY_DAYS))
             {
                 let age = on.year() - birthday.year();
                 let age = (birthday.year() > 1900 && (0..=130).contains(&age)).then_some(age);
-                items.push(Item {
+                self.items.push(Item {
                     index,
                     reason: Reason::Birthday,
                     detail: Detail::Birthday { on, in_days, age },
                     last_contact,
-                    value: value(index),
+                    value,
                 });
             }
         }
     }
-    // Newly at risk, unless contacted since the customer crossed the limit.
-    for w in churn_warnings(analytics) {
-        let Some(customer) = data.customers.get(w.index) else {
-            continue;
-        };
-        if !whose.includes(customer.owner) {
-            continue;
+
+    /// Newly at risk, unless contacted since the customer crossed the limit.
+    fn at_risk(&mut self, data: &Dataset, analytics: &Analytics) {
+        for w in churn_warnings(analytics) {
+            let Some(customer) = data.customers.get(w.index) else {
+                continue;
+            };
+            if !self.whose.includes(customer.owner) {
+                continue;
+            }
+            let last_contact = self.contacts.get(&customer.id).and_then(|c| c.last_contact);
+            // The day the quiet spell crossed the limit: the last order's day plus the limit
+            // (recency counts to the analytics' reference date).
+            let reference = analytics.reference.unwrap_or(self.today);
+            let crossed = reference - Duration::days(w.recency_days - w.limit_days);
+            if self.contacted_since(last_contact, crossed) {
+                continue;
+            }
+            self.items.push(Item {
+                index: w.index,
+                reason: Reason::AtRisk,
+                last_contact,
+                value: w.total_spent,
+                detail: Detail::AtRisk(w),
+            });
         }
-        let last_contact = contacts.get(&customer.id).and_then(|c| c.last_contact);
-        // The day the quiet spell crossed the limit: the last order's day plus the limit
-        // (recency counts to the analytics' reference date).
-        let reference = analytics.reference.unwrap_or(today);
-        let crossed = reference - Duration::days(w.recency_days - w.limit_days);
-        if contacted_since(last_contact, crossed) {
-            continue;
-        }
-        items.push(Item {
-            index: w.index,
-            reason: Reason::AtRisk,
-            last_contact,
-            value: w.total_spent,
-            detail: Detail::AtRisk(w),
-        });
     }
-    // The tables are not needed for the sort: given back before it. This list is made as a
-    // load ends, when the tab holds the most, and the wasm memory never shrinks: what is held
-    // at once here stays in the tab for good.
-    drop(waiting);
-    drop(contacts);
-    // Sorted by small keys (items are large, and comparing them in place was a fifth slower
-    // at 500,000 customers), then moved into that order in place, along the permutation's
-    // cycles: a sorted copy beside them was 5 MB more at 100,000 customers at that moment. The
-    // push order breaks ties (a customer's requests).
-    let mut keys: Vec<(Reason, std::cmp::Reverse<Cents>, usize, u32)> = items
-        .iter()
-        .zip(0u32..)
-        .map(|(i, k)| (i.reason, std::cmp::Reverse(i.value), i.index, k))
-        .collect();
-    crate::sorting::sort_unstable_by(&mut keys, |a, b| a.cmp(b));
-    let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
-    drop(keys);
-    crate::sorting::permute(&mut items, order);
-    items.shrink_to_fit();
-    items
+
+    /// The list, in order: by reason, the most valuable first, then by position.
+    pub fn finish(self) -> Vec<Item> {
+        let TodayBuilder {
+            mut items,
+            contacts,
+            waiting,
+            ..
+        } = self;
+        // The tables are not needed for the sort: given back before it. This list is made as
+        // a load ends, when the tab holds the most, and the wasm memory never shrinks: what is
+        // held at once here stays in the tab for good.
+        drop(waiting);
+        drop(contacts);
+        // Sorted by small keys (items are large, and comparing them in place was a fifth
+        // slower at 500,000 customers), then moved into that order in place, along the
+        // permutation's cycles: a sorted copy beside them was 5 MB more at 100,000 customers
+        // at that moment. The push order breaks ties (a customer's requests).
+        let mut keys: Vec<(Reason, std::cmp::Reverse<Cents>, usize, u32)> = items
+            .iter()
+            .zip(0u32..)
+            .map(|(i, k)| (i.reason, std::cmp::Reverse(i.value), i.index, k))
+            .collect();
+        crate::sorting::sort_unstable_by(&mut keys, |a, b| a.cmp(b));
+        let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
+        drop(keys);
+        crate::sorting::permute(&mut items, order);
+        items.shrink_to_fit();
+        items
+    }
 }
 
 /// How many items each reason has, in [`Reason::ALL`]'s order (the navigation's counts).
@@ -667,6 +793,39 @@ mod tests {
 
     fn cst() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).expect("offset")
+    }
+
+    /// The list made a record or a few at a time (as the app makes it, in slices) is the list
+    /// made in one go, for everyone and for one manager, on a demo with every reason in it.
+    #[test]
+    fn made_in_steps_it_is_the_same_list() {
+        use crate::demo::{DemoConfig, generate};
+        let end = date(2026, 10, 31);
+        let data = generate(&DemoConfig::new(3_000, end));
+        let analytics = compute(&data, &AnalyticsSettings::default());
+        let day = end + Duration::days(1);
+        let manager = managers(&data).first().copied().expect("a manager");
+        for whose in [Whose::Everyone, Whose::Manager(manager)] {
+            let whole = today_list(&data, &analytics, whose, day, cst());
+            for budget in [1, 7, 1_000] {
+                let mut builder = TodayBuilder::new(whose, day, cst());
+                let mut steps = 1;
+                while !builder.step(&data, &analytics, budget) {
+                    steps += 1;
+                }
+                assert_eq!(builder.finish(), whole, "{whose:?}, {budget} a step");
+                let records = data.activities.len() + data.customers.len();
+                assert!(steps > records / budget, "{steps} steps of {budget}");
+            }
+            if whose == Whose::Everyone {
+                assert_eq!(
+                    counts(&whole).map(|n| n > 0),
+                    [true; Reason::ALL.len()],
+                    "{:?}",
+                    counts(&whole)
+                );
+            }
+        }
     }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -1456,6 +1456,34 @@ fn definition() -> impl Strategy<Value = FunnelDefinition> {
 /// Compares the engine with the brute-force reference on one log: the furthest step of every
 /// customer, the step counts, the times to convert, conversion over time, the unknown
 /// customers' events, and that a breakdown adds up to the funnel.
+/// The funnel counted a customer or two at a time (as the app counts it, in slices) is the
+/// funnel counted in one go, alone and split by a key (the position modulo 3, every third
+/// customer without one).
+fn counted_in_steps_alike(
+    data: &Dataset,
+    index: &EventIndex,
+    def: &FunnelDefinition,
+    options: &FunnelOptions,
+    whole: &FunnelResult,
+) -> Result<(), TestCaseError> {
+    let mut counter = FunnelCounter::new(data, index, def).expect("valid");
+    let mut steps = 1;
+    while !counter.step(data, index, options, 1) {
+        steps += 1;
+    }
+    prop_assert_eq!(&counter.finish(options), whole, "{}", def.to_url());
+    prop_assert!(steps >= index.positions_in_log_order().len());
+    let keys: Vec<u32> = (0..(data.customers.len() as u32).saturating_sub(1))
+        .map(|p| p % 3)
+        .collect();
+    let split = compute_breakdown(data, index, def, options, &keys, 2).expect("valid");
+    prop_assert_eq!(&split.total, whole);
+    let mut counter = BreakdownCounter::new(data, index, def, keys, 2).expect("valid");
+    while !counter.step(data, index, options, 2) {}
+    prop_assert_eq!(counter.finish(options), split, "{}", def.to_url());
+    Ok(())
+}
+
 fn check(
     data: &Dataset,
     eligible: Option<&[bool]>,
@@ -1467,6 +1495,7 @@ fn check(
     };
     let index = EventIndex::build(data);
     let got = compute(data, &index, def, &options).expect("valid");
+    counted_in_steps_alike(data, &index, def, &options, &got)?;
     let want = reference(data, def, eligible);
     prop_assert_eq!(&got.furthest, &want.furthest, "{}", def.to_url());
     let k = def.steps.len();
@@ -1779,6 +1808,7 @@ fn check_extended(
     };
     let index = EventIndex::build(data);
     let got = compute(data, &index, def, &options).expect("valid");
+    counted_in_steps_alike(data, &index, def, &options, &got)?;
     let want = reference_extended(data, def, eligible);
     let url = def.to_url();
     prop_assert_eq!(&got.furthest, &want.furthest, "{}", url);

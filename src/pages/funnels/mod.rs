@@ -4,6 +4,7 @@
 //! drill-downs into customer lists, templates and saved funnels. Everything the page shows is
 //! in its URL (`#/funnels?f=<definition>&…`), so a link reproduces it.
 
+mod counted;
 mod editor;
 pub mod query;
 mod results;
@@ -59,15 +60,7 @@ pub fn FunnelsPage() -> impl IntoView {
             });
         }
     });
-    // Every recomputation counts as a change: comparing results would cost as much.
-    let computed = Memo::new_with_compare(
-        move |_| {
-            let q = query.get();
-            let d = draft.get();
-            query::compute(store, derived, prefs, &q, &d).map(std::sync::Arc::new)
-        },
-        |_, _| true,
-    );
+    let computed = counted::use_counted(store, derived, prefs, query, draft);
 
     let templates = move || {
         let lang = prefs.lang.get();

@@ -10,16 +10,18 @@ use crate::prefs::Prefs;
 use crate::route::{PageQuery, Route, View};
 use crate::store::Store;
 use crate::ui::Ui;
+use kezhi_core::Dataset;
 use kezhi_core::channel::{CHANNELS, MEMBER_LEVELS, display};
 use kezhi_core::funnel::{
-    Breakdown, Drill, EventIndex, FunnelDefinition, FunnelError, FunnelOptions, FunnelResult,
-    GroupLabel, Period, SplitBy, compute_breakdown, purchase_funnel, repurchase_funnel,
+    Breakdown, BreakdownCounter, Drill, EventIndex, FunnelCounter, FunnelDefinition, FunnelError,
+    FunnelOptions, FunnelResult, GroupLabel, Period, SplitBy, purchase_funnel, repurchase_funnel,
     segment_split, split_keys,
 };
 use kezhi_core::metrics::TierName;
 use kezhi_core::segment::membership;
 use kezhi_core::time::Timestamp;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Groups shown side by side in a breakdown; the rest is "other".
 pub const TOP_GROUPS: usize = 5;
@@ -269,8 +271,9 @@ impl Computed {
     }
 }
 
-/// Computes the funnel a query and definition describe (tracked: reruns when the data, the
-/// metrics or the saved segments change — not when the language does).
+/// Computes the funnel a query and definition describe in one go (tracked: reruns when the
+/// data, the metrics or the saved segments change — not when the language does). The
+/// funnel page counts it in slices instead ([`prepare`], then [`Counting`]).
 pub fn compute(
     store: Store,
     derived: Derived,
@@ -278,58 +281,193 @@ pub fn compute(
     q: &FunnelQuery,
     definition: &FunnelDefinition,
 ) -> Result<Computed, Failure> {
+    match prepare(store, derived, prefs, q, definition)? {
+        Prepared::Done(computed) => Ok(computed),
+        Prepared::Count(job) => {
+            let index = derived.event_index.get();
+            store.data.with(|d| {
+                platform::timed("kezhi:funnel", || {
+                    let mut counting = job.start(d, index)?;
+                    while !counting.step(d, usize::MAX) {}
+                    Ok(counting.finish())
+                })
+            })
+        }
+    }
+}
+
+/// What a query asks for, with what it reads of the page's state read (tracked): either the
+/// answer itself (the repurchase funnel, counted from the orders at once) or a funnel of
+/// events to count.
+// One is made per count and moved once or twice: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Prepared {
+    Done(Computed),
+    Count(Job),
+}
+
+/// A funnel of events to count, with the options and the breakdown's keys it is counted by.
+pub struct Job {
+    definition: FunnelDefinition,
+    eligible: Option<Vec<bool>>,
+    offset: chrono::FixedOffset,
+    period: Period,
+    split: Option<Split>,
+}
+
+/// A breakdown's keys, by customer position, and what names its groups.
+struct Split {
+    keys: Vec<u32>,
+    names: Names,
+}
+
+/// What a breakdown's keys stand for, the tiers' names and the split segment's name.
+struct Names {
+    labels: Vec<GroupLabel>,
+    segment_name: String,
+    tiers: Vec<TierName>,
+}
+
+/// Reads what the funnel of `q` and `definition` is counted with (tracked).
+pub fn prepare(
+    store: Store,
+    derived: Derived,
+    prefs: Prefs,
+    q: &FunnelQuery,
+    definition: &FunnelDefinition,
+) -> Result<Prepared, Failure> {
     let eligible = match &q.segment {
         Some(id) => Some(segment_flags(store, derived, prefs, id)?),
         None => None,
     };
-    let options = FunnelOptions {
-        eligible: eligible.as_deref(),
-        offset: platform::local_offset(),
-        period: q.period,
-    };
+    let offset = platform::local_offset();
     if q.kind == Kind::Repurchase {
+        let options = FunnelOptions {
+            eligible: eligible.as_deref(),
+            offset,
+            period: q.period,
+        };
         let result = store
             .data
             .with(|d| repurchase_funnel(d, q.repurchase_days, definition.range, &options))
             .map_err(Failure::Funnel)?;
-        return Ok(Computed {
+        return Ok(Prepared::Done(Computed {
             plain: result,
             ..Computed::default()
-        });
+        }));
     }
     definition.validate().map_err(Failure::Funnel)?;
-    let index: std::sync::Arc<EventIndex> = derived.event_index.get();
     let split = match q.by {
-        Some(by) => Some(breakdown_keys(
-            store,
-            derived,
-            prefs,
-            by,
-            q.by_segment.as_deref(),
-        )?),
+        Some(by) => {
+            let (keys, labels, segment_name) =
+                breakdown_keys(store, derived, prefs, by, q.by_segment.as_deref())?;
+            Some(Split {
+                keys,
+                names: Names {
+                    labels,
+                    segment_name,
+                    tiers: derived.metrics.with(|m| m.tiers.clone()),
+                },
+            })
+        }
         None => None,
     };
-    store.data.with(|d| {
-        platform::timed("kezhi:funnel", || match split {
-            Some((keys, labels, segment_name)) => {
-                let b = compute_breakdown(d, &index, definition, &options, &keys, TOP_GROUPS)
-                    .map_err(Failure::Funnel)?;
-                Ok(Computed {
-                    breakdown: Some(b),
-                    labels,
-                    tiers: derived.metrics.with(|m| m.tiers.clone()),
-                    segment_name,
-                    ..Computed::default()
-                })
-            }
-            None => kezhi_core::funnel::compute(d, &index, definition, &options)
-                .map(|plain| Computed {
-                    plain,
-                    ..Computed::default()
-                })
-                .map_err(Failure::Funnel),
+    // The data is what the counting reads; tracked here so that a change counts anew.
+    store.data.track();
+    Ok(Prepared::Count(Job {
+        definition: definition.clone(),
+        eligible,
+        offset,
+        period: q.period,
+        split,
+    }))
+}
+
+impl Job {
+    /// Starts counting over `data` with its event index.
+    pub fn start(self, data: &Dataset, index: Arc<EventIndex>) -> Result<Counting, Failure> {
+        let Job {
+            definition,
+            eligible,
+            offset,
+            period,
+            split,
+        } = self;
+        let counter = match split {
+            Some(Split { keys, names }) => Counter::Split(
+                BreakdownCounter::new(data, &index, &definition, keys, TOP_GROUPS)
+                    .map_err(Failure::Funnel)?,
+                names,
+            ),
+            None => Counter::Plain(
+                FunnelCounter::new(data, &index, &definition).map_err(Failure::Funnel)?,
+            ),
+        };
+        Ok(Counting {
+            counter,
+            index,
+            eligible,
+            offset,
+            period,
         })
-    })
+    }
+}
+
+/// A funnel being counted, a bounded number of customers at a time.
+pub struct Counting {
+    counter: Counter,
+    index: Arc<EventIndex>,
+    eligible: Option<Vec<bool>>,
+    offset: chrono::FixedOffset,
+    period: Period,
+}
+
+// Made once per count and held while it runs: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+enum Counter {
+    Plain(FunnelCounter),
+    Split(BreakdownCounter, Names),
+}
+
+impl Counting {
+    fn options(
+        eligible: &Option<Vec<bool>>,
+        offset: chrono::FixedOffset,
+        period: Period,
+    ) -> FunnelOptions<'_> {
+        FunnelOptions {
+            eligible: eligible.as_deref(),
+            offset,
+            period,
+        }
+    }
+
+    /// Counts about `budget` more customers of `data` (the data it was started on); true
+    /// when all are counted.
+    pub fn step(&mut self, data: &Dataset, budget: usize) -> bool {
+        let options = Self::options(&self.eligible, self.offset, self.period);
+        match &mut self.counter {
+            Counter::Plain(c) => c.step(data, &self.index, &options, budget),
+            Counter::Split(c, _) => c.step(data, &self.index, &options, budget),
+        }
+    }
+
+    pub fn finish(self) -> Computed {
+        let options = Self::options(&self.eligible, self.offset, self.period);
+        match self.counter {
+            Counter::Plain(c) => Computed {
+                plain: c.finish(&options),
+                ..Computed::default()
+            },
+            Counter::Split(c, names) => Computed {
+                breakdown: Some(c.finish(&options)),
+                labels: names.labels,
+                tiers: names.tiers,
+                segment_name: names.segment_name,
+                ..Computed::default()
+            },
+        }
+    }
 }
 
 /// One flag per customer: a member of the saved segment.

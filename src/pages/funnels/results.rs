@@ -2,7 +2,8 @@
 //! customers), a chart and table, time to convert, conversion over time, side-by-side groups
 //! of a breakdown, and the lifecycle stage funnel.
 
-use super::query::{Computed, Failure, FunnelQuery, Kind, drill_name, step_label};
+use super::counted::Outcome;
+use super::query::{Computed, FunnelQuery, Kind, drill_name, step_label};
 use crate::components::{BarChart, ChartData, NameInput, Series, Unit};
 use crate::derived::use_derived;
 use crate::i18n::Msg;
@@ -22,9 +23,6 @@ use kezhi_core::money::thousands;
 use kezhi_core::segment::saved::{SavedSegment, Snapshot};
 use kezhi_core::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE};
 use leptos::prelude::*;
-use std::sync::Arc;
-
-type Outcome = Result<Arc<Computed>, Failure>;
 
 /// "2 小时 5 分" / "2 h 5 min"; days with one decimal past a day.
 pub fn duration(ms: i64, zh: bool) -> String {
@@ -85,11 +83,11 @@ fn set_drill(ui: Ui, step: usize, which: Drill, group: Option<usize>) {
 pub fn Results(
     query: Memo<FunnelQuery>,
     draft: RwSignal<FunnelDefinition>,
-    computed: Memo<Outcome>,
+    computed: ReadSignal<Option<Outcome>>,
 ) -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
-    let ok = move || computed.with(|c| c.as_ref().ok().cloned());
+    let ok = move || computed.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned());
     let step_labels = move || {
         let zh = prefs.lang.get().is_zh();
         query.with(|q| draft.with(|d| labels(q, d, zh)))
@@ -100,7 +98,11 @@ pub fn Results(
             draft.with(|d| d.validate().is_ok()) || query.with(|q| q.kind == Kind::Repurchase);
         let zh = prefs.lang.get().is_zh();
         computed
-            .with(|c| c.as_ref().err().map(|e| e.message(zh)))
+            .with(|c| {
+                c.as_ref()
+                    .and_then(|c| c.as_ref().err())
+                    .map(|e| e.message(zh))
+            })
             .filter(|_| valid)
     };
     let steps = move || {
@@ -331,6 +333,9 @@ pub fn Results(
     view! {
         <div class="card funnel-results">
             {move || error().map(|e| view! { <p class="form-error" data-testid="funnel-error" role="alert">{e}</p> })}
+            <span class="muted small" data-testid="funnel-counting" aria-live="polite">
+                {move || computed.with(Option::is_none).then(|| prefs.tr(Msg::Computing))}
+            </span>
             {summary}
             <ol class="funnel-result-list">{steps}</ol>
         </div>
@@ -363,7 +368,7 @@ fn s_rate(c: &Computed, i: usize, from_first: bool) -> f64 {
 fn Drilled(
     query: Memo<FunnelQuery>,
     draft: RwSignal<FunnelDefinition>,
-    computed: Memo<Outcome>,
+    computed: ReadSignal<Option<Outcome>>,
 ) -> impl IntoView {
     let store = use_store();
     let prefs = use_prefs();
@@ -372,7 +377,7 @@ fn Drilled(
     let name = RwSignal::new(String::new());
     let picked = Memo::new(move |_| {
         let (step, which, group) = query.with(|q| q.drill)?;
-        let c = computed.with(|c| c.as_ref().ok().cloned())?;
+        let c = computed.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())?;
         let zh = prefs.lang.get().is_zh();
         let mut title = query.with(|q| draft.with(|d| drill_name(q, d, step, which, zh)));
         if let Some(g) = group {
@@ -451,12 +456,12 @@ fn Drilled(
 fn Breakdown(
     query: Memo<FunnelQuery>,
     draft: RwSignal<FunnelDefinition>,
-    computed: Memo<Outcome>,
+    computed: ReadSignal<Option<Outcome>>,
 ) -> impl IntoView {
     let prefs = use_prefs();
     let ui = use_ui();
     move || {
-        let c = computed.with(|c| c.as_ref().ok().cloned())?;
+        let c = computed.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).cloned())?;
         let b = c.breakdown.as_ref()?;
         let zh = prefs.lang.get().is_zh();
         let names = query.with(|q| draft.with(|d| labels(q, d, zh)));

@@ -9,7 +9,8 @@
 //! - `matching.rs`: which steps an event serves; events at one timestamp serving several
 //! - `path.rs`: one customer's furthest step and the path its times are measured on
 //! - `extend.rs`: optional steps and exclusions, a second pass over that path
-//! - `compute.rs`: the pass over all customers, results and drill-downs
+//! - `scan.rs`: the pass over all customers, in steps
+//! - `compute.rs`: results and drill-downs; [`FunnelCounter`], a funnel counted in steps
 //! - `stats.rs`, `timing.rs`: counts, rates, periods; time-to-convert statistics
 //! - `breakdown.rs`: side-by-side funnels by a customer property; `groups.rs`: its groups,
 //!   by the stored codes
@@ -32,13 +33,14 @@ mod groups;
 mod index;
 mod matching;
 mod path;
+mod scan;
 mod stats;
 mod templates;
 mod timing;
 mod url;
 
-pub use breakdown::{Breakdown, BreakdownGroup, compute_breakdown};
-pub use compute::{Drill, FunnelOptions, FunnelResult, compute};
+pub use breakdown::{Breakdown, BreakdownCounter, BreakdownGroup, compute_breakdown};
+pub use compute::{Drill, FunnelCounter, FunnelOptions, FunnelResult, compute};
 pub use definition::{
     Exclusion, FunnelDefinition, FunnelError, MAX_EXCLUSIONS, MAX_STEPS, MAX_WINDOW_MS, MIN_STEPS,
     OrderMode, PropField, PropFilter, SavedFunnel, Step, Window, WindowUnit,
