@@ -3,9 +3,10 @@
 //! analytics and the customer list's index. Each is handed to its memo for the data as of a
 //! write count, and given up if the data changes meanwhile.
 
-use super::{Prebuilt, PrebuiltAnalytics, PrebuiltToday, TodayAhead, Writes};
+use super::{Prebuilt, PrebuiltAnalytics, PrebuiltEventIndex, PrebuiltToday, TodayAhead, Writes};
 use crate::platform;
 use kezhi_core::Dataset;
+use kezhi_core::funnel::EventIndexBuilder;
 use kezhi_core::metrics::{Analytics, AnalyticsBuilder, AnalyticsSettings};
 use kezhi_core::today::{TodayBuilder, Whose};
 use leptos::prelude::*;
@@ -98,6 +99,50 @@ pub(super) async fn make_today_ahead(
         day,
         items,
     }));
+}
+
+/// Builds the funnels' event index in slices for the data as it is now; the index memo takes
+/// it instead of building it in one go. Given up if the data changes meanwhile. A small
+/// workspace's is built in the first slice, without yielding.
+pub(super) async fn build_event_index_ahead(
+    data: ReadSignal<Dataset>,
+    writes: StoredValue<Writes>,
+    prebuilt: PrebuiltEventIndex,
+) {
+    // Customers per step; as many steps as fit in a slice are taken.
+    const STEP: usize = 20_000;
+    let Some(count) = writes.try_with_value(Writes::count) else {
+        return;
+    };
+    let Some(mut builder) = data.try_with_untracked(EventIndexBuilder::new) else {
+        return;
+    };
+    platform::start_measure("kezhi:event-index-ahead");
+    loop {
+        let slice = platform::Slice::start();
+        let steps = data.try_with_untracked(|d| {
+            loop {
+                let done = builder.step(d, STEP);
+                if done || slice.over() {
+                    break done;
+                }
+            }
+        });
+        match steps {
+            None => return,
+            Some(true) => break,
+            Some(false) => {}
+        }
+        platform::yield_to_browser().await;
+        if writes.try_with_value(Writes::count) != Some(count) {
+            return;
+        }
+    }
+    let Some(index) = data.try_with_untracked(|d| builder.finish(d)) else {
+        return;
+    };
+    platform::end_measure("kezhi:event-index-ahead");
+    prebuilt.set_value(Some((count, index)));
 }
 
 /// Builds the customer list's index in slices with pauses between, for the data as it is

@@ -51,10 +51,15 @@ pub fn use_counted(
         let current = move || run.try_get_value() == Some(this_run);
         leptos::task::spawn_local(async move {
             platform::start_measure("kezhi:funnel");
-            // The first slice runs before the page paints; the event index, built on the
-            // first funnel after a load (~80 ms at 500,000 customers), counts in it.
+            // The event index, once per data change, in slices of its own when it is large.
+            // A small workspace's index and funnel are made before the page paints.
+            let Some(index) = derived.event_index_in_slices().await else {
+                return;
+            };
+            if !current() {
+                return;
+            }
             let mut slice = platform::Slice::start();
-            let index = derived.event_index.get_untracked();
             let mut counting = match store.data.try_with_untracked(|d| job.start(d, index)) {
                 None => return,
                 Some(Err(e)) => {

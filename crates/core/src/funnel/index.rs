@@ -9,7 +9,9 @@
 
 use crate::EventLog;
 use crate::dataset::Dataset;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use uuid::Uuid;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventIndex {
@@ -34,34 +36,9 @@ pub struct EventIndex {
 
 impl EventIndex {
     pub fn build(data: &Dataset) -> Self {
-        let log = data.events.normalized();
-        let positions = data.customer_positions();
-        let mut spans = vec![(0u32, 0u32); data.customers.len()];
-        let mut in_log_order = Vec::with_capacity(log.customers().len());
-        let mut unknown = 0;
-        for (id, run) in log.runs() {
-            match positions
-                .get(&id)
-                .and_then(|&p| Some((p, spans.get_mut(p)?)))
-            {
-                Some((p, span)) => {
-                    *span = (run.start as u32, run.end as u32);
-                    in_log_order.push(p as u32);
-                }
-                None => unknown += run.len(),
-            }
-        }
-        EventIndex {
-            spans,
-            in_log_order,
-            unknown,
-            copy: match log {
-                Cow::Borrowed(_) => None,
-                Cow::Owned(copy) => Some(copy),
-            },
-            customers: data.customers.len(),
-            events: data.events.len(),
-        }
+        let mut builder = EventIndexBuilder::new(data);
+        while !builder.step(data, usize::MAX) {}
+        builder.finish(data)
     }
 
     /// Whether the index was built for data of these sizes (a stale index is rebuilt by the
@@ -103,5 +80,116 @@ impl EventIndex {
 
     pub fn customer_count(&self) -> usize {
         self.customers
+    }
+}
+
+/// [`EventIndex::build`] a bounded number of customers at a time, so that the app builds half
+/// a million customers' index (~100 ms in one go) in slices with the browser painting between
+/// them. The data must stay the same from the first step to the last.
+pub struct EventIndexBuilder {
+    /// The log's normalised copy, when the data's log had events not yet in its columns (an
+    /// import's, before `normalize`): then everything is built in the first step.
+    copy: Option<EventLog>,
+    positions: FxHashMap<Uuid, u32>,
+    spans: Vec<(u32, u32)>,
+    in_log_order: Vec<u32>,
+    unknown: usize,
+    phase: Phase,
+}
+
+/// Where the build is.
+enum Phase {
+    /// Numbering the customers by position (cursor over `Dataset::customers`).
+    Positions(usize),
+    /// Finding each of the log's customers (cursor over [`EventLog::customers`]).
+    Runs(usize),
+    Done,
+}
+
+impl EventIndexBuilder {
+    pub fn new(data: &Dataset) -> Self {
+        let copy = match data.events.normalized() {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(copy) => Some(copy),
+        };
+        let n = data.customers.len();
+        EventIndexBuilder {
+            in_log_order: Vec::with_capacity(
+                copy.as_ref().unwrap_or(&data.events).customers().len(),
+            ),
+            copy,
+            positions: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            spans: vec![(0, 0); n],
+            unknown: 0,
+            phase: Phase::Positions(0),
+        }
+    }
+
+    /// Goes over about `budget` more customers (at least one); true when the index is built.
+    pub fn step(&mut self, data: &Dataset, budget: usize) -> bool {
+        let budget = if self.copy.is_some() {
+            usize::MAX
+        } else {
+            budget.max(1)
+        };
+        loop {
+            match self.phase {
+                Phase::Positions(from) => {
+                    let to = data.customers.len().min(from.saturating_add(budget));
+                    for (p, c) in data.customers.iter().enumerate().take(to).skip(from) {
+                        // Positions beyond u32 (no workspace comes near) are left out: their
+                        // events count as a stranger's rather than land on another customer.
+                        if let Ok(p) = u32::try_from(p) {
+                            self.positions.insert(c.id, p);
+                        }
+                    }
+                    self.phase = if to == data.customers.len() {
+                        Phase::Runs(0)
+                    } else {
+                        Phase::Positions(to)
+                    };
+                }
+                Phase::Runs(from) => {
+                    let log = self.copy.as_ref().unwrap_or(&data.events);
+                    let ids = log.customers();
+                    let to = ids.len().min(from.saturating_add(budget));
+                    for (k, id) in ids.iter().enumerate().take(to).skip(from) {
+                        let run = log.run(k);
+                        match self
+                            .positions
+                            .get(id)
+                            .and_then(|&p| Some((p, self.spans.get_mut(p as usize)?)))
+                        {
+                            Some((p, span)) => {
+                                *span = (run.start as u32, run.end as u32);
+                                self.in_log_order.push(p);
+                            }
+                            None => self.unknown += run.len(),
+                        }
+                    }
+                    self.phase = if to == ids.len() {
+                        Phase::Done
+                    } else {
+                        Phase::Runs(to)
+                    };
+                }
+                Phase::Done => return true,
+            }
+            // A copy's index is built in one go; otherwise one phase's part per step.
+            if self.copy.is_none() {
+                return matches!(self.phase, Phase::Done);
+            }
+        }
+    }
+
+    pub fn finish(self, data: &Dataset) -> EventIndex {
+        EventIndex {
+            spans: self.spans,
+            in_log_order: self.in_log_order,
+            unknown: self.unknown,
+            copy: self.copy,
+            customers: data.customers.len(),
+            events: data.events.len(),
+        }
     }
 }

@@ -46,7 +46,7 @@ pub use definition::{
     OrderMode, PropField, PropFilter, SavedFunnel, Step, Window, WindowUnit,
 };
 pub use groups::{GroupLabel, SplitBy, segment_split, split_keys};
-pub use index::EventIndex;
+pub use index::{EventIndex, EventIndexBuilder};
 pub use stats::{FunnelStats, Period, PeriodCount, StepCount, rate};
 pub use templates::{
     FunnelTemplate, REPURCHASE_STEPS, RepurchaseStep, STAGE_FUNNEL, TEMPLATES, purchase_funnel,
