@@ -51,15 +51,30 @@ pub fn use_counted(
         let current = move || run.try_get_value() == Some(this_run);
         leptos::task::spawn_local(async move {
             platform::start_measure("kezhi:funnel");
-            // The event index, once per data change, in slices of its own when it is large.
-            // A small workspace's index and funnel are made before the page paints.
+            // A small workspace's index and funnel are made in the first slice, before the page
+            // paints, and shown with it. A larger one's take slices of their own: the index
+            // (once per data change) when it is large, then the count, then the drawing of
+            // the results in a task of its own.
+            let mut slice = platform::Slice::start();
             let Some(index) = derived.event_index_in_slices().await else {
                 return;
             };
+            let mut sliced = false;
+            let pause = |sliced: &mut bool| {
+                *sliced = true;
+                // The page says it is counting rather than show another funnel's figures.
+                if out.try_with_untracked(Option::is_some) == Some(true) {
+                    out.try_set(None);
+                }
+                platform::yield_to_browser()
+            };
+            if slice.over() {
+                pause(&mut sliced).await;
+                slice = platform::Slice::start();
+            }
             if !current() {
                 return;
             }
-            let mut slice = platform::Slice::start();
             let mut counting = match store.data.try_with_untracked(|d| job.start(d, index)) {
                 None => return,
                 Some(Err(e)) => {
@@ -82,10 +97,7 @@ pub fn use_counted(
                     Some(true) => break,
                     Some(false) => {}
                 }
-                if out.try_with_untracked(Option::is_some) == Some(true) {
-                    out.try_set(None);
-                }
-                platform::yield_to_browser().await;
+                pause(&mut sliced).await;
                 if !current() {
                     return;
                 }
@@ -93,6 +105,12 @@ pub fn use_counted(
             }
             let computed = counting.finish();
             platform::end_measure("kezhi:funnel");
+            if sliced {
+                platform::yield_to_browser().await;
+                if !current() {
+                    return;
+                }
+            }
             out.try_set(Some(Ok(Arc::new(computed))));
         });
     });
