@@ -1,6 +1,7 @@
 //! What is made ahead, in slices of a few tens of milliseconds with the browser painting
-//! between them, so that no single task makes all of it: after a load or a restore, the
-//! analytics and the customer list's index. Each is handed to its memo for the data as of a
+//! between them ([`in_slices`]), so that no single task makes all of it: after a load or a
+//! restore, the analytics, Today's list and the customer list's index; the funnels' event
+//! index when the funnels page needs it. Each is handed to its memo for the data as of a
 //! write count, and given up if the data changes meanwhile.
 
 use super::{Prebuilt, PrebuiltAnalytics, PrebuiltEventIndex, PrebuiltToday, TodayAhead, Writes};
@@ -29,25 +30,9 @@ pub(super) async fn count_analytics_ahead(
         return;
     };
     platform::start_measure("kezhi:analytics-ahead");
-    loop {
-        platform::yield_to_browser().await;
-        if writes.try_with_value(Writes::count) != Some(count) {
-            return;
-        }
-        let slice = platform::Slice::start();
-        let steps = data.try_with_untracked(|d| {
-            loop {
-                let done = builder.step(d, STEP);
-                if done || slice.over() {
-                    break done;
-                }
-            }
-        });
-        match steps {
-            None => return,
-            Some(true) => break,
-            Some(false) => {}
-        }
+    // Yielding first: this starts as a load or a restore ends, in its last task.
+    if !in_slices(data, writes, count, true, |d| builder.step(d, STEP)).await {
+        return;
     }
     let analytics =
         data.with_untracked(|d| platform::timed("kezhi:analytics-finish", || builder.finish(d)));
@@ -70,25 +55,12 @@ pub(super) async fn make_today_ahead(
     let analytics = analytics.get_untracked();
     let mut builder = TodayBuilder::new(whose, day, platform::local_offset());
     platform::start_measure("kezhi:today-ahead");
-    loop {
-        let slice = platform::Slice::start();
-        let steps = data.try_with_untracked(|d| {
-            loop {
-                let done = builder.step(d, &analytics, STEP);
-                if done || slice.over() {
-                    break done;
-                }
-            }
-        });
-        match steps {
-            None => return,
-            Some(true) => break,
-            Some(false) => {}
-        }
-        platform::yield_to_browser().await;
-        if writes.try_with_value(Writes::count) != Some(count) {
-            return;
-        }
+    if !in_slices(data, writes, count, false, |d| {
+        builder.step(d, &analytics, STEP)
+    })
+    .await
+    {
+        return;
     }
     let items = builder.finish();
     platform::end_measure("kezhi:today-ahead");
@@ -118,25 +90,8 @@ pub(super) async fn build_event_index_ahead(
         return;
     };
     platform::start_measure("kezhi:event-index-ahead");
-    loop {
-        let slice = platform::Slice::start();
-        let steps = data.try_with_untracked(|d| {
-            loop {
-                let done = builder.step(d, STEP);
-                if done || slice.over() {
-                    break done;
-                }
-            }
-        });
-        match steps {
-            None => return,
-            Some(true) => break,
-            Some(false) => {}
-        }
-        platform::yield_to_browser().await;
-        if writes.try_with_value(Writes::count) != Some(count) {
-            return;
-        }
+    if !in_slices(data, writes, count, false, |d| builder.step(d, STEP)).await {
+        return;
     }
     let Some(index) = data.try_with_untracked(|d| builder.finish(d)) else {
         return;
@@ -162,26 +117,12 @@ pub(super) async fn build_index_ahead(
     let readings = kezhi_core::customer_query::readings_installed();
     let mut builder = kezhi_core::customer_query::IndexBuilder::default();
     platform::start_measure("kezhi:index-ahead");
-    loop {
-        let slice = platform::Slice::start();
-        let steps = data.try_with_untracked(|d| {
-            loop {
-                let done = builder.step(d, &analytics, STEP);
-                if done || slice.over() {
-                    break done;
-                }
-            }
-        });
-        let Some(done) = steps else {
-            return;
-        };
-        if done {
-            break;
-        }
-        platform::yield_to_browser().await;
-        if writes.try_with_value(Writes::count) != Some(count) {
-            return;
-        }
+    if !in_slices(data, writes, count, false, |d| {
+        builder.step(d, &analytics, STEP)
+    })
+    .await
+    {
+        return;
     }
     platform::yield_to_browser().await;
     if writes.try_with_value(Writes::count) != Some(count) {
@@ -192,4 +133,39 @@ pub(super) async fn build_index_ahead(
     });
     platform::end_measure("kezhi:index-ahead");
     prebuilt.set_value(Some((count, readings, index)));
+}
+
+/// Runs `step` (true once all is made) as many times as fit in a 40 ms slice, then lets the
+/// browser handle input and paint, slice after slice (`yield_first`: before the first one
+/// too). False when given up: the data was written meanwhile (as of write `count`) or is gone.
+async fn in_slices(
+    data: ReadSignal<Dataset>,
+    writes: StoredValue<Writes>,
+    count: u64,
+    mut yield_first: bool,
+    mut step: impl FnMut(&Dataset) -> bool,
+) -> bool {
+    loop {
+        if yield_first {
+            platform::yield_to_browser().await;
+            if writes.try_with_value(Writes::count) != Some(count) {
+                return false;
+            }
+        }
+        yield_first = true;
+        let slice = platform::Slice::start();
+        let done = data.try_with_untracked(|d| {
+            loop {
+                let done = step(d);
+                if done || slice.over() {
+                    break done;
+                }
+            }
+        });
+        match done {
+            None => return false,
+            Some(true) => return true,
+            Some(false) => {}
+        }
+    }
 }
