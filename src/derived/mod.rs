@@ -146,7 +146,7 @@ pub struct Derived {
     index_readings: StoredValue<Option<bool>>,
     /// Makes the index memo look again (at an index built ahead with the readings).
     index_again: Trigger,
-    /// The analytics counted ahead in slices (see [`ahead::build_analytics_ahead`]).
+    /// The analytics counted ahead in slices (see [`ahead::count_analytics_ahead`]).
     prebuilt_analytics: PrebuiltAnalytics,
     /// Today's list made ahead in slices (see [`ahead::make_today_ahead`]).
     prebuilt_today: PrebuiltToday,

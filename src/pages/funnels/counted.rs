@@ -18,9 +18,10 @@ pub type Outcome = Result<Arc<Computed>, Failure>;
 const STEP: usize = 5_000;
 
 /// The funnel of the page's query and draft, counted anew whenever they, the data, the
-/// metrics or the saved segments change. `None` while a count runs past its first slice (a
-/// small workspace's funnel is counted before the page paints, so it never shows `None`):
-/// the page then says it is counting rather than show the figures of another funnel.
+/// metrics or the saved segments change. `None` before the first count ends and while a
+/// count runs past its first slice (a small workspace's funnel is counted before the page
+/// first paints, so `None` is never painted): the page then says it is counting rather than
+/// show the figures of another funnel.
 pub fn use_counted(
     store: Store,
     derived: Derived,

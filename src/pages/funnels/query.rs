@@ -296,9 +296,8 @@ pub fn compute(
     }
 }
 
-/// What a query asks for, with what it reads of the page's state read (tracked): either the
-/// answer itself (the repurchase funnel, counted from the orders at once) or a funnel of
-/// events to count.
+/// What a query asks for (its reads of the page's state are tracked): either the answer itself
+/// (the repurchase funnel, counted from the orders at once) or a funnel of events to count.
 // One is made per count and moved once or twice: the variants' sizes do not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum Prepared {
