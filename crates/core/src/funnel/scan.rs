@@ -128,7 +128,8 @@ impl Scan {
 
     /// Scans about `budget` more customers (at least one) and calls `visit(position, path,
     /// period of step 1)` for those who entered (and were not excluded); true when all are
-    /// scanned. `data`, `index` and `options` must be those given to [`Scan::new`].
+    /// scanned. `data` and `index` must be those given to [`Scan::new`], and `options` the
+    /// same at every step.
     pub fn step(
         &mut self,
         data: &Dataset,
