@@ -1,7 +1,7 @@
 // Browser benchmark of a large import: 500,000 generated order lines (LINES to change) through
 // the import page — time from "import" to the report, the longest task the page ran meanwhile
 // (PerformanceObserver 'longtask'), and the frames the page still painted. Prints JSON.
-// `node tests/bench/import.mjs` after scripts/build.sh.
+// `node tests/bench/import.mjs` after scripts/build.sh (KEZHI_DIST: another build, e.g. a bench build).
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ for (let i = 0; i < lines; i++) {
 }
 await writeFile(file, rows.join('\n'));
 
-const server = await startServer();
+const server = await startServer(process.env.KEZHI_DIST || undefined);
 const browser = await launch();
 try {
   const page = await open(browser.context, server.url + '#/import');

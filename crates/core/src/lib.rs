@@ -29,6 +29,7 @@ pub mod json_reread;
 pub mod metrics;
 pub mod model;
 pub mod money;
+pub mod order_hints;
 pub mod report;
 pub mod segment;
 pub mod sliced_sort;

@@ -2,6 +2,7 @@
 //! without orders, the reference date, RFM scores and groups, stages and tiers.
 
 use chrono::NaiveDate;
+use kezhi_core::dataset::OrderHints;
 use kezhi_core::metrics::{AnalyticsSettings, compute, quintile_scores, rfm};
 use kezhi_core::model::{RfmGroup, Stage, Tier};
 use kezhi_core::time::china_offset;
@@ -807,4 +808,81 @@ fn value_tiers_are_ordered_rules_and_the_first_met_wins() {
     );
     assert!(none.customers.iter().all(|m| m.tier == Some(Tier(0))));
     assert_eq!(none.tier_code(Tier(0)), "rest");
+}
+
+/// Whether every order's hint is its customer's position (`NONE` for a customer who is not
+/// there).
+fn hints_point_at_their_customers(d: &Dataset) -> bool {
+    let hints = d.order_hints.positions();
+    hints.len() == d.orders.len()
+        && d.orders.iter().zip(&hints).all(|(o, &h)| {
+            match d.customers.iter().position(|c| c.id == o.customer_id) {
+                Some(p) => h as usize == p,
+                None => h == OrderHints::NONE,
+            }
+        })
+}
+
+proptest! {
+    /// The analytics are the same whatever the hints kept with the data say: counted once
+    /// (which writes them), then the data changed in a way that leaves them stale — customers
+    /// moved, removed or added, orders added or sorted otherwise — and counted again with the
+    /// stale hints, they equal the analytics of the same data with no hints at all; and the
+    /// second count leaves a hint for every order again.
+    #[test]
+    fn stale_order_hints_never_change_the_analytics(
+        rows in proptest::collection::vec((0usize..12, 0i64..400, 1i64..5_000, any::<bool>()), 0..60),
+        change in 0usize..6,
+        turn in 0usize..12,
+    ) {
+        let customers: Vec<Customer> = (0..12)
+            .map(|i| Customer::new(Uuid::from_u128(i as u128), format!("c{i}"), Timestamp(0)))
+            .collect();
+        let orders: Vec<Order> = rows
+            .iter()
+            .enumerate()
+            .map(|(k, (c, day, yuan, refund))| {
+                let mut o = order(*c, noon(2025, 1, 1).plus_millis(day * 86_400_000 + k as i64), *yuan,
+                    if *refund { OrderStatus::Refunded } else { OrderStatus::Paid });
+                o.id = Uuid::from_u128(k as u128 + 1000);
+                o
+            })
+            .collect();
+        let mut d = Dataset { customers, orders, ..Dataset::default() };
+        let settings = AnalyticsSettings::default();
+        let first = compute(&d, &settings);
+        prop_assert!(hints_point_at_their_customers(&d), "the count wrote a hint per order");
+        // A second count with every hint right gives the same analytics.
+        prop_assert_eq!(&compute(&d, &settings), &first);
+        match change {
+            0 => d.customers.rotate_left(turn),
+            1 => {
+                if !d.customers.is_empty() {
+                    let gone = d.customers.remove(turn % d.customers.len()).id;
+                    d.orders.retain(|o| o.customer_id != gone);
+                }
+            }
+            2 => d.customers.insert(0, Customer::new(Uuid::from_u128(99), "new", Timestamp(0))),
+            3 => d.orders.reverse(),
+            4 => {
+                let k = turn.min(d.orders.len());
+                d.orders.rotate_left(k);
+            }
+            _ => {
+                // An order of a customer who is not there (its hint can point nowhere).
+                let mut o = order(77, noon(2025, 3, 1), 10, OrderStatus::Paid);
+                o.id = Uuid::from_u128(5);
+                d.orders.insert(0, o);
+                d.customers.swap(0, turn);
+            }
+        }
+        let fresh = Dataset { order_hints: Default::default(), ..d.clone() };
+        prop_assert!(fresh.order_hints.is_empty());
+        let expected = compute(&fresh, &settings);
+        prop_assert_eq!(&compute(&d, &settings), &expected);
+        prop_assert!(hints_point_at_their_customers(&d));
+        // The hints are no part of the data.
+        prop_assert_eq!(&d, &fresh);
+        prop_assert_eq!(format!("{d:?}"), format!("{fresh:?}"));
+    }
 }

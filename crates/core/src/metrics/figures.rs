@@ -3,8 +3,8 @@
 //! so that the app can count half a million customers' figures between paints.
 
 use super::*;
+use crate::dataset::OrderHints;
 use rustc_hash::FxHashMap;
-use std::collections::hash_map;
 
 /// Whether two metrics agree in everything a customer's orders give.
 pub(super) fn same_order_figures(a: &CustomerMetrics, b: &CustomerMetrics) -> bool {
@@ -59,13 +59,15 @@ pub(super) enum Recount {
     Some(Vec<usize>),
 }
 
-/// The sums of one customer's orders. They live in the table that finds an order's customer:
-/// a million orders land on customers in random order, and finding the customer and then its
-/// row elsewhere was two cache misses per order (most of the time, in `perf`); one 48-byte
-/// entry is one.
+/// One counted customer's id and the sums of their orders, in a row of its own (`entries[k]`
+/// for the `k`-th counted customer): an order whose customer position is known costs one read
+/// of one 48-byte row, the id compared and the sums added in the same place.
 #[derive(Clone, Copy)]
-struct Sums {
-    position: u32,
+struct Entry {
+    id: uuid::Uuid,
+    /// False for a position past the customers (a recount of some, by a caller's positions):
+    /// the row is kept so that rows stay `k`, but no order is counted in it.
+    known: bool,
     orders: u32,
     spent: Cents,
     first: i64,
@@ -74,12 +76,13 @@ struct Sums {
 
 /// Where the count is: each phase goes over its items in steps.
 enum Phase {
-    /// Putting the recounted customers into the table (cursor over `recount`).
+    /// Putting the counted customers into rows (cursor over `recount`).
     Table(usize),
     /// Going over the orders (cursor over `data.orders`).
     Orders(usize),
-    /// Writing the sums into the metrics, then the paid days' offsets per customer.
-    Sums(hash_map::IntoIter<uuid::Uuid, Sums>),
+    /// Writing the sums into the metrics (cursor over `entries`), then the paid days' offsets
+    /// per customer.
+    Sums(usize),
     /// Grouping the paid days by customer (cursor over `paid`).
     Days(usize),
     /// Each customer's AOV and median gap (cursor over the customers).
@@ -95,7 +98,14 @@ pub(super) struct OrderFigures {
     /// Whether to count the days (AOV, median gap) too, not only the sums.
     with_days: bool,
     phase: Phase,
-    sums: FxHashMap<uuid::Uuid, Sums>,
+    entries: Vec<Entry>,
+    /// The row of each counted customer by id, for orders whose position is not known. Made
+    /// in the first phase unless every order has a hint; then only when a hint misses.
+    rows: Option<FxHashMap<uuid::Uuid, u32>>,
+    /// The orders' customer positions kept with the data ([`crate::dataset::OrderHints`]),
+    /// taken out when everybody is counted (a row is then a position) and put back with what
+    /// this count found; `None` before the first step and when only some are counted.
+    hints: Option<Vec<u32>>,
     /// Each paid order's customer position and local day; then grouped by customer with a
     /// counting sort into `days`: one buffer for all the days instead of a vector per
     /// customer (100,000 small vectors and their regrowth were a fifth of the time in wasm).
@@ -107,6 +117,17 @@ pub(super) struct OrderFigures {
     next: Vec<u32>,
     days: Vec<i32>,
     gaps: Vec<i64>,
+}
+
+/// The rows by id, for `entries`.
+fn rows_of(entries: &[Entry]) -> FxHashMap<uuid::Uuid, u32> {
+    let mut rows = FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    for (k, e) in entries.iter().enumerate() {
+        if let (true, Ok(k)) = (e.known, u32::try_from(k)) {
+            rows.insert(e.id, k);
+        }
+    }
+    rows
 }
 
 impl OrderFigures {
@@ -126,7 +147,9 @@ impl OrderFigures {
             recount,
             with_days,
             phase: Phase::Table(0),
-            sums: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
+            entries: Vec::with_capacity(expected),
+            rows: None,
+            hints: None,
             paid: Vec::new(),
             starts: if with_days {
                 vec![0; n + 1]
@@ -150,6 +173,30 @@ impl OrderFigures {
         match &mut self.phase {
             Phase::Table(from) => {
                 let from = *from;
+                if self.hints.is_none() {
+                    // The hints fit when everybody is counted (a row is a position) and
+                    // there is one per order; otherwise the rows by id are needed from the
+                    // start, and this count writes the hints afresh.
+                    let hints = match self.recount {
+                        Recount::All => data.order_hints.take(),
+                        Recount::Some(_) => Vec::new(),
+                    };
+                    let fits =
+                        matches!(self.recount, Recount::All) && hints.len() == data.orders.len();
+                    self.hints = Some(if fits {
+                        hints
+                    } else if matches!(self.recount, Recount::All) {
+                        vec![OrderHints::NONE; data.orders.len()]
+                    } else {
+                        Vec::new()
+                    });
+                    if !fits {
+                        self.rows = Some(FxHashMap::with_capacity_and_hasher(
+                            self.entries.capacity(),
+                            Default::default(),
+                        ));
+                    }
+                }
                 let total = match &self.recount {
                     Recount::All => out.len(),
                     Recount::Some(positions) => positions.len(),
@@ -162,15 +209,20 @@ impl OrderFigures {
                     };
                     // The figures go to `out[k]`: `out` is as long as the list recounted
                     // (`k` is `i` when everybody is).
-                    if let (Some(c), Ok(position)) = (data.customers.get(i), u32::try_from(k)) {
-                        let fresh = Sums {
-                            position,
-                            orders: 0,
-                            spent: 0,
-                            first: i64::MAX,
-                            last: i64::MIN,
-                        };
-                        self.sums.insert(c.id, fresh);
+                    let customer = data.customers.get(i);
+                    let id = customer.map_or(uuid::Uuid::nil(), |c| c.id);
+                    self.entries.push(Entry {
+                        id,
+                        known: customer.is_some(),
+                        orders: 0,
+                        spent: 0,
+                        first: i64::MAX,
+                        last: i64::MIN,
+                    });
+                    if let (Some(rows), true, Ok(k)) =
+                        (&mut self.rows, customer.is_some(), u32::try_from(k))
+                    {
+                        rows.insert(id, k);
                     }
                 }
                 self.phase = if to == total {
@@ -186,8 +238,25 @@ impl OrderFigures {
                 let from = *from;
                 let orders = data.orders.get(from..).unwrap_or_default();
                 let orders = &orders[..orders.len().min(budget)];
-                for o in orders {
-                    let Some(s) = self.sums.get_mut(&o.customer_id) else {
+                let hints = self.hints.get_or_insert_with(Vec::new);
+                for (g, o) in (from..).zip(orders) {
+                    // The hint first: its row, if the id there is this order's customer.
+                    let hint = hints.get(g).copied().unwrap_or(OrderHints::NONE);
+                    let row = match self.entries.get(hint as usize) {
+                        Some(e) if e.known && e.id == o.customer_id => hint,
+                        _ => {
+                            let rows = self.rows.get_or_insert_with(|| rows_of(&self.entries));
+                            let found = rows.get(&o.customer_id).copied();
+                            if let Some(h) = hints.get_mut(g) {
+                                *h = found.unwrap_or(OrderHints::NONE);
+                            }
+                            match found {
+                                Some(row) => row,
+                                None => continue,
+                            }
+                        }
+                    };
+                    let Some(s) = self.entries.get_mut(row as usize) else {
                         continue;
                     };
                     match o.status {
@@ -203,7 +272,7 @@ impl OrderFigures {
                                 } else {
                                     i32::MAX
                                 });
-                                self.paid.push((s.position, day));
+                                self.paid.push((row, day));
                             }
                         }
                         OrderStatus::Refunded => s.spent -= o.amount_cents,
@@ -211,14 +280,20 @@ impl OrderFigures {
                 }
                 let to = from + orders.len();
                 self.phase = if to >= data.orders.len() {
-                    Phase::Sums(std::mem::take(&mut self.sums).into_iter())
+                    if let (Recount::All, Some(hints)) = (&self.recount, self.hints.take()) {
+                        data.order_hints.put(hints);
+                    }
+                    self.rows = None;
+                    Phase::Sums(0)
                 } else {
                     Phase::Orders(to)
                 };
             }
-            Phase::Sums(entries) => {
-                for (_, s) in entries.by_ref().take(budget) {
-                    let Some(m) = out.get_mut(s.position as usize) else {
+            Phase::Sums(from) => {
+                let from = *from;
+                let to = self.entries.len().min(from.saturating_add(budget));
+                for (k, s) in self.entries.iter().enumerate().take(to).skip(from) {
+                    let Some(m) = out.get_mut(k) else {
                         continue;
                     };
                     m.orders += s.orders;
@@ -226,7 +301,7 @@ impl OrderFigures {
                     // How many paid days the customer has (summed up below into where they
                     // start in `days`): counted here once per customer, not per order in
                     // the orders' loop, where it was a tenth of the time.
-                    if let Some(n) = self.starts.get_mut(s.position as usize + 1) {
+                    if let Some(n) = self.starts.get_mut(k + 1) {
                         *n = s.orders;
                     }
                     if s.orders > 0 {
@@ -234,7 +309,8 @@ impl OrderFigures {
                         m.last_order = Some(Timestamp(s.last));
                     }
                 }
-                if entries.len() == 0 {
+                if to == self.entries.len() {
+                    self.entries = Vec::new();
                     self.phase = if self.with_days {
                         for k in 1..self.starts.len() {
                             self.starts[k] += self.starts[k - 1];
@@ -245,6 +321,8 @@ impl OrderFigures {
                     } else {
                         Phase::Done
                     };
+                } else {
+                    self.phase = Phase::Sums(to);
                 }
             }
             Phase::Days(from) => {
