@@ -116,6 +116,7 @@ pub enum Msg {
     No,
     DemoLoaded,
     DemoUnavailable,
+    MigrationUnavailable,
     QuotaFull,
     SaveFailed,
     UnreadableTitle,
@@ -820,6 +821,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             DemoLoaded => "演示数据已加载",
             DemoUnavailable => {
                 "演示数据生成模块未能加载（离线且尚未缓存，或文件缺失）。联网后重试。"
+            }
+            MigrationUnavailable => {
+                "读取旧格式数据所需的模块未能加载（离线且尚未缓存，或文件缺失）；这些数据保持原样，下次打开时再试。"
             }
             QuotaFull => "浏览器存储空间已满：数据保留在本页面中但未保存，之前保存的数据没有改变。",
             SaveFailed => "保存失败",
@@ -1581,6 +1585,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             DemoLoaded => "Demo data loaded",
             DemoUnavailable => {
                 "The demo generator could not be loaded (offline and not cached yet, or a file is missing). Try again when online."
+            }
+            MigrationUnavailable => {
+                "The code that reads data in the older format could not be loaded (offline and not cached yet, or a file is missing); that data is left as it is, and the next start tries again."
             }
             QuotaFull => {
                 "The browser's storage is full: the data is kept in this page but not saved; what was saved before is unchanged."

@@ -5,7 +5,12 @@
 // that works once the file can be had, and nothing of the data is lost meanwhile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startCouch, freshPage, ready, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, startCouch, freshPage, ready, settled, checkNoErrors, byId, count, loadDemo, until } from './harness.mjs';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/core/tests/fixtures/legacy');
 
 const CHUNK = /\/(split_kezhi_[a-z_]+|chunk_\d+|chunk_pack)-[0-9a-f]{16}\.wasm$/;
 
@@ -31,6 +36,9 @@ async function openWithoutWorker() {
   await ready(page);
   return page;
 }
+
+/** The page says it is ready (the fetch failures it reports meanwhile checked at the end). */
+const isReady = (page) => page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
 
 /** The page's only errors are the failed fetches the split loader reports. */
 function onlyFetchFailures(page) {
@@ -137,6 +145,48 @@ test('the demo generator is fetched on first use; if it cannot be, a message and
   await loadDemo(page);
   await until(async () => (await count(page)) === 5000, 'the demo once the generator can be had');
   assert.equal(page.requested.filter((p) => /split_kezhi_sync-/.test(p)).length, 0, 'no sync code while sync is off');
+  onlyFetchFailures(page);
+  await page.close();
+});
+
+test('an older version\'s data is read by code fetched for it; while that cannot be had, the data is left unread and untouched, and the next start moves it', async () => {
+  const page = await openWithoutWorker();
+  const stored = JSON.parse(await readFile(join(FIXTURES, 'v3.json'), 'utf8'));
+  await page.evaluate((entries) => { for (const [k, v] of entries) localStorage.setItem(k, v); }, Object.entries(stored));
+  await settled(page);
+  const MIGRATE = '**/split_kezhi_migrate-*.wasm';
+  await page.route(MIGRATE, (r) => r.abort());
+  const before = page.requested.length;
+  await page.reload();
+  await isReady(page);
+  assert.ok(page.requested.slice(before).some((p) => /\/split_kezhi_migrate-/.test(p)), 'the code was asked for');
+  await page.waitForSelector(byId('unreadable'));
+  assert.match(await page.textContent(byId('unreadable')), /读取旧格式数据所需的模块未能加载/);
+  assert.equal(await count(page), 0, 'nothing shown that was not read');
+  // An edit meanwhile stays in the page; nothing is written over the old data.
+  await page.click(byId('customer-new'));
+  await page.fill(byId('field-name'), '未保存');
+  await page.click(byId('customer-save'));
+  await until(async () => (await count(page)) === 1, 'the edit in the page');
+  await settled(page);
+  const oldKeys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => /^kezhi:(manifest|data|s:|segments|funnels)/.test(k)).sort());
+  assert.deepEqual(await oldKeys(), Object.keys(stored).filter((k) => /^kezhi:(manifest|data|s:|segments|funnels)/.test(k)).sort(), 'every old key still there');
+  const untouched = await page.evaluate((keys) => keys.every((k) => localStorage.getItem(k) !== null), Object.keys(stored));
+  assert.ok(untouched, 'the old values still there');
+  assert.deepEqual(await page.evaluate((keys) => keys.map((k) => localStorage.getItem(k)), Object.keys(stored)), Object.values(stored), 'unchanged');
+  await page.unroute(MIGRATE);
+  await page.reload();
+  await isReady(page);
+  await until(async () => (await count(page)) === 200, 'the data after the move');
+  assert.equal(await page.locator(byId('storage-notice')).count(), 0, 'no notice once moved');
+  assert.equal(await page.locator(byId('unreadable')).count(), 0, 'read this time');
+  assert.deepEqual(await oldKeys(), [], 'the old keys removed once the copy was checked');
+  const first = page.requested.filter((p) => /\/split_kezhi_migrate-/.test(p)).length;
+  await settled(page);
+  await page.reload();
+  await isReady(page);
+  await until(async () => (await count(page)) === 200, 'still there after another reload');
+  assert.equal(page.requested.filter((p) => /\/split_kezhi_migrate-/.test(p)).length, first, 'no move\'s code once nothing is left to move');
   onlyFetchFailures(page);
   await page.close();
 });

@@ -3,15 +3,14 @@
 //! shown; the localStorage repository of earlier versions where IndexedDB cannot serve.
 
 use super::incoming::listen_to_other_tabs;
+use super::migrate::{legacy_split, migrate_split};
 use super::{Backend, LEGACY_QUOTA, Notice, install_backend, measure, shared};
 use crate::derived::Derived;
 use crate::i18n::Msg;
 use crate::platform;
 use crate::store::{Persistence, Store};
 use crate::ui::ToastKind;
-use kezhi_core::store::records::{
-    self as rec, LoadProgress, Loaded, RecordRepository, has_legacy, migrate_from,
-};
+use kezhi_core::store::records::{self as rec, LoadProgress, Loaded, RecordRepository, has_legacy};
 use kezhi_core::store::{LoadOutcome, Repository};
 use kezhi_storage_web::BrowserStore;
 use kezhi_storage_web::records::{DB_NAME, IdbStore, OpenError};
@@ -74,26 +73,30 @@ async fn load(store: Store, opened: Result<IdbStore, OpenError>) -> Backend {
         Ok(idb) => idb,
         Err(OpenError::Newer) => {
             store.notice.set(Some(Notice::Newer));
-            return legacy(store, None);
+            return legacy(store, None).await;
         }
         Err(OpenError::Unavailable(why)) => {
-            return legacy(store, Some(Notice::Unavailable(why)));
+            return legacy(store, Some(Notice::Unavailable(why))).await;
         }
     };
     if store.notice.get_untracked() == Some(Notice::Blocked) {
         store.notice.set(None);
     }
-    let mut repo = RecordRepository::new(idb);
+    let repo = RecordRepository::new(idb);
     if has_legacy(&BrowserStore) {
         store.loading.set(Some((0, 0)));
-        return match migrate_from(BrowserStore, &mut repo, platform::random_hex::<6>(), now).await {
-            Ok(Some((_, loaded))) => {
+        let Ok(moving) = migrate_split(repo, platform::random_hex::<6>(), now).await else {
+            let why = store.tr(Msg::MigrationUnavailable).to_string();
+            return legacy(store, Some(Notice::MigrationFailed(why))).await;
+        };
+        return match moving.await {
+            (Ok(Some((_, loaded))), repo) => {
                 install(store, loaded);
                 store.ui.toast(ToastKind::Info, store.tr(Msg::Migrated));
                 Backend::Records(repo)
             }
-            Ok(None) => load_records(store, repo, now).await,
-            Err(e) => legacy(store, Some(Notice::MigrationFailed(e.to_string()))),
+            (Ok(None), repo) => load_records(store, repo, now).await,
+            (Err(e), _) => legacy(store, Some(Notice::MigrationFailed(e.to_string()))).await,
         };
     }
     load_records(store, repo, now).await
@@ -111,7 +114,7 @@ async fn load_records(
             install(store, loaded);
             Backend::Records(repo)
         }
-        Err(e) => legacy(store, Some(Notice::Unavailable(e.to_string()))),
+        Err(e) => legacy(store, Some(Notice::Unavailable(e.to_string()))).await,
     }
 }
 
@@ -122,8 +125,26 @@ fn install(store: Store, loaded: Loaded) {
     store.set_data(loaded.data);
 }
 
+/// The localStorage path of earlier versions (its code fetched for it, see `migrate.rs`). If
+/// that code cannot be had, what localStorage holds is left unread and nothing writes over it
+/// (the data counts as unreadable, which stops the saves); the next start tries again.
+async fn legacy(store: Store, notice: Option<Notice>) -> Backend {
+    if let Ok(backend) = legacy_split(store, notice.clone()).await {
+        return backend;
+    }
+    // A failed move's notice says the old data is in use from localStorage: not so here.
+    if !matches!(notice, None | Some(Notice::MigrationFailed(_))) {
+        store.notice.set(notice);
+    }
+    let why = store.tr(Msg::MigrationUnavailable).to_string();
+    store.persistence.set(Persistence::Unreadable(why));
+    let mut repo = Repository::new(BrowserStore, platform::random_hex::<4>());
+    repo.capacity = Some(LEGACY_QUOTA);
+    Backend::Legacy(repo)
+}
+
 /// The localStorage path of earlier versions, with the saved lists from the preferences.
-fn legacy(store: Store, notice: Option<Notice>) -> Backend {
+pub(super) fn legacy_load(store: Store, notice: Option<Notice>) -> Backend {
     if notice.is_some() {
         store.notice.set(notice);
     }

@@ -13,6 +13,7 @@
 
 mod incoming;
 mod load;
+mod migrate;
 mod replace;
 mod save;
 

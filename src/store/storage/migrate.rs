@@ -1,0 +1,50 @@
+//! What only a start with localStorage data needs, fetched only then: a split point (see
+//! `crate::lazy_pages`), one chunk for two functions. The move of an older version's data into
+//! IndexedDB, and the load of localStorage where IndexedDB cannot serve (private modes, a
+//! database of a newer version). The old formats' readers (format 1's JSON, the sections of
+//! formats 2 and 3), the merge with what IndexedDB holds and the check of the copy read back
+//! are code no other start needs.
+
+use super::{Backend, Notice};
+use crate::lazy_pages::NotLoaded;
+use crate::store::Store;
+use kezhi_core::Timestamp;
+use kezhi_core::store::records::{
+    Loaded, Migration, MigrationError, RecordRepository, migrate_from,
+};
+use kezhi_storage_web::BrowserStore;
+use kezhi_storage_web::records::IdbStore;
+use leptos::wasm_split::wasm_split;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What the move came to, and the repository it wrote to (handed back for the app's use).
+pub(super) type Moved = (
+    Result<Option<(Migration, Loaded)>, MigrationError>,
+    RecordRepository<IdbStore>,
+);
+
+type Moving = Pin<Box<dyn Future<Output = Moved>>>;
+
+/// Moves the localStorage data into `repo` (see `migrate_from`). `Err(NotLoaded)`: the code
+/// could not be fetched, and nothing was touched; the caller goes on with the old data where it
+/// is, and the next start tries again.
+#[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(super) fn migrate_split(
+    repo: RecordRepository<IdbStore>,
+    dataset: String,
+    now: Timestamp,
+) -> Result<Moving, NotLoaded> {
+    Ok(Box::pin(async move {
+        let mut repo = repo;
+        let outcome = migrate_from(BrowserStore, &mut repo, dataset, now).await;
+        (outcome, repo)
+    }))
+}
+
+/// Loads the data from localStorage and makes it the page's (`load::legacy_load`).
+/// `Err(NotLoaded)`: the code could not be fetched, and nothing was read.
+#[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(super) fn legacy_split(store: Store, notice: Option<Notice>) -> Result<Backend, NotLoaded> {
+    Ok(super::load::legacy_load(store, notice))
+}
