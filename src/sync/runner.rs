@@ -6,6 +6,7 @@ use super::replica::AppReplica;
 use super::{Engine, Runner, SYNC, State, Sync, runner};
 use crate::lazy_pages::NotLoaded;
 use crate::platform;
+use crate::store::Store;
 use kezhi_core::sync::backoff;
 use kezhi_core::sync::couch::{CouchClient, NetError, SyncError};
 use kezhi_core::sync::engine::{Progress, Replica, Syncer, conflict_views};
@@ -238,8 +239,18 @@ pub fn local_edit() {
         let Some(slot) = r.engine.try_lock() else {
             return;
         };
-        if let Some(engine) = slot.as_ref() {
-            sync.pending.set(engine.pending(&AppReplica(sync.store)));
+        if let Some(engine) = slot.as_ref()
+            && let Ok(pending) = pending_split(engine, sync.store).await
+        {
+            sync.pending.set(pending);
         }
     });
+}
+
+/// The changes waiting to go up, counted by the sync chunk's code (an engine exists only once
+/// that chunk has run, so this never waits for a fetch): the documents the count compares are
+/// code the first download does without.
+#[wasm_split(kezhi_sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn pending_split(engine: &Engine, store: Store) -> Result<usize, NotLoaded> {
+    Ok(engine.pending(&AppReplica(store)))
 }

@@ -310,6 +310,21 @@ test('without IndexedDB the app works on localStorage with a notice', async () =
     await page.click(byId('nav-customers'));
     await until(async () => (await count(page)) === 5000, 'the demo kept in localStorage');
     assert.ok(await page.evaluate(() => localStorage.getItem('kezhi:manifest')));
+    // An edit is saved to localStorage, and another tab takes it in from there (the
+    // localStorage backend's save and its merge of other tabs' writes).
+    const other = await open(browser.context, server.url + '#/customers');
+    await until(async () => (await count(other)) === 5000, 'the other tab reads the demo');
+    await page.click(byId('customer-new'));
+    await page.fill(byId('field-name'), '本地存储');
+    await page.click(byId('customer-save'));
+    await until(async () => (await count(page)) === 5001, 'the new customer');
+    await settled(page);
+    await until(async () => (await count(other)) === 5001, 'the other tab has it too');
+    await page.reload();
+    await ready(page);
+    await page.click(byId('nav-customers'));
+    await until(async () => (await count(page)) === 5001, 'the edit kept in localStorage');
+    checkNoErrors(other);
     checkNoErrors(page);
   } finally {
     await browser.close();

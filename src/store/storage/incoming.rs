@@ -2,8 +2,10 @@
 //! BroadcastChannel after each), another tab's localStorage writes (the fallback), and the
 //! records a sync pull decided on; and this tab's message to the others.
 
-use super::save::{failed, legacy_save, store_error};
+use super::migrate::{legacy_refresh_split, legacy_save_split, not_loaded};
+use super::save::{failed, store_error};
 use super::{Backend, Signals, Writing, measure_records, shared};
+use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use crate::store::{Persistence, Store};
 use kezhi_core::store::records::{self as rec, DataCell};
@@ -95,9 +97,10 @@ pub async fn apply_sync(store: Store, incoming: kezhi_core::sync::Incoming) -> R
                 Err(e) => Err(e.to_string()),
             }
         }
-        Some(Backend::Legacy(repo)) => {
-            legacy_save(store, repo, &Section::ALL).map_err(|e| format!("{e:?}"))
-        }
+        Some(Backend::Legacy(repo)) => legacy_save_split(store, repo, &Section::ALL)
+            .await
+            .unwrap_or_else(|NotLoaded| Err(not_loaded(store)))
+            .map_err(|e| format!("{e:?}")),
     };
     drop(guard);
     match positions {
@@ -118,10 +121,7 @@ pub fn on_legacy_storage_event(store: Store) {
         if store.memory_only.get_untracked() {
             return;
         }
-        let mut outcome = None;
-        store
-            .write
-            .update_untracked(|data| outcome = Some(repo.refresh(data)));
+        let outcome = legacy_refresh_split(store, repo).await.ok().flatten();
         drop(guard);
         match outcome {
             Some(Ok(Refresh::Unchanged)) | None => {}

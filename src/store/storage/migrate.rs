@@ -1,19 +1,24 @@
-//! What only a start with localStorage data needs, fetched only then: a split point (see
-//! `crate::lazy_pages`), one chunk for two functions. The move of an older version's data into
-//! IndexedDB, and the load of localStorage where IndexedDB cannot serve (private modes, a
-//! database of a newer version). The old formats' readers (format 1's JSON, the sections of
-//! formats 2 and 3), the merge with what IndexedDB holds and the check of the copy read back
-//! are code no other start needs.
+//! What only localStorage data needs, fetched only when there is some: split points (see
+//! `crate::lazy_pages`), one chunk for all of them. The move of an older version's data into
+//! IndexedDB; and the localStorage backend where IndexedDB cannot serve (private modes, a
+//! database of a newer version): its load, saves, replaces and the merges of other tabs'
+//! writes. The old formats' readers (format 1's JSON, the sections of formats 2 and 3), the
+//! merge of whole datasets and the check of a copy read back are code no other start needs.
+//! The backend exists only once its load ran here, so its later calls find the chunk loaded.
 
 use super::{Backend, Notice};
+use crate::i18n::Msg;
 use crate::lazy_pages::NotLoaded;
 use crate::store::Store;
+use kezhi_core::Dataset;
 use kezhi_core::Timestamp;
 use kezhi_core::store::records::{
     Loaded, Migration, MigrationError, RecordRepository, migrate_from,
 };
+use kezhi_core::store::{Refresh, Repository, SaveError, Section, StoreError, Unreadable};
 use kezhi_storage_web::BrowserStore;
 use kezhi_storage_web::records::IdbStore;
+use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
 use std::future::Future;
 use std::pin::Pin;
@@ -47,4 +52,44 @@ pub(super) fn migrate_split(
 #[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub(super) fn legacy_split(store: Store, notice: Option<Notice>) -> Result<Backend, NotLoaded> {
     Ok(super::load::legacy_load(store, notice))
+}
+
+/// A save to localStorage (`save::legacy_save`).
+#[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(super) fn legacy_save_split(
+    store: Store,
+    repo: &mut Repository<BrowserStore>,
+    sections: &[Section],
+) -> Result<Result<(), SaveError>, NotLoaded> {
+    Ok(super::save::legacy_save(store, repo, sections))
+}
+
+/// Everything in localStorage replaced by `data` (`replace::legacy_replace`).
+#[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(super) fn legacy_replace_split(
+    store: Store,
+    repo: &mut Repository<BrowserStore>,
+    data: &mut Dataset,
+) -> Result<Result<(), SaveError>, NotLoaded> {
+    Ok(super::replace::legacy_replace(store, repo, data))
+}
+
+/// What another tab wrote to localStorage, merged into the page's data.
+#[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(super) fn legacy_refresh_split(
+    store: Store,
+    repo: &mut Repository<BrowserStore>,
+) -> Result<Option<Result<Refresh, Unreadable>>, NotLoaded> {
+    let mut outcome = None;
+    store
+        .write
+        .update_untracked(|data| outcome = Some(repo.refresh(data)));
+    Ok(outcome)
+}
+
+/// A save or replace whose code could not be fetched: it failed, and says why.
+pub(super) fn not_loaded(store: Store) -> SaveError {
+    SaveError::Store(StoreError::Failed(
+        store.tr(Msg::MigrationUnavailable).to_string(),
+    ))
 }

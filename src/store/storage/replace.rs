@@ -3,9 +3,11 @@
 
 use super::incoming::broadcast;
 use super::load::open_and_load;
+use super::migrate::{legacy_replace_split, not_loaded};
 use super::save::{failed, store_error};
 use super::{Backend, Notice, Writing, install_backend, measure, measure_records, shared};
 use crate::i18n::Msg;
+use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use crate::store::{Persistence, Store};
 use crate::ui::ToastKind;
@@ -51,7 +53,9 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
                 r.map_err(store_error)
             }
             Some(Backend::Legacy(repo)) => {
-                let r = legacy_replace(store, repo, &mut data);
+                let r = legacy_replace_split(store, repo, &mut data)
+                    .await
+                    .unwrap_or_else(|NotLoaded| Err(not_loaded(store)));
                 store.stored_bytes.set(repo.usage() as u64);
                 r
             }
@@ -73,7 +77,7 @@ fn finish_replace(store: Store, result: Result<(), SaveError>) {
     }
 }
 
-fn legacy_replace(
+pub(super) fn legacy_replace(
     store: Store,
     repo: &mut Repository<BrowserStore>,
     data: &mut Dataset,

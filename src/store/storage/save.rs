@@ -2,8 +2,10 @@
 //! are saved with it. A failed save keeps the edit in the page, says why, and is tried again.
 
 use super::incoming::broadcast;
+use super::migrate::{legacy_save_split, not_loaded};
 use super::{Backend, Signals, Writing, measure, shared};
 use crate::i18n::Msg;
+use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use crate::store::{Persistence, Store};
 use crate::ui::ToastKind;
@@ -63,7 +65,9 @@ pub fn save(store: Store, sections: &[Section]) {
             }
             Some(Backend::Legacy(repo)) => {
                 let sections: Vec<Section> = shared.sections.take().into_iter().collect();
-                legacy_save(store, repo, &sections)
+                legacy_save_split(store, repo, &sections)
+                    .await
+                    .unwrap_or_else(|NotLoaded| Err(not_loaded(store)))
             }
         };
         if let Some(backend) = guard.as_ref() {
