@@ -117,6 +117,9 @@ pub enum Msg {
     DemoLoaded,
     DemoUnavailable,
     MigrationUnavailable,
+    ReplaceUnavailable,
+    SaveUnavailable,
+    ResetUnavailable,
     QuotaFull,
     SaveFailed,
     UnreadableTitle,
@@ -824,6 +827,15 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             MigrationUnavailable => {
                 "读取旧格式数据所需的模块未能加载（离线且尚未缓存，或文件缺失）；这些数据保持原样，下次打开时再试。"
+            }
+            ReplaceUnavailable => {
+                "保存所需的模块未能加载（离线且尚未缓存，或文件缺失）：数据只在本页面中，之前保存的数据没有改变。"
+            }
+            SaveUnavailable => {
+                "保存所需的模块未能加载（离线且尚未缓存，或文件缺失）：修改保留在本页面中，尚未保存。"
+            }
+            ResetUnavailable => {
+                "删除所需的模块未能加载（离线且尚未缓存，或文件缺失）：数据没有删除。"
             }
             QuotaFull => "浏览器存储空间已满：数据保留在本页面中但未保存，之前保存的数据没有改变。",
             SaveFailed => "保存失败",
@@ -1588,6 +1600,15 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             MigrationUnavailable => {
                 "The code that reads data in the older format could not be loaded (offline and not cached yet, or a file is missing); that data is left as it is, and the next start tries again."
+            }
+            ReplaceUnavailable => {
+                "The code that stores it could not be loaded (offline and not cached yet, or a file is missing): the data is in this page only; what was saved before is unchanged."
+            }
+            SaveUnavailable => {
+                "The code that saves could not be loaded (offline and not cached yet, or a file is missing): the changes are kept in this page, not saved yet."
+            }
+            ResetUnavailable => {
+                "The code that deletes could not be loaded (offline and not cached yet, or a file is missing): nothing was deleted."
             }
             QuotaFull => {
                 "The browser's storage is full: the data is kept in this page but not saved; what was saved before is unchanged."

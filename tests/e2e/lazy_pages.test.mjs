@@ -51,13 +51,15 @@ test('the first download holds no page chunk; a page fetches its own on the firs
   await page.goto(server.subUrl + '#/customers');
   await ready(page);
   assert.deepEqual(page.requested.filter((p) => CHUNK.test(p)), [], 'no chunk for the first view');
-  // The demo brings its generator's chunks, and nothing of any page.
+  // The demo brings its generator's chunks and the code that stores a whole dataset, and
+  // nothing of any page.
   await loadDemo(page);
   await page.click(byId('nav-dashboard'));
   await page.waitForSelector(byId('kpi-customers'));
-  const pages = page.requested.filter((p) => /\/split_kezhi_/.test(p) && !/\/split_kezhi_demo-/.test(p));
+  const pages = page.requested.filter((p) => /\/split_kezhi_/.test(p) && !/\/split_kezhi_(demo|replace)-/.test(p));
   assert.deepEqual(pages, [], 'no page chunk for the dashboard and the list');
   assert.equal(page.requested.filter((p) => /\/split_kezhi_demo-/.test(p)).length, 1, 'the demo generator');
+  assert.equal(page.requested.filter((p) => /\/split_kezhi_replace-/.test(p)).length, 1, 'the replace');
 
   await page.click(byId('nav-funnels'));
   await page.waitForSelector(byId('funnel-template'));
@@ -145,6 +147,35 @@ test('the demo generator is fetched on first use; if it cannot be, a message and
   await loadDemo(page);
   await until(async () => (await count(page)) === 5000, 'the demo once the generator can be had');
   assert.equal(page.requested.filter((p) => /split_kezhi_sync-/.test(p)).length, 0, 'no sync code while sync is off');
+  onlyFetchFailures(page);
+  await page.close();
+});
+
+test('storing a whole dataset uses code fetched for it; if that cannot be had, the data is in the page, labelled not saved, and nothing stored changes', async () => {
+  const page = await openWithoutWorker();
+  const REPLACE = '**/split_kezhi_replace-*.wasm';
+  await page.route(REPLACE, (r) => r.abort());
+  await page.click(byId('load-demo'));
+  await page.waitForSelector(`${byId('toast')}:has-text("保存所需的模块未能加载")`);
+  await page.waitForSelector(byId('busy'), { state: 'detached' });
+  await until(async () => (await count(page)) === 5000, 'the demo in the page');
+  assert.match(await page.getAttribute(byId('not-saved'), 'title'), /保存所需的模块未能加载/);
+  assert.equal(await page.evaluate(() => new Promise((ok) => {
+    const r = indexedDB.open('kezhi');
+    r.onsuccess = () => {
+      const q = r.result.transaction('meta').objectStore('meta').get('meta');
+      q.onsuccess = () => { ok(q.result?.counts?.customers ?? 0); r.result.close(); };
+    };
+  })), 0, 'nothing stored');
+  await page.unroute(REPLACE);
+  await page.reload();
+  await isReady(page);
+  assert.equal(await count(page), 0, 'nothing came back that was not stored');
+  await loadDemo(page);
+  await settled(page);
+  await page.reload();
+  await isReady(page);
+  await until(async () => (await count(page)) === 5000, 'stored once the code could be had');
   onlyFetchFailures(page);
   await page.close();
 });

@@ -2,9 +2,10 @@
 //! BroadcastChannel after each), another tab's localStorage writes (the fallback), and the
 //! records a sync pull decided on; and this tab's message to the others.
 
-use super::migrate::{legacy_refresh_split, legacy_save_split, not_loaded};
+use super::migrate::{legacy_refresh_split, legacy_save_split};
 use super::save::{failed, store_error};
 use super::{Backend, Signals, Writing, measure_records, shared};
+use crate::i18n::Msg;
 use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use crate::store::{Persistence, Store};
@@ -99,8 +100,10 @@ pub async fn apply_sync(store: Store, incoming: kezhi_core::sync::Incoming) -> R
         }
         Some(Backend::Legacy(repo)) => legacy_save_split(store, repo, &Section::ALL)
             .await
-            .unwrap_or_else(|NotLoaded| Err(not_loaded(store)))
-            .map_err(|e| format!("{e:?}")),
+            .map_or_else(
+                |NotLoaded| Err(store.tr(Msg::SaveUnavailable).to_string()),
+                |saved| saved.map_err(|e| format!("{e:?}")),
+            ),
     };
     drop(guard);
     match positions {

@@ -7,7 +7,6 @@
 //! The backend exists only once its load ran here, so its later calls find the chunk loaded.
 
 use super::{Backend, Notice};
-use crate::i18n::Msg;
 use crate::lazy_pages::NotLoaded;
 use crate::store::Store;
 use kezhi_core::Dataset;
@@ -15,7 +14,7 @@ use kezhi_core::Timestamp;
 use kezhi_core::store::records::{
     Loaded, Migration, MigrationError, RecordRepository, migrate_from,
 };
-use kezhi_core::store::{Refresh, Repository, SaveError, Section, StoreError, Unreadable};
+use kezhi_core::store::{Refresh, Repository, SaveError, Section, Unreadable};
 use kezhi_storage_web::BrowserStore;
 use kezhi_storage_web::records::IdbStore;
 use leptos::prelude::*;
@@ -85,11 +84,4 @@ pub(super) fn legacy_refresh_split(
         .write
         .update_untracked(|data| outcome = Some(repo.refresh(data)));
     Ok(outcome)
-}
-
-/// A save or replace whose code could not be fetched: it failed, and says why.
-pub(super) fn not_loaded(store: Store) -> SaveError {
-    SaveError::Store(StoreError::Failed(
-        store.tr(Msg::MigrationUnavailable).to_string(),
-    ))
 }

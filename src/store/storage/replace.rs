@@ -3,8 +3,8 @@
 
 use super::incoming::broadcast;
 use super::load::open_and_load;
-use super::migrate::{legacy_replace_split, not_loaded};
-use super::save::{failed, store_error};
+use super::migrate::legacy_replace_split;
+use super::save::{failed, not_saved, store_error};
 use super::{Backend, Notice, Writing, install_backend, measure, measure_records, shared};
 use crate::i18n::Msg;
 use crate::lazy_pages::NotLoaded;
@@ -12,11 +12,16 @@ use crate::platform;
 use crate::store::{Persistence, Store};
 use crate::ui::ToastKind;
 use kezhi_core::Dataset;
+use kezhi_core::store::records::RecordRepository;
 use kezhi_core::store::records::{self as rec, SavedLists};
-use kezhi_core::store::{Repository, SaveError};
+use kezhi_core::store::{Repository, SaveError, StoreError};
 use kezhi_storage_web::BrowserStore;
+use kezhi_storage_web::records::IdbStore;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 /// Replaces everything stored with `data` and the lists (a demo, a restore), showing the
@@ -32,15 +37,23 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
         let result = match guard.as_mut() {
             None => Ok(()),
             Some(Backend::Records(repo)) => {
-                let progress = move |done: usize, total: usize| {
-                    store.saving.set(Some((done, total)));
+                let replacing = Replacing {
+                    store,
+                    repo: &mut *repo,
+                    data: &data,
+                    lists: &lists,
                 };
-                let id = platform::random_hex::<6>();
-                let r = platform::timed_async(
-                    "kezhi:replace",
-                    repo.replace_all(&data, &lists, id, platform::now(), Some(&progress)),
-                )
-                .await;
+                let Ok(replaced) = replace_records(replacing).await else {
+                    drop(guard);
+                    // Nothing was stored: the page shows the new data, labelled as not saved,
+                    // and saves nothing on top of the old until it is replaced again.
+                    store.memory_only.set(true);
+                    put_in_page(store, data, lists);
+                    not_saved(store, Msg::ReplaceUnavailable);
+                    done();
+                    return;
+                };
+                let r = replaced.await;
                 store.saving.set(None);
                 // Stored: later edits are saved as usual. Not stored: the page shows data
                 // that is not what is stored, and saving edits on top of the old data would
@@ -53,21 +66,70 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
                 r.map_err(store_error)
             }
             Some(Backend::Legacy(repo)) => {
-                let r = legacy_replace_split(store, repo, &mut data)
-                    .await
-                    .unwrap_or_else(|NotLoaded| Err(not_loaded(store)));
+                let Ok(r) = legacy_replace_split(store, repo, &mut data).await else {
+                    drop(guard);
+                    store.memory_only.set(true);
+                    put_in_page(store, data, lists);
+                    not_saved(store, Msg::ReplaceUnavailable);
+                    done();
+                    return;
+                };
                 store.stored_bytes.set(repo.usage() as u64);
                 r
             }
         };
         drop(guard);
-        store.segments.set(lists.segments);
-        store.funnels.set(lists.funnels);
-        store.set_data(data);
-        store.damaged.set(Arc::new(Vec::new()));
+        put_in_page(store, data, lists);
         finish_replace(store, result);
         done();
     });
+}
+
+/// The replacing data and lists become the page's.
+fn put_in_page(store: Store, data: Dataset, lists: SavedLists) {
+    store.segments.set(lists.segments);
+    store.funnels.set(lists.funnels);
+    store.set_data(data);
+    store.damaged.set(Arc::new(Vec::new()));
+}
+
+/// What a replace of the record store works with, in one argument: the future a split point
+/// returns may borrow from one argument only.
+struct Replacing<'a> {
+    store: Store,
+    repo: &'a mut RecordRepository<IdbStore>,
+    data: &'a Dataset,
+    lists: &'a SavedLists,
+}
+
+type Replaced<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + 'a>>;
+
+/// Everything in the record store replaced, with the progress shown: a split point (see
+/// `crate::lazy_pages`), since only a demo, a restore, a reset and the move of older data
+/// replace everything. `Err(NotLoaded)`: the code could not be fetched and nothing was touched.
+#[wasm_split(kezhi_replace, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn replace_records(r: Replacing<'_>) -> Result<Replaced<'_>, NotLoaded> {
+    Ok(Box::pin(async move {
+        let store = r.store;
+        let progress = move |done: usize, total: usize| {
+            store.saving.set(Some((done, total)));
+        };
+        let id = platform::random_hex::<6>();
+        platform::timed_async(
+            "kezhi:replace",
+            r.repo
+                .replace_all(r.data, r.lists, id, platform::now(), Some(&progress)),
+        )
+        .await
+    }))
+}
+
+/// Every record deleted (a reset), by the same chunk's code.
+#[wasm_split(kezhi_replace, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn clear_records(repo: &mut RecordRepository<IdbStore>) -> Result<Replaced<'_>, NotLoaded> {
+    Ok(Box::pin(
+        repo.clear(platform::random_hex::<6>(), platform::now()),
+    ))
 }
 
 fn finish_replace(store: Store, result: Result<(), SaveError>) {
@@ -121,11 +183,19 @@ pub fn reset_then(store: Store, done: impl FnOnce() + 'static) {
         let mut guard = shared.backend.lock().await;
         let result = match guard.as_mut() {
             None => Ok(()),
-            Some(Backend::Records(repo)) => repo
-                .clear(platform::random_hex::<6>(), platform::now())
-                .await
-                .map(|()| broadcast())
-                .map_err(|e| e.to_string()),
+            Some(Backend::Records(repo)) => {
+                let Ok(clearing) = clear_records(repo).await else {
+                    drop(guard);
+                    store
+                        .ui
+                        .toast(ToastKind::Error, store.tr(Msg::ResetUnavailable));
+                    return;
+                };
+                clearing
+                    .await
+                    .map(|()| broadcast())
+                    .map_err(|e| e.to_string())
+            }
             Some(Backend::Legacy(repo)) => {
                 kezhi_storage_web::remove_pref(rec::LEGACY_SEGMENTS_KEY);
                 kezhi_storage_web::remove_pref(rec::LEGACY_FUNNELS_KEY);

@@ -2,10 +2,9 @@
 //! are saved with it. A failed save keeps the edit in the page, says why, and is tried again.
 
 use super::incoming::broadcast;
-use super::migrate::{legacy_save_split, not_loaded};
+use super::migrate::legacy_save_split;
 use super::{Backend, Signals, Writing, measure, shared};
 use crate::i18n::Msg;
-use crate::lazy_pages::NotLoaded;
 use crate::platform;
 use crate::store::{Persistence, Store};
 use crate::ui::ToastKind;
@@ -65,9 +64,11 @@ pub fn save(store: Store, sections: &[Section]) {
             }
             Some(Backend::Legacy(repo)) => {
                 let sections: Vec<Section> = shared.sections.take().into_iter().collect();
-                legacy_save_split(store, repo, &sections)
-                    .await
-                    .unwrap_or_else(|NotLoaded| Err(not_loaded(store)))
+                let Ok(saved) = legacy_save_split(store, repo, &sections).await else {
+                    not_saved(store, Msg::SaveUnavailable);
+                    return;
+                };
+                saved
             }
         };
         if let Some(backend) = guard.as_ref() {
@@ -86,6 +87,14 @@ pub fn save(store: Store, sections: &[Section]) {
             Err(e) => failed(store, e),
         }
     });
+}
+
+/// A write whose code could not be fetched (a split point's chunk): the data stays in the
+/// page, unsaved, and the badge and a toast say why.
+pub(super) fn not_saved(store: Store, why: Msg) {
+    let text = store.tr(why).to_string();
+    store.persistence.set(Persistence::NotSaved(text.clone()));
+    store.ui.toast(ToastKind::Error, text);
 }
 
 pub(super) fn store_error(e: StoreError) -> SaveError {
