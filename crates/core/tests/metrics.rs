@@ -285,26 +285,41 @@ fn the_rfm_subset_agrees_with_the_full_analytics() {
     }
 }
 
+/// Twelve customers (`c0`…`c11`) and an order per row: (customer, day after 2025-01-01, yuan,
+/// refunded), each a millisecond apart so that no two share a time.
+fn twelve_customers(rows: &[(usize, i64, i64, bool)]) -> Dataset {
+    let customers = (0..12)
+        .map(|i| Customer::new(Uuid::from_u128(i as u128), format!("c{i}"), Timestamp(0)))
+        .collect();
+    let orders = rows
+        .iter()
+        .enumerate()
+        .map(|(k, &(c, day, yuan, refund))| {
+            let at = noon(2025, 1, 1).plus_millis(day * 86_400_000 + k as i64);
+            let status = if refund {
+                OrderStatus::Refunded
+            } else {
+                OrderStatus::Paid
+            };
+            let mut o = order(c, at, yuan, status);
+            o.id = Uuid::from_u128(k as u128 + 1000);
+            o
+        })
+        .collect();
+    Dataset {
+        customers,
+        orders,
+        ..Dataset::default()
+    }
+}
+
 proptest! {
     /// Scores are always 1–5; every customer gets exactly one stage and one tier.
     #[test]
     fn scores_in_range_and_every_customer_classified(
         rows in proptest::collection::vec((0usize..12, 0i64..400, 1i64..5_000, any::<bool>()), 0..60),
     ) {
-        let customers = (0..12)
-            .map(|i| Customer::new(Uuid::from_u128(i as u128), format!("c{i}"), Timestamp(0)))
-            .collect();
-        let orders = rows
-            .iter()
-            .enumerate()
-            .map(|(k, (c, day, yuan, refund))| {
-                let mut o = order(*c, noon(2025, 1, 1).plus_millis(day * 86_400_000 + k as i64), *yuan,
-                    if *refund { OrderStatus::Refunded } else { OrderStatus::Paid });
-                o.id = Uuid::from_u128(k as u128 + 1000);
-                o
-            })
-            .collect();
-        let d = Dataset { customers, orders, ..Dataset::default() };
+        let d = twelve_customers(&rows);
         let a = compute(&d, &AnalyticsSettings::default());
         prop_assert_eq!(a.customers.len(), 12);
         for m in a.customers.iter() {
@@ -835,20 +850,7 @@ proptest! {
         change in 0usize..6,
         turn in 0usize..12,
     ) {
-        let customers: Vec<Customer> = (0..12)
-            .map(|i| Customer::new(Uuid::from_u128(i as u128), format!("c{i}"), Timestamp(0)))
-            .collect();
-        let orders: Vec<Order> = rows
-            .iter()
-            .enumerate()
-            .map(|(k, (c, day, yuan, refund))| {
-                let mut o = order(*c, noon(2025, 1, 1).plus_millis(day * 86_400_000 + k as i64), *yuan,
-                    if *refund { OrderStatus::Refunded } else { OrderStatus::Paid });
-                o.id = Uuid::from_u128(k as u128 + 1000);
-                o
-            })
-            .collect();
-        let mut d = Dataset { customers, orders, ..Dataset::default() };
+        let mut d = twelve_customers(&rows);
         let settings = AnalyticsSettings::default();
         let first = compute(&d, &settings);
         prop_assert!(hints_point_at_their_customers(&d), "the count wrote a hint per order");

@@ -23,7 +23,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// What the move came to, and the repository it wrote to (handed back for the app's use).
-pub(super) type Moved = (
+type Moved = (
     Result<Option<(Migration, Loaded)>, MigrationError>,
     RecordRepository<IdbStore>,
 );
@@ -31,8 +31,8 @@ pub(super) type Moved = (
 type Moving = Pin<Box<dyn Future<Output = Moved>>>;
 
 /// Moves the localStorage data into `repo` (see `migrate_from`). `Err(NotLoaded)`: the code
-/// could not be fetched, and nothing was touched; the caller goes on with the old data where it
-/// is, and the next start tries again.
+/// could not be fetched, and nothing was touched: the old data stays where it is, unread (the
+/// localStorage load needs this chunk too), and the next start tries again.
 #[wasm_split(kezhi_migrate, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub(super) fn migrate_split(
     repo: RecordRepository<IdbStore>,

@@ -45,11 +45,7 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
                 };
                 let Ok(replaced) = replace_records(replacing).await else {
                     drop(guard);
-                    // Nothing was stored: the page shows the new data, labelled as not saved,
-                    // and saves nothing on top of the old until it is replaced again.
-                    store.memory_only.set(true);
-                    put_in_page(store, data, lists);
-                    not_saved(store, Msg::ReplaceUnavailable);
+                    shown_not_stored(store, data, lists);
                     done();
                     return;
                 };
@@ -68,9 +64,7 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
             Some(Backend::Legacy(repo)) => {
                 let Ok(r) = legacy_replace_split(store, repo, &mut data).await else {
                     drop(guard);
-                    store.memory_only.set(true);
-                    put_in_page(store, data, lists);
-                    not_saved(store, Msg::ReplaceUnavailable);
+                    shown_not_stored(store, data, lists);
                     done();
                     return;
                 };
@@ -83,6 +77,15 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
         finish_replace(store, result);
         done();
     });
+}
+
+/// The code that stores a whole dataset could not be fetched: nothing was stored. The page
+/// shows the new data, labelled as not saved with the reason, and saves nothing on top of the
+/// old until it is replaced again.
+fn shown_not_stored(store: Store, data: Dataset, lists: SavedLists) {
+    store.memory_only.set(true);
+    put_in_page(store, data, lists);
+    not_saved(store, Msg::ReplaceUnavailable);
 }
 
 /// The replacing data and lists become the page's.
