@@ -9,9 +9,11 @@
 //! (an import stops at once) and the next request starts a fresh one.
 
 use crate::i18n::{Lang, Msg, Text, import_failure, refusal, t};
+use crate::lazy_pages::NotLoaded;
 use futures::channel::oneshot;
 use kezhi_core::files::{Piece, Reply, Request, decode, encode, write_backup_pieces};
 use kezhi_core::store::backup::BackupParts;
+use leptos::wasm_split::wasm_split;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -106,27 +108,98 @@ fn post(worker: &web_sys::Worker, message: &js_sys::Uint8Array) -> Result<(), Js
     worker.post_message_with_transfer(message, &js_sys::Array::of1(&message.buffer()))
 }
 
-/// Starts the worker if there is none.
-fn connect() -> Result<(), Text> {
+/// Starts the worker if there is none. Its reply handler (the replies' decoder and the
+/// wording of what the worker could not do) is code of its own, fetched with the first
+/// connection: a split point (see `crate::lazy_pages`) the page fetches on the first import,
+/// export or backup. The worker itself is created first, so its download (the largest file of
+/// an import) overlaps the fetch of that code instead of waiting for it: on a slow link that
+/// is a round trip or two less before the import page can be used.
+async fn connect() -> Result<(), Text> {
     if CONN.with_borrow(Option::is_some) {
+        return Ok(());
+    }
+    spawn_early()?;
+    connect_split()
+        .await
+        .unwrap_or_else(|NotLoaded| Err(text(Msg::FilesUnavailable, "")))
+}
+
+#[wasm_split(kezhi_files, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn connect_split() -> Result<Result<(), Text>, NotLoaded> {
+    Ok(start_worker())
+}
+
+/// A worker created before its handlers' code arrived, and what it sent meanwhile: a worker's
+/// events with no handler set are lost, so a small one keeps them until [`start_worker`]
+/// replays them in order.
+struct Early {
+    worker: web_sys::Worker,
+    events: Rc<RefCell<Vec<web_sys::Event>>>,
+    _keep: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static EARLY: RefCell<Option<Early>> = const { RefCell::new(None) };
+}
+
+/// Creates the worker, keeping its events for [`start_worker`], if there is none yet.
+fn spawn_early() -> Result<(), Text> {
+    if EARLY.with_borrow(Option::is_some) {
         return Ok(());
     }
     let url = script_url().map_err(|e| text(Msg::FilesUnavailable, &e))?;
     let worker =
         web_sys::Worker::new(&url).map_err(|e| text(Msg::FilesUnavailable, &format!("{e:?}")))?;
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(on_error);
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let kept = events.clone();
+    let keep = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if ev.type_() == "error" {
+            // Reported by `on_error` when replayed, not by the browser now.
+            ev.prevent_default();
+        }
+        kept.borrow_mut().push(ev);
+    });
+    worker.set_onmessage(Some(keep.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(keep.as_ref().unchecked_ref()));
+    EARLY.set(Some(Early {
+        worker,
+        events,
+        _keep: keep,
+    }));
+    Ok(())
+}
+
+/// Gives the worker [`spawn_early`] created its handlers and replays what it sent before
+/// (see [`connect`]).
+fn start_worker() -> Result<(), Text> {
+    if CONN.with_borrow(Option::is_some) {
+        return Ok(());
+    }
+    spawn_early()?;
+    let Some(early) = EARLY.take() else {
+        return Err(text(Msg::FilesUnavailable, "no worker"));
+    };
+    let worker = early.worker;
+    let message_handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
+    let error_handler = Closure::<dyn FnMut(web_sys::Event)>::new(on_error);
+    worker.set_onmessage(Some(message_handler.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(error_handler.as_ref().unchecked_ref()));
     CONN.set(Some(Conn {
         worker,
         ready: false,
         outbox: Vec::new(),
         waiting: VecDeque::new(),
         ready_waiters: Vec::new(),
-        _on_message: on_message,
-        _on_error: on_error,
+        _on_message: message_handler,
+        _on_error: error_handler,
     }));
+    let events = std::mem::take(&mut *early.events.borrow_mut());
+    for ev in events {
+        match ev.dyn_into::<web_sys::MessageEvent>() {
+            Ok(message) => on_message(message),
+            Err(other) => on_error(other),
+        }
+    }
     Ok(())
 }
 
@@ -233,12 +306,14 @@ fn fail_all(why: Text) {
 /// each other (about a second on a slow link). A failure here is met again, and shown, by the
 /// page's [`ready`].
 pub fn warm_up() {
-    let _ = connect();
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = connect().await;
+    });
 }
 
 /// Starts the worker if needed and waits until it runs (the import page shows it loading).
 pub async fn ready() -> Result<(), Text> {
-    connect()?;
+    connect().await?;
     let rx = CONN.with_borrow_mut(|c| {
         let c = c.as_mut()?;
         if c.ready {
@@ -314,7 +389,7 @@ async fn send_message(
     message: js_sys::Uint8Array,
     progress: Option<Rc<dyn Fn(f64)>>,
 ) -> Result<Incoming, Text> {
-    connect()?;
+    connect().await?;
     let (tx, rx) = oneshot::channel();
     let sent = CONN.with_borrow_mut(|c| {
         let Some(c) = c else {

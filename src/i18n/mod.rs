@@ -120,6 +120,7 @@ pub enum Msg {
     ReplaceUnavailable,
     SaveUnavailable,
     ResetUnavailable,
+    RescueUnavailable,
     QuotaFull,
     SaveFailed,
     UnreadableTitle,
@@ -836,6 +837,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             ResetUnavailable => {
                 "删除所需的模块未能加载（离线且尚未缓存，或文件缺失）：数据没有删除。"
+            }
+            RescueUnavailable => {
+                "原始数据下载所需的模块未能加载（离线且尚未缓存，或文件缺失）。联网后重试。"
             }
             QuotaFull => "浏览器存储空间已满：数据保留在本页面中但未保存，之前保存的数据没有改变。",
             SaveFailed => "保存失败",
@@ -1609,6 +1613,9 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             }
             ResetUnavailable => {
                 "The code that deletes could not be loaded (offline and not cached yet, or a file is missing): nothing was deleted."
+            }
+            RescueUnavailable => {
+                "The code for the raw data download could not be loaded (offline and not cached yet, or a file is missing). Try again when online."
             }
             QuotaFull => {
                 "The browser's storage is full: the data is kept in this page but not saved; what was saved before is unchanged."

@@ -197,9 +197,19 @@ impl Store {
 
     /// Offers every stored value of the app as one JSON file (the rescue for unreadable data).
     pub fn download_raw(&self) {
-        let json = storage::raw_dump(*self);
-        let name = format!("kezhi-raw-{}.json", platform::today());
-        self.ui.offer_download(&name, "application/json", &json);
+        let store = *self;
+        leptos::task::spawn_local(async move {
+            match storage::raw_dump_split(store).await {
+                Ok(json) => {
+                    let name = format!("kezhi-raw-{}.json", platform::today());
+                    store.ui.offer_download(&name, "application/json", &json);
+                }
+                Err(crate::lazy_pages::NotLoaded) => store.ui.toast(
+                    crate::ui::ToastKind::Error,
+                    store.tr(Msg::RescueUnavailable),
+                ),
+            }
+        });
     }
 
     /// Another tab wrote to localStorage: on the localStorage fallback, data (a preference is

@@ -194,6 +194,17 @@ test('an older version\'s data is read by code fetched for it; while that cannot
   await page.waitForSelector(byId('unreadable'));
   assert.match(await page.textContent(byId('unreadable')), /读取旧格式数据所需的模块未能加载/);
   assert.equal(await count(page), 0, 'nothing shown that was not read');
+  // The rescue download is code of its own too: while it cannot be fetched, a message; then
+  // the file holds every old value as it was stored.
+  const RESCUE = '**/split_kezhi_rescue-*.wasm';
+  await page.route(RESCUE, (r) => r.abort());
+  await page.click(byId('download-raw'));
+  await page.waitForSelector(`${byId('toast')}:has-text("原始数据下载所需的模块未能加载")`);
+  await page.unroute(RESCUE);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byId('download-raw'))]);
+  assert.match(download.suggestedFilename(), /^kezhi-raw-\d{4}-\d{2}-\d{2}\.json$/);
+  const raw = JSON.parse(await readFile(await download.path(), 'utf8'));
+  for (const [k, v] of Object.entries(stored)) assert.equal(raw[k], v, `the old value of ${k} in the download`);
   // An edit meanwhile stays in the page; nothing is written over the old data.
   await page.click(byId('customer-new'));
   await page.fill(byId('field-name'), '未保存');
@@ -218,6 +229,33 @@ test('an older version\'s data is read by code fetched for it; while that cannot
   await isReady(page);
   await until(async () => (await count(page)) === 200, 'still there after another reload');
   assert.equal(page.requested.filter((p) => /\/split_kezhi_migrate-/.test(p)).length, first, 'no move\'s code once nothing is left to move');
+  onlyFetchFailures(page);
+  await page.close();
+});
+
+test('the files worker\'s client is code of its own: while it cannot be fetched the import page says so, the worker already on its way; then a file imports', async () => {
+  const page = await openWithoutWorker();
+  const FILES = '**/split_kezhi_files-*.wasm';
+  await page.route(FILES, (r) => r.abort());
+  await page.click(byId('nav-import'));
+  await page.waitForSelector(byId('import-error'));
+  assert.match(await page.textContent(byId('import-error')), /无法加载文件处理模块/);
+  assert.ok(page.requested.some((p) => /\/split_kezhi_files-/.test(p)), 'the client\'s code was asked for');
+  // The worker is created before its client's code arrives, so its download has started.
+  await until(async () => page.requested.some((p) => /\/files-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'the worker\'s wasm fetched meanwhile');
+  await page.unroute(FILES);
+  // The next request fetches the client, which takes over that worker and what it said meanwhile.
+  const csv = '姓名,手机,客户编号\n王工作,13800009999,W-1\n';
+  await page.selectOption(byId('import-kind'), 'customers');
+  await page.setInputFiles(byId('import-file'), { name: 'w.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForSelector(byId('import-preview-row'));
+  assert.equal(await page.locator(byId('import-error')).count(), 0, 'the message gone');
+  await page.click(byId('import-commit'));
+  await page.waitForSelector(byId('import-report'));
+  assert.equal(await page.getAttribute(byId('import-report'), 'data-imported'), '1');
+  assert.equal(page.requested.filter((p) => /\/files_loader-[0-9a-f]{16}\.js$/.test(p)).length, 1, 'one worker, not a second');
+  await page.click(byId('nav-customers'));
+  await until(async () => (await count(page)) === 1, 'the imported customer in the list');
   onlyFetchFailures(page);
   await page.close();
 });

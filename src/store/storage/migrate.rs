@@ -85,3 +85,10 @@ pub(super) fn legacy_refresh_split(
         .update_untracked(|data| outcome = Some(repo.refresh(data)));
     Ok(outcome)
 }
+
+/// Every stored value for the rescue download ([`super::raw_dump`]), by code fetched when it is
+/// asked for (its own chunk): the JSON writer and base64 serve nothing else.
+#[wasm_split(kezhi_rescue, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn raw_dump_split(store: Store) -> Result<String, NotLoaded> {
+    Ok(super::raw_dump(store))
+}

@@ -19,6 +19,7 @@ mod save;
 
 pub use incoming::{apply_sync, on_legacy_storage_event};
 pub use load::start;
+pub use migrate::raw_dump_split;
 pub use replace::{replace, reset, reset_then};
 pub use save::save;
 
@@ -163,7 +164,7 @@ async fn measure_records(store: Store, repo: &RecordRepository<IdbStore>) {
 
 /// Every stored value of the app, for the rescue download: localStorage's keys, and the
 /// record store's damaged records (base64).
-pub fn raw_dump(store: Store) -> String {
+fn raw_dump(store: Store) -> String {
     use base64::Engine;
     let mut out = serde_json::Map::new();
     for (k, v) in Repository::new(BrowserStore, "dump").raw_dump() {
