@@ -31,7 +31,7 @@ pub(super) async fn count_analytics_ahead(
     };
     platform::start_measure("kezhi:analytics-ahead");
     // Yielding first: this starts as a load or a restore ends, in its last task.
-    if !in_slices(data, writes, count, true, |d| builder.step(d, STEP)).await {
+    if !in_slices(data, writes, count, true, &|| (), |d| builder.step(d, STEP)).await {
         return;
     }
     let analytics =
@@ -55,7 +55,7 @@ pub(super) async fn make_today_ahead(
     let analytics = analytics.get_untracked();
     let mut builder = TodayBuilder::new(whose, day, platform::local_offset());
     platform::start_measure("kezhi:today-ahead");
-    if !in_slices(data, writes, count, false, |d| {
+    if !in_slices(data, writes, count, false, &|| (), |d| {
         builder.step(d, &analytics, STEP)
     })
     .await
@@ -75,11 +75,13 @@ pub(super) async fn make_today_ahead(
 
 /// Builds the funnels' event index in slices for the data as it is now; the index memo takes
 /// it instead of building it in one go. Given up if the data changes meanwhile. A small
-/// workspace's is built in the first slice, without yielding.
+/// workspace's is built in the first slice, without yielding; `pausing` is called before
+/// each pause.
 pub(super) async fn build_event_index_ahead(
     data: ReadSignal<Dataset>,
     writes: StoredValue<Writes>,
     prebuilt: PrebuiltEventIndex,
+    pausing: &dyn Fn(),
 ) {
     // Customers per step; as many steps as fit in a slice are taken.
     const STEP: usize = 20_000;
@@ -90,7 +92,11 @@ pub(super) async fn build_event_index_ahead(
         return;
     };
     platform::start_measure("kezhi:event-index-ahead");
-    if !in_slices(data, writes, count, false, |d| builder.step(d, STEP)).await {
+    if !in_slices(data, writes, count, false, pausing, |d| {
+        builder.step(d, STEP)
+    })
+    .await
+    {
         return;
     }
     let Some(index) = data.try_with_untracked(|d| builder.finish(d)) else {
@@ -117,7 +123,7 @@ pub(super) async fn build_index_ahead(
     let readings = kezhi_core::customer_query::readings_installed();
     let mut builder = kezhi_core::customer_query::IndexBuilder::default();
     platform::start_measure("kezhi:index-ahead");
-    if !in_slices(data, writes, count, false, |d| {
+    if !in_slices(data, writes, count, false, &|| (), |d| {
         builder.step(d, &analytics, STEP)
     })
     .await
@@ -137,16 +143,19 @@ pub(super) async fn build_index_ahead(
 
 /// Runs `step` (true once all is made) as many times as fit in a 40 ms slice, then lets the
 /// browser handle input and paint, slice after slice (`yield_first`: before the first one
-/// too). False when given up: the data was written meanwhile (as of write `count`) or is gone.
+/// too), calling `pausing` before each pause. False when given up: the data was written
+/// meanwhile (as of write `count`) or is gone.
 async fn in_slices(
     data: ReadSignal<Dataset>,
     writes: StoredValue<Writes>,
     count: u64,
     mut yield_first: bool,
+    pausing: &dyn Fn(),
     mut step: impl FnMut(&Dataset) -> bool,
 ) -> bool {
     loop {
         if yield_first {
+            pausing();
             platform::yield_to_browser().await;
             if writes.try_with_value(Writes::count) != Some(count) {
                 return false;

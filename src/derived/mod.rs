@@ -273,11 +273,18 @@ impl Derived {
 
     /// The event index for the data as it is, built in slices first when the memo has none
     /// for it (at 500,000 customers it was ~100 ms in one go, in the task that opened the
-    /// funnels page); `None` when the page is gone meanwhile.
-    pub async fn event_index_in_slices(&self) -> Option<Arc<EventIndex>> {
+    /// funnels page); `pausing` is called before each pause (the page then stops showing the
+    /// figures of the data as it was). `None` when the page is gone meanwhile.
+    pub async fn event_index_in_slices(&self, pausing: &dyn Fn()) -> Option<Arc<EventIndex>> {
         let count = self.writes.try_with_value(Writes::count)?;
         if self.event_index_for.try_get_value()? != Some(count) {
-            ahead::build_event_index_ahead(self.data, self.writes, self.prebuilt_event_index).await;
+            ahead::build_event_index_ahead(
+                self.data,
+                self.writes,
+                self.prebuilt_event_index,
+                pausing,
+            )
+            .await;
         }
         let index = self.event_index.try_get_untracked();
         // Taken by the memo, or not needed: not kept either way.

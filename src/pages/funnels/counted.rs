@@ -56,17 +56,28 @@ pub fn use_counted(
             // paints, and shown with it. A larger one's take slices of their own: the index
             // (once per data change) when it is large, then the count, then the drawing of
             // the results in a task of its own.
-            let mut slice = platform::Slice::start();
-            let Some(index) = derived.event_index_in_slices().await else {
-                return;
-            };
-            let mut sliced = false;
-            let pause = |sliced: &mut bool| {
-                *sliced = true;
-                // The page says it is counting rather than show another funnel's figures.
+            // The page says it is counting rather than show another funnel's figures (or
+            // this one's for the data as it was) while the browser paints.
+            let counting = move || {
                 if out.try_with_untracked(Option::is_some) == Some(true) {
                     out.try_set(None);
                 }
+            };
+            let index_paused = std::cell::Cell::new(false);
+            let mut slice = platform::Slice::start();
+            let Some(index) = derived
+                .event_index_in_slices(&|| {
+                    index_paused.set(true);
+                    counting();
+                })
+                .await
+            else {
+                return;
+            };
+            let mut sliced = index_paused.get();
+            let pause = |sliced: &mut bool| {
+                *sliced = true;
+                counting();
                 platform::yield_to_browser()
             };
             if slice.over() {

@@ -239,9 +239,19 @@ impl RecordStore for IdbStore {
                 None => self.request_page(kind, from, inclusive, limit)?,
             };
             let asked = page.groups;
+            // A page read ahead that is there already is read without a wait: the work since
+            // the last one goes on counting, and past half a slice the browser runs first
+            // (without this, the work on one page, reading the next and working on it made
+            // one task of 110 ms at 500,000 customers).
+            let waits = !page.is_done();
+            if !waits {
+                self.pause_after(WORK_BEFORE_PAUSE_MS / 2.0).await;
+            }
             let keys = answer(page.keys).await?;
             let values = answer(page.values).await?;
-            self.since_wait.set(js_sys::Date::now());
+            if waits {
+                self.since_wait.set(js_sys::Date::now());
+            }
             if values.is_empty() {
                 return Ok(Vec::new());
             }
@@ -351,11 +361,7 @@ impl RecordStore for IdbStore {
     /// Lets the browser run once the work since the last wait (here or for a request) has
     /// taken [`WORK_BEFORE_PAUSE_MS`]; otherwise goes on at once.
     async fn pause(&self) {
-        if js_sys::Date::now() - self.since_wait.get() < WORK_BEFORE_PAUSE_MS {
-            return;
-        }
-        crate::next_task().await;
-        self.since_wait.set(js_sys::Date::now());
+        self.pause_after(WORK_BEFORE_PAUSE_MS).await;
     }
 
     async fn usage(&self) -> Result<u64, StoreError> {

@@ -14,11 +14,14 @@ use crate::time::Timestamp;
 use rustc_hash::FxHashMap;
 use uuid::Uuid;
 
-/// Event logs decoded between two offers of a pause during a load (~25,000 events at 100k:
-/// a few milliseconds; the store decides whether to pause, see [`RecordStore::pause`]).
-const LOGS_PER_PAUSE: usize = 1_000;
-/// Other records decoded between two offers of a pause.
-const RECORDS_PER_PAUSE: usize = 5_000;
+/// Event logs decoded between two offers of a pause during a load (~6,000 events at 100k:
+/// a millisecond or two; the store decides whether to pause, see [`RecordStore::pause`]).
+/// An offer costs a clock reading; the work between two is what a task can run past the
+/// store's slice, so offers come every few milliseconds at most.
+const LOGS_PER_PAUSE: usize = 250;
+/// Other records decoded between two offers of a pause (a thousand customers decode in a few
+/// milliseconds; five thousand took up to 35 ms natively at 500k).
+const RECORDS_PER_PAUSE: usize = 1_000;
 /// Elements gone over by the steps of sorting the events between two offers of a pause (a
 /// median split of all 2.55 M events at 100k is one step that goes over all of them).
 const SORT_WORK_PER_PAUSE: usize = 100_000;
