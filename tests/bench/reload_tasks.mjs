@@ -1,9 +1,10 @@
-// What the reload's long tasks are made of (a tool, not a test): the benchmark build's demo of
-// CUSTOMERS customers (Settings offers 100,000 and 500,000, the default) stored through it, then a reload traced
-// (DevTools' Tracing) and sampled (its Profiler). For each task over 60 ms on the page's main
-// thread: the trace events inside it, and for those over 80 ms the functions the samples fell
-// in. Wasm functions have names only in a build that keeps them: add `-g` to the page's
-// `data-wasm-opt-params` in index.html for that build (not for a build that ships).
+// What the reload's long tasks are made of (a tool, not a test): the benchmark build's demo
+// of CUSTOMERS customers (Settings offers 100,000 and 500,000, the default) stored through
+// Settings, then a reload traced (DevTools' Tracing) and sampled (its Profiler). For each
+// task over 60 ms on the page's main thread: the trace events inside it, and for those over
+// 80 ms the functions the samples fell in. Wasm functions have names only in a build that
+// keeps them: add `-g` to the page's `data-wasm-opt-params` in index.html for that build
+// (never for one that ships).
 //   scripts/build.sh --bench && node tests/bench/reload_tasks.mjs
 // Found with it (2026-12-05): a page of records read ahead and already there was read in the
 // task of the page before it (IdbStore::read_page), making one task of 106–111 ms at 500k.
