@@ -34,9 +34,10 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
         let _writing = writing;
         let shared = shared();
         let mut guard = shared.backend.lock().await;
+        // `Err(NotLoaded)`: the code that stores could not be fetched, and nothing was touched.
         let result = match guard.as_mut() {
-            None => Ok(()),
-            Some(Backend::Records(repo)) => {
+            None => Ok(Ok(())),
+            Some(Backend::Records(repo)) => 'records: {
                 let replacing = Replacing {
                     store,
                     repo: &mut *repo,
@@ -44,10 +45,7 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
                     lists: &lists,
                 };
                 let Ok(replaced) = replace_records(replacing).await else {
-                    drop(guard);
-                    shown_not_stored(store, data, lists);
-                    done();
-                    return;
+                    break 'records Err(NotLoaded);
                 };
                 let r = replaced.await;
                 store.saving.set(None);
@@ -59,22 +57,20 @@ pub fn replace(store: Store, data: Dataset, lists: SavedLists, done: impl FnOnce
                     broadcast();
                 }
                 measure_records(store, repo).await;
-                r.map_err(store_error)
+                Ok(r.map_err(store_error))
             }
-            Some(Backend::Legacy(repo)) => {
-                let Ok(r) = legacy_replace_split(store, repo, &mut data).await else {
-                    drop(guard);
-                    shown_not_stored(store, data, lists);
-                    done();
-                    return;
-                };
-                store.stored_bytes.set(repo.usage() as u64);
-                r
-            }
+            Some(Backend::Legacy(repo)) => legacy_replace_split(store, repo, &mut data)
+                .await
+                .inspect(|_| store.stored_bytes.set(repo.usage() as u64)),
         };
         drop(guard);
-        put_in_page(store, data, lists);
-        finish_replace(store, result);
+        match result {
+            Ok(result) => {
+                put_in_page(store, data, lists);
+                finish_replace(store, result);
+            }
+            Err(NotLoaded) => shown_not_stored(store, data, lists),
+        }
         done();
     });
 }
