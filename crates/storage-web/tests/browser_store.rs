@@ -1,5 +1,6 @@
 //! In-browser tests of the localStorage adapter, with the real quota of the browser.
-//! Run by `scripts/test.sh` through wasm-bindgen-test-runner in headless Chromium.
+//! Run by `scripts/test.sh` through wasm-bindgen-test-runner in headless Chromium and Firefox
+//! and in WebKit.
 
 use kezhi_core::Timestamp;
 use kezhi_core::demo::{DemoConfig, generate};

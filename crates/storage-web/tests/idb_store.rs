@@ -1,7 +1,8 @@
 //! In-browser tests of the IndexedDB adapter against the record store's contract, and the
 //! record repository over it: round trip of a demo, one put per edit, two connections (two
 //! tabs), a damaged record, an upgrade blocked by an open connection. Run by
-//! `scripts/test.sh` in headless Chromium and Firefox (wasm-bindgen-test-runner).
+//! `scripts/test.sh` in headless Chromium and Firefox and in WebKit (wasm-bindgen-test-runner;
+//! WebKit through `tests/webkit/run.mjs`).
 
 use chrono::NaiveDate;
 use kezhi_core::demo::{DemoConfig, generate};

@@ -1,6 +1,7 @@
 //! In-browser tests of the sync adapters: the sync state in IndexedDB (kept per server and
 //! database, entry by entry, cleared whole) and `fetch` without a server (unreachable, in
-//! words of the core's `NetError`). Run in headless Chromium and Firefox by `scripts/test.sh`.
+//! words of the core's `NetError`). Run in headless Chromium and Firefox and in WebKit by
+//! `scripts/test.sh`.
 
 use kezhi_core::Timestamp;
 use kezhi_core::sync::couch::{Method, NetError, Request, Transport};
