@@ -36,7 +36,8 @@ const DEFAULT_HIDDEN: [Column; 3] = [SortKey::R, SortKey::F, SortKey::M];
 /// How a column looks in the table.
 pub(super) trait ColumnLook {
     fn label(self) -> Msg;
-    /// Its track in the row grid.
+    /// Its track in the row grid, in rem (root font sizes: the header row's smaller type must
+    /// not make its tracks narrower than the rows').
     fn width(self) -> &'static str;
     fn numeric(self) -> bool;
 }
@@ -65,20 +66,20 @@ impl ColumnLook for Column {
     }
     fn width(self) -> &'static str {
         match self {
-            SortKey::Name => "minmax(6em, 1.2fr)",
-            SortKey::Phone => "8.5em",
-            SortKey::City => "5em",
-            SortKey::Channel => "7em",
-            SortKey::Level => "6em",
-            SortKey::Tags => "minmax(6em, 1.5fr)",
-            SortKey::Owner => "5em",
-            SortKey::Orders => "3.5em",
-            SortKey::TotalSpent => "8em",
-            SortKey::LastOrder | SortKey::Created => "6.5em",
-            SortKey::Stage => "5.5em",
-            SortKey::Tier => "5.5em",
-            SortKey::Group => "7.5em",
-            SortKey::R | SortKey::F | SortKey::M => "2.5em",
+            SortKey::Name => "minmax(6rem, 1.2fr)",
+            SortKey::Phone => "8.5rem",
+            SortKey::City => "5rem",
+            SortKey::Channel => "7rem",
+            SortKey::Level => "6rem",
+            SortKey::Tags => "minmax(6rem, 1.5fr)",
+            SortKey::Owner => "5rem",
+            SortKey::Orders => "3.5rem",
+            SortKey::TotalSpent => "8rem",
+            SortKey::LastOrder | SortKey::Created => "6.5rem",
+            SortKey::Stage => "5.5rem",
+            SortKey::Tier => "5.5rem",
+            SortKey::Group => "7.5rem",
+            SortKey::R | SortKey::F | SortKey::M => "2.5rem",
         }
     }
     fn numeric(self) -> bool {
@@ -132,7 +133,7 @@ impl Columns {
                 })
                 .collect()
         });
-        format!("2.2em {}", tracks.join(" "))
+        format!("2.2rem {}", tracks.join(" "))
     }
 
     pub(super) fn set_width(&self, column: Column, px: f64) {
@@ -231,5 +232,22 @@ pub fn ColumnChooser(columns: Columns) -> impl IntoView {
                 </div>
             </Show>
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tracks_are_the_visible_columns_in_rem_or_as_dragged() {
+        let columns = Columns {
+            visible: RwSignal::new(vec![SortKey::Name, SortKey::Phone, SortKey::Orders]),
+            widths: RwSignal::new(BTreeMap::from([(SortKey::Phone, 120)])),
+        };
+        assert_eq!(
+            columns.template(),
+            "2.2rem minmax(6rem, 1.2fr) 120px 3.5rem"
+        );
     }
 }

@@ -387,25 +387,6 @@ pub fn CustomerList(
             aria-rowcount=move || matches.with(|m| m.len()).to_string()
             style:--columns=move || template.get()
         >
-            <div class="row row-head" role="row">
-                <span class="cell cell-check" role="columnheader">
-                    <input
-                        type="checkbox"
-                        data-testid="select-all"
-                        aria-label=move || prefs.tr(Msg::SelectAllMatching)
-                        prop:checked=move || selection.all.get()
-                        on:change=move |_| {
-                            if selection.all.get_untracked() {
-                                selection.clear();
-                            } else {
-                                selection.ids.set(Default::default());
-                                selection.all.set(true);
-                            }
-                        }
-                    />
-                </span>
-                {headers}
-            </div>
             <div
                 class="rows"
                 class:rows-cards=move || narrow.get()
@@ -414,6 +395,27 @@ pub fn CustomerList(
                 data-testid="customer-list"
                 style:--row-height=move || format!("{}px", row_height.get())
             >
+                // The header scrolls sideways with the rows and stays above them (sticky): in
+                // the same scroll box it is exactly as wide as they are.
+                <div class="row row-head" role="row">
+                    <span class="cell cell-check" role="columnheader">
+                        <input
+                            type="checkbox"
+                            data-testid="select-all"
+                            aria-label=move || prefs.tr(Msg::SelectAllMatching)
+                            prop:checked=move || selection.all.get()
+                            on:change=move |_| {
+                                if selection.all.get_untracked() {
+                                    selection.clear();
+                                } else {
+                                    selection.ids.set(Default::default());
+                                    selection.all.set(true);
+                                }
+                            }
+                        />
+                    </span>
+                    {headers}
+                </div>
                 <div
                     class="rows-spacer"
                     style:height=move || {
