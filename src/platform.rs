@@ -309,25 +309,24 @@ pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// Puts `text` on the clipboard (`navigator.clipboard.writeText`), where the browser offers it
-/// (a secure context): `false` where it does not, and the caller leaves the text selected for
-/// the user to copy. Looked up by name, not through web-sys's Clipboard binding: one call does
-/// not need another set of bindings.
-pub fn copy_text(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let navigator = window.navigator();
-    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
-        return false;
-    };
+/// Starts putting `text` on the clipboard (`navigator.clipboard.writeText`), now, while the
+/// user's click still counts as one: a future that is `Ok` once the browser has done it and
+/// `Err` if it refused (no permission, the page not focused); `None` where the browser offers
+/// no clipboard (not a secure context). Either way short of `Ok`, the caller leaves the text
+/// selected for the user to copy. Looked up by name, not through web-sys's Clipboard binding:
+/// one call does not need another set of bindings.
+pub fn copy_text(text: &str) -> Option<wasm_bindgen_futures::JsFuture> {
+    let navigator = web_sys::window()?.navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
     if clipboard.is_undefined() || clipboard.is_null() {
-        return false;
+        return None;
     }
-    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok();
-    match write.as_ref().and_then(|w| w.dyn_ref::<js_sys::Function>()) {
-        // The promise settles later; a refusal then still leaves the text selected.
-        Some(write) => write.call1(&clipboard, &text.into()).is_ok(),
-        None => false,
-    }
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok()?;
+    let promise = write
+        .dyn_ref::<js_sys::Function>()?
+        .call1(&clipboard, &text.into())
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()?;
+    Some(wasm_bindgen_futures::JsFuture::from(promise))
 }

@@ -59,6 +59,22 @@ test('a campaign over a segment: one task per member, progress, a Care activity;
   assert.equal(await task('王芳').locator(byId('campaign-message')).inputValue(), '王芳您好，我是李经理，祝您中秋快乐！');
   assert.equal(await task('陈静').locator(byId('campaign-message')).inputValue(), '陈静您好，我是，祝您中秋快乐！');
 
+  // Copy: the clipboard holds the message and the toast says so; where the browser refuses,
+  // the toast says the text is selected for Ctrl+C instead (it said "copied" before waiting
+  // for the browser's answer).
+  const toasts = () => page.locator(byId('toast')).allTextContents();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  await task('王芳').locator(byId('campaign-copy')).click();
+  await until(async () => (await toasts()).some((t) => t.includes('已复制到剪贴板')), 'copied');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '王芳您好，我是李经理，祝您中秋快乐！');
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+  });
+  await task('陈静').locator(byId('campaign-copy')).click();
+  await until(async () => (await toasts()).some((t) => t.includes('请按 Ctrl+C 复制')), 'selected for Ctrl+C');
+  const selected = await task('陈静').locator(byId('campaign-message')).evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  assert.equal(selected, '陈静您好，我是，祝您中秋快乐！');
+
   // One manager's tasks.
   await page.selectOption(byId('campaign-manager'), '李经理');
   await until(async () => (await page.locator(byId('campaign-task')).count()) === 2, 'two of 李经理\'s');

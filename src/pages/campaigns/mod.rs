@@ -74,8 +74,9 @@ pub fn MessageArea(
     }
 }
 
-/// Copies a personalised message and says so. The text is selected either way, so Ctrl+C works
-/// where the clipboard is refused.
+/// Copies a personalised message and says what came of it once the browser has answered:
+/// copied, or (no clipboard, or the browser refused) selected for Ctrl+C. The text is selected
+/// either way.
 pub fn copy_message(
     area: NodeRef<leptos::html::Textarea>,
     text: &str,
@@ -85,12 +86,19 @@ pub fn copy_message(
     if let Some(el) = area.get() {
         el.select();
     }
-    let msg = if crate::platform::copy_text(text) {
-        Msg::TaskCopied
-    } else {
-        Msg::TaskSelected
-    };
-    ui.toast(crate::ui::ToastKind::Info, prefs.tr(msg));
+    let copying = crate::platform::copy_text(text);
+    leptos::task::spawn_local(async move {
+        let copied = match copying {
+            Some(answer) => answer.await.is_ok(),
+            None => false,
+        };
+        let msg = if copied {
+            Msg::TaskCopied
+        } else {
+            Msg::TaskSelected
+        };
+        ui.toast(crate::ui::ToastKind::Info, prefs.tr(msg));
+    });
 }
 
 /// An occasion's name: a built-in code's in the language, a team's own as typed.
