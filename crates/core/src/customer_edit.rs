@@ -81,7 +81,10 @@ pub fn check(
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> Result<CustomerEdit, Refusal> {
     let name = validate::name(&form.name).map_err(Refusal::Invalid)?;
-    let phone = validate::phone(&form.phone).map_err(Refusal::Invalid)?;
+    let stored_phone = id
+        .and_then(|id| data.customer(id))
+        .and_then(|c| c.phone.as_deref());
+    let phone = validate::phone_keeping(&form.phone, stored_phone).map_err(Refusal::Invalid)?;
     let email = validate::email(&form.email).map_err(Refusal::Invalid)?;
     let dup = data
         .find_duplicate(
@@ -172,6 +175,30 @@ mod tests {
                 Err(Refusal::Invalid(why))
             );
         }
+    }
+
+    #[test]
+    fn an_imported_number_the_form_would_refuse_does_not_stop_an_edit() {
+        let mut data = Dataset::default();
+        let mut imported = Customer::new(Uuid::from_u128(7), "李雷", Timestamp(1));
+        imported.phone = Some("88886666".into());
+        data.upsert_customer(imported);
+        let id = Some(Uuid::from_u128(7));
+        let mut f = form("李雷", "88886666", "");
+        f.tags = "VIP".into();
+        let edit = check(&data, id, &f, None, Timestamp(2), &mut ids()).expect("kept");
+        assert_eq!(edit.customer.phone.as_deref(), Some("88886666"));
+        assert_eq!(edit.customer.tags, ["VIP"]);
+        // Changed, the number must be one the form takes; on a new customer too.
+        let changed = form("李雷", "88886667", "");
+        assert_eq!(
+            check(&data, id, &changed, None, Timestamp(2), &mut ids()),
+            Err(Refusal::Invalid(FieldError::Phone))
+        );
+        assert_eq!(
+            check(&data, None, &f, None, Timestamp(2), &mut ids()),
+            Err(Refusal::Invalid(FieldError::Phone))
+        );
     }
 
     #[test]

@@ -17,6 +17,23 @@ pub fn phone(input: &str) -> Result<Option<String>, FieldError> {
     contact::phone(input, PhoneRule::Strict).map_err(|_| FieldError::Phone)
 }
 
+/// A phone number as the form takes it for a customer whose number is `stored` now: that
+/// number, unchanged (however it is written), is kept as it is, whatever rule it came in by.
+/// A file may hold numbers the form would not take (a local landline without its area code,
+/// 88886666), and editing another field of that customer must not fail on it.
+pub fn phone_keeping(input: &str, stored: Option<&str>) -> Result<Option<String>, FieldError> {
+    if let Some(stored) = stored
+        && contact::phone(input, PhoneRule::Lenient)
+            .ok()
+            .flatten()
+            .as_deref()
+            == Some(stored)
+    {
+        return Ok(Some(stored.to_string()));
+    }
+    phone(input)
+}
+
 /// An e-mail address (see [`contact::email`]).
 pub fn email(input: &str) -> Result<Option<String>, FieldError> {
     contact::email(input).map_err(|_| FieldError::Email)
@@ -46,6 +63,26 @@ mod tests {
         assert_eq!(phone("23812345678"), Err(FieldError::Phone));
         assert_eq!(phone("1381234567"), Err(FieldError::Phone));
         assert_eq!(phone("abc"), Err(FieldError::Phone));
+    }
+
+    #[test]
+    fn a_stored_number_the_form_would_refuse_is_kept_unchanged_only() {
+        let stored = Some("88886666");
+        assert_eq!(
+            phone_keeping("88886666", stored),
+            Ok(Some("88886666".into()))
+        );
+        assert_eq!(
+            phone_keeping(" 8888-6666 ", stored),
+            Ok(Some("88886666".into()))
+        );
+        assert_eq!(phone_keeping("88886667", stored), Err(FieldError::Phone));
+        assert_eq!(phone_keeping("88886666", None), Err(FieldError::Phone));
+        assert_eq!(phone_keeping("", stored), Ok(None));
+        assert_eq!(
+            phone_keeping("13900002222", stored),
+            Ok(Some("13900002222".into()))
+        );
     }
 
     #[test]
