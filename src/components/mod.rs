@@ -413,6 +413,7 @@ pub fn NameInput(value: RwSignal<String>, testid: &'static str, label: Msg) -> i
     view! {
         <input
             type="text"
+            class="name-input"
             data-testid=testid
             placeholder=move || prefs.tr(label)
             aria-label=move || prefs.tr(label)
