@@ -157,6 +157,8 @@ test('columns can be hidden and stay hidden; phones are masked until revealed', 
     return off;
   });
   assert.deepEqual(await misaligned(), [], 'headers over their columns');
+  // A header cut short by its column's width says its whole name on hover.
+  assert.equal(await page.getAttribute(byId('sort-owner'), 'title'), '客户经理');
 
   // Widths: drag the name column's handle 120px to the right; the width is remembered.
   const width = async () => (await page.locator(byId('sort-name')).boundingBox()).width;

@@ -325,6 +325,8 @@ pub fn CustomerList(
                         <button
                             class="cell head-cell"
                             class:cell-num=col.numeric()
+                            // The whole name on hover where a narrow column cuts it short.
+                            title=move || prefs.tr(col.label())
                             data-testid=format!("sort-{}", key.as_str())
                             on:click=move |_| sort_by(key)
                         >
