@@ -202,7 +202,9 @@ pub fn SyncSettings() -> impl IntoView {
                 <button
                     class="btn"
                     data-testid="sync-pause"
-                    prop:disabled=move || !on()
+                    // Also after an error that stopped sync (a wrong password, no database):
+                    // pausing then turns it off and the error is no longer shown as the state.
+                    prop:disabled=move || !on() && sync.state.get() != State::Error
                     on:click=move |_| sync.pause()
                 >
                     {move || prefs.tr(Msg::SyncPause)}

@@ -597,6 +597,16 @@ test('a wrong password is said in words and stops sync; the right one works', as
     await page.click(byId('sync-start'));
     await until(async () => (await syncState(page)) === 'error', 'sync stops with an error');
     assert.match(await page.textContent(byId('sync-error')), /请检查用户名和密码/);
+    // Stopped by the error, sync can still be turned off: the state is then "off", also after
+    // a reload (the pause button was disabled in the error state).
+    await page.click(byId('sync-pause'));
+    await until(async () => (await syncState(page)) === 'off', 'paused after the error');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector(byId('sync-start'));
+    assert.equal(await syncState(page), 'off');
+    await configure(page, 'guarded');
+    await page.fill(byId('sync-user'), 'ann');
     await page.fill(byId('sync-password'), 'secret');
     await page.click(byId('sync-start'));
     await synced(page);
