@@ -7,7 +7,7 @@
 use super::{Lang, pick};
 use kezhi_core::export::ClassNames;
 use kezhi_core::funnel::{FunnelTemplate, PropField, RepurchaseStep};
-use kezhi_core::import::{ImportError, Reason as ImportReason};
+use kezhi_core::import::{Field, ImportError, Reason as ImportReason};
 use kezhi_core::model::{RfmGroup, Stage};
 
 impl Lang {
@@ -175,13 +175,65 @@ pub fn import_error(lang: Lang, e: &ImportError) -> String {
         ImportError::Workbook(e) => format!("the workbook cannot be read: {e}"),
         ImportError::NoSuchSheet(name) if zh => format!("工作簿中没有名为 {name} 的工作表"),
         ImportError::NoSuchSheet(name) => format!("the workbook has no sheet named {name}"),
-        ImportError::Unmapped(fields) if zh => {
-            format!("以下必填字段尚未对应到列：{}", fields.join("、"))
-        }
         ImportError::Unmapped(fields) => {
-            format!("required fields are not mapped: {}", fields.join(", "))
+            let names: Vec<String> = fields.iter().map(|r| requirement(r, zh)).collect();
+            if zh {
+                format!("以下必填字段尚未对应到列：{}", names.join("；"))
+            } else {
+                format!("required fields are not mapped: {}", names.join("; "))
+            }
         }
     }
+}
+
+/// A requirement of [`ImportError::Unmapped`] in words: its fields by their names, where the
+/// core writes alternatives `a | b` and fields needed together `a + b`
+/// (`amount | quantity + unit_price` → 金额或数量和单价).
+fn requirement(code: &'static str, zh: bool) -> String {
+    let name = |code: &'static str| Field::from_name(code).map_or(code, |f| import_field(f, zh));
+    let alternatives: Vec<String> = code
+        .split(" | ")
+        .map(|alt| {
+            let together: Vec<&str> = alt.split(" + ").map(name).collect();
+            together.join(pick(zh, "和", " and "))
+        })
+        .collect();
+    match alternatives.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            format!(
+                "{}{}{last}",
+                rest.join(pick(zh, "、", ", ")),
+                pick(zh, "或", " or ")
+            )
+        }
+        _ => alternatives.concat(),
+    }
+}
+
+/// An import's target field's name in the user's language.
+pub fn import_field(field: Field, zh: bool) -> &'static str {
+    let (z, e) = match field {
+        Field::ExternalId => ("外部编号", "External id"),
+        Field::Name => ("姓名", "Name"),
+        Field::Phone => ("手机", "Phone"),
+        Field::Email => ("邮箱", "E-mail"),
+        Field::City => ("城市", "City"),
+        Field::Tags => ("标签", "Tags"),
+        Field::Owner => ("客户经理", "Account manager"),
+        Field::OrderId => ("订单号", "Order id"),
+        Field::CustomerId => ("客户编号", "Customer id"),
+        Field::OrderedAt => ("下单时间", "Order time"),
+        Field::Amount => ("金额", "Amount"),
+        Field::Quantity => ("数量", "Quantity"),
+        Field::UnitPrice => ("单价", "Unit price"),
+        Field::Channel => ("渠道", "Channel"),
+        Field::Region => ("地区", "Region"),
+        Field::EventType => ("行为类型", "Event type"),
+        Field::OccurredAt => ("发生时间", "Time"),
+        Field::Item => ("商品", "Item"),
+        Field::Category => ("品类", "Category"),
+    };
+    if zh { z } else { e }
 }
 
 /// The import's error report's header: row, column, value, reason.
@@ -323,12 +375,24 @@ mod boundary_tests {
             "other lines of order A1 belong to customer c9"
         );
         assert_eq!(import_error(Lang::Zh, &ImportError::Empty), "文件是空的");
-        // The English is the typed error's own.
-        let unmapped = ImportError::Unmapped(vec!["order_id", "amount"]);
-        assert_eq!(import_error(Lang::En, &unmapped), unmapped.to_string());
+        // The fields by their names, alternatives in words.
+        let unmapped = ImportError::Unmapped(vec!["customer_id", "amount | quantity + unit_price"]);
+        assert_eq!(
+            import_error(Lang::En, &unmapped),
+            "required fields are not mapped: Customer id; Amount or Quantity and Unit price"
+        );
         assert_eq!(
             import_error(Lang::Zh, &unmapped),
-            "以下必填字段尚未对应到列：order_id、amount"
+            "以下必填字段尚未对应到列：客户编号；金额或数量和单价"
+        );
+        let identity = ImportError::Unmapped(vec!["external_id | name | phone | email"]);
+        assert_eq!(
+            import_error(Lang::Zh, &identity),
+            "以下必填字段尚未对应到列：外部编号、姓名、手机或邮箱"
+        );
+        assert_eq!(
+            import_error(Lang::En, &identity),
+            "required fields are not mapped: External id, Name, Phone or E-mail"
         );
         assert_eq!(
             import_error(Lang::Zh, &ImportError::NoSuchSheet("S".into())),

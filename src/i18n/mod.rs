@@ -2349,7 +2349,7 @@ mod today;
 
 pub use codes::{
     Localize, class_names, customers_sheet, event_label, import_error, import_errors_header,
-    import_reason, segment_template_name, time_bucket_label,
+    import_field, import_reason, segment_template_name, time_bucket_label,
 };
 pub use desk::title_word;
 pub use errors::{funnel_error, query_error, segment_ref_error};

@@ -4,7 +4,7 @@
 use super::state::ImportState;
 use crate::i18n::Msg;
 use crate::prefs::keys::IMPORT_MAPPINGS;
-use kezhi_core::import::{DateOrder, Field, Mapping, MergePolicy};
+use kezhi_core::import::{DateOrder, Mapping, MergePolicy};
 use leptos::prelude::*;
 
 /// The mapping of the files imported before with this shape (kind and header names).
@@ -45,7 +45,7 @@ pub fn MappingFields(state: ImportState) -> impl IntoView {
                 };
                 view! {
                     <label class="field map-field">
-                        <span class="field-label">{field_label(field, zh)} <code>{field.name()}</code></span>
+                        <span class="field-label">{crate::i18n::import_field(field, zh)} <code>{field.name()}</code></span>
                         <select
                             data-testid=format!("map-{}", field.name())
                             prop:value=current
@@ -121,30 +121,4 @@ pub fn OptionFields(state: ImportState) -> impl IntoView {
             </select>
         </label>
     }
-}
-
-/// A target field's name in the user's language.
-fn field_label(field: Field, zh: bool) -> &'static str {
-    let (z, e) = match field {
-        Field::ExternalId => ("外部编号", "External id"),
-        Field::Name => ("姓名", "Name"),
-        Field::Phone => ("手机", "Phone"),
-        Field::Email => ("邮箱", "E-mail"),
-        Field::City => ("城市", "City"),
-        Field::Tags => ("标签", "Tags"),
-        Field::Owner => ("客户经理", "Account manager"),
-        Field::OrderId => ("订单号", "Order id"),
-        Field::CustomerId => ("客户编号", "Customer id"),
-        Field::OrderedAt => ("下单时间", "Order time"),
-        Field::Amount => ("金额", "Amount"),
-        Field::Quantity => ("数量", "Quantity"),
-        Field::UnitPrice => ("单价", "Unit price"),
-        Field::Channel => ("渠道", "Channel"),
-        Field::Region => ("地区", "Region"),
-        Field::EventType => ("行为类型", "Event type"),
-        Field::OccurredAt => ("发生时间", "Time"),
-        Field::Item => ("商品", "Item"),
-        Field::Category => ("品类", "Category"),
-    };
-    if zh { z } else { e }
 }
