@@ -462,8 +462,8 @@ mod tests {
                 "amount | quantity + unit_price"
             ])),
             s(
-                "以下必填字段尚未对应到列：customer_id、ordered_at、amount | quantity + unit_price",
-                "required fields are not mapped: customer_id, ordered_at, amount | quantity + unit_price"
+                "以下必填字段尚未对应到列：客户编号；下单时间；金额或数量和单价",
+                "required fields are not mapped: Customer id; Order time; Amount or Quantity and Unit price"
             )
         );
     }
